@@ -1,0 +1,109 @@
+# shellcheck shell=bash
+# Helpers shared by the rig's bash scripts: logging, the cache location,
+# the Debian archive URL and the pinned kernel description.
+#
+# Sourced, never executed; callers already run with `set -euo pipefail`.
+
+P2PRIG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+P2PRIG_CACHE=${P2PRIG_CACHE:-${HOME:-/root}/.cache/p2prig}
+export P2PRIG_TOP P2PRIG_CACHE
+
+# Colour only when the terminal is a tty.
+if [[ -t 1 ]]; then
+	_c_red=$'\e[31m' _c_grn=$'\e[32m' _c_yel=$'\e[33m' _c_off=$'\e[0m'
+else
+	_c_red='' _c_grn='' _c_yel='' _c_off=''
+fi
+
+log() { printf '[p2prig %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+warn() { printf '%s[p2prig] warning:%s %s\n' "$_c_yel" "$_c_off" "$*" >&2; }
+die() {
+	printf '%s[p2prig] error:%s %s\n' "$_c_red" "$_c_off" "$*" >&2
+	exit 1
+}
+paint_verdict() {
+	case $1 in
+	pass) printf '%s%s%s' "$_c_grn" "$1" "$_c_off" ;;
+	fail) printf '%s%s%s' "$_c_red" "$1" "$_c_off" ;;
+	*) printf '%s%s%s' "$_c_yel" "$1" "$_c_off" ;;
+	esac
+}
+
+# The Debian archive this machine's apt already uses, so that a lab with a
+# local mirror needs no change here. P2PRIG_MIRROR overrides it.
+debian_mirror() {
+	if [[ -n ${P2PRIG_MIRROR:-} ]]; then
+		printf '%s\n' "${P2PRIG_MIRROR%/}"
+		return
+	fi
+	local uri
+	uri=$({
+		# deb822 files: the URIs line of a stanza whose suites are not security.
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[[ -r $f ]] || continue
+			awk 'BEGIN { RS = ""; FS = "\n" }
+			     /Suites:/ && !/-security/ && /Types:[^\n]*deb( |$|\n)/ {
+				for (i = 1; i <= NF; i++)
+					if ($i ~ /^URIs:/) { split($i, a, " "); print a[2] }
+			     }' "$f"
+		done
+		# one-line format
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[[ -r $f ]] || continue
+			awk '$1 == "deb" && $0 !~ /security/ {
+				for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break }
+			     }' "$f"
+		done
+	} | grep -m1 -E '/debian/?$' || true)
+	[[ -n $uri ]] || die "no Debian archive found in /etc/apt (set P2PRIG_MIRROR=URL)"
+	printf '%s\n' "${uri%/}"
+}
+
+# run_apt_private SUITE ARGS...: apt-get against one suite with its own list
+# and state folders in the cache, leaving the host's apt untouched.
+apt_private() {
+	local suite=$1
+	shift
+	local dir="$P2PRIG_CACHE/apt/$suite"
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+	if [[ ! -s $dir/sources.list ]]; then
+		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+			"$(debian_mirror)" "$suite" >"$dir/sources.list"
+	fi
+	apt-get -q \
+		-o Dir::Etc::SourceList="$dir/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$dir/lists" \
+		-o Dir::Cache::Archives="$dir/archives" \
+		-o Dir::State::Status=/dev/null \
+		-o APT::Architecture=amd64 \
+		-o APT::Sandbox::User=root \
+		"$@"
+}
+
+# Pinned kernel: harness/vlab/kernels/<version>.pin holds KEY=VALUE lines.
+kernel_pin_file() {
+	local ver=$1 f="$P2PRIG_TOP/harness/vlab/kernels/$1.pin"
+	if [[ ! -r $f ]]; then
+		local known
+		known=$(cd "$P2PRIG_TOP/harness/vlab/kernels" && ls -- *.pin | sed 's/\.pin$//' | tr '\n' ' ')
+		die "unknown guest kernel '$ver' (known: ${known% })"
+	fi
+	printf '%s\n' "$f"
+}
+
+# Load a pin into variables PIN_*; only KEY=VALUE lines are accepted.
+load_kernel_pin() {
+	local f line key
+	f=$(kernel_pin_file "$1")
+	while IFS= read -r line; do
+		[[ -z $line || $line == \#* ]] && continue
+		key=${line%%=*}
+		[[ $key =~ ^[A-Z_0-9]+$ && $line == *=* ]] || die "$f: bad line: $line"
+		printf -v "PIN_$key" '%s' "${line#*=}"
+	done <"$f"
+}
+
+# Seconds since the epoch with a fraction, for wall-time figures.
+now_s() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }

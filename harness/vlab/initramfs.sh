@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# The guest's initramfs: busybox-static, the modules 9p needs, and
+# guest-init as /init. Cached by the hash of everything that goes in.
+
+# shellcheck source=harness/vlab/cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cache.sh"
+
+INITRAMFS_MODULES=(9pnet_virtio 9p)
+
+# ensure_initramfs UNAME: print the path of the initramfs for that kernel.
+ensure_initramfs() {
+	local uname=$1 busybox=/bin/busybox init="$P2PRIG_TOP/harness/vlab/guest-init"
+	[[ -x $busybox ]] || die "$busybox missing (apt-get install busybox-static)"
+	local deps key out
+	deps=$(for m in "${INITRAMFS_MODULES[@]}"; do
+		chroot "$BUILDROOT" modprobe -S "$uname" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
+	[[ -n $deps ]] || die "no modules found for ${INITRAMFS_MODULES[*]} in $uname"
+	key=$({
+		printf '%s\n' "$uname" "$deps"
+		sha256sum "$busybox" "$init"
+		cat "$BUILDROOT/.p2prig-kernel-$uname"
+	} | sha256sum | cut -c1-16)
+	out="$P2PRIG_CACHE/initramfs/$uname-$key.cpio.gz"
+	if [[ -s $out ]]; then
+		printf '%s\n' "$out"
+		return
+	fi
+	log "initramfs: building for $uname" >&2
+	local tmp ko
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp"/{bin,proc,sys,dev,newroot,modules}
+	cp "$busybox" "$tmp/bin/busybox"
+	install -m 0755 "$init" "$tmp/init"
+	while read -r ko; do
+		xz -dc "$BUILDROOT$ko" >"$tmp/modules/$(basename "$ko" .xz)"
+		basename "$ko" .xz >>"$tmp/modules/order"
+	done <<<"$deps"
+	mkdir -p "$(dirname "$out")"
+	(cd "$tmp" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$tmp"
+	printf '%s\n' "$out"
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * p2prig user API: ioctls on the root-only misc device /dev/p2prig.
+ *
+ * One header for the module and the runner. Every struct has fixed-width
+ * fields and reserved space that must be zero on input; the module answers
+ * -EINVAL for any reserved field that is not, so the layout can grow
+ * without a new ioctl number. P2PRIG_UAPI_VERSION changes when a meaning
+ * changes; the runner refuses a module whose version differs.
+ *
+ * Objects are named by handles that belong to the open file: a chunk of
+ * peer memory from a provider, and a mapping of (part of) a chunk for an
+ * initiator by a method. Closing the file unmaps and frees everything it
+ * holds. A handle whose provider or initiator went away answers -ENODEV.
+ */
+#ifndef _UAPI_P2PRIG_H
+#define _UAPI_P2PRIG_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define P2PRIG_UAPI_VERSION	1
+#define P2PRIG_DEVICE_PATH	"/dev/p2prig"
+
+/* Largest chunk one allocation may ask for, and the edu engine's window. */
+#define P2PRIG_MAX_CHUNK_SIZE	(256ULL << 20)
+#define P2PRIG_MAX_XFER_SIZE	4096U
+
+/* Who lends peer memory. */
+enum p2prig_provider_kind {
+	P2PRIG_PROVIDER_NVME_CMB = 0,	/* p2pmem published by the nvme driver */
+	P2PRIG_PROVIDER_MAX
+};
+
+/* How a chunk is mapped for an initiator. */
+enum p2prig_method {
+	P2PRIG_METHOD_MMIO = 0,		/* dma_map_phys(..., DMA_ATTR_MMIO), >= 6.18 */
+	P2PRIG_METHOD_RESOURCE = 1,	/* dma_map_resource() */
+	P2PRIG_METHOD_MAX
+};
+
+/* Who moves the bytes. */
+enum p2prig_initiator_kind {
+	P2PRIG_INITIATOR_EDU = 0,	/* QEMU's edu DMA engine (1234:11e8) */
+	P2PRIG_INITIATOR_MAX
+};
+
+/* Mapping direction, with the meaning of enum dma_data_direction. */
+enum p2prig_dir {
+	P2PRIG_DIR_BIDIRECTIONAL = 0,
+	P2PRIG_DIR_TO_DEVICE = 1,	/* the initiator reads peer memory */
+	P2PRIG_DIR_FROM_DEVICE = 2,	/* the initiator writes peer memory */
+	P2PRIG_DIR_MAX
+};
+
+/* Transfer direction, seen from peer memory. */
+enum p2prig_xfer_dir {
+	P2PRIG_XFER_TO_PEER = 0,	/* user buffer -> initiator -> peer memory */
+	P2PRIG_XFER_FROM_PEER = 1,	/* peer memory -> initiator -> user buffer */
+	P2PRIG_XFER_MAX
+};
+
+enum p2prig_io_op {
+	P2PRIG_IO_READ = 0,		/* CPU copies chunk bytes to the user buffer */
+	P2PRIG_IO_WRITE = 1,		/* CPU copies the user buffer into the chunk */
+	P2PRIG_IO_MAX
+};
+
+/* A PCI function: domain, bus and devfn as in PCI_DEVFN(slot, func). */
+struct p2prig_pci_addr {
+	__u32 domain;
+	__u8 bus;
+	__u8 devfn;
+	__u16 reserved;
+};
+
+/* P2PRIG_IOC_INFO: what this module and kernel can do. All out. */
+struct p2prig_info {
+	__u32 uapi_version;
+	__u32 provider_mask;		/* bit per enum p2prig_provider_kind */
+	__u32 method_mask;		/* bit per enum p2prig_method */
+	__u32 initiator_mask;		/* bit per enum p2prig_initiator_kind */
+	__u64 max_chunk_size;
+	__u32 max_xfer_size;
+	__u32 reserved0;
+	char kernel_release[65];	/* utsname()->release, NUL-terminated */
+	__u8 reserved1[7];
+	__u64 reserved[4];
+};
+
+/* P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. */
+struct p2prig_chunk_alloc {
+	__u32 provider;			/* in: enum p2prig_provider_kind */
+	__u32 reserved0;		/* in: zero */
+	struct p2prig_pci_addr pci;	/* in: the provider's PCI function */
+	__u64 size;			/* in: bytes, page multiple, <= max */
+	__u32 handle;			/* out */
+	__u32 bar;			/* out: BAR that backs the chunk */
+	__u64 phys_addr;		/* out: CPU physical address */
+	__u64 bus_addr;			/* out: PCI bus address */
+	__u64 bar_phys;			/* out: CPU physical start of that BAR */
+	__u64 bar_size;			/* out: length of that BAR */
+	__u64 reserved[4];		/* in: zero */
+};
+
+/* P2PRIG_IOC_CHUNK_FREE and other calls that only name a handle. */
+struct p2prig_handle {
+	__u32 handle;			/* in */
+	__u32 reserved;			/* in: zero */
+};
+
+/* P2PRIG_IOC_CHUNK_IO: CPU access to a chunk, for seeding and checking. */
+struct p2prig_chunk_io {
+	__u32 handle;			/* in: chunk */
+	__u32 op;			/* in: enum p2prig_io_op */
+	__u64 offset;			/* in: within the chunk */
+	__u64 length;			/* in: bytes, offset + length <= size */
+	__u64 user_ptr;			/* in: user buffer of length bytes */
+	__u64 reserved[2];		/* in: zero */
+};
+
+/* P2PRIG_IOC_MAP: map part of a chunk for an initiator by a method. */
+struct p2prig_map {
+	__u32 chunk;			/* in: chunk handle */
+	__u32 method;			/* in: enum p2prig_method */
+	__u32 initiator;		/* in: enum p2prig_initiator_kind */
+	__u32 dir;			/* in: enum p2prig_dir */
+	struct p2prig_pci_addr pci;	/* in: the initiator's PCI function */
+	__u64 offset;			/* in: page aligned, within the chunk */
+	__u64 length;			/* in: bytes, > 0, within the chunk */
+	__u32 handle;			/* out: mapping handle */
+	__s32 p2p_distance;		/* out: pci_p2pdma_distance(), -1: none */
+	__u64 dma_addr;			/* out: what the initiator is given */
+	__u64 map_ns;			/* out: time inside the method's map call */
+	__u64 reserved[4];		/* in: zero */
+};
+
+/* P2PRIG_IOC_UNMAP: undo one mapping. */
+struct p2prig_unmap {
+	__u32 handle;			/* in: mapping handle */
+	__u32 reserved0;		/* in: zero */
+	__u64 unmap_ns;			/* out: time inside the method's unmap call */
+	__u64 reserved[2];		/* in: zero */
+};
+
+/* P2PRIG_IOC_XFER: the mapping's initiator moves bytes to or from peer memory. */
+struct p2prig_xfer {
+	__u32 mapping;			/* in: mapping handle */
+	__u32 dir;			/* in: enum p2prig_xfer_dir */
+	__u64 offset;			/* in: within the mapping */
+	__u64 length;			/* in: 1..max_xfer_size */
+	__u64 user_ptr;			/* in: source or destination buffer */
+	__u64 xfer_ns;			/* out: time of the peer leg only */
+	__u64 reserved[3];		/* in: zero */
+};
+
+#define P2PRIG_IOC_MAGIC	0xB7
+
+#define P2PRIG_IOC_INFO		_IOR(P2PRIG_IOC_MAGIC, 0x00, struct p2prig_info)
+#define P2PRIG_IOC_CHUNK_ALLOC	_IOWR(P2PRIG_IOC_MAGIC, 0x01, struct p2prig_chunk_alloc)
+#define P2PRIG_IOC_CHUNK_FREE	_IOW(P2PRIG_IOC_MAGIC, 0x02, struct p2prig_handle)
+#define P2PRIG_IOC_CHUNK_IO	_IOW(P2PRIG_IOC_MAGIC, 0x03, struct p2prig_chunk_io)
+#define P2PRIG_IOC_MAP		_IOWR(P2PRIG_IOC_MAGIC, 0x04, struct p2prig_map)
+#define P2PRIG_IOC_UNMAP	_IOWR(P2PRIG_IOC_MAGIC, 0x05, struct p2prig_unmap)
+#define P2PRIG_IOC_XFER		_IOWR(P2PRIG_IOC_MAGIC, 0x06, struct p2prig_xfer)
+
+#endif /* _UAPI_P2PRIG_H */
