@@ -25,7 +25,7 @@ vlab_topology_text() {
 # vlab_qemu_cmd UNAME RESULTS SCRATCH: print the QEMU command, one word a line.
 vlab_qemu_cmd() {
 	local uname=$1 results=$2 scratch=$3 kernel initrd
-	kernel=$(ls "$BUILDROOT/usr/lib/modules/$uname"/vmlinuz* | head -n 1)
+	kernel=$(find "$BUILDROOT/usr/lib/modules/$uname" -maxdepth 1 -name "vmlinuz*" | sort | head -n 1)
 	initrd=$(ensure_initramfs "$uname")
 	local share=security_model=none,multidevs=remap
 	printf '%s\n' \
@@ -96,7 +96,7 @@ classify_boot() {
 	elif [[ $rc == 124 || $rc == 137 ]]; then
 		echo hang
 	elif grep -q '^p2prig: guest done' "$serial"; then
-		echo done
+		echo "done"
 	else
 		echo error
 	fi

@@ -102,7 +102,7 @@ install_kernel() {
 	stamp="$BUILDROOT/.p2prig-kernel-$PIN_UNAME"
 	want=$(grep '^PKG_' "$(kernel_pin_file "$ver")" | sha256sum | cut -d' ' -f1)
 	if [[ $(cat "$stamp" 2>/dev/null || true) == "$want" &&
-		-r $BUILDROOT/usr/lib/modules/$PIN_UNAME/vmlinuz ]]; then
+		-r $BUILDROOT/usr/lib/modules/$PIN_UNAME/modules.dep ]]; then
 		return
 	fi
 	log "kernel $PIN_UNAME: unpacking into the build root"
@@ -127,6 +127,7 @@ ensure_vlab_cache() {
 # /rig (writable, for build outputs) and /proc mounted (objtool needs it).
 # A private mount namespace undoes the mounts when CMD ends.
 in_buildroot() {
+	# shellcheck disable=SC2016 # the inner script expands its own arguments
 	unshare --mount --propagation private -- bash -euo pipefail -c '
 		root=$1 top=$2
 		shift 2

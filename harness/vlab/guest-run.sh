@@ -31,7 +31,7 @@ insmod /rig/kmod/p2prig.ko
 say "module loaded: $(cat /sys/module/p2prig/taint 2>/dev/null || true) $(ls -l /dev/p2prig)"
 
 rc=0
-/rig/build/guest/p2prig run /results/scenario --out /results \
+/rig/build/guest/p2prig run "/results/$P2PRIG_SCENARIO" --out /results \
 	--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY" || rc=$?
 
 # A clean unload is part of the verdict: the module must release everything.

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The front door: run one scenario in the virtual lab.
+#
+#   harness/run-scenario.sh NAME|FILE [--kernel VERSION]
+#
+# Checks the scenario before anything boots, makes sure the cache holds the
+# pinned kernel and the build root, builds the module and the runner, boots
+# the lab, and prints a verdict table and the results folder. Exit 0 only if
+# every step passed, the kernel stayed healthy and the guest finished.
+set -euo pipefail
+# shellcheck source=harness/vlab/boot.sh
+source "$(dirname "$0")/vlab/boot.sh"
+
+usage() {
+	echo "usage: $0 NAME|FILE [--kernel VERSION]" >&2
+	exit 2
+}
+
+[[ $# -ge 1 ]] || usage
+scenario_arg=$1
+shift
+kernel=7.3.4
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
+	*) usage ;;
+	esac
+done
+
+# A scenario is a name under scenarios/ or a path to a file.
+if [[ $scenario_arg == */* ]]; then
+	[[ -f $scenario_arg ]] || die "no scenario file '$scenario_arg'"
+	scenario_file=$(realpath "$scenario_arg")
+else
+	scenario_file="$P2PRIG_TOP/scenarios/$scenario_arg"
+	if [[ ! -f $scenario_file || $scenario_arg == README.md ]]; then
+		known=$(find "$P2PRIG_TOP/scenarios" -maxdepth 1 -type f ! -name '*.md' -printf '%f ' | sort)
+		die "unknown scenario '$scenario_arg' (known: ${known% })"
+	fi
+fi
+scenario=$(basename "$scenario_file")
+load_kernel_pin "$kernel" # rejects an unknown kernel before any work
+
+t_start=$(now_s)
+"$P2PRIG_TOP/harness/setup-host.sh"
+make -s -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
+# Bad input is rejected here, before the guest boots.
+"$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
+	die "scenario $scenario rejected; nothing was run"
+
+ensure_vlab_cache "$kernel"
+log "build: p2prig.ko for $PIN_UNAME and the guest runner (in the build root)"
+in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >/dev/null
+in_buildroot make -s -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 >/dev/null
+
+results_root=${P2PRIG_RESULTS:-$P2PRIG_TOP/results}
+out="$results_root/$(date -u +%Y%m%dT%H%M%SZ)-$scenario-$PIN_UNAME"
+mkdir -p "$out"
+cp "$scenario_file" "$out/$scenario"
+topology=$(vlab_topology_text)
+{
+	printf 'P2PRIG_SCENARIO=%q\n' "$scenario"
+	printf 'P2PRIG_RIG=vlab\n'
+	printf 'P2PRIG_TOPOLOGY=%q\n' "$topology"
+} >"$out/run.env"
+
+vlab_boot "$PIN_UNAME" "$out"
+
+# A guest that died before the runner wrote anything still leaves a record.
+if [[ ! -s $out/result.json ]]; then
+	printf '{ "format": 1, "scenario": "%s", "rig": "vlab", "kernel": "%s", "complete": false, "steps": [] }\n' \
+		"$scenario" "$PIN_UNAME" >"$out/result.json"
+	printf 'KTAP version 1\n1..1\nnot ok 1 vlab-boot # %s before the runner started\n' \
+		"$VLAB_OUTCOME" >"$out/ktap.txt"
+fi
+printf '%s\n' "$VLAB_OUTCOME" >"$out/outcome"
+
+echo
+verdict=0
+"$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || verdict=1
+case $VLAB_OUTCOME in
+done) ;;
+panic | early-panic)
+	verdict=1
+	echo "guest: kernel panic:"
+	grep -a -m1 -A8 'Kernel panic' "$out/serial.log" | sed 's/^/  | /'
+	;;
+hang)
+	verdict=1
+	echo "guest: no progress within ${P2PRIG_BOOT_TIMEOUT}s; the watchdog stopped it"
+	;;
+*)
+	verdict=1
+	echo "guest: stopped without finishing (see serial.log)"
+	;;
+esac
+guest_exit=$(cat "$out/guest-exit" 2>/dev/null || echo none)
+if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 ]]; then
+	verdict=1
+	echo "guest: the runner or the module unload failed (exit $guest_exit)"
+fi
+echo
+echo "results: $out"
+log "scenario $scenario: $(paint_verdict "$([[ $verdict == 0 ]] && echo pass || echo fail)") in $(elapsed "$t_start") s"
+exit "$verdict"

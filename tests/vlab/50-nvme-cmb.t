@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# nvme-cmb end to end in the virtual lab: both methods (dma_map_phys with
+# DMA_ATTR_MMIO, dma_map_resource) move 1 MiB through edu into the NVMe CMB
+# and back, every byte verified, the DMA address is an IOVA, the kernel log
+# stays clean and the module unloads.
+set -euo pipefail
+# shellcheck source=tests/lib/vlab.sh
+source "$(dirname "$0")/../lib/vlab.sh"
+vlab_requires
+
+tap_plan 17
+run_scenario nvme-cmb
+tap_is "make scenario=nvme-cmb path exits 0" "$RUN_RC" 0
+tap_ok "a results folder was written" test -s "$RUN_DIR/result.json"
+tap_is "the guest finished" "$(cat "$RUN_DIR/outcome")" "done"
+tap_is "the run is complete" "$(jq_result .complete)" true
+tap_is "two steps, both passed" "$(jq_result '[.steps[].result] | join(",")')" "pass,pass"
+tap_is "methods mmio and resource" "$(jq_result '[.steps[].method] | join(",")')" "mmio,resource"
+for m in mmio resource; do
+	step=".steps[] | select(.method == \"$m\")"
+	tap_is "$m: 1 MiB to peer, 0 bad bytes" \
+		"$(jq_result "$step | \"\(.to_peer.bytes) \(.to_peer.mismatched_bytes)\"")" "1048576 0"
+	tap_is "$m: 1 MiB from peer, 0 bad bytes" \
+		"$(jq_result "$step | \"\(.from_peer.bytes) \(.from_peer.mismatched_bytes)\"")" "1048576 0"
+	tap_is "$m: verified" "$(jq_result "$step | .verified")" true
+	tap_is "$m: DMA address is an IOVA, not the CMB's bus address" \
+		"$(jq_result "$step | .dma_in_bar")" false
+	tap_is "$m: 33 map and 33 unmap timings" \
+		"$(jq_result "$step | \"\(.timings.map_ns.n) \(.timings.unmap_ns.n)\"")" "33 33"
+done
+tap_is "kernel health clean" "$(jq_result .health.clean)" true
+tap_ok "KTAP: 3 ok lines, no not ok" \
+	bash -c "[[ \$(grep -c '^ok ' '$RUN_DIR/ktap.txt') == 3 && \$(grep -c '^not ok' '$RUN_DIR/ktap.txt') == 0 ]]"
+tap_ok "dmesg.txt kept, module unloaded cleanly" \
+	bash -c "test -s '$RUN_DIR/dmesg.txt' && test \"\$(cat '$RUN_DIR/guest-exit')\" = 0"
+tap_done
