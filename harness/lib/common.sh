@@ -86,7 +86,7 @@ kernel_pin_file() {
 	local ver=$1 f="$P2PRIG_TOP/harness/vlab/kernels/$1.pin"
 	if [[ ! -r $f ]]; then
 		local known
-		known=$(cd "$P2PRIG_TOP/harness/vlab/kernels" && ls -- *.pin | sed 's/\.pin$//' | tr '\n' ' ')
+		known=$(find "$P2PRIG_TOP/harness/vlab/kernels" -name "*.pin" -printf "%f\n" | sed "s/\.pin$//" | sort | tr "\n" " ")
 		die "unknown guest kernel '$ver' (known: ${known% })"
 	fi
 	printf '%s\n' "$f"

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands of p2prig; each returns the process exit code. */
+#ifndef P2PRIG_COMMANDS_H
+#define P2PRIG_COMMANDS_H
+
+int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The provider kinds, initiator kinds and mapping methods a scenario may
+ * name, each tied to its value in the module's uapi.
+ */
+#ifndef P2PRIG_KINDS_H
+#define P2PRIG_KINDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct provider_kind {
+	const char *name;
+	uint32_t uapi;		/* enum p2prig_provider_kind */
+};
+
+struct initiator_kind {
+	const char *name;
+	uint32_t uapi;		/* enum p2prig_initiator_kind */
+	uint32_t window;	/* largest single transfer, bytes */
+};
+
+struct method_kind {
+	const char *name;
+	uint32_t uapi;		/* enum p2prig_method */
+};
+
+/* NULL when the name is unknown. */
+const struct provider_kind *provider_kind_find(const char *name);
+const struct initiator_kind *initiator_kind_find(const char *name);
+const struct method_kind *method_kind_find(const char *name);
+
+/* "a, b or c", for messages that say what was expected. */
+const char *provider_kind_choices(char *buf, size_t size);
+const char *initiator_kind_choices(char *buf, size_t size);
+const char *method_kind_choices(char *buf, size_t size);
+
+/* Appends names[i] of n to buf as part of "a, b or c". */
+void choices_append(char *buf, size_t size, size_t i, size_t n, const char *name);
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KTAP v1 writer for ktap.txt. */
+#include "ktap.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Result and diagnostic lines are single lines whatever the kernel printed. */
+static void put_one_line(FILE *f, const char *text)
+{
+	for (const char *c = text; *c; c++)
+		fputc(*c == '\n' || *c == '\r' ? ' ' : *c, f);
+}
+
+static void end_line(struct ktap *k)
+{
+	fputc('\n', k->f);
+	fflush(k->f);
+}
+
+int ktap_open(struct ktap *k, const char *dir, size_t planned)
+{
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, KTAP_FILE_NAME) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	k->f = fopen(path, "w");
+	if (!k->f)
+		return -errno;
+	fprintf(k->f, "KTAP version 1\n1..%zu", planned);
+	end_line(k);
+	return 0;
+}
+
+/* "# LABEL: TEXT", or "# TEXT" without a label. */
+static void labelled_diagnostic(struct ktap *k, const char *label, const char *text)
+{
+	if (!k->f)
+		return;
+	fputs("# ", k->f);
+	if (label) {
+		put_one_line(k->f, label);
+		fputs(": ", k->f);
+	}
+	put_one_line(k->f, text);
+	end_line(k);
+}
+
+void ktap_diagnostic(struct ktap *k, const char *text)
+{
+	labelled_diagnostic(k, NULL, text);
+}
+
+static void result_line(struct ktap *k, bool ok, size_t number, const char *name,
+			const char *skip_reason)
+{
+	if (!k->f)
+		return;
+	fprintf(k->f, "%s %zu %s", ok ? "ok" : "not ok", number, name);
+	if (skip_reason) {
+		fputs(" # SKIP ", k->f);
+		put_one_line(k->f, skip_reason);
+	}
+	end_line(k);
+}
+
+void ktap_step(struct ktap *k, size_t number, const struct step_report *step)
+{
+	switch (step->verdict) {
+	case VERDICT_PASS:
+		result_line(k, true, number, step->name, NULL);
+		break;
+	case VERDICT_SKIP:
+		result_line(k, true, number, step->name, step->reason);
+		break;
+	case VERDICT_FAIL:
+		if (step->reason[0])
+			ktap_diagnostic(k, step->reason);
+		for (size_t i = 0; i < step->health.n; i++)
+			labelled_diagnostic(k, "kernel", step->health.items[i]);
+		result_line(k, false, number, step->name, NULL);
+		break;
+	}
+}
+
+void ktap_health(struct ktap *k, size_t number, const struct run_report *r)
+{
+	const struct health_report *h = &r->health;
+
+	if (!h->watched && h->n_findings == 0) {
+		result_line(k, true, number, KTAP_HEALTH_TEST, h->why[0] ? h->why : "not watched");
+		return;
+	}
+	for (size_t i = 0; i < h->n_findings; i++)
+		labelled_diagnostic(k, h->findings[i].step ? h->findings[i].step : "outside any step",
+				    h->findings[i].line);
+	result_line(k, h->n_findings == 0, number, KTAP_HEALTH_TEST, NULL);
+}
+
+void ktap_close(struct ktap *k)
+{
+	if (k->f)
+		fclose(k->f);
+	k->f = NULL;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktap.txt: KTAP version 1 (Documentation/dev-tools/ktap.rst), one test
+ * per step plus "kernel-health", written and flushed line by line so a
+ * run that dies still leaves every result it reached.
+ */
+#ifndef P2PRIG_KTAP_H
+#define P2PRIG_KTAP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "result.h"
+
+#define KTAP_FILE_NAME "ktap.txt"
+#define KTAP_HEALTH_TEST "kernel-health"
+
+struct ktap {
+	FILE *f;
+};
+
+/* Creates DIR/ktap.txt with the version and plan lines; 0 or -errno. */
+int ktap_open(struct ktap *k, const char *dir, size_t planned);
+
+/* Diagnostics explaining the step, then its result line. */
+void ktap_step(struct ktap *k, size_t number, const struct step_report *step);
+
+/* The final "kernel-health" test. */
+void ktap_health(struct ktap *k, size_t number, const struct run_report *r);
+
+/* One "# " line; newlines in text become blanks. */
+void ktap_diagnostic(struct ktap *k, const char *text);
+
+void ktap_close(struct ktap *k);
+
+#endif

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/* p2prig: the userspace runner of the PCI peer-to-peer DMA test rig. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "scenario.h"
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: p2prig check FILE...\n"
+		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n"
+		"       p2prig summary RESULT_JSON\n"
+		"\n"
+		"check    parse scenario files, print every error as FILE:LINE: message\n"
+		"run      run a scenario in the guest (as root); results go to DIR\n"
+		"summary  print a verdict table for a run's result.json\n");
+}
+
+/* Every file is checked, and every error in it reported, before the exit. */
+int cmd_check(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: p2prig check FILE...\n");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		struct scenario sc;
+		if (scenario_parse_file(argv[i], &sc)) {
+			scenario_print_errors(&sc, stderr);
+			status = 1;
+		}
+		scenario_free(&sc);
+	}
+	return status;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", cmd_check },
+	{ "run", cmd_run },
+	{ "summary", cmd_summary },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "p2prig: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a run found, in memory, and its result.json (json-c). The field
+ * names written are stable: reports and `p2prig summary` read them.
+ * result.json is rewritten whole after every step, through a temporary
+ * file and rename(), so a reader never sees half a file and a run that
+ * dies leaves everything up to its last step, with "complete": false.
+ */
+#ifndef P2PRIG_RESULT_H
+#define P2PRIG_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "pattern.h"
+#include "scenario.h"
+#include "selector.h"
+#include "stats.h"
+#include "strlist.h"
+
+#define RESULT_FORMAT 1
+#define RESULT_JSON_NAME "result.json"
+#define RESULT_TEXT_MAX 256
+
+enum step_verdict {
+	VERDICT_PASS,
+	VERDICT_FAIL,
+	VERDICT_SKIP,
+};
+
+const char *verdict_name(enum step_verdict verdict);
+
+struct provider_report {
+	char name[SCENARIO_NAME_MAX];
+	char kind[16];
+	bool resolved;			/* pci is known */
+	char pci[PCI_ADDRESS_TEXT_MAX];
+	bool allocated;			/* the fields below are known */
+	uint32_t bar;
+	uint64_t phys_addr, bus_addr, bar_phys, bar_size;
+};
+
+struct initiator_report {
+	char name[SCENARIO_NAME_MAX];
+	char kind[16];
+	bool resolved;
+	char pci[PCI_ADDRESS_TEXT_MAX];
+};
+
+/* One direction of a transfer step. */
+struct direction_report {
+	uint64_t bytes;			/* moved and checked */
+	uint32_t pieces;
+	struct pattern_check check;
+};
+
+enum expect_outcome {
+	EXPECT_NOT_EVALUATED,		/* the step did not get that far */
+	EXPECT_MET,
+	EXPECT_UNMET,
+};
+
+struct expectation_report {
+	char expect[24];		/* "verified", "pattern", "dma-address" */
+	char value[24];			/* "" when the expectation has none */
+	enum expect_outcome outcome;
+	char detail[RESULT_TEXT_MAX];
+};
+
+struct step_report {
+	char name[SCENARIO_NAME_MAX];
+	char action[16];
+	enum step_verdict verdict;
+	char reason[RESULT_TEXT_MAX];	/* why it failed or skipped; "" on a pass */
+	struct provider_report provider;
+	struct initiator_report initiator;
+	char method[16];
+	bool mapped;			/* the four fields below are known */
+	uint64_t dma_address;
+	bool dma_in_bar;
+	int32_t p2p_distance;
+	uint64_t bytes, piece, seed;
+	bool verified;
+	struct direction_report to_peer, from_peer;
+	struct stats_summary map_ns, unmap_ns, to_peer_xfer_ns, from_peer_xfer_ns;
+	struct expectation_report expectations[SCENARIO_MAX_EXPECTS];
+	size_t n_expectations;
+	struct strlist health;		/* kernel lines that failed this step */
+};
+
+struct health_finding {
+	char *step;			/* NULL: outside any step */
+	char *line;
+};
+
+struct health_report {
+	bool watched;			/* false: why says what kept the watch away */
+	char why[RESULT_TEXT_MAX];
+	struct health_finding *findings;
+	size_t n_findings;
+};
+
+struct run_report {
+	char *scenario, *description, *file, *rig, *topology, *kernel;
+	time_t started, finished;	/* finished: 0 until the end */
+	bool complete;
+	char error[RESULT_TEXT_MAX];	/* what stopped the run early; "" if nothing */
+	struct step_report *steps;
+	size_t n_steps;
+	struct health_report health;
+};
+
+struct run_counts {
+	size_t passed, failed, skipped;
+};
+
+/* Any of the strings may be NULL (written as null). */
+void run_report_init(struct run_report *r, const char *scenario, const char *description,
+		     const char *file, const char *rig, const char *topology, const char *kernel);
+/* A zeroed step appended to the report; valid until the next call. */
+struct step_report *run_report_add_step(struct run_report *r);
+void run_report_add_finding(struct run_report *r, const char *step, const char *line);
+struct run_counts run_report_counts(const struct run_report *r);
+bool run_report_health_clean(const struct run_report *r);
+/* kselftest style: 0 all passed, 1 anything failed, 4 everything skipped. */
+int run_report_exit_code(const struct run_report *r);
+void run_report_free(struct run_report *r);
+
+/* Writes DIR/result.json atomically; 0 or a negative errno. */
+int result_write_json(const struct run_report *r, const char *dir);
+
+/* "2025-01-31T12:00:00Z" */
+void result_format_time(time_t t, char *buf, size_t size);
+
+#endif

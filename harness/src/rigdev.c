@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ioctl wrappers over /dev/p2prig. */
+#include "rigdev.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static int call(const struct rigdev *dev, unsigned long request, void *arg)
+{
+	int rc;
+
+	do
+		rc = ioctl(dev->fd, request, arg);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -errno : 0;
+}
+
+int rigdev_open(struct rigdev *dev, const char *path)
+{
+	dev->fd = open(path, O_RDWR | O_CLOEXEC);
+	return dev->fd < 0 ? -errno : 0;
+}
+
+void rigdev_close(struct rigdev *dev)
+{
+	if (dev->fd >= 0)
+		close(dev->fd);
+	dev->fd = -1;
+}
+
+int rigdev_info(const struct rigdev *dev, struct p2prig_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	return call(dev, P2PRIG_IOC_INFO, out);
+}
+
+int rigdev_chunk_alloc(const struct rigdev *dev, uint32_t provider_kind,
+		       const struct p2prig_pci_addr *pci, uint64_t size,
+		       struct p2prig_chunk_alloc *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->provider = provider_kind;
+	out->pci = *pci;
+	out->size = size;
+	return call(dev, P2PRIG_IOC_CHUNK_ALLOC, out);
+}
+
+int rigdev_chunk_free(const struct rigdev *dev, uint32_t chunk)
+{
+	struct p2prig_handle arg = { .handle = chunk };
+
+	return call(dev, P2PRIG_IOC_CHUNK_FREE, &arg);
+}
+
+int rigdev_chunk_io(const struct rigdev *dev, uint32_t chunk, enum p2prig_io_op op,
+		    uint64_t offset, void *buf, uint64_t length)
+{
+	struct p2prig_chunk_io arg = {
+		.handle = chunk,
+		.op = op,
+		.offset = offset,
+		.length = length,
+		.user_ptr = (uintptr_t)buf,
+	};
+
+	return call(dev, P2PRIG_IOC_CHUNK_IO, &arg);
+}
+
+int rigdev_map(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint32_t initiator_kind,
+	       const struct p2prig_pci_addr *initiator, enum p2prig_dir dir, uint64_t offset,
+	       uint64_t length, struct p2prig_map *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->chunk = chunk;
+	out->method = method;
+	out->initiator = initiator_kind;
+	out->dir = dir;
+	out->pci = *initiator;
+	out->offset = offset;
+	out->length = length;
+	return call(dev, P2PRIG_IOC_MAP, out);
+}
+
+int rigdev_unmap(const struct rigdev *dev, uint32_t mapping, uint64_t *unmap_ns)
+{
+	struct p2prig_unmap arg = { .handle = mapping };
+	int rc = call(dev, P2PRIG_IOC_UNMAP, &arg);
+
+	if (rc == 0)
+		*unmap_ns = arg.unmap_ns;
+	return rc;
+}
+
+int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir dir,
+		uint64_t offset, void *buf, uint64_t length, uint64_t *xfer_ns)
+{
+	struct p2prig_xfer arg = {
+		.mapping = mapping,
+		.dir = dir,
+		.offset = offset,
+		.length = length,
+		.user_ptr = (uintptr_t)buf,
+	};
+	int rc = call(dev, P2PRIG_IOC_XFER, &arg);
+
+	if (rc == 0)
+		*xfer_ns = arg.xfer_ns;
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's ioctls on /dev/p2prig, one call each. Inputs are passed as
+ * arguments so reserved fields are always zero; every call returns 0 or a
+ * negative errno.
+ */
+#ifndef P2PRIG_RIGDEV_H
+#define P2PRIG_RIGDEV_H
+
+#include <stdint.h>
+
+#include "uapi/p2prig.h"
+
+struct rigdev {
+	int fd;
+};
+
+int rigdev_open(struct rigdev *dev, const char *path);
+void rigdev_close(struct rigdev *dev);
+
+int rigdev_info(const struct rigdev *dev, struct p2prig_info *out);
+
+/* out holds handle, bar and the addresses on success. */
+int rigdev_chunk_alloc(const struct rigdev *dev, uint32_t provider_kind,
+		       const struct p2prig_pci_addr *pci, uint64_t size,
+		       struct p2prig_chunk_alloc *out);
+int rigdev_chunk_free(const struct rigdev *dev, uint32_t chunk);
+int rigdev_chunk_io(const struct rigdev *dev, uint32_t chunk, enum p2prig_io_op op,
+		    uint64_t offset, void *buf, uint64_t length);
+
+/* out holds handle, p2p_distance, dma_addr and map_ns on success. */
+int rigdev_map(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint32_t initiator_kind,
+	       const struct p2prig_pci_addr *initiator, enum p2prig_dir dir, uint64_t offset,
+	       uint64_t length, struct p2prig_map *out);
+int rigdev_unmap(const struct rigdev *dev, uint32_t mapping, uint64_t *unmap_ns);
+int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir dir,
+		uint64_t offset, void *buf, uint64_t length, uint64_t *xfer_ns);
+
+#endif

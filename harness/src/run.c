@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]`, in the
+ * guest as root: check the scenario, prepare providers and initiators,
+ * run each step, and keep result.json, ktap.txt and a progress line per
+ * step up to date as it goes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include <pci/pci.h>
+
+#include "commands.h"
+#include "health.h"
+#include "ktap.h"
+#include "result.h"
+#include "rigdev.h"
+#include "scenario.h"
+#include "selector.h"
+#include "step.h"
+#include "uapi/p2prig.h"
+
+struct run_options {
+	const char *file, *out_dir, *rig, *topology;
+};
+
+/* Everything a run holds, so one function can release it. */
+struct run {
+	const struct run_options *opt;
+	struct scenario sc;
+	struct run_report report;
+	struct ktap ktap;
+	struct health_watch health;
+	struct rigdev dev;
+	struct p2prig_info info;
+	struct pci_access *pacc;
+	struct provider_state providers[SCENARIO_MAX_PROVIDERS];
+	struct initiator_state initiators[SCENARIO_MAX_INITIATORS];
+	char skip_all[RESULT_TEXT_MAX];
+};
+
+/* mkdir -p: the lead names a fresh results folder per run. */
+static int make_dirs(const char *path)
+{
+	char *copy = strdup(path);
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *c = copy + 1; !rc; c++) {
+		bool end = *c == '\0';
+		if (*c != '/' && !end)
+			continue;
+		*c = '\0';
+		if (mkdir(copy, 0755) && errno != EEXIST)
+			rc = -errno;
+		if (end)
+			break;
+		*c = '/';
+	}
+	free(copy);
+	return rc;
+}
+
+static void save_json(struct run *run)
+{
+	int rc = result_write_json(&run->report, run->opt->out_dir);
+
+	if (rc)
+		fprintf(stderr, "p2prig: cannot write %s/%s: %s\n", run->opt->out_dir,
+			RESULT_JSON_NAME, strerror(-rc));
+}
+
+/* A kernel older than `require kernel` skips every step, with the reason. */
+static void check_kernel(struct run *run)
+{
+	struct kversion running;
+
+	if (!run->sc.requires_kernel)
+		return;
+	if (!kversion_from_release(run->report.kernel, &running) ||
+	    kversion_compare(&running, &run->sc.min_kernel) < 0)
+		snprintf(run->skip_all, sizeof(run->skip_all),
+			 "needs kernel %s or later, running %s", run->sc.min_kernel_text,
+			 run->report.kernel);
+}
+
+static bool open_device(struct run *run)
+{
+	struct run_report *r = &run->report;
+	int rc = rigdev_open(&run->dev, P2PRIG_DEVICE_PATH);
+
+	if (rc) {
+		snprintf(r->error, sizeof(r->error), "cannot open %s: %s (is p2prig.ko loaded?)",
+			 P2PRIG_DEVICE_PATH, strerror(-rc));
+		return false;
+	}
+	rc = rigdev_info(&run->dev, &run->info);
+	if (rc) {
+		snprintf(r->error, sizeof(r->error), "%s: P2PRIG_IOC_INFO failed: %s",
+			 P2PRIG_DEVICE_PATH, strerror(-rc));
+		return false;
+	}
+	if (run->info.uapi_version != P2PRIG_UAPI_VERSION) {
+		snprintf(r->error, sizeof(r->error),
+			 "%s speaks uapi version %u, this runner was built for version %u: "
+			 "build the module and the runner from the same tree",
+			 P2PRIG_DEVICE_PATH, run->info.uapi_version, P2PRIG_UAPI_VERSION);
+		return false;
+	}
+	return true;
+}
+
+static void prepare_provider(struct run *run, size_t i)
+{
+	const struct scenario_provider *p = &run->sc.providers[i];
+	struct provider_state *s = &run->providers[i];
+	struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
+
+	if (!dev) {
+		s->unusable_verdict = VERDICT_SKIP;
+		snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
+			 p->selector.text);
+		return;
+	}
+	s->resolved = true;
+	selector_address_uapi(dev, &s->pci);
+	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
+	if (!(run->info.provider_mask & (1u << p->kind->uapi))) {
+		s->unusable_verdict = VERDICT_SKIP;
+		snprintf(s->unusable, sizeof(s->unusable),
+			 "provider kind %s: not offered by the module (provider_mask 0x%x)",
+			 p->kind->name, run->info.provider_mask);
+		return;
+	}
+	int rc = rigdev_chunk_alloc(&run->dev, p->kind->uapi, &s->pci, p->size, &s->chunk);
+	if (rc) {
+		struct step_report scratch = { 0 };
+		char who[96];
+		snprintf(who, sizeof(who), "provider %s (%s)", p->name, s->pci_text);
+		step_ioctl_failed(&scratch, rc, who, "CHUNK_ALLOC");
+		s->unusable_verdict = scratch.verdict;
+		snprintf(s->unusable, sizeof(s->unusable), "%s", scratch.reason);
+		return;
+	}
+	s->allocated = true;
+}
+
+static void prepare_initiator(struct run *run, size_t i)
+{
+	const struct scenario_initiator *p = &run->sc.initiators[i];
+	struct initiator_state *s = &run->initiators[i];
+	struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
+
+	if (!dev) {
+		s->unusable_verdict = VERDICT_SKIP;
+		snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
+			 p->selector.text);
+		return;
+	}
+	s->resolved = true;
+	selector_address_uapi(dev, &s->pci);
+	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
+}
+
+/* Opens the device and resolves and allocates; false when the run cannot go on. */
+static bool prepare(struct run *run)
+{
+	if (!open_device(run))
+		return false;
+	run->pacc = pci_alloc();
+	pci_init(run->pacc);
+	pci_scan_bus(run->pacc);
+	for (size_t i = 0; i < run->sc.n_providers; i++)
+		prepare_provider(run, i);
+	for (size_t i = 0; i < run->sc.n_initiators; i++)
+		prepare_initiator(run, i);
+	return true;
+}
+
+/* Kernel lines since the last look; each fails the step it followed. */
+static void look_at_kernel_log(struct run *run, struct step_report *step)
+{
+	struct strlist found = { 0 };
+
+	health_poll(&run->health, run->sc.allows, run->sc.n_allows, &found);
+	for (size_t i = 0; i < found.n; i++) {
+		run_report_add_finding(&run->report, step ? step->name : NULL, found.items[i]);
+		if (step)
+			strlist_add(&step->health, found.items[i]);
+	}
+	if (step && found.n) {
+		if (step->verdict != VERDICT_FAIL)
+			step->reason[0] = '\0';
+		step->verdict = VERDICT_FAIL;
+		step_add_reason(step, "kernel log: %zu unexpected line%s after this step", found.n,
+				found.n == 1 ? "" : "s");
+	}
+	strlist_free(&found);
+}
+
+static void print_progress(size_t number, size_t total, const struct step_report *s,
+			   const char *progress)
+{
+	printf("p2prig: step %zu/%zu %s: %s%s", number, total, s->name, progress,
+	       progress[0] ? ", " : "");
+	switch (s->verdict) {
+	case VERDICT_PASS:
+		printf("ok\n");
+		break;
+	case VERDICT_FAIL:
+		printf("FAIL: %s\n", s->reason);
+		break;
+	case VERDICT_SKIP:
+		printf("SKIP: %s\n", s->reason);
+		break;
+	}
+	fflush(stdout);
+}
+
+static void run_steps(struct run *run)
+{
+	const struct scenario *sc = &run->sc;
+	struct step_env env = {
+		.skip_all = run->skip_all,
+		.dev = &run->dev,
+		.info = &run->info,
+		.sc = sc,
+		.providers = run->providers,
+		.initiators = run->initiators,
+	};
+
+	for (size_t i = 0; i < sc->n_steps; i++) {
+		const struct scenario_step *step = &sc->steps[i];
+		struct step_report *s = run_report_add_step(&run->report);
+		char progress[512] = "";
+
+		snprintf(s->name, sizeof(s->name), "%s", step->name);
+		snprintf(s->action, sizeof(s->action), "%s", step->action_name);
+		step_runner_find(step->action)->run(&env, step, s, progress, sizeof(progress));
+		look_at_kernel_log(run, s);
+
+		ktap_step(&run->ktap, i + 1, s);
+		save_json(run);
+		print_progress(i + 1, sc->n_steps, s, progress);
+	}
+}
+
+static void release(struct run *run)
+{
+	for (size_t i = 0; i < run->sc.n_providers; i++) {
+		struct provider_state *s = &run->providers[i];
+		int rc = s->allocated ? rigdev_chunk_free(&run->dev, s->chunk.handle) : 0;
+		if (rc)
+			fprintf(stderr, "p2prig: provider %s: CHUNK_FREE failed: %s\n",
+				run->sc.providers[i].name, strerror(-rc));
+		s->allocated = false;
+	}
+	rigdev_close(&run->dev);
+	if (run->pacc)
+		pci_cleanup(run->pacc);
+	run->pacc = NULL;
+}
+
+static int run_scenario(const struct run_options *opt)
+{
+	static struct run run;	/* large; one per process */
+	struct run_report *r = &run.report;
+	struct utsname uts;
+	int rc;
+
+	run.opt = opt;
+	run.dev.fd = -1;
+	if (scenario_parse_file(opt->file, &run.sc)) {
+		scenario_print_errors(&run.sc, stderr);
+		scenario_free(&run.sc);
+		return 1;
+	}
+	uname(&uts);
+	rc = make_dirs(opt->out_dir);
+	if (rc) {
+		fprintf(stderr, "p2prig: cannot create %s: %s\n", opt->out_dir, strerror(-rc));
+		scenario_free(&run.sc);
+		return 1;
+	}
+	run_report_init(r, run.sc.name, run.sc.description, opt->file, opt->rig, opt->topology,
+			uts.release);
+	rc = ktap_open(&run.ktap, opt->out_dir, run.sc.n_steps + 1);
+	if (rc)
+		fprintf(stderr, "p2prig: cannot write %s/%s: %s\n", opt->out_dir, KTAP_FILE_NAME,
+			strerror(-rc));
+	r->health.watched = health_open(&run.health, HEALTH_KMSG_PATH, run.sc.name);
+	snprintf(r->health.why, sizeof(r->health.why), "%s", run.health.why);
+	save_json(&run);
+	printf("p2prig: scenario %s: %zu step%s on kernel %s\n", run.sc.name, run.sc.n_steps,
+	       run.sc.n_steps == 1 ? "" : "s", uts.release);
+	fflush(stdout);
+
+	check_kernel(&run);
+	if (!run.skip_all[0] && !prepare(&run)) {
+		/* The run stops here and stays marked incomplete. */
+		fprintf(stderr, "p2prig: %s\n", r->error);
+		ktap_diagnostic(&run.ktap, r->error);
+		save_json(&run);
+		release(&run);
+	} else {
+		run_steps(&run);
+		release(&run);
+		look_at_kernel_log(&run, NULL);
+		ktap_health(&run.ktap, run.sc.n_steps + 1, r);
+		r->complete = true;
+		r->finished = time(NULL);
+		save_json(&run);
+
+		struct run_counts c = run_report_counts(r);
+		printf("p2prig: kernel-health %s; %zu passed, %zu failed, %zu skipped\n",
+		       run_report_health_clean(r) ? "clean"
+		       : r->health.watched	  ? "NOT CLEAN"
+						  : "not watched",
+		       c.passed, c.failed, c.skipped);
+		fflush(stdout);
+	}
+
+	char marker[160];
+	snprintf(marker, sizeof(marker), "p2prig: end scenario %s\n", run.sc.name);
+	health_mark(HEALTH_KMSG_PATH, marker);
+	health_close(&run.health);
+	ktap_close(&run.ktap);
+	int exit_code = run_report_exit_code(r);
+	run_report_free(r);
+	scenario_free(&run.sc);
+	return exit_code;
+}
+
+static void run_usage(FILE *to)
+{
+	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "rig", required_argument, NULL, 'r' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct run_options opt = { 0 };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:r:t:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt.out_dir = optarg;
+			break;
+		case 'r':
+			opt.rig = optarg;
+			break;
+		case 't':
+			opt.topology = optarg;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 0;
+		default:
+			run_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc || !opt.out_dir) {
+		if (!opt.out_dir)
+			fprintf(stderr, "p2prig run: --out DIR is required\n");
+		else
+			fprintf(stderr, "p2prig run: expected exactly one scenario FILE\n");
+		run_usage(stderr);
+		return 2;
+	}
+	opt.file = argv[optind];
+	return run_scenario(&opt);
+}

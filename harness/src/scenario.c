@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenario file parser. Each line is read on its own and every problem is
+ * recorded; references between lines (a step's provider and initiator,
+ * sizes against them) are checked once the whole file is read, so lines
+ * may come in any order.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numparse.h"
+#include "uapi/p2prig.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_WORDS 32
+#define BLANKS " \t\r\v\f"
+#define NAME_SYNTAX "[a-z0-9][a-z0-9-]*"
+#define EXPECT_CHOICES "verified, pattern SEED or dma-address iova|bar"
+
+/* What a step line named, kept until the whole file is read. */
+struct pending_step {
+	char provider[SCENARIO_NAME_MAX];
+	char initiator[SCENARIO_NAME_MAX];
+};
+
+struct parser {
+	struct scenario *sc;
+	int line;
+	char **words;		/* after the keyword */
+	size_t n_words;
+	const char *rest;	/* text after the keyword, trimmed */
+	struct pending_step pending[SCENARIO_MAX_STEPS];
+};
+
+__attribute__((format(printf, 3, 4)))
+static void error_at(struct scenario *sc, int line, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+
+	struct scenario_error *grown = realloc(sc->errors, (sc->n_errors + 1) * sizeof(*grown));
+	if (!grown)
+		abort();
+	sc->errors = grown;
+
+	/* Keep line order: end-of-file checks come last but may name earlier lines. */
+	size_t at = sc->n_errors;
+	while (at > 0 && sc->errors[at - 1].line > line)
+		at--;
+	memmove(&sc->errors[at + 1], &sc->errors[at], (sc->n_errors - at) * sizeof(*grown));
+
+	char *text;
+	int n = line > 0 ? asprintf(&text, "%s:%d: %s", sc->file, line, message)
+			 : asprintf(&text, "%s: %s", sc->file, message);
+	if (n < 0)
+		abort();
+	sc->errors[at] = (struct scenario_error){ .line = line, .text = text };
+	sc->n_errors++;
+}
+
+#define ERROR(p, ...) error_at((p)->sc, (p)->line, __VA_ARGS__)
+
+/* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
+static bool check_name(struct parser *p, const char *what, const char *name)
+{
+	bool ok = (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= '0' && name[0] <= '9');
+
+	for (const char *c = name + 1; ok && *c; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
+	if (!ok) {
+		ERROR(p, "bad %s name '%s' (expected " NAME_SYNTAX ")", what, name);
+		return false;
+	}
+	if (strlen(name) >= SCENARIO_NAME_MAX) {
+		ERROR(p, "%s name '%s' is too long (at most %d characters)", what, name,
+		      SCENARIO_NAME_MAX - 1);
+		return false;
+	}
+	return true;
+}
+
+/* Words of fixed-arity lines beyond what the line takes. */
+static bool check_no_more_words(struct parser *p, size_t takes, const char *usage)
+{
+	if (p->n_words <= takes)
+		return true;
+	ERROR(p, "unexpected word '%s' (expected %s)", p->words[takes], usage);
+	return false;
+}
+
+/*
+ * key=value words, validated against a list of known keys. values[i] is
+ * the value of keys[i], or NULL when absent. Returns false on any error.
+ */
+struct key_spec {
+	const char *name;
+	bool required;
+};
+
+static bool read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
+		      size_t n_keys, const char *needed_by, const char **values)
+{
+	bool ok = true;
+
+	for (size_t k = 0; k < n_keys; k++)
+		values[k] = NULL;
+	for (size_t w = 0; w < n; w++) {
+		char *eq = strchr(words[w], '=');
+		if (!eq || eq == words[w]) {
+			ERROR(p, "expected key=value, got '%s'", words[w]);
+			ok = false;
+			continue;
+		}
+		*eq = '\0';
+		size_t k = 0;
+		while (k < n_keys && strcmp(keys[k].name, words[w]) != 0)
+			k++;
+		if (k == n_keys) {
+			char choices[256] = "";
+			for (size_t i = 0; i < n_keys; i++)
+				choices_append(choices, sizeof(choices), i, n_keys, keys[i].name);
+			ERROR(p, "unknown key '%s' (expected %s)", words[w], choices);
+			ok = false;
+		} else if (values[k]) {
+			ERROR(p, "duplicate key '%s'", words[w]);
+			ok = false;
+		} else {
+			values[k] = eq + 1;
+		}
+		*eq = '=';
+	}
+	for (size_t k = 0; k < n_keys; k++) {
+		if (keys[k].required && !values[k]) {
+			ERROR(p, "missing key '%s=' (required by %s)", keys[k].name, needed_by);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool read_size(struct parser *p, const char *key, const char *text, uint64_t *out)
+{
+	if (parse_size(text, out) && *out > 0)
+		return true;
+	ERROR(p, "bad size '%s' for %s (expected a number > 0 with an optional K, M or G suffix)",
+	      text, key);
+	return false;
+}
+
+static bool read_number(struct parser *p, const char *key, const char *text, uint64_t *out)
+{
+	if (parse_number(text, out))
+		return true;
+	ERROR(p, "bad number '%s' for %s (expected decimal or 0x hex)", text, key);
+	return false;
+}
+
+static void check_selector(struct parser *p, const char *text, struct selector *out)
+{
+	const char *libpci_says;
+
+	if (selector_parse(text, out, &libpci_says))
+		return;
+	if (libpci_says)
+		ERROR(p, "bad selector '%s' (libpci: %s; expected %s)", text, libpci_says,
+		      SELECTOR_SYNTAX);
+	else
+		ERROR(p, "bad selector '%s' (expected %s)", text, SELECTOR_SYNTAX);
+}
+
+static void parse_describe(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+
+	if (sc->description) {
+		ERROR(p, "duplicate 'describe' (the first is at line %d)", sc->describe_line);
+		return;
+	}
+	if (!*p->rest) {
+		ERROR(p, "'describe' needs one sentence saying what the scenario shows");
+		return;
+	}
+	sc->description = strdup(p->rest);
+	sc->describe_line = p->line;
+}
+
+static void parse_require(struct parser *p)
+{
+	static const char usage[] = "require kernel VERSION";
+	struct scenario *sc = p->sc;
+
+	if (p->n_words == 0 || strcmp(p->words[0], "kernel") != 0) {
+		ERROR(p, "unknown requirement '%s' (expected %s)",
+		      p->n_words ? p->words[0] : "", usage);
+		return;
+	}
+	if (p->n_words < 2) {
+		ERROR(p, "'require kernel' needs a VERSION (e.g. 6.18)");
+		return;
+	}
+	if (!check_no_more_words(p, 2, usage))
+		return;
+	struct kversion v;
+	if (!kversion_parse(p->words[1], &v) || strlen(p->words[1]) >= sizeof(sc->min_kernel_text)) {
+		ERROR(p, "bad kernel version '%s' (expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 6.18)",
+		      p->words[1]);
+		return;
+	}
+	if (sc->requires_kernel) {
+		ERROR(p, "duplicate 'require kernel'");
+		return;
+	}
+	sc->requires_kernel = true;
+	sc->min_kernel = v;
+	snprintf(sc->min_kernel_text, sizeof(sc->min_kernel_text), "%s", p->words[1]);
+}
+
+static void parse_provider(struct parser *p)
+{
+	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE";
+	static const struct key_spec keys[] = { { "size", true } };
+	struct scenario *sc = p->sc;
+	struct scenario_provider prov = { .line = p->line };
+
+	if (p->n_words < 3) {
+		ERROR(p, "incomplete provider line (expected %s)", usage);
+		return;
+	}
+	const char *name = p->words[0];
+	if (check_name(p, "provider", name)) {
+		for (size_t i = 0; i < sc->n_providers; i++)
+			if (strcmp(sc->providers[i].name, name) == 0)
+				ERROR(p, "duplicate provider name '%s' (the first is at line %d)",
+				      name, sc->providers[i].line);
+	}
+	prov.kind = provider_kind_find(p->words[1]);
+	if (!prov.kind) {
+		char choices[128];
+		ERROR(p, "unknown provider kind '%s' (expected %s)", p->words[1],
+		      provider_kind_choices(choices, sizeof(choices)));
+	}
+	check_selector(p, p->words[2], &prov.selector);
+
+	const char *values[ARRAY_SIZE(keys)];
+	if (read_keys(p, p->words + 3, p->n_words - 3, keys, ARRAY_SIZE(keys), "provider lines",
+		      values) &&
+	    read_size(p, "size", values[0], &prov.size)) {
+		char limit[16], size[16];
+		format_size(P2PRIG_MAX_CHUNK_SIZE, limit, sizeof(limit));
+		format_size(prov.size, size, sizeof(size));
+		/* A size the module would refuse is left 0: steps then skip the size check. */
+		if (prov.size % SCENARIO_PAGE_SIZE) {
+			ERROR(p, "provider size %s is not a multiple of 4K (peer memory comes in pages)",
+			      size);
+			prov.size = 0;
+		} else if (prov.size > P2PRIG_MAX_CHUNK_SIZE) {
+			ERROR(p, "provider size %s is larger than the module allows (%s)", size, limit);
+			prov.size = 0;
+		}
+	}
+
+	if (sc->n_providers == SCENARIO_MAX_PROVIDERS) {
+		ERROR(p, "too many providers (at most %d)", SCENARIO_MAX_PROVIDERS);
+		return;
+	}
+	/* A bad provider is still recorded so steps naming it report nothing more. */
+	if (strlen(name) < SCENARIO_NAME_MAX)
+		snprintf(prov.name, sizeof(prov.name), "%s", name);
+	sc->providers[sc->n_providers++] = prov;
+}
+
+static void parse_initiator(struct parser *p)
+{
+	static const char usage[] = "initiator NAME KIND SELECTOR";
+	struct scenario *sc = p->sc;
+	struct scenario_initiator init = { .line = p->line };
+
+	if (p->n_words < 3) {
+		ERROR(p, "incomplete initiator line (expected %s)", usage);
+		return;
+	}
+	check_no_more_words(p, 3, usage);
+	const char *name = p->words[0];
+	if (check_name(p, "initiator", name)) {
+		for (size_t i = 0; i < sc->n_initiators; i++)
+			if (strcmp(sc->initiators[i].name, name) == 0)
+				ERROR(p, "duplicate initiator name '%s' (the first is at line %d)",
+				      name, sc->initiators[i].line);
+	}
+	init.kind = initiator_kind_find(p->words[1]);
+	if (!init.kind) {
+		char choices[128];
+		ERROR(p, "unknown initiator kind '%s' (expected %s)", p->words[1],
+		      initiator_kind_choices(choices, sizeof(choices)));
+	}
+	check_selector(p, p->words[2], &init.selector);
+
+	if (sc->n_initiators == SCENARIO_MAX_INITIATORS) {
+		ERROR(p, "too many initiators (at most %d)", SCENARIO_MAX_INITIATORS);
+		return;
+	}
+	if (strlen(name) < SCENARIO_NAME_MAX)
+		snprintf(init.name, sizeof(init.name), "%s", name);
+	sc->initiators[sc->n_initiators++] = init;
+}
+
+/* Keys of `step NAME transfer ...`, in the order the README lists them. */
+enum transfer_key { TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_REPEAT };
+
+static const struct key_spec transfer_keys[] = {
+	[TK_PROVIDER] = { "provider", true },
+	[TK_INITIATOR] = { "initiator", true },
+	[TK_METHOD] = { "method", true },
+	[TK_SIZE] = { "size", true },
+	[TK_PIECE] = { "piece", true },
+	[TK_SEED] = { "seed", true },
+	[TK_REPEAT] = { "map-repeat", false },
+};
+
+/* Reads what the line alone can tell; references are checked at the end. */
+static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
+				struct scenario_step *step, struct pending_step *pending)
+{
+	struct transfer_params *t = &step->transfer;
+	const char *v[ARRAY_SIZE(transfer_keys)];
+	bool ok = read_keys(p, words, n, transfer_keys, ARRAY_SIZE(transfer_keys),
+			    "transfer steps", v);
+
+	t->provider = t->initiator = SCENARIO_NO_INDEX;
+	t->map_repeat = SCENARIO_DEFAULT_MAP_REPEAT;
+	if (v[TK_PROVIDER])
+		snprintf(pending->provider, sizeof(pending->provider), "%s", v[TK_PROVIDER]);
+	if (v[TK_INITIATOR])
+		snprintf(pending->initiator, sizeof(pending->initiator), "%s", v[TK_INITIATOR]);
+	if (v[TK_METHOD]) {
+		t->method = method_kind_find(v[TK_METHOD]);
+		if (!t->method) {
+			char choices[128];
+			ERROR(p, "unknown method '%s' (expected %s)", v[TK_METHOD],
+			      method_kind_choices(choices, sizeof(choices)));
+			ok = false;
+		}
+	}
+	if (v[TK_SIZE])
+		ok &= read_size(p, "size", v[TK_SIZE], &t->size);
+	if (v[TK_PIECE])
+		ok &= read_size(p, "piece", v[TK_PIECE], &t->piece);
+	if (v[TK_SEED])
+		ok &= read_number(p, "seed", v[TK_SEED], &t->seed);
+	if (v[TK_REPEAT]) {
+		uint64_t repeat;
+		if (!read_number(p, "map-repeat", v[TK_REPEAT], &repeat)) {
+			ok = false;
+		} else if (repeat > SCENARIO_MAX_MAP_REPEAT) {
+			ERROR(p, "map-repeat %" PRIu64 " is too large (at most %d)", repeat,
+			      SCENARIO_MAX_MAP_REPEAT);
+			ok = false;
+		} else {
+			t->map_repeat = (uint32_t)repeat;
+		}
+	}
+	if (t->size && t->piece && t->size % t->piece) {
+		char size[16], piece[16];
+		format_size(t->size, size, sizeof(size));
+		format_size(t->piece, piece, sizeof(piece));
+		ERROR(p, "piece %s does not divide size %s", piece, size);
+		ok = false;
+	}
+	return ok;
+}
+
+static const struct step_action_syntax {
+	const char *name;
+	enum step_action action;
+	bool (*parse_keys)(struct parser *, char **, size_t, struct scenario_step *,
+			   struct pending_step *);
+} step_actions[] = {
+	{ "transfer", STEP_TRANSFER, parse_transfer_keys },
+};
+
+static void parse_step(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	struct scenario_step step = { .line = p->line };
+	struct pending_step pending = { 0 };
+
+	if (p->n_words < 2) {
+		ERROR(p, "incomplete step line (expected step NAME ACTION key=value...)");
+		/* Still a step, so its expect lines are not reported as orphans. */
+	}
+	if (p->n_words >= 1 && check_name(p, "step", p->words[0])) {
+		snprintf(step.name, sizeof(step.name), "%s", p->words[0]);
+		for (size_t i = 0; i < sc->n_steps; i++)
+			if (strcmp(sc->steps[i].name, step.name) == 0)
+				ERROR(p, "duplicate step name '%s' (the first is at line %d)",
+				      step.name, sc->steps[i].line);
+	}
+	if (p->n_words >= 2) {
+		const struct step_action_syntax *a = NULL;
+		for (size_t i = 0; i < ARRAY_SIZE(step_actions); i++)
+			if (strcmp(step_actions[i].name, p->words[1]) == 0)
+				a = &step_actions[i];
+		if (!a) {
+			char choices[128] = "";
+			for (size_t i = 0; i < ARRAY_SIZE(step_actions); i++)
+				choices_append(choices, sizeof(choices), i, ARRAY_SIZE(step_actions),
+					       step_actions[i].name);
+			ERROR(p, "unknown step action '%s' (expected %s)", p->words[1], choices);
+		} else {
+			step.action = a->action;
+			step.action_name = a->name;
+			a->parse_keys(p, p->words + 2, p->n_words - 2, &step, &pending);
+		}
+	}
+
+	if (sc->n_steps == SCENARIO_MAX_STEPS) {
+		ERROR(p, "too many steps (at most %d)", SCENARIO_MAX_STEPS);
+		return;
+	}
+	p->pending[sc->n_steps] = pending;
+	sc->steps[sc->n_steps++] = step;
+}
+
+static void parse_expect(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	struct scenario_expect e = { .line = p->line };
+	static const char *const names[] = {
+		[EXPECT_VERIFIED] = "verified",
+		[EXPECT_PATTERN] = "pattern",
+		[EXPECT_DMA_ADDRESS] = "dma-address",
+	};
+
+	if (sc->n_steps == 0) {
+		ERROR(p, "'expect' before any step (an expectation belongs to the step above it)");
+		return;
+	}
+	struct scenario_step *step = &sc->steps[sc->n_steps - 1];
+	if (p->n_words == 0) {
+		ERROR(p, "'expect' needs WHAT (expected " EXPECT_CHOICES ")");
+		return;
+	}
+	const char *what = p->words[0];
+	const char *value = p->n_words > 1 ? p->words[1] : NULL;
+	if (strcmp(what, "verified") == 0) {
+		e.what = EXPECT_VERIFIED;
+		if (value) {
+			ERROR(p, "'expect verified' takes no value, got '%s'", value);
+			return;
+		}
+	} else if (strcmp(what, "pattern") == 0) {
+		e.what = EXPECT_PATTERN;
+		if (!value) {
+			ERROR(p, "'expect pattern' needs a SEED (decimal or 0x hex)");
+			return;
+		}
+		if (!check_no_more_words(p, 2, "expect pattern SEED") ||
+		    !read_number(p, "expect pattern", value, &e.seed))
+			return;
+	} else if (strcmp(what, "dma-address") == 0) {
+		e.what = EXPECT_DMA_ADDRESS;
+		if (!value || (strcmp(value, "iova") != 0 && strcmp(value, "bar") != 0)) {
+			ERROR(p, "bad value '%s' for 'expect dma-address' (expected iova or bar)",
+			      value ? value : "");
+			return;
+		}
+		if (!check_no_more_words(p, 2, "expect dma-address iova|bar"))
+			return;
+		e.dma_in_bar = strcmp(value, "bar") == 0;
+	} else {
+		ERROR(p, "unknown expectation '%s' (expected " EXPECT_CHOICES ")", what);
+		return;
+	}
+
+	const struct scenario_expect *before = scenario_step_expect(step, e.what);
+	if (before) {
+		ERROR(p, "duplicate 'expect %s' for step '%s' (the first is at line %d)",
+		      names[e.what], step->name, before->line);
+		return;
+	}
+	if (step->n_expects == SCENARIO_MAX_EXPECTS) {
+		ERROR(p, "too many expectations for step '%s' (at most %d)", step->name,
+		      SCENARIO_MAX_EXPECTS);
+		return;
+	}
+	step->expects[step->n_expects++] = e;
+}
+
+static void parse_allow_dmesg(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	struct scenario_allow *a = &sc->allows[sc->n_allows];
+
+	if (!*p->rest) {
+		ERROR(p, "'allow-dmesg' needs a REGEX (POSIX extended)");
+		return;
+	}
+	if (sc->n_allows == SCENARIO_MAX_ALLOWS) {
+		ERROR(p, "too many allow-dmesg lines (at most %d)", SCENARIO_MAX_ALLOWS);
+		return;
+	}
+	int rc = regcomp(&a->regex, p->rest, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		char why[128];
+		regerror(rc, &a->regex, why, sizeof(why));
+		ERROR(p, "invalid allow-dmesg regex '%s' (%s)", p->rest, why);
+		return;
+	}
+	a->text = strdup(p->rest);
+	a->line = p->line;
+	sc->n_allows++;
+}
+
+static const struct keyword {
+	const char *name;
+	void (*parse)(struct parser *);
+} keywords[] = {
+	{ "describe", parse_describe },
+	{ "require", parse_require },
+	{ "provider", parse_provider },
+	{ "initiator", parse_initiator },
+	{ "step", parse_step },
+	{ "expect", parse_expect },
+	{ "allow-dmesg", parse_allow_dmesg },
+};
+
+/* '#' starts a comment at the start of a word, so a regex may still hold one. */
+static void strip_comment(char *line)
+{
+	for (char *c = line; *c; c++) {
+		if (*c == '#' && (c == line || strchr(BLANKS, c[-1]))) {
+			*c = '\0';
+			return;
+		}
+	}
+}
+
+static void trim(char **s)
+{
+	char *end;
+
+	*s += strspn(*s, BLANKS);
+	end = *s + strlen(*s);
+	while (end > *s && strchr(BLANKS, end[-1]))
+		*--end = '\0';
+}
+
+static void parse_line(struct parser *p, char *line)
+{
+	char *words_buf = NULL, *save = NULL, *words[MAX_WORDS];
+	size_t n = 0;
+
+	strip_comment(line);
+	trim(&line);
+	if (!*line)
+		return;
+	words_buf = strdup(line);
+	for (char *w = strtok_r(words_buf, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
+		if (n == MAX_WORDS) {
+			ERROR(p, "too many words (at most %d)", MAX_WORDS);
+			free(words_buf);
+			return;
+		}
+		words[n++] = w;
+	}
+
+	const struct keyword *kw = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++)
+		if (strcmp(keywords[i].name, words[0]) == 0)
+			kw = &keywords[i];
+	if (!kw) {
+		char choices[256] = "";
+		for (size_t i = 0; i < ARRAY_SIZE(keywords); i++)
+			choices_append(choices, sizeof(choices), i, ARRAY_SIZE(keywords),
+				       keywords[i].name);
+		ERROR(p, "unknown keyword '%s' (expected %s)", words[0], choices);
+		free(words_buf);
+		return;
+	}
+
+	char *rest = line + strlen(words[0]);
+	trim(&rest);
+	p->words = words + 1;
+	p->n_words = n - 1;
+	p->rest = rest;
+	kw->parse(p);
+	free(words_buf);
+}
+
+static void check_transfer_refs(struct parser *p, struct scenario_step *step,
+				const struct pending_step *pending)
+{
+	struct scenario *sc = p->sc;
+	struct transfer_params *t = &step->transfer;
+	char a[16], b[16];
+
+	p->line = step->line;
+	/* The first declaration counts; later duplicates were reported where they are. */
+	for (size_t i = sc->n_providers; i-- > 0;)
+		if (pending->provider[0] && strcmp(sc->providers[i].name, pending->provider) == 0)
+			t->provider = i;
+	for (size_t i = sc->n_initiators; i-- > 0;)
+		if (pending->initiator[0] && strcmp(sc->initiators[i].name, pending->initiator) == 0)
+			t->initiator = i;
+	if (pending->provider[0] && t->provider == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
+	if (pending->initiator[0] && t->initiator == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
+		      pending->initiator);
+
+	if (t->provider != SCENARIO_NO_INDEX && t->size) {
+		const struct scenario_provider *prov = &sc->providers[t->provider];
+		if (prov->size && t->size > prov->size) {
+			format_size(t->size, a, sizeof(a));
+			format_size(prov->size, b, sizeof(b));
+			ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
+		}
+	}
+	if (t->initiator != SCENARIO_NO_INDEX && t->piece) {
+		const struct scenario_initiator *init = &sc->initiators[t->initiator];
+		if (init->kind && t->piece > init->kind->window) {
+			format_size(t->piece, a, sizeof(a));
+			format_size(init->kind->window, b, sizeof(b));
+			ERROR(p, "piece %s is larger than the %s initiator's window (%s)", a,
+			      init->kind->name, b);
+		}
+	}
+}
+
+static void check_whole_file(struct parser *p, int last_line)
+{
+	struct scenario *sc = p->sc;
+
+	for (size_t i = 0; i < sc->n_steps; i++)
+		if (sc->steps[i].action_name && sc->steps[i].action == STEP_TRANSFER)
+			check_transfer_refs(p, &sc->steps[i], &p->pending[i]);
+
+	p->line = last_line;
+	if (!sc->description)
+		ERROR(p, "missing 'describe' line (one sentence saying what the scenario shows)");
+	if (sc->n_steps == 0)
+		ERROR(p, "no steps (a scenario needs at least one 'step' line)");
+}
+
+size_t scenario_parse_text(const char *file, const char *text, struct scenario *sc)
+{
+	struct parser *p = calloc(1, sizeof(*p));
+	int line_no = 0;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->file = strdup(file);
+	const char *slash = strrchr(file, '/');
+	sc->name = strdup(slash ? slash + 1 : file);
+	if (!p || !sc->file || !sc->name)
+		abort();
+	p->sc = sc;
+
+	for (const char *at = text; *at;) {
+		size_t len = strcspn(at, "\n");
+		char *line = strndup(at, len);
+		if (!line)
+			abort();
+		p->line = ++line_no;
+		parse_line(p, line);
+		free(line);
+		at += len;
+		if (*at == '\n')
+			at++;
+	}
+	check_whole_file(p, line_no > 0 ? line_no : 1);
+	free(p);
+	return sc->n_errors;
+}
+
+size_t scenario_parse_file(const char *path, struct scenario *sc)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t size = 0;
+
+	if (f) {
+		FILE *mem = open_memstream(&text, &size);
+		char chunk[4096];
+		size_t n;
+		if (!mem)
+			abort();
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			fwrite(chunk, 1, n, mem);
+		int read_error = ferror(f);
+		fclose(f);
+		fclose(mem);
+		if (!read_error) {
+			size_t errors = scenario_parse_text(path, text, sc);
+			free(text);
+			return errors;
+		}
+		free(text);
+		errno = EIO;
+	}
+	int why = errno;
+	memset(sc, 0, sizeof(*sc));
+	sc->file = strdup(path);
+	sc->name = strdup(path);
+	error_at(sc, 0, "cannot read the scenario (%s)", strerror(why));
+	return sc->n_errors;
+}
+
+void scenario_print_errors(const struct scenario *sc, FILE *to)
+{
+	for (size_t i = 0; i < sc->n_errors; i++)
+		fprintf(to, "%s\n", sc->errors[i].text);
+}
+
+void scenario_free(struct scenario *sc)
+{
+	for (size_t i = 0; i < sc->n_allows; i++) {
+		regfree(&sc->allows[i].regex);
+		free(sc->allows[i].text);
+	}
+	for (size_t i = 0; i < sc->n_errors; i++)
+		free(sc->errors[i].text);
+	free(sc->errors);
+	free(sc->description);
+	free(sc->file);
+	free(sc->name);
+	memset(sc, 0, sizeof(*sc));
+}
+
+const struct scenario_expect *scenario_step_expect(const struct scenario_step *step,
+						   enum expect_what what)
+{
+	for (size_t i = 0; i < step->n_expects; i++)
+		if (step->expects[i].what == what)
+			return &step->expects[i];
+	return NULL;
+}
+
+uint64_t scenario_step_check_seed(const struct scenario_step *step)
+{
+	const struct scenario_expect *e = scenario_step_expect(step, EXPECT_PATTERN);
+
+	return e ? e->seed : step->transfer.seed;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A scenario file (scenarios/README.md is the format's specification)
+ * and its parser. Parsing never stops at the first problem: every error is
+ * collected as "FILE:LINE: what was expected", in line order.
+ */
+#ifndef P2PRIG_SCENARIO_H
+#define P2PRIG_SCENARIO_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kinds.h"
+#include "kversion.h"
+#include "selector.h"
+
+#define SCENARIO_NAME_MAX	48	/* bytes, with the NUL */
+#define SCENARIO_MAX_PROVIDERS	8
+#define SCENARIO_MAX_INITIATORS	8
+#define SCENARIO_MAX_STEPS	64
+#define SCENARIO_MAX_EXPECTS	8
+#define SCENARIO_MAX_ALLOWS	16
+#define SCENARIO_DEFAULT_MAP_REPEAT 32
+#define SCENARIO_MAX_MAP_REPEAT	100000
+#define SCENARIO_PAGE_SIZE	4096
+
+struct scenario_provider {
+	char name[SCENARIO_NAME_MAX];
+	const struct provider_kind *kind;
+	struct selector selector;
+	uint64_t size;
+	int line;
+};
+
+struct scenario_initiator {
+	char name[SCENARIO_NAME_MAX];
+	const struct initiator_kind *kind;
+	struct selector selector;
+	int line;
+};
+
+enum expect_what {
+	EXPECT_VERIFIED,
+	EXPECT_PATTERN,		/* seed */
+	EXPECT_DMA_ADDRESS,	/* dma_in_bar */
+};
+
+struct scenario_expect {
+	enum expect_what what;
+	uint64_t seed;		/* EXPECT_PATTERN */
+	bool dma_in_bar;	/* EXPECT_DMA_ADDRESS: bar (true) or iova (false) */
+	int line;
+};
+
+enum step_action {
+	STEP_TRANSFER,
+};
+
+#define SCENARIO_NO_INDEX ((size_t)-1)
+
+struct transfer_params {
+	size_t provider;	/* index in scenario.providers */
+	size_t initiator;	/* index in scenario.initiators */
+	const struct method_kind *method;
+	uint64_t size;
+	uint64_t piece;
+	uint64_t seed;
+	uint32_t map_repeat;
+};
+
+struct scenario_step {
+	char name[SCENARIO_NAME_MAX];
+	enum step_action action;
+	const char *action_name;
+	int line;
+	struct transfer_params transfer;
+	struct scenario_expect expects[SCENARIO_MAX_EXPECTS];
+	size_t n_expects;
+};
+
+struct scenario_allow {
+	char *text;
+	regex_t regex;
+	int line;
+};
+
+struct scenario_error {
+	int line;		/* 0: about the file as a whole */
+	char *text;		/* "FILE:LINE: message" */
+};
+
+struct scenario {
+	char *file;		/* as given */
+	char *name;		/* the file's base name */
+	char *description;
+	int describe_line;
+	bool requires_kernel;
+	struct kversion min_kernel;
+	char min_kernel_text[24];
+
+	struct scenario_provider providers[SCENARIO_MAX_PROVIDERS];
+	size_t n_providers;
+	struct scenario_initiator initiators[SCENARIO_MAX_INITIATORS];
+	size_t n_initiators;
+	struct scenario_step steps[SCENARIO_MAX_STEPS];
+	size_t n_steps;
+	struct scenario_allow allows[SCENARIO_MAX_ALLOWS];
+	size_t n_allows;
+
+	struct scenario_error *errors;
+	size_t n_errors;
+};
+
+/* Both return the number of errors; *sc must be freed either way. */
+size_t scenario_parse_file(const char *path, struct scenario *sc);
+size_t scenario_parse_text(const char *file, const char *text, struct scenario *sc);
+
+void scenario_print_errors(const struct scenario *sc, FILE *to);
+void scenario_free(struct scenario *sc);
+
+/* The step's expectation of that kind, or NULL. */
+const struct scenario_expect *scenario_step_expect(const struct scenario_step *step,
+						   enum expect_what what);
+
+/* The seed whose pattern the read-back is checked against. */
+uint64_t scenario_step_check_seed(const struct scenario_step *step);
+
+#endif

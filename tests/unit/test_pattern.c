@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The seeded pattern: deterministic, addressable by offset, and its checker. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pattern.h"
+
+#define REGION 4096
+
+/* splitmix64 seeded with 0 starts with this value (its reference output). */
+static void test_first_word_is_splitmix64(void **state)
+{
+	(void)state;
+	assert_true(pattern_word(0, 0) == UINT64_C(0xe220a8397b1dcdaf));
+}
+
+static void test_same_seed_same_bytes(void **state)
+{
+	uint8_t a[REGION], b[REGION];
+
+	(void)state;
+	pattern_fill(a, sizeof(a), 0x5eed0001, 0, PATTERN_PLAIN);
+	pattern_fill(b, sizeof(b), 0x5eed0001, 0, PATTERN_PLAIN);
+	assert_memory_equal(a, b, sizeof(a));
+}
+
+static void test_other_seed_other_bytes(void **state)
+{
+	uint8_t a[REGION], b[REGION];
+	size_t same = 0;
+
+	(void)state;
+	pattern_fill(a, sizeof(a), 0x5eed0001, 0, PATTERN_PLAIN);
+	pattern_fill(b, sizeof(b), 0x5eed0002, 0, PATTERN_PLAIN);
+	for (size_t i = 0; i < sizeof(a); i++)
+		same += a[i] == b[i];
+	/* About 1 in 256 bytes agree by chance. */
+	assert_true(same < REGION / 64);
+}
+
+/* Any piece, at any (even unaligned) offset, equals that slice of the whole. */
+static void test_pieces_match_the_whole(void **state)
+{
+	static const struct {
+		size_t offset, len;
+	} pieces[] = { { 0, 1 }, { 3, 5 }, { 7, 9 }, { 8, 8 }, { 1000, 1 }, { 1001, 2047 },
+		       { 4095, 1 } };
+	uint8_t whole[REGION], piece[REGION];
+
+	(void)state;
+	pattern_fill(whole, sizeof(whole), 42, 0, PATTERN_PLAIN);
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		pattern_fill(piece, pieces[i].len, 42, pieces[i].offset, PATTERN_PLAIN);
+		assert_memory_equal(piece, whole + pieces[i].offset, pieces[i].len);
+	}
+	for (size_t o = 0; o < REGION; o += 97)
+		assert_int_equal(pattern_byte(42, o, PATTERN_PLAIN), whole[o]);
+}
+
+static void test_complement_is_bitwise_not(void **state)
+{
+	uint8_t plain[REGION], complement[REGION];
+
+	(void)state;
+	pattern_fill(plain, sizeof(plain), 7, 0x1000, PATTERN_PLAIN);
+	pattern_fill(complement, sizeof(complement), 7, 0x1000, PATTERN_COMPLEMENT);
+	for (size_t i = 0; i < sizeof(plain); i++)
+		assert_int_equal(complement[i], (uint8_t)~plain[i]);
+	assert_int_equal(pattern_byte(7, 0x1003, PATTERN_COMPLEMENT), complement[3]);
+}
+
+static void test_clean_region_has_no_mismatch(void **state)
+{
+	uint8_t buf[REGION];
+	struct pattern_check check = { 0 };
+
+	(void)state;
+	pattern_fill(buf, sizeof(buf), 9, 0x2000, PATTERN_PLAIN);
+	pattern_check(buf, sizeof(buf), 9, 0x2000, PATTERN_PLAIN, &check);
+	assert_false(check.has_mismatch);
+	assert_int_equal(check.mismatched_bytes, 0);
+}
+
+static void test_one_flipped_byte_found_at_its_offset(void **state)
+{
+	uint8_t buf[REGION];
+	struct pattern_check check = { 0 };
+
+	(void)state;
+	pattern_fill(buf, sizeof(buf), 0x5eed0001, 0x1000, PATTERN_COMPLEMENT);
+	buf[1234] ^= 0x10;
+	pattern_check(buf, sizeof(buf), 0x5eed0001, 0x1000, PATTERN_COMPLEMENT, &check);
+	assert_true(check.has_mismatch);
+	assert_int_equal(check.mismatched_bytes, 1);
+	assert_int_equal(check.first_mismatch, 0x1000 + 1234);
+}
+
+/* Checks accumulate across pieces and keep the lowest offset. */
+static void test_mismatches_add_up_across_pieces(void **state)
+{
+	uint8_t a[512], b[512];
+	struct pattern_check check = { 0 };
+
+	(void)state;
+	pattern_fill(a, sizeof(a), 1, 0, PATTERN_PLAIN);
+	pattern_fill(b, sizeof(b), 1, 512, PATTERN_PLAIN);
+	b[10] ^= 1;
+	b[11] ^= 1;
+	a[500] ^= 0xff;
+	pattern_check(b, sizeof(b), 1, 512, PATTERN_PLAIN, &check);
+	pattern_check(a, sizeof(a), 1, 0, PATTERN_PLAIN, &check);
+	assert_int_equal(check.mismatched_bytes, 3);
+	assert_int_equal(check.first_mismatch, 500);
+}
+
+/* Checking against another seed finds (nearly) every byte wrong. */
+static void test_wrong_seed_is_caught(void **state)
+{
+	uint8_t buf[REGION];
+	struct pattern_check check = { 0 };
+
+	(void)state;
+	pattern_fill(buf, sizeof(buf), 1, 0, PATTERN_PLAIN);
+	pattern_check(buf, sizeof(buf), 2, 0, PATTERN_PLAIN, &check);
+	assert_true(check.mismatched_bytes > REGION - REGION / 64);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_word_is_splitmix64),
+		cmocka_unit_test(test_same_seed_same_bytes),
+		cmocka_unit_test(test_other_seed_other_bytes),
+		cmocka_unit_test(test_pieces_match_the_whole),
+		cmocka_unit_test(test_complement_is_bitwise_not),
+		cmocka_unit_test(test_clean_region_has_no_mismatch),
+		cmocka_unit_test(test_one_flipped_byte_found_at_its_offset),
+		cmocka_unit_test(test_mismatches_add_up_across_pieces),
+		cmocka_unit_test(test_wrong_seed_is_caught),
+	};
+
+	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
+}

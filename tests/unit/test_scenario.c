@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario parser: the example scenario from the repository parses
+ * into the expected model, and malformed files give exactly the
+ * "FILE:LINE: message" a person would be shown.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "numparse.h"
+#include "scenario.h"
+
+/* Lines 1-3 of every malformed case unless it is about them. */
+#define HEAD                                                  \
+	"describe a test scenario\n"                          \
+	"provider cmb nvme-cmb id=1b36:0010 size=1M\n"        \
+	"initiator edu edu id=1234:11e8\n"
+#define STEP_WITH(keys) "step s transfer provider=cmb initiator=edu " keys "\n"
+#define GOOD_KEYS "method=mmio size=64K piece=4K seed=1"
+
+static const char *source_top(void)
+{
+	const char *top = getenv("P2PRIG_TOP");
+
+	return top && *top ? top : P2PRIG_SOURCE_TOP;
+}
+
+/* Parses text as file "bad" and asserts exactly the expected errors, in order. */
+static void assert_errors(const char *text, const char *const *expected)
+{
+	struct scenario sc;
+	size_t n_expected = 0;
+
+	while (expected[n_expected])
+		n_expected++;
+	size_t n = scenario_parse_text("bad", text, &sc);
+	if (n != n_expected) {
+		scenario_print_errors(&sc, stdout);
+		fail_msg("%zu errors, expected %zu", n, n_expected);
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(sc.errors[i].text, expected[i]);
+	scenario_free(&sc);
+}
+
+#define ASSERT_ERRORS(text, ...) assert_errors(text, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_example_file_parses_into_model(void **state)
+{
+	char path[4096];
+	struct scenario sc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/scenarios/nvme-cmb", source_top());
+	size_t errors = scenario_parse_file(path, &sc);
+	if (errors)
+		scenario_print_errors(&sc, stdout);
+	assert_int_equal(errors, 0);
+
+	assert_string_equal(sc.name, "nvme-cmb");
+	assert_string_equal(sc.description, "edu DMA to and from an NVMe CMB, mapped by "
+					    "dma_map_phys(MMIO) and by dma_map_resource");
+	assert_true(sc.requires_kernel);
+	assert_int_equal(sc.min_kernel.major, 6);
+	assert_int_equal(sc.min_kernel.minor, 18);
+	assert_string_equal(sc.min_kernel_text, "6.18");
+
+	assert_int_equal(sc.n_providers, 1);
+	assert_string_equal(sc.providers[0].name, "cmb");
+	assert_string_equal(sc.providers[0].kind->name, "nvme-cmb");
+	assert_string_equal(sc.providers[0].selector.text, "id=1b36:0010");
+	assert_int_equal(sc.providers[0].selector.filter.vendor, 0x1b36);
+	assert_int_equal(sc.providers[0].selector.filter.device, 0x0010);
+	assert_int_equal(sc.providers[0].size, 1 << 20);
+
+	assert_int_equal(sc.n_initiators, 1);
+	assert_string_equal(sc.initiators[0].name, "edu");
+	assert_string_equal(sc.initiators[0].kind->name, "edu");
+	assert_int_equal(sc.initiators[0].selector.filter.vendor, 0x1234);
+	assert_int_equal(sc.initiators[0].selector.filter.device, 0x11e8);
+
+	static const struct {
+		const char *name, *method;
+		uint64_t seed;
+	} want[] = { { "mmio", "mmio", 0x5eed0001 }, { "resource", "resource", 0x5eed0002 } };
+	assert_int_equal(sc.n_steps, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct scenario_step *s = &sc.steps[i];
+		assert_string_equal(s->name, want[i].name);
+		assert_int_equal(s->action, STEP_TRANSFER);
+		assert_string_equal(s->action_name, "transfer");
+		assert_int_equal(s->transfer.provider, 0);
+		assert_int_equal(s->transfer.initiator, 0);
+		assert_string_equal(s->transfer.method->name, want[i].method);
+		assert_int_equal(s->transfer.size, 1 << 20);
+		assert_int_equal(s->transfer.piece, 4096);
+		assert_int_equal(s->transfer.seed, want[i].seed);
+		assert_int_equal(s->transfer.map_repeat, SCENARIO_DEFAULT_MAP_REPEAT);
+		assert_int_equal(s->n_expects, 2);
+		assert_int_equal(s->expects[0].what, EXPECT_VERIFIED);
+		assert_int_equal(s->expects[1].what, EXPECT_DMA_ADDRESS);
+		assert_false(s->expects[1].dma_in_bar);
+		assert_int_equal(scenario_step_check_seed(s), want[i].seed);
+	}
+	assert_int_equal(sc.steps[0].line, 14);
+	assert_int_equal(sc.steps[1].line, 18);
+	assert_int_equal(sc.n_allows, 0);
+	scenario_free(&sc);
+}
+
+/* Everything optional at once, in an unusual order. */
+static void test_optional_forms_parse(void **state)
+{
+	struct scenario sc;
+	static const char text[] =
+		"step a transfer seed=10 piece=512 size=0x2000 method=resource "
+		"initiator=e provider=p map-repeat=0\n"
+		"expect pattern 0xabc   # checked against another seed\n"
+		"expect dma-address bar\n"
+		"allow-dmesg DMAR: DRHD: handling fault#[0-9]+\n"
+		"provider p nvme-cmb slot=0000:03:00.0 size=128M\n"
+		"initiator e edu slot=4.0\n"
+		"require kernel 6.12.117\n"
+		"describe\tspaced   out  text  \n";
+
+	(void)state;
+	size_t errors = scenario_parse_text("ok", text, &sc);
+	if (errors)
+		scenario_print_errors(&sc, stdout);
+	assert_int_equal(errors, 0);
+	const struct scenario_step *s = &sc.steps[0];
+	assert_int_equal(s->transfer.seed, 10);
+	assert_int_equal(s->transfer.piece, 512);
+	assert_int_equal(s->transfer.size, 0x2000);
+	assert_int_equal(s->transfer.map_repeat, 0);
+	assert_string_equal(s->transfer.method->name, "resource");
+	assert_int_equal(s->expects[0].what, EXPECT_PATTERN);
+	assert_int_equal(s->expects[0].seed, 0xabc);
+	assert_true(s->expects[1].dma_in_bar);
+	assert_int_equal(scenario_step_check_seed(s), 0xabc);
+	/* '#' inside a word is part of the regex, not a comment. */
+	assert_string_equal(sc.allows[0].text, "DMAR: DRHD: handling fault#[0-9]+");
+	assert_int_equal(sc.providers[0].size, UINT64_C(128) << 20);
+	assert_int_equal(sc.providers[0].selector.filter.bus, 3);
+	assert_int_equal(sc.providers[0].selector.filter.slot, 0);
+	assert_int_equal(sc.initiators[0].selector.filter.slot, 4);
+	assert_int_equal(sc.min_kernel.patch, 117);
+	assert_string_equal(sc.description, "spaced   out  text");
+	scenario_free(&sc);
+}
+
+static void test_numbers_and_sizes(void **state)
+{
+	uint64_t v;
+	char buf[16];
+
+	(void)state;
+	assert_true(parse_number("0x5eed0001", &v) && v == 0x5eed0001);
+	assert_true(parse_number("010", &v) && v == 10);	/* decimal, never octal */
+	assert_true(parse_number("18446744073709551615", &v) && v == UINT64_MAX);
+	assert_false(parse_number("18446744073709551616", &v));
+	assert_false(parse_number("-1", &v));
+	assert_false(parse_number(" 1", &v));
+	assert_false(parse_number("0x", &v));
+	assert_false(parse_number("", &v));
+	assert_true(parse_size("4K", &v) && v == 4096);
+	assert_true(parse_size("3G", &v) && v == UINT64_C(3) << 30);
+	assert_true(parse_size("0x10M", &v) && v == UINT64_C(16) << 20);
+	assert_false(parse_size("4k", &v));
+	assert_false(parse_size("4KB", &v));
+	assert_false(parse_size("K", &v));
+	assert_false(parse_size("17179869184G", &v));
+	format_size(1 << 20, buf, sizeof(buf));
+	assert_string_equal(buf, "1M");
+	format_size(6144, buf, sizeof(buf));
+	assert_string_equal(buf, "6K");
+	format_size(1000, buf, sizeof(buf));
+	assert_string_equal(buf, "1000");
+}
+
+static void test_unknown_keyword(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expectt verified\n",
+		      "bad:5: unknown keyword 'expectt' (expected describe, require, provider, "
+		      "initiator, step, expect or allow-dmesg)");
+}
+
+static void test_missing_describe(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS("# no description\n"
+		      "provider cmb nvme-cmb id=1b36:0010 size=1M\n"
+		      "initiator edu edu id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
+		      "bad:4: missing 'describe' line (one sentence saying what the scenario shows)");
+}
+
+static void test_duplicate_describe(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "describe another sentence\n",
+		      "bad:5: duplicate 'describe' (the first is at line 1)");
+}
+
+static void test_bad_name(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD "step Mmio_1 transfer provider=cmb initiator=edu " GOOD_KEYS "\n",
+		      "bad:4: bad step name 'Mmio_1' (expected [a-z0-9][a-z0-9-]*)");
+}
+
+static void test_duplicate_names(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) STEP_WITH(GOOD_KEYS)
+		      "provider cmb nvme-cmb id=1b36:0010 size=1M\n",
+		      "bad:5: duplicate step name 's' (the first is at line 4)",
+		      "bad:6: duplicate provider name 'cmb' (the first is at line 2)");
+}
+
+static void test_unknown_kinds(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS("describe kinds\n"
+		      "provider cmb nvme id=1b36:0010 size=1M\n"
+		      "initiator edu mlx5 id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
+		      "bad:2: unknown provider kind 'nvme' (expected nvme-cmb)",
+		      "bad:3: unknown initiator kind 'mlx5' (expected edu)");
+}
+
+static void test_bad_selectors(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS("describe selectors\n"
+		      "provider cmb nvme-cmb id=1b36:zz size=1M\n"
+		      "initiator edu edu 1234:11e8\n"
+		      "initiator edu2 edu slot=0:1f.9\n"
+		      "initiator edu3 edu id=\n" STEP_WITH(GOOD_KEYS),
+		      "bad:2: bad selector 'id=1b36:zz' (libpci: Invalid device ID; expected "
+		      "id=VENDOR:DEVICE or slot=[[DOMAIN:]BUS:]DEV.FN)",
+		      "bad:3: bad selector '1234:11e8' (expected id=VENDOR:DEVICE or "
+		      "slot=[[DOMAIN:]BUS:]DEV.FN)",
+		      "bad:4: bad selector 'slot=0:1f.9' (libpci: Invalid function number; "
+		      "expected id=VENDOR:DEVICE or slot=[[DOMAIN:]BUS:]DEV.FN)",
+		      "bad:5: bad selector 'id=' (expected id=VENDOR:DEVICE or "
+		      "slot=[[DOMAIN:]BUS:]DEV.FN)");
+}
+
+static void test_missing_and_unknown_keys(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K seed=1 colour=blue")
+		      "provider p2 nvme-cmb id=1b36:0010\n",
+		      "bad:4: unknown key 'colour' (expected provider, initiator, method, size, "
+		      "piece, seed or map-repeat)",
+		      "bad:4: missing key 'piece=' (required by transfer steps)",
+		      "bad:5: missing key 'size=' (required by provider lines)");
+}
+
+static void test_bad_numbers_and_sizes(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64k piece=4K seed=0xzz map-repeat=-1"),
+		      "bad:4: bad size '64k' for size (expected a number > 0 with an optional K, "
+		      "M or G suffix)",
+		      "bad:4: bad number '0xzz' for seed (expected decimal or 0x hex)",
+		      "bad:4: bad number '-1' for map-repeat (expected decimal or 0x hex)");
+}
+
+static void test_piece_rules(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K piece=3000 seed=1")
+		      "step t transfer provider=cmb initiator=edu method=mmio size=64K piece=8K "
+		      "seed=1\n",
+		      "bad:4: piece 3000 does not divide size 64K",
+		      "bad:5: piece 8K is larger than the edu initiator's window (4K)");
+}
+
+static void test_size_larger_than_provider(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=2M piece=4K seed=1"),
+		      "bad:4: size 2M is larger than provider 'cmb' (size=1M)");
+}
+
+static void test_unknown_references(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD "step s transfer provider=cmc initiator=edu0 " GOOD_KEYS "\n",
+		      "bad:4: unknown provider 'cmc' (declare it with a provider line)",
+		      "bad:4: unknown initiator 'edu0' (declare it with an initiator line)");
+}
+
+static void test_unknown_method_and_action(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
+		      "step t copy provider=cmb\n",
+		      "bad:4: unknown method 'mmo' (expected mmio or resource)",
+		      "bad:5: unknown step action 'copy' (expected transfer)");
+}
+
+static void test_expect_before_any_step(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD "expect verified\n" STEP_WITH(GOOD_KEYS),
+		      "bad:4: 'expect' before any step (an expectation belongs to the step above "
+		      "it)");
+}
+
+static void test_bad_expectations(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expect fast\n"
+		      "expect dma-address phys\n"
+		      "expect pattern\n"
+		      "expect verified yes\n"
+		      "expect pattern 0x1g\n"
+		      "expect dma-address iova\n"
+		      "expect dma-address bar\n",
+		      "bad:5: unknown expectation 'fast' (expected verified, pattern SEED or "
+		      "dma-address iova|bar)",
+		      "bad:6: bad value 'phys' for 'expect dma-address' (expected iova or bar)",
+		      "bad:7: 'expect pattern' needs a SEED (decimal or 0x hex)",
+		      "bad:8: 'expect verified' takes no value, got 'yes'",
+		      "bad:9: bad number '0x1g' for expect pattern (expected decimal or 0x hex)",
+		      "bad:11: duplicate 'expect dma-address' for step 's' (the first is at line "
+		      "10)");
+}
+
+static void test_invalid_regex(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "allow-dmesg DMAR: (fault\n",
+		      "bad:5: invalid allow-dmesg regex 'DMAR: (fault' (Unmatched ( or \\()");
+}
+
+static void test_bad_require(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "require kernel 6.x\n"
+		      "require kernel\n"
+		      "require memory 4G\n",
+		      "bad:5: bad kernel version '6.x' (expected MAJOR.MINOR or MAJOR.MINOR.PATCH, "
+		      "e.g. 6.18)",
+		      "bad:6: 'require kernel' needs a VERSION (e.g. 6.18)",
+		      "bad:7: unknown requirement 'memory' (expected require kernel VERSION)");
+}
+
+static void test_no_steps(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD "\n# the end\n",
+		      "bad:5: no steps (a scenario needs at least one 'step' line)");
+}
+
+static void test_provider_size_rules(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "provider a nvme-cmb id=1b36:0010 size=6000\n"
+		      "provider b nvme-cmb id=1b36:0010 size=1G\n"
+		      "provider c nvme-cmb id=1b36:0010 size=1M size=2M\n",
+		      "bad:5: provider size 6000 is not a multiple of 4K (peer memory comes in "
+		      "pages)",
+		      "bad:6: provider size 1G is larger than the module allows (256M)",
+		      "bad:7: duplicate key 'size'");
+}
+
+/* All errors of a file, in line order, even those found only at its end. */
+static void test_all_errors_collected_in_line_order(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS("step s transfer provider=nope initiator=edu " GOOD_KEYS "\n"
+		      "bogus\n"
+		      "initiator edu edu id=1234:11e8\n"
+		      "expect whatever\n",
+		      "bad:1: unknown provider 'nope' (declare it with a provider line)",
+		      "bad:2: unknown keyword 'bogus' (expected describe, require, provider, "
+		      "initiator, step, expect or allow-dmesg)",
+		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED or "
+		      "dma-address iova|bar)",
+		      "bad:4: missing 'describe' line (one sentence saying what the scenario "
+		      "shows)");
+}
+
+static void test_unreadable_file(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	assert_int_equal(scenario_parse_file("/nonexistent/p2prig-scenario", &sc), 1);
+	assert_string_equal(sc.errors[0].text, "/nonexistent/p2prig-scenario: cannot read the "
+					       "scenario (No such file or directory)");
+	scenario_free(&sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_file_parses_into_model),
+		cmocka_unit_test(test_optional_forms_parse),
+		cmocka_unit_test(test_numbers_and_sizes),
+		cmocka_unit_test(test_unknown_keyword),
+		cmocka_unit_test(test_missing_describe),
+		cmocka_unit_test(test_duplicate_describe),
+		cmocka_unit_test(test_bad_name),
+		cmocka_unit_test(test_duplicate_names),
+		cmocka_unit_test(test_unknown_kinds),
+		cmocka_unit_test(test_bad_selectors),
+		cmocka_unit_test(test_missing_and_unknown_keys),
+		cmocka_unit_test(test_bad_numbers_and_sizes),
+		cmocka_unit_test(test_piece_rules),
+		cmocka_unit_test(test_size_larger_than_provider),
+		cmocka_unit_test(test_unknown_references),
+		cmocka_unit_test(test_unknown_method_and_action),
+		cmocka_unit_test(test_expect_before_any_step),
+		cmocka_unit_test(test_bad_expectations),
+		cmocka_unit_test(test_invalid_regex),
+		cmocka_unit_test(test_bad_require),
+		cmocka_unit_test(test_no_steps),
+		cmocka_unit_test(test_provider_size_rules),
+		cmocka_unit_test(test_all_errors_collected_in_line_order),
+		cmocka_unit_test(test_unreadable_file),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
