@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 
-tap_plan 17
+tap_plan 19
 run_scenario nvme-cmb
 tap_is "make scenario=nvme-cmb path exits 0" "$RUN_RC" 0
 tap_ok "a results folder was written" test -s "$RUN_DIR/result.json"
