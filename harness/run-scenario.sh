@@ -94,6 +94,17 @@ hang)
 	echo "guest: stopped without finishing (see serial.log)"
 	;;
 esac
+# The whole kernel log, unload included, by the same rules as the runner.
+if [[ -s $out/dmesg.txt ]]; then
+	scan_rc=0
+	findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$out/dmesg.txt" "$scenario_file" 2>&1) ||
+		scan_rc=$?
+	if [[ $scan_rc -ne 0 ]]; then
+		verdict=1
+		echo "kernel log: unexpected lines after the run started:"
+		while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
+	fi
+fi
 guest_exit=$(cat "$out/guest-exit" 2>/dev/null || echo none)
 if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 ]]; then
 	verdict=1

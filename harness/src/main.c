@@ -12,10 +12,12 @@ static void usage(FILE *to)
 		"usage: p2prig check FILE...\n"
 		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n"
 		"       p2prig summary RESULT_JSON\n"
+		"       p2prig scan-log DMESG_FILE SCENARIO_FILE\n"
 		"\n"
 		"check    parse scenario files, print every error as FILE:LINE: message\n"
 		"run      run a scenario in the guest (as root); results go to DIR\n"
-		"summary  print a verdict table for a run's result.json\n");
+		"summary  print a verdict table for a run's result.json\n"
+		"scan-log print the suspect kernel lines after the run's marker\n");
 }
 
 /* Every file is checked, and every error in it reported, before the exit. */
@@ -45,6 +47,7 @@ static const struct command {
 	{ "check", cmd_check },
 	{ "run", cmd_run },
 	{ "summary", cmd_summary },
+	{ "scan-log", cmd_scan_log },
 };
 
 int main(int argc, char **argv)
