@@ -62,6 +62,8 @@ topology=$(vlab_topology_text)
 	printf 'P2PRIG_SCENARIO=%q\n' "$scenario"
 	printf 'P2PRIG_RIG=vlab\n'
 	printf 'P2PRIG_TOPOLOGY=%q\n' "$topology"
+	# Test knob (tests/vlab): panic, hang or early-panic on purpose.
+	printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
 } >"$out/run.env"
 
 vlab_boot "$PIN_UNAME" "$out"

@@ -246,8 +246,9 @@ static void run_steps(struct run *run)
 		step_runner_find(step->action)->run(&env, step, s, progress, sizeof(progress));
 		look_at_kernel_log(run, s);
 
-		ktap_step(&run->ktap, i + 1, s);
+		/* result.json first: a KTAP line means the step is in result.json too. */
 		save_json(run);
+		ktap_step(&run->ktap, i + 1, s);
 		print_progress(i + 1, sc->n_steps, s, progress);
 	}
 }

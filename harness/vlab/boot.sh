@@ -28,13 +28,16 @@ vlab_qemu_cmd() {
 	kernel=$(find "$BUILDROOT/usr/lib/modules/$uname" -maxdepth 1 -name "vmlinuz*" | sort | head -n 1)
 	initrd=$(ensure_initramfs "$uname")
 	local share=security_model=none,multidevs=remap
+	local append="console=ttyS0 intel_iommu=on panic=-1 loglevel=4 quiet"
+	# Test knob: an init that does not exist panics the kernel before /init.
+	[[ ${P2PRIG_INJECT:-} != early-panic ]] || append+=" rdinit=/p2prig-no-such-init"
 	printf '%s\n' \
 		qemu-system-x86_64 -nodefaults -nographic -no-reboot \
 		-M q35,kernel-irqchip=split -accel tcg,thread=single \
 		-icount shift=0,sleep=off -cpu max -smp 1 -m "$VLAB_MEM_MB" \
 		-serial "file:$results/serial.log" -monitor none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 intel_iommu=on panic=-1 loglevel=4 quiet" \
+		-append "$append" \
 		-device intel-iommu,intremap=on \
 		-device pcie-root-port,id=rp0,chassis=1,slot=1,bus=pcie.0 \
 		-device x3130-upstream,id=sw0,bus=rp0 \

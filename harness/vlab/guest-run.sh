@@ -30,9 +30,32 @@ done
 insmod /rig/kmod/p2prig.ko
 say "module loaded: $(cat /sys/module/p2prig/taint 2>/dev/null || true) $(ls -l /dev/p2prig)"
 
+runner=(/rig/build/guest/p2prig run "/results/$P2PRIG_SCENARIO" --out /results
+	--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY")
 rc=0
-/rig/build/guest/p2prig run "/results/$P2PRIG_SCENARIO" --out /results \
-	--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY" || rc=$?
+case ${P2PRIG_INJECT:-} in
+"") "${runner[@]}" || rc=$? ;;
+panic | hang)
+	# Test knob: break the guest once the first step is on record, to prove
+	# that the host keeps what was finished and reports the failure.
+	"${runner[@]}" &
+	runner_pid=$!
+	# Poll rarely and without forks: under -icount every guest instruction
+	# is virtual time that edu's timers would otherwise skip.
+	until [[ -r /results/ktap.txt && $(</results/ktap.txt) =~ (^|$'\n')(not )?ok\ 1\  ]]; do
+		sleep 2
+	done
+	say "injecting a $P2PRIG_INJECT after step 1 (P2PRIG_INJECT)"
+	sync
+	if [[ $P2PRIG_INJECT == panic ]]; then
+		echo c >/proc/sysrq-trigger
+	else
+		kill -STOP "$runner_pid"
+		sleep infinity
+	fi
+	;;
+*) say "unknown P2PRIG_INJECT=$P2PRIG_INJECT"; exit 1 ;;
+esac
 
 # A clean unload is part of the verdict: the module must release everything.
 if ! rmmod p2prig; then

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# A guest that stops making progress: the watchdog ends it, the run fails,
+# and the results folder keeps the serial log and the finished step.
+set -euo pipefail
+# shellcheck source=tests/lib/vlab.sh
+source "$(dirname "$0")/../lib/vlab.sh"
+vlab_requires
+
+tap_plan 5
+P2PRIG_BOOT_TIMEOUT=45 P2PRIG_INJECT=hang run_scenario nvme-cmb
+tap_ok "the run exits non-zero" test "$RUN_RC" -ne 0
+tap_is "the watchdog stopped the guest" "$(cat "$RUN_DIR/outcome")" hang
+tap_ok "the verdict says so" grep -q 'the watchdog stopped it' "$RUN_LOG"
+tap_ok "serial.log shows how far it got" grep -q 'injecting a hang' "$RUN_DIR/serial.log"
+tap_is "result.json keeps the finished step, incomplete" \
+	"$(jq_result '"\(.complete) \([.steps[].name] | join(","))"')" "false mmio"
+tap_done
