@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Initiator "edu": QEMU's educational PCI device (docs/specs/edu.rst), a
+ * DMA engine with a 4 KiB internal buffer at device address 0x40000.
+ * Each DMA moves bytes between that buffer and a bus address, and is
+ * done about 100 ms later on QEMU's virtual clock, so completion is
+ * awaited on the interrupt: under -icount sleep=off virtual time only
+ * runs ahead while the guest idles, and polling would stall it.
+ *
+ * A transfer goes through a coherent bounce buffer in RAM:
+ *   to peer:   user -> bounce -> edu buffer -> peer
+ *   from peer: peer -> edu buffer -> bounce -> user
+ * in pieces of at most EDU_DMA_MAX bytes; only the DMA legs to or from
+ * the peer are timed, and their times are summed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/uaccess.h>
+
+#include "p2prig.h"
+
+#define EDU_VENDOR_ID		0x1234
+#define EDU_DEVICE_ID		0x11e8
+
+#define EDU_REG_IDENT		0x00
+#define EDU_REG_IRQ_STATUS	0x24
+#define EDU_REG_IRQ_ACK		0x64
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+
+#define EDU_IDENT_MASK		0xff
+#define EDU_IDENT		0xed
+
+#define EDU_IRQ_DMA		0x100
+
+#define EDU_CMD_START		BIT(0)
+#define EDU_CMD_TO_PCI		BIT(1)	/* clear: from PCI into the buffer */
+#define EDU_CMD_IRQ		BIT(2)
+
+#define EDU_BUF_ADDR		0x40000
+#define EDU_BUF_SIZE		SZ_4K
+
+/*
+ * Bytes per DMA. Older QEMU releases, Debian bookworm's 7.2 among them,
+ * take a DMA that reaches the last byte of the buffer for out of range
+ * and abort the whole VM, so never use more than half the buffer.
+ */
+#define EDU_DMA_MAX		(EDU_BUF_SIZE / 2)
+
+static_assert(P2PRIG_MAX_XFER_SIZE <= EDU_BUF_SIZE);
+
+static unsigned int p2prig_edu_timeout_ms = 5000;
+module_param_named(edu_timeout_ms, p2prig_edu_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(edu_timeout_ms,
+		 "How long one edu DMA may take before the engine is retired, in ms (default 5000)");
+
+/**
+ * struct p2prig_edu - one bound edu device
+ * @init: what main.c sees of it
+ * @node: on p2prig_edu_devices, under p2prig_lock
+ * @pdev: the PCI function
+ * @regs: BAR0
+ * @bounce: 4 KiB of coherent RAM between user space and the engine
+ * @bounce_dma: its bus address
+ * @done: completed by the interrupt for the DMA in flight
+ * @engine_lock: serialises use of the engine and of @bounce
+ * @broken: a DMA timed out and may still write into @bounce; never again
+ */
+struct p2prig_edu {
+	struct p2prig_initiator init;
+	struct list_head node;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void *bounce;
+	dma_addr_t bounce_dma;
+	struct completion done;
+	struct mutex engine_lock;	/* serialises the engine */
+	bool broken;
+};
+
+/* Bound edu devices, findable by MAP. Protected by p2prig_lock. */
+static LIST_HEAD(p2prig_edu_devices);
+
+static struct p2prig_edu *to_p2prig_edu(struct p2prig_initiator *init)
+{
+	return container_of(init, struct p2prig_edu, init);
+}
+
+static irqreturn_t p2prig_edu_irq(int irq, void *data)
+{
+	struct p2prig_edu *edu = data;
+	u32 status;
+
+	status = readl(edu->regs + EDU_REG_IRQ_STATUS);
+	/* Nothing for us on a shared line, or the device is gone. */
+	if (!status || status == ~0U)
+		return IRQ_NONE;
+
+	writel(status, edu->regs + EDU_REG_IRQ_ACK);
+	if (status & EDU_IRQ_DMA)
+		complete(&edu->done);
+
+	return IRQ_HANDLED;
+}
+
+/*
+ * Run one DMA of @count bytes from bus address @src to @dst, one of them
+ * inside the edu buffer, and wait for its interrupt. @cmd is 0 or
+ * EDU_CMD_TO_PCI. If @ns is not NULL, add the time from start to
+ * completion to it.
+ */
+static int p2prig_edu_dma(struct p2prig_edu *edu, u64 src, u64 dst, u32 count,
+			  u32 cmd, u64 *ns)
+{
+	unsigned long timeout;
+	u64 start;
+
+	lockdep_assert_held(&edu->engine_lock);
+
+	if (edu->broken)
+		return -EIO;
+
+	timeout = msecs_to_jiffies(READ_ONCE(p2prig_edu_timeout_ms));
+	reinit_completion(&edu->done);
+
+	/* The engine takes its addresses only as whole 64-bit writes. */
+	writeq(src, edu->regs + EDU_REG_DMA_SRC);
+	writeq(dst, edu->regs + EDU_REG_DMA_DST);
+	writeq(count, edu->regs + EDU_REG_DMA_COUNT);
+
+	start = ktime_get_ns();
+	writeq(cmd | EDU_CMD_START | EDU_CMD_IRQ, edu->regs + EDU_REG_DMA_CMD);
+	if (!wait_for_completion_timeout(&edu->done, timeout)) {
+		edu->broken = true;
+		pci_err(edu->pdev, "DMA of %u bytes timed out; engine retired until rebind\n",
+			count);
+		return -ETIMEDOUT;
+	}
+	if (ns)
+		*ns += ktime_get_ns() - start;
+
+	return 0;
+}
+
+static int p2prig_edu_xfer(struct p2prig_initiator *init, dma_addr_t peer,
+			   size_t len, enum p2prig_xfer_dir dir,
+			   void __user *buf, u64 *xfer_ns)
+{
+	struct p2prig_edu *edu = to_p2prig_edu(init);
+	dma_addr_t bounce;
+	size_t done, n;
+	u64 ns = 0;
+	int ret = 0;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	if (!len || len > EDU_BUF_SIZE)
+		return -EINVAL;
+
+	mutex_lock(&edu->engine_lock);
+	if (dir == P2PRIG_XFER_TO_PEER &&
+	    copy_from_user(edu->bounce, buf, len)) {
+		ret = -EFAULT;
+		goto unlock;
+	}
+
+	for (done = 0; done < len; done += n) {
+		n = min_t(size_t, len - done, EDU_DMA_MAX);
+		bounce = edu->bounce_dma + done;
+
+		if (dir == P2PRIG_XFER_TO_PEER) {
+			ret = p2prig_edu_dma(edu, bounce, EDU_BUF_ADDR, n,
+					     0, NULL);
+			if (ret)
+				goto unlock;
+			ret = p2prig_edu_dma(edu, EDU_BUF_ADDR, peer + done, n,
+					     EDU_CMD_TO_PCI, &ns);
+		} else {
+			ret = p2prig_edu_dma(edu, peer + done, EDU_BUF_ADDR, n,
+					     0, &ns);
+			if (ret)
+				goto unlock;
+			ret = p2prig_edu_dma(edu, EDU_BUF_ADDR, bounce, n,
+					     EDU_CMD_TO_PCI, NULL);
+		}
+		if (ret)
+			goto unlock;
+	}
+
+	if (dir == P2PRIG_XFER_FROM_PEER &&
+	    copy_to_user(buf, edu->bounce, len)) {
+		ret = -EFAULT;
+		goto unlock;
+	}
+	*xfer_ns = ns;
+unlock:
+	mutex_unlock(&edu->engine_lock);
+	return ret;
+}
+
+static struct p2prig_initiator *
+p2prig_edu_find(const struct p2prig_pci_addr *addr)
+{
+	struct p2prig_edu *edu;
+	struct pci_dev *pdev;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	list_for_each_entry(edu, &p2prig_edu_devices, node) {
+		pdev = edu->pdev;
+		if ((u32)pci_domain_nr(pdev->bus) == addr->domain &&
+		    pdev->bus->number == addr->bus && pdev->devfn == addr->devfn)
+			return &edu->init;
+	}
+
+	return NULL;
+}
+
+/*
+ * Free the vectors explicitly rather than rely on pcim_enable_device()
+ * managing them behind our back; a second free is harmless.
+ */
+static void p2prig_edu_free_vectors(void *pdev)
+{
+	pci_free_irq_vectors(pdev);
+}
+
+static int p2prig_edu_probe(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct p2prig_edu *edu;
+	u32 ident;
+	int ret;
+
+	edu = devm_kzalloc(dev, sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return -ENOMEM;
+	edu->pdev = pdev;
+	edu->init.ops = &p2prig_initiator_edu;
+	edu->init.dev = dev;
+	init_completion(&edu->done);
+	ret = devm_mutex_init(dev, &edu->engine_lock);
+	if (ret)
+		return ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+
+	edu->regs = pcim_iomap_region(pdev, 0, KBUILD_MODNAME);
+	if (IS_ERR(edu->regs))
+		return PTR_ERR(edu->regs);
+
+	ident = readl(edu->regs + EDU_REG_IDENT);
+	if ((ident & EDU_IDENT_MASK) != EDU_IDENT) {
+		pci_err(pdev, "not an edu device: ident %#010x\n", ident);
+		return -ENODEV;
+	}
+
+	pci_set_master(pdev);
+
+	/*
+	 * The rig starts edu with dma_mask=0xffffffffffffffff. QEMU's default
+	 * of 28 bits would silently truncate the addresses we program.
+	 */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	edu->bounce = dmam_alloc_coherent(dev, EDU_BUF_SIZE, &edu->bounce_dma,
+					  GFP_KERNEL);
+	if (!edu->bounce)
+		return -ENOMEM;
+
+	/* Drop whatever an earlier binding left pending, e.g. a late DMA. */
+	writel(readl(edu->regs + EDU_REG_IRQ_STATUS),
+	       edu->regs + EDU_REG_IRQ_ACK);
+
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
+	if (ret < 0)
+		return ret;
+	ret = devm_add_action_or_reset(dev, p2prig_edu_free_vectors, pdev);
+	if (ret)
+		return ret;
+
+	ret = devm_request_irq(dev, pci_irq_vector(pdev, 0), p2prig_edu_irq,
+			       IRQF_SHARED, KBUILD_MODNAME, edu);
+	if (ret)
+		return ret;
+
+	pci_set_drvdata(pdev, edu);
+
+	mutex_lock(&p2prig_lock);
+	list_add_tail(&edu->node, &p2prig_edu_devices);
+	mutex_unlock(&p2prig_lock);
+
+	return 0;
+}
+
+/*
+ * Everything made for this device goes before devres releases the bounce
+ * buffer, the interrupt and BAR0.
+ */
+static void p2prig_edu_remove(struct pci_dev *pdev)
+{
+	struct p2prig_edu *edu = pci_get_drvdata(pdev);
+
+	mutex_lock(&p2prig_lock);
+	list_del(&edu->node);
+	/*
+	 * No transfer runs while we hold the lock, but one that timed out may
+	 * still be pending in the engine: stop it from reaching memory.
+	 */
+	pci_clear_master(pdev);
+	p2prig_revoke_initiator(&edu->init);
+	mutex_unlock(&p2prig_lock);
+}
+
+static const struct pci_device_id p2prig_edu_ids[] = {
+	{ PCI_DEVICE(EDU_VENDOR_ID, EDU_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, p2prig_edu_ids);
+
+static struct pci_driver p2prig_edu_driver = {
+	.name = "p2prig_edu",
+	.id_table = p2prig_edu_ids,
+	.probe = p2prig_edu_probe,
+	.remove = p2prig_edu_remove,
+};
+
+static int p2prig_edu_register(void)
+{
+	return pci_register_driver(&p2prig_edu_driver);
+}
+
+static void p2prig_edu_unregister(void)
+{
+	pci_unregister_driver(&p2prig_edu_driver);
+}
+
+const struct p2prig_initiator_ops p2prig_initiator_edu = {
+	.name = "edu",
+	.register_driver = p2prig_edu_register,
+	.unregister_driver = p2prig_edu_unregister,
+	.find = p2prig_edu_find,
+	.xfer = p2prig_edu_xfer,
+};

@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p2prig: a test rig for PCI peer-to-peer DMA.
+ *
+ * /dev/p2prig (root only) hands each open file handles to chunks of peer
+ * memory and to mappings of them for initiator devices; see
+ * include/uapi/p2prig.h for the contract and p2prig.h for the pieces.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nospec.h>
+#include <linux/notifier.h>
+#include <linux/overflow.h>
+#include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+#include <linux/xarray.h>
+
+#include "p2prig.h"
+
+/* CHUNK_IO copies in steps of this size, rescheduling in between. */
+#define P2PRIG_IO_STEP		SZ_1M
+
+static const struct p2prig_provider_ops *const p2prig_providers[] = {
+	[P2PRIG_PROVIDER_NVME_CMB] = &p2prig_provider_nvme_cmb,
+};
+
+static_assert(ARRAY_SIZE(p2prig_providers) == P2PRIG_PROVIDER_MAX);
+
+static const struct p2prig_method_ops *const p2prig_methods[] = {
+	[P2PRIG_METHOD_MMIO] = &p2prig_method_mmio,
+	[P2PRIG_METHOD_RESOURCE] = &p2prig_method_resource,
+};
+
+static_assert(ARRAY_SIZE(p2prig_methods) == P2PRIG_METHOD_MAX);
+
+static const struct p2prig_initiator_ops *const p2prig_initiators[] = {
+	[P2PRIG_INITIATOR_EDU] = &p2prig_initiator_edu,
+};
+
+static_assert(ARRAY_SIZE(p2prig_initiators) == P2PRIG_INITIATOR_MAX);
+
+static const enum dma_data_direction p2prig_dma_dirs[] = {
+	[P2PRIG_DIR_BIDIRECTIONAL] = DMA_BIDIRECTIONAL,
+	[P2PRIG_DIR_TO_DEVICE] = DMA_TO_DEVICE,
+	[P2PRIG_DIR_FROM_DEVICE] = DMA_FROM_DEVICE,
+};
+
+static_assert(ARRAY_SIZE(p2prig_dma_dirs) == P2PRIG_DIR_MAX);
+
+/**
+ * struct p2prig_file - what one open file of /dev/p2prig holds
+ * @node: on p2prig_files
+ * @chunks: handle -> struct p2prig_chunk
+ * @mappings: handle -> struct p2prig_mapping; each names a chunk of @chunks
+ *
+ * Handles start at 1, so a zeroed handle is never valid.
+ */
+struct p2prig_file {
+	struct list_head node;
+	struct xarray chunks;
+	struct xarray mappings;
+};
+
+/* Serialises all chunk, mapping and handle state: see p2prig.h. */
+DEFINE_MUTEX(p2prig_lock);
+
+/* Open files, so that revocation can find every chunk and mapping. */
+static LIST_HEAD(p2prig_files);
+
+/*
+ * Undo the method's mapping. The object stays, revoked, until its handle
+ * is released; the caller frees it or leaves it to answer -ENODEV.
+ */
+static void p2prig_mapping_unmap(struct p2prig_mapping *map, u64 *unmap_ns)
+{
+	u64 start;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	start = ktime_get_ns();
+	map->method->unmap(map->init->dev, map->dma_addr, map->length,
+			   map->dir);
+	if (unmap_ns)
+		*unmap_ns = ktime_get_ns() - start;
+
+	map->init = NULL;
+	map->revoked = true;
+}
+
+/* Free a mapping whose handle is gone, unmapping it if still live. */
+static void p2prig_mapping_free(struct p2prig_mapping *map)
+{
+	lockdep_assert_held(&p2prig_lock);
+
+	if (!map->revoked)
+		p2prig_mapping_unmap(map, NULL);
+	map->chunk->nr_mappings--;
+	kfree(map);
+}
+
+/* Free a chunk whose handle is gone; it has no mappings left. */
+static void p2prig_chunk_free(struct p2prig_chunk *chunk)
+{
+	lockdep_assert_held(&p2prig_lock);
+
+	if (!chunk->revoked)
+		chunk->ops->free(chunk);
+	pci_dev_put(chunk->pdev);
+	kfree(chunk);
+}
+
+/* Unmap everything made from @chunk and give its memory back. */
+static void p2prig_chunk_revoke(struct p2prig_file *pf,
+				struct p2prig_chunk *chunk)
+{
+	struct p2prig_mapping *map;
+	unsigned long index;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	xa_for_each(&pf->mappings, index, map) {
+		if (map->chunk == chunk && !map->revoked)
+			p2prig_mapping_unmap(map, NULL);
+	}
+
+	chunk->ops->free(chunk);
+	chunk->vaddr = NULL;
+	chunk->revoked = true;
+}
+
+/**
+ * p2prig_revoke_initiator - unmap every mapping made for an initiator
+ * @init: the initiator, which its driver is about to unbind
+ *
+ * Its mappings keep their handles and answer -ENODEV from now on.
+ */
+void p2prig_revoke_initiator(struct p2prig_initiator *init)
+{
+	struct p2prig_mapping *map;
+	struct p2prig_file *pf;
+	unsigned long index;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	list_for_each_entry(pf, &p2prig_files, node) {
+		xa_for_each(&pf->mappings, index, map) {
+			if (map->init == init) {
+				p2prig_mapping_unmap(map, NULL);
+				n++;
+			}
+		}
+	}
+
+	if (n)
+		dev_info(init->dev, "%s: revoked %u mapping(s)\n",
+			 KBUILD_MODNAME, n);
+}
+
+/* The same for every chunk lent by @pdev, whose driver is unbinding. */
+static void p2prig_revoke_provider(struct pci_dev *pdev)
+{
+	struct p2prig_chunk *chunk;
+	struct p2prig_file *pf;
+	unsigned long index;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	list_for_each_entry(pf, &p2prig_files, node) {
+		xa_for_each(&pf->chunks, index, chunk) {
+			if (chunk->pdev == pdev && !chunk->revoked) {
+				p2prig_chunk_revoke(pf, chunk);
+				n++;
+			}
+		}
+	}
+
+	if (n)
+		pci_info(pdev, "%s: revoked %u chunk(s)\n", KBUILD_MODNAME, n);
+}
+
+/*
+ * p2pmem is device-managed on the provider's driver binding, and the
+ * provider's teardown waits for every allocation to come back. This runs
+ * under the device lock before the driver's remove, so it is the last
+ * moment to unmap and free what we took; CHUNK_ALLOC holds the same
+ * device lock, so no chunk can appear after it.
+ */
+static int p2prig_pci_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *dev = data;
+
+	if (action != BUS_NOTIFY_UNBIND_DRIVER)
+		return NOTIFY_DONE;
+
+	mutex_lock(&p2prig_lock);
+	p2prig_revoke_provider(to_pci_dev(dev));
+	mutex_unlock(&p2prig_lock);
+
+	return NOTIFY_OK;
+}
+
+static struct notifier_block p2prig_pci_nb = {
+	.notifier_call = p2prig_pci_notify,
+};
+
+static int p2prig_ioctl_info(void __user *argp)
+{
+	struct p2prig_info info;
+	unsigned int i;
+
+	memset(&info, 0, sizeof(info));
+	info.uapi_version = P2PRIG_UAPI_VERSION;
+	for (i = 0; i < P2PRIG_PROVIDER_MAX; i++)
+		info.provider_mask |= BIT(i);
+	for (i = 0; i < P2PRIG_METHOD_MAX; i++) {
+		if (p2prig_methods[i]->map)
+			info.method_mask |= BIT(i);
+	}
+	for (i = 0; i < P2PRIG_INITIATOR_MAX; i++)
+		info.initiator_mask |= BIT(i);
+	info.max_chunk_size = P2PRIG_MAX_CHUNK_SIZE;
+	info.max_xfer_size = P2PRIG_MAX_XFER_SIZE;
+	strscpy(info.kernel_release, utsname()->release);
+
+	if (copy_to_user(argp, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
+{
+	const struct p2prig_provider_ops *ops;
+	struct p2prig_chunk_alloc arg;
+	struct p2prig_chunk *chunk;
+	struct pci_dev *pdev;
+	u32 handle;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.provider >= P2PRIG_PROVIDER_MAX || arg.reserved0 ||
+	    arg.pci.reserved || !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.size || !PAGE_ALIGNED(arg.size) ||
+	    arg.size > P2PRIG_MAX_CHUNK_SIZE)
+		return -EINVAL;
+	ops = p2prig_providers[array_index_nospec(arg.provider,
+						  P2PRIG_PROVIDER_MAX)];
+
+	pdev = pci_get_domain_bus_and_slot(arg.pci.domain, arg.pci.bus,
+					   arg.pci.devfn);
+	if (!pdev)
+		return -ENODEV;
+
+	chunk = kzalloc_obj(*chunk);
+	if (!chunk) {
+		ret = -ENOMEM;
+		goto put_pdev;
+	}
+	chunk->ops = ops;
+	chunk->pdev = pdev;
+	chunk->size = arg.size;
+
+	/* Keep the provider's binding, and so its p2pmem, as it is. */
+	ret = device_lock_interruptible(&pdev->dev);
+	if (ret)
+		goto free_chunk;
+	mutex_lock(&p2prig_lock);
+
+	ret = ops->alloc(chunk);
+	if (ret)
+		goto unlock;
+
+	ret = xa_alloc(&pf->chunks, &handle, chunk, xa_limit_32b, GFP_KERNEL);
+	if (ret)
+		goto free_mem;
+
+	arg.handle = handle;
+	arg.bar = chunk->bar;
+	arg.phys_addr = chunk->phys;
+	arg.bus_addr = chunk->bus_addr;
+	arg.bar_phys = pci_resource_start(pdev, chunk->bar);
+	arg.bar_size = pci_resource_len(pdev, chunk->bar);
+	if (copy_to_user(argp, &arg, sizeof(arg))) {
+		ret = -EFAULT;
+		goto erase_handle;
+	}
+
+	mutex_unlock(&p2prig_lock);
+	device_unlock(&pdev->dev);
+	return 0;
+
+erase_handle:
+	xa_erase(&pf->chunks, handle);
+free_mem:
+	ops->free(chunk);
+unlock:
+	mutex_unlock(&p2prig_lock);
+	device_unlock(&pdev->dev);
+free_chunk:
+	kfree(chunk);
+put_pdev:
+	pci_dev_put(pdev);
+	return ret;
+}
+
+/* Releases the handle even when the chunk was revoked (-ENODEV). */
+static int p2prig_ioctl_chunk_free(struct p2prig_file *pf, void __user *argp)
+{
+	struct p2prig_chunk *chunk;
+	struct p2prig_handle arg;
+	int ret = 0;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+
+	mutex_lock(&p2prig_lock);
+	chunk = xa_load(&pf->chunks, arg.handle);
+	if (!chunk) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (chunk->nr_mappings) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (chunk->revoked)
+		ret = -ENODEV;
+
+	xa_erase(&pf->chunks, arg.handle);
+	p2prig_chunk_free(chunk);
+unlock:
+	mutex_unlock(&p2prig_lock);
+	return ret;
+}
+
+/* CPU copy between a chunk and a user buffer, in bounded steps. */
+static int p2prig_chunk_copy(struct p2prig_chunk *chunk, u32 op, u64 offset,
+			     u64 len, void __user *ubuf)
+{
+	void *kaddr = chunk->vaddr + offset;
+	unsigned long left;
+	size_t n;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	while (len) {
+		n = min_t(u64, len, P2PRIG_IO_STEP);
+		if (op == P2PRIG_IO_READ)
+			left = copy_to_user(ubuf, kaddr, n);
+		else
+			left = copy_from_user(kaddr, ubuf, n);
+		if (left)
+			return -EFAULT;
+
+		kaddr += n;
+		ubuf += n;
+		len -= n;
+		if (len && fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+
+	return 0;
+}
+
+static int p2prig_ioctl_chunk_io(struct p2prig_file *pf, void __user *argp)
+{
+	struct p2prig_chunk *chunk;
+	struct p2prig_chunk_io arg;
+	u64 end;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.op >= P2PRIG_IO_MAX ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.length || check_add_overflow(arg.offset, arg.length, &end))
+		return -EINVAL;
+
+	mutex_lock(&p2prig_lock);
+	chunk = xa_load(&pf->chunks, arg.handle);
+	if (!chunk) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (chunk->revoked) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (end > chunk->size) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+
+	ret = p2prig_chunk_copy(chunk, arg.op, arg.offset, arg.length,
+				u64_to_user_ptr(arg.user_ptr));
+unlock:
+	mutex_unlock(&p2prig_lock);
+	return ret;
+}
+
+static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
+{
+	const struct p2prig_initiator_ops *iops;
+	const struct p2prig_method_ops *method;
+	struct p2prig_initiator *init;
+	struct p2prig_mapping *map;
+	struct p2prig_chunk *chunk;
+	struct p2prig_map arg;
+	u32 handle;
+	u64 start, end;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.method >= P2PRIG_METHOD_MAX ||
+	    arg.initiator >= P2PRIG_INITIATOR_MAX ||
+	    arg.dir >= P2PRIG_DIR_MAX || arg.pci.reserved ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.length || !PAGE_ALIGNED(arg.offset) ||
+	    check_add_overflow(arg.offset, arg.length, &end))
+		return -EINVAL;
+	method = p2prig_methods[array_index_nospec(arg.method,
+						   P2PRIG_METHOD_MAX)];
+	iops = p2prig_initiators[array_index_nospec(arg.initiator,
+						    P2PRIG_INITIATOR_MAX)];
+	if (!method->map)
+		return -EOPNOTSUPP;
+
+	map = kzalloc_obj(*map);
+	if (!map)
+		return -ENOMEM;
+
+	mutex_lock(&p2prig_lock);
+	chunk = xa_load(&pf->chunks, arg.chunk);
+	if (!chunk) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (chunk->revoked) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (end > chunk->size) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	init = iops->find(&arg.pci);
+	if (!init) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+
+	map->chunk = chunk;
+	map->method = method;
+	map->init = init;
+	map->offset = arg.offset;
+	map->length = arg.length;
+	map->dir = p2prig_dma_dirs[array_index_nospec(arg.dir,
+						      P2PRIG_DIR_MAX)];
+
+	arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev, false);
+
+	/* Only ever an address a provider gave us. */
+	start = ktime_get_ns();
+	ret = method->map(init->dev, chunk->phys + map->offset, map->length,
+			  map->dir, &map->dma_addr);
+	arg.map_ns = ktime_get_ns() - start;
+	if (ret)
+		goto unlock;
+
+	ret = xa_alloc(&pf->mappings, &handle, map, xa_limit_32b, GFP_KERNEL);
+	if (ret)
+		goto unmap;
+	chunk->nr_mappings++;
+
+	arg.handle = handle;
+	arg.dma_addr = map->dma_addr;
+	if (copy_to_user(argp, &arg, sizeof(arg))) {
+		ret = -EFAULT;
+		goto erase_handle;
+	}
+
+	mutex_unlock(&p2prig_lock);
+	return 0;
+
+erase_handle:
+	xa_erase(&pf->mappings, handle);
+	chunk->nr_mappings--;
+unmap:
+	p2prig_mapping_unmap(map, NULL);
+unlock:
+	mutex_unlock(&p2prig_lock);
+	kfree(map);
+	return ret;
+}
+
+/* Releases the handle even when the mapping was revoked (-ENODEV). */
+static int p2prig_ioctl_unmap(struct p2prig_file *pf, void __user *argp)
+{
+	struct p2prig_mapping *map;
+	struct p2prig_unmap arg;
+	int ret = 0;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved0 || !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+
+	mutex_lock(&p2prig_lock);
+	map = xa_erase(&pf->mappings, arg.handle);
+	if (!map) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (map->revoked)
+		ret = -ENODEV;
+	else
+		p2prig_mapping_unmap(map, &arg.unmap_ns);
+	p2prig_mapping_free(map);
+unlock:
+	mutex_unlock(&p2prig_lock);
+
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Whether a mapping made for @dir lets the initiator move bytes @xdir. */
+static bool p2prig_xfer_permitted(enum dma_data_direction dir, u32 xdir)
+{
+	if (dir == DMA_BIDIRECTIONAL)
+		return true;
+	if (xdir == P2PRIG_XFER_TO_PEER)
+		return dir == DMA_FROM_DEVICE;
+	return dir == DMA_TO_DEVICE;
+}
+
+static int p2prig_ioctl_xfer(struct p2prig_file *pf, void __user *argp)
+{
+	struct p2prig_mapping *map;
+	struct p2prig_xfer arg;
+	u64 end;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.dir >= P2PRIG_XFER_MAX ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.length || arg.length > P2PRIG_MAX_XFER_SIZE ||
+	    check_add_overflow(arg.offset, arg.length, &end))
+		return -EINVAL;
+
+	/* Held across the DMA: neither end of the mapping may go meanwhile. */
+	mutex_lock(&p2prig_lock);
+	map = xa_load(&pf->mappings, arg.mapping);
+	if (!map) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (map->revoked) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (end > map->length || !p2prig_xfer_permitted(map->dir, arg.dir)) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+
+	ret = map->init->ops->xfer(map->init, map->dma_addr + arg.offset,
+				   arg.length, arg.dir,
+				   u64_to_user_ptr(arg.user_ptr), &arg.xfer_ns);
+unlock:
+	mutex_unlock(&p2prig_lock);
+
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static long p2prig_ioctl(struct file *filp, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct p2prig_file *pf = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case P2PRIG_IOC_INFO:
+		return p2prig_ioctl_info(argp);
+	case P2PRIG_IOC_CHUNK_ALLOC:
+		return p2prig_ioctl_chunk_alloc(pf, argp);
+	case P2PRIG_IOC_CHUNK_FREE:
+		return p2prig_ioctl_chunk_free(pf, argp);
+	case P2PRIG_IOC_CHUNK_IO:
+		return p2prig_ioctl_chunk_io(pf, argp);
+	case P2PRIG_IOC_MAP:
+		return p2prig_ioctl_map(pf, argp);
+	case P2PRIG_IOC_UNMAP:
+		return p2prig_ioctl_unmap(pf, argp);
+	case P2PRIG_IOC_XFER:
+		return p2prig_ioctl_xfer(pf, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int p2prig_open(struct inode *inode, struct file *filp)
+{
+	struct p2prig_file *pf;
+
+	/* Beyond the 0600 node: also refuse root in a user namespace. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	pf = kzalloc_obj(*pf);
+	if (!pf)
+		return -ENOMEM;
+	xa_init_flags(&pf->chunks, XA_FLAGS_ALLOC1);
+	xa_init_flags(&pf->mappings, XA_FLAGS_ALLOC1);
+
+	mutex_lock(&p2prig_lock);
+	list_add_tail(&pf->node, &p2prig_files);
+	mutex_unlock(&p2prig_lock);
+
+	filp->private_data = pf;
+	return 0;
+}
+
+/* Unmap, then free, everything the file holds. */
+static int p2prig_release(struct inode *inode, struct file *filp)
+{
+	struct p2prig_file *pf = filp->private_data;
+	struct p2prig_mapping *map;
+	struct p2prig_chunk *chunk;
+	unsigned long index;
+
+	mutex_lock(&p2prig_lock);
+	list_del(&pf->node);
+
+	xa_for_each(&pf->mappings, index, map)
+		p2prig_mapping_free(map);
+	xa_destroy(&pf->mappings);
+
+	xa_for_each(&pf->chunks, index, chunk)
+		p2prig_chunk_free(chunk);
+	xa_destroy(&pf->chunks);
+	mutex_unlock(&p2prig_lock);
+
+	kfree(pf);
+	return 0;
+}
+
+static const struct file_operations p2prig_fops = {
+	.owner = THIS_MODULE,
+	.open = p2prig_open,
+	.release = p2prig_release,
+	.unlocked_ioctl = p2prig_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice p2prig_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = KBUILD_MODNAME,
+	.fops = &p2prig_fops,
+	.mode = 0600,
+};
+
+static int __init p2prig_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	ret = bus_register_notifier(&pci_bus_type, &p2prig_pci_nb);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < P2PRIG_INITIATOR_MAX; i++) {
+		ret = p2prig_initiators[i]->register_driver();
+		if (ret) {
+			pr_err("cannot register the %s driver: %d\n",
+			       p2prig_initiators[i]->name, ret);
+			goto unregister_initiators;
+		}
+	}
+
+	/* Last: user space may call in as soon as the node exists. */
+	ret = misc_register(&p2prig_misc);
+	if (ret)
+		goto unregister_initiators;
+
+	return 0;
+
+unregister_initiators:
+	while (i--)
+		p2prig_initiators[i]->unregister_driver();
+	bus_unregister_notifier(&pci_bus_type, &p2prig_pci_nb);
+	return ret;
+}
+module_init(p2prig_init);
+
+/*
+ * No file can be open here (the fops pin the module), so there are no
+ * chunks or mappings left; unbinding the initiators revokes nothing.
+ */
+static void __exit p2prig_exit(void)
+{
+	unsigned int i = P2PRIG_INITIATOR_MAX;
+
+	misc_deregister(&p2prig_misc);
+	while (i--)
+		p2prig_initiators[i]->unregister_driver();
+	bus_unregister_notifier(&pci_bus_type, &p2prig_pci_nb);
+}
+module_exit(p2prig_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Test rig for PCI peer-to-peer DMA");
+MODULE_AUTHOR("p2prig developers");

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Method "mmio": dma_map_phys() with DMA_ATTR_MMIO (Linux 6.18 and later).
+ *
+ * The attribute tells the DMA layer that the range is device memory: no
+ * struct page is needed, no CPU cache maintenance is done and swiotlb
+ * never bounces it. Unmapping must pass the same attribute.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+
+#include "p2prig.h"
+
+#ifdef DMA_ATTR_MMIO
+
+static int p2prig_mmio_map(struct device *dev, phys_addr_t phys, size_t len,
+			   enum dma_data_direction dir, dma_addr_t *dma)
+{
+	dma_addr_t addr;
+
+	addr = dma_map_phys(dev, phys, len, dir, DMA_ATTR_MMIO);
+	if (dma_mapping_error(dev, addr))
+		return -EIO;
+
+	*dma = addr;
+	return 0;
+}
+
+static void p2prig_mmio_unmap(struct device *dev, dma_addr_t dma, size_t len,
+			      enum dma_data_direction dir)
+{
+	dma_unmap_phys(dev, dma, len, dir, DMA_ATTR_MMIO);
+}
+
+const struct p2prig_method_ops p2prig_method_mmio = {
+	.name = "mmio",
+	.map = p2prig_mmio_map,
+	.unmap = p2prig_mmio_unmap,
+};
+
+#else /* !DMA_ATTR_MMIO */
+
+/* Without the attribute the method exists but cannot map. */
+const struct p2prig_method_ops p2prig_method_mmio = {
+	.name = "mmio",
+};
+
+#endif /* DMA_ATTR_MMIO */

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * p2prig internals.
+ *
+ * A provider lends peer memory (a chunk), a method maps part of a chunk
+ * for an initiator device, and an initiator moves bytes through such a
+ * mapping. Each lives in its own file and ends in a const ops struct;
+ * main.c lists them in tables indexed by the uapi enums.
+ *
+ * Locking: p2prig_lock protects every chunk and mapping, the handle
+ * tables of each open file, the list of open files and the initiators'
+ * lists of bound devices. It is taken after a device lock, never before:
+ * a provider's device lock in CHUNK_ALLOC and in the bus notifier, an
+ * initiator's in its probe and remove.
+ *
+ * Revocation: peer memory and initiator devices live as long as their
+ * driver binding. Before a binding goes, everything made from it is
+ * unmapped or freed and marked revoked; the handles stay, answer -ENODEV
+ * and are released by UNMAP, CHUNK_FREE or close.
+ */
+#ifndef P2PRIG_H
+#define P2PRIG_H
+
+#include <linux/dma-direction.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/types.h>
+
+#include <uapi/p2prig.h>
+
+struct p2prig_initiator;
+
+/**
+ * struct p2prig_chunk - peer memory taken from a provider
+ * @ops: the provider that lent it
+ * @pdev: the provider's PCI function, referenced until the chunk is freed
+ * @vaddr: kernel address of the memory; NULL once revoked
+ * @phys: CPU physical address
+ * @bus_addr: PCI bus address
+ * @size: bytes
+ * @bar: BAR that contains the memory
+ * @nr_mappings: mapping handles that name this chunk, revoked ones included
+ * @revoked: the memory went back to the provider when its driver unbound
+ */
+struct p2prig_chunk {
+	const struct p2prig_provider_ops *ops;
+	struct pci_dev *pdev;
+	void *vaddr;
+	phys_addr_t phys;
+	pci_bus_addr_t bus_addr;
+	size_t size;
+	unsigned int bar;
+	unsigned int nr_mappings;
+	bool revoked;
+};
+
+/**
+ * struct p2prig_mapping - part of a chunk mapped for an initiator
+ * @chunk: the chunk, which outlives the mapping (see @nr_mappings)
+ * @method: how it was mapped, and so how to unmap it
+ * @init: the initiator it was mapped for; NULL once revoked
+ * @offset: start within the chunk
+ * @length: bytes
+ * @dma_addr: what the initiator is given
+ * @dir: DMA direction of the mapping
+ * @revoked: unmapped because the chunk or the initiator went away
+ */
+struct p2prig_mapping {
+	struct p2prig_chunk *chunk;
+	const struct p2prig_method_ops *method;
+	struct p2prig_initiator *init;
+	u64 offset;
+	size_t length;
+	dma_addr_t dma_addr;
+	enum dma_data_direction dir;
+	bool revoked;
+};
+
+/**
+ * struct p2prig_provider_ops - lends peer memory
+ * @name: for messages
+ * @alloc: take @chunk->size bytes from @chunk->pdev and fill in @chunk's
+ *	vaddr, phys, bus_addr and bar. Called with p2prig_lock and the
+ *	device lock of @chunk->pdev held, so the provider's driver binding
+ *	cannot change meanwhile. Returns 0, -EOPNOTSUPP if the device is not
+ *	this kind of provider, -ENOMEM if its pool is exhausted, or -EIO if
+ *	the memory it handed out lies in none of its BARs.
+ * @free: give the memory back. Called with p2prig_lock held, once for
+ *	each successful @alloc, while the provider's driver is still bound
+ *	and after every mapping of the chunk has been unmapped.
+ */
+struct p2prig_provider_ops {
+	const char *name;
+	int (*alloc)(struct p2prig_chunk *chunk);
+	void (*free)(struct p2prig_chunk *chunk);
+};
+
+/**
+ * struct p2prig_method_ops - maps peer memory for an initiator
+ * @name: for messages
+ * @map: map @len bytes at CPU physical address @phys for @dev and store
+ *	the DMA address in @dma. Returns 0 or -EIO. NULL when the running
+ *	kernel lacks the method: it is then left out of method_mask and MAP
+ *	answers -EOPNOTSUPP.
+ * @unmap: undo one successful @map, given the same @dev, @len and @dir.
+ *
+ * Both are called with p2prig_lock held while @dev's driver is bound.
+ */
+struct p2prig_method_ops {
+	const char *name;
+	int (*map)(struct device *dev, phys_addr_t phys, size_t len,
+		   enum dma_data_direction dir, dma_addr_t *dma);
+	void (*unmap)(struct device *dev, dma_addr_t dma, size_t len,
+		      enum dma_data_direction dir);
+};
+
+/**
+ * struct p2prig_initiator - a bound device that can move bytes
+ * @ops: its kind
+ * @dev: the device methods map for
+ *
+ * Embedded in the initiator's own per-device state. It may be handed out
+ * by @find from the end of probe until remove, and remove must unlist it
+ * and call p2prig_revoke_initiator() under p2prig_lock.
+ */
+struct p2prig_initiator {
+	const struct p2prig_initiator_ops *ops;
+	struct device *dev;
+};
+
+/**
+ * struct p2prig_initiator_ops - a kind of device that moves bytes by DMA
+ * @name: for messages
+ * @register_driver: bind to this kind's devices, at module load
+ * @unregister_driver: unbind from them, at module unload
+ * @find: the device of this kind bound at @addr, or NULL. Called with
+ *	p2prig_lock held; the result is good while the lock is held and,
+ *	through a mapping, until p2prig_revoke_initiator() clears it.
+ * @xfer: move @len bytes (1..P2PRIG_MAX_XFER_SIZE) between the user
+ *	buffer @buf and bus address @peer, which lies in a live mapping made
+ *	for this device, in direction @dir. Store in @xfer_ns the time spent
+ *	in DMA to or from @peer only. Called with p2prig_lock held. Returns
+ *	0, -EFAULT, -ETIMEDOUT, or -EIO once the engine is unusable.
+ */
+struct p2prig_initiator_ops {
+	const char *name;
+	int (*register_driver)(void);
+	void (*unregister_driver)(void);
+	struct p2prig_initiator *(*find)(const struct p2prig_pci_addr *addr);
+	int (*xfer)(struct p2prig_initiator *init, dma_addr_t peer, size_t len,
+		    enum p2prig_xfer_dir dir, void __user *buf, u64 *xfer_ns);
+};
+
+extern struct mutex p2prig_lock;
+
+void p2prig_revoke_initiator(struct p2prig_initiator *init);
+
+extern const struct p2prig_provider_ops p2prig_provider_nvme_cmb;
+extern const struct p2prig_method_ops p2prig_method_mmio;
+extern const struct p2prig_method_ops p2prig_method_resource;
+extern const struct p2prig_initiator_ops p2prig_initiator_edu;
+
+#endif /* P2PRIG_H */
