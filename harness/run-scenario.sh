@@ -8,8 +8,8 @@
 # the lab, and prints a verdict table and the results folder. Exit 0 only if
 # every step passed, the kernel stayed healthy and the guest finished.
 set -euo pipefail
-# shellcheck source=harness/vlab/boot.sh
-source "$(dirname "$0")/vlab/boot.sh"
+# shellcheck source=harness/vlab/session.sh
+source "$(dirname "$0")/vlab/session.sh"
 
 usage() {
 	echo "usage: $0 NAME|FILE [--kernel VERSION]" >&2
@@ -42,20 +42,13 @@ scenario=$(basename "$scenario_file")
 load_kernel_pin "$kernel" # rejects an unknown kernel before any work
 
 t_start=$(now_s)
-"$P2PRIG_TOP/harness/setup-host.sh"
-make -s -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
+vlab_build_host
 # Bad input is rejected here, before the guest boots.
 "$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
 	die "scenario $scenario rejected; nothing was run"
 
-ensure_vlab_cache "$kernel"
-log "build: p2prig.ko for $PIN_UNAME and the guest runner (in the build root)"
-in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >/dev/null
-in_buildroot make -s -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 >/dev/null
-
-results_root=${P2PRIG_RESULTS:-$P2PRIG_TOP/results}
-out="$results_root/$(date -u +%Y%m%dT%H%M%SZ)-$scenario-$PIN_UNAME"
-mkdir -p "$out"
+vlab_build_guest "$kernel"
+out=$(vlab_results_dir "$scenario")
 cp "$scenario_file" "$out/$scenario"
 topology=$(vlab_topology_text)
 {
@@ -75,27 +68,10 @@ if [[ ! -s $out/result.json ]]; then
 	printf 'KTAP version 1\n1..1\nnot ok 1 vlab-boot # %s before the runner started\n' \
 		"$VLAB_OUTCOME" >"$out/ktap.txt"
 fi
-printf '%s\n' "$VLAB_OUTCOME" >"$out/outcome"
-
 echo
 verdict=0
 "$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || verdict=1
-case $VLAB_OUTCOME in
-done) ;;
-panic | early-panic)
-	verdict=1
-	echo "guest: kernel panic:"
-	grep -a -m1 -A8 'Kernel panic' "$out/serial.log" | sed 's/^/  | /'
-	;;
-hang)
-	verdict=1
-	echo "guest: no progress within ${P2PRIG_BOOT_TIMEOUT}s; the watchdog stopped it"
-	;;
-*)
-	verdict=1
-	echo "guest: stopped without finishing (see serial.log)"
-	;;
-esac
+vlab_verdict_outcome "$out" || verdict=1
 # The whole kernel log, unload included, by the same rules as the runner.
 if [[ -s $out/dmesg.txt ]]; then
 	scan_rc=0

@@ -26,7 +26,7 @@ initiator edu edu id=1234:11e8
 step s transfer provider=cmb initiator=edu method=mmio size=64K piece=4K seed=1
 SCN
 
-tap_plan 5
+tap_plan 6
 rc=0
 out=$("$p2prig" scan-log "$dir/dmesg.txt" "$TOP/scenarios/nvme-cmb") || rc=$?
 tap_is "suspect lines after the marker fail" "$rc" 1
@@ -42,4 +42,7 @@ tap_is "a log with only allowed lines passes" "$rc" 0
 rc=0
 "$p2prig" scan-log /dev/null "$TOP/scenarios/nvme-cmb" 2>/dev/null || rc=$?
 tap_is "a log without the marker fails (the runner never started)" "$rc" 1
+rc=0
+out=$("$p2prig" scan-log "$dir/dmesg.txt") || rc=$?
+tap_is "without a scenario the whole log counts: all three lines" "$rc $(wc -l <<<"$out")" "1 3"
 tap_done

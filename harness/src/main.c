@@ -12,7 +12,7 @@ static void usage(FILE *to)
 		"usage: p2prig check FILE...\n"
 		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n"
 		"       p2prig summary RESULT_JSON\n"
-		"       p2prig scan-log DMESG_FILE SCENARIO_FILE\n"
+		"       p2prig scan-log DMESG_FILE [SCENARIO_FILE]\n"
 		"\n"
 		"check    parse scenario files, print every error as FILE:LINE: message\n"
 		"run      run a scenario in the guest (as root); results go to DIR\n"

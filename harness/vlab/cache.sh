@@ -138,29 +138,44 @@ in_buildroot() {
 	' in_buildroot "$BUILDROOT" "$P2PRIG_TOP" "$@"
 }
 
-# checkpatch.pl ships only in Debian's linux-source package: keep the three
-# files it reads in the cache, taken from the pinned kernel's source.
-ensure_checkpatch() {
-	local ver=${1:-7.3.4} dir
+# Files the rig takes from the pinned kernel's source (Debian ships them
+# only in linux-source): checkpatch.pl with the two files it reads, and the
+# kselftest harness the module's uAPI test is written against.
+LINUX_SOURCE_FILES=(
+	scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
+	tools/testing/selftests/kselftest_harness.h tools/testing/selftests/kselftest.h
+)
+
+# ensure_linux_source_files [VERSION]: print the folder that holds them.
+ensure_linux_source_files() {
+	local ver=${1:-7.3.4} dir want
 	load_kernel_pin "$ver"
-	dir="$P2PRIG_CACHE/checkpatch-${PIN_VERSION}"
-	if [[ -x $dir/scripts/checkpatch.pl ]]; then
-		printf '%s\n' "$dir/scripts/checkpatch.pl"
+	dir="$P2PRIG_CACHE/linux-source-files-${PIN_VERSION}"
+	want=$(printf '%s\n' "${LINUX_SOURCE_FILES[@]}" | sha256sum | cut -c1-16)
+	if [[ $(cat "$dir/.p2prig-recipe" 2>/dev/null || true) == "$want" ]]; then
+		printf '%s\n' "$dir"
 		return
 	fi
 	local src="linux-source-${ver%.*}" tmp
 	tmp=$(mktemp -d)
-	log "checkpatch: fetching $src=$PIN_VERSION" >&2
+	log "linux-source: fetching $src=$PIN_VERSION for checkpatch and kselftest" >&2
 	apt_private "$PIN_SUITE" update >/dev/null
 	(cd "$tmp" && apt_private "$PIN_SUITE" download "$src=$PIN_VERSION" >/dev/null) ||
 		die "cannot download $src=$PIN_VERSION"
 	dpkg-deb --fsys-tarfile "$tmp"/"$src"_*.deb |
 		tar -x -C "$tmp" --wildcards './usr/src/*.tar.xz'
+	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"
 	tar -xJf "$tmp"/usr/src/"$src".tar.xz -C "$dir.tmp" --strip-components=1 \
-		"$src/scripts/checkpatch.pl" "$src/scripts/spelling.txt" \
-		"$src/scripts/const_structs.checkpatch"
+		"${LINUX_SOURCE_FILES[@]/#/$src/}"
+	printf '%s\n' "$want" >"$dir.tmp/.p2prig-recipe"
 	rm -rf "$tmp" "$dir"
 	mv "$dir.tmp" "$dir"
+	printf '%s\n' "$dir"
+}
+
+ensure_checkpatch() {
+	local dir
+	dir=$(ensure_linux_source_files "$@")
 	printf '%s\n' "$dir/scripts/checkpatch.pl"
 }
