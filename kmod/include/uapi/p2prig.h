@@ -11,7 +11,17 @@
  * Objects are named by handles that belong to the open file: a chunk of
  * peer memory from a provider, and a mapping of (part of) a chunk for an
  * initiator by a method. Closing the file unmaps and frees everything it
- * holds. A handle whose provider or initiator went away answers -ENODEV.
+ * holds. A handle whose provider or initiator went away answers -ENODEV;
+ * UNMAP and CHUNK_FREE still release such a handle (and answer -ENODEV).
+ *
+ * Errors: -EINVAL for any malformed argument (reserved field set, value out
+ * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
+ * function that is absent or not bound where it must be, -EOPNOTSUPP for a
+ * device or method this kernel or module cannot serve, -ENOMEM when the
+ * provider's pool is exhausted, -EBUSY for CHUNK_FREE of a chunk that still
+ * has mappings, -EFAULT for a bad user buffer, -ETIMEDOUT when the initiator
+ * did not finish, -EIO when mapping failed or the initiator is unusable,
+ * -ENOTTY for an unknown ioctl.
  */
 #ifndef _UAPI_P2PRIG_H
 #define _UAPI_P2PRIG_H
@@ -79,7 +89,7 @@ struct p2prig_info {
 	__u32 uapi_version;
 	__u32 provider_mask;		/* bit per enum p2prig_provider_kind */
 	__u32 method_mask;		/* bit per enum p2prig_method */
-	__u32 initiator_mask;		/* bit per enum p2prig_initiator_kind */
+	__u32 initiator_mask;		/* bit per kind compiled in, bound or not */
 	__u64 max_chunk_size;
 	__u32 max_xfer_size;
 	__u32 reserved0;
@@ -114,7 +124,7 @@ struct p2prig_chunk_io {
 	__u32 handle;			/* in: chunk */
 	__u32 op;			/* in: enum p2prig_io_op */
 	__u64 offset;			/* in: within the chunk */
-	__u64 length;			/* in: bytes, offset + length <= size */
+	__u64 length;			/* in: bytes, > 0, offset + length <= size */
 	__u64 user_ptr;			/* in: user buffer of length bytes */
 	__u64 reserved[2];		/* in: zero */
 };
