@@ -10,6 +10,7 @@
 
 #include <linux/capability.h>
 #include <linux/device.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -383,6 +384,28 @@ static int p2prig_chunk_copy(struct p2prig_chunk *chunk, u32 op, u64 offset,
 	return 0;
 }
 
+/*
+ * The live chunk behind  that holds bytes up to , or an ERR_PTR:
+ * -EINVAL for an unknown handle or a range beyond the chunk, -ENODEV once
+ * revoked.
+ */
+static struct p2prig_chunk *p2prig_chunk_lookup(struct p2prig_file *pf,
+						u32 handle, u64 end)
+{
+	struct p2prig_chunk *chunk;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	chunk = xa_load(&pf->chunks, handle);
+	if (!chunk)
+		return ERR_PTR(-EINVAL);
+	if (chunk->revoked)
+		return ERR_PTR(-ENODEV);
+	if (end > chunk->size)
+		return ERR_PTR(-EINVAL);
+	return chunk;
+}
+
 static int p2prig_ioctl_chunk_io(struct p2prig_file *pf, void __user *argp)
 {
 	struct p2prig_chunk *chunk;
@@ -399,17 +422,9 @@ static int p2prig_ioctl_chunk_io(struct p2prig_file *pf, void __user *argp)
 		return -EINVAL;
 
 	mutex_lock(&p2prig_lock);
-	chunk = xa_load(&pf->chunks, arg.handle);
-	if (!chunk) {
-		ret = -EINVAL;
-		goto unlock;
-	}
-	if (chunk->revoked) {
-		ret = -ENODEV;
-		goto unlock;
-	}
-	if (end > chunk->size) {
-		ret = -EINVAL;
+	chunk = p2prig_chunk_lookup(pf, arg.handle, end);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk);
 		goto unlock;
 	}
 
@@ -454,17 +469,9 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 		return -ENOMEM;
 
 	mutex_lock(&p2prig_lock);
-	chunk = xa_load(&pf->chunks, arg.chunk);
-	if (!chunk) {
-		ret = -EINVAL;
-		goto unlock;
-	}
-	if (chunk->revoked) {
-		ret = -ENODEV;
-		goto unlock;
-	}
-	if (end > chunk->size) {
-		ret = -EINVAL;
+	chunk = p2prig_chunk_lookup(pf, arg.chunk, end);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk);
 		goto unlock;
 	}
 	init = iops->find(&arg.pci);
