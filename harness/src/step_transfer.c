@@ -156,6 +156,19 @@ static bool dma_in_bar(const struct p2prig_chunk_alloc *c, uint64_t dma)
 	return dma >= start && dma - start < c->bar_size;
 }
 
+/* Writes SEED's pattern (in FORM) over the whole region through the CPU. */
+static bool cpu_fill_region(struct transfer_run *tr, uint64_t seed, enum pattern_form form)
+{
+	int rc;
+
+	pattern_fill(tr->region, tr->t->size, seed, 0, form);
+	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_WRITE, 0, tr->region,
+			     tr->t->size);
+	if (rc)
+		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO write");
+	return rc == 0;
+}
+
 /* Poisons the chunk, DMAs the pattern in piece by piece, reads it all back. */
 static bool to_peer(struct transfer_run *tr, uint32_t mapping)
 {
@@ -163,13 +176,8 @@ static bool to_peer(struct transfer_run *tr, uint32_t mapping)
 	struct direction_report *d = &tr->out->to_peer;
 	int rc;
 
-	pattern_fill(tr->region, t->size, tr->check_seed, 0, PATTERN_COMPLEMENT);
-	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_WRITE, 0, tr->region,
-			     t->size);
-	if (rc) {
-		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO write");
+	if (!cpu_fill_region(tr, tr->check_seed, PATTERN_COMPLEMENT))
 		return false;
-	}
 	for (uint64_t off = 0; off < t->size; off += t->piece) {
 		uint64_t ns;
 		pattern_fill(tr->piece, t->piece, t->seed, off, PATTERN_PLAIN);
@@ -200,13 +208,8 @@ static bool from_peer(struct transfer_run *tr, uint32_t mapping)
 	struct direction_report *d = &tr->out->from_peer;
 	int rc;
 
-	pattern_fill(tr->region, t->size, t->seed, 0, PATTERN_COMPLEMENT);
-	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_WRITE, 0, tr->region,
-			     t->size);
-	if (rc) {
-		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO write");
+	if (!cpu_fill_region(tr, t->seed, PATTERN_COMPLEMENT))
 		return false;
-	}
 	for (uint64_t off = 0; off < t->size; off += t->piece) {
 		uint64_t ns;
 		/* The opposite of what must arrive, so every byte has to be written. */
