@@ -11,21 +11,24 @@ vlab_build_host() {
 	make -s -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
 }
 
-# vlab_build_guest VERSION: cache, then the module, the guest runner and
-# the guest tests, built in the build root for that kernel.
+# vlab_build_guest VERSION [tests]: cache, then the module and the guest
+# runner (and with "tests" the module's own tests, tests/kmod), built in the
+# build root for that kernel.
 vlab_build_guest() {
 	ensure_vlab_cache "$1"
+	log "build: p2prig.ko for $PIN_UNAME and the guest runner (in the build root)"
+	in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >/dev/null
+	in_buildroot make -s -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 >/dev/null
+	[[ ${2:-} == tests ]] || return 0
+
+	# Written against the kernel's own kselftest harness, from linux-source.
 	local selftests
 	selftests="$(ensure_linux_source_files "$1")/tools/testing/selftests"
 	mkdir -p "$P2PRIG_TOP/build/kselftest"
 	cp "$selftests"/kselftest.h "$selftests"/kselftest_harness.h "$P2PRIG_TOP/build/kselftest/"
-	log "build: p2prig.ko for $PIN_UNAME, the guest runner and tests (in the build root)"
-	in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >/dev/null
-	in_buildroot make -s -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 >/dev/null
-	if [[ -f $P2PRIG_TOP/tests/kmod/Makefile ]]; then
-		in_buildroot make -s -C /rig/tests/kmod BUILD=/rig/build/guest \
-			KSELFTEST=/rig/build/kselftest CC=gcc-14 >/dev/null
-	fi
+	log "build: the module's tests (tests/kmod)"
+	in_buildroot make -s -C /rig/tests/kmod BUILD=/rig/build/guest \
+		KSELFTEST=/rig/build/kselftest CC=gcc-14 >/dev/null
 }
 
 # vlab_results_dir NAME: make and print a fresh results folder for NAME.
