@@ -48,6 +48,10 @@ kmod: ## build p2prig.ko in the build root for the guest kernel
 		load_kernel_pin "$(kernel)" && \
 		in_buildroot make -C /rig/kmod KDIR=/usr/src/linux-headers-$$PIN_UNAME'
 
+.PHONY: guest-test
+guest-test: ## run one of the module's own tests in the virtual lab (name=kmod-uapi)
+	@harness/run-guest-test.sh '$(or $(name),kmod-uapi)' --kernel '$(kernel)'
+
 .PHONY: test
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t
@@ -59,4 +63,4 @@ check: runner ## shellcheck the scripts, checkpatch --strict the module
 .PHONY: clean
 clean: ## remove build products (the cache stays)
 	rm -rf build
-	-$(MAKE) -s -C kmod clean KDIR=/nonexistent 2>/dev/null
+	cd kmod && rm -f *.o *.ko *.mod *.mod.c .*.cmd .*.d modules.order Module.symvers
