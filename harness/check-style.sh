@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Style gates: shellcheck on every bash script, checkpatch --strict on the
-# module (checkpatch.pl comes from the pinned kernel's linux-source, kept in
+# module and its tests (checkpatch.pl comes from the pinned kernel's linux-source, kept in
 # the cache). Prints each finding; exits non-zero if there is any.
 set -euo pipefail
 # shellcheck source=harness/vlab/cache.sh
@@ -23,6 +23,14 @@ checkpatch=$(ensure_checkpatch 7.3.4)
 mapfile -t sources < <(git ls-files 'kmod/*.c' 'kmod/*.h')
 if perl "$checkpatch" --no-tree --strict --quiet --show-types -f "${sources[@]}"; then
 	log "checkpatch --strict: ${#sources[@]} files clean"
+else
+	status=1
+fi
+# The module's own tests are user space in kernel style: stdint types there.
+mapfile -t tests < <(git ls-files 'tests/kmod/*.c' 'tests/kmod/*.h')
+if perl "$checkpatch" --no-tree --strict --quiet --show-types \
+	--ignore PREFER_KERNEL_TYPES -f "${tests[@]}"; then
+	log "checkpatch --strict: ${#tests[@]} test files clean"
 else
 	status=1
 fi

@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -47,7 +48,7 @@
 
 #define EDU_IRQ_DMA		0x100
 
-#define EDU_CMD_START		BIT(0)
+#define EDU_CMD_START		BIT(0)	/* reads back set while running */
 #define EDU_CMD_TO_PCI		BIT(1)	/* clear: from PCI into the buffer */
 #define EDU_CMD_IRQ		BIT(2)
 
@@ -145,6 +146,8 @@ static int p2prig_edu_dma(struct p2prig_edu *edu, u64 src, u64 dst, u32 count,
 	start = ktime_get_ns();
 	writeq(cmd | EDU_CMD_START | EDU_CMD_IRQ, edu->regs + EDU_REG_DMA_CMD);
 	if (!wait_for_completion_timeout(&edu->done, timeout)) {
+		/* The late DMA must not reach memory we are about to free. */
+		pci_clear_master(edu->pdev);
 		edu->broken = true;
 		pci_err(edu->pdev, "DMA of %u bytes timed out; engine retired until rebind\n",
 			count);
@@ -231,6 +234,28 @@ p2prig_edu_find(const struct p2prig_pci_addr *addr)
 }
 
 /*
+ * A DMA that an earlier binding left running (one that timed out) ends on
+ * its own; with bus mastering off it reaches nothing. Let it end before
+ * mastering goes back on, or it would land in memory that is gone and its
+ * interrupt would complete our first DMA.
+ */
+static int p2prig_edu_wait_idle(struct p2prig_edu *edu)
+{
+	unsigned long deadline;
+
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(p2prig_edu_timeout_ms));
+	while (readq(edu->regs + EDU_REG_DMA_CMD) & EDU_CMD_START) {
+		if (time_after(jiffies, deadline)) {
+			pci_err(edu->pdev, "engine still busy with an old DMA\n");
+			return -EBUSY;
+		}
+		msleep(20);
+	}
+
+	return 0;
+}
+
+/*
  * Free the vectors explicitly rather than rely on pcim_enable_device()
  * managing them behind our back; a second free is harmless.
  */
@@ -272,6 +297,9 @@ static int p2prig_edu_probe(struct pci_dev *pdev,
 		return -ENODEV;
 	}
 
+	ret = p2prig_edu_wait_idle(edu);
+	if (ret)
+		return ret;
 	pci_set_master(pdev);
 
 	/*
@@ -287,7 +315,7 @@ static int p2prig_edu_probe(struct pci_dev *pdev,
 	if (!edu->bounce)
 		return -ENOMEM;
 
-	/* Drop whatever an earlier binding left pending, e.g. a late DMA. */
+	/* Drop an interrupt an earlier binding left pending. */
 	writel(readl(edu->regs + EDU_REG_IRQ_STATUS),
 	       edu->regs + EDU_REG_IRQ_ACK);
 

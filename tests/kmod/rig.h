@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the module's tests need around the ioctls: the virtual lab's devices
+ * found with libpci, sysfs knobs, and one-line wrappers that return -errno.
+ */
+#ifndef P2PRIG_TESTS_KMOD_RIG_H
+#define P2PRIG_TESTS_KMOD_RIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uapi/p2prig.h"
+
+struct rig_dev {
+	struct p2prig_pci_addr addr;
+	char bdf[16];			/* "dddd:bb:ss.f" */
+};
+
+/* The first function with this vendor:device (and a p2pmem pool if asked). */
+int rig_find(uint16_t vendor, uint16_t device, int need_p2pmem,
+	     struct rig_dev *out);
+/* A function no device occupies: the last devfn of bus 0xfe. */
+void rig_absent(struct rig_dev *out);
+
+/* Read or write one sysfs (or any) file; 0 or -errno. */
+int rig_read_u64(const char *path, uint64_t *value);
+int rig_write(const char *path, const char *text);
+int rig_p2pmem_available(const struct rig_dev *dev, uint64_t *bytes);
+/* Unbind or bind the device from or to the named driver. */
+int rig_driver(const struct rig_dev *dev, const char *driver, int bind);
+
+int rig_ioctl(int fd, unsigned long request, void *arg);
+int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
+	      uint32_t *handle);
+int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
+		 void *buf, uint64_t length);
+int rig_map(int fd, uint32_t chunk, uint32_t method,
+	    const struct rig_dev *initiator, uint32_t dir, uint64_t offset,
+	    uint64_t length, struct p2prig_map *out);
+int rig_unmap(int fd, uint32_t mapping);
+int rig_free(int fd, uint32_t chunk);
+int rig_xfer(int fd, uint32_t mapping, uint32_t dir, uint64_t offset,
+	     void *buf, uint64_t length);
+
+/* A byte pattern that differs per seed and per offset. */
+void rig_fill(unsigned char *buf, size_t length, unsigned int seed);
+
+#endif

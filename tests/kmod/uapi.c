@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p2prig.ko's user API, on the kernel's kselftest harness: every ioctl's
+ * good path, the errno of each kind of bad input, release on close, who may
+ * open the device, and revocation when either end of a mapping is unbound.
+ * Runs in the virtual lab (nvme with a CMB, edu) with the module loaded.
+ * The tests that unbind devices come last and put them back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "rig.h"
+
+#define CHUNK		(64u << 10)
+#define PIECE		P2PRIG_MAX_XFER_SIZE
+#define EDU_TIMEOUT_PARAM "/sys/module/p2prig/parameters/edu_timeout_ms"
+
+FIXTURE(uapi) {
+	int fd;
+	struct rig_dev nvme, edu, absent;
+	uint32_t chunk;
+	unsigned char out[2 * PIECE], in[2 * PIECE];
+};
+
+FIXTURE_SETUP(uapi)
+{
+	int rc;
+
+	self->fd = -1;
+	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
+		SKIP(return, "no QEMU nvme with a p2pmem CMB");
+	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+		SKIP(return, "no QEMU edu device");
+	rig_absent(&self->absent);
+	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
+				      strerror(errno));
+	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk);
+	ASSERT_EQ(0, rc) TH_LOG("64 KiB from %s: %s", self->nvme.bdf,
+				strerror(-rc));
+}
+
+FIXTURE_TEARDOWN(uapi)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(uapi, info)
+{
+	struct p2prig_info info;
+	struct utsname uts;
+
+	memset(&info, 0xa5, sizeof(info));
+	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
+	ASSERT_EQ(0, uname(&uts));
+	EXPECT_EQ((__u32)P2PRIG_UAPI_VERSION, info.uapi_version);
+	EXPECT_EQ(1u << P2PRIG_PROVIDER_NVME_CMB, info.provider_mask);
+	EXPECT_EQ(1u << P2PRIG_INITIATOR_EDU, info.initiator_mask);
+	EXPECT_NE(0u, info.method_mask & (1u << P2PRIG_METHOD_RESOURCE));
+	EXPECT_EQ(P2PRIG_MAX_CHUNK_SIZE, info.max_chunk_size);
+	EXPECT_EQ(P2PRIG_MAX_XFER_SIZE, info.max_xfer_size);
+	EXPECT_STREQ(uts.release, info.kernel_release);
+	EXPECT_EQ(0u, info.reserved0);
+	EXPECT_EQ(0ull, info.reserved[0] | info.reserved[3]);
+}
+
+TEST_F(uapi, unknown_ioctl)
+{
+	EXPECT_EQ(-ENOTTY, rig_ioctl(self->fd, _IO(P2PRIG_IOC_MAGIC, 0x40),
+				     NULL));
+	EXPECT_EQ(-ENOTTY, rig_ioctl(self->fd, _IO('x', 0x01), NULL));
+}
+
+TEST_F(uapi, chunk_alloc_bad_input)
+{
+	struct p2prig_chunk_alloc arg;
+	uint32_t handle;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.pci = self->nvme.addr;
+	arg.size = CHUNK;
+	arg.reserved[2] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
+	arg.reserved[2] = 0;
+	arg.pci.reserved = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
+	arg.pci.reserved = 0;
+	arg.provider = P2PRIG_PROVIDER_MAX;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
+	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC,
+				     (void *)8));
+
+	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, &self->nvme, 0, &handle));
+	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, &self->nvme, 4095, &handle));
+	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, &self->nvme,
+				     P2PRIG_MAX_CHUNK_SIZE + 4096, &handle));
+	EXPECT_EQ(-ENODEV, rig_alloc(self->fd, &self->absent, CHUNK, &handle));
+	EXPECT_EQ(-EOPNOTSUPP, rig_alloc(self->fd, &self->edu, CHUNK, &handle));
+	/* The CMB is 64 MiB: 128 MiB cannot come from its pool. */
+	EXPECT_EQ(-ENOMEM, rig_alloc(self->fd, &self->nvme, 128u << 20,
+				     &handle));
+}
+
+TEST_F(uapi, chunk_io)
+{
+	unsigned char *out = self->out, *in = self->in;
+
+	rig_fill(out, sizeof(self->out), 1);
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_WRITE,
+				  CHUNK - sizeof(self->out), out,
+				  sizeof(self->out)));
+	memset(in, 0, sizeof(self->in));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+				  CHUNK - sizeof(self->in), in,
+				  sizeof(self->in)));
+	EXPECT_EQ(0, memcmp(out, in, sizeof(self->in)));
+
+	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+					CHUNK - 16, in, 32));
+	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+					~0ull, in, 2));
+	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+					0, in, 0));
+	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_MAX,
+					0, in, 16));
+	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk + 1000,
+					P2PRIG_IO_READ, 0, in, 16));
+	EXPECT_EQ(-EFAULT, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+					0, (void *)8, 16));
+}
+
+TEST_F(uapi, map_bad_input)
+{
+	struct p2prig_map m;
+	uint32_t method;
+
+	for (method = 0; method < P2PRIG_METHOD_MAX; method++) {
+		EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk, method,
+					   &self->nvme, 0, 0, PIECE, &m));
+		EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk, method,
+					   &self->absent, 0, 0, PIECE, &m));
+		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
+					   &self->edu, 0, 100, PIECE, &m));
+		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
+					   &self->edu, 0, 0, CHUNK + 1, &m));
+		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
+					   &self->edu, 0, 0, 0, &m));
+		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
+					   &self->edu, P2PRIG_DIR_MAX, 0,
+					   PIECE, &m));
+		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk + 1000,
+					   method, &self->edu, 0, 0, PIECE,
+					   &m));
+	}
+	EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MAX,
+				   &self->edu, 0, 0, PIECE, &m));
+
+	rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE, &self->edu, 0,
+		0, PIECE, &m);
+	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, 12345));
+	m.chunk = self->chunk;
+	m.method = P2PRIG_METHOD_RESOURCE;
+	m.pci = self->edu.addr;
+	m.length = PIECE;
+	m.initiator = P2PRIG_INITIATOR_MAX;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP, &m));
+	m.initiator = P2PRIG_INITIATOR_EDU;
+	m.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP, &m));
+}
+
+/* Map for edu by one method; move two pieces each way; check every byte. */
+static void map_and_move(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(uapi) * self, uint32_t method)
+{
+	struct p2prig_info info;
+	struct p2prig_map m;
+	int rc;
+
+	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
+	if (!(info.method_mask & (1u << method)))
+		SKIP(return, "method %u: not in this kernel", method);
+
+	rc = rig_map(self->fd, self->chunk, method, &self->edu,
+		     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m);
+	ASSERT_EQ(0, rc) TH_LOG("map: %s", strerror(-rc));
+	TH_LOG("method %u: dma %#llx distance %d map %llu ns", method,
+	       (unsigned long long)m.dma_addr, m.p2p_distance,
+	       (unsigned long long)m.map_ns);
+	EXPECT_NE(0ull, m.dma_addr);
+
+	/* edu -> peer memory, checked through the CPU. */
+	rig_fill(self->out, sizeof(self->out), 10 + method);
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 8192,
+			      self->out, PIECE));
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
+			      8192 + PIECE, self->out + PIECE, PIECE));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 8192,
+				  self->in, sizeof(self->in)));
+	EXPECT_EQ(0, memcmp(self->out, self->in, sizeof(self->in)));
+
+	/* peer memory -> edu, seeded through the CPU, odd offset and length. */
+	rig_fill(self->out, sizeof(self->out), 20 + method);
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_WRITE,
+				  CHUNK - 3001, self->out, 3001));
+	memset(self->in, 0, sizeof(self->in));
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER,
+			      CHUNK - 3001, self->in, 3001));
+	EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
+
+	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->chunk));
+}
+
+TEST_F(uapi, map_move_mmio)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO);
+}
+
+TEST_F(uapi, map_move_resource)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE);
+}
+
+TEST_F(uapi, xfer_bad_input)
+{
+	struct p2prig_map to_dev;
+	struct p2prig_xfer arg;
+
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE,
+			     &self->edu, P2PRIG_DIR_TO_DEVICE, 4096, 8192,
+			     &to_dev));
+	/* A TO_DEVICE mapping only lets the initiator read peer memory. */
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
+				    P2PRIG_XFER_TO_PEER, 0, self->out, 16));
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
+				    P2PRIG_XFER_FROM_PEER, 8192 - 8, self->in,
+				    16));
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
+				    P2PRIG_XFER_FROM_PEER, 0, self->in,
+				    PIECE + 1));
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
+				    P2PRIG_XFER_FROM_PEER, 0, self->in, 0));
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
+				    P2PRIG_XFER_MAX, 0, self->in, 16));
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle + 1000,
+				    P2PRIG_XFER_FROM_PEER, 0, self->in, 16));
+	EXPECT_EQ(-EFAULT, rig_xfer(self->fd, to_dev.handle,
+				    P2PRIG_XFER_FROM_PEER, 0, (void *)8, 16));
+	memset(&arg, 0, sizeof(arg));
+	arg.mapping = to_dev.handle;
+	arg.dir = P2PRIG_XFER_FROM_PEER;
+	arg.length = 16;
+	arg.user_ptr = (uintptr_t)self->in;
+	arg.reserved[2] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_XFER, &arg));
+}
+
+/* Closing the file gives the pool back, live mappings and all. */
+TEST_F(uapi, close_releases)
+{
+	uint64_t before, during, after;
+	struct p2prig_map m;
+	uint32_t chunk;
+	int fd;
+
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
+	fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, rig_alloc(fd, &self->nvme, 1u << 20, &chunk));
+	ASSERT_EQ(0, rig_map(fd, chunk, P2PRIG_METHOD_RESOURCE, &self->edu,
+			     0, 0, 1u << 20, &m));
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &during));
+	EXPECT_EQ(before - (1u << 20), during);
+	close(fd);
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &after));
+	EXPECT_EQ(before, after);
+}
+
+/* The node is 0600 root, and open also wants CAP_SYS_ADMIN. */
+TEST_F(uapi, open_needs_root_and_cap_sys_admin)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[2];
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		fd = open(P2PRIG_DEVICE_PATH, O_RDWR);
+		_exit(fd < 0 && errno == EACCES ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("uid 65534 was not refused");
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (syscall(SYS_capget, &hdr, caps))
+			_exit(2);
+		caps[0].effective &= ~(1u << CAP_SYS_ADMIN);
+		if (syscall(SYS_capset, &hdr, caps))
+			_exit(2);
+		fd = open(P2PRIG_DEVICE_PATH, O_RDWR);
+		_exit(fd < 0 && errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("root without CAP_SYS_ADMIN was not refused");
+}
+
+/* Unbinding the initiator revokes its mappings; a rebound one maps again. */
+TEST_F(uapi, initiator_unbind_revokes)
+{
+	struct p2prig_map m, again;
+
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE,
+			     &self->edu, 0, 0, CHUNK, &m));
+	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
+				    0, self->out, 16));
+	EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk,
+				   P2PRIG_METHOD_RESOURCE, &self->edu, 0, 0,
+				   PIECE, &again));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, m.handle));
+	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
+
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE,
+			     &self->edu, 0, 0, PIECE, &again));
+	rig_fill(self->out, PIECE, 30);
+	ASSERT_EQ(0, rig_xfer(self->fd, again.handle, P2PRIG_XFER_TO_PEER, 0,
+			      self->out, PIECE));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0,
+				  self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+}
+
+/* The edu engine that does not finish in time: -ETIMEDOUT, then -EIO. */
+TEST_F(uapi, initiator_timeout)
+{
+	struct p2prig_map m;
+	uint64_t saved;
+	int rc;
+
+	ASSERT_EQ(0, rig_read_u64(EDU_TIMEOUT_PARAM, &saved));
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE,
+			     &self->edu, 0, 0, CHUNK, &m));
+	/* edu takes 100 ms (virtual) per DMA: 1 ms cannot be enough. */
+	ASSERT_EQ(0, rig_write(EDU_TIMEOUT_PARAM, "1"));
+	rc = rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, self->out,
+		      PIECE);
+	EXPECT_EQ(-ETIMEDOUT, rc);
+	rc = rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, self->out,
+		      PIECE);
+	EXPECT_EQ(-EIO, rc);
+
+	/* A rebind resets the engine. */
+	snprintf((char *)self->in, sizeof(self->in), "%llu",
+		 (unsigned long long)saved);
+	ASSERT_EQ(0, rig_write(EDU_TIMEOUT_PARAM, (char *)self->in));
+	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
+	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO,
+			     &self->edu, 0, 0, PIECE, &m));
+	rig_fill(self->out, PIECE, 40);
+	EXPECT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0,
+			      self->out, PIECE));
+	memset(self->in, 0, PIECE);
+	EXPECT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0,
+			      self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+}
+
+/* Unbinding the provider revokes its chunks and their mappings. */
+TEST_F(uapi, provider_unbind_revokes)
+{
+	uint64_t available = 0;
+	struct p2prig_map m;
+	uint32_t chunk;
+	int tries;
+
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO,
+			     &self->edu, 0, 0, CHUNK, &m));
+	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
+				    0, self->out, 16));
+	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+					0, self->in, 16));
+	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(-ENODEV, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(-EOPNOTSUPP, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
+
+	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 1));
+	/* nvme publishes the CMB from its asynchronous reset work. */
+	for (tries = 0; tries < 100; tries++) {
+		if (!rig_p2pmem_available(&self->nvme, &available) &&
+		    available)
+			break;
+		usleep(100 * 1000);
+	}
+	ASSERT_NE(0ull, available) TH_LOG("CMB not published again");
+	EXPECT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
+}
+
+TEST_HARNESS_MAIN
