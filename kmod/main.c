@@ -11,7 +11,9 @@
 #include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/err.h>
+#include <linux/dma-direct.h>
 #include <linux/fs.h>
+#include <linux/iommu.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
@@ -37,6 +39,7 @@
 
 static const struct p2prig_provider_ops *const p2prig_providers[] = {
 	[P2PRIG_PROVIDER_NVME_CMB] = &p2prig_provider_nvme_cmb,
+	[P2PRIG_PROVIDER_RAM] = &p2prig_provider_ram,
 };
 
 static_assert(ARRAY_SIZE(p2prig_providers) == P2PRIG_PROVIDER_MAX);
@@ -44,6 +47,8 @@ static_assert(ARRAY_SIZE(p2prig_providers) == P2PRIG_PROVIDER_MAX);
 static const struct p2prig_method_ops *const p2prig_methods[] = {
 	[P2PRIG_METHOD_MMIO] = &p2prig_method_mmio,
 	[P2PRIG_METHOD_RESOURCE] = &p2prig_method_resource,
+	[P2PRIG_METHOD_P2P_PAGE] = &p2prig_method_p2p_page,
+	[P2PRIG_METHOD_PAGE] = &p2prig_method_page,
 };
 
 static_assert(ARRAY_SIZE(p2prig_methods) == P2PRIG_METHOD_MAX);
@@ -93,8 +98,7 @@ static void p2prig_mapping_unmap(struct p2prig_mapping *map, u64 *unmap_ns)
 	lockdep_assert_held(&p2prig_lock);
 
 	start = ktime_get_ns();
-	map->method->unmap(map->init->dev, map->dma_addr, map->length,
-			   map->dir);
+	map->method->unmap(map, map->init->dev);
 	if (unmap_ns)
 		*unmap_ns = ktime_get_ns() - start;
 
@@ -265,10 +269,17 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 	ops = p2prig_providers[array_index_nospec(arg.provider,
 						  P2PRIG_PROVIDER_MAX)];
 
-	pdev = pci_get_domain_bus_and_slot(arg.pci.domain, arg.pci.bus,
-					   arg.pci.devfn);
-	if (!pdev)
-		return -ENODEV;
+	/* System RAM has no device: the address must be all zero. */
+	pdev = NULL;
+	if (!ops->peer) {
+		if (arg.pci.domain || arg.pci.bus || arg.pci.devfn)
+			return -EINVAL;
+	} else {
+		pdev = pci_get_domain_bus_and_slot(arg.pci.domain, arg.pci.bus,
+						   arg.pci.devfn);
+		if (!pdev)
+			return -ENODEV;
+	}
 
 	chunk = kzalloc_obj(*chunk);
 	if (!chunk) {
@@ -280,9 +291,11 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 	chunk->size = arg.size;
 
 	/* Keep the provider's binding, and so its p2pmem, as it is. */
-	ret = device_lock_interruptible(&pdev->dev);
-	if (ret)
-		goto free_chunk;
+	if (pdev) {
+		ret = device_lock_interruptible(&pdev->dev);
+		if (ret)
+			goto free_chunk;
+	}
 	mutex_lock(&p2prig_lock);
 
 	ret = ops->alloc(chunk);
@@ -297,15 +310,16 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 	arg.bar = chunk->bar;
 	arg.phys_addr = chunk->phys;
 	arg.bus_addr = chunk->bus_addr;
-	arg.bar_phys = pci_resource_start(pdev, chunk->bar);
-	arg.bar_size = pci_resource_len(pdev, chunk->bar);
+	arg.bar_phys = pdev ? pci_resource_start(pdev, chunk->bar) : 0;
+	arg.bar_size = pdev ? pci_resource_len(pdev, chunk->bar) : 0;
 	if (copy_to_user(argp, &arg, sizeof(arg))) {
 		ret = -EFAULT;
 		goto erase_handle;
 	}
 
 	mutex_unlock(&p2prig_lock);
-	device_unlock(&pdev->dev);
+	if (pdev)
+		device_unlock(&pdev->dev);
 	return 0;
 
 erase_handle:
@@ -314,7 +328,8 @@ free_mem:
 	ops->free(chunk);
 unlock:
 	mutex_unlock(&p2prig_lock);
-	device_unlock(&pdev->dev);
+	if (pdev)
+		device_unlock(&pdev->dev);
 free_chunk:
 	kfree(chunk);
 put_pdev:
@@ -435,6 +450,34 @@ unlock:
 	return ret;
 }
 
+/* Whether @dev's DMA addresses are untranslated: no IOMMU, or passthrough. */
+static bool p2prig_dma_is_direct(struct device *dev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+
+	return !domain || domain->type == IOMMU_DOMAIN_IDENTITY;
+}
+
+/* What a fresh mapping turned out to be, as P2PRIG_MAP_F_* flags. */
+static u32 p2prig_mapping_flags(const struct p2prig_mapping *map)
+{
+	struct device *dev = map->init->dev;
+	u32 flags = 0;
+
+	if (map->chunk->pdev &&
+	    map->dma_addr == map->chunk->bus_addr + map->offset)
+		flags |= P2PRIG_MAP_F_BUS_ADDR;
+	if (p2prig_dma_is_direct(dev)) {
+		flags |= P2PRIG_MAP_F_DIRECT;
+		/* Untranslated, yet neither the memory nor its bus address. */
+		if (!(flags & P2PRIG_MAP_F_BUS_ADDR) &&
+		    map->dma_addr != phys_to_dma(dev, p2prig_mapping_phys(map)))
+			flags |= P2PRIG_MAP_F_BOUNCED;
+	}
+
+	return flags;
+}
+
 static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 {
 	const struct p2prig_initiator_ops *iops;
@@ -451,7 +494,7 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 		return -EFAULT;
 	if (arg.method >= P2PRIG_METHOD_MAX ||
 	    arg.initiator >= P2PRIG_INITIATOR_MAX ||
-	    arg.dir >= P2PRIG_DIR_MAX || arg.pci.reserved ||
+	    arg.dir >= P2PRIG_DIR_MAX || arg.pci.reserved || arg.reserved0 ||
 	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	if (!arg.length || !PAGE_ALIGNED(arg.offset) ||
@@ -479,6 +522,11 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 		ret = -ENODEV;
 		goto unlock;
 	}
+	/* MMIO attributes on RAM, or RAM's page calls on MMIO, are misuse. */
+	if (method->peer != chunk->ops->peer) {
+		ret = -EINVAL;
+		goto unlock;
+	}
 
 	map->chunk = chunk;
 	map->method = method;
@@ -488,15 +536,24 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 	map->dir = p2prig_dma_dirs[array_index_nospec(arg.dir,
 						      P2PRIG_DIR_MAX)];
 
-	arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev, false);
+	arg.p2p_distance = -1;
+	if (chunk->pdev) {
+		arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev,
+						       false);
+		/* Never hand out a path the kernel's p2pdma does not trust. */
+		if (arg.p2p_distance < 0) {
+			ret = -EREMOTEIO;
+			goto unlock;
+		}
+	}
 
 	/* Only ever an address a provider gave us. */
 	start = ktime_get_ns();
-	ret = method->map(init->dev, chunk->phys + map->offset, map->length,
-			  map->dir, &map->dma_addr);
+	ret = method->map(map, init->dev);
 	arg.map_ns = ktime_get_ns() - start;
 	if (ret)
 		goto unlock;
+	arg.flags = p2prig_mapping_flags(map);
 
 	ret = xa_alloc(&pf->mappings, &handle, map, xa_limit_32b, GFP_KERNEL);
 	if (ret)
@@ -599,9 +656,67 @@ static int p2prig_ioctl_xfer(struct p2prig_file *pf, void __user *argp)
 		goto unlock;
 	}
 
+	/* Memory the DMA layer may bounce is handed over explicitly. */
+	if (arg.dir == P2PRIG_XFER_FROM_PEER && map->method->sync_for_device)
+		map->method->sync_for_device(map, map->init->dev, arg.offset,
+					     arg.length);
 	ret = map->init->ops->xfer(map->init, map->dma_addr + arg.offset,
 				   arg.length, arg.dir,
 				   u64_to_user_ptr(arg.user_ptr), &arg.xfer_ns);
+	if (!ret && arg.dir == P2PRIG_XFER_TO_PEER && map->method->sync_for_cpu)
+		map->method->sync_for_cpu(map, map->init->dev, arg.offset,
+					  arg.length);
+unlock:
+	mutex_unlock(&p2prig_lock);
+
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static int p2prig_ioctl_probe(struct p2prig_file *pf, void __user *argp)
+{
+	const struct p2prig_initiator_ops *iops;
+	struct p2prig_initiator *init;
+	struct p2prig_chunk *chunk;
+	struct p2prig_probe arg;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.initiator >= P2PRIG_INITIATOR_MAX || arg.pci.reserved ||
+	    !PAGE_ALIGNED(arg.offset) || arg.offset > U64_MAX - PAGE_SIZE ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	iops = p2prig_initiators[array_index_nospec(arg.initiator,
+						    P2PRIG_INITIATOR_MAX)];
+
+	mutex_lock(&p2prig_lock);
+	chunk = p2prig_chunk_lookup(pf, arg.chunk, arg.offset + PAGE_SIZE);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk);
+		goto unlock;
+	}
+	/* Only peer memory has a p2p path to ask about. */
+	if (!chunk->pdev) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	init = iops->find(&arg.pci);
+	if (!init) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+
+	arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev, false);
+	ret = p2prig_p2p_page_probe(chunk, arg.offset, init->dev,
+				    &arg.dma_addr);
+	if (ret >= 0) {
+		arg.map_type = ret;
+		ret = 0;
+	}
 unlock:
 	mutex_unlock(&p2prig_lock);
 
@@ -633,6 +748,8 @@ static long p2prig_ioctl(struct file *filp, unsigned int cmd,
 		return p2prig_ioctl_unmap(pf, argp);
 	case P2PRIG_IOC_XFER:
 		return p2prig_ioctl_xfer(pf, argp);
+	case P2PRIG_IOC_PROBE:
+		return p2prig_ioctl_probe(pf, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -14,27 +14,28 @@
 
 #ifdef DMA_ATTR_MMIO
 
-static int p2prig_mmio_map(struct device *dev, phys_addr_t phys, size_t len,
-			   enum dma_data_direction dir, dma_addr_t *dma)
+static int p2prig_mmio_map(struct p2prig_mapping *map, struct device *dev)
 {
 	dma_addr_t addr;
 
-	addr = dma_map_phys(dev, phys, len, dir, DMA_ATTR_MMIO);
+	addr = dma_map_phys(dev, p2prig_mapping_phys(map), map->length,
+			    map->dir, DMA_ATTR_MMIO);
 	if (dma_mapping_error(dev, addr))
 		return -EIO;
 
-	*dma = addr;
+	map->dma_addr = addr;
 	return 0;
 }
 
-static void p2prig_mmio_unmap(struct device *dev, dma_addr_t dma, size_t len,
-			      enum dma_data_direction dir)
+static void p2prig_mmio_unmap(struct p2prig_mapping *map, struct device *dev)
 {
-	dma_unmap_phys(dev, dma, len, dir, DMA_ATTR_MMIO);
+	dma_unmap_phys(dev, map->dma_addr, map->length, map->dir,
+		       DMA_ATTR_MMIO);
 }
 
 const struct p2prig_method_ops p2prig_method_mmio = {
 	.name = "mmio",
+	.peer = true,
 	.map = p2prig_mmio_map,
 	.unmap = p2prig_mmio_unmap,
 };
@@ -44,6 +45,7 @@ const struct p2prig_method_ops p2prig_method_mmio = {
 /* Without the attribute the method exists but cannot map. */
 const struct p2prig_method_ops p2prig_method_mmio = {
 	.name = "mmio",
+	.peer = true,
 };
 
 #endif /* DMA_ATTR_MMIO */

@@ -11,28 +11,28 @@
 
 #include "p2prig.h"
 
-static int p2prig_resource_map(struct device *dev, phys_addr_t phys,
-			       size_t len, enum dma_data_direction dir,
-			       dma_addr_t *dma)
+static int p2prig_resource_map(struct p2prig_mapping *map, struct device *dev)
 {
 	dma_addr_t addr;
 
-	addr = dma_map_resource(dev, phys, len, dir, 0);
+	addr = dma_map_resource(dev, p2prig_mapping_phys(map), map->length,
+				map->dir, 0);
 	if (dma_mapping_error(dev, addr))
 		return -EIO;
 
-	*dma = addr;
+	map->dma_addr = addr;
 	return 0;
 }
 
-static void p2prig_resource_unmap(struct device *dev, dma_addr_t dma,
-				  size_t len, enum dma_data_direction dir)
+static void p2prig_resource_unmap(struct p2prig_mapping *map,
+				  struct device *dev)
 {
-	dma_unmap_resource(dev, dma, len, dir, 0);
+	dma_unmap_resource(dev, map->dma_addr, map->length, map->dir, 0);
 }
 
 const struct p2prig_method_ops p2prig_method_resource = {
 	.name = "resource",
+	.peer = true,
 	.map = p2prig_resource_map,
 	.unmap = p2prig_resource_unmap,
 };

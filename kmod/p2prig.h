@@ -24,6 +24,7 @@
 #include <linux/dma-direction.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/scatterlist.h>
 #include <linux/types.h>
 
 #include <uapi/p2prig.h>
@@ -33,7 +34,8 @@ struct p2prig_initiator;
 /**
  * struct p2prig_chunk - peer memory taken from a provider
  * @ops: the provider that lent it
- * @pdev: the provider's PCI function, referenced until the chunk is freed
+ * @pdev: the provider's PCI function, referenced until the chunk is freed;
+ *	NULL for system RAM
  * @vaddr: kernel address of the memory; NULL once revoked
  * @phys: CPU physical address
  * @bus_addr: PCI bus address
@@ -63,6 +65,7 @@ struct p2prig_chunk {
  * @length: bytes
  * @dma_addr: what the initiator is given
  * @dir: DMA direction of the mapping
+ * @sgt: the scatter list of a p2p-page mapping
  * @revoked: unmapped because the chunk or the initiator went away
  */
 struct p2prig_mapping {
@@ -73,12 +76,15 @@ struct p2prig_mapping {
 	size_t length;
 	dma_addr_t dma_addr;
 	enum dma_data_direction dir;
+	struct sg_table sgt;
 	bool revoked;
 };
 
 /**
  * struct p2prig_provider_ops - lends peer memory
  * @name: for messages
+ * @peer: lends PCI peer memory from @chunk->pdev; false for system RAM,
+ *	which has no PCI device (@chunk->pdev is NULL, bus_addr and bar 0)
  * @alloc: take @chunk->size bytes from @chunk->pdev and fill in @chunk's
  *	vaddr, phys, bus_addr and bar. Called with p2prig_lock and the
  *	device lock of @chunk->pdev held, so the provider's driver binding
@@ -91,27 +97,37 @@ struct p2prig_mapping {
  */
 struct p2prig_provider_ops {
 	const char *name;
+	bool peer;
 	int (*alloc)(struct p2prig_chunk *chunk);
 	void (*free)(struct p2prig_chunk *chunk);
 };
 
 /**
- * struct p2prig_method_ops - maps peer memory for an initiator
+ * struct p2prig_method_ops - maps a chunk for an initiator
  * @name: for messages
- * @map: map @len bytes at CPU physical address @phys for @dev and store
- *	the DMA address in @dma. Returns 0 or -EIO. NULL when the running
- *	kernel lacks the method: it is then left out of method_mask and MAP
- *	answers -EOPNOTSUPP.
- * @unmap: undo one successful @map, given the same @dev, @len and @dir.
+ * @peer: maps peer memory (true) or system RAM (false); MAP refuses a
+ *	chunk of the other kind with -EINVAL
+ * @map: map @map->length bytes at @map->offset of @map->chunk for @dev,
+ *	in @map->dir, and store the DMA address in @map->dma_addr. Returns 0,
+ *	-EIO, or -EREMOTEIO when the kernel finds no p2p path. NULL when the
+ *	running kernel lacks the method: it is then left out of method_mask
+ *	and MAP answers -EOPNOTSUPP.
+ * @unmap: undo one successful @map for the same @dev.
+ * @sync_for_device: optional; make @len bytes at @offset within the
+ *	mapping visible to the device before it reads them
+ * @sync_for_cpu: optional; the same for the CPU after the device wrote
  *
- * Both are called with p2prig_lock held while @dev's driver is bound.
+ * All are called with p2prig_lock held while @dev's driver is bound.
  */
 struct p2prig_method_ops {
 	const char *name;
-	int (*map)(struct device *dev, phys_addr_t phys, size_t len,
-		   enum dma_data_direction dir, dma_addr_t *dma);
-	void (*unmap)(struct device *dev, dma_addr_t dma, size_t len,
-		      enum dma_data_direction dir);
+	bool peer;
+	int (*map)(struct p2prig_mapping *map, struct device *dev);
+	void (*unmap)(struct p2prig_mapping *map, struct device *dev);
+	void (*sync_for_device)(struct p2prig_mapping *map, struct device *dev,
+				u64 offset, size_t len);
+	void (*sync_for_cpu)(struct p2prig_mapping *map, struct device *dev,
+			     u64 offset, size_t len);
 };
 
 /**
@@ -151,13 +167,24 @@ struct p2prig_initiator_ops {
 		    enum p2prig_xfer_dir dir, void __user *buf, u64 *xfer_ns);
 };
 
+/* CPU physical address of the first byte @map covers. */
+static inline phys_addr_t p2prig_mapping_phys(const struct p2prig_mapping *map)
+{
+	return map->chunk->phys + map->offset;
+}
+
 extern struct mutex p2prig_lock;
 
 void p2prig_revoke_initiator(struct p2prig_initiator *init);
+int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
+			  struct device *dev, u64 *dma);
 
 extern const struct p2prig_provider_ops p2prig_provider_nvme_cmb;
+extern const struct p2prig_provider_ops p2prig_provider_ram;
 extern const struct p2prig_method_ops p2prig_method_mmio;
 extern const struct p2prig_method_ops p2prig_method_resource;
+extern const struct p2prig_method_ops p2prig_method_p2p_page;
+extern const struct p2prig_method_ops p2prig_method_page;
 extern const struct p2prig_initiator_ops p2prig_initiator_edu;
 
 #endif /* P2PRIG_H */

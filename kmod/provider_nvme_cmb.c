@@ -91,6 +91,7 @@ static void p2prig_nvme_cmb_free(struct p2prig_chunk *chunk)
 
 const struct p2prig_provider_ops p2prig_provider_nvme_cmb = {
 	.name = "nvme-cmb",
+	.peer = true,
 	.alloc = p2prig_nvme_cmb_alloc,
 	.free = p2prig_nvme_cmb_free,
 };

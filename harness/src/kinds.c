@@ -10,7 +10,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct provider_kind provider_kinds[] = {
-	{ "nvme-cmb", P2PRIG_PROVIDER_NVME_CMB },
+	{ "nvme-cmb", P2PRIG_PROVIDER_NVME_CMB, true, P2PRIG_MAX_CHUNK_SIZE },
+	{ "ram", P2PRIG_PROVIDER_RAM, false, P2PRIG_MAX_RAM_CHUNK_SIZE },
 };
 
 static const struct initiator_kind initiator_kinds[] = {
@@ -18,8 +19,10 @@ static const struct initiator_kind initiator_kinds[] = {
 };
 
 static const struct method_kind method_kinds[] = {
-	{ "mmio", P2PRIG_METHOD_MMIO },
-	{ "resource", P2PRIG_METHOD_RESOURCE },
+	{ "mmio", P2PRIG_METHOD_MMIO, true },
+	{ "resource", P2PRIG_METHOD_RESOURCE, true },
+	{ "p2p-page", P2PRIG_METHOD_P2P_PAGE, true },
+	{ "page", P2PRIG_METHOD_PAGE, false },
 };
 
 #define FIND(table, name)						\
@@ -76,4 +79,16 @@ void choices_append(char *buf, size_t size, size_t i, size_t n, const char *name
 
 	if (used < size)
 		snprintf(buf + used, size - used, "%s%s", sep, name);
+}
+
+const char *map_type_name(uint32_t map_type)
+{
+	static const char *const names[] = {
+		[P2PRIG_MAP_TYPE_UNKNOWN] = "UNKNOWN",
+		[P2PRIG_MAP_TYPE_NOT_SUPPORTED] = "NOT_SUPPORTED",
+		[P2PRIG_MAP_TYPE_BUS_ADDR] = "BUS_ADDR",
+		[P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE",
+	};
+
+	return map_type < ARRAY_SIZE(names) ? names[map_type] : "UNKNOWN";
 }

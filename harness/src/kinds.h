@@ -6,12 +6,15 @@
 #ifndef P2PRIG_KINDS_H
 #define P2PRIG_KINDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct provider_kind {
 	const char *name;
 	uint32_t uapi;		/* enum p2prig_provider_kind */
+	bool peer;		/* PCI peer memory (a SELECTOR names the device); false: RAM */
+	uint64_t max_size;	/* largest chunk the module lends */
 };
 
 struct initiator_kind {
@@ -23,6 +26,7 @@ struct initiator_kind {
 struct method_kind {
 	const char *name;
 	uint32_t uapi;		/* enum p2prig_method */
+	bool peer;		/* maps peer memory; false: system RAM */
 };
 
 /* NULL when the name is unknown. */
@@ -34,6 +38,9 @@ const struct method_kind *method_kind_find(const char *name);
 const char *provider_kind_choices(char *buf, size_t size);
 const char *initiator_kind_choices(char *buf, size_t size);
 const char *method_kind_choices(char *buf, size_t size);
+
+/* "BUS_ADDR", "THRU_HOST_BRIDGE", "NOT_SUPPORTED" or "UNKNOWN" (enum p2prig_map_type). */
+const char *map_type_name(uint32_t map_type);
 
 /* Appends names[i] of n to buf as part of "a, b or c". */
 void choices_append(char *buf, size_t size, size_t i, size_t n, const char *name);

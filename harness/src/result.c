@@ -11,6 +11,9 @@
 
 #include <json.h>
 
+#include "kinds.h"
+#include "uapi/p2prig.h"
+
 const char *verdict_name(enum step_verdict verdict)
 {
 	switch (verdict) {
@@ -245,7 +248,18 @@ static json_object *step_json(const struct step_report *s)
 	add(o, "method", text_or_null(s->method));
 	add(o, "dma_address", s->mapped ? hex(s->dma_address) : NULL);
 	add(o, "dma_in_bar", s->mapped ? json_object_new_boolean(s->dma_in_bar) : NULL);
-	add(o, "p2p_distance", s->mapped ? json_object_new_int(s->p2p_distance) : NULL);
+	add(o, "p2p_distance",
+	    s->mapped || s->probed ? json_object_new_int(s->p2p_distance) : NULL);
+	add(o, "map_type", s->probed ? json_object_new_string(map_type_name(s->map_type)) : NULL);
+	add(o, "predicted_map_type",
+	    s->probed ? json_object_new_string(map_type_name(s->predicted_map_type)) : NULL);
+	add(o, "prediction", text_or_null(s->prediction));
+	add(o, "dma_direct",
+	    s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_DIRECT) : NULL);
+	add(o, "dma_bounced",
+	    s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_BOUNCED) : NULL);
+	add(o, "refused", json_object_new_boolean(s->refused));
+	add(o, "refused_error", s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
 	add(o, "bytes", json_count(s->bytes));
 	add(o, "piece", json_count(s->piece));
 	add(o, "seed", hex(s->seed));

@@ -77,10 +77,17 @@ struct step_report {
 	struct provider_report provider;
 	struct initiator_report initiator;
 	char method[16];
+	bool probed;			/* map_type and p2p_distance are known */
+	uint32_t map_type;		/* enum p2prig_map_type: what the kernel decided */
+	uint32_t predicted_map_type;	/* what the doctor said; UNKNOWN: no prediction */
+	char prediction[RESULT_TEXT_MAX];	/* the doctor's reason */
+	bool refused;			/* MAP was refused with refused_errno */
+	int refused_errno;
 	bool mapped;			/* the four fields below are known */
 	uint64_t dma_address;
 	bool dma_in_bar;
 	int32_t p2p_distance;
+	uint32_t dma_flags;		/* P2PRIG_MAP_F_* */
 	uint64_t bytes, piece, seed;
 	bool verified;
 	struct direction_report to_peer, from_peer;

@@ -110,3 +110,14 @@ int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir
 		*xfer_ns = arg.xfer_ns;
 	return rc;
 }
+
+int rigdev_probe(const struct rigdev *dev, uint32_t chunk, uint32_t initiator_kind,
+		 const struct p2prig_pci_addr *initiator, uint64_t offset, struct p2prig_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->chunk = chunk;
+	out->initiator = initiator_kind;
+	out->pci = *initiator;
+	out->offset = offset;
+	return call(dev, P2PRIG_IOC_PROBE, out);
+}

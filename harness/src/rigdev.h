@@ -33,6 +33,9 @@ int rigdev_map(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint32
 	       const struct p2prig_pci_addr *initiator, enum p2prig_dir dir, uint64_t offset,
 	       uint64_t length, struct p2prig_map *out);
 int rigdev_unmap(const struct rigdev *dev, uint32_t mapping, uint64_t *unmap_ns);
+/* out holds map_type, p2p_distance and dma_addr on success. */
+int rigdev_probe(const struct rigdev *dev, uint32_t chunk, uint32_t initiator_kind,
+		 const struct p2prig_pci_addr *initiator, uint64_t offset, struct p2prig_probe *out);
 int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir dir,
 		uint64_t offset, void *buf, uint64_t length, uint64_t *xfer_ns);
 

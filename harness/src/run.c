@@ -121,17 +121,21 @@ static void prepare_provider(struct run *run, size_t i)
 {
 	const struct scenario_provider *p = &run->sc.providers[i];
 	struct provider_state *s = &run->providers[i];
-	struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
+	/* System RAM has no PCI device: its address stays zero. */
+	if (p->kind->peer) {
+		struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
 
-	if (!dev) {
-		s->unusable_verdict = VERDICT_SKIP;
-		snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
-			 p->selector.text);
-		return;
+		if (!dev) {
+			s->unusable_verdict = VERDICT_SKIP;
+			snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
+				 p->selector.text);
+			return;
+		}
+		s->resolved = true;
+		s->dev = dev;
+		selector_address_uapi(dev, &s->pci);
+		selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
 	}
-	s->resolved = true;
-	selector_address_uapi(dev, &s->pci);
-	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
 	if (!(run->info.provider_mask & (1u << p->kind->uapi))) {
 		s->unusable_verdict = VERDICT_SKIP;
 		snprintf(s->unusable, sizeof(s->unusable),
@@ -165,6 +169,7 @@ static void prepare_initiator(struct run *run, size_t i)
 		return;
 	}
 	s->resolved = true;
+	s->dev = dev;
 	selector_address_uapi(dev, &s->pci);
 	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
 }

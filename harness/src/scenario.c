@@ -20,7 +20,9 @@
 #define MAX_WORDS 32
 #define BLANKS " \t\r\v\f"
 #define NAME_SYNTAX "[a-z0-9][a-z0-9-]*"
-#define EXPECT_CHOICES "verified, pattern SEED or dma-address iova|bar"
+#define EXPECT_CHOICES \
+	"verified, pattern SEED, dma-address bar|iova|ram|bounced, map-type TYPE or refused"
+#define MAP_TYPE_CHOICES "BUS_ADDR, THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted"
 
 /* What a step line named, kept until the whole file is read. */
 struct pending_step {
@@ -193,6 +195,25 @@ static void parse_describe(struct parser *p)
 	sc->describe_line = p->line;
 }
 
+/* The rig configuration (configs/NAME_defconfig) the scenario is written for. */
+static void parse_config(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+
+	if (sc->config_line) {
+		ERROR(p, "duplicate 'config' (the first is at line %d)", sc->config_line);
+		return;
+	}
+	if (p->n_words != 1) {
+		ERROR(p, "'config' needs one NAME (a configs/NAME_defconfig)");
+		return;
+	}
+	if (!check_name(p, "config", p->words[0]))
+		return;
+	snprintf(sc->config, sizeof(sc->config), "%s", p->words[0]);
+	sc->config_line = p->line;
+}
+
 static void parse_require(struct parser *p)
 {
 	static const char usage[] = "require kernel VERSION";
@@ -226,7 +247,7 @@ static void parse_require(struct parser *p)
 
 static void parse_provider(struct parser *p)
 {
-	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE";
+	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE (RAM: provider NAME ram size=SIZE)";
 	static const struct key_spec keys[] = { { "size", true } };
 	struct scenario *sc = p->sc;
 	struct scenario_provider prov = { .line = p->line };
@@ -248,22 +269,36 @@ static void parse_provider(struct parser *p)
 		ERROR(p, "unknown provider kind '%s' (expected %s)", p->words[1],
 		      provider_kind_choices(choices, sizeof(choices)));
 	}
-	check_selector(p, p->words[2], &prov.selector);
+	/* System RAM has no device to select. */
+	size_t keys_at = 3;
+	if (prov.kind && !prov.kind->peer) {
+		keys_at = 2;
+		const char *w = p->words[2];
+		if (!strchr(w, '=') || strncmp(w, "id=", 3) == 0 || strncmp(w, "slot=", 5) == 0) {
+			ERROR(p, "provider kind %s is system RAM and takes no SELECTOR, got '%s'",
+			      prov.kind->name, w);
+			keys_at = 3;
+		}
+	} else {
+		check_selector(p, p->words[2], &prov.selector);
+	}
+	uint64_t max_size = prov.kind ? prov.kind->max_size : P2PRIG_MAX_CHUNK_SIZE;
 
 	const char *values[ARRAY_SIZE(keys)];
-	if (read_keys(p, p->words + 3, p->n_words - 3, keys, ARRAY_SIZE(keys), "provider lines",
-		      values) &&
+	if (read_keys(p, p->words + keys_at, p->n_words - keys_at, keys, ARRAY_SIZE(keys),
+		      "provider lines", values) &&
 	    read_size(p, "size", values[0], &prov.size)) {
 		char limit[16], size[16];
-		format_size(P2PRIG_MAX_CHUNK_SIZE, limit, sizeof(limit));
+		format_size(max_size, limit, sizeof(limit));
 		format_size(prov.size, size, sizeof(size));
 		/* A size the module would refuse is left 0: steps then skip the size check. */
 		if (prov.size % SCENARIO_PAGE_SIZE) {
 			ERROR(p, "provider size %s is not a multiple of 4K (peer memory comes in pages)",
 			      size);
 			prov.size = 0;
-		} else if (prov.size > P2PRIG_MAX_CHUNK_SIZE) {
-			ERROR(p, "provider size %s is larger than the module allows (%s)", size, limit);
+		} else if (prov.size > max_size) {
+			ERROR(p, "provider size %s is larger than the module lends for %s (%s)", size,
+			      prov.kind ? prov.kind->name : "any kind", limit);
 			prov.size = 0;
 		}
 	}
@@ -430,14 +465,53 @@ static void parse_step(struct parser *p)
 	sc->steps[sc->n_steps++] = step;
 }
 
+static const char *const expect_dma_names[] = {
+	[EXPECT_DMA_BAR] = "bar",
+	[EXPECT_DMA_IOVA] = "iova",
+	[EXPECT_DMA_RAM] = "ram",
+	[EXPECT_DMA_BOUNCED] = "bounced",
+};
+
+static const char *const expect_map_type_names[] = {
+	[EXPECT_MAP_PREDICTED] = "predicted",
+	[EXPECT_MAP_NOT_SUPPORTED] = "NOT_SUPPORTED",
+	[EXPECT_MAP_BUS_ADDR] = "BUS_ADDR",
+	[EXPECT_MAP_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE",
+};
+
+const char *expect_dma_name(enum expect_dma dma)
+{
+	return (size_t)dma < ARRAY_SIZE(expect_dma_names) ? expect_dma_names[dma] : "?";
+}
+
+const char *expect_map_type_name(enum expect_map_type type)
+{
+	return (size_t)type < ARRAY_SIZE(expect_map_type_names) ? expect_map_type_names[type] : "?";
+}
+
+/* Index of VALUE in NAMES; false when VALUE is NULL or not there. */
+static bool lookup_name(const char *value, const char *const *names, size_t n, size_t *found)
+{
+	for (size_t i = 0; value && i < n; i++) {
+		if (names[i] && strcmp(names[i], value) == 0) {
+			*found = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void parse_expect(struct parser *p)
 {
+	size_t found;
 	struct scenario *sc = p->sc;
 	struct scenario_expect e = { .line = p->line };
 	static const char *const names[] = {
 		[EXPECT_VERIFIED] = "verified",
 		[EXPECT_PATTERN] = "pattern",
 		[EXPECT_DMA_ADDRESS] = "dma-address",
+		[EXPECT_MAP_TYPE] = "map-type",
+		[EXPECT_REFUSED] = "refused",
 	};
 
 	if (sc->n_steps == 0) {
@@ -468,14 +542,31 @@ static void parse_expect(struct parser *p)
 			return;
 	} else if (strcmp(what, "dma-address") == 0) {
 		e.what = EXPECT_DMA_ADDRESS;
-		if (!value || (strcmp(value, "iova") != 0 && strcmp(value, "bar") != 0)) {
-			ERROR(p, "bad value '%s' for 'expect dma-address' (expected iova or bar)",
+		if (!lookup_name(value, expect_dma_names, ARRAY_SIZE(expect_dma_names), &found)) {
+			ERROR(p, "bad value '%s' for 'expect dma-address' (expected bar, iova, ram or bounced)",
 			      value ? value : "");
 			return;
 		}
-		if (!check_no_more_words(p, 2, "expect dma-address iova|bar"))
+		if (!check_no_more_words(p, 2, "expect dma-address bar|iova|ram|bounced"))
 			return;
-		e.dma_in_bar = strcmp(value, "bar") == 0;
+		e.dma = (enum expect_dma)found;
+	} else if (strcmp(what, "map-type") == 0) {
+		e.what = EXPECT_MAP_TYPE;
+		if (!lookup_name(value, expect_map_type_names, ARRAY_SIZE(expect_map_type_names),
+				 &found) || !expect_map_type_names[found]) {
+			ERROR(p, "bad value '%s' for 'expect map-type' (expected " MAP_TYPE_CHOICES ")",
+			      value ? value : "");
+			return;
+		}
+		if (!check_no_more_words(p, 2, "expect map-type TYPE"))
+			return;
+		e.map_type = (enum expect_map_type)found;
+	} else if (strcmp(what, "refused") == 0) {
+		e.what = EXPECT_REFUSED;
+		if (value) {
+			ERROR(p, "'expect refused' takes no value, got '%s'", value);
+			return;
+		}
 	} else {
 		ERROR(p, "unknown expectation '%s' (expected " EXPECT_CHOICES ")", what);
 		return;
@@ -486,6 +577,20 @@ static void parse_expect(struct parser *p)
 		ERROR(p, "duplicate 'expect %s' for step '%s' (the first is at line %d)",
 		      names[e.what], step->name, before->line);
 		return;
+	}
+	/* A refused mapping moves nothing, so nothing about data can be expected. */
+	bool about_data = e.what == EXPECT_VERIFIED || e.what == EXPECT_PATTERN ||
+			  e.what == EXPECT_DMA_ADDRESS;
+	for (size_t i = 0; i < step->n_expects; i++) {
+		enum expect_what other = step->expects[i].what;
+		bool other_data = other == EXPECT_VERIFIED || other == EXPECT_PATTERN ||
+				  other == EXPECT_DMA_ADDRESS;
+		if ((e.what == EXPECT_REFUSED && other_data) ||
+		    (about_data && other == EXPECT_REFUSED)) {
+			ERROR(p, "'expect %s' contradicts 'expect %s' at line %d (a refused mapping moves no data)",
+			      names[e.what], names[other], step->expects[i].line);
+			return;
+		}
 	}
 	if (step->n_expects == SCENARIO_MAX_EXPECTS) {
 		ERROR(p, "too many expectations for step '%s' (at most %d)", step->name,
@@ -525,6 +630,7 @@ static const struct keyword {
 	void (*parse)(struct parser *);
 } keywords[] = {
 	{ "describe", parse_describe },
+	{ "config", parse_config },
 	{ "require", parse_require },
 	{ "provider", parse_provider },
 	{ "initiator", parse_initiator },
@@ -624,6 +730,14 @@ static void check_transfer_refs(struct parser *p, struct scenario_step *step,
 			format_size(prov->size, b, sizeof(b));
 			ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
 		}
+	}
+	if (t->provider != SCENARIO_NO_INDEX && t->method) {
+		const struct scenario_provider *prov = &sc->providers[t->provider];
+		if (prov->kind && prov->kind->peer != t->method->peer)
+			ERROR(p, "method %s maps %s, but provider '%s' is %s (%s)", t->method->name,
+			      t->method->peer ? "peer memory" : "system RAM", prov->name,
+			      prov->kind->peer ? "peer memory" : "system RAM",
+			      prov->kind->peer ? "use mmio, resource or p2p-page" : "use page");
 	}
 	if (t->initiator != SCENARIO_NO_INDEX && t->piece) {
 		const struct scenario_initiator *init = &sc->initiators[t->initiator];

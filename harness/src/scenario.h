@@ -45,15 +45,37 @@ struct scenario_initiator {
 enum expect_what {
 	EXPECT_VERIFIED,
 	EXPECT_PATTERN,		/* seed */
-	EXPECT_DMA_ADDRESS,	/* dma_in_bar */
+	EXPECT_DMA_ADDRESS,	/* dma */
+	EXPECT_MAP_TYPE,	/* map_type */
+	EXPECT_REFUSED,		/* the MAP must be refused */
+};
+
+/* Where a mapping's DMA address points. */
+enum expect_dma {
+	EXPECT_DMA_BAR,		/* inside the provider's BAR: its bus address */
+	EXPECT_DMA_IOVA,	/* an IOMMU translated it */
+	EXPECT_DMA_RAM,		/* untranslated, the memory's own address */
+	EXPECT_DMA_BOUNCED,	/* untranslated, a swiotlb bounce buffer */
+};
+
+/* A p2pdma map type, as the kernel names it, or whatever the doctor predicted. */
+enum expect_map_type {
+	EXPECT_MAP_NOT_SUPPORTED = 1,	/* values of enum p2prig_map_type */
+	EXPECT_MAP_BUS_ADDR = 2,
+	EXPECT_MAP_THRU_HOST_BRIDGE = 3,
+	EXPECT_MAP_PREDICTED = 100,
 };
 
 struct scenario_expect {
 	enum expect_what what;
-	uint64_t seed;		/* EXPECT_PATTERN */
-	bool dma_in_bar;	/* EXPECT_DMA_ADDRESS: bar (true) or iova (false) */
+	uint64_t seed;			/* EXPECT_PATTERN */
+	enum expect_dma dma;		/* EXPECT_DMA_ADDRESS */
+	enum expect_map_type map_type;	/* EXPECT_MAP_TYPE */
 	int line;
 };
+
+const char *expect_dma_name(enum expect_dma dma);
+const char *expect_map_type_name(enum expect_map_type type);
 
 enum step_action {
 	STEP_TRANSFER,
@@ -97,6 +119,8 @@ struct scenario {
 	char *name;		/* the file's base name */
 	char *description;
 	int describe_line;
+	char config[SCENARIO_NAME_MAX];	/* "" when the file names none */
+	int config_line;
 	bool requires_kernel;
 	struct kversion min_kernel;
 	char min_kernel_text[24];

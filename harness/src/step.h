@@ -19,6 +19,7 @@
 
 struct provider_state {
 	bool resolved;
+	struct pci_dev *dev;		/* libpci's view, for the doctor; NULL for RAM */
 	struct p2prig_pci_addr pci;
 	char pci_text[PCI_ADDRESS_TEXT_MAX];
 	bool allocated;
@@ -30,11 +31,22 @@ struct provider_state {
 
 struct initiator_state {
 	bool resolved;
+	struct pci_dev *dev;
 	struct p2prig_pci_addr pci;
 	char pci_text[PCI_ADDRESS_TEXT_MAX];
 	enum step_verdict unusable_verdict;
 	char unusable[RESULT_TEXT_MAX];
 };
+
+/* What the doctor predicts for a provider and an initiator. */
+struct prediction {
+	uint32_t map_type;		/* enum p2prig_map_type; UNKNOWN: none */
+	char reason[RESULT_TEXT_MAX];
+};
+
+struct step_env;
+typedef void (*predict_fn)(const struct step_env *env, size_t provider, size_t initiator,
+			   struct prediction *out);
 
 struct step_env {
 	const char *skip_all;		/* a reason that skips every step, or "" */
@@ -43,6 +55,8 @@ struct step_env {
 	const struct scenario *sc;
 	const struct provider_state *providers;		/* as sc->providers */
 	const struct initiator_state *initiators;	/* as sc->initiators */
+	predict_fn predict;				/* NULL: no doctor */
+	void *predict_data;
 };
 
 /*

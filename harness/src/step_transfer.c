@@ -9,6 +9,7 @@
  */
 #include "step.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,14 @@ static void list_expectations(struct transfer_run *tr)
 			break;
 		case EXPECT_DMA_ADDRESS:
 			snprintf(r->expect, sizeof(r->expect), "dma-address");
-			snprintf(r->value, sizeof(r->value), "%s", e->dma_in_bar ? "bar" : "iova");
+			snprintf(r->value, sizeof(r->value), "%s", expect_dma_name(e->dma));
+			break;
+		case EXPECT_MAP_TYPE:
+			snprintf(r->expect, sizeof(r->expect), "map-type");
+			snprintf(r->value, sizeof(r->value), "%s", expect_map_type_name(e->map_type));
+			break;
+		case EXPECT_REFUSED:
+			snprintf(r->expect, sizeof(r->expect), "refused");
 			break;
 		}
 	}
@@ -154,6 +162,18 @@ static bool dma_in_bar(const struct p2prig_chunk_alloc *c, uint64_t dma)
 	uint64_t start = c->bus_addr - (c->phys_addr - c->bar_phys);
 
 	return dma >= start && dma - start < c->bar_size;
+}
+
+/* Where a mapping points, in the words of `expect dma-address`. */
+static enum expect_dma dma_kind(const struct step_report *out)
+{
+	if (out->dma_in_bar)
+		return EXPECT_DMA_BAR;
+	if (!(out->dma_flags & P2PRIG_MAP_F_DIRECT))
+		return EXPECT_DMA_IOVA;
+	if (out->dma_flags & P2PRIG_MAP_F_BOUNCED)
+		return EXPECT_DMA_BOUNCED;
+	return EXPECT_DMA_RAM;
 }
 
 /* Writes SEED's pattern (in FORM) over the whole region through the CPU. */
@@ -247,25 +267,78 @@ static bool repeat_mapping(struct transfer_run *tr)
 	return true;
 }
 
+/*
+ * What the kernel's p2pdma decides for the pair (the module maps one page
+ * the way block and RDMA drivers do and reports the map type), and what
+ * the doctor predicted from the topology. Peer memory only.
+ */
+static bool probe_pair(struct transfer_run *tr, char *progress, size_t progress_size)
+{
+	const struct scenario_provider *p = &tr->env->sc->providers[tr->t->provider];
+	struct step_report *out = tr->out;
+	struct prediction pred = { .map_type = P2PRIG_MAP_TYPE_UNKNOWN };
+	struct p2prig_probe probe;
+	int rc;
+
+	if (!p->kind->peer)
+		return true;
+	rc = rigdev_probe(tr->env->dev, tr->prov->chunk.handle, tr->init_kind->uapi, &tr->init->pci,
+			  0, &probe);
+	if (rc) {
+		step_ioctl_failed(out, rc, tr->who_provider, "PROBE");
+		return false;
+	}
+	out->probed = true;
+	out->map_type = probe.map_type;
+	out->p2p_distance = probe.p2p_distance;
+
+	if (tr->env->predict)
+		tr->env->predict(tr->env, tr->t->provider, tr->t->initiator, &pred);
+	else
+		snprintf(pred.reason, sizeof(pred.reason), "no doctor in this run");
+	out->predicted_map_type = pred.map_type;
+	snprintf(out->prediction, sizeof(out->prediction), "%s", pred.reason);
+	step_progress(progress, progress_size, "p2pdma %s distance %d (doctor: %s)",
+		      map_type_name(out->map_type), out->p2p_distance, map_type_name(pred.map_type));
+	return true;
+}
+
+/* Whether a MAP error is the refusal this step expects. */
+static bool refusal_expected(struct transfer_run *tr, int rc)
+{
+	return (rc == -EREMOTEIO || rc == -EIO) &&
+	       scenario_step_expect(tr->step, EXPECT_REFUSED) != NULL;
+}
+
 /* Moves the bytes both ways on one mapping; false when an ioctl failed. */
 static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_size)
 {
 	struct step_report *out = tr->out;
 	uint32_t pieces = (uint32_t)(tr->t->size / tr->t->piece);
 	struct p2prig_map m;
-	int rc = map_region(tr, &m);
+	int rc;
 
+	if (!probe_pair(tr, progress, progress_size))
+		return false;
+	rc = map_region(tr, &m);
+	if (rc && refusal_expected(tr, rc)) {
+		out->refused = true;
+		out->refused_errno = -rc;
+		step_progress(progress, progress_size, "map refused: %s", strerror(-rc));
+		return true;
+	}
 	if (rc) {
 		step_ioctl_failed(out, rc, tr->who_method, "MAP");
 		return false;
 	}
 	out->mapped = true;
+	out->dma_flags = m.flags;
 	out->dma_address = m.dma_addr;
-	out->p2p_distance = m.p2p_distance;
 	out->dma_in_bar = dma_in_bar(&tr->prov->chunk, m.dma_addr);
-	step_progress(progress, progress_size, "map dma=0x%" PRIx64 " distance=%d %s",
-		      (uint64_t)m.dma_addr,
-		      m.p2p_distance, out->dma_in_bar ? "in BAR" : "iova");
+	if (!out->probed)
+		out->p2p_distance = m.p2p_distance;
+	step_progress(progress, progress_size, "map dma=0x%" PRIx64 " (%s)", (uint64_t)m.dma_addr,
+		      expect_dma_name(dma_kind(out)));
 
 	bool ok = to_peer(tr, m.handle);
 	step_progress(progress, progress_size, "to-peer %u/%u pieces %" PRIu64 " bad bytes",
@@ -298,41 +371,63 @@ static void describe_mismatch(struct step_report *out, const char *direction,
 				direction, d->check.mismatched_bytes, d->check.first_mismatch);
 }
 
+/* The map type an `expect map-type` names, the doctor's when it says predicted. */
+static uint32_t expected_map_type(const struct step_report *out, const struct scenario_expect *e)
+{
+	return e->map_type == EXPECT_MAP_PREDICTED ? out->predicted_map_type : (uint32_t)e->map_type;
+}
+
+static bool expectation_met(struct transfer_run *tr, const struct scenario_expect *e,
+			    struct expectation_report *r)
+{
+	const struct step_report *out = tr->out;
+	const struct p2prig_chunk_alloc *c = &tr->prov->chunk;
+	uint64_t bar_start = c->bus_addr - (c->phys_addr - c->bar_phys);
+	uint32_t want;
+
+	switch (e->what) {
+	case EXPECT_VERIFIED:
+	case EXPECT_PATTERN:
+		snprintf(r->detail, sizeof(r->detail),
+			 "checked against the pattern of seed 0x%" PRIx64
+			 ": %" PRIu64 " bytes wrong to peer, %" PRIu64 " from peer",
+			 tr->check_seed, out->to_peer.check.mismatched_bytes,
+			 out->from_peer.check.mismatched_bytes);
+		return out->verified;
+	case EXPECT_DMA_ADDRESS:
+		snprintf(r->detail, sizeof(r->detail),
+			 "0x%" PRIx64 " is %s (BAR%u bus range [0x%" PRIx64 ", 0x%" PRIx64 ")%s%s)",
+			 out->dma_address, expect_dma_name(dma_kind(out)), c->bar, bar_start,
+			 bar_start + (uint64_t)c->bar_size,
+			 out->dma_flags & P2PRIG_MAP_F_DIRECT ? ", no IOMMU translation" : "",
+			 out->dma_flags & P2PRIG_MAP_F_BOUNCED ? ", swiotlb bounce" : "");
+		return out->mapped && dma_kind(out) == e->dma;
+	case EXPECT_MAP_TYPE:
+		want = expected_map_type(out, e);
+		snprintf(r->detail, sizeof(r->detail), "the kernel's p2pdma decided %s, expected %s",
+			 out->probed ? map_type_name(out->map_type) : "nothing (no probe)",
+			 map_type_name(want));
+		return out->probed && want != P2PRIG_MAP_TYPE_UNKNOWN && out->map_type == want;
+	case EXPECT_REFUSED:
+		snprintf(r->detail, sizeof(r->detail), "%s",
+			 out->refused ? strerror(out->refused_errno) : "the mapping was made");
+		return out->refused;
+	}
+	return false;
+}
+
 static void evaluate(struct transfer_run *tr)
 {
 	struct step_report *out = tr->out;
-	const struct p2prig_chunk_alloc *c = &tr->prov->chunk;
-	uint64_t bar_start = c->bus_addr - (c->phys_addr - c->bar_phys);
-	char range[96];
 
-	snprintf(range, sizeof(range), "BAR%u bus range [0x%" PRIx64 ", 0x%" PRIx64 ")", c->bar,
-		 bar_start, bar_start + (uint64_t)c->bar_size);
-	out->verified = !out->to_peer.check.has_mismatch && !out->from_peer.check.has_mismatch;
-
+	out->verified = !out->refused && !out->to_peer.check.has_mismatch &&
+			!out->from_peer.check.has_mismatch;
 	for (size_t i = 0; i < tr->step->n_expects; i++) {
-		const struct scenario_expect *e = &tr->step->expects[i];
 		struct expectation_report *r = &out->expectations[i];
-		bool met = false;
+		bool met = expectation_met(tr, &tr->step->expects[i], r);
 
-		switch (e->what) {
-		case EXPECT_VERIFIED:
-		case EXPECT_PATTERN:
-			met = out->verified;
-			snprintf(r->detail, sizeof(r->detail),
-				 "checked against the pattern of seed 0x%" PRIx64
-				 ": %" PRIu64 " bytes wrong to peer, %" PRIu64 " from peer",
-				 tr->check_seed, out->to_peer.check.mismatched_bytes,
-				 out->from_peer.check.mismatched_bytes);
-			break;
-		case EXPECT_DMA_ADDRESS:
-			met = out->dma_in_bar == e->dma_in_bar;
-			snprintf(r->detail, sizeof(r->detail), "0x%" PRIx64 " is %s the %s",
-				 out->dma_address, out->dma_in_bar ? "inside" : "outside", range);
-			break;
-		}
 		r->outcome = met ? EXPECT_MET : EXPECT_UNMET;
 	}
-
 	out->verdict = VERDICT_PASS;
 	out->reason[0] = '\0';
 	describe_mismatch(out, "to peer", &out->to_peer);
@@ -343,6 +438,12 @@ static void evaluate(struct transfer_run *tr)
 			step_add_reason(out, "expect %s%s%s not met: %s", r->expect,
 					r->value[0] ? " " : "", r->value, r->detail);
 	}
+	/* The doctor read the topology; the kernel decided. They must agree. */
+	if (out->probed && out->predicted_map_type != P2PRIG_MAP_TYPE_UNKNOWN &&
+	    out->predicted_map_type != out->map_type)
+		step_add_reason(out, "the doctor predicted %s but the kernel decided %s (doctor: %s)",
+				map_type_name(out->predicted_map_type), map_type_name(out->map_type),
+				out->prediction);
 	if (out->reason[0])
 		out->verdict = VERDICT_FAIL;
 }

@@ -112,8 +112,9 @@ int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
 	      uint32_t *handle)
 {
 	struct p2prig_chunk_alloc arg = {
-		.provider = P2PRIG_PROVIDER_NVME_CMB,
-		.pci = provider->addr,
+		.provider = provider ? P2PRIG_PROVIDER_NVME_CMB :
+				      P2PRIG_PROVIDER_RAM,
+		.pci = provider ? provider->addr : (struct p2prig_pci_addr){ 0 },
 		.size = size,
 	};
 	int rc = rig_ioctl(fd, P2PRIG_IOC_CHUNK_ALLOC, &arg);
@@ -190,4 +191,15 @@ void rig_fill(unsigned char *buf, size_t length, unsigned int seed)
 		x ^= x << 5;
 		buf[i] = (unsigned char)x;
 	}
+}
+
+int rig_probe(int fd, uint32_t chunk, const struct rig_dev *initiator,
+	      uint64_t offset, struct p2prig_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->chunk = chunk;
+	out->initiator = P2PRIG_INITIATOR_EDU;
+	out->pci = initiator->addr;
+	out->offset = offset;
+	return rig_ioctl(fd, P2PRIG_IOC_PROBE, out);
 }

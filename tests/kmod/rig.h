@@ -30,6 +30,7 @@ int rig_p2pmem_available(const struct rig_dev *dev, uint64_t *bytes);
 int rig_driver(const struct rig_dev *dev, const char *driver, int bind);
 
 int rig_ioctl(int fd, unsigned long request, void *arg);
+/* From the nvme CMB of @provider, or from system RAM when it is NULL. */
 int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
 	      uint32_t *handle);
 int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
@@ -37,6 +38,8 @@ int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
 int rig_map(int fd, uint32_t chunk, uint32_t method,
 	    const struct rig_dev *initiator, uint32_t dir, uint64_t offset,
 	    uint64_t length, struct p2prig_map *out);
+int rig_probe(int fd, uint32_t chunk, const struct rig_dev *initiator,
+	      uint64_t offset, struct p2prig_probe *out);
 int rig_unmap(int fd, uint32_t mapping);
 int rig_free(int fd, uint32_t chunk);
 int rig_xfer(int fd, uint32_t mapping, uint32_t dir, uint64_t offset,

@@ -62,7 +62,8 @@ TEST_F(uapi, info)
 	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
 	ASSERT_EQ(0, uname(&uts));
 	EXPECT_EQ((__u32)P2PRIG_UAPI_VERSION, info.uapi_version);
-	EXPECT_EQ(1u << P2PRIG_PROVIDER_NVME_CMB, info.provider_mask);
+	EXPECT_EQ((1u << P2PRIG_PROVIDER_NVME_CMB) | (1u << P2PRIG_PROVIDER_RAM),
+		  info.provider_mask);
 	EXPECT_EQ(1u << P2PRIG_INITIATOR_EDU, info.initiator_mask);
 	EXPECT_NE(0u, info.method_mask & (1u << P2PRIG_METHOD_RESOURCE));
 	EXPECT_EQ(P2PRIG_MAX_CHUNK_SIZE, info.max_chunk_size);
@@ -231,6 +232,118 @@ TEST_F(uapi, map_move_mmio)
 TEST_F(uapi, map_move_resource)
 {
 	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE);
+}
+
+/* The kernel's own p2pdma verdict for the pair, and PROBE's bad input. */
+TEST_F(uapi, probe)
+{
+	struct p2prig_chunk_alloc info;
+	struct p2prig_probe probe;
+	uint32_t ram;
+
+	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0, &probe));
+	TH_LOG("map type %u distance %d dma %#llx", probe.map_type,
+	       probe.p2p_distance, (unsigned long long)probe.dma_addr);
+	ASSERT_LT(0u, probe.map_type);
+	ASSERT_GT((__u32)P2PRIG_MAP_TYPE_MAX, probe.map_type);
+	/* No path and a negative distance go together. */
+	EXPECT_EQ(probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED,
+		  probe.p2p_distance < 0);
+	if (probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR) {
+		memset(&info, 0, sizeof(info));
+		info.pci = self->nvme.addr;
+		info.size = PIECE;
+		ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &info));
+		ASSERT_EQ(0, rig_probe(self->fd, info.handle, &self->edu, 0,
+				       &probe));
+		EXPECT_EQ(info.bus_addr, probe.dma_addr);
+	}
+
+	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk, &self->edu, 100,
+				     &probe));
+	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk, &self->edu, CHUNK,
+				     &probe));
+	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk, &self->edu,
+				     ~0ull & ~4095ull, &probe));
+	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk + 1000, &self->edu,
+				     0, &probe));
+	EXPECT_EQ(-ENODEV, rig_probe(self->fd, self->chunk, &self->absent, 0,
+				     &probe));
+	ASSERT_EQ(0, rig_alloc(self->fd, NULL, PIECE, &ram));
+	EXPECT_EQ(-EINVAL, rig_probe(self->fd, ram, &self->edu, 0, &probe));
+	probe.chunk = self->chunk;
+	probe.initiator = P2PRIG_INITIATOR_EDU;
+	probe.pci = self->edu.addr;
+	probe.offset = 0;
+	probe.reserved[3] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_PROBE, &probe));
+}
+
+/* p2p-page maps through the DMA layer's own p2pdma decision. */
+TEST_F(uapi, map_p2p_page)
+{
+	struct p2prig_probe probe;
+	struct p2prig_map m;
+	int rc;
+
+	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0, &probe));
+	rc = rig_map(self->fd, self->chunk, P2PRIG_METHOD_P2P_PAGE, &self->edu,
+		     0, 0, CHUNK, &m);
+	if (probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
+		EXPECT_EQ(-EREMOTEIO, rc);
+		return;
+	}
+	ASSERT_EQ(0, rc);
+	EXPECT_EQ(probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR,
+		  !!(m.flags & P2PRIG_MAP_F_BUS_ADDR));
+	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/* System RAM: its own chunk kind, the page method, and nothing else. */
+TEST_F(uapi, ram_chunk)
+{
+	struct p2prig_chunk_alloc arg;
+	struct p2prig_map m;
+	uint32_t ram;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.provider = P2PRIG_PROVIDER_RAM;
+	arg.pci = self->nvme.addr;
+	arg.size = PIECE;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
+	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, NULL,
+				     P2PRIG_MAX_RAM_CHUNK_SIZE + 4096, &ram));
+	ASSERT_EQ(0, rig_alloc(self->fd, NULL, CHUNK, &ram));
+
+	EXPECT_EQ(-EINVAL, rig_map(self->fd, ram, P2PRIG_METHOD_MMIO,
+				   &self->edu, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rig_map(self->fd, ram, P2PRIG_METHOD_RESOURCE,
+				   &self->edu, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rig_map(self->fd, ram, P2PRIG_METHOD_P2P_PAGE,
+				   &self->edu, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, P2PRIG_METHOD_PAGE,
+				   &self->edu, 0, 0, PIECE, &m));
+
+	ASSERT_EQ(0, rig_map(self->fd, ram, P2PRIG_METHOD_PAGE, &self->edu,
+			     0, 0, CHUNK, &m));
+	EXPECT_EQ(-1, m.p2p_distance);
+	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BUS_ADDR);
+	rig_fill(self->out, PIECE, 50);
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, PIECE,
+			      self->out, PIECE));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, ram, P2PRIG_IO_READ, PIECE,
+				  self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+	rig_fill(self->out, PIECE, 51);
+	ASSERT_EQ(0, rig_chunk_io(self->fd, ram, P2PRIG_IO_WRITE, 0, self->out,
+				  PIECE));
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0,
+			      self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+	EXPECT_EQ(-EBUSY, rig_free(self->fd, ram));
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rig_free(self->fd, ram));
 }
 
 TEST_F(uapi, xfer_bad_input)

@@ -51,6 +51,11 @@ static void fill_passing_step(struct step_report *s)
 	s->dma_address = 0xfffff000;
 	s->dma_in_bar = false;
 	s->p2p_distance = 4;
+	s->probed = true;
+	s->map_type = 2;	/* BUS_ADDR */
+	s->predicted_map_type = 2;
+	snprintf(s->prediction, sizeof(s->prediction), "common upstream switch port");
+	s->dma_flags = 0;
 	s->bytes = 8192;
 	s->piece = 4096;
 	s->seed = 0x5eed0001;
@@ -236,6 +241,12 @@ static void test_passing_step_fields(void **state)
 	assert_string_equal(str(s, "dma_address"), "0xfffff000");
 	assert_false(boolean(s, "dma_in_bar"));
 	assert_int_equal(num(s, "p2p_distance"), 4);
+	assert_string_equal(str(s, "map_type"), "BUS_ADDR");
+	assert_string_equal(str(s, "predicted_map_type"), "BUS_ADDR");
+	assert_string_equal(str(s, "prediction"), "common upstream switch port");
+	assert_false(boolean(s, "dma_direct"));
+	assert_false(boolean(s, "dma_bounced"));
+	assert_false(boolean(s, "refused"));
 	assert_int_equal(num(s, "bytes"), 8192);
 	assert_int_equal(num(s, "piece"), 4096);
 	assert_string_equal(str(s, "seed"), "0x5eed0001");

@@ -106,7 +106,7 @@ static void test_example_file_parses_into_model(void **state)
 		assert_int_equal(s->n_expects, 2);
 		assert_int_equal(s->expects[0].what, EXPECT_VERIFIED);
 		assert_int_equal(s->expects[1].what, EXPECT_DMA_ADDRESS);
-		assert_false(s->expects[1].dma_in_bar);
+		assert_int_equal(s->expects[1].dma, EXPECT_DMA_IOVA);
 		assert_int_equal(scenario_step_check_seed(s), want[i].seed);
 	}
 	assert_int_equal(sc.steps[0].line, 14);
@@ -143,7 +143,7 @@ static void test_optional_forms_parse(void **state)
 	assert_string_equal(s->transfer.method->name, "resource");
 	assert_int_equal(s->expects[0].what, EXPECT_PATTERN);
 	assert_int_equal(s->expects[0].seed, 0xabc);
-	assert_true(s->expects[1].dma_in_bar);
+	assert_int_equal(s->expects[1].dma, EXPECT_DMA_BAR);
 	assert_int_equal(scenario_step_check_seed(s), 0xabc);
 	/* '#' inside a word is part of the regex, not a comment. */
 	assert_string_equal(sc.allows[0].text, "DMAR: DRHD: handling fault#[0-9]+");
@@ -189,7 +189,7 @@ static void test_unknown_keyword(void **state)
 {
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expectt verified\n",
-		      "bad:5: unknown keyword 'expectt' (expected describe, require, provider, "
+		      "bad:5: unknown keyword 'expectt' (expected describe, config, require, provider, "
 		      "initiator, step, expect or allow-dmesg)");
 }
 
@@ -231,7 +231,7 @@ static void test_unknown_kinds(void **state)
 	ASSERT_ERRORS("describe kinds\n"
 		      "provider cmb nvme id=1b36:0010 size=1M\n"
 		      "initiator edu mlx5 id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
-		      "bad:2: unknown provider kind 'nvme' (expected nvme-cmb)",
+		      "bad:2: unknown provider kind 'nvme' (expected nvme-cmb or ram)",
 		      "bad:3: unknown initiator kind 'mlx5' (expected edu)");
 }
 
@@ -304,7 +304,7 @@ static void test_unknown_method_and_action(void **state)
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
 		      "step t copy provider=cmb\n",
-		      "bad:4: unknown method 'mmo' (expected mmio or resource)",
+		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page or page)",
 		      "bad:5: unknown step action 'copy' (expected transfer)");
 }
 
@@ -326,9 +326,10 @@ static void test_bad_expectations(void **state)
 		      "expect pattern 0x1g\n"
 		      "expect dma-address iova\n"
 		      "expect dma-address bar\n",
-		      "bad:5: unknown expectation 'fast' (expected verified, pattern SEED or "
-		      "dma-address iova|bar)",
-		      "bad:6: bad value 'phys' for 'expect dma-address' (expected iova or bar)",
+		      "bad:5: unknown expectation 'fast' (expected verified, pattern SEED, "
+		      "dma-address bar|iova|ram|bounced, map-type TYPE or refused)",
+		      "bad:6: bad value 'phys' for 'expect dma-address' (expected bar, iova, ram or "
+		      "bounced)",
 		      "bad:7: 'expect pattern' needs a SEED (decimal or 0x hex)",
 		      "bad:8: 'expect verified' takes no value, got 'yes'",
 		      "bad:9: bad number '0x1g' for expect pattern (expected decimal or 0x hex)",
@@ -370,8 +371,62 @@ static void test_provider_size_rules(void **state)
 		      "provider c nvme-cmb id=1b36:0010 size=1M size=2M\n",
 		      "bad:5: provider size 6000 is not a multiple of 4K (peer memory comes in "
 		      "pages)",
-		      "bad:6: provider size 1G is larger than the module allows (256M)",
+		      "bad:6: provider size 1G is larger than the module lends for nvme-cmb (256M)",
 		      "bad:7: duplicate key 'size'");
+}
+
+/* RAM: no selector, its own size limit, and only the page method. */
+static void test_ram_provider_rules(void **state)
+{
+	(void)state;
+	ASSERT_ERRORS(HEAD "provider buf ram size=1M\n"
+		      "provider big ram size=8M\n"
+		      "provider sel ram id=8086:1234 size=1M\n"
+		      "step a transfer provider=buf initiator=edu method=mmio size=64K piece=4K seed=1\n"
+		      "step b transfer provider=cmb initiator=edu method=page size=64K piece=4K seed=1\n"
+		      "step c transfer provider=buf initiator=edu method=page size=64K piece=4K seed=1\n",
+		      "bad:5: provider size 8M is larger than the module lends for ram (4M)",
+		      "bad:6: provider kind ram is system RAM and takes no SELECTOR, got 'id=8086:1234'",
+		      "bad:7: method mmio maps peer memory, but provider 'buf' is system RAM (use page)",
+		      "bad:8: method page maps system RAM, but provider 'cmb' is peer memory (use mmio, "
+		      "resource or p2p-page)");
+}
+
+/* map-type, refused, config, and what contradicts what. */
+static void test_topology_expectations(void **state)
+{
+	struct scenario sc;
+	static const char good[] = HEAD "config vlab-rootport-intel-cpu\n" STEP_WITH(GOOD_KEYS)
+		"expect map-type NOT_SUPPORTED\n"
+		"expect refused\n"
+		"step t transfer provider=cmb initiator=edu method=p2p-page size=64K piece=4K seed=2\n"
+		"expect map-type predicted\n"
+		"expect dma-address bounced\n";
+
+	(void)state;
+	size_t errors = scenario_parse_text("ok", good, &sc);
+	if (errors)
+		scenario_print_errors(&sc, stdout);
+	assert_int_equal(errors, 0);
+	assert_string_equal(sc.config, "vlab-rootport-intel-cpu");
+	assert_int_equal(sc.steps[0].expects[0].map_type, EXPECT_MAP_NOT_SUPPORTED);
+	assert_int_equal(sc.steps[0].expects[1].what, EXPECT_REFUSED);
+	assert_int_equal(sc.steps[1].expects[0].map_type, EXPECT_MAP_PREDICTED);
+	assert_int_equal(sc.steps[1].expects[1].dma, EXPECT_DMA_BOUNCED);
+	scenario_free(&sc);
+
+	ASSERT_ERRORS(HEAD "config Bad_Name\n" "config a b\n" STEP_WITH(GOOD_KEYS)
+		      "expect map-type bus_addr\n"
+		      "expect refused now\n"
+		      "expect verified\n"
+		      "expect refused\n",
+		      "bad:4: bad config name 'Bad_Name' (expected [a-z0-9][a-z0-9-]*)",
+		      "bad:5: 'config' needs one NAME (a configs/NAME_defconfig)",
+		      "bad:7: bad value 'bus_addr' for 'expect map-type' (expected BUS_ADDR, "
+		      "THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted)",
+		      "bad:8: 'expect refused' takes no value, got 'now'",
+		      "bad:10: 'expect refused' contradicts 'expect verified' at line 9 (a refused "
+		      "mapping moves no data)");
 }
 
 /* All errors of a file, in line order, even those found only at its end. */
@@ -383,10 +438,10 @@ static void test_all_errors_collected_in_line_order(void **state)
 		      "initiator edu edu id=1234:11e8\n"
 		      "expect whatever\n",
 		      "bad:1: unknown provider 'nope' (declare it with a provider line)",
-		      "bad:2: unknown keyword 'bogus' (expected describe, require, provider, "
+		      "bad:2: unknown keyword 'bogus' (expected describe, config, require, provider, "
 		      "initiator, step, expect or allow-dmesg)",
-		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED or "
-		      "dma-address iova|bar)",
+		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
+		      "dma-address bar|iova|ram|bounced, map-type TYPE or refused)",
 		      "bad:4: missing 'describe' line (one sentence saying what the scenario "
 		      "shows)");
 }
@@ -427,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_bad_require),
 		cmocka_unit_test(test_no_steps),
 		cmocka_unit_test(test_provider_size_rules),
+		cmocka_unit_test(test_ram_provider_rules),
+		cmocka_unit_test(test_topology_expectations),
 		cmocka_unit_test(test_all_errors_collected_in_line_order),
 		cmocka_unit_test(test_unreadable_file),
 	};

@@ -21,24 +21,33 @@
  * provider's pool is exhausted, -EBUSY for CHUNK_FREE of a chunk that still
  * has mappings, -EFAULT for a bad user buffer, -ETIMEDOUT when the initiator
  * did not finish, -EIO when mapping failed or the initiator is unusable,
- * -ENOTTY for an unknown ioctl.
+ * -ENOTTY for an unknown ioctl, and -EREMOTEIO from MAP when the kernel's
+ * p2pdma finds no peer-to-peer path between the provider and the initiator
+ * (the mapping is refused rather than handed out to fail or fault). A
+ * method that does not fit the chunk (mmio, resource or p2p-page on RAM,
+ * page on peer memory) is -EINVAL; a map call the DMA layer refuses, such as
+ * MMIO under swiotlb=force, is -EIO.
  */
 #ifndef _UAPI_P2PRIG_H
 #define _UAPI_P2PRIG_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	1
+#define P2PRIG_UAPI_VERSION	2
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
 #define P2PRIG_MAX_CHUNK_SIZE	(256ULL << 20)
 #define P2PRIG_MAX_XFER_SIZE	4096U
+/* System RAM chunks are physically contiguous pages: at most this much. */
+#define P2PRIG_MAX_RAM_CHUNK_SIZE	(4ULL << 20)
 
 /* Who lends peer memory. */
 enum p2prig_provider_kind {
 	P2PRIG_PROVIDER_NVME_CMB = 0,	/* p2pmem published by the nvme driver */
+	P2PRIG_PROVIDER_RAM = 1,	/* system RAM: the reference point */
 	P2PRIG_PROVIDER_MAX
 };
 
@@ -46,6 +55,8 @@ enum p2prig_provider_kind {
 enum p2prig_method {
 	P2PRIG_METHOD_MMIO = 0,		/* dma_map_phys(..., DMA_ATTR_MMIO), >= 6.18 */
 	P2PRIG_METHOD_RESOURCE = 1,	/* dma_map_resource() */
+	P2PRIG_METHOD_P2P_PAGE = 2,	/* dma_map_sgtable() on the p2pmem pages */
+	P2PRIG_METHOD_PAGE = 3,		/* dma_map_page(), RAM chunks only */
 	P2PRIG_METHOD_MAX
 };
 
@@ -69,6 +80,20 @@ enum p2prig_xfer_dir {
 	P2PRIG_XFER_FROM_PEER = 1,	/* peer memory -> initiator -> user buffer */
 	P2PRIG_XFER_MAX
 };
+
+/* What the kernel's p2pdma decided for a provider and a client (its enum). */
+enum p2prig_map_type {
+	P2PRIG_MAP_TYPE_UNKNOWN = 0,
+	P2PRIG_MAP_TYPE_NOT_SUPPORTED = 1,	/* no p2p path the kernel trusts */
+	P2PRIG_MAP_TYPE_BUS_ADDR = 2,		/* PCI bus address, switch-local */
+	P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE = 3,	/* through the root complex */
+	P2PRIG_MAP_TYPE_MAX
+};
+
+/* MAP: what the mapping turned out to be. */
+#define P2PRIG_MAP_F_DIRECT	_BITUL(0)	/* no translating IOMMU for the device */
+#define P2PRIG_MAP_F_BOUNCED	_BITUL(1)	/* direct, not the memory's address: swiotlb */
+#define P2PRIG_MAP_F_BUS_ADDR	_BITUL(2)	/* the provider's PCI bus address */
 
 enum p2prig_io_op {
 	P2PRIG_IO_READ = 0,		/* CPU copies chunk bytes to the user buffer */
@@ -102,14 +127,14 @@ struct p2prig_info {
 struct p2prig_chunk_alloc {
 	__u32 provider;			/* in: enum p2prig_provider_kind */
 	__u32 reserved0;		/* in: zero */
-	struct p2prig_pci_addr pci;	/* in: the provider's PCI function */
-	__u64 size;			/* in: bytes, page multiple, <= max */
+	struct p2prig_pci_addr pci;	/* in: the provider's PCI function; zero for RAM */
+	__u64 size;			/* in: bytes, page multiple, <= max (RAM: 4 MiB) */
 	__u32 handle;			/* out */
 	__u32 bar;			/* out: BAR that backs the chunk */
 	__u64 phys_addr;		/* out: CPU physical address */
-	__u64 bus_addr;			/* out: PCI bus address */
+	__u64 bus_addr;			/* out: PCI bus address; 0 for RAM */
 	__u64 bar_phys;			/* out: CPU physical start of that BAR */
-	__u64 bar_size;			/* out: length of that BAR */
+	__u64 bar_size;			/* out: length of that BAR; 0 for RAM */
 	__u64 reserved[4];		/* in: zero */
 };
 
@@ -142,6 +167,24 @@ struct p2prig_map {
 	__s32 p2p_distance;		/* out: pci_p2pdma_distance(), -1: none */
 	__u64 dma_addr;			/* out: what the initiator is given */
 	__u64 map_ns;			/* out: time inside the method's map call */
+	__u32 flags;			/* out: P2PRIG_MAP_F_* */
+	__u32 reserved0;		/* in: zero */
+	__u64 reserved[3];		/* in: zero */
+};
+
+/*
+ * P2PRIG_IOC_PROBE: ask the kernel's p2pdma how it would map one page of a
+ * peer-memory chunk for an initiator, by mapping it with dma_map_sgtable()
+ * and unmapping it at once. NOT_SUPPORTED is an answer, not an error.
+ */
+struct p2prig_probe {
+	__u32 chunk;			/* in: chunk handle (peer memory) */
+	__u32 initiator;		/* in: enum p2prig_initiator_kind */
+	struct p2prig_pci_addr pci;	/* in: the initiator's PCI function */
+	__u64 offset;			/* in: page aligned, within the chunk */
+	__u32 map_type;			/* out: enum p2prig_map_type */
+	__s32 p2p_distance;		/* out: pci_p2pdma_distance(), -1: none */
+	__u64 dma_addr;			/* out: the page's DMA address, 0 if none */
 	__u64 reserved[4];		/* in: zero */
 };
 
@@ -173,5 +216,6 @@ struct p2prig_xfer {
 #define P2PRIG_IOC_MAP		_IOWR(P2PRIG_IOC_MAGIC, 0x04, struct p2prig_map)
 #define P2PRIG_IOC_UNMAP	_IOWR(P2PRIG_IOC_MAGIC, 0x05, struct p2prig_unmap)
 #define P2PRIG_IOC_XFER		_IOWR(P2PRIG_IOC_MAGIC, 0x06, struct p2prig_xfer)
+#define P2PRIG_IOC_PROBE	_IOWR(P2PRIG_IOC_MAGIC, 0x07, struct p2prig_probe)
 
 #endif /* _UAPI_P2PRIG_H */
