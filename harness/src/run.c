@@ -234,6 +234,7 @@ static void run_steps(struct run *run)
 	const struct scenario *sc = &run->sc;
 	struct step_env env = {
 		.skip_all = run->skip_all,
+		.rig = run->opt->rig ? run->opt->rig : "",
 		.dev = &run->dev,
 		.info = &run->info,
 		.sc = sc,

@@ -49,6 +49,7 @@ typedef void (*predict_fn)(const struct step_env *env, size_t provider, size_t i
 			   struct prediction *out);
 
 struct step_env {
+	const char *rig;			/* "vlab" in the virtual lab */
 	const char *skip_all;		/* a reason that skips every step, or "" */
 	const struct rigdev *dev;
 	const struct p2prig_info *info;
