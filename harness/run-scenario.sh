@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
 # The front door: run one scenario in the virtual lab.
 #
-#   harness/run-scenario.sh NAME|FILE [--kernel VERSION]
+#   harness/run-scenario.sh NAME|FILE [--kernel VERSION] [--config NAME|FILE]
 #
-# Checks the scenario before anything boots, makes sure the cache holds the
-# pinned kernel and the build root, builds the module and the runner, boots
-# the lab, and prints a verdict table and the results folder. Exit 0 only if
-# every step passed, the kernel stayed healthy and the guest finished.
+# Picks the rig config (--config, else the scenario's `config NAME` line,
+# else .config, else configs/vlab-switch-iommu_defconfig) and checks it and
+# the scenario before anything boots, makes sure the cache holds the pinned
+# kernel and the build root, builds the module and the runner, boots the
+# lab as the config describes, and prints a verdict table and the results
+# folder. Exit 0 only if every step passed, the kernel stayed healthy, the
+# guest finished and it saw the machine the config asked for.
 set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
 
 usage() {
-	echo "usage: $0 NAME|FILE [--kernel VERSION]" >&2
+	echo "usage: $0 NAME|FILE [--kernel VERSION] [--config NAME|FILE]" >&2
 	exit 2
 }
 
 [[ $# -ge 1 ]] || usage
 scenario_arg=$1
 shift
-kernel=7.3.4
+kernel="" config=""
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
+	--config) config=${2:?--config needs a name}; shift 2 ;;
 	*) usage ;;
 	esac
 done
@@ -39,6 +43,10 @@ else
 	fi
 fi
 scenario=$(basename "$scenario_file")
+vlab_select_config "$config" "$scenario_file"
+[[ $RIG_RIG_KIND == vlab ]] ||
+	die "config $RIG_CONFIG_NAME is a lab rig: scenarios run in the virtual lab only so far (make doctor config=$RIG_CONFIG_NAME checks the lab machine)"
+kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel" # rejects an unknown kernel before any work
 
 t_start=$(now_s)
@@ -50,11 +58,10 @@ vlab_build_host
 vlab_build_guest "$kernel"
 out=$(vlab_results_dir "$scenario")
 cp "$scenario_file" "$out/$scenario"
-topology=$(vlab_topology_text)
+vlab_keep_config "$out" "$kernel"
 {
 	printf 'P2PRIG_SCENARIO=%q\n' "$scenario"
-	printf 'P2PRIG_RIG=vlab\n'
-	printf 'P2PRIG_TOPOLOGY=%q\n' "$topology"
+	vlab_run_env
 	# Test knob (tests/vlab): panic, hang or early-panic on purpose.
 	printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
 } >"$out/run.env"
@@ -72,6 +79,7 @@ echo
 verdict=0
 "$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || verdict=1
 vlab_verdict_outcome "$out" || verdict=1
+vlab_check_guest_facts "$out" || verdict=1
 # The whole kernel log, unload included, by the same rules as the runner.
 if [[ -s $out/dmesg.txt ]]; then
 	scan_rc=0

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
-# Boot the virtual lab once: QEMU (TCG) with an IOMMU and a PCIe switch
-# carrying an NVMe controller with a CMB, QEMU's edu DMA engine and an
-# ivshmem BAR, plus virtio-net for soft-RoCE. The guest runs
-# harness/vlab/guest-run.sh and powers off.
+# Boot the virtual lab once, as the loaded rig config (RIG_*, from
+# harness/lib/rigconfig.sh) describes it: a q35 machine whose NVMe
+# controller(s) (the first with a CMB), QEMU's edu DMA engine and an ivshmem
+# BAR sit behind one PCIe switch or on root ports of their own, with an
+# intel-iommu, a virtio-iommu or no IOMMU, plus virtio-net for soft-RoCE.
+# The guest runs harness/vlab/guest-run.sh and powers off.
 #
 # Limits of the emulation, stated where users look (README.md too): QEMU
 # sends every device DMA through the IOMMU and does not route peer traffic
@@ -10,45 +12,101 @@
 
 # shellcheck source=harness/vlab/initramfs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/initramfs.sh"
+# shellcheck source=harness/lib/rigconfig.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/rigconfig.sh"
 
-VLAB_CMB_MB=${VLAB_CMB_MB:-64}
-VLAB_IVSHMEM_MB=${VLAB_IVSHMEM_MB:-64}
-VLAB_MEM_MB=${VLAB_MEM_MB:-2048}
 # Seconds before the watchdog kills a guest that neither finished nor panicked.
 P2PRIG_BOOT_TIMEOUT=${P2PRIG_BOOT_TIMEOUT:-600}
+# Each NVMe controller's disk image, in the scratch folder.
+VLAB_NVME_DISK=64M
 
-vlab_topology_text() {
-	printf 'q35, intel-iommu (translated), root port > switch: nvme (CMB %d MiB), edu, ivshmem (%d MiB); virtio-net' \
-		"$VLAB_CMB_MB" "$VLAB_IVSHMEM_MB"
+# vlab_kernel_image UNAME: the kernel image in the build root. Split
+# packages (7.x) keep it beside the modules, older ones in /boot.
+vlab_kernel_image() {
+	local image
+	image=$({
+		find "$BUILDROOT/usr/lib/modules/$1" -maxdepth 1 -name "vmlinuz*"
+		find "$BUILDROOT/boot" -maxdepth 1 -name "vmlinuz-$1"
+	} 2>/dev/null | sort | head -n 1)
+	[[ -n $image ]] || die "no kernel image for $1 in the build root"
+	printf '%s\n' "$image"
+}
+
+# vlab_guest_cmdline: the guest kernel's command line for the rig.
+vlab_guest_cmdline() {
+	local append="console=ttyS0 panic=-1 loglevel=4 quiet"
+	case $RIG_VLAB_IOMMU_DEVICE:$RIG_VLAB_IOMMU in
+	none:*) append+=" intel_iommu=off" ;;
+	intel-iommu:translated) append+=" intel_iommu=on" ;;
+	intel-iommu:passthrough) append+=" intel_iommu=on iommu=pt" ;;
+	virtio-iommu:translated) ;;
+	virtio-iommu:passthrough) append+=" iommu=pt" ;;
+	*) die "no guest command line for IOMMU $RIG_VLAB_IOMMU_DEVICE $RIG_VLAB_IOMMU" ;;
+	esac
+	[[ $RIG_VLAB_SWIOTLB_FORCE != y ]] || append+=" swiotlb=force"
+	# Test knob: an init that does not exist panics the kernel before /init.
+	[[ ${P2PRIG_INJECT:-} != early-panic ]] || append+=" rdinit=/p2prig-no-such-init"
+	printf '%s\n' "$append"
+}
+
+# vlab_pcie_devices SCRATCH: the devices under test and the ports that hold
+# them, as QEMU arguments one a line: the NVMe controller(s), edu and
+# ivshmem, each on a switch downstream port or on a root port of its own.
+vlab_pcie_devices() {
+	local scratch=$1 i port cmb
+	local -a devices=()
+	for ((i = 0; i < RIG_VLAB_NVME_COUNT; i++)); do
+		# Only the first controller has a CMB: the peer memory.
+		cmb=""
+		((i > 0)) || cmb=",cmb_size_mb=$RIG_VLAB_CMB_MB"
+		devices+=("nvme,serial=p2prig$i,drive=nvm$i$cmb")
+		printf '%s\n' -drive "file=$scratch/nvme$i.img,if=none,id=nvm$i,format=raw"
+	done
+	devices+=("edu,dma_mask=0xffffffffffffffff" "ivshmem-plain,memdev=ivmem")
+	printf '%s\n' -object "memory-backend-file,id=ivmem,share=on,mem-path=$scratch/ivshmem,size=${RIG_VLAB_IVSHMEM_MB}M"
+
+	case $RIG_VLAB_TOPOLOGY in
+	switch)
+		printf '%s\n' -device pcie-root-port,id=rp0,chassis=1,slot=1,bus=pcie.0 \
+			-device x3130-upstream,id=sw0,bus=rp0
+		for i in "${!devices[@]}"; do
+			port=sw0p$i
+			printf '%s\n' -device "xio3130-downstream,id=$port,bus=sw0,chassis=$((i + 2)),slot=0" \
+				-device "${devices[i]},bus=$port"
+		done
+		;;
+	root-ports)
+		for i in "${!devices[@]}"; do
+			port=rp$i
+			printf '%s\n' -device "pcie-root-port,id=$port,chassis=$((i + 1)),slot=1,bus=pcie.0" \
+				-device "${devices[i]},bus=$port"
+		done
+		;;
+	*) die "unknown topology '$RIG_VLAB_TOPOLOGY'" ;;
+	esac
 }
 
 # vlab_qemu_cmd UNAME RESULTS SCRATCH: print the QEMU command, one word a line.
 vlab_qemu_cmd() {
-	local uname=$1 results=$2 scratch=$3 kernel initrd
-	kernel=$(find "$BUILDROOT/usr/lib/modules/$uname" -maxdepth 1 -name "vmlinuz*" | sort | head -n 1)
+	local uname=$1 results=$2 scratch=$3 kernel initrd append
+	kernel=$(vlab_kernel_image "$uname")
 	initrd=$(ensure_initramfs "$uname")
+	append=$(vlab_guest_cmdline)
 	local share=security_model=none,multidevs=remap
-	local append="console=ttyS0 intel_iommu=on panic=-1 loglevel=4 quiet"
-	# Test knob: an init that does not exist panics the kernel before /init.
-	[[ ${P2PRIG_INJECT:-} != early-panic ]] || append+=" rdinit=/p2prig-no-such-init"
 	printf '%s\n' \
 		qemu-system-x86_64 -nodefaults -nographic -no-reboot \
 		-M q35,kernel-irqchip=split -accel tcg,thread=single \
-		-icount shift=0,sleep=off -cpu max -smp 1 -m "$VLAB_MEM_MB" \
+		-icount shift=0,sleep=off -cpu "$RIG_VLAB_CPU" -smp 1 -m "$RIG_VLAB_MEM_MB" \
 		-serial "file:$results/serial.log" -monitor none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "$append" \
-		-device intel-iommu,intremap=on \
-		-device pcie-root-port,id=rp0,chassis=1,slot=1,bus=pcie.0 \
-		-device x3130-upstream,id=sw0,bus=rp0 \
-		-device xio3130-downstream,id=sw0p0,bus=sw0,chassis=2,slot=0 \
-		-device xio3130-downstream,id=sw0p1,bus=sw0,chassis=3,slot=0 \
-		-device xio3130-downstream,id=sw0p2,bus=sw0,chassis=4,slot=0 \
-		-drive "file=$scratch/nvme0.img,if=none,id=nvm0,format=raw" \
-		-device "nvme,serial=p2prig0,drive=nvm0,cmb_size_mb=$VLAB_CMB_MB,bus=sw0p0" \
-		-device edu,dma_mask=0xffffffffffffffff,bus=sw0p1 \
-		-object "memory-backend-file,id=ivmem,share=on,mem-path=$scratch/ivshmem,size=${VLAB_IVSHMEM_MB}M" \
-		-device ivshmem-plain,memdev=ivmem,bus=sw0p2 \
+		-append "$append"
+	# The IOMMU comes before the devices it translates for.
+	case $RIG_VLAB_IOMMU_DEVICE in
+	intel-iommu) printf '%s\n' -device intel-iommu,intremap=on ;;
+	virtio-iommu) printf '%s\n' -device virtio-iommu-pci,bus=pcie.0 ;;
+	esac
+	vlab_pcie_devices "$scratch"
+	printf '%s\n' \
 		-netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
 		-virtfs "local,path=$BUILDROOT,mount_tag=buildroot,readonly=on,$share" \
 		-virtfs "local,path=$P2PRIG_TOP,mount_tag=rig,readonly=on,$share" \
@@ -66,7 +124,10 @@ follow_progress() {
 vlab_boot() {
 	local uname=$1 results=$2 try scratch rc qemu
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
-	truncate -s 64M "$scratch/nvme0.img"
+	local i
+	for ((i = 0; i < RIG_VLAB_NVME_COUNT; i++)); do
+		truncate -s "$VLAB_NVME_DISK" "$scratch/nvme$i.img"
+	done
 	local -a cmd
 	mapfile -t cmd < <(vlab_qemu_cmd "$uname" "$results" "$scratch")
 	[[ ${#cmd[@]} -gt 10 ]] || die "could not assemble the QEMU command"

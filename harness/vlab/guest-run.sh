@@ -1,6 +1,7 @@
 #!/bin/bash
-# Runs inside the guest, chrooted into the build root: load the drivers and
-# the module, run the scenario (or one of the module's own tests), keep
+# Runs inside the guest, chrooted into the build root: record what machine
+# the guest sees, load the drivers and the module, run the scenario (or one
+# of the module's own tests, or a command such as `p2prig doctor`), keep
 # the kernel log, unload the module. /results/run.env, written by the host,
 # says what to run.
 set -euo pipefail
@@ -20,6 +21,32 @@ trap keep_logs EXIT
 say "guest up: kernel $(uname -r), $(nproc) cpu"
 ip link set lo up
 
+# What the guest really got, for the host to hold against the rig config:
+# CPU vendor and family, IOMMU groups and the default domain type of the
+# devices under test, swiotlb. Plain KEY=VALUE lines in /results/guest-facts.env.
+record_facts() {
+	local vendor family groups dev id types="" swiotlb
+	vendor=$(awk -F': ' '$1 ~ /^vendor_id/ { print $2; exit }' /proc/cpuinfo)
+	family=$(awk -F': ' '$1 ~ /^cpu family/ { print $2; exit }' /proc/cpuinfo)
+	groups=$(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 | wc -l)
+	for dev in /sys/bus/pci/devices/*; do
+		id="$(<"$dev/vendor"):$(<"$dev/device")"
+		case $id in
+		0x1b36:0x0010) id=nvme ;;
+		0x1234:0x11e8) id=edu ;;
+		0x1af4:0x1110) id=ivshmem ;;
+		*) continue ;;
+		esac
+		types+="${types:+ }$id=$(cat "$dev/iommu_group/type" 2>/dev/null || echo none)"
+	done
+	swiotlb=off
+	[[ " $(</proc/cmdline) " != *" swiotlb=force "* ]] || swiotlb=force
+	printf '%s\n' "CPU_VENDOR=$vendor" "CPU_FAMILY=$family" "IOMMU_GROUPS=$groups" \
+		"IOMMU_DOMAINS=$types" "SWIOTLB=$swiotlb" >/results/guest-facts.env
+	say "machine: cpu $vendor family $(printf '0x%x' "$family"), $groups iommu groups, domains: $types, swiotlb $swiotlb"
+}
+record_facts
+
 # The nvme driver publishes its CMB as p2pmem while it probes.
 modprobe nvme
 for _ in $(seq 50); do
@@ -27,8 +54,12 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-insmod /rig/kmod/p2prig.ko
-say "module loaded: $(cat /sys/module/p2prig/taint 2>/dev/null || true) $(ls -l /dev/p2prig)"
+# A run that only looks at the machine (doctor) goes on without the module
+# when it did not build for this kernel.
+if [[ ${P2PRIG_MODULE:-yes} == yes ]]; then
+	insmod /rig/kmod/p2prig.ko
+	say "module loaded: $(cat /sys/module/p2prig/taint 2>/dev/null || true) $(ls -l /dev/p2prig)"
+fi
 
 run_scenario() {
 	: "${P2PRIG_SCENARIO:?} ${P2PRIG_RIG:?} ${P2PRIG_TOPOLOGY:?}"
@@ -69,12 +100,16 @@ if [[ -n ${P2PRIG_GUEST_TEST:-} ]]; then
 	# The module's own tests (harness/run-guest-test.sh) print KTAP.
 	say "guest test $P2PRIG_GUEST_TEST"
 	"/rig/build/guest/tests/$P2PRIG_GUEST_TEST" >"/results/$P2PRIG_GUEST_TEST.ktap" 2>&1 || rc=$?
+elif [[ -n ${P2PRIG_GUEST_CMD:-} ]]; then
+	# One command, its output kept for the host (harness/run-doctor.sh).
+	say "guest command: $P2PRIG_GUEST_CMD"
+	bash -c "$P2PRIG_GUEST_CMD" >/results/guest-cmd.out 2>&1 || rc=$?
 else
 	run_scenario
 fi
 
 # A clean unload is part of the verdict: the module must release everything.
-if ! rmmod p2prig; then
+if [[ ${P2PRIG_MODULE:-yes} == yes ]] && ! rmmod p2prig; then
 	say "rmmod p2prig failed"
 	[[ $rc -ne 0 ]] || rc=1
 fi

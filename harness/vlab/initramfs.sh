@@ -1,11 +1,15 @@
 # shellcheck shell=bash
 # The guest's initramfs: busybox-static, the modules 9p needs, and
 # guest-init as /init. Cached by the hash of everything that goes in.
+#
+# virtio_iommu comes first: Debian builds it as a module, and the virtio
+# devices behind a virtio-iommu (the 9p shares) do not probe until it is
+# loaded. Without a virtio-iommu in the machine it loads and stays idle.
 
 # shellcheck source=harness/vlab/cache.sh
 source "$(dirname "${BASH_SOURCE[0]}")/cache.sh"
 
-INITRAMFS_MODULES=(9pnet_virtio 9p)
+INITRAMFS_MODULES=(virtio_iommu 9pnet_virtio 9p)
 
 # ensure_initramfs UNAME: print the path of the initramfs for that kernel.
 ensure_initramfs() {

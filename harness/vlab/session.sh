@@ -11,13 +11,28 @@ vlab_build_host() {
 	make -s -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
 }
 
-# vlab_build_guest VERSION [tests]: cache, then the module and the guest
-# runner (and with "tests" the module's own tests, tests/kmod), built in the
-# build root for that kernel.
+# vlab_build_guest VERSION [tests|module-optional]: cache, then the module
+# and the guest runner (and with "tests" the module's own tests,
+# tests/kmod), built in the build root for that kernel. With
+# "module-optional" a module that does not build is reported and the run
+# goes on without it (VLAB_MODULE=no): the doctor looks at any kernel.
+# shellcheck disable=SC2034 # VLAB_MODULE is read by run-doctor.sh
 vlab_build_guest() {
 	ensure_vlab_cache "$1"
 	log "build: p2prig.ko for $PIN_UNAME and the guest runner (in the build root)"
-	in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >/dev/null
+	VLAB_MODULE=yes
+	if [[ ${2:-} == module-optional ]]; then
+		local build_log="$P2PRIG_TOP/build/kmod-$PIN_UNAME.log"
+		mkdir -p "$P2PRIG_TOP/build"
+		if ! in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >"$build_log" 2>&1; then
+			warn "p2prig.ko does not build for $PIN_UNAME; going on without it. The compiler said:"
+			grep -m 12 -E 'error|Error|No such file|not found' "$build_log" | sed 's/^/  | /' >&2 || true
+			warn "whole log: $build_log"
+			VLAB_MODULE=no
+		fi
+	else
+		in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" >/dev/null
+	fi
 	in_buildroot make -s -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 >/dev/null
 	[[ ${2:-} == tests ]] || return 0
 
@@ -52,5 +67,79 @@ vlab_verdict_outcome() {
 	hang) echo "guest: no progress within ${P2PRIG_BOOT_TIMEOUT}s; the watchdog stopped it" ;;
 	*) echo "guest: stopped without finishing (see serial.log)" ;;
 	esac
+	return 1
+}
+
+# vlab_select_config CMDLINE_CONFIG [SCENARIO_FILE]: choose the run's rig
+# config by precedence (rigconfig.sh), check and resolve it before anything
+# builds or boots, and load it (RIG_*). The resolved file waits in
+# RIG_CONFIG_RESOLVED until vlab_keep_config files it with the results.
+vlab_select_config() {
+	rig_config_select "$1" "${2:-}" || die "no such config; nothing was run"
+	RIG_CONFIG_RESOLVED=$(mktemp "${TMPDIR:-/tmp}/p2prig-config.XXXXXX")
+	# shellcheck disable=SC2064 # the name is fixed now
+	trap "rm -f '$RIG_CONFIG_RESOLVED'" EXIT
+	rig_config_resolve "$RIG_CONFIG_SRC" "$RIG_CONFIG_RESOLVED" ||
+		die "config $RIG_CONFIG_NAME ($(rig_path_shown "$RIG_CONFIG_SRC"), from $RIG_CONFIG_FROM) rejected; nothing was run"
+	log "config: $RIG_CONFIG_NAME (from $RIG_CONFIG_FROM): $(rig_topology_text)"
+}
+
+# vlab_keep_config RESULTS KERNEL: the resolved config as RESULTS/rig.config,
+# headed by its name and origin (and the kernel, when kernel= overrode it).
+vlab_keep_config() {
+	local out=$1 kernel=$2
+	{
+		printf '# p2prig rig config %s: %s, chosen by %s\n' \
+			"$RIG_CONFIG_NAME" "$(rig_path_shown "$RIG_CONFIG_SRC")" "$RIG_CONFIG_FROM"
+		if [[ $RIG_RIG_KIND == vlab && $kernel != "$RIG_VLAB_KERNEL" ]]; then
+			printf '# guest kernel %s from the command line, not CONFIG_VLAB_KERNEL\n' "$kernel"
+		fi
+		cat "$RIG_CONFIG_RESOLVED"
+	} >"$out/rig.config"
+}
+
+# vlab_run_env: the lines of run.env every vlab run shares.
+vlab_run_env() {
+	printf 'P2PRIG_RIG=vlab\n'
+	printf 'P2PRIG_CONFIG=%q\n' "$RIG_CONFIG_NAME"
+	printf 'P2PRIG_TOPOLOGY=%q\n' "$(rig_topology_text)"
+}
+
+# vlab_check_guest_facts RESULTS: the machine the guest saw (guest-facts.env,
+# written by guest-run.sh) must be the one the config describes, or the
+# run's results would be filed under the wrong topology. Prints each
+# difference; false if there is any.
+vlab_check_guest_facts() {
+	local facts=$1/guest-facts.env key value domain
+	[[ -r $facts ]] || return 0 # the guest stopped earlier; the outcome says so
+	local -A guest=()
+	while IFS='=' read -r key value; do guest[$key]=$value; done <"$facts"
+	local -a wrong=()
+	if [[ $RIG_VLAB_IOMMU == off ]]; then
+		[[ ${guest[IOMMU_GROUPS]} == 0 ]] ||
+			wrong+=("no IOMMU asked, but the guest has ${guest[IOMMU_GROUPS]} IOMMU groups")
+	else
+		[[ ${guest[IOMMU_GROUPS]} != 0 ]] ||
+			wrong+=("$RIG_VLAB_IOMMU_DEVICE asked, but the guest has no IOMMU group")
+		for domain in ${guest[IOMMU_DOMAINS]}; do
+			case $RIG_VLAB_IOMMU:${domain#*=} in
+			passthrough:identity | translated:DMA | translated:DMA-FQ) ;;
+			*) wrong+=("IOMMU $RIG_VLAB_IOMMU asked, but ${domain%%=*} has a ${domain#*=} domain") ;;
+			esac
+		done
+	fi
+	if [[ $RIG_VLAB_CPU_EPYC == y ]] &&
+		[[ ${guest[CPU_VENDOR]} != AuthenticAMD || ${guest[CPU_FAMILY]} -lt 23 ]]; then
+		wrong+=("an AMD Zen CPU asked, but the guest sees ${guest[CPU_VENDOR]} family ${guest[CPU_FAMILY]}")
+	fi
+	if [[ $RIG_VLAB_CPU_INTEL == y && ${guest[CPU_VENDOR]} != GenuineIntel ]]; then
+		wrong+=("an Intel CPU asked, but the guest sees ${guest[CPU_VENDOR]}")
+	fi
+	if [[ $RIG_VLAB_SWIOTLB_FORCE == y && ${guest[SWIOTLB]} != force ]]; then
+		wrong+=("swiotlb=force asked, but the guest's command line lacks it")
+	fi
+	[[ ${#wrong[@]} -eq 0 ]] && return 0
+	echo "guest: the machine is not the one config $RIG_CONFIG_NAME describes:"
+	printf '  | %s\n' "${wrong[@]}"
 	return 1
 }
