@@ -7,5 +7,6 @@ int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_scan_log(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 #endif

@@ -13,11 +13,13 @@ static void usage(FILE *to)
 		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n"
 		"       p2prig summary RESULT_JSON\n"
 		"       p2prig scan-log DMESG_FILE [SCENARIO_FILE]\n"
+		"       p2prig doctor [--provider SEL] [--initiator SEL] [--json FILE|-]\n"
 		"\n"
 		"check    parse scenario files, print every error as FILE:LINE: message\n"
 		"run      run a scenario in the guest (as root); results go to DIR\n"
 		"summary  print a verdict table for a run's result.json\n"
-		"scan-log print the suspect kernel lines after the run's marker\n");
+		"scan-log print the suspect kernel lines after the run's marker\n"
+		"doctor   predict the kernel's p2pdma map type for a provider and an initiator\n");
 }
 
 /* Every file is checked, and every error in it reported, before the exit. */
@@ -48,6 +50,7 @@ static const struct command {
 	{ "run", cmd_run },
 	{ "summary", cmd_summary },
 	{ "scan-log", cmd_scan_log },
+	{ "doctor", cmd_doctor },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The topology doctor's predictor on hand-made topologies, each checked
+ * against what drivers/pci/p2pdma.c (7.3.4) decides for it; then the
+ * names, the JSON, and the parsers of the system part.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doctor_internal.h"
+
+#define RR PCI_ACS_CTRL_REQ_RED
+#define CR PCI_ACS_CTRL_CMPLT_RED
+#define EC PCI_ACS_CTRL_EGRESS
+#define SV PCI_ACS_CTRL_VALID
+#define UF PCI_ACS_CTRL_FORWARD
+#define NO_ACS 0xffff	/* a function without an ACS capability */
+#define UNREAD 0xfffe	/* ACS not readable (not root) */
+
+/* One function of a hand-made chain. */
+struct fn {
+	const char *bdf;
+	uint16_t vendor, device;
+	int type;
+	uint16_t acs_ctrl;
+};
+
+#define EP(bdf) { bdf, 0x1b36, 0x0010, PCI_EXP_TYPE_ENDPOINT, NO_ACS }
+#define EDU(bdf) { bdf, 0x1234, 0x11e8, PCI_EXP_TYPE_ENDPOINT, NO_ACS }
+#define RP(bdf, acs) { bdf, 0x1b36, 0x000c, PCI_EXP_TYPE_ROOT_PORT, acs }
+#define USP(bdf, acs) { bdf, 0x104c, 0x8232, PCI_EXP_TYPE_UPSTREAM, acs }
+#define DSP(bdf, acs) { bdf, 0x104c, 0x8233, PCI_EXP_TYPE_DOWNSTREAM, acs }
+
+struct host {
+	const char *name;
+	uint16_t vendor, device;	/* vendor 0: nothing for the kernel to look up */
+};
+
+#define Q35 { "pci0000:00", 0x8086, 0x29c0 }
+#define SKYLAKE { "pci0000:00", 0x8086, 0x2030 }
+
+struct cpu {
+	const char *vendor;
+	unsigned int family;
+};
+
+#define INTEL { "GenuineIntel", 6 }
+#define ZEN1 { "AuthenticAMD", 0x17 }
+#define ZEN3 { "AuthenticAMD", 0x19 }
+#define BULLDOZER { "AuthenticAMD", 0x15 }
+
+struct chain {
+	struct fn fns[6];
+};
+
+/* One row of the table: a topology and the kernel's verdict on it. */
+struct predict_case {
+	const char *name;
+	struct chain provider, initiator;
+	struct host provider_host, initiator_host;
+	struct cpu cpu;
+	enum doctor_map_type map_type;
+	int distance;
+	const char *common;		/* NULL: none */
+	const char *acs_hint;		/* NULL: none */
+	enum doctor_whitelist_rule whitelist;
+};
+
+/* Switch of the virtual lab: root port (RR on) -> upstream port -> downstream ports. */
+#define VLAB_NVME { { EP("0000:03:00.0"), DSP("0000:02:00.0", NO_ACS), \
+		      USP("0000:01:00.0", NO_ACS), RP("0000:00:01.0", SV | RR | CR | UF) } }
+#define VLAB_EDU(dsp_acs) { { EDU("0000:04:00.0"), DSP("0000:02:01.0", dsp_acs), \
+			      USP("0000:01:00.0", NO_ACS), RP("0000:00:01.0", SV | RR | CR | UF) } }
+#define UNDER_RP1 { { EP("0000:01:00.0"), RP("0000:00:01.0", NO_ACS) } }
+#define UNDER_RP2 { { EDU("0000:02:00.0"), RP("0000:00:02.0", NO_ACS) } }
+
+static const struct predict_case cases[] = {
+	{ "same function", UNDER_RP1, UNDER_RP1, Q35, Q35, INTEL,
+	  DOCTOR_MAP_BUS_ADDR, 0, "0000:01:00.0", NULL, DOCTOR_WHITELIST_NOT_ASKED },
+	{ "two functions of one device",
+	  UNDER_RP1, { { EDU("0000:01:00.1"), RP("0000:00:01.0", NO_ACS) } }, Q35, Q35, INTEL,
+	  DOCTOR_MAP_BUS_ADDR, 2, "0000:00:01.0", NULL, DOCTOR_WHITELIST_NOT_ASKED },
+	/* The common bridge is on the provider's side of the walk: its ACS counts. */
+	{ "two functions under a redirecting root port",
+	  { { EP("0000:01:00.0"), RP("0000:00:01.0", RR) } },
+	  { { EDU("0000:01:00.1"), RP("0000:00:01.0", RR) } }, Q35, Q35, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 2, "0000:00:01.0", "pci=disable_acs_redir=0000:00:01.0",
+	  DOCTOR_WHITELIST_NOT_LISTED },
+	/* RR on the root port above the switch is not on the path. */
+	{ "switch without ACS", VLAB_NVME, VLAB_EDU(NO_ACS), Q35, Q35, INTEL,
+	  DOCTOR_MAP_BUS_ADDR, 4, "0000:01:00.0", NULL, DOCTOR_WHITELIST_NOT_ASKED },
+	{ "switch, ACS present but only SV and UF", VLAB_NVME, VLAB_EDU(SV | UF), Q35, Q35, INTEL,
+	  DOCTOR_MAP_BUS_ADDR, 4, "0000:01:00.0", NULL, DOCTOR_WHITELIST_NOT_ASKED },
+	{ "switch, RR on a downstream port, q35, Intel", VLAB_NVME, VLAB_EDU(RR), Q35, Q35, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, "0000:01:00.0", "pci=disable_acs_redir=0000:02:01.0",
+	  DOCTOR_WHITELIST_NOT_LISTED },
+	{ "switch, RR on a downstream port, whitelisted", VLAB_NVME, VLAB_EDU(RR), SKYLAKE, SKYLAKE,
+	  INTEL, DOCTOR_MAP_THRU_HOST_BRIDGE, 4, "0000:01:00.0",
+	  "pci=disable_acs_redir=0000:02:01.0", DOCTOR_WHITELIST_TABLE },
+	{ "switch, CR only, Zen", VLAB_NVME, VLAB_EDU(CR), Q35, Q35, ZEN3,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, "0000:01:00.0", "pci=disable_acs_redir=0000:02:01.0",
+	  DOCTOR_WHITELIST_CPU },
+	{ "switch, Egress Control only, q35, Intel", VLAB_NVME, VLAB_EDU(EC), Q35, Q35, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, "0000:01:00.0", "pci=disable_acs_redir=0000:02:01.0",
+	  DOCTOR_WHITELIST_NOT_LISTED },
+	{ "switch, RR on both downstream ports, provider's first",
+	  { { EP("0000:03:00.0"), DSP("0000:02:00.0", RR), USP("0000:01:00.0", NO_ACS),
+	      RP("0000:00:01.0", NO_ACS) } }, VLAB_EDU(RR), Q35, Q35, ZEN1,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, "0000:01:00.0",
+	  "pci=disable_acs_redir=0000:02:00.0;0000:02:01.0", DOCTOR_WHITELIST_CPU },
+	{ "separate root ports, AMD family 0x17", UNDER_RP1, UNDER_RP2, Q35, Q35, ZEN1,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_CPU },
+	{ "separate root ports, AMD family 0x19", UNDER_RP1, UNDER_RP2, Q35, Q35, ZEN3,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_CPU },
+	{ "separate root ports, AMD family 0x15, q35", UNDER_RP1, UNDER_RP2, Q35, Q35, BULLDOZER,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, NULL, NULL, DOCTOR_WHITELIST_NOT_LISTED },
+	{ "separate root ports, Intel, q35", UNDER_RP1, UNDER_RP2, Q35, Q35, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, NULL, NULL, DOCTOR_WHITELIST_NOT_LISTED },
+	{ "separate root ports, Hygon is not AMD", UNDER_RP1, UNDER_RP2, Q35, Q35,
+	  { "HygonGenuine", 0x18 }, DOCTOR_MAP_NOT_SUPPORTED, 4, NULL, NULL,
+	  DOCTOR_WHITELIST_NOT_LISTED },
+	{ "separate root ports, Intel, 8086:2030", UNDER_RP1, UNDER_RP2, SKYLAKE, SKYLAKE, INTEL,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_TABLE },
+	/* Redirection does not matter once there is no common bridge. */
+	{ "separate root ports with RR, 8086:2030",
+	  { { EP("0000:01:00.0"), RP("0000:00:01.0", RR) } },
+	  { { EDU("0000:02:00.0"), RP("0000:00:02.0", RR) } }, SKYLAKE, SKYLAKE, INTEL,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_TABLE },
+	{ "root bus functions, Intel, q35",
+	  { { { "0000:00:02.0", 0x1b36, 0x0010, PCI_EXP_TYPE_ROOT_INT_EP, NO_ACS } } },
+	  { { { "0000:00:03.0", 0x1234, 0x11e8, PCI_EXP_TYPE_ROOT_INT_EP, NO_ACS } } },
+	  Q35, Q35, INTEL, DOCTOR_MAP_NOT_SUPPORTED, 2, NULL, NULL, DOCTOR_WHITELIST_NOT_LISTED },
+	{ "same-host-bridge-only entry, one host bridge",
+	  UNDER_RP1, UNDER_RP2, { "pci0000:00", 0x8086, 0x3c00 }, { "pci0000:00", 0x8086, 0x3c00 },
+	  INTEL, DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_TABLE },
+	{ "same-host-bridge-only entries, two host bridges",
+	  UNDER_RP1, { { EDU("0000:81:00.0"), RP("0000:80:01.0", NO_ACS) } },
+	  { "pci0000:00", 0x8086, 0x3c00 }, { "pci0000:80", 0x8086, 0x3c00 }, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, NULL, NULL, DOCTOR_WHITELIST_NEEDS_SAME_HOST },
+	{ "two whitelisted host bridges",
+	  UNDER_RP1, { { EDU("0000:81:00.0"), RP("0000:80:01.0", NO_ACS) } },
+	  { "pci0000:00", 0x8086, 0x2030 }, { "pci0000:80", 0x8086, 0x2031 }, INTEL,
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_TABLE },
+	{ "second host bridge not listed",
+	  UNDER_RP1, { { EDU("0000:81:00.0"), RP("0000:80:01.0", NO_ACS) } },
+	  { "pci0000:00", 0x8086, 0x2030 }, { "pci0000:80", 0x8086, 0x29c0 }, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, NULL, NULL, DOCTOR_WHITELIST_NOT_LISTED },
+	{ "Google SoC, any device", UNDER_RP1, UNDER_RP2, { "pci0000:00", 0x1ae0, 0x1234 },
+	  { "pci0000:00", 0x1ae0, 0x1234 }, { "", 0 },
+	  DOCTOR_MAP_THRU_HOST_BRIDGE, 4, NULL, NULL, DOCTOR_WHITELIST_TABLE },
+	{ "no function on the root bus to look up", UNDER_RP1, UNDER_RP2,
+	  { "pci0000:00", 0, 0 }, { "pci0000:00", 0, 0 }, INTEL,
+	  DOCTOR_MAP_NOT_SUPPORTED, 4, NULL, NULL, DOCTOR_WHITELIST_NO_DEVICE },
+	{ "ACS unreadable on the path", VLAB_NVME, VLAB_EDU(UNREAD), Q35, Q35, INTEL,
+	  DOCTOR_MAP_UNKNOWN, 4, "0000:01:00.0", NULL, DOCTOR_WHITELIST_NOT_ASKED },
+	{ "CPU unknown, table says no", UNDER_RP1, UNDER_RP2, Q35, Q35, { NULL, 0 },
+	  DOCTOR_MAP_UNKNOWN, 4, NULL, NULL, DOCTOR_WHITELIST_CPU_UNKNOWN },
+};
+
+static size_t fill_chain(const struct chain *c, struct doctor_node *out)
+{
+	size_t n = 0;
+
+	for (; n < sizeof(c->fns) / sizeof(c->fns[0]) && c->fns[n].bdf; n++) {
+		const struct fn *f = &c->fns[n];
+		struct doctor_node *node = &out[n];
+
+		memset(node, 0, sizeof(*node));
+		snprintf(node->bdf, sizeof(node->bdf), "%s", f->bdf);
+		node->vendor = f->vendor;
+		node->device = f->device;
+		node->port_type = f->type;
+		node->iommu_group = -1;
+		node->acs.known = f->acs_ctrl != UNREAD;
+		node->acs.present = f->acs_ctrl != NO_ACS && f->acs_ctrl != UNREAD;
+		if (node->acs.present) {
+			node->acs.cap = SV | RR | CR | UF | EC;
+			node->acs.ctrl = f->acs_ctrl;
+		}
+	}
+	return n;
+}
+
+static void fill_host(const struct host *h, const char *first_bdf, struct doctor_host_bridge *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", h->name);
+	out->has_device = h->vendor != 0;
+	snprintf(out->bdf, sizeof(out->bdf), "%.4s:%.2s:00.0", first_bdf, h->name + 8);
+	out->vendor = h->vendor;
+	out->device = h->device;
+}
+
+static void build_model(const struct predict_case *c, struct doctor_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->n_provider = fill_chain(&c->provider, m->provider);
+	m->n_initiator = fill_chain(&c->initiator, m->initiator);
+	fill_host(&c->provider_host, c->provider.fns[0].bdf, &m->provider_host);
+	fill_host(&c->initiator_host, c->initiator.fns[0].bdf, &m->initiator_host);
+	m->cpu.known = c->cpu.vendor != NULL;
+	m->cpu.x86 = true;
+	if (c->cpu.vendor)
+		snprintf(m->cpu.vendor, sizeof(m->cpu.vendor), "%s", c->cpu.vendor);
+	m->cpu.family = c->cpu.family;
+}
+
+static void check_case(const struct predict_case *c)
+{
+	struct doctor_model m;
+	struct doctor_prediction p;
+	const char *common;
+	bool supported = c->map_type == DOCTOR_MAP_BUS_ADDR ||
+			 c->map_type == DOCTOR_MAP_THRU_HOST_BRIDGE;
+
+	build_model(c, &m);
+	doctor_predict(&m, &p);
+	assert_string_equal(doctor_map_type_name(p.map_type), doctor_map_type_name(c->map_type));
+	assert_int_equal(p.distance, c->distance);
+	assert_int_equal(p.p2pdma_distance, supported ? c->distance : -1);
+	common = p.common_provider >= 0 ? m.provider[p.common_provider].bdf : NULL;
+	if (c->common) {
+		assert_non_null(common);
+		assert_string_equal(common, c->common);
+		assert_string_equal(m.initiator[p.common_initiator].bdf, c->common);
+	} else {
+		assert_null(common);
+	}
+	assert_string_equal(p.acs_hint, c->acs_hint ? c->acs_hint : "");
+	assert_int_equal(p.acs_redirect, c->acs_hint != NULL);
+	assert_string_equal(doctor_whitelist_rule_name(p.whitelist),
+			    doctor_whitelist_rule_name(c->whitelist));
+	assert_true(p.reason[0] != '\0');
+}
+
+/* One cmocka test per row: the row comes in as the initial state. */
+static void test_predict_case(void **state)
+{
+	check_case(*state);
+}
+
+static const struct predict_case *find_case(const char *name)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return &cases[i];
+	fail_msg("no case '%s'", name);
+	return NULL;
+}
+
+/* The reasons name what decided, in the words a user looks for. */
+static void test_reasons(void **state)
+{
+	struct doctor_model m;
+	struct doctor_prediction p;
+
+	(void)state;
+	build_model(find_case("switch without ACS"), &m);
+	doctor_predict(&m, &p);
+	assert_string_equal(p.reason, "common upstream switch port 0000:01:00.0, no ACS redirect "
+			    "on the path");
+
+	build_model(find_case("separate root ports, Intel, q35"), &m);
+	doctor_predict(&m, &p);
+	assert_string_equal(p.reason, "no common upstream bridge; host bridge 8086:29c0 "
+			    "(0000:00:00.0) not in the whitelist and CPU is GenuineIntel");
+
+	build_model(find_case("separate root ports, AMD family 0x15, q35"), &m);
+	doctor_predict(&m, &p);
+	assert_non_null(strstr(p.reason, "CPU is AuthenticAMD family 0x15 (< 0x17)"));
+
+	build_model(find_case("switch, RR on a downstream port, whitelisted"), &m);
+	doctor_predict(&m, &p);
+	assert_non_null(strstr(p.reason, "ACS redirect on 0000:02:01.0"));
+	assert_non_null(strstr(p.reason, "8086:2030"));
+
+	build_model(find_case("same-host-bridge-only entries, two host bridges"), &m);
+	doctor_predict(&m, &p);
+	assert_non_null(strstr(p.reason, "(here: pci0000:00, pci0000:80)"));
+
+	build_model(find_case("same function"), &m);
+	doctor_predict(&m, &p);
+	assert_non_null(strstr(p.reason, "same function"));
+}
+
+static void test_empty_model(void **state)
+{
+	struct doctor_model m;
+	struct doctor_prediction p;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	doctor_predict(&m, &p);
+	assert_int_equal(p.map_type, DOCTOR_MAP_UNKNOWN);
+	assert_int_equal(p.p2pdma_distance, -1);
+}
+
+static void test_names(void **state)
+{
+	char bits[64];
+
+	(void)state;
+	assert_string_equal(doctor_map_type_name(DOCTOR_MAP_BUS_ADDR), "BUS_ADDR");
+	assert_string_equal(doctor_map_type_name(DOCTOR_MAP_THRU_HOST_BRIDGE), "THRU_HOST_BRIDGE");
+	assert_string_equal(doctor_map_type_name(DOCTOR_MAP_NOT_SUPPORTED), "NOT_SUPPORTED");
+	assert_string_equal(doctor_map_type_name(DOCTOR_MAP_UNKNOWN), "UNKNOWN");
+	assert_string_equal(doctor_map_type_name((enum doctor_map_type)42), "UNKNOWN");
+	assert_string_equal(doctor_port_type_name(PCI_EXP_TYPE_DOWNSTREAM), "downstream-port");
+	assert_string_equal(doctor_port_type_name(DOCTOR_PORT_NONE), "pci");
+	doctor_acs_bits_text(SV | RR | CR | UF, bits, sizeof(bits));
+	assert_string_equal(bits, "SV,RR,CR,UF");
+	doctor_acs_bits_text(0, bits, sizeof(bits));
+	assert_string_equal(bits, "none");
+	assert_string_equal(doctor_presence_name(DOCTOR_MISSING), "missing");
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, key, &v));
+	return v;
+}
+
+static void vlab_pair(struct doctor_pair *pair, const char *initiator_domain)
+{
+	memset(pair, 0, sizeof(*pair));
+	build_model(find_case("switch without ACS"), &pair->model);
+	snprintf(pair->model.initiator[0].iommu_domain, sizeof(pair->model.initiator[0].iommu_domain),
+		 "%s", initiator_domain);
+	pair->model.initiator[0].iommu_group = 6;
+	doctor_predict(&pair->model, &pair->prediction);
+	doctor_note_vlab_limit(pair);
+}
+
+static void test_vlab_limit(void **state)
+{
+	static struct doctor_pair pair;
+
+	(void)state;
+	vlab_pair(&pair, "DMA-FQ");
+	assert_true(pair.vlab_bus_addr_faults);
+	assert_non_null(strstr(pair.vlab_note, "QEMU"));
+	vlab_pair(&pair, "DMA");
+	assert_true(pair.vlab_bus_addr_faults);
+	vlab_pair(&pair, "identity");
+	assert_false(pair.vlab_bus_addr_faults);
+	assert_string_equal(pair.vlab_note, "");
+	vlab_pair(&pair, "");
+	assert_false(pair.vlab_bus_addr_faults);
+}
+
+static void test_pair_json(void **state)
+{
+	static struct doctor_pair pair;
+	json_object *o, *p, *path;
+
+	(void)state;
+	vlab_pair(&pair, "DMA-FQ");
+	o = doctor_json(NULL, &pair);
+	assert_false(json_object_object_get_ex(o, "system", NULL));
+	p = get(o, "pair");
+	assert_string_equal(json_object_get_string(get(p, "map_type")), "BUS_ADDR");
+	assert_int_equal(json_object_get_int(get(p, "distance")), 4);
+	assert_int_equal(json_object_get_int(get(p, "p2pdma_distance")), 4);
+	assert_string_equal(json_object_get_string(get(p, "common_upstream")), "0000:01:00.0");
+	assert_true(json_object_get_boolean(get(p, "vlab_bus_addr_faults")));
+	assert_null(get(p, "acs_hint"));
+	assert_string_equal(json_object_get_string(get(get(p, "whitelist"), "rule")), "not-asked");
+	assert_string_equal(json_object_get_string(get(get(p, "provider"), "id")), "1b36:0010");
+
+	/* nvme, its downstream port, the common upstream port, edu's port, edu. */
+	path = get(p, "path");
+	assert_int_equal(json_object_array_length(path), 5);
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 0), "role")),
+			    "provider");
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 2), "role")),
+			    "common");
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 2), "type")),
+			    "upstream-port");
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 3), "bdf")),
+			    "0000:02:01.0");
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 4), "role")),
+			    "initiator");
+	assert_int_equal(json_object_get_int(get(json_object_array_get_idx(path, 4), "iommu_group")),
+			 6);
+	json_object_put(o);
+
+	o = doctor_json(NULL, NULL);
+	assert_int_equal(json_object_object_length(o), 0);
+	json_object_put(o);
+}
+
+static void test_pair_json_through_host(void **state)
+{
+	static struct doctor_pair pair;
+	json_object *o, *p, *path;
+
+	(void)state;
+	memset(&pair, 0, sizeof(pair));
+	build_model(find_case("switch, RR on a downstream port, q35, Intel"), &pair.model);
+	doctor_predict(&pair.model, &pair.prediction);
+	doctor_note_vlab_limit(&pair);
+	o = doctor_json(NULL, &pair);
+	p = get(o, "pair");
+	assert_string_equal(json_object_get_string(get(p, "map_type")), "NOT_SUPPORTED");
+	assert_int_equal(json_object_get_int(get(p, "p2pdma_distance")), -1);
+	assert_string_equal(json_object_get_string(get(p, "acs_hint")),
+			    "pci=disable_acs_redir=0000:02:01.0");
+	assert_false(json_object_get_boolean(get(p, "vlab_bus_addr_faults")));
+	path = get(p, "path");
+	assert_true(json_object_get_boolean(get(get(json_object_array_get_idx(path, 3), "acs"),
+						"redirect")));
+	assert_null(get(json_object_array_get_idx(path, 0), "acs"));
+	json_object_put(o);
+
+	/* Without a common bridge the host bridge is on the path. */
+	memset(&pair, 0, sizeof(pair));
+	build_model(find_case("separate root ports, Intel, q35"), &pair.model);
+	doctor_predict(&pair.model, &pair.prediction);
+	o = doctor_json(NULL, &pair);
+	path = get(get(o, "pair"), "path");
+	assert_int_equal(json_object_array_length(path), 5);
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 2), "role")),
+			    "host-bridge");
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(path, 2), "id")),
+			    "8086:29c0");
+	json_object_put(o);
+}
+
+static void test_system_json(void **state)
+{
+	static struct doctor_system sys;
+	json_object *o, *s;
+
+	(void)state;
+	memset(&sys, 0, sizeof(sys));
+	doctor_config_gates_init(sys.config);
+	sys.iommu_groups = -1;
+	sys.n_hosts = 1;
+	snprintf(sys.hosts[0].name, sizeof(sys.hosts[0].name), "pci0000:00");
+	sys.hosts[0].has_device = true;
+	sys.hosts[0].vendor = 0x8086;
+	sys.hosts[0].device = 0x29c0;
+	o = doctor_json(&sys, NULL);
+	s = get(o, "system");
+	assert_false(json_object_object_get_ex(o, "pair", NULL));
+	assert_string_equal(json_object_get_string(get(get(get(s, "gates"), "PCI_P2PDMA"), "state")),
+			    "unknown");
+	assert_null(get(get(s, "gates"), "config_file"));
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(
+				    get(s, "host_bridges"), 0), "table")), "not-listed");
+	json_object_put(o);
+}
+
+static void test_config_read(void **state)
+{
+	static char text[] = "# comment\n"
+			     "CONFIG_PCI_P2PDMA_EXTRA=y\n"
+			     "CONFIG_PCI_P2PDMA=y\n"
+			     "# CONFIG_INFINIBAND_ON_DEMAND_PAGING is not set\n"
+			     "CONFIG_ZONE_DEVICE=y\n";
+	struct doctor_config_gate gates[DOCTOR_CONFIG_GATES];
+	FILE *f = fmemopen(text, strlen(text), "r");
+
+	(void)state;
+	assert_non_null(f);
+	doctor_config_gates_init(gates);
+	assert_int_equal(gates[0].state, DOCTOR_UNKNOWN);
+	doctor_config_read(f, gates, DOCTOR_CONFIG_GATES);
+	fclose(f);
+	assert_string_equal(gates[0].option, "PCI_P2PDMA");
+	assert_int_equal(gates[0].state, DOCTOR_PRESENT);
+	assert_string_equal(gates[0].value, "y");
+	assert_null(gates[0].note);
+	assert_string_equal(gates[1].option, "DMABUF_MOVE_NOTIFY");
+	assert_int_equal(gates[1].state, DOCTOR_MISSING);
+	assert_non_null(strstr(gates[1].note, "removed"));
+	assert_int_equal(gates[2].state, DOCTOR_MISSING);
+	assert_null(gates[2].note);
+}
+
+/* An older kernel that has the option but leaves it unset: no "removed" note. */
+static void test_config_unset(void **state)
+{
+	static char text[] = "# CONFIG_DMABUF_MOVE_NOTIFY is not set\n"
+			     "CONFIG_INFINIBAND_ON_DEMAND_PAGING=y\n";
+	struct doctor_config_gate gates[DOCTOR_CONFIG_GATES];
+	FILE *f = fmemopen(text, strlen(text), "r");
+
+	(void)state;
+	assert_non_null(f);
+	doctor_config_gates_init(gates);
+	doctor_config_read(f, gates, DOCTOR_CONFIG_GATES);
+	fclose(f);
+	assert_int_equal(gates[0].state, DOCTOR_MISSING);
+	assert_string_equal(gates[0].note, "not in this config");
+	assert_int_equal(gates[1].state, DOCTOR_MISSING);
+	assert_null(gates[1].note);
+	assert_int_equal(gates[2].state, DOCTOR_PRESENT);
+}
+
+static void test_swiotlb(void **state)
+{
+	(void)state;
+	assert_true(doctor_cmdline_forces_swiotlb("quiet swiotlb=force\n"));
+	assert_true(doctor_cmdline_forces_swiotlb("swiotlb=65536,force"));
+	assert_true(doctor_cmdline_forces_swiotlb("swiotlb=1024,4,force ro"));
+	assert_false(doctor_cmdline_forces_swiotlb("swiotlb=noforce"));
+	assert_false(doctor_cmdline_forces_swiotlb("swiotlb=65536"));
+	assert_false(doctor_cmdline_forces_swiotlb("ro -- swiotlb=force"));
+	assert_false(doctor_cmdline_forces_swiotlb(""));
+}
+
+static void test_cpu_parse(void **state)
+{
+	static char amd[] = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n"
+			    "processor\t: 1\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n";
+	static char arm[] = "processor\t: 0\nBogoMIPS\t: 50.00\n";
+	struct doctor_cpu cpu;
+	FILE *f;
+
+	(void)state;
+	f = fmemopen(amd, strlen(amd), "r");
+	doctor_cpu_parse(f, "x86_64", &cpu);
+	fclose(f);
+	assert_true(cpu.known && cpu.x86);
+	assert_string_equal(cpu.vendor, "AuthenticAMD");
+	assert_int_equal(cpu.family, 0x19);
+	assert_true(doctor_cpu_allows_p2pdma(&cpu));
+
+	f = fmemopen(arm, strlen(arm), "r");
+	doctor_cpu_parse(f, "aarch64", &cpu);
+	fclose(f);
+	assert_true(cpu.known);
+	assert_false(cpu.x86);
+	assert_false(doctor_cpu_allows_p2pdma(&cpu));
+
+	/* An x86 cpuinfo without the fields tells us nothing. */
+	f = fmemopen(arm, strlen(arm), "r");
+	doctor_cpu_parse(f, "x86_64", &cpu);
+	fclose(f);
+	assert_false(cpu.known);
+}
+
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_empty_model),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_vlab_limit),
+		cmocka_unit_test(test_pair_json),
+		cmocka_unit_test(test_pair_json_through_host),
+		cmocka_unit_test(test_system_json),
+		cmocka_unit_test(test_config_read),
+		cmocka_unit_test(test_config_unset),
+		cmocka_unit_test(test_swiotlb),
+		cmocka_unit_test(test_cpu_parse),
+	};
+	static char names[N_CASES][96];
+	struct CMUnitTest tests[N_CASES + sizeof(fixed) / sizeof(fixed[0])];
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_CASES; i++) {
+		snprintf(names[i], sizeof(names[i]), "predict: %s", cases[i].name);
+		tests[n++] = (struct CMUnitTest){ names[i], test_predict_case, NULL, NULL,
+						  (void *)&cases[i] };
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		tests[n++] = fixed[i];
+	return _cmocka_run_group_tests("doctor", tests, n, NULL, NULL);
+}
