@@ -125,6 +125,8 @@ void run_report_free(struct run_report *r)
 	free(r->file);
 	free(r->rig);
 	free(r->topology);
+	if (r->doctor)
+		json_object_put(r->doctor);
 	free(r->kernel);
 	memset(r, 0, sizeof(*r));
 }
@@ -333,6 +335,7 @@ static json_object *report_json(const struct run_report *r)
 		json_object_array_add(steps, step_json(&r->steps[i]));
 	add(o, "steps", steps);
 	add(o, "health", health_json(r));
+	add(o, "doctor", r->doctor ? json_object_get(r->doctor) : NULL);
 
 	struct run_counts c = run_report_counts(r);
 	json_object *summary = json_object_new_object();

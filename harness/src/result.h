@@ -20,6 +20,8 @@
 #include "stats.h"
 #include "strlist.h"
 
+struct json_object;
+
 #define RESULT_FORMAT 1
 #define RESULT_JSON_NAME "result.json"
 #define RESULT_TEXT_MAX 256
@@ -117,6 +119,7 @@ struct run_report {
 	struct step_report *steps;
 	size_t n_steps;
 	struct health_report health;
+	struct json_object *doctor;	/* the doctor's findings, owned; NULL: none */
 };
 
 struct run_counts {

@@ -17,6 +17,7 @@
 #include <pci/pci.h>
 
 #include "commands.h"
+#include "doctor.h"
 #include "health.h"
 #include "ktap.h"
 #include "result.h"
@@ -43,6 +44,8 @@ struct run {
 	struct provider_state providers[SCENARIO_MAX_PROVIDERS];
 	struct initiator_state initiators[SCENARIO_MAX_INITIATORS];
 	char skip_all[RESULT_TEXT_MAX];
+	/* The doctor's prediction per provider and initiator; UNKNOWN: none. */
+	struct prediction predictions[SCENARIO_MAX_PROVIDERS][SCENARIO_MAX_INITIATORS];
 };
 
 /* mkdir -p: the lead names a fresh results folder per run. */
@@ -174,6 +177,63 @@ static void prepare_initiator(struct run *run, size_t i)
 	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
 }
 
+/*
+ * The doctor, before any step: the machine, and for every peer provider and
+ * initiator a step pairs, what the kernel's p2pdma should decide. All of
+ * it goes into result.json; each step compares it with what the kernel did.
+ */
+static void consult_doctor(struct run *run)
+{
+	struct doctor_system system;
+	json_object *pairs = json_object_new_array();
+	static struct doctor_pair pair;
+
+	doctor_system_scan(run->pacc, &system);
+	run->report.doctor = doctor_json(&system, NULL);
+	for (size_t i = 0; i < run->sc.n_steps; i++) {
+		const struct transfer_params *t = &run->sc.steps[i].transfer;
+		struct prediction *p = &run->predictions[t->provider][t->initiator];
+		struct pci_dev *prov = run->providers[t->provider].dev;
+		struct pci_dev *init = run->initiators[t->initiator].dev;
+
+		if (!prov || !init || p->reason[0])
+			continue;
+		if (doctor_pair(run->pacc, prov, init, &pair)) {
+			snprintf(p->reason, sizeof(p->reason), "the doctor could not read the path");
+			continue;
+		}
+		/* enum doctor_map_type and enum p2prig_map_type both follow the kernel's. */
+		p->map_type = (uint32_t)pair.prediction.map_type;
+		snprintf(p->reason, sizeof(p->reason), "%.255s", pair.prediction.reason);
+
+		json_object *o = doctor_json(NULL, &pair);
+		json_object *entry = json_object_new_object();
+		json_object_object_add(entry, "provider",
+				       json_object_new_string(run->sc.providers[t->provider].name));
+		json_object_object_add(entry, "initiator",
+				       json_object_new_string(run->sc.initiators[t->initiator].name));
+		json_object_object_add(entry, "pair", json_object_get(json_object_object_get(o, "pair")));
+		json_object_put(o);
+		json_object_array_add(pairs, entry);
+		printf("p2prig: doctor: %s -> %s: %s (%s)%s%s\n",
+		       run->sc.providers[t->provider].name, run->sc.initiators[t->initiator].name,
+		       doctor_map_type_name(pair.prediction.map_type), pair.prediction.reason,
+		       pair.vlab_bus_addr_faults ? "; " : "", pair.vlab_bus_addr_faults ? pair.vlab_note : "");
+	}
+	json_object_object_add(run->report.doctor, "pairs", pairs);
+	fflush(stdout);
+}
+
+static void predict_from_doctor(const struct step_env *env, size_t provider, size_t initiator,
+				struct prediction *out)
+{
+	const struct run *run = env->predict_data;
+
+	*out = run->predictions[provider][initiator];
+	if (!out->reason[0])
+		snprintf(out->reason, sizeof(out->reason), "no prediction for this pair");
+}
+
 /* Opens the device and resolves and allocates; false when the run cannot go on. */
 static bool prepare(struct run *run)
 {
@@ -186,6 +246,7 @@ static bool prepare(struct run *run)
 		prepare_provider(run, i);
 	for (size_t i = 0; i < run->sc.n_initiators; i++)
 		prepare_initiator(run, i);
+	consult_doctor(run);
 	return true;
 }
 
@@ -240,6 +301,8 @@ static void run_steps(struct run *run)
 		.sc = sc,
 		.providers = run->providers,
 		.initiators = run->initiators,
+		.predict = predict_from_doctor,
+		.predict_data = run,
 	};
 
 	for (size_t i = 0; i < sc->n_steps; i++) {

@@ -103,14 +103,16 @@ static void test_example_file_parses_into_model(void **state)
 		assert_int_equal(s->transfer.piece, 4096);
 		assert_int_equal(s->transfer.seed, want[i].seed);
 		assert_int_equal(s->transfer.map_repeat, SCENARIO_DEFAULT_MAP_REPEAT);
-		assert_int_equal(s->n_expects, 2);
+		assert_int_equal(s->n_expects, 3);
 		assert_int_equal(s->expects[0].what, EXPECT_VERIFIED);
 		assert_int_equal(s->expects[1].what, EXPECT_DMA_ADDRESS);
 		assert_int_equal(s->expects[1].dma, EXPECT_DMA_IOVA);
+		assert_int_equal(s->expects[2].what, EXPECT_MAP_TYPE);
+		assert_int_equal(s->expects[2].map_type, EXPECT_MAP_PREDICTED);
 		assert_int_equal(scenario_step_check_seed(s), want[i].seed);
 	}
 	assert_int_equal(sc.steps[0].line, 14);
-	assert_int_equal(sc.steps[1].line, 18);
+	assert_int_equal(sc.steps[1].line, 19);
 	assert_int_equal(sc.n_allows, 0);
 	scenario_free(&sc);
 }

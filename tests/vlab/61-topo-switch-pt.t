@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Behind one switch with the IOMMU in passthrough: BUS_ADDR, and every
+# method hands edu the CMB's own bus address.
+set -euo pipefail
+# shellcheck source=tests/lib/topology.sh
+source "$(dirname "$0")/../lib/topology.sh"
+
+topology_test topo-switch-pt vlab-switch-iommu-pt \
+	mmio:pass:BUS_ADDR:bar \
+	resource:pass:BUS_ADDR:bar \
+	p2p-page:pass:BUS_ADDR:bar
