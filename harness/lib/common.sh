@@ -59,21 +59,25 @@ debian_mirror() {
 	printf '%s\n' "${uri%/}"
 }
 
-# run_apt_private SUITE ARGS...: apt-get against one suite with its own list
+# apt_private SUITE ARGS...: apt-get against one suite with its own list
 # and state folders in the cache, leaving the host's apt untouched.
-apt_private() {
-	local suite=$1
-	shift
+# apt_cache_private SUITE ARGS...: apt-cache on the same lists.
+apt_private() { _apt_private apt-get "$@"; }
+apt_cache_private() { _apt_private apt-cache "$@"; }
+_apt_private() {
+	local tool=$1 suite=$2
+	shift 2
 	local dir="$P2PRIG_CACHE/apt/$suite"
-	mkdir -p "$dir/lists/partial" "$dir/archives/partial"
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial" "$dir/cache"
 	if [[ ! -s $dir/sources.list ]]; then
 		printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
 			"$(debian_mirror)" "$suite" >"$dir/sources.list"
 	fi
-	apt-get -q \
+	"$tool" -q \
 		-o Dir::Etc::SourceList="$dir/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null \
 		-o Dir::State::Lists="$dir/lists" \
+		-o Dir::Cache="$dir/cache" \
 		-o Dir::Cache::Archives="$dir/archives" \
 		-o Dir::State::Status=/dev/null \
 		-o APT::Architecture=amd64 \
