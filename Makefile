@@ -1,37 +1,53 @@
 # p2prig: a test rig for PCI peer-to-peer DMA.
 #
-#   make scenario=NAME [kernel=VERSION]   run one scenario in the virtual lab
-#   make test                             host unit tests + virtual-lab tests
-#   make help                             every target, one line each
+#   make scenario=NAME [config=NAME] [kernel=VERSION]   run one scenario in the virtual lab
+#   make test                                           host unit tests + virtual-lab tests
+#   make menuconfig | NAME_defconfig                    describe the rig (configs/Kconfig)
+#   make help                                           every target, one line each
+#
+# The rig a run uses: config= on the command line, else the scenario's
+# `config NAME` line, else .config, else configs/vlab-switch-iommu_defconfig.
+# kernel= overrides the config's guest kernel for one run.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
 HOST_BUILD := $(TOP)/build/host
-kernel ?= 7.3.4
+KCONFIG := configs/Kconfig
+RIGCONFIG := source harness/lib/rigconfig.sh
 
 export P2PRIG_BUILD := $(HOST_BUILD)
+# kconfig-frontends and the scripts read and write this checkout's .config.
+export KCONFIG_CONFIG ?= .config
+
+# Only what was given on the command line; the scripts resolve the rest.
+RUN_OPTS = $(if $(kernel),--kernel '$(kernel)') $(if $(config),--config '$(config)')
+# The guest kernel for targets that build for one: kernel=, else the config's.
+guest_kernel = $(or $(kernel),$(shell bash -c '$(RIGCONFIG) && rig_config_kernel "$(config)"'))
 
 .DEFAULT_GOAL := default
 
 .PHONY: default
 default:
 ifdef scenario
-	@harness/run-scenario.sh '$(scenario)' --kernel '$(kernel)'
+	@harness/run-scenario.sh '$(scenario)' $(RUN_OPTS)
 else
 	@$(MAKE) -s help
 endif
 
 .PHONY: help
 help: ## list the targets
-	@echo "p2prig: make [TARGET] [scenario=NAME] [kernel=VERSION]"
-	@echo "  scenario=NAME        run scenarios/NAME in the virtual lab (kernel=$(kernel))"
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk -F':.*## ' '{ printf "  %-20s %s\n", $$1, $$2 }'
+	@echo "p2prig: make [TARGET] [scenario=NAME] [config=NAME] [kernel=VERSION]"
+	@echo "  scenario=NAME        run scenarios/NAME in the virtual lab"
+	@grep -hE '^[a-z%_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{ sub(/%/, "NAME", $$1); printf "  %-20s %s\n", $$1, $$2 }'
+	@echo "Rigs (make NAME_defconfig, or config=NAME for one run):"
+	@awk 'FNR == 1 && sub(/^# Help: /, "") { n = FILENAME; sub(/^.*\//, "", n); \
+		sub(/_defconfig$$/, "", n); printf "  %-24s %s\n", n, $$0 }' configs/*_defconfig
 
 .PHONY: setup
 setup: ## install missing host packages and fill the cache (kernel, build root)
 	@harness/setup-host.sh
-	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(kernel)"'
+	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(guest_kernel)"'
 
 .PHONY: runner
 runner: ## build the runner for the host (scenario checks, summaries)
@@ -44,13 +60,17 @@ unit-tests: runner ## build the host unit tests (cmocka)
 
 .PHONY: kmod
 kmod: ## build p2prig.ko in the build root for the guest kernel
-	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(kernel)" && \
-		load_kernel_pin "$(kernel)" && \
+	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(guest_kernel)" && \
+		load_kernel_pin "$(guest_kernel)" && \
 		in_buildroot make -C /rig/kmod KDIR=/usr/src/linux-headers-$$PIN_UNAME'
 
 .PHONY: guest-test
 guest-test: ## run one of the module's own tests in the virtual lab (name=kmod-uapi)
-	@harness/run-guest-test.sh '$(or $(name),kmod-uapi)' --kernel '$(kernel)'
+	@harness/run-guest-test.sh '$(or $(name),kmod-uapi)' $(RUN_OPTS)
+
+.PHONY: doctor
+doctor: ## can this rig do p2p? lab: on this machine; vlab: in the guest
+	@harness/run-doctor.sh $(RUN_OPTS)
 
 .PHONY: test
 test: unit-tests ## run every test (unit, then virtual lab) under prove
@@ -60,7 +80,34 @@ test: unit-tests ## run every test (unit, then virtual lab) under prove
 check: runner ## shellcheck the scripts, checkpatch --strict the module
 	@harness/check-style.sh
 
-.PHONY: clean
-clean: ## remove build products (the cache stays)
-	rm -rf build
-	cd kmod && rm -f *.o *.ko *.mod *.mod.c .*.cmd .*.d modules.order Module.symvers
+# --- rig configuration (configs/Kconfig, kconfig-frontends) ----------------
+
+.PHONY: menuconfig
+menuconfig: ## edit .config, the rig this checkout uses, in menus
+	@harness/setup-host.sh
+	@kconfig-mconf $(KCONFIG)
+	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
+
+.PHONY: oldconfig
+oldconfig: ## update .config, asking about options it does not set yet
+	@harness/setup-host.sh
+	@kconfig-conf --oldconfig $(KCONFIG)
+	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
+
+.PHONY: olddefconfig
+olddefconfig: ## update .config, new options at their defaults
+	@harness/setup-host.sh
+	@kconfig-conf -s --olddefconfig $(KCONFIG)
+	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
+
+.PHONY: savedefconfig
+savedefconfig: ## write the minimal form of .config to configs/defconfig
+	@harness/setup-host.sh
+	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
+	@kconfig-conf -s --savedefconfig=configs/defconfig $(KCONFIG)
+	@echo "wrote configs/defconfig; to keep it as a rig: mv configs/defconfig configs/NAME_defconfig" \
+		"and start it with a '# Help: what this rig is' line"
+
+%_defconfig: ## make .config from configs/NAME_defconfig (checked first)
+	@harness/setup-host.sh
+	@bash -c '$(RIGCONFIG) && rig_config_install "$*"'

@@ -18,6 +18,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 RIG_KCONFIG="$P2PRIG_TOP/configs/Kconfig"
 RIG_DEFAULT_CONFIG=vlab-switch-iommu
 
+# This checkout's own rig: .config, or KCONFIG_CONFIG as kconfig-frontends
+# name it (relative to the checkout). The tests point it elsewhere so that
+# a developer's .config never changes what they check.
+rig_dot_config() {
+	local file=${KCONFIG_CONFIG:-.config}
+	[[ $file == /* ]] || file=$P2PRIG_TOP/$file
+	printf '%s\n' "$file"
+}
+
 # What configs/Kconfig defines, filled once by rig_kconfig_index.
 declare -gA RIG_KC_TYPE=() RIG_KC_PROMPT=() RIG_KC_RANGE=() RIG_KC_CHOICE=() RIG_KC_DEPENDS=()
 declare -ga RIG_CHOICE_PROMPT=()
@@ -111,7 +120,7 @@ rig_config_file() {
 
 # rig_config_select CMDLINE_NAME SCENARIO_FILE: choose the config of a run
 # by precedence: config= on the command line, the scenario's `config NAME`
-# line, this checkout's .config, the default defconfig. Sets
+# line, this checkout's .config (rig_dot_config), the default defconfig. Sets
 # RIG_CONFIG_NAME, RIG_CONFIG_SRC (the file) and RIG_CONFIG_FROM (why).
 # shellcheck disable=SC2034 # read by the callers
 rig_config_select() {
@@ -130,10 +139,10 @@ rig_config_select() {
 		fi
 		RIG_CONFIG_FROM="$(rig_path_shown "$scenario"):$lineno"
 		cmdline=$name
-	elif [[ -f $P2PRIG_TOP/.config ]]; then
-		RIG_CONFIG_SRC=$P2PRIG_TOP/.config
-		RIG_CONFIG_NAME=.config
-		RIG_CONFIG_FROM="this checkout's .config"
+	elif [[ -f $(rig_dot_config) ]]; then
+		RIG_CONFIG_SRC=$(rig_dot_config)
+		RIG_CONFIG_NAME=$(basename "$RIG_CONFIG_SRC")
+		RIG_CONFIG_FROM="this checkout's $RIG_CONFIG_NAME"
 		return 0
 	else
 		RIG_CONFIG_SRC=$(rig_config_file "$RIG_DEFAULT_CONFIG") || return 1
@@ -225,8 +234,8 @@ rig_check_source() {
 		rig_error "$file" 1 "" "" "empty config: no CONFIG_ option and no '# Help:' line (to use the defaults, name the default rig: config=$RIG_DEFAULT_CONFIG)"
 		return
 	fi
-	if [[ $file == *_defconfig ]] && ! grep -qE '^# Help: *[^[:space:]]' "$file"; then
-		rig_error "$file" 1 "" "" "a defconfig starts with '# Help: what this rig is' (make help lists it)"
+	if [[ $file == *_defconfig ]] && ! head -n 1 "$file" | grep -qE '^# Help: *[^[:space:]]'; then
+		rig_error "$file" 1 "" "" "a defconfig starts with a line '# Help: what this rig is' (make help lists it)"
 	fi
 	while IFS= read -r line || [[ -n $line ]]; do
 		n=$((n + 1))
@@ -405,6 +414,7 @@ rig_check_combinations() {
 # combinations. Prints every error as file:line: ... and fails if any.
 rig_config_resolve() {
 	local src out=$2 tmp
+	[[ -f $1 ]] || { echo "$(rig_path_shown "$1"): no such file" >&2; return 1; }
 	src=$(realpath "$1")
 	command -v kconfig-conf >/dev/null ||
 		die "kconfig-conf not found: apt-get install kconfig-frontends (harness/setup-host.sh does)"
@@ -454,4 +464,35 @@ rig_topology_text() {
 	*) devices="root ports: $devices" ;;
 	esac
 	printf 'q35, cpu %s, %s, %s; virtio-net\n' "$RIG_VLAB_CPU" "$iommu" "$devices"
+}
+
+# --- front-door helpers (Makefile) ------------------------------------------
+
+# rig_config_check FILE: check FILE as a run would, print every error.
+rig_config_check() {
+	[[ -f $1 ]] || die "no $(rig_path_shown "$1") yet: make menuconfig or make NAME_defconfig first"
+	rig_config_resolve "$1" /dev/null || die "$(rig_path_shown "$1") has errors (above)"
+	log "$(rig_path_shown "$1"): $(rig_topology_text)"
+}
+
+# rig_config_install NAME: `make NAME_defconfig`, checked first; the old
+# .config is kept as .config.old, as the kernel does.
+rig_config_install() {
+	local src dot
+	src=$(rig_config_file "$1") || die "no such rig"
+	dot=$(rig_dot_config)
+	rig_config_resolve "$src" "$dot.new" ||
+		die "$(rig_path_shown "$src") has errors (above); $(rig_path_shown "$dot") left as it was"
+	[[ ! -f $dot ]] || mv "$dot" "$dot.old"
+	mv "$dot.new" "$dot"
+	log "$(rig_path_shown "$dot") is now $1: $(rig_topology_text)"
+}
+
+# rig_config_kernel [CMDLINE_CONFIG]: print the guest kernel of the rig a
+# run would use (by the usual precedence, no scenario).
+rig_config_kernel() {
+	rig_config_select "${1:-}" "" || return 1
+	rig_config_resolve "$RIG_CONFIG_SRC" /dev/null || return 1
+	[[ $RIG_RIG_KIND == vlab ]] || { echo "config $RIG_CONFIG_NAME is a lab rig: it has no guest kernel" >&2; return 1; }
+	printf '%s\n' "$RIG_VLAB_KERNEL"
 }

@@ -5,6 +5,9 @@
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The rig comes from the scenario's `config` line or the default, never from
+# the developer's .config (harness/lib/rigconfig.sh reads KCONFIG_CONFIG).
+export KCONFIG_CONFIG=/nonexistent/p2prig-tests-ignore-.config
 
 vlab_requires() {
 	[[ $(id -u) -eq 0 ]] || tap_skip_all "the virtual lab needs root (chroot, 9p shares)"
