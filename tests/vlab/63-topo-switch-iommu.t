@@ -8,4 +8,4 @@ source "$(dirname "$0")/../lib/topology.sh"
 topology_test topo-switch-iommu vlab-switch-iommu \
 	mmio:pass:BUS_ADDR:iova \
 	resource:pass:BUS_ADDR:iova \
-	p2p-page:skip:BUS_ADDR:-
+	p2p-page:skip:BUS_ADDR:bar
