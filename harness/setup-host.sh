@@ -11,15 +11,21 @@ HOST_PACKAGES=(
 	perl jq shellcheck kconfig-frontends
 )
 
+# Commands the scripts call by a name other than their package's.
+HOST_COMMANDS=(kconfig-conf kconfig-mconf qemu-system-x86_64)
+
 missing=()
 for pkg in "${HOST_PACKAGES[@]}"; do
 	dpkg-query -W -f='${db:Status-Status}\n' "$pkg" 2>/dev/null | grep -qx installed ||
 		missing+=("$pkg")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-[[ $(id -u) -eq 0 ]] || die "missing packages (${missing[*]}); run as root or install them"
-log "installing host packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get -q update >/dev/null
-apt-get -q install -y --no-install-recommends "${missing[@]}" >/dev/null
+if [[ ${#missing[@]} -gt 0 ]]; then
+	[[ $(id -u) -eq 0 ]] || die "missing packages (${missing[*]}); run as root or install them"
+	log "installing host packages: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -q update >/dev/null
+	apt-get -q install -y --no-install-recommends "${missing[@]}" >/dev/null
+fi
+for cmd in "${HOST_COMMANDS[@]}"; do
+	command -v "$cmd" >/dev/null || die "$cmd not found although its package is installed"
+done
