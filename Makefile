@@ -60,9 +60,8 @@ unit-tests: runner ## build the host unit tests (cmocka)
 
 .PHONY: kmod
 kmod: ## build p2prig.ko in the build root for the guest kernel
-	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(guest_kernel)" && \
-		load_kernel_pin "$(guest_kernel)" && \
-		in_buildroot make -C /rig/kmod KDIR=/usr/src/linux-headers-$$PIN_UNAME'
+	@bash -c 'source harness/vlab/session.sh && ensure_vlab_cache "$(guest_kernel)" && \
+		in_buildroot make -C /rig/kmod KDIR=/usr/src/linux-headers-$$PIN_UNAME $$(vlab_module_cc)'
 
 .PHONY: guest-test
 guest-test: ## run one of the module's own tests in the virtual lab (name=kmod-uapi)

@@ -45,8 +45,7 @@ doctor_finish() {
 
 if [[ $RIG_RIG_KIND == lab ]]; then
 	[[ -z $kernel ]] || die "--kernel chooses the virtual lab's guest kernel; a lab rig runs the kernel it booted"
-	out="${P2PRIG_RESULTS:-$P2PRIG_TOP/results}/$(date -u +%Y%m%dT%H%M%SZ)-doctor-$(uname -r)"
-	mkdir -p "$out"
+	out=$(vlab_results_dir doctor "$(uname -r)")
 	vlab_keep_config "$out" ""
 	doctor=("$P2PRIG_TOP/build/host/p2prig" doctor --json "$out/doctor.json"
 		--provider "$(rig_lab_selector "$RIG_LAB_PROVIDER")"

@@ -60,10 +60,11 @@ vlab_build_guest() {
 		KSELFTEST=/rig/build/kselftest CC=gcc-14 >/dev/null
 }
 
-# vlab_results_dir NAME: make and print a fresh results folder for NAME.
+# vlab_results_dir NAME [KERNEL]: make and print a fresh results folder for
+# NAME on KERNEL (the pinned guest kernel unless given).
 vlab_results_dir() {
 	local out
-	out="${P2PRIG_RESULTS:-$P2PRIG_TOP/results}/$(date -u +%Y%m%dT%H%M%SZ)-$1-$PIN_UNAME"
+	out="${P2PRIG_RESULTS:-$P2PRIG_TOP/results}/$(date -u +%Y%m%dT%H%M%SZ)-$1-${2:-$PIN_UNAME}"
 	mkdir -p "$out"
 	printf '%s\n' "$out"
 }
