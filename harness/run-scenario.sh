@@ -9,7 +9,8 @@
 # kernel and the build root, builds the module and the runner, boots the
 # lab as the config describes, and prints a verdict table and the results
 # folder. Exit 0 only if every step passed, the kernel stayed healthy, the
-# guest finished and it saw the machine the config asked for.
+# guest finished and it saw the machine the config asked for; 4 when nothing
+# failed but a step was skipped (with its reason); 1 otherwise.
 set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
@@ -76,8 +77,10 @@ if [[ ! -s $out/result.json ]]; then
 		"$VLAB_OUTCOME" >"$out/ktap.txt"
 fi
 echo
+# 1 failed, 4 nothing failed but a step was skipped (kselftest's skip).
 verdict=0
-"$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || verdict=1
+"$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || verdict=$?
+[[ $verdict == 0 || $verdict == 4 ]] || verdict=1
 vlab_verdict_outcome "$out" || verdict=1
 vlab_check_guest_facts "$out" || verdict=1
 # The whole kernel log, unload included, by the same rules as the runner.
@@ -92,11 +95,16 @@ if [[ -s $out/dmesg.txt ]]; then
 	fi
 fi
 guest_exit=$(cat "$out/guest-exit" 2>/dev/null || echo none)
-if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 ]]; then
+if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
 	verdict=1
 	echo "guest: the runner or the module unload failed (exit $guest_exit)"
 fi
 echo
 echo "results: $out"
-log "scenario $scenario: $(paint_verdict "$([[ $verdict == 0 ]] && echo pass || echo fail)") in $(elapsed "$t_start") s"
+case $verdict in
+0) word=pass ;;
+4) word="skip (nothing failed, not everything ran)" ;;
+*) word=fail ;;
+esac
+log "scenario $scenario: $(paint_verdict "$word") in $(elapsed "$t_start") s"
 exit "$verdict"

@@ -26,5 +26,5 @@ tap_is "nothing written under results" "$(find "$results" -mindepth 1 | wc -l)" 
 
 rc=0
 out=$(P2PRIG_RESULTS=$results "$TOP/harness/run-scenario.sh" nvme-cmb --kernel 9.9 2>&1) || rc=$?
-tap_ok "unknown kernel: named, with the known ones" grep -q "unknown guest kernel '9.9' (known: 7.3.4)" <<<"$out"
+tap_ok "unknown kernel: named, with the known ones" grep -q "unknown guest kernel '9.9' (known: .*7.3.4" <<<"$out"
 tap_done

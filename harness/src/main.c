@@ -10,7 +10,7 @@ static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: p2prig check FILE...\n"
-		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n"
+		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n"
 		"       p2prig summary RESULT_JSON\n"
 		"       p2prig scan-log DMESG_FILE [SCENARIO_FILE]\n"
 		"       p2prig doctor [--provider SEL] [--initiator SEL] [--json FILE|-]\n"

@@ -125,6 +125,7 @@ void run_report_free(struct run_report *r)
 	free(r->file);
 	free(r->rig);
 	free(r->topology);
+	free(r->config);
 	if (r->doctor)
 		json_object_put(r->doctor);
 	free(r->kernel);
@@ -318,6 +319,7 @@ static json_object *report_json(const struct run_report *r)
 	add(o, "file", text_or_null(r->file));
 	add(o, "rig", text_or_null(r->rig));
 	add(o, "topology", text_or_null(r->topology));
+	add(o, "config", text_or_null(r->config));
 	add(o, "kernel", text_or_null(r->kernel));
 	result_format_time(r->started, when, sizeof(when));
 	add(o, "started", json_object_new_string(when));

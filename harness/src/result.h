@@ -113,6 +113,7 @@ struct health_report {
 
 struct run_report {
 	char *scenario, *description, *file, *rig, *topology, *kernel;
+	char *config;			/* the rig configuration's name, or NULL */
 	time_t started, finished;	/* finished: 0 until the end */
 	bool complete;
 	char error[RESULT_TEXT_MAX];	/* what stopped the run early; "" if nothing */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]`, in the
+ * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]`, in the
  * guest as root: check the scenario, prepare providers and initiators,
  * run each step, and keep result.json, ktap.txt and a progress line per
  * step up to date as it goes.
@@ -28,7 +28,7 @@
 #include "uapi/p2prig.h"
 
 struct run_options {
-	const char *file, *out_dir, *rig, *topology;
+	const char *file, *out_dir, *rig, *topology, *config;
 };
 
 /* Everything a run holds, so one function can release it. */
@@ -361,6 +361,8 @@ static int run_scenario(const struct run_options *opt)
 	}
 	run_report_init(r, run.sc.name, run.sc.description, opt->file, opt->rig, opt->topology,
 			uts.release);
+	if (opt->config && *opt->config)
+		r->config = strdup(opt->config);
 	rc = ktap_open(&run.ktap, opt->out_dir, run.sc.n_steps + 1);
 	if (rc)
 		fprintf(stderr, "p2prig: cannot write %s/%s: %s\n", opt->out_dir, KTAP_FILE_NAME,
@@ -410,7 +412,7 @@ static int run_scenario(const struct run_options *opt)
 
 static void run_usage(FILE *to)
 {
-	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT]\n");
+	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -419,6 +421,7 @@ int cmd_run(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "rig", required_argument, NULL, 'r' },
 		{ "topology", required_argument, NULL, 't' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -426,7 +429,7 @@ int cmd_run(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:t:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:r:t:c:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.out_dir = optarg;
@@ -436,6 +439,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 't':
 			opt.topology = optarg;
+			break;
+		case 'c':
+			opt.config = optarg;
 			break;
 		case 'h':
 			run_usage(stdout);

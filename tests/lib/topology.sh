@@ -14,9 +14,10 @@ topology_test() {
 	local scenario=$1 config=$2 spec name result map_type where step
 	shift 2
 	vlab_requires
-	tap_plan $((5 + 4 * $#))
+	tap_plan $((6 + 4 * $#))
 	run_scenario "$scenario"
 	tap_ok "a results folder was written" test -s "$RUN_DIR/result.json"
+	tap_is "result.json names the config" "$(jq_result .config)" "$config"
 	tap_is "the run used the scenario's config" \
 		"$(sed -n 's/^P2PRIG_CONFIG=//p' "$RUN_DIR/run.env" | tr -d "'\"")" "$config"
 	tap_is "the guest finished and the module unloaded" \
