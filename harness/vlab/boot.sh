@@ -96,27 +96,36 @@ vlab_qemu_cmd() {
 	printf '%s\n' \
 		qemu-system-x86_64 -nodefaults -nographic -no-reboot \
 		-M q35,kernel-irqchip=split -accel tcg,thread=single \
-		-icount shift=0,sleep=off -cpu "$RIG_VLAB_CPU" -smp 1 -m "$RIG_VLAB_MEM_MB" \
+		-cpu "$RIG_VLAB_CPU" -smp 1 -m "$RIG_VLAB_MEM_MB" \
 		-serial "file:$results/serial.log" -monitor none \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "$append"
+	# One guest runs on instruction-counted time, so edu's 100 ms DMA timer
+	# costs nothing while the guest waits. Two guests talking to each other
+	# cannot: idle time would jump ahead on each side, and every network
+	# timeout would fire at once. They run on the host's clock.
+	[[ -n ${VLAB_LINK:-} ]] || printf '%s\n' -icount shift=0,sleep=off
 	# The IOMMU comes before the devices it translates for.
 	case $RIG_VLAB_IOMMU_DEVICE in
 	intel-iommu) printf '%s\n' -device intel-iommu,intremap=on ;;
 	virtio-iommu) printf '%s\n' -device virtio-iommu-pci,bus=pcie.0 ;;
 	esac
 	vlab_pcie_devices "$scratch"
+	printf '%s\n' -netdev user,id=net0 -device virtio-net-pci,netdev=net0
+	# eth1: the link between the two guests of a two-node run (vlab_boot_pair).
+	[[ -z ${VLAB_LINK:-} ]] || printf '%s\n' -netdev "socket,id=net1,$VLAB_LINK" \
+		-device "virtio-net-pci,netdev=net1,mac=${VLAB_LINK_MAC:?}"
 	printf '%s\n' \
-		-netdev user,id=net0 -device virtio-net-pci,netdev=net0 \
 		-virtfs "local,path=$BUILDROOT,mount_tag=buildroot,readonly=on,$share" \
 		-virtfs "local,path=$P2PRIG_TOP,mount_tag=rig,readonly=on,$share" \
 		-virtfs "local,path=$results,mount_tag=results,$share"
 }
 
-# Show the guest's progress lines live until process $2 (QEMU's watchdog) ends.
+# Show the guest's progress lines live until process $2 (QEMU's watchdog)
+# ends, each headed by VLAB_LABEL (the node's name in a two-node run).
 follow_progress() {
 	tail --pid="$2" -n +1 -F "$1" 2>/dev/null | grep --line-buffered -E '^(p2prig|p2prig-init):' |
-		sed -u 's/^/  guest| /'
+		sed -u "s/^/  ${VLAB_LABEL:-guest}| /"
 }
 
 # vlab_boot UNAME RESULTS: one boot, retried once if the kernel panics before
@@ -164,4 +173,53 @@ classify_boot() {
 	else
 		echo error
 	fi
+}
+
+# vlab_free_port: a TCP port on the loopback that nothing listens on.
+vlab_free_port() {
+	local port try
+	for try in $(seq 20); do
+		port=$((20000 + (RANDOM % 40000)))
+		if ! ss -Htln "sport = :$port" | grep -q .; then
+			printf '%s\n' "$port"
+			return 0
+		fi
+	done
+	die "no free TCP port for the two-node link after $try tries"
+}
+
+# vlab_wait_listen PORT PID: until QEMU (PID) listens on PORT; false if it died.
+vlab_wait_listen() {
+	local port=$1 pid=$2
+	until ss -Htln "sport = :$port" | grep -q .; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.2
+	done
+}
+
+# vlab_boot_pair UNAME SERVER_RESULTS CLIENT_RESULTS: two guests at once,
+# joined by a QEMU socket link (eth1 in each), each booted as vlab_boot
+# boots one. The server's QEMU listens on the link, so it starts first: a
+# connecting QEMU with no listener exits at once. Each guest's outcome goes
+# to its RESULTS/outcome; VLAB_OUTCOME is the server's unless that is done.
+vlab_boot_pair() {
+	local uname=$1 server=$2 client=$3 port server_pid client_pid
+	port=$(vlab_free_port)
+	(
+		VLAB_LABEL=server VLAB_LINK="listen=127.0.0.1:$port" VLAB_LINK_MAC=52:54:00:70:00:01
+		vlab_boot "$uname" "$server"
+		printf '%s\n' "$VLAB_OUTCOME" >"$server/outcome"
+	) &
+	server_pid=$!
+	vlab_wait_listen "$port" "$server_pid" || warn "the server guest stopped before it listened on the link"
+	(
+		VLAB_LABEL=client VLAB_LINK="connect=127.0.0.1:$port" VLAB_LINK_MAC=52:54:00:70:00:02
+		vlab_boot "$uname" "$client"
+		printf '%s\n' "$VLAB_OUTCOME" >"$client/outcome"
+	) &
+	client_pid=$!
+	wait "$server_pid" || true
+	wait "$client_pid" || true
+	VLAB_OUTCOME=$(cat "$server/outcome" 2>/dev/null || echo error)
+	[[ $VLAB_OUTCOME != "done" ]] || VLAB_OUTCOME=$(cat "$client/outcome" 2>/dev/null || echo error)
 }

@@ -21,6 +21,22 @@ trap keep_logs EXIT
 say "guest up: kernel $(uname -r), $(nproc) cpu"
 ip link set lo up
 
+# A two-node run (vlab_boot_pair): eth1 joins this guest to the other one,
+# with soft-RoCE on top. run.env names this node and both addresses.
+if [[ -n ${P2PRIG_NODE:-} ]]; then
+	modprobe virtio_net
+	for _ in $(seq 50); do
+		[[ -e /sys/class/net/eth1 ]] && break
+		sleep 0.1
+	done
+	ip link set eth1 up
+	ip addr add "${P2PRIG_NODE_ADDR:?}/24" dev eth1
+	modprobe rdma_rxe
+	modprobe ib_uverbs
+	rdma link add rxe-link type rxe netdev eth1
+	say "node $P2PRIG_NODE: eth1 $P2PRIG_NODE_ADDR, peer ${P2PRIG_PEER_ADDR:?}, rxe-link on eth1"
+fi
+
 # What the guest really got, for the host to hold against the rig config:
 # CPU vendor and family, IOMMU groups and the default domain type of the
 # devices under test, swiotlb. Plain KEY=VALUE lines in /results/guest-facts.env.
