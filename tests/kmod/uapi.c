@@ -69,8 +69,8 @@ TEST_F(uapi, info)
 	EXPECT_EQ(P2PRIG_MAX_CHUNK_SIZE, info.max_chunk_size);
 	EXPECT_EQ(P2PRIG_MAX_XFER_SIZE, info.max_xfer_size);
 	EXPECT_STREQ(uts.release, info.kernel_release);
-	EXPECT_EQ(0u, info.reserved0);
-	EXPECT_EQ(0ull, info.reserved[0] | info.reserved[3]);
+	EXPECT_EQ(0u, info.export_method_mask & ~((1u << P2PRIG_EXPORT_MAX) - 1));
+	EXPECT_EQ(0ull, info.reserved[0] | info.reserved[2]);
 }
 
 TEST_F(uapi, unknown_ioctl)

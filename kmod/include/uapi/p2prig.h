@@ -14,6 +14,19 @@
  * holds. A handle whose provider or initiator went away answers -ENODEV;
  * UNMAP and CHUNK_FREE still release such a handle (and answer -ENODEV).
  *
+ * dma-bufs (version 3): EXPORT wraps part of a peer-memory chunk as a
+ * dma-buf fd whose map callback uses an export method. The dma-buf holds
+ * the chunk: closing the file that exported it does not give the memory
+ * back while the dma-buf lives (CHUNK_FREE answers -EBUSY meanwhile). Only
+ * importers that handle peer memory (allow_peer2peer) and can be revoked
+ * (invalidate_mappings) may attach, and only devices the kernel's p2pdma
+ * finds a path to. When the provider's driver unbinds, every importer is
+ * told to drop its mappings, the memory goes back, and later maps fail
+ * with -ENODEV. IMPORT does what an RDMA driver does with a dma-buf, on
+ * behalf of an initiator: attach (dynamic, peer-to-peer, revocable), map,
+ * and hand back a mapping handle that XFER and UNMAP take like any other.
+ * An import the exporter revoked answers -ENODEV.
+ *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
  * function that is absent or not bound where it must be, -EOPNOTSUPP for a
@@ -27,6 +40,17 @@
  * method that does not fit the chunk (mmio, resource or p2p-page on RAM,
  * page on peer memory) is -EINVAL; a map call the DMA layer refuses, such as
  * MMIO under swiotlb=force, is -EIO.
+ *
+ * EXPORT: -EINVAL for a malformed argument or a RAM chunk, -ENODEV for a
+ * revoked chunk, -EOPNOTSUPP for an export method this kernel or module
+ * lacks (not in export_method_mask), and the errno of fd allocation
+ * (-EMFILE). IMPORT, ATTACH_CHECK and EXPORT_STATS: -EBADF when fd is not
+ * open, -EINVAL when it is not a dma-buf (EXPORT_STATS: not one of ours).
+ * IMPORT: -ENODEV when the initiator is not bound or the dma-buf was
+ * revoked, -EOPNOTSUPP when the exporter refuses the importer (no p2p or
+ * revocable importers: see ATTACH_CHECK), -EREMOTEIO when the exporter
+ * finds no peer-to-peer path to the initiator (ours, and any exporter that
+ * answers so), else what the exporter's map answered (-EIO from ours).
  */
 #ifndef _UAPI_P2PRIG_H
 #define _UAPI_P2PRIG_H
@@ -35,7 +59,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	2
+#define P2PRIG_UAPI_VERSION	3
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
@@ -58,6 +82,16 @@ enum p2prig_method {
 	P2PRIG_METHOD_P2P_PAGE = 2,	/* dma_map_sgtable() on the p2pmem pages */
 	P2PRIG_METHOD_PAGE = 3,		/* dma_map_page(), RAM chunks only */
 	P2PRIG_METHOD_MAX
+};
+
+/* How an exported dma-buf is mapped for each importing device. */
+enum p2prig_export_method {
+	P2PRIG_EXPORT_MMIO = 0,		/* dma_map_phys(..., DMA_ATTR_MMIO), >= 6.18 */
+	P2PRIG_EXPORT_RESOURCE = 1,	/* dma_map_resource() */
+	P2PRIG_EXPORT_PHYS_VEC = 2,	/* dma_buf_phys_vec_to_sgt(), >= 6.19:
+					 * bus address (BUS_ADDR) or IOVA
+					 */
+	P2PRIG_EXPORT_MAX
 };
 
 /* Who moves the bytes. */
@@ -117,10 +151,12 @@ struct p2prig_info {
 	__u32 initiator_mask;		/* bit per kind compiled in, bound or not */
 	__u64 max_chunk_size;
 	__u32 max_xfer_size;
-	__u32 reserved0;
+	__u32 export_method_mask;	/* bit per enum p2prig_export_method */
 	char kernel_release[65];	/* utsname()->release, NUL-terminated */
 	__u8 reserved1[7];
-	__u64 reserved[4];
+	__u32 nr_exports;		/* our dma-bufs alive, module-wide */
+	__u32 nr_imports;		/* IMPORT attachments alive, module-wide */
+	__u64 reserved[3];
 };
 
 /* P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. */
@@ -207,6 +243,89 @@ struct p2prig_xfer {
 	__u64 reserved[3];		/* in: zero */
 };
 
+/*
+ * P2PRIG_IOC_EXPORT: part of a peer-memory chunk as a dma-buf (O_RDWR,
+ * O_CLOEXEC). Its size is length; each importer gets one DMA range.
+ */
+struct p2prig_export {
+	__u32 chunk;			/* in: chunk handle (peer memory) */
+	__u32 method;			/* in: enum p2prig_export_method */
+	__u64 offset;			/* in: page aligned, within the chunk */
+	__u64 length;			/* in: page multiple, > 0, within the chunk */
+	__s32 fd;			/* out: the dma-buf */
+	__u32 reserved0;		/* in: zero */
+	__u64 reserved[4];		/* in: zero */
+};
+
+/*
+ * P2PRIG_IOC_EXPORT_STATS: what importers did with one of our dma-bufs,
+ * counted since EXPORT. Once every importer is gone, attaches == detaches
+ * and maps == unmaps.
+ */
+struct p2prig_export_stats {
+	__s32 fd;			/* in: a dma-buf from P2PRIG_IOC_EXPORT */
+	__u32 method;			/* out: enum p2prig_export_method */
+	__u64 attaches;			/* out: attachments accepted */
+	__u64 detaches;			/* out: attachments gone */
+	__u64 attach_refused;		/* out: importers refused at attach */
+	__u64 maps;			/* out: successful map calls */
+	__u64 unmaps;			/* out: unmap calls */
+	__u64 map_failed;		/* out: map calls that failed */
+	__u64 revocations;		/* out: attachments told to drop their
+					 * mappings when the provider went away
+					 */
+	__u32 revoked;			/* out: 1 once the memory went back */
+	__u32 live_maps;		/* out: maps - unmaps, now */
+	__u64 reserved[4];		/* in: zero */
+};
+
+/*
+ * P2PRIG_IOC_IMPORT: an initiator imports a whole dma-buf (ours or another
+ * exporter's) the way an RDMA driver does: dma_buf_dynamic_attach() with
+ * allow_peer2peer and an invalidate_mappings callback, then
+ * dma_buf_map_attachment() under the reservation lock. The handle is a
+ * mapping handle: XFER moves bytes through it (offset within the dma-buf),
+ * UNMAP unmaps, detaches and releases it, as does closing the file.
+ */
+struct p2prig_import {
+	__s32 fd;			/* in: a dma-buf */
+	__u32 initiator;		/* in: enum p2prig_initiator_kind */
+	struct p2prig_pci_addr pci;	/* in: the initiator's PCI function */
+	__u32 dir;			/* in: enum p2prig_dir */
+	__u32 reserved0;		/* in: zero */
+	__u32 handle;			/* out: mapping handle */
+	__u32 nr_segments;		/* out: DMA ranges the exporter gave */
+	__u64 length;			/* out: the dma-buf's size */
+	__u64 dma_addr;			/* out: DMA address of the first range */
+	__u64 map_ns;			/* out: time in dma_buf_map_attachment() */
+	__u32 flags;			/* out: P2PRIG_IMPORT_F_*, P2PRIG_MAP_F_* */
+	__u32 reserved1;		/* in: zero */
+	__u64 reserved[4];		/* in: zero */
+};
+
+/* IMPORT: the dma-buf is one of ours (then P2PRIG_MAP_F_BUS_ADDR is known). */
+#define P2PRIG_IMPORT_F_OURS	_BITUL(8)
+
+/*
+ * P2PRIG_IOC_ATTACH_CHECK: attach any PCI function to a dma-buf as an
+ * importer of the given kind and detach at once, without mapping, to learn
+ * whether the exporter accepts it. A refusal is an answer (result), not an
+ * error of the ioctl.
+ */
+struct p2prig_attach_check {
+	__s32 fd;			/* in: a dma-buf */
+	__u32 flags;			/* in: P2PRIG_ATTACH_F_* */
+	struct p2prig_pci_addr pci;	/* in: the importing PCI function */
+	__s32 result;			/* out: 0 accepted, else the -errno */
+	__u32 reserved0;		/* in: zero */
+	__u64 reserved[2];		/* in: zero */
+};
+
+/* ATTACH_CHECK: an importer that cannot take peer memory (no allow_peer2peer). */
+#define P2PRIG_ATTACH_F_NO_P2P		_BITUL(0)
+/* ATTACH_CHECK: an importer that cannot be revoked (no invalidate_mappings). */
+#define P2PRIG_ATTACH_F_PINNED		_BITUL(1)
+
 #define P2PRIG_IOC_MAGIC	0xB7
 
 #define P2PRIG_IOC_INFO		_IOR(P2PRIG_IOC_MAGIC, 0x00, struct p2prig_info)
@@ -217,5 +336,9 @@ struct p2prig_xfer {
 #define P2PRIG_IOC_UNMAP	_IOWR(P2PRIG_IOC_MAGIC, 0x05, struct p2prig_unmap)
 #define P2PRIG_IOC_XFER		_IOWR(P2PRIG_IOC_MAGIC, 0x06, struct p2prig_xfer)
 #define P2PRIG_IOC_PROBE	_IOWR(P2PRIG_IOC_MAGIC, 0x07, struct p2prig_probe)
+#define P2PRIG_IOC_EXPORT	_IOWR(P2PRIG_IOC_MAGIC, 0x08, struct p2prig_export)
+#define P2PRIG_IOC_EXPORT_STATS	_IOWR(P2PRIG_IOC_MAGIC, 0x09, struct p2prig_export_stats)
+#define P2PRIG_IOC_IMPORT	_IOWR(P2PRIG_IOC_MAGIC, 0x0a, struct p2prig_import)
+#define P2PRIG_IOC_ATTACH_CHECK	_IOWR(P2PRIG_IOC_MAGIC, 0x0b, struct p2prig_attach_check)
 
 #endif /* _UAPI_P2PRIG_H */
