@@ -58,46 +58,77 @@ vlab_build_host
 
 vlab_build_guest "$kernel"
 out=$(vlab_results_dir "$scenario")
-cp "$scenario_file" "$out/$scenario"
-vlab_keep_config "$out" "$kernel"
-{
-	printf 'P2PRIG_SCENARIO=%q\n' "$scenario"
-	vlab_run_env
-	# Test knob (tests/vlab): panic, hang or early-panic on purpose.
-	printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
-} >"$out/run.env"
 
-vlab_boot "$PIN_UNAME" "$out"
+# prepare_guest DIR [NODE SELF_ADDR PEER_ADDR]: what one guest is to run.
+prepare_guest() {
+	local dir=$1
+	mkdir -p "$dir"
+	cp "$scenario_file" "$dir/$scenario"
+	vlab_keep_config "$dir" "$kernel"
+	{
+		printf 'P2PRIG_SCENARIO=%q\n' "$scenario"
+		vlab_run_env
+		# Test knob (tests/vlab): panic, hang or early-panic on purpose.
+		printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
+		[[ $# -lt 4 ]] || printf 'P2PRIG_NODE=%q\nP2PRIG_NODE_ADDR=%q\nP2PRIG_PEER_ADDR=%q\n' "$2" "$3" "$4"
+	} >"$dir/run.env"
+}
 
-# A guest that died before the runner wrote anything still leaves a record.
-if [[ ! -s $out/result.json ]]; then
-	printf '{ "format": 1, "scenario": "%s", "rig": "vlab", "kernel": "%s", "complete": false, "steps": [] }\n' \
-		"$scenario" "$PIN_UNAME" >"$out/result.json"
-	printf 'KTAP version 1\n1..1\nnot ok 1 vlab-boot # %s before the runner started\n' \
-		"$VLAB_OUTCOME" >"$out/ktap.txt"
-fi
-echo
-# 1 failed, 4 nothing failed but a step was skipped (kselftest's skip).
+# verdict: 0 every step passed, 4 nothing failed but a step was skipped
+# (kselftest's skip), 1 anything failed. A worse finding never gets better.
 verdict=0
-"$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || verdict=$?
-[[ $verdict == 0 || $verdict == 4 ]] || verdict=1
-vlab_verdict_outcome "$out" || verdict=1
-vlab_check_guest_facts "$out" || verdict=1
-# The whole kernel log, unload included, by the same rules as the runner.
-if [[ -s $out/dmesg.txt ]]; then
-	scan_rc=0
-	findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$out/dmesg.txt" "$scenario_file" 2>&1) ||
-		scan_rc=$?
-	if [[ $scan_rc -ne 0 ]]; then
-		verdict=1
-		echo "kernel log: unexpected lines after the run started:"
-		while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
+worse() { [[ $verdict == 1 || ($verdict == 4 && $1 == 0) ]] || verdict=$1; }
+
+# judge_guest DIR: the verdict table of one guest's results and everything
+# the host holds against them: how it ended, the machine it saw, its kernel
+# log (unload included, by the runner's rules) and its runner's exit.
+judge_guest() {
+	local dir=$1 rc=0 scan_rc=0 findings guest_exit
+	VLAB_OUTCOME=$(cat "$dir/outcome" 2>/dev/null || echo "$VLAB_OUTCOME")
+	# A guest that died before the runner wrote anything still leaves a record.
+	if [[ ! -s $dir/result.json ]]; then
+		printf '{ "format": 1, "scenario": "%s", "rig": "vlab", "kernel": "%s", "complete": false, "steps": [] }\n' \
+			"$scenario" "$PIN_UNAME" >"$dir/result.json"
+		printf 'KTAP version 1\n1..1\nnot ok 1 vlab-boot # %s before the runner started\n' \
+			"$VLAB_OUTCOME" >"$dir/ktap.txt"
 	fi
-fi
-guest_exit=$(cat "$out/guest-exit" 2>/dev/null || echo none)
-if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
-	verdict=1
-	echo "guest: the runner or the module unload failed (exit $guest_exit)"
+	echo
+	"$P2PRIG_TOP/build/host/p2prig" summary "$dir/result.json" || rc=$?
+	[[ $rc == 0 || $rc == 4 ]] || rc=1
+	worse "$rc"
+	vlab_verdict_outcome "$dir" || worse 1
+	vlab_check_guest_facts "$dir" || worse 1
+	if [[ -s $dir/dmesg.txt ]]; then
+		findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$dir/dmesg.txt" "$scenario_file" 2>&1) ||
+			scan_rc=$?
+		if [[ $scan_rc -ne 0 ]]; then
+			worse 1
+			echo "kernel log: unexpected lines after the run started:"
+			while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
+		fi
+	fi
+	guest_exit=$(cat "$dir/guest-exit" 2>/dev/null || echo none)
+	if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
+		worse 1
+		echo "guest: the runner or the module unload failed (exit $guest_exit)"
+	fi
+}
+
+# A two-node scenario (`nodes 2`) runs in two guests joined by a link; each
+# keeps a results folder of its own under the run's.
+nodes=$(awk '$1 == "nodes" { print $2; exit }' "$scenario_file")
+if [[ ${nodes:-1} == 2 ]]; then
+	prepare_guest "$out/server" server 10.77.0.1 10.77.0.2
+	prepare_guest "$out/client" client 10.77.0.2 10.77.0.1
+	vlab_boot_pair "$PIN_UNAME" "$out/server" "$out/client"
+	for node in server client; do
+		printf '\n%s:' "$node"
+		judge_guest "$out/$node"
+	done
+else
+	prepare_guest "$out"
+	vlab_boot "$PIN_UNAME" "$out"
+	judge_guest "$out"
 fi
 echo
 echo "results: $out"
