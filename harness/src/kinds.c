@@ -25,6 +25,12 @@ static const struct method_kind method_kinds[] = {
 	{ "page", P2PRIG_METHOD_PAGE, false },
 };
 
+static const struct export_method_kind export_method_kinds[] = {
+	{ "mmio", P2PRIG_EXPORT_MMIO },
+	{ "resource", P2PRIG_EXPORT_RESOURCE },
+	{ "phys-vec", P2PRIG_EXPORT_PHYS_VEC },
+};
+
 #define FIND(table, name)						\
 	do {								\
 		for (size_t i = 0; i < ARRAY_SIZE(table); i++)		\
@@ -55,6 +61,16 @@ const struct initiator_kind *initiator_kind_find(const char *name)
 const struct method_kind *method_kind_find(const char *name)
 {
 	FIND(method_kinds, name);
+}
+
+const struct export_method_kind *export_method_kind_find(const char *name)
+{
+	FIND(export_method_kinds, name);
+}
+
+const char *export_method_kind_choices(char *buf, size_t size)
+{
+	CHOICES(export_method_kinds, buf, size);
 }
 
 const char *provider_kind_choices(char *buf, size_t size)

@@ -29,15 +29,23 @@ struct method_kind {
 	bool peer;		/* maps peer memory; false: system RAM */
 };
 
+/* How the module's dma-buf exporter maps a chunk for each importer. */
+struct export_method_kind {
+	const char *name;
+	uint32_t uapi;		/* enum p2prig_export_method */
+};
+
 /* NULL when the name is unknown. */
 const struct provider_kind *provider_kind_find(const char *name);
 const struct initiator_kind *initiator_kind_find(const char *name);
 const struct method_kind *method_kind_find(const char *name);
+const struct export_method_kind *export_method_kind_find(const char *name);
 
 /* "a, b or c", for messages that say what was expected. */
 const char *provider_kind_choices(char *buf, size_t size);
 const char *initiator_kind_choices(char *buf, size_t size);
 const char *method_kind_choices(char *buf, size_t size);
+const char *export_method_kind_choices(char *buf, size_t size);
 
 /* "BUS_ADDR", "THRU_HOST_BRIDGE", "NOT_SUPPORTED" or "UNKNOWN" (enum p2prig_map_type). */
 const char *map_type_name(uint32_t map_type);

@@ -276,6 +276,7 @@ static json_object *step_json(const struct step_report *s)
 	add(t, "to_peer_xfer_ns", stats_json(&s->to_peer_xfer_ns));
 	add(t, "from_peer_xfer_ns", stats_json(&s->from_peer_xfer_ns));
 	add(o, "timings", t);
+	add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
 
 	json_object *e = json_object_new_array();
 	for (size_t i = 0; i < s->n_expectations; i++)

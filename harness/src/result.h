@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "pattern.h"
+#include "rdma_report.h"
 #include "scenario.h"
 #include "selector.h"
 #include "stats.h"
@@ -94,6 +95,7 @@ struct step_report {
 	bool verified;
 	struct direction_report to_peer, from_peer;
 	struct stats_summary map_ns, unmap_ns, to_peer_xfer_ns, from_peer_xfer_ns;
+	struct rdma_report rdma;		/* rdma steps: device, sizes, figures */
 	struct expectation_report expectations[SCENARIO_MAX_EXPECTS];
 	size_t n_expectations;
 	struct strlist health;		/* kernel lines that failed this step */

@@ -121,3 +121,19 @@ int rigdev_probe(const struct rigdev *dev, uint32_t chunk, uint32_t initiator_ki
 	out->offset = offset;
 	return call(dev, P2PRIG_IOC_PROBE, out);
 }
+
+int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint64_t offset,
+		  uint64_t length, int *dmabuf_fd)
+{
+	struct p2prig_export arg = {
+		.chunk = chunk,
+		.method = method,
+		.offset = offset,
+		.length = length,
+	};
+	int rc = call(dev, P2PRIG_IOC_EXPORT, &arg);
+
+	if (rc == 0)
+		*dmabuf_fd = arg.fd;
+	return rc;
+}

@@ -38,5 +38,8 @@ int rigdev_probe(const struct rigdev *dev, uint32_t chunk, uint32_t initiator_ki
 		 const struct p2prig_pci_addr *initiator, uint64_t offset, struct p2prig_probe *out);
 int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir dir,
 		uint64_t offset, void *buf, uint64_t length, uint64_t *xfer_ns);
+/* [offset, offset + length) of a chunk as a dma-buf; *dmabuf_fd is the caller's to close. */
+int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint64_t offset,
+		  uint64_t length, int *dmabuf_fd);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "kinds.h"
 #include "kversion.h"
+#include "rdma_syntax.h"
 #include "selector.h"
 
 #define SCENARIO_NAME_MAX	48	/* bytes, with the NUL */
@@ -79,6 +80,7 @@ const char *expect_map_type_name(enum expect_map_type type);
 
 enum step_action {
 	STEP_TRANSFER,
+	STEP_RDMA,
 };
 
 #define SCENARIO_NO_INDEX ((size_t)-1)
@@ -98,7 +100,8 @@ struct scenario_step {
 	enum step_action action;
 	const char *action_name;
 	int line;
-	struct transfer_params transfer;
+	struct transfer_params transfer;	/* STEP_TRANSFER */
+	struct rdma_params rdma;		/* STEP_RDMA */
 	struct scenario_expect expects[SCENARIO_MAX_EXPECTS];
 	size_t n_expects;
 };

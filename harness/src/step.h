@@ -77,6 +77,8 @@ const struct step_runner *step_runner_find(enum step_action action);
 
 void step_transfer_run(const struct step_env *env, const struct scenario_step *step,
 		       struct step_report *out, char *progress, size_t progress_size);
+void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
+		   struct step_report *out, char *progress, size_t progress_size);
 
 /* Helpers shared by actions. */
 __attribute__((format(printf, 3, 4)))

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The two timed passes of one message size on a loopback pair.
+ *
+ * Bandwidth: the same message posted `iterations` times with up to
+ * tx_depth in flight, one signalled completion per signal_every work
+ * requests (as ib_write_bw does), every post and completion time kept for
+ * rdma_figures.
+ *
+ * Latency: one message at a time, each signalled, from post to its
+ * completion.
+ *
+ * Every wait for a completion gives up after timeout_ms without one: a
+ * failure naming the device and how far the pass got.
+ */
+#ifndef P2PRIG_RDMA_BENCH_H
+#define P2PRIG_RDMA_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rdma_loopback.h"
+#include "rdma_problem.h"
+#include "stats.h"
+
+#define RDMA_SIGNAL_EVERY	100	/* ib_write_bw's default --cq-mod */
+#define RDMA_TIMEOUT_MS		10000
+
+struct rdma_pass {
+	struct rdma_loopback *lb;
+	struct rdma_message message;
+	uint32_t iterations;
+	uint32_t signal_every;		/* at most lb->tx_depth */
+	uint32_t timeout_ms;
+};
+
+/* posted and completed hold iterations entries each: ns on CLOCK_MONOTONIC. */
+bool rdma_bench_bandwidth(const struct rdma_pass *pass, uint64_t *posted, uint64_t *completed,
+			  struct rdma_problem *problem);
+
+/* Adds iterations samples (ns) to latency_ns. */
+bool rdma_bench_latency(const struct rdma_pass *pass, struct samples *latency_ns,
+			struct rdma_problem *problem);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t rdma_now_ns(void);
+
+#endif
