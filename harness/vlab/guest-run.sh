@@ -37,6 +37,36 @@ if [[ -n ${P2PRIG_NODE:-} ]]; then
 	say "node $P2PRIG_NODE: eth1 $P2PRIG_NODE_ADDR, peer ${P2PRIG_PEER_ADDR:?}, rxe-link on eth1"
 fi
 
+# Soft-RoCE for one guest's rdma steps (or P2PRIG_RXE=yes, harness/bench-rdma.sh):
+# rxe0 on eth0 with QEMU's user-network guest address, so its GID table
+# holds a RoCE v2 IPv4 entry; lo is up already, as rxe wants.
+RXE_ADDR=10.0.2.15
+bring_up_rxe0() {
+	modprobe virtio_net
+	for _ in $(seq 50); do
+		[[ -e /sys/class/net/eth0 ]] && break
+		sleep 0.1
+	done
+	ip link set eth0 up
+	ip addr add "$RXE_ADDR/24" dev eth0
+	modprobe rdma_rxe
+	modprobe ib_uverbs
+	rdma link add rxe0 type rxe netdev eth0
+	# The core fills the GID table from the address asynchronously.
+	for _ in $(seq 50); do
+		grep -qs "0000:0000:0000:0000:0000:ffff:" /sys/class/infiniband/rxe0/ports/1/gids/* && break
+		sleep 0.1
+	done
+	say "soft-RoCE: rxe0 on eth0 $RXE_ADDR, port $(cat /sys/class/infiniband/rxe0/ports/1/state 2>/dev/null || echo '?')"
+}
+scenario_has_rdma() {
+	[[ -n ${P2PRIG_SCENARIO:-} ]] &&
+		grep -Eq '^[[:space:]]*step[[:space:]]+[^[:space:]]+[[:space:]]+rdma([[:space:]]|$)' "/results/$P2PRIG_SCENARIO"
+}
+if [[ ${P2PRIG_RXE:-} == yes ]] || scenario_has_rdma; then
+	bring_up_rxe0
+fi
+
 # What the guest really got, for the host to hold against the rig config:
 # CPU vendor and family, IOMMU groups and the default domain type of the
 # devices under test, swiotlb. Plain KEY=VALUE lines in /results/guest-facts.env.
