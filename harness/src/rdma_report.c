@@ -37,6 +37,15 @@ static json_object *figure(double v)
 	return json_object_new_double_s(v, buf);
 }
 
+/* Message rates under emulation are a few thousand a second: six decimals of Mpps. */
+static json_object *rate(double v)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "%.6f", v);
+	return json_object_new_double_s(v, buf);
+}
+
 /* As result.c writes timings: n, min, mean, stddev, max, p50, p99. */
 static json_object *latency_json(const struct stats_summary *s)
 {
@@ -68,7 +77,7 @@ static json_object *size_json(const struct rdma_size_report *s)
 	add(o, "bw_avg_mib_s", s->measured ? figure(s->bw_avg_mib_s) : NULL);
 	add(o, "bw_peak_gbit_s", s->measured ? figure(rdma_mib_to_gbit(s->bw_peak_mib_s)) : NULL);
 	add(o, "bw_avg_gbit_s", s->measured ? figure(rdma_mib_to_gbit(s->bw_avg_mib_s)) : NULL);
-	add(o, "msg_rate_mpps", s->measured ? figure(s->msg_rate_mpps) : NULL);
+	add(o, "msg_rate_mpps", s->measured ? rate(s->msg_rate_mpps) : NULL);
 	add(o, "latency_ns", latency_json(&s->latency_ns));
 	return o;
 }

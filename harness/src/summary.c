@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "numparse.h"
+#include "rdma_report.h"
 
 struct palette {
 	const char *pass, *fail, *skip, *off;
@@ -75,6 +76,58 @@ static void mean_ns(json_object *step, const char *key, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
+/* rdma steps: how many sizes came back right, "2/3". */
+static void rdma_verified(json_object *rdma, char *buf, size_t size)
+{
+	json_object *sizes = field(rdma, "sizes");
+	size_t n = json_object_is_type(sizes, json_type_array) ? json_object_array_length(sizes) : 0;
+	size_t right = 0;
+
+	for (size_t i = 0; i < n; i++)
+		right += flag(json_object_array_get_idx(sizes, i), "verified");
+	snprintf(buf, size, "%zu/%zu", right, n);
+}
+
+static double number(json_object *obj, const char *key)
+{
+	return has_number(obj, key) ? json_object_get_double(field(obj, key)) : 0.0;
+}
+
+/* Each rdma step that measured something, in ib_write_bw's columns. */
+static void print_rdma_figures(json_object *steps)
+{
+	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(steps, i);
+		json_object *rdma = field(s, "rdma");
+		json_object *sizes = field(rdma, "sizes");
+		size_t n_sizes = json_object_is_type(sizes, json_type_array)
+				 ? json_object_array_length(sizes) : 0;
+		bool header = false;
+
+		for (size_t k = 0; k < n_sizes; k++) {
+			json_object *z = json_object_array_get_idx(sizes, k);
+			json_object *lat = field(z, "latency_ns");
+
+			if (!has_number(z, "bw_avg_mib_s"))
+				continue;
+			if (!header) {
+				printf("%s: %s RDMA %s, %s memory\n", text(s, "name", "?"),
+				       text(rdma, "device", "?"), text(rdma, "op", "?"),
+				       text(rdma, "memory", "?"));
+				rdma_print_header(stdout, " ");
+				header = true;
+			}
+			rdma_print_row(stdout, " ", (uint64_t)json_object_get_int64(field(z, "bytes")),
+				       (uint64_t)json_object_get_int64(field(z, "iterations")),
+				       number(z, "bw_peak_mib_s"), number(z, "bw_avg_mib_s"),
+				       number(z, "msg_rate_mpps"), number(lat, "min"), number(lat, "mean"),
+				       number(lat, "p99"));
+		}
+	}
+}
+
 static const char *paint(const struct palette *p, const char *verdict)
 {
 	return strcmp(verdict, "pass") == 0 ? p->pass : strcmp(verdict, "fail") == 0 ? p->fail
@@ -104,6 +157,8 @@ static bool print_steps(json_object *steps, const struct palette *p)
 		format_size((uint64_t)json_object_get_int64(field(s, "bytes")), bytes, sizeof(bytes));
 		snprintf(verified, sizeof(verified), "%s/%s", direction_verdict(s, "to_peer"),
 			 direction_verdict(s, "from_peer"));
+		if (field(s, "rdma"))
+			rdma_verified(field(s, "rdma"), verified, sizeof(verified));
 		mean_ns(s, "map_ns", map, sizeof(map));
 		mean_ns(s, "unmap_ns", unmap, sizeof(unmap));
 		printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %10s  %s%s%s\n", name_width,
@@ -161,6 +216,7 @@ int cmd_summary(int argc, char **argv)
 	printf("kernel %s, rig %s, topology %s, started %s\n", text(root, "kernel", "?"),
 	       text(root, "rig", "-"), text(root, "topology", "-"), text(root, "started", "?"));
 	bool all_passed = print_steps(field(root, "steps"), p);
+	print_rdma_figures(field(root, "steps"));
 	bool clean = print_health(field(root, "health"), complete, p);
 	if (!complete) {
 		const char *error = text(root, "error", NULL);
