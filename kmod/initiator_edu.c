@@ -8,8 +8,8 @@
  * runs ahead while the guest idles, and polling would stall it.
  *
  * A transfer goes through a coherent bounce buffer in RAM:
- *   to peer:   user -> bounce -> edu buffer -> peer
- *   from peer: peer -> edu buffer -> bounce -> user
+ *   to peer:   caller's buffer -> bounce -> edu buffer -> peer
+ *   from peer: peer -> edu buffer -> bounce -> caller's buffer
  * in pieces of at most EDU_DMA_MAX bytes; only the DMA legs to or from
  * the peer are timed, and their times are summed.
  */
@@ -28,7 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
-#include <linux/uaccess.h>
+#include <linux/string.h>
 
 #include "p2prig.h"
 
@@ -160,8 +160,8 @@ static int p2prig_edu_dma(struct p2prig_edu *edu, u64 src, u64 dst, u32 count,
 }
 
 static int p2prig_edu_xfer(struct p2prig_initiator *init, dma_addr_t peer,
-			   size_t len, enum p2prig_xfer_dir dir,
-			   void __user *buf, u64 *xfer_ns)
+			   size_t len, enum p2prig_xfer_dir dir, void *buf,
+			   u64 *xfer_ns)
 {
 	struct p2prig_edu *edu = to_p2prig_edu(init);
 	dma_addr_t bounce;
@@ -175,11 +175,8 @@ static int p2prig_edu_xfer(struct p2prig_initiator *init, dma_addr_t peer,
 		return -EINVAL;
 
 	mutex_lock(&edu->engine_lock);
-	if (dir == P2PRIG_XFER_TO_PEER &&
-	    copy_from_user(edu->bounce, buf, len)) {
-		ret = -EFAULT;
-		goto unlock;
-	}
+	if (dir == P2PRIG_XFER_TO_PEER)
+		memcpy(edu->bounce, buf, len);
 
 	for (done = 0; done < len; done += n) {
 		n = min_t(size_t, len - done, EDU_DMA_MAX);
@@ -204,11 +201,8 @@ static int p2prig_edu_xfer(struct p2prig_initiator *init, dma_addr_t peer,
 			goto unlock;
 	}
 
-	if (dir == P2PRIG_XFER_FROM_PEER &&
-	    copy_to_user(buf, edu->bounce, len)) {
-		ret = -EFAULT;
-		goto unlock;
-	}
+	if (dir == P2PRIG_XFER_FROM_PEER)
+		memcpy(buf, edu->bounce, len);
 	*xfer_ns = ns;
 unlock:
 	mutex_unlock(&edu->engine_lock);

@@ -84,26 +84,38 @@ struct p2prig_file {
 /* Serialises all chunk, mapping and handle state: see p2prig.h. */
 DEFINE_MUTEX(p2prig_lock);
 
-/* Open files, so that revocation can find every chunk and mapping. */
+/* Open files, so that revocation can find every mapping. */
 static LIST_HEAD(p2prig_files);
 
+/* Every chunk, named by a handle or held by an export only. */
+static LIST_HEAD(p2prig_chunks);
+
 /*
- * Undo the method's mapping. The object stays, revoked, until its handle
- * is released; the caller frees it or leaves it to answer -ENODEV.
+ * Undo the method's mapping, or unmap and detach an import. The object
+ * stays, revoked, until its handle is released; the caller frees it or
+ * leaves it to answer -ENODEV. Returns whether the exporter of an import
+ * had revoked it already.
  */
-static void p2prig_mapping_unmap(struct p2prig_mapping *map, u64 *unmap_ns)
+static bool p2prig_mapping_unmap(struct p2prig_mapping *map, u64 *unmap_ns)
 {
+	bool exporter_revoked = false;
 	u64 start;
 
 	lockdep_assert_held(&p2prig_lock);
 
 	start = ktime_get_ns();
-	map->method->unmap(map, map->init->dev);
+	if (map->attachment) {
+		exporter_revoked = p2prig_import_release(map->attachment);
+		map->attachment = NULL;
+	} else {
+		map->method->unmap(map, map->init->dev);
+	}
 	if (unmap_ns)
 		*unmap_ns = ktime_get_ns() - start;
 
 	map->init = NULL;
 	map->revoked = true;
+	return exporter_revoked;
 }
 
 /* Free a mapping whose handle is gone, unmapping it if still live. */
@@ -113,33 +125,53 @@ static void p2prig_mapping_free(struct p2prig_mapping *map)
 
 	if (!map->revoked)
 		p2prig_mapping_unmap(map, NULL);
-	map->chunk->nr_mappings--;
+	if (map->chunk)
+		map->chunk->nr_mappings--;
 	kfree(map);
 }
 
-/* Free a chunk whose handle is gone; it has no mappings left. */
-static void p2prig_chunk_free(struct p2prig_chunk *chunk)
+/**
+ * p2prig_chunk_put - free a chunk that nothing holds any more
+ * @chunk: a chunk whose handle is gone (@pf cleared) or whose export was
+ *	just unlisted
+ *
+ * A chunk is held by its handle and by each of its exports; the last of
+ * them to go gives the memory back (unless revoked) and frees it. Its
+ * handle only goes once it has no mappings.
+ */
+void p2prig_chunk_put(struct p2prig_chunk *chunk)
 {
 	lockdep_assert_held(&p2prig_lock);
 
+	if (chunk->pf || !list_empty(&chunk->exports))
+		return;
+
+	list_del(&chunk->node);
 	if (!chunk->revoked)
 		chunk->ops->free(chunk);
 	pci_dev_put(chunk->pdev);
 	kfree(chunk);
 }
 
-/* Unmap everything made from @chunk and give its memory back. */
-static void p2prig_chunk_revoke(struct p2prig_file *pf,
-				struct p2prig_chunk *chunk)
+/*
+ * Take back everything made from @chunk, its importers first, and give its
+ * memory back.
+ */
+static void p2prig_chunk_revoke(struct p2prig_chunk *chunk)
 {
 	struct p2prig_mapping *map;
 	unsigned long index;
 
 	lockdep_assert_held(&p2prig_lock);
 
-	xa_for_each(&pf->mappings, index, map) {
-		if (map->chunk == chunk && !map->revoked)
-			p2prig_mapping_unmap(map, NULL);
+	p2prig_export_revoke(chunk);
+
+	/* Mappings only exist while the chunk's handle does. */
+	if (chunk->pf) {
+		xa_for_each(&chunk->pf->mappings, index, map) {
+			if (map->chunk == chunk && !map->revoked)
+				p2prig_mapping_unmap(map, NULL);
+		}
 	}
 
 	chunk->ops->free(chunk);
@@ -180,18 +212,14 @@ void p2prig_revoke_initiator(struct p2prig_initiator *init)
 static void p2prig_revoke_provider(struct pci_dev *pdev)
 {
 	struct p2prig_chunk *chunk;
-	struct p2prig_file *pf;
-	unsigned long index;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&p2prig_lock);
 
-	list_for_each_entry(pf, &p2prig_files, node) {
-		xa_for_each(&pf->chunks, index, chunk) {
-			if (chunk->pdev == pdev && !chunk->revoked) {
-				p2prig_chunk_revoke(pf, chunk);
-				n++;
-			}
+	list_for_each_entry(chunk, &p2prig_chunks, node) {
+		if (chunk->pdev == pdev && !chunk->revoked) {
+			p2prig_chunk_revoke(chunk);
+			n++;
 		}
 	}
 
@@ -242,7 +270,13 @@ static int p2prig_ioctl_info(void __user *argp)
 		info.initiator_mask |= BIT(i);
 	info.max_chunk_size = P2PRIG_MAX_CHUNK_SIZE;
 	info.max_xfer_size = P2PRIG_MAX_XFER_SIZE;
+	info.export_method_mask = p2prig_export_method_mask();
 	strscpy(info.kernel_release, utsname()->release);
+
+	mutex_lock(&p2prig_lock);
+	info.nr_exports = p2prig_nr_exports();
+	info.nr_imports = p2prig_nr_imports();
+	mutex_unlock(&p2prig_lock);
 
 	if (copy_to_user(argp, &info, sizeof(info)))
 		return -EFAULT;
@@ -289,6 +323,8 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 	chunk->ops = ops;
 	chunk->pdev = pdev;
 	chunk->size = arg.size;
+	chunk->pf = pf;
+	INIT_LIST_HEAD(&chunk->exports);
 
 	/* Keep the provider's binding, and so its p2pmem, as it is. */
 	if (pdev) {
@@ -316,6 +352,7 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 		ret = -EFAULT;
 		goto erase_handle;
 	}
+	list_add_tail(&chunk->node, &p2prig_chunks);
 
 	mutex_unlock(&p2prig_lock);
 	if (pdev)
@@ -337,7 +374,10 @@ put_pdev:
 	return ret;
 }
 
-/* Releases the handle even when the chunk was revoked (-ENODEV). */
+/*
+ * Releases the handle even when the chunk was revoked (-ENODEV), but not
+ * while mappings or dma-bufs use it (-EBUSY).
+ */
 static int p2prig_ioctl_chunk_free(struct p2prig_file *pf, void __user *argp)
 {
 	struct p2prig_chunk *chunk;
@@ -355,7 +395,7 @@ static int p2prig_ioctl_chunk_free(struct p2prig_file *pf, void __user *argp)
 		ret = -EINVAL;
 		goto unlock;
 	}
-	if (chunk->nr_mappings) {
+	if (chunk->nr_mappings || !list_empty(&chunk->exports)) {
 		ret = -EBUSY;
 		goto unlock;
 	}
@@ -363,7 +403,8 @@ static int p2prig_ioctl_chunk_free(struct p2prig_file *pf, void __user *argp)
 		ret = -ENODEV;
 
 	xa_erase(&pf->chunks, arg.handle);
-	p2prig_chunk_free(chunk);
+	chunk->pf = NULL;
+	p2prig_chunk_put(chunk);
 unlock:
 	mutex_unlock(&p2prig_lock);
 	return ret;
@@ -451,7 +492,7 @@ unlock:
 }
 
 /* Whether @dev's DMA addresses are untranslated: no IOMMU, or passthrough. */
-static bool p2prig_dma_is_direct(struct device *dev)
+bool p2prig_dma_is_direct(struct device *dev)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 
@@ -599,10 +640,8 @@ static int p2prig_ioctl_unmap(struct p2prig_file *pf, void __user *argp)
 		ret = -EINVAL;
 		goto unlock;
 	}
-	if (map->revoked)
+	if (map->revoked || p2prig_mapping_unmap(map, &arg.unmap_ns))
 		ret = -ENODEV;
-	else
-		p2prig_mapping_unmap(map, &arg.unmap_ns);
 	p2prig_mapping_free(map);
 unlock:
 	mutex_unlock(&p2prig_lock);
@@ -612,6 +651,68 @@ unlock:
 	if (copy_to_user(argp, &arg, sizeof(arg)))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * An import answers -ENODEV once its exporter revoked it, and once its
+ * initiator went away; either way UNMAP releases it.
+ */
+static int p2prig_ioctl_import(struct p2prig_file *pf, void __user *argp)
+{
+	const struct p2prig_initiator_ops *iops;
+	struct p2prig_initiator *init;
+	struct p2prig_mapping *map;
+	struct p2prig_import arg;
+	u32 handle;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.initiator >= P2PRIG_INITIATOR_MAX || arg.dir >= P2PRIG_DIR_MAX ||
+	    arg.pci.reserved || arg.reserved0 || arg.reserved1 ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	iops = p2prig_initiators[array_index_nospec(arg.initiator,
+						    P2PRIG_INITIATOR_MAX)];
+
+	map = kzalloc_obj(*map);
+	if (!map)
+		return -ENOMEM;
+
+	mutex_lock(&p2prig_lock);
+	init = iops->find(&arg.pci);
+	if (!init) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	map->init = init;
+	map->dir = p2prig_dma_dirs[array_index_nospec(arg.dir,
+						      P2PRIG_DIR_MAX)];
+
+	ret = p2prig_import_create(map, &arg);
+	if (ret)
+		goto unlock;
+
+	ret = xa_alloc(&pf->mappings, &handle, map, xa_limit_32b, GFP_KERNEL);
+	if (ret)
+		goto release;
+	arg.handle = handle;
+	if (copy_to_user(argp, &arg, sizeof(arg))) {
+		ret = -EFAULT;
+		goto erase_handle;
+	}
+
+	mutex_unlock(&p2prig_lock);
+	return 0;
+
+erase_handle:
+	xa_erase(&pf->mappings, handle);
+release:
+	p2prig_import_release(map->attachment);
+unlock:
+	mutex_unlock(&p2prig_lock);
+	kfree(map);
+	return ret;
 }
 
 /* Whether a mapping made for @dir lets the initiator move bytes @xdir. */
@@ -624,10 +725,17 @@ static bool p2prig_xfer_permitted(enum dma_data_direction dir, u32 xdir)
 	return dir == DMA_TO_DEVICE;
 }
 
+/*
+ * The user buffer is copied to and from a kernel one under p2prig_lock
+ * only: never under a dma-buf's reservation lock, which an import holds
+ * across its DMA and which page faults must not nest in.
+ */
 static int p2prig_ioctl_xfer(struct p2prig_file *pf, void __user *argp)
 {
 	struct p2prig_mapping *map;
 	struct p2prig_xfer arg;
+	void __user *ubuf;
+	void *kbuf;
 	u64 end;
 	int ret;
 
@@ -639,6 +747,11 @@ static int p2prig_ioctl_xfer(struct p2prig_file *pf, void __user *argp)
 	if (!arg.length || arg.length > P2PRIG_MAX_XFER_SIZE ||
 	    check_add_overflow(arg.offset, arg.length, &end))
 		return -EINVAL;
+	ubuf = u64_to_user_ptr(arg.user_ptr);
+
+	kbuf = kmalloc(arg.length, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
 
 	/* Held across the DMA: neither end of the mapping may go meanwhile. */
 	mutex_lock(&p2prig_lock);
@@ -655,20 +768,115 @@ static int p2prig_ioctl_xfer(struct p2prig_file *pf, void __user *argp)
 		ret = -EINVAL;
 		goto unlock;
 	}
+	if (arg.dir == P2PRIG_XFER_TO_PEER &&
+	    copy_from_user(kbuf, ubuf, arg.length)) {
+		ret = -EFAULT;
+		goto unlock;
+	}
 
-	/* Memory the DMA layer may bounce is handed over explicitly. */
-	if (arg.dir == P2PRIG_XFER_FROM_PEER && map->method->sync_for_device)
-		map->method->sync_for_device(map, map->init->dev, arg.offset,
-					     arg.length);
-	ret = map->init->ops->xfer(map->init, map->dma_addr + arg.offset,
-				   arg.length, arg.dir,
-				   u64_to_user_ptr(arg.user_ptr), &arg.xfer_ns);
-	if (!ret && arg.dir == P2PRIG_XFER_TO_PEER && map->method->sync_for_cpu)
-		map->method->sync_for_cpu(map, map->init->dev, arg.offset,
-					  arg.length);
+	if (map->attachment) {
+		ret = p2prig_import_xfer(map, arg.offset, arg.length, arg.dir,
+					 kbuf, &arg.xfer_ns);
+	} else {
+		/* Memory the DMA layer may bounce is handed over explicitly. */
+		if (arg.dir == P2PRIG_XFER_FROM_PEER &&
+		    map->method->sync_for_device)
+			map->method->sync_for_device(map, map->init->dev,
+						     arg.offset, arg.length);
+		ret = map->init->ops->xfer(map->init,
+					   map->dma_addr + arg.offset,
+					   arg.length, arg.dir, kbuf,
+					   &arg.xfer_ns);
+		if (!ret && arg.dir == P2PRIG_XFER_TO_PEER &&
+		    map->method->sync_for_cpu)
+			map->method->sync_for_cpu(map, map->init->dev,
+						  arg.offset, arg.length);
+	}
+
+	if (!ret && arg.dir == P2PRIG_XFER_FROM_PEER &&
+	    copy_to_user(ubuf, kbuf, arg.length))
+		ret = -EFAULT;
 unlock:
 	mutex_unlock(&p2prig_lock);
+	kfree(kbuf);
 
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static int p2prig_ioctl_export(struct p2prig_file *pf, void __user *argp)
+{
+	struct p2prig_export __user *uarg = argp;
+	struct p2prig_chunk *chunk;
+	struct p2prig_export arg;
+	u64 end;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.method >= P2PRIG_EXPORT_MAX || arg.reserved0 ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.length || !PAGE_ALIGNED(arg.offset) ||
+	    !PAGE_ALIGNED(arg.length) ||
+	    check_add_overflow(arg.offset, arg.length, &end))
+		return -EINVAL;
+	if (!(p2prig_export_method_mask() & BIT(arg.method)))
+		return -EOPNOTSUPP;
+
+	mutex_lock(&p2prig_lock);
+	chunk = p2prig_chunk_lookup(pf, arg.chunk, end);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk);
+		goto unlock;
+	}
+	/* Only peer memory is exported: RAM has its own dma-buf heaps. */
+	if (!chunk->ops->peer) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+
+	ret = p2prig_export_create(chunk, arg.method, arg.offset, arg.length,
+				   &uarg->fd);
+unlock:
+	mutex_unlock(&p2prig_lock);
+	return ret;
+}
+
+static int p2prig_ioctl_export_stats(void __user *argp)
+{
+	struct p2prig_export_stats arg;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (!mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+
+	ret = p2prig_export_stats(&arg);
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static int p2prig_ioctl_attach_check(void __user *argp)
+{
+	struct p2prig_attach_check arg;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if ((arg.flags & ~(P2PRIG_ATTACH_F_NO_P2P | P2PRIG_ATTACH_F_PINNED)) ||
+	    arg.pci.reserved || arg.reserved0 ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+
+	ret = p2prig_attach_check(&arg);
 	if (ret)
 		return ret;
 	if (copy_to_user(argp, &arg, sizeof(arg)))
@@ -750,6 +958,14 @@ static long p2prig_ioctl(struct file *filp, unsigned int cmd,
 		return p2prig_ioctl_xfer(pf, argp);
 	case P2PRIG_IOC_PROBE:
 		return p2prig_ioctl_probe(pf, argp);
+	case P2PRIG_IOC_EXPORT:
+		return p2prig_ioctl_export(pf, argp);
+	case P2PRIG_IOC_EXPORT_STATS:
+		return p2prig_ioctl_export_stats(argp);
+	case P2PRIG_IOC_IMPORT:
+		return p2prig_ioctl_import(pf, argp);
+	case P2PRIG_IOC_ATTACH_CHECK:
+		return p2prig_ioctl_attach_check(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -777,7 +993,10 @@ static int p2prig_open(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-/* Unmap, then free, everything the file holds. */
+/*
+ * Unmap, then free, everything the file holds. A chunk that a dma-buf
+ * still exposes stays with the dma-buf and goes back with it.
+ */
 static int p2prig_release(struct inode *inode, struct file *filp)
 {
 	struct p2prig_file *pf = filp->private_data;
@@ -792,8 +1011,10 @@ static int p2prig_release(struct inode *inode, struct file *filp)
 		p2prig_mapping_free(map);
 	xa_destroy(&pf->mappings);
 
-	xa_for_each(&pf->chunks, index, chunk)
-		p2prig_chunk_free(chunk);
+	xa_for_each(&pf->chunks, index, chunk) {
+		chunk->pf = NULL;
+		p2prig_chunk_put(chunk);
+	}
 	xa_destroy(&pf->chunks);
 	mutex_unlock(&p2prig_lock);
 
@@ -851,8 +1072,9 @@ unregister_initiators:
 module_init(p2prig_init);
 
 /*
- * No file can be open here (the fops pin the module), so there are no
- * chunks or mappings left; unbinding the initiators revokes nothing.
+ * No file and no dma-buf of ours can be open here (both pin the module),
+ * so there are no chunks, mappings or imports left; unbinding the
+ * initiators revokes nothing.
  */
 static void __exit p2prig_exit(void)
 {

@@ -17,6 +17,15 @@
  * driver binding. Before a binding goes, everything made from it is
  * unmapped or freed and marked revoked; the handles stay, answer -ENODEV
  * and are released by UNMAP, CHUNK_FREE or close.
+ *
+ * dma-bufs: an export holds its chunk (on @exports), so a chunk lives
+ * until both its handle and its last export are gone; memory goes back to
+ * the provider then, or at revocation, whichever comes first. Lock order:
+ * p2prig_lock, then a dma-buf's reservation lock. The exporter's map and
+ * unmap callbacks and the importer's invalidate callback run under the
+ * reservation lock and never take p2prig_lock; an export's release takes
+ * p2prig_lock and is only ever reached from a final fput(), which the
+ * kernel defers out of our locked sections.
  */
 #ifndef P2PRIG_H
 #define P2PRIG_H
@@ -29,6 +38,9 @@
 
 #include <uapi/p2prig.h>
 
+struct dma_buf;
+struct p2prig_attachment;
+struct p2prig_file;
 struct p2prig_initiator;
 
 /**
@@ -43,6 +55,9 @@ struct p2prig_initiator;
  * @bar: BAR that contains the memory
  * @nr_mappings: mapping handles that name this chunk, revoked ones included
  * @revoked: the memory went back to the provider when its driver unbound
+ * @node: on the list of all chunks, for revocation
+ * @pf: the file whose handle names the chunk; NULL once the handle is gone
+ * @exports: our dma-bufs of this chunk, each holding it
  */
 struct p2prig_chunk {
 	const struct p2prig_provider_ops *ops;
@@ -54,23 +69,31 @@ struct p2prig_chunk {
 	unsigned int bar;
 	unsigned int nr_mappings;
 	bool revoked;
+	struct list_head node;
+	struct p2prig_file *pf;
+	struct list_head exports;
 };
 
 /**
- * struct p2prig_mapping - part of a chunk mapped for an initiator
- * @chunk: the chunk, which outlives the mapping (see @nr_mappings)
- * @method: how it was mapped, and so how to unmap it
+ * struct p2prig_mapping - part of a chunk, or an imported dma-buf, mapped
+ *	for an initiator
+ * @chunk: the chunk, which outlives the mapping (see @nr_mappings); NULL
+ *	for an import
+ * @method: how it was mapped, and so how to unmap it; NULL for an import
+ * @attachment: the dma-buf attachment behind an import, else NULL
  * @init: the initiator it was mapped for; NULL once revoked
  * @offset: start within the chunk
  * @length: bytes
- * @dma_addr: what the initiator is given
+ * @dma_addr: what the initiator is given (an import's first range)
  * @dir: DMA direction of the mapping
  * @sgt: the scatter list of a p2p-page mapping
- * @revoked: unmapped because the chunk or the initiator went away
+ * @revoked: unmapped because the chunk or the initiator went away (an
+ *	import the exporter revoked says so in @attachment instead)
  */
 struct p2prig_mapping {
 	struct p2prig_chunk *chunk;
 	const struct p2prig_method_ops *method;
+	struct p2prig_attachment *attachment;
 	struct p2prig_initiator *init;
 	u64 offset;
 	size_t length;
@@ -93,7 +116,8 @@ struct p2prig_mapping {
  *	the memory it handed out lies in none of its BARs.
  * @free: give the memory back. Called with p2prig_lock held, once for
  *	each successful @alloc, while the provider's driver is still bound
- *	and after every mapping of the chunk has been unmapped.
+ *	and after every mapping of the chunk, and every importer's mapping
+ *	of its dma-bufs, has been unmapped.
  */
 struct p2prig_provider_ops {
 	const char *name;
@@ -117,7 +141,9 @@ struct p2prig_provider_ops {
  *	mapping visible to the device before it reads them
  * @sync_for_cpu: optional; the same for the CPU after the device wrote
  *
- * All are called with p2prig_lock held while @dev's driver is bound.
+ * All are called while @dev's driver is bound and @map->chunk is live:
+ * for MAP with p2prig_lock held, for an export's importer (mmio and
+ * resource only) with the dma-buf's reservation lock held instead.
  */
 struct p2prig_method_ops {
 	const char *name;
@@ -152,11 +178,12 @@ struct p2prig_initiator {
  * @find: the device of this kind bound at @addr, or NULL. Called with
  *	p2prig_lock held; the result is good while the lock is held and,
  *	through a mapping, until p2prig_revoke_initiator() clears it.
- * @xfer: move @len bytes (1..P2PRIG_MAX_XFER_SIZE) between the user
+ * @xfer: move @len bytes (1..P2PRIG_MAX_XFER_SIZE) between the kernel
  *	buffer @buf and bus address @peer, which lies in a live mapping made
  *	for this device, in direction @dir. Store in @xfer_ns the time spent
- *	in DMA to or from @peer only. Called with p2prig_lock held. Returns
- *	0, -EFAULT, -ETIMEDOUT, or -EIO once the engine is unusable.
+ *	in DMA to or from @peer only. Called with p2prig_lock held, and for
+ *	an import with the dma-buf's reservation lock too. Returns 0,
+ *	-ETIMEDOUT, or -EIO once the engine is unusable.
  */
 struct p2prig_initiator_ops {
 	const char *name;
@@ -164,7 +191,7 @@ struct p2prig_initiator_ops {
 	void (*unregister_driver)(void);
 	struct p2prig_initiator *(*find)(const struct p2prig_pci_addr *addr);
 	int (*xfer)(struct p2prig_initiator *init, dma_addr_t peer, size_t len,
-		    enum p2prig_xfer_dir dir, void __user *buf, u64 *xfer_ns);
+		    enum p2prig_xfer_dir dir, void *buf, u64 *xfer_ns);
 };
 
 /* CPU physical address of the first byte @map covers. */
@@ -178,6 +205,26 @@ extern struct mutex p2prig_lock;
 void p2prig_revoke_initiator(struct p2prig_initiator *init);
 int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
 			  struct device *dev, u64 *dma);
+void p2prig_chunk_put(struct p2prig_chunk *chunk);
+bool p2prig_dma_is_direct(struct device *dev);
+
+/* exporter.c: peer memory as a dma-buf. */
+u32 p2prig_export_method_mask(void);
+unsigned int p2prig_nr_exports(void);
+int p2prig_export_create(struct p2prig_chunk *chunk, u32 method, u64 offset,
+			 size_t length, __s32 __user *fd);
+void p2prig_export_revoke(struct p2prig_chunk *chunk);
+int p2prig_export_stats(struct p2prig_export_stats *stats);
+bool p2prig_export_is_ours(struct dma_buf *dmabuf);
+bool p2prig_export_bus_addr(struct dma_buf *dmabuf, dma_addr_t addr);
+
+/* importer.c: an initiator attached to and mapping a dma-buf. */
+unsigned int p2prig_nr_imports(void);
+int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg);
+bool p2prig_import_release(struct p2prig_attachment *att);
+int p2prig_import_xfer(struct p2prig_mapping *map, u64 offset, size_t len,
+		       enum p2prig_xfer_dir dir, void *buf, u64 *xfer_ns);
+int p2prig_attach_check(struct p2prig_attach_check *arg);
 
 extern const struct p2prig_provider_ops p2prig_provider_nvme_cmb;
 extern const struct p2prig_provider_ops p2prig_provider_ram;
