@@ -55,6 +55,12 @@ void rig_absent(struct rig_dev *out)
 	rig_dev_set(out, 0, 0xfe, 0x1f, 7);
 }
 
+void rig_at(unsigned int domain, unsigned int bus, unsigned int slot,
+	    unsigned int func, struct rig_dev *out)
+{
+	rig_dev_set(out, domain, bus, slot, func);
+}
+
 int rig_read_u64(const char *path, uint64_t *value)
 {
 	unsigned long long v;
@@ -202,4 +208,58 @@ int rig_probe(int fd, uint32_t chunk, const struct rig_dev *initiator,
 	out->pci = initiator->addr;
 	out->offset = offset;
 	return rig_ioctl(fd, P2PRIG_IOC_PROBE, out);
+}
+
+int rig_export(int fd, uint32_t chunk, uint32_t method, uint64_t offset,
+	       uint64_t length, int *dbuf)
+{
+	struct p2prig_export arg = {
+		.chunk = chunk,
+		.method = method,
+		.offset = offset,
+		.length = length,
+		.fd = -1,
+	};
+	int rc = rig_ioctl(fd, P2PRIG_IOC_EXPORT, &arg);
+
+	*dbuf = rc ? -1 : arg.fd;
+	return rc;
+}
+
+int rig_export_stats(int fd, int dbuf, struct p2prig_export_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = dbuf;
+	return rig_ioctl(fd, P2PRIG_IOC_EXPORT_STATS, out);
+}
+
+int rig_import(int fd, int dbuf, const struct rig_dev *initiator,
+	       uint32_t dir, struct p2prig_import *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = dbuf;
+	out->initiator = P2PRIG_INITIATOR_EDU;
+	out->pci = initiator->addr;
+	out->dir = dir;
+	return rig_ioctl(fd, P2PRIG_IOC_IMPORT, out);
+}
+
+int rig_attach_check(int fd, int dbuf, const struct rig_dev *dev,
+		     uint32_t flags, int *result)
+{
+	struct p2prig_attach_check arg = {
+		.fd = dbuf,
+		.flags = flags,
+		.pci = dev->addr,
+	};
+	int rc = rig_ioctl(fd, P2PRIG_IOC_ATTACH_CHECK, &arg);
+
+	*result = arg.result;
+	return rc;
+}
+
+int rig_info(int fd, struct p2prig_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	return rig_ioctl(fd, P2PRIG_IOC_INFO, out);
 }

@@ -21,6 +21,9 @@ int rig_find(uint16_t vendor, uint16_t device, int need_p2pmem,
 	     struct rig_dev *out);
 /* A function no device occupies: the last devfn of bus 0xfe. */
 void rig_absent(struct rig_dev *out);
+/* The function at domain:bus:slot.func, present or not. */
+void rig_at(unsigned int domain, unsigned int bus, unsigned int slot,
+	    unsigned int func, struct rig_dev *out);
 
 /* Read or write one sysfs (or any) file; 0 or -errno. */
 int rig_read_u64(const char *path, uint64_t *value);
@@ -44,6 +47,17 @@ int rig_unmap(int fd, uint32_t mapping);
 int rig_free(int fd, uint32_t chunk);
 int rig_xfer(int fd, uint32_t mapping, uint32_t dir, uint64_t offset,
 	     void *buf, uint64_t length);
+
+/* dma-bufs (uAPI 3). rig_export() stores the new dma-buf's fd in *dbuf. */
+int rig_export(int fd, uint32_t chunk, uint32_t method, uint64_t offset,
+	       uint64_t length, int *dbuf);
+int rig_export_stats(int fd, int dbuf, struct p2prig_export_stats *out);
+int rig_import(int fd, int dbuf, const struct rig_dev *initiator,
+	       uint32_t dir, struct p2prig_import *out);
+/* 0 with the exporter's answer in *result, or the ioctl's -errno. */
+int rig_attach_check(int fd, int dbuf, const struct rig_dev *dev,
+		     uint32_t flags, int *result);
+int rig_info(int fd, struct p2prig_info *out);
 
 /* A byte pattern that differs per seed and per offset. */
 void rig_fill(unsigned char *buf, size_t length, unsigned int seed);

@@ -1,0 +1,883 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p2prig.ko's dma-buf exporter and in-kernel importer, on the kernel's
+ * kselftest harness, in the virtual lab (nvme with a CMB, edu, ivshmem).
+ *
+ * A chunk of the CMB is exported by each method, imported by edu (the way
+ * an RDMA driver imports a dma-buf), and bytes move both ways through the
+ * import, checked through the CPU. The exporter's counters balance, the
+ * importers it must refuse are refused, the memory stays with a dma-buf
+ * whatever is closed first, and a provider unbind revokes every importer
+ * before the memory goes back. Another exporter's dma-buf (udmabuf, and
+ * vfio-pci's where the machine allows it) is imported the same way.
+ *
+ * Data only moves where QEMU can deliver it: a PCI bus address (what
+ * p2pdma's BUS_ADDR hands out) faults behind a translating IOMMU, because
+ * QEMU sends every device DMA through its IOMMU. The tests read the map
+ * type from PROBE and the import's flags and say so when they skip.
+ * The tests that unbind devices come last and put them back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/udmabuf.h>
+#include <linux/vfio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "rig.h"
+
+#define CHUNK		(256u << 10)
+#define EXP_OFF		(64u << 10)
+#define EXP_LEN		(128u << 10)
+#define PIECE		P2PRIG_MAX_XFER_SIZE
+
+/*
+ * Why edu cannot move bytes through this mapping in QEMU, or NULL: QEMU
+ * sends all device DMA through its IOMMU, which faults on a bus address.
+ * Bytes do move with --config vlab-switch-iommu-pt or vlab-switch-noiommu.
+ */
+static const char *no_data_reason(uint32_t flags)
+{
+	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
+		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
+	return NULL;
+}
+
+static int swiotlb_forced(void)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = 0;
+		fclose(f);
+	}
+	return !!strstr(line, "swiotlb=force");
+}
+
+/* Whether the kernel trusts the host bridge for p2p (AMD family >= 0x17). */
+static int host_bridge_trusted(void)
+{
+	char line[256];
+	int amd = 0, family = 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "vendor_id", 9))
+			amd = !!strstr(line, "AuthenticAMD");
+		if (!strncmp(line, "cpu family", 10)) {
+			if (sscanf(strchr(line, ':') + 1, "%d", &family) != 1)
+				family = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return amd && family >= 0x17;
+}
+
+static int bound_to(const struct rig_dev *dev, const char *driver)
+{
+	char path[128], link[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver",
+		 dev->bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return 0;
+	link[n] = 0;
+	return !strcmp(strrchr(link, '/') + 1, driver);
+}
+
+/* nvme publishes the CMB from its asynchronous reset work. */
+static int wait_published(const struct rig_dev *nvme, uint64_t *available)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (!rig_p2pmem_available(nvme, available) && *available)
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+FIXTURE(dmabuf) {
+	int fd;
+	struct rig_dev nvme, edu, absent, host_bridge;
+	uint32_t chunk;
+	struct p2prig_info info;
+	struct p2prig_probe probe;
+	unsigned char out[PIECE], in[PIECE];
+};
+
+FIXTURE_SETUP(dmabuf)
+{
+	int rc;
+
+	self->fd = -1;
+	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
+		SKIP(return, "no QEMU nvme with a p2pmem CMB");
+	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+		SKIP(return, "no QEMU edu device");
+	rig_absent(&self->absent);
+	rig_at(0, 0, 0, 0, &self->host_bridge);
+	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
+				      strerror(errno));
+	ASSERT_EQ(0, rig_info(self->fd, &self->info));
+	ASSERT_EQ(3u, self->info.uapi_version);
+	if (!self->info.export_method_mask)
+		SKIP(return, "no dma-buf export in this kernel (no revocable importers)");
+	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk);
+	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->nvme.bdf,
+				strerror(-rc));
+	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0,
+			       &self->probe));
+}
+
+/* Put back what an aborted test may have unbound. */
+FIXTURE_TEARDOWN(dmabuf)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->edu.bdf[0] && !bound_to(&self->edu, "p2prig_edu"))
+		rig_driver(&self->edu, "p2prig_edu", 1);
+	if (self->nvme.bdf[0] && !bound_to(&self->nvme, "nvme"))
+		rig_driver(&self->nvme, "nvme", 1);
+}
+
+/* Exporter counters, all at once. */
+static void expect_stats(struct __test_metadata *_metadata, int fd, int dbuf,
+			 uint64_t attaches, uint64_t detaches, uint64_t maps,
+			 uint64_t unmaps)
+{
+	struct p2prig_export_stats st;
+
+	ASSERT_EQ(0, rig_export_stats(fd, dbuf, &st));
+	TH_LOG("attaches %llu detaches %llu refused %llu maps %llu unmaps %llu",
+	       (unsigned long long)st.attaches,
+	       (unsigned long long)st.detaches,
+	       (unsigned long long)st.attach_refused,
+	       (unsigned long long)st.maps, (unsigned long long)st.unmaps);
+	TH_LOG("map failed %llu revocations %llu revoked %u live %u",
+	       (unsigned long long)st.map_failed,
+	       (unsigned long long)st.revocations, st.revoked, st.live_maps);
+	EXPECT_EQ(attaches, st.attaches);
+	EXPECT_EQ(detaches, st.detaches);
+	EXPECT_EQ(maps, st.maps);
+	EXPECT_EQ(unmaps, st.unmaps);
+	EXPECT_EQ(maps - unmaps, (uint64_t)st.live_maps);
+}
+
+static void expect_alive(struct __test_metadata *_metadata, int fd,
+			 unsigned int exports, unsigned int imports)
+{
+	struct p2prig_info info;
+
+	ASSERT_EQ(0, rig_info(fd, &info));
+	EXPECT_EQ(exports, info.nr_exports);
+	EXPECT_EQ(imports, info.nr_imports);
+}
+
+/*
+ * Export @length bytes at @offset of @chunk (file @fd_exp) and import them
+ * for edu on file @fd_imp, by the first export method that gives edu an
+ * address it can move bytes through here. SKIPs, with every method's
+ * reason, when none does.
+ */
+static void export_import_any(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(dmabuf) * self, int fd_exp,
+			      uint32_t chunk, uint64_t offset, uint64_t length,
+			      int fd_imp, int *dbuf, struct p2prig_import *imp,
+			      uint32_t *method)
+{
+	static const uint32_t order[] = {
+		P2PRIG_EXPORT_RESOURCE, P2PRIG_EXPORT_MMIO,
+		P2PRIG_EXPORT_PHYS_VEC,
+	};
+	char why[1024] = "";
+	const char *reason;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		if (!(self->info.export_method_mask & (1u << order[i])))
+			continue;
+		ASSERT_EQ(0, rig_export(fd_exp, chunk, order[i], offset,
+					length, dbuf));
+		rc = rig_import(fd_imp, *dbuf, &self->edu,
+				P2PRIG_DIR_BIDIRECTIONAL, imp);
+		reason = rc ? strerror(-rc) : no_data_reason(imp->flags);
+		if (!reason) {
+			TH_LOG("export method %u, dma %#llx", order[i],
+			       (unsigned long long)imp->dma_addr);
+			*method = order[i];
+			return;
+		}
+		snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			 "%smethod %u: %s", i ? "; " : "", order[i], reason);
+		if (!rc)
+			ASSERT_EQ(0, rig_unmap(fd_imp, imp->handle));
+		close(*dbuf);
+	}
+	*dbuf = -1;
+	SKIP(return, "no export method edu can move bytes through here: %s",
+	     why);
+}
+
+/*
+ * Export part of the chunk by one method, import it for edu, move bytes
+ * both ways through the import and check them through the CPU, then
+ * release everything and check the counters.
+ */
+static void export_import_move(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(dmabuf) * self, uint32_t method)
+{
+	struct p2prig_import imp;
+	const char *why;
+	int dbuf, rc;
+
+	if (!(self->info.export_method_mask & (1u << method)))
+		SKIP(return, "export method %u: not in this kernel or module",
+		     method);
+
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, method, EXP_OFF,
+				EXP_LEN, &dbuf));
+	ASSERT_LE(0, dbuf);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(dbuf, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	expect_alive(_metadata, self->fd, 1, 0);
+
+	rc = rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
+			&imp);
+	TH_LOG("method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x, map %llu ns",
+	       method, self->probe.map_type, strerror(-rc),
+	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags,
+	       (unsigned long long)imp.map_ns);
+	if (self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
+		/* The exporter refuses a device p2pdma finds no path to. */
+		EXPECT_EQ(-EREMOTEIO, rc);
+		expect_stats(_metadata, self->fd, dbuf, 0, 0, 0, 0);
+		close(dbuf);
+		return;
+	}
+	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && swiotlb_forced()) {
+		/* dma-direct never bounces MMIO: the map itself fails. */
+		close(dbuf);
+		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
+		     method);
+	}
+	ASSERT_EQ(0, rc);
+	EXPECT_EQ(EXP_LEN, imp.length);
+	EXPECT_EQ(1u, imp.nr_segments);
+	EXPECT_NE(0ull, imp.dma_addr);
+	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
+	expect_alive(_metadata, self->fd, 1, 1);
+	expect_stats(_metadata, self->fd, dbuf, 1, 0, 1, 0);
+
+	/* What address each method hands out, by what p2pdma decided. */
+	if (method == P2PRIG_EXPORT_PHYS_VEC &&
+	    self->probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR)
+		EXPECT_NE(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
+			TH_LOG("phys-vec for a BUS_ADDR pair is the bus address");
+	if (!(imp.flags & P2PRIG_MAP_F_DIRECT) &&
+	    (method != P2PRIG_EXPORT_PHYS_VEC ||
+	     self->probe.map_type == P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE))
+		EXPECT_EQ(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
+			TH_LOG("behind a translating IOMMU this is an IOVA");
+
+	why = no_data_reason(imp.flags);
+	if (why) {
+		TH_LOG("method %u: no data movement: %s", method, why);
+		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
+	} else {
+		/* edu -> dma-buf, checked through the CPU at the export. */
+		rig_fill(self->out, PIECE, 100 + method);
+		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
+				      P2PRIG_XFER_TO_PEER, EXP_LEN - PIECE,
+				      self->out, PIECE));
+		ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk,
+					  P2PRIG_IO_READ,
+					  EXP_OFF + EXP_LEN - PIECE, self->in,
+					  PIECE));
+		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+
+		/* dma-buf -> edu, seeded by the CPU; odd offset and length. */
+		rig_fill(self->out, 3001, 200 + method);
+		ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk,
+					  P2PRIG_IO_WRITE, EXP_OFF + 5000,
+					  self->out, 3001));
+		memset(self->in, 0, PIECE);
+		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
+				      P2PRIG_XFER_FROM_PEER, 5000, self->in,
+				      3001));
+		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
+	}
+	/* The import is the dma-buf, not the chunk. */
+	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+				    EXP_LEN - 8, self->out, 16));
+
+	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, imp.handle));
+	expect_stats(_metadata, self->fd, dbuf, 1, 1, 1, 1);
+	expect_alive(_metadata, self->fd, 1, 0);
+	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	close(dbuf);
+	expect_alive(_metadata, self->fd, 0, 0);
+	EXPECT_EQ(0, rig_free(self->fd, self->chunk));
+}
+
+TEST_F(dmabuf, info)
+{
+	TH_LOG("export methods %#x (map methods %#x), map type nvme -> edu %u, distance %d",
+	       self->info.export_method_mask, self->info.method_mask,
+	       self->probe.map_type, self->probe.p2p_distance);
+	EXPECT_NE(0u, self->info.export_method_mask &
+			      (1u << P2PRIG_EXPORT_RESOURCE));
+	EXPECT_EQ(!!(self->info.method_mask & (1u << P2PRIG_METHOD_MMIO)),
+		  !!(self->info.export_method_mask &
+		     (1u << P2PRIG_EXPORT_MMIO)));
+	EXPECT_EQ(0u, self->info.export_method_mask &
+			      ~((1u << P2PRIG_EXPORT_MAX) - 1));
+	EXPECT_EQ(0u, self->info.nr_exports);
+	EXPECT_EQ(0u, self->info.nr_imports);
+}
+
+TEST_F(dmabuf, move_mmio)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO);
+}
+
+TEST_F(dmabuf, move_resource)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE);
+}
+
+TEST_F(dmabuf, move_phys_vec)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_PHYS_VEC);
+}
+
+TEST_F(dmabuf, export_bad_input)
+{
+	struct p2prig_export arg;
+	uint32_t ram;
+	int dbuf;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.chunk = self->chunk;
+	arg.method = P2PRIG_EXPORT_RESOURCE;
+	arg.length = 4096;
+	arg.reserved[3] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT, &arg));
+	arg.reserved[3] = 0;
+	arg.reserved0 = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT, &arg));
+	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT, (void *)8));
+
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MAX,
+				      0, 4096, &dbuf));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
+				      P2PRIG_EXPORT_RESOURCE, 100, 4096,
+				      &dbuf));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
+				      P2PRIG_EXPORT_RESOURCE, 0, 4095, &dbuf));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
+				      P2PRIG_EXPORT_RESOURCE, 0, 0, &dbuf));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
+				      P2PRIG_EXPORT_RESOURCE, CHUNK - 4096,
+				      8192, &dbuf));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
+				      P2PRIG_EXPORT_RESOURCE, ~0ull & ~4095ull,
+				      8192, &dbuf));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk + 1000,
+				      P2PRIG_EXPORT_RESOURCE, 0, 4096, &dbuf));
+	/* System RAM is not peer memory. */
+	ASSERT_EQ(0, rig_alloc(self->fd, NULL, 65536, &ram));
+	EXPECT_EQ(-EINVAL, rig_export(self->fd, ram, P2PRIG_EXPORT_RESOURCE,
+				      0, 4096, &dbuf));
+	expect_alive(_metadata, self->fd, 0, 0);
+}
+
+TEST_F(dmabuf, import_stats_check_bad_input)
+{
+	struct p2prig_export_stats st;
+	struct p2prig_attach_check check;
+	struct p2prig_import imp;
+	int dbuf, pipefd[2], result;
+
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
+				0, 65536, &dbuf));
+	ASSERT_EQ(0, pipe(pipefd));
+
+	/* An fd that is not open, and one that is not a dma-buf. */
+	EXPECT_EQ(-EBADF, rig_import(self->fd, 9999, &self->edu, 0, &imp));
+	EXPECT_EQ(-EBADF, rig_import(self->fd, -1, &self->edu, 0, &imp));
+	EXPECT_EQ(-EINVAL, rig_import(self->fd, pipefd[0], &self->edu, 0,
+				      &imp));
+	EXPECT_EQ(-EINVAL, rig_import(self->fd, self->fd, &self->edu, 0,
+				      &imp));
+	EXPECT_EQ(-EBADF, rig_export_stats(self->fd, 9999, &st));
+	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, pipefd[0], &st));
+	EXPECT_EQ(-EBADF, rig_attach_check(self->fd, 9999, &self->edu, 0,
+					   &result));
+	EXPECT_EQ(-EINVAL, rig_attach_check(self->fd, pipefd[1], &self->edu,
+					    0, &result));
+
+	/* No initiator there, or not one. */
+	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->absent, 0, &imp));
+	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->nvme, 0, &imp));
+	EXPECT_EQ(-ENODEV, rig_attach_check(self->fd, dbuf, &self->absent, 0,
+					    &result));
+
+	/* Reserved fields and values out of range. */
+	EXPECT_EQ(-EINVAL, rig_import(self->fd, dbuf, &self->edu,
+				      P2PRIG_DIR_MAX, &imp));
+	memset(&imp, 0, sizeof(imp));
+	imp.fd = dbuf;
+	imp.pci = self->edu.addr;
+	imp.initiator = P2PRIG_INITIATOR_MAX;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	imp.initiator = P2PRIG_INITIATOR_EDU;
+	imp.reserved0 = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	imp.reserved0 = 0;
+	imp.reserved1 = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	imp.reserved1 = 0;
+	imp.reserved[3] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	imp.reserved[3] = 0;
+	imp.pci.reserved = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, (void *)8));
+
+	memset(&st, 0, sizeof(st));
+	st.fd = dbuf;
+	st.reserved[0] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT_STATS, &st));
+
+	memset(&check, 0, sizeof(check));
+	check.fd = dbuf;
+	check.pci = self->edu.addr;
+	check.flags = 4;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_ATTACH_CHECK,
+				     &check));
+	check.flags = 0;
+	check.reserved0 = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_ATTACH_CHECK,
+				     &check));
+	check.reserved0 = 0;
+	check.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_ATTACH_CHECK,
+				     &check));
+
+	/* None of it reached the exporter. */
+	expect_stats(_metadata, self->fd, dbuf, 0, 0, 0, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(dbuf);
+}
+
+/* The importers the exporter must refuse, and the one it takes. */
+TEST_F(dmabuf, attach_rules)
+{
+	struct p2prig_export_stats st;
+	unsigned int accepted = 0, refused = 0;
+	int dbuf, result, expect;
+
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
+				0, 65536, &dbuf));
+
+	/* An importer that cannot take peer memory. */
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu,
+				      P2PRIG_ATTACH_F_NO_P2P, &result));
+	EXPECT_EQ(-EOPNOTSUPP, result);
+	refused++;
+	/* One that cannot be revoked. */
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu,
+				      P2PRIG_ATTACH_F_PINNED, &result));
+	EXPECT_EQ(-EOPNOTSUPP, result);
+	refused++;
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu,
+				      P2PRIG_ATTACH_F_NO_P2P |
+				      P2PRIG_ATTACH_F_PINNED, &result));
+	EXPECT_EQ(-EOPNOTSUPP, result);
+	refused++;
+
+	/* edu, as p2pdma sees the pair. */
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
+	expect = self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED ?
+		 -EREMOTEIO : 0;
+	EXPECT_EQ(expect, result);
+	if (result)
+		refused++;
+	else
+		accepted++;
+
+	/*
+	 * The host bridge 00:00.0 sits on the root bus: the path to it crosses
+	 * the host bridge, which p2pdma trusts only on AMD Zen (q35's is not
+	 * on its list).
+	 */
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->host_bridge, 0,
+				      &result));
+	expect = host_bridge_trusted() ? 0 : -EREMOTEIO;
+	TH_LOG("attach for %s: %s (host bridge trusted: %d)",
+	       self->host_bridge.bdf, strerror(-result), host_bridge_trusted());
+	EXPECT_EQ(expect, result);
+	if (result)
+		refused++;
+	else
+		accepted++;
+
+	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(accepted, st.attaches);
+	EXPECT_EQ(accepted, st.detaches);
+	EXPECT_EQ(refused, st.attach_refused);
+	EXPECT_EQ(0ull, st.maps);
+	close(dbuf);
+}
+
+/*
+ * Two imports on a second file, in one direction each; closing that file
+ * detaches both and the counters balance.
+ */
+TEST_F(dmabuf, close_importer_balances)
+{
+	struct p2prig_import to_dev, from_dev;
+	int fd2, dbuf, rc;
+
+	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
+				0, 65536, &dbuf));
+	rc = rig_import(fd2, dbuf, &self->edu, P2PRIG_DIR_TO_DEVICE, &to_dev);
+	if (rc == -EREMOTEIO || (rc == -EIO && swiotlb_forced())) {
+		close(fd2);
+		close(dbuf);
+		SKIP(return, "edu cannot import the CMB here: %s",
+		     strerror(-rc));
+	}
+	ASSERT_EQ(0, rc);
+	ASSERT_EQ(0, rig_import(fd2, dbuf, &self->edu,
+				P2PRIG_DIR_FROM_DEVICE, &from_dev));
+	expect_alive(_metadata, self->fd, 1, 2);
+	expect_stats(_metadata, self->fd, dbuf, 2, 0, 2, 0);
+
+	/* A TO_DEVICE import only lets edu read the dma-buf, and back. */
+	EXPECT_EQ(-EINVAL, rig_xfer(fd2, to_dev.handle, P2PRIG_XFER_TO_PEER, 0,
+				    self->out, 16));
+	EXPECT_EQ(-EINVAL, rig_xfer(fd2, from_dev.handle,
+				    P2PRIG_XFER_FROM_PEER, 0, self->in, 16));
+	/* Handles belong to their file. */
+	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, to_dev.handle));
+
+	close(fd2);
+	expect_alive(_metadata, self->fd, 1, 0);
+	expect_stats(_metadata, self->fd, dbuf, 2, 2, 2, 2);
+	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	close(dbuf);
+	EXPECT_EQ(0, rig_free(self->fd, self->chunk));
+}
+
+/*
+ * The exporting file is closed first: the dma-buf keeps the chunk, the
+ * import keeps working, and the memory only goes back with the last of
+ * dma-buf fd and import.
+ */
+TEST_F(dmabuf, close_exporter_first)
+{
+	uint64_t before, now;
+	struct p2prig_import imp;
+	uint32_t chunk, method;
+	int fd2, dbuf;
+
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
+	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, rig_alloc(fd2, &self->nvme, 1u << 20, &chunk));
+	export_import_any(_metadata, self, fd2, chunk, 0, 1u << 20, self->fd,
+			  &dbuf, &imp, &method);
+	if (dbuf < 0) {
+		close(fd2);
+		return;
+	}
+
+	close(fd2);
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &now));
+	EXPECT_EQ(before - (1u << 20), now) TH_LOG("the dma-buf holds the memory");
+	expect_alive(_metadata, self->fd, 1, 1);
+
+	/* Round trip through edu alone: no handle names the chunk now. */
+	rig_fill(self->out, PIECE, 300);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+			      (1u << 20) - PIECE, self->out, PIECE));
+	memset(self->in, 0, PIECE);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
+			      (1u << 20) - PIECE, self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+
+	/* The import holds the dma-buf: closing its fd frees nothing yet. */
+	close(dbuf);
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &now));
+	EXPECT_EQ(before - (1u << 20), now);
+	expect_alive(_metadata, self->fd, 1, 1);
+	memset(self->in, 0, PIECE);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
+			      (1u << 20) - PIECE, self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+
+	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	expect_alive(_metadata, self->fd, 0, 0);
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &now));
+	EXPECT_EQ(before, now);
+}
+
+/* Another exporter: udmabuf (system RAM), imported by edu the same way. */
+TEST_F(dmabuf, import_udmabuf)
+{
+	struct p2prig_export_stats st;
+	struct udmabuf_create create;
+	struct p2prig_import imp;
+	int memfd, dev, dbuf, result;
+	unsigned char *map;
+
+	dev = open("/dev/udmabuf", O_RDWR);
+	if (dev < 0)
+		SKIP(return, "no /dev/udmabuf: %s", strerror(errno));
+	memfd = memfd_create("p2prig", MFD_ALLOW_SEALING);
+	ASSERT_LE(0, memfd);
+	ASSERT_EQ(0, ftruncate(memfd, 65536));
+	ASSERT_EQ(0, fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
+	map = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	memset(&create, 0, sizeof(create));
+	create.memfd = memfd;
+	create.size = 65536;
+	dbuf = ioctl(dev, UDMABUF_CREATE, &create);
+	ASSERT_LE(0, dbuf) TH_LOG("UDMABUF_CREATE: %s", strerror(errno));
+
+	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, dbuf, &st));
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
+	EXPECT_EQ(0, result);
+
+	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu,
+				P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	TH_LOG("udmabuf: dma %#llx, %u range(s), flags %#x", (unsigned long long)imp.dma_addr,
+	       imp.nr_segments, imp.flags);
+	EXPECT_EQ(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
+	EXPECT_EQ(65536ull, imp.length);
+	expect_alive(_metadata, self->fd, 0, 1);
+
+	rig_fill(self->out, PIECE, 400);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+			      40960 + 100, self->out, PIECE - 100));
+	EXPECT_EQ(0, memcmp(self->out, map + 40960 + 100, PIECE - 100));
+	rig_fill(map + 8192 - 1000, 2000, 401);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
+			      8192 - 1000, self->in, 2000));
+	EXPECT_EQ(0, memcmp(map + 8192 - 1000, self->in, 2000));
+
+	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	expect_alive(_metadata, self->fd, 0, 0);
+	close(dbuf);
+	munmap(map, 65536);
+	close(memfd);
+	close(dev);
+}
+
+/* Unbinding edu revokes and detaches its imports. */
+TEST_F_TIMEOUT(dmabuf, initiator_unbind_releases_import, 120)
+{
+	struct p2prig_import imp;
+	uint32_t method;
+	int dbuf;
+
+	export_import_any(_metadata, self, self->fd, self->chunk, 0, 65536,
+			  self->fd, &dbuf, &imp, &method);
+	if (dbuf < 0)
+		return;
+	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+				    0, self->out, 16));
+	expect_alive(_metadata, self->fd, 1, 0);
+	expect_stats(_metadata, self->fd, dbuf, 1, 1, 1, 1);
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, imp.handle));
+	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
+
+	/* A rebound edu imports the same dma-buf again. */
+	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu,
+				P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	rig_fill(self->out, PIECE, 500);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER, 0,
+			      self->out, PIECE));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0,
+				  self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	expect_stats(_metadata, self->fd, dbuf, 2, 2, 2, 2);
+	close(dbuf);
+}
+
+/*
+ * Unbinding the provider while its memory is exported and imported: a
+ * chunk whose handle is alive and one whose file is closed (held by its
+ * dma-buf only). Every importer is revoked and stops, the memory goes
+ * back, and everything is released.
+ */
+TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
+{
+	struct p2prig_export_stats st;
+	struct p2prig_import imp, orphan_imp, again;
+	uint64_t avail0, avail;
+	uint32_t orphan, method;
+	int dbuf, orphan_buf, fd2, result;
+
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &avail0));
+	export_import_any(_metadata, self, self->fd, self->chunk, 0, 65536,
+			  self->fd, &dbuf, &imp, &method);
+	if (dbuf < 0)
+		return;
+	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, rig_alloc(fd2, &self->nvme, 1u << 20, &orphan));
+	ASSERT_EQ(0, rig_export(fd2, orphan, method, 0, 1u << 20,
+				&orphan_buf));
+	close(fd2);
+	ASSERT_EQ(0, rig_import(self->fd, orphan_buf, &self->edu,
+				P2PRIG_DIR_BIDIRECTIONAL, &orphan_imp));
+	expect_alive(_metadata, self->fd, 2, 2);
+
+	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
+
+	/* Both importers stopped, with the exporter's word for it. */
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+				    0, self->out, 16));
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, orphan_imp.handle,
+				    P2PRIG_XFER_FROM_PEER, 0, self->in, 16));
+	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(1u, st.revoked);
+	EXPECT_EQ(1ull, st.revocations);
+	EXPECT_EQ(0u, st.live_maps);
+	EXPECT_EQ(st.maps, st.unmaps);
+	ASSERT_EQ(0, rig_export_stats(self->fd, orphan_buf, &st));
+	EXPECT_EQ(1u, st.revoked);
+	EXPECT_EQ(1ull, st.revocations);
+	EXPECT_EQ(0u, st.live_maps);
+
+	/* No new importer, no CPU access, no new export. */
+	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->edu,
+				      P2PRIG_DIR_BIDIRECTIONAL, &again));
+	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
+	EXPECT_EQ(-ENODEV, result);
+	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
+					0, self->in, 16));
+	EXPECT_EQ(-ENODEV, rig_export(self->fd, self->chunk,
+				      P2PRIG_EXPORT_RESOURCE, 0, 4096,
+				      &result));
+
+	/* Release: the imports say they were revoked, and go. */
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, orphan_imp.handle));
+	expect_alive(_metadata, self->fd, 2, 0);
+	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(st.attaches, st.detaches);
+	EXPECT_EQ(st.maps, st.unmaps);
+	/* Refused at attach, so never mapped: import and check above. */
+	EXPECT_EQ(2ull, st.attach_refused);
+	EXPECT_EQ(0ull, st.map_failed);
+	close(dbuf);
+	close(orphan_buf);
+	expect_alive(_metadata, self->fd, 0, 0);
+	EXPECT_EQ(-ENODEV, rig_free(self->fd, self->chunk));
+
+	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 1));
+	ASSERT_EQ(0, wait_published(&self->nvme, &avail))
+		TH_LOG("CMB not published again");
+	/* Everything went back: the fixture's chunk and the orphan too. */
+	EXPECT_EQ(avail0 + CHUNK, avail);
+}
+
+/*
+ * edu keeps transferring through an import while the provider unbinds:
+ * every transfer either completes or answers -ENODEV, none succeeds after
+ * the first -ENODEV, and none reaches memory that went back.
+ */
+TEST_F_TIMEOUT(dmabuf, revoke_during_xfer, 120)
+{
+	struct p2prig_import imp;
+	int dbuf, status, i, rc, revoked = 0, done = 0, sync[2];
+	uint64_t avail;
+	uint32_t method;
+	char c;
+	pid_t pid;
+
+	export_import_any(_metadata, self, self->fd, self->chunk, 0, 65536,
+			  self->fd, &dbuf, &imp, &method);
+	if (dbuf < 0)
+		return;
+
+	ASSERT_EQ(0, pipe(sync));
+	/*
+	 * The child's exit: 0 good, 11 bytes moved after -ENODEV, 12 wrong
+	 * bytes, 13 another error, 14 nothing moved before, 15 never
+	 * revoked, 16 could not tell the parent.
+	 */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(sync[0]);
+		for (i = 0; i < 200; i++) {
+			rig_fill(self->out, PIECE, 600 + i);
+			rc = rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+				      (i % 16) * PIECE, self->out, PIECE);
+			if (!rc)
+				rc = rig_xfer(self->fd, imp.handle,
+					      P2PRIG_XFER_FROM_PEER,
+					      (i % 16) * PIECE, self->in,
+					      PIECE);
+			if (!rc && revoked)
+				_exit(11);	/* moved bytes after -ENODEV */
+			if (!rc && memcmp(self->out, self->in, PIECE))
+				_exit(12);	/* wrong bytes */
+			if (rc && rc != -ENODEV)
+				_exit(13);
+			if (rc == -ENODEV && ++revoked == 3)
+				_exit(done ? 0 : 14);
+			/* The first round trip tells the parent to unbind. */
+			if (!rc && !done++ && write(sync[1], "x", 1) != 1)
+				_exit(16);
+		}
+		_exit(15);	/* never revoked */
+	}
+
+	close(sync[1]);
+	ASSERT_EQ(1, read(sync[0], &c, 1)) TH_LOG("no transfer completed");
+	close(sync[0]);
+	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("transfer loop exit %d: see the child's codes above",
+		       WEXITSTATUS(status));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	close(dbuf);
+	expect_alive(_metadata, self->fd, 0, 0);
+	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 1));
+	ASSERT_EQ(0, wait_published(&self->nvme, &avail));
+}
+
+TEST_HARNESS_MAIN
