@@ -71,6 +71,10 @@ guest-test: ## run one of the module's own tests in the virtual lab (name=kmod-u
 doctor: ## can this rig do p2p? lab: on this machine; vlab: in the guest
 	@harness/run-doctor.sh $(RUN_OPTS)
 
+.PHONY: bench-rdma
+bench-rdma: ## figures: the runner's RDMA WRITE bandwidth vs ib_write_bw on rxe in one guest (sizes=64K,1M iterations=1000)
+	@harness/bench-rdma.sh $(if $(sizes),--sizes '$(sizes)') $(if $(iterations),--iterations '$(iterations)') $(RUN_OPTS)
+
 .PHONY: test
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t

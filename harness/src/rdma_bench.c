@@ -131,3 +131,11 @@ bool rdma_bench_latency(const struct rdma_pass *pass, struct samples *latency_ns
 	}
 	return true;
 }
+
+uint32_t rdma_signal_every(uint64_t bytes, uint32_t tx_depth)
+{
+	if (bytes > RDMA_MODERATION_LIMIT)
+		return 1;
+	/* A batch longer than the queue would never complete. */
+	return RDMA_SIGNAL_EVERY < tx_depth ? RDMA_SIGNAL_EVERY : tx_depth;
+}

@@ -3,9 +3,11 @@
  * The two timed passes of one message size on a loopback pair.
  *
  * Bandwidth: the same message posted `iterations` times with up to
- * tx_depth in flight, one signalled completion per signal_every work
- * requests (as ib_write_bw does), every post and completion time kept for
- * rdma_figures.
+ * tx_depth in flight, every post and completion time kept for
+ * rdma_figures. Completions are moderated as ib_write_bw does by default:
+ * one signalled work request per RDMA_SIGNAL_EVERY for messages up to
+ * RDMA_MODERATION_LIMIT, every one above (where a completion costs nothing
+ * next to the data, and per-message times make the peak meaningful).
  *
  * Latency: one message at a time, each signalled, from post to its
  * completion.
@@ -24,6 +26,7 @@
 #include "stats.h"
 
 #define RDMA_SIGNAL_EVERY	100	/* ib_write_bw's default --cq-mod */
+#define RDMA_MODERATION_LIMIT	8192	/* bytes; larger messages are each signalled */
 #define RDMA_TIMEOUT_MS		10000
 
 struct rdma_pass {
@@ -41,6 +44,9 @@ bool rdma_bench_bandwidth(const struct rdma_pass *pass, uint64_t *posted, uint64
 /* Adds iterations samples (ns) to latency_ns. */
 bool rdma_bench_latency(const struct rdma_pass *pass, struct samples *latency_ns,
 			struct rdma_problem *problem);
+
+/* One signalled work request per this many, for messages of BYTES. */
+uint32_t rdma_signal_every(uint64_t bytes, uint32_t tx_depth);
 
 /* CLOCK_MONOTONIC in ns. */
 uint64_t rdma_now_ns(void);

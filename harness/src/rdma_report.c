@@ -68,6 +68,7 @@ static json_object *size_json(const struct rdma_size_report *s)
 
 	add(o, "bytes", count(s->bytes));
 	add(o, "iterations", count(s->iterations));
+	add(o, "signal_every", s->signal_every ? count(s->signal_every) : NULL);
 	add(o, "verified", json_object_new_boolean(s->verified));
 	add(o, "checked_bytes", count(s->checked_bytes));
 	add(o, "mismatched_bytes", count(s->check.mismatched_bytes));
@@ -97,7 +98,6 @@ json_object *rdma_report_json(const struct rdma_report *r)
 	add(o, "gid", r->opened ? text_or_null(r->gid) : NULL);
 	add(o, "path_mtu", r->opened ? count(r->path_mtu) : NULL);
 	add(o, "tx_depth", count(r->tx_depth));
-	add(o, "signal_every", r->signal_every ? count(r->signal_every) : NULL);
 	add(o, "timeout_ms", count(r->timeout_ms));
 	json_object *sizes = json_object_new_array();
 	for (size_t i = 0; i < r->n_sizes; i++)

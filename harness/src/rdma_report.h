@@ -24,6 +24,7 @@ struct rdma_size_report {
 	uint32_t iterations;		/* messages in each pass */
 	bool measured;			/* both passes ran to the end */
 	bool verified;			/* measured, and every byte right after each pass */
+	uint16_t signal_every;		/* bandwidth pass: one signalled completion per this many */
 	uint64_t checked_bytes;
 	struct pattern_check check;	/* both passes together */
 	uint64_t elapsed_ns;		/* bandwidth pass: first post to last completion */
@@ -44,7 +45,6 @@ struct rdma_report {
 	char gid[48];
 	uint32_t path_mtu;		/* bytes */
 	uint32_t tx_depth;		/* as used: the step's, capped by the device */
-	uint32_t signal_every;		/* one signalled completion per this many WRs */
 	uint32_t timeout_ms;		/* the bound on every completion wait */
 	struct rdma_size_report sizes[RDMA_MAX_SIZES];
 	size_t n_sizes;

@@ -196,8 +196,6 @@ static bool set_up(struct rdma_run *rr)
 	if (!rdma_loopback_create(&rr->dev, rr->r->tx_depth, &rr->lb, &rr->problem))
 		return false;
 	rr->report->tx_depth = rr->lb.tx_depth;
-	rr->report->signal_every = RDMA_SIGNAL_EVERY < rr->lb.tx_depth ? RDMA_SIGNAL_EVERY
-									: rr->lb.tx_depth;
 	rr->staging = malloc(size);
 	rr->posted = calloc(rr->r->iterations, sizeof(*rr->posted));
 	rr->completed = calloc(rr->r->iterations, sizeof(*rr->completed));
@@ -252,6 +250,8 @@ static bool check_destination(struct rdma_run *rr, struct rdma_buffer *dst, uint
 
 static bool run_size(struct rdma_run *rr, struct rdma_size_report *sr)
 {
+	sr->signal_every = (uint16_t)rdma_signal_every(sr->bytes, rr->lb.tx_depth);
+
 	bool write = rr->r->op == RDMA_OP_WRITE;
 	struct rdma_buffer *src = write ? rr->local : rr->target;
 	struct rdma_buffer *dst = write ? rr->target : rr->local;
@@ -266,7 +266,7 @@ static bool run_size(struct rdma_run *rr, struct rdma_size_report *sr)
 			.length = (uint32_t)sr->bytes,
 		},
 		.iterations = rr->r->iterations,
-		.signal_every = rr->report->signal_every,
+		.signal_every = sr->signal_every,
 		.timeout_ms = RDMA_TIMEOUT_MS,
 	};
 	struct samples latency = { 0 };
@@ -298,11 +298,11 @@ static void print_banner(const struct rdma_run *rr)
 	const struct rdma_report *rep = rr->report;
 
 	printf(PROGRESS_PREFIX "%s %s, %s memory%s%s: %s port %u (%s), gid[%d] %s, mtu %u, "
-	       "tx-depth %u, signal every %u, %u iterations\n",
+	       "tx-depth %u, %u iterations\n",
 	       rr->step->name, rr->r->op == RDMA_OP_WRITE ? "RDMA WRITE" : "RDMA READ",
 	       rep->memory, rep->method[0] ? " exported by " : "", rep->method, rep->device,
 	       rep->port, rep->link_layer, rep->gid_index, rep->gid[0] ? rep->gid : "-",
-	       rep->path_mtu, rep->tx_depth, rep->signal_every, rr->r->iterations);
+	       rep->path_mtu, rep->tx_depth, rr->r->iterations);
 	rdma_print_header(stdout, PROGRESS_PREFIX);
 	fflush(stdout);
 }

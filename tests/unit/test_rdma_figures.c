@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <json.h>
 
+#include "rdma_bench.h"
 #include "rdma_figures.h"
 #include "rdma_report.h"
 
@@ -148,13 +149,13 @@ static void test_report_json(void **state)
 	struct rdma_report r = {
 		.used = true, .device = "rxe0", .op = "write", .memory = "host",
 		.opened = true, .port = 1, .link_layer = "Ethernet", .gid_index = 1,
-		.gid = "::ffff:10.0.2.15", .path_mtu = 1024, .tx_depth = 128, .signal_every = 100,
+		.gid = "::ffff:10.0.2.15", .path_mtu = 1024, .tx_depth = 128,
 		.timeout_ms = 10000, .n_sizes = 2,
 	};
 
 	(void)state;
 	r.sizes[0] = (struct rdma_size_report){
-		.bytes = 4096, .iterations = 64, .measured = true, .verified = true,
+		.bytes = 4096, .iterations = 64, .signal_every = 64, .measured = true, .verified = true,
 		.checked_bytes = 8192, .elapsed_ns = 1000000, .bw_peak_mib_s = 300.5,
 		.bw_avg_mib_s = 250.25, .msg_rate_mpps = 0.0000641,
 		.latency_ns = { .n = 64, .min = 50000, .max = 90000, .p50 = 60000, .p99 = 89000,
@@ -177,6 +178,7 @@ static void test_report_json(void **state)
 	json_object *a = json_object_array_get_idx(sizes, 0);
 	assert_true(json_object_get_boolean(get(a, "verified")));
 	assert_int_equal(json_object_get_int64(get(a, "bytes")), 4096);
+	assert_int_equal(json_object_get_int(get(a, "signal_every")), 64);
 	assert_close(json_object_get_double(get(a, "bw_avg_mib_s")), 250.25);
 	assert_close(json_object_get_double(get(a, "bw_avg_gbit_s")), 250.25 * MIB * 8 / 1e9);
 	/* Rates of a few thousand messages a second keep their digits. */
@@ -189,11 +191,23 @@ static void test_report_json(void **state)
 	json_object *b = json_object_array_get_idx(sizes, 1);
 	assert_false(json_object_get_boolean(get(b, "verified")));
 	assert_null(get(b, "bw_peak_mib_s"));
+	assert_null(get(b, "signal_every"));
 	assert_null(get(b, "elapsed_ns"));
 	assert_null(get(get(b, "latency_ns"), "mean"));
 	assert_int_equal(json_object_get_int64(get(b, "mismatched_bytes")), 3);
 	assert_int_equal(json_object_get_int64(get(b, "first_mismatch")), 17);
 	json_object_put(o);
+}
+
+/* Moderated completions for small messages only, never a batch longer than the queue. */
+static void test_signal_every(void **state)
+{
+	(void)state;
+	assert_int_equal(rdma_signal_every(4096, 128), 100);
+	assert_int_equal(rdma_signal_every(8192, 128), 100);
+	assert_int_equal(rdma_signal_every(2, 16), 16);
+	assert_int_equal(rdma_signal_every(8193, 128), 1);
+	assert_int_equal(rdma_signal_every(1 << 20, 128), 1);
 }
 
 /* The columns an ib_write_bw user reads, in that order. */
@@ -227,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_zero_span),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_signal_every),
 		cmocka_unit_test(test_columns),
 	};
 

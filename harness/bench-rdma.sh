@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make bench-rdma: the runner's RDMA WRITE bandwidth against perftest's
+# ib_write_bw, same size, iteration count and tx depth, on the same
+# soft-RoCE device in one virtual-lab guest. Figures, not a test: it prints
+# both averages and their ratio per size and keeps everything in a results
+# folder.
+#
+#   harness/bench-rdma.sh [--sizes 64K,1M] [--iterations N] [--config NAME] [--kernel VERSION]
+#
+# Under TCG the figures are virtual time: only the ratio means something.
+set -euo pipefail
+# shellcheck source=harness/vlab/session.sh
+source "$(dirname "$0")/vlab/session.sh"
+
+usage="usage: $0 [--sizes 64K,1M] [--iterations N] [--config NAME|FILE] [--kernel VERSION]"
+sizes=64K,1M iterations=1000 kernel="" config=""
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--sizes) sizes=${2:?--sizes needs a list}; shift 2 ;;
+	--iterations) iterations=${2:?--iterations needs a number}; shift 2 ;;
+	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
+	--config) config=${2:?--config needs a name}; shift 2 ;;
+	*) die "$usage" ;;
+	esac
+done
+[[ $sizes =~ ^[0-9]+[KMG]?(,[0-9]+[KMG]?)*$ ]] || die "bad --sizes '$sizes' (e.g. 64K,1M)"
+[[ $iterations =~ ^[1-9][0-9]*$ && $iterations -ge 5 ]] ||
+	die "bad --iterations '$iterations' (ib_write_bw needs at least 5)"
+
+vlab_select_config "$config"
+[[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig: bench-rdma boots the virtual lab"
+kernel=${kernel:-$RIG_VLAB_KERNEL}
+load_kernel_pin "$kernel"
+t_start=$(now_s)
+vlab_build_host
+vlab_build_guest "$kernel"
+out=$(vlab_results_dir bench-rdma)
+vlab_keep_config "$out" "$kernel"
+{
+	printf 'P2PRIG_GUEST_CMD=%q\n' "/rig/harness/bench-rdma-guest.sh $sizes $iterations"
+	printf 'P2PRIG_RXE=yes\n'
+	vlab_run_env
+} >"$out/run.env"
+vlab_boot "$PIN_UNAME" "$out"
+
+status=0
+vlab_verdict_outcome "$out" || status=1
+guest_exit=$(cat "$out/guest-exit" 2>/dev/null || echo none)
+[[ $guest_exit == 0 ]] || status=1
+echo
+if [[ -s $out/bench/compare.txt ]]; then
+	cat "$out/bench/compare.txt"
+else
+	echo "bench-rdma: no comparison written (guest exit $guest_exit); see $out/guest-cmd.out"
+	status=1
+fi
+echo
+echo "results: $out"
+log "bench-rdma: $iterations iterations of $sizes in $(elapsed "$t_start") s"
+exit "$status"
