@@ -148,7 +148,9 @@ static void prepare_provider(struct run *run, size_t i)
 	}
 	int rc = rigdev_chunk_alloc(&run->dev, p->kind->uapi, &s->pci, p->size, &s->chunk);
 	if (rc) {
-		struct step_report scratch = { 0 };
+		static struct step_report scratch;	/* large: not on the stack */
+
+		memset(&scratch, 0, sizeof(scratch));
 		char who[96];
 		snprintf(who, sizeof(who), "provider %s (%s)", p->name, s->pci_text);
 		step_ioctl_failed(&scratch, rc, who, "CHUNK_ALLOC");
@@ -191,6 +193,9 @@ static void consult_doctor(struct run *run)
 	doctor_system_scan(run->pacc, &system);
 	run->report.doctor = doctor_json(&system, NULL);
 	for (size_t i = 0; i < run->sc.n_steps; i++) {
+		/* Only transfer steps pair a provider with an initiator. */
+		if (run->sc.steps[i].action != STEP_TRANSFER)
+			continue;
 		const struct transfer_params *t = &run->sc.steps[i].transfer;
 		struct prediction *p = &run->predictions[t->provider][t->initiator];
 		struct pci_dev *prov = run->providers[t->provider].dev;
