@@ -33,6 +33,23 @@
 #include "kselftest_harness.h"
 #include "rig.h"
 
+/* vfio-pci's dma-buf export (Linux 6.19), for older uAPI headers. */
+#ifndef VFIO_DEVICE_FEATURE_DMA_BUF
+#define VFIO_DEVICE_FEATURE_DMA_BUF	11
+struct vfio_region_dma_range {
+	__u64 offset;
+	__u64 length;
+};
+
+struct vfio_device_feature_dma_buf {
+	__u32 region_index;
+	__u32 open_flags;
+	__u32 flags;
+	__u32 nr_ranges;
+	struct vfio_region_dma_range dma_ranges[];
+};
+#endif
+
 #define CHUNK		(256u << 10)
 #define EXP_OFF		(64u << 10)
 #define EXP_LEN		(128u << 10)
@@ -232,8 +249,8 @@ static void export_import_any(struct __test_metadata *_metadata,
 		close(*dbuf);
 	}
 	*dbuf = -1;
-	SKIP(return, "no export method edu can move bytes through here: %s",
-	     why);
+	SKIP(return, "no export method edu can move bytes through (map type %u): %s",
+	     self->probe.map_type, why);
 }
 
 /*
@@ -557,18 +574,26 @@ TEST_F(dmabuf, attach_rules)
 TEST_F(dmabuf, close_importer_balances)
 {
 	struct p2prig_import to_dev, from_dev;
-	int fd2, dbuf, rc;
+	uint32_t method;
+	int fd2, dbuf, rc = -EOPNOTSUPP;
 
 	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
-				0, 65536, &dbuf));
-	rc = rig_import(fd2, dbuf, &self->edu, P2PRIG_DIR_TO_DEVICE, &to_dev);
-	if (rc == -EREMOTEIO || (rc == -EIO && swiotlb_forced())) {
+	/* Any method the DMA layer maps here (swiotlb=force refuses MMIO). */
+	for (method = 0; rc && method < P2PRIG_EXPORT_MAX; method++) {
+		if (!(self->info.export_method_mask & (1u << method)))
+			continue;
+		ASSERT_EQ(0, rig_export(self->fd, self->chunk, method, 0,
+					65536, &dbuf));
+		rc = rig_import(fd2, dbuf, &self->edu, P2PRIG_DIR_TO_DEVICE,
+				&to_dev);
+		if (rc)
+			close(dbuf);
+	}
+	if (rc == -EREMOTEIO || rc == -EIO) {
 		close(fd2);
-		close(dbuf);
-		SKIP(return, "edu cannot import the CMB here: %s",
-		     strerror(-rc));
+		SKIP(return, "edu cannot import the CMB here (map type %u): %s",
+		     self->probe.map_type, strerror(-rc));
 	}
 	ASSERT_EQ(0, rc);
 	ASSERT_EQ(0, rig_import(fd2, dbuf, &self->edu,
@@ -645,7 +670,12 @@ TEST_F(dmabuf, close_exporter_first)
 	EXPECT_EQ(before, now);
 }
 
-/* Another exporter: udmabuf (system RAM), imported by edu the same way. */
+/*
+ * Another exporter: udmabuf (system RAM), imported by edu the same way.
+ * As with any dma-buf, the bytes are only in step at map and unmap (the
+ * DMA layer may bounce RAM: swiotlb=force), so the memory is seeded before
+ * the import and read back after the unmap.
+ */
 TEST_F(dmabuf, import_udmabuf)
 {
 	struct p2prig_export_stats st;
@@ -673,29 +703,288 @@ TEST_F(dmabuf, import_udmabuf)
 	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
 	EXPECT_EQ(0, result);
 
+	rig_fill(map + 8192 - 1000, 2000, 401);
 	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu,
 				P2PRIG_DIR_BIDIRECTIONAL, &imp));
-	TH_LOG("udmabuf: dma %#llx, %u range(s), flags %#x", (unsigned long long)imp.dma_addr,
-	       imp.nr_segments, imp.flags);
+	TH_LOG("udmabuf: dma %#llx, %u range(s), flags %#x",
+	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
 	EXPECT_EQ(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
 	EXPECT_EQ(65536ull, imp.length);
 	expect_alive(_metadata, self->fd, 0, 1);
 
-	rig_fill(self->out, PIECE, 400);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-			      40960 + 100, self->out, PIECE - 100));
-	EXPECT_EQ(0, memcmp(self->out, map + 40960 + 100, PIECE - 100));
-	rig_fill(map + 8192 - 1000, 2000, 401);
+	/* Across a page boundary: two ranges wherever pages are not merged. */
 	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
 			      8192 - 1000, self->in, 2000));
 	EXPECT_EQ(0, memcmp(map + 8192 - 1000, self->in, 2000));
+	rig_fill(self->out, PIECE, 400);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+			      40960 + 100, self->out, PIECE - 100));
 
 	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	/*
+	 * udmabuf maps and unmaps with DMA_ATTR_SKIP_CPU_SYNC: what a device
+	 * writes into a swiotlb bounce buffer never reaches the pages.
+	 */
+	if (swiotlb_forced())
+		TH_LOG("edu's write not checked: %s",
+		       "udmabuf skips the swiotlb copy back (DMA_ATTR_SKIP_CPU_SYNC)");
+	else
+		EXPECT_EQ(0, memcmp(self->out, map + 40960 + 100,
+				    PIECE - 100));
 	expect_alive(_metadata, self->fd, 0, 0);
 	close(dbuf);
 	munmap(map, 65536);
 	close(memfd);
 	close(dev);
+}
+
+/* ivshmem's BAR 2, exported by vfio-pci through the legacy group API. */
+struct vfio_export {
+	int container, group, device, dbuf;
+	uint64_t bar_offset;	/* of BAR 2 in the device fd */
+	uint64_t bar_start;	/* CPU (and, in QEMU, bus) address of BAR 2 */
+	char skip[256];
+};
+
+#define VFIO_LEN	(64u << 10)
+
+static int read_bar2(const struct rig_dev *dev, uint64_t *start)
+{
+	unsigned long long s, e, f;
+	char path[128], line[128];
+	FILE *file;
+	int i, rc = -ENOENT;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource",
+		 dev->bdf);
+	file = fopen(path, "r");
+	if (!file)
+		return -errno;
+	for (i = 0; fgets(line, sizeof(line), file); i++) {
+		if (i == 2 && sscanf(line, "%llx %llx %llx", &s, &e, &f) == 3) {
+			*start = s;
+			rc = 0;
+		}
+	}
+	fclose(file);
+	return rc;
+}
+
+/* Bind @dev to vfio-pci; 0, or -errno with the reason in @why. */
+static int vfio_bind(const struct rig_dev *dev, char *why, size_t len)
+{
+	char path[128], group[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
+		 dev->bdf);
+	n = readlink(path, group, sizeof(group) - 1);
+	if (n < 0) {
+		snprintf(why, len, "%s has no IOMMU group: %s", dev->bdf,
+			 "vfio-pci needs an IOMMU (no VFIO_NOIOMMU here)");
+		return -ENODEV;
+	}
+	if (system("modprobe vfio-pci && modprobe vfio_iommu_type1")) {
+		snprintf(why, len, "modprobe vfio-pci failed");
+		return -ENOENT;
+	}
+	if (bound_to(dev, "vfio-pci"))
+		return 0;
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/driver_override", dev->bdf);
+	if (rig_write(path, "vfio-pci") ||
+	    rig_write("/sys/bus/pci/drivers/vfio-pci/bind", dev->bdf)) {
+		snprintf(why, len, "cannot bind %s to vfio-pci", dev->bdf);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void vfio_unbind(const struct rig_dev *dev)
+{
+	char path[128];
+
+	if (bound_to(dev, "vfio-pci"))
+		rig_driver(dev, "vfio-pci", 0);
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/driver_override", dev->bdf);
+	rig_write(path, "\n");
+}
+
+/* Open ivshmem through vfio, turn on memory decoding and export BAR 2. */
+static int vfio_export_bar2(const struct rig_dev *dev, struct vfio_export *v)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	struct vfio_region_info region = { .argsz = sizeof(region) };
+	struct {
+		struct vfio_device_feature feature;
+		struct vfio_device_feature_dma_buf dma_buf;
+		struct vfio_region_dma_range range;
+	} get = { 0 };
+	char path[128], link[128];
+	uint16_t cmd;
+	ssize_t n;
+
+	v->container = -1;
+	v->group = -1;
+	v->device = -1;
+	v->dbuf = -1;
+	if (read_bar2(dev, &v->bar_start))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
+		 dev->bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+
+	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	v->group = open(path, O_RDWR | O_CLOEXEC);
+	if (v->container < 0 || v->group < 0)
+		return -errno;
+	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EBUSY;
+	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container) ||
+	    ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return -errno;
+	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, dev->bdf);
+	if (v->device < 0)
+		return -errno;
+
+	region.index = VFIO_PCI_BAR2_REGION_INDEX;
+	if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, &region))
+		return -errno;
+	v->bar_offset = region.offset;
+	region.argsz = sizeof(region);
+	region.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, &region))
+		return -errno;
+	/* vfio starts the device with memory decoding off: a revoked export. */
+	if (pread(v->device, &cmd, 2, region.offset + 4) != 2)
+		return -EIO;
+	cmd |= 0x2;	/* PCI_COMMAND_MEMORY */
+	if (pwrite(v->device, &cmd, 2, region.offset + 4) != 2)
+		return -EIO;
+
+	get.feature.argsz = sizeof(get);
+	get.feature.flags = VFIO_DEVICE_FEATURE_GET |
+			    VFIO_DEVICE_FEATURE_DMA_BUF;
+	get.dma_buf.region_index = VFIO_PCI_BAR2_REGION_INDEX;
+	get.dma_buf.open_flags = O_RDWR | O_CLOEXEC;
+	get.dma_buf.nr_ranges = 1;
+	get.range.offset = 0;
+	get.range.length = VFIO_LEN;
+	v->dbuf = ioctl(v->device, VFIO_DEVICE_FEATURE, &get);
+	return v->dbuf < 0 ? -errno : 0;
+}
+
+static void vfio_close(struct vfio_export *v)
+{
+	if (v->dbuf >= 0)
+		close(v->dbuf);
+	if (v->device >= 0)
+		close(v->device);
+	if (v->group >= 0)
+		close(v->group);
+	if (v->container >= 0)
+		close(v->container);
+	v->container = -1;
+	v->group = -1;
+	v->device = -1;
+	v->dbuf = -1;
+}
+
+/*
+ * Another exporter of peer memory: vfio-pci exports ivshmem's BAR 2 and
+ * edu imports it; bytes move where QEMU can deliver them, checked through
+ * vfio's own BAR access. Then vfio revokes (memory decoding off) and the
+ * import stops, and everything is released.
+ */
+TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
+{
+	struct vfio_region_info config = { .argsz = sizeof(config) };
+	struct vfio_export v = { .dbuf = -1 };
+	struct p2prig_export_stats st;
+	struct p2prig_import imp;
+	struct rig_dev ivshmem;
+	char why[256] = "";
+	int rc, result;
+	uint16_t cmd;
+
+	if (rig_find(0x1af4, 0x1110, 0, &ivshmem))
+		SKIP(return, "no ivshmem device");
+	rc = vfio_bind(&ivshmem, why, sizeof(why));
+	if (rc)
+		SKIP(return, "%s", why);
+	rc = vfio_export_bar2(&ivshmem, &v);
+	if (rc) {
+		vfio_close(&v);
+		vfio_unbind(&ivshmem);
+		ASSERT_EQ(0, rc) TH_LOG("vfio-pci dma-buf of %s BAR 2: %s",
+					ivshmem.bdf, strerror(-rc));
+	}
+	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, v.dbuf, &st));
+
+	/* vfio takes only p2p, revocable importers, as ours does. */
+	ASSERT_EQ(0, rig_attach_check(self->fd, v.dbuf, &self->edu,
+				      P2PRIG_ATTACH_F_NO_P2P, &result));
+	EXPECT_EQ(-EOPNOTSUPP, result);
+	ASSERT_EQ(0, rig_attach_check(self->fd, v.dbuf, &self->edu,
+				      P2PRIG_ATTACH_F_PINNED, &result));
+	EXPECT_EQ(-EOPNOTSUPP, result);
+
+	rc = rig_import(self->fd, v.dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
+			&imp);
+	TH_LOG("vfio-pci %s BAR 2 at %#llx: import %s, dma %#llx, %u range(s), flags %#x",
+	       ivshmem.bdf, (unsigned long long)v.bar_start, strerror(-rc),
+	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
+	if (rc == -EINVAL && self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
+		/* vfio maps through dma_buf_phys_vec_to_sgt(): no path, -EINVAL. */
+		vfio_close(&v);
+		vfio_unbind(&ivshmem);
+		SKIP(return, "no p2p path to edu (map type %u): vfio's map: %s",
+		     self->probe.map_type, strerror(-rc));
+	}
+	ASSERT_EQ(0, rc);
+	EXPECT_EQ(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
+	EXPECT_EQ((uint64_t)VFIO_LEN, imp.length);
+
+	if (imp.dma_addr == v.bar_start && !(imp.flags & P2PRIG_MAP_F_DIRECT)) {
+		TH_LOG("no data movement: %s",
+		       "the bus address behind a translating IOMMU faults in QEMU");
+	} else {
+		rig_fill(self->out, PIECE, 700);
+		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
+				      P2PRIG_XFER_TO_PEER, VFIO_LEN - PIECE,
+				      self->out, PIECE));
+		ASSERT_EQ((ssize_t)PIECE,
+			  pread(v.device, self->in, PIECE,
+				v.bar_offset + VFIO_LEN - PIECE));
+		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+		rig_fill(self->out, 1500, 701);
+		ASSERT_EQ(1500, pwrite(v.device, self->out, 1500,
+				       v.bar_offset + 300));
+		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
+				      P2PRIG_XFER_FROM_PEER, 300, self->in,
+				      1500));
+		EXPECT_EQ(0, memcmp(self->out, self->in, 1500));
+	}
+
+	/* vfio revokes its dma-bufs when memory decoding goes off. */
+	config.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	ASSERT_EQ(0, ioctl(v.device, VFIO_DEVICE_GET_REGION_INFO, &config));
+	ASSERT_EQ(2, pread(v.device, &cmd, 2, config.offset + 4));
+	cmd &= ~0x2;
+	ASSERT_EQ(2, pwrite(v.device, &cmd, 2, config.offset + 4));
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
+				    0, self->out, 16));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	expect_alive(_metadata, self->fd, 0, 0);
+
+	vfio_close(&v);
+	vfio_unbind(&ivshmem);
 }
 
 /* Unbinding edu revokes and detaches its imports. */
