@@ -262,6 +262,16 @@ static json_object *step_json(const struct step_report *s)
 	add(o, "dma_bounced",
 	    s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_BOUNCED) : NULL);
 	add(o, "refused", json_object_new_boolean(s->refused));
+	if (s->dmabuf.used) {
+		json_object *d = json_object_new_object();
+		add(d, "exports", json_count(s->dmabuf.exports));
+		add(d, "attaches", json_count(s->dmabuf.attaches));
+		add(d, "detaches", json_count(s->dmabuf.detaches));
+		add(d, "maps", json_count(s->dmabuf.maps));
+		add(d, "unmaps", json_count(s->dmabuf.unmaps));
+		add(d, "balanced", json_object_new_boolean(s->dmabuf.balanced));
+		add(o, "dmabuf", d);
+	}
 	add(o, "refused_error", s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
 	add(o, "bytes", json_count(s->bytes));
 	add(o, "piece", json_count(s->piece));

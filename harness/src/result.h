@@ -91,6 +91,11 @@ struct step_report {
 	bool dma_in_bar;
 	int32_t p2p_distance;
 	uint32_t dma_flags;		/* P2PRIG_MAP_F_* */
+	struct {			/* dmabuf steps: the exporter's counters, summed */
+		bool used;
+		uint64_t exports, attaches, detaches, maps, unmaps;
+		bool balanced;		/* after every export's last importer left */
+	} dmabuf;
 	uint64_t bytes, piece, seed;
 	bool verified;
 	struct direction_report to_peer, from_peer;

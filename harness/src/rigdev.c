@@ -137,3 +137,22 @@ int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uin
 		*dmabuf_fd = arg.fd;
 	return rc;
 }
+
+int rigdev_import(const struct rigdev *dev, int dmabuf_fd, uint32_t initiator_kind,
+		  const struct p2prig_pci_addr *initiator, enum p2prig_dir dir,
+		  struct p2prig_import *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = dmabuf_fd;
+	out->initiator = initiator_kind;
+	out->pci = *initiator;
+	out->dir = dir;
+	return call(dev, P2PRIG_IOC_IMPORT, out);
+}
+
+int rigdev_export_stats(const struct rigdev *dev, int dmabuf_fd, struct p2prig_export_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = dmabuf_fd;
+	return call(dev, P2PRIG_IOC_EXPORT_STATS, out);
+}

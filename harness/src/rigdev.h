@@ -39,6 +39,11 @@ int rigdev_probe(const struct rigdev *dev, uint32_t chunk, uint32_t initiator_ki
 int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir dir,
 		uint64_t offset, void *buf, uint64_t length, uint64_t *xfer_ns);
 /* [offset, offset + length) of a chunk as a dma-buf; *dmabuf_fd is the caller's to close. */
+/* out holds handle, dma_addr, map_ns and flags on success. */
+int rigdev_import(const struct rigdev *dev, int dmabuf_fd, uint32_t initiator_kind,
+		  const struct p2prig_pci_addr *initiator, enum p2prig_dir dir,
+		  struct p2prig_import *out);
+int rigdev_export_stats(const struct rigdev *dev, int dmabuf_fd, struct p2prig_export_stats *out);
 int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint64_t offset,
 		  uint64_t length, int *dmabuf_fd);
 

@@ -193,8 +193,8 @@ static void consult_doctor(struct run *run)
 	doctor_system_scan(run->pacc, &system);
 	run->report.doctor = doctor_json(&system, NULL);
 	for (size_t i = 0; i < run->sc.n_steps; i++) {
-		/* Only transfer steps pair a provider with an initiator. */
-		if (run->sc.steps[i].action != STEP_TRANSFER)
+		/* Only transfer and dmabuf steps pair a provider with an initiator. */
+		if (run->sc.steps[i].action != STEP_TRANSFER && run->sc.steps[i].action != STEP_DMABUF)
 			continue;
 		const struct transfer_params *t = &run->sc.steps[i].transfer;
 		struct prediction *p = &run->predictions[t->provider][t->initiator];

@@ -376,7 +376,15 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 		snprintf(pending->provider, sizeof(pending->provider), "%s", v[TK_PROVIDER]);
 	if (v[TK_INITIATOR])
 		snprintf(pending->initiator, sizeof(pending->initiator), "%s", v[TK_INITIATOR]);
-	if (v[TK_METHOD]) {
+	if (v[TK_METHOD] && step->action == STEP_DMABUF) {
+		t->export_method = export_method_kind_find(v[TK_METHOD]);
+		if (!t->export_method) {
+			char choices[128];
+			ERROR(p, "unknown dma-buf export method '%s' (expected %s)", v[TK_METHOD],
+			      export_method_kind_choices(choices, sizeof(choices)));
+			ok = false;
+		}
+	} else if (v[TK_METHOD]) {
 		t->method = method_kind_find(v[TK_METHOD]);
 		if (!t->method) {
 			char choices[128];
@@ -531,6 +539,7 @@ static const struct step_action_syntax {
 } step_actions[] = {
 	{ "transfer", STEP_TRANSFER, parse_transfer_keys },
 	{ "rdma", STEP_RDMA, parse_rdma_keys },
+	{ "dmabuf", STEP_DMABUF, parse_transfer_keys },
 };
 
 static void parse_step(struct parser *p)
@@ -849,6 +858,12 @@ static void check_transfer_refs(struct parser *p, struct scenario_step *step,
 			ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
 		}
 	}
+	if (t->provider != SCENARIO_NO_INDEX && step->action == STEP_DMABUF) {
+		const struct scenario_provider *prov = &sc->providers[t->provider];
+		if (prov->kind && !prov->kind->peer)
+			ERROR(p, "a dmabuf step exports peer memory, but provider '%s' is system RAM",
+			      prov->name);
+	}
 	if (t->provider != SCENARIO_NO_INDEX && t->method) {
 		const struct scenario_provider *prov = &sc->providers[t->provider];
 		if (prov->kind && prov->kind->peer != t->method->peer)
@@ -903,7 +918,8 @@ static void check_whole_file(struct parser *p, int last_line)
 	struct scenario *sc = p->sc;
 
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		if (sc->steps[i].action_name && sc->steps[i].action == STEP_TRANSFER)
+		if (sc->steps[i].action_name &&
+		    (sc->steps[i].action == STEP_TRANSFER || sc->steps[i].action == STEP_DMABUF))
 			check_transfer_refs(p, &sc->steps[i], &p->pending[i]);
 		if (sc->steps[i].action_name && sc->steps[i].action == STEP_RDMA)
 			check_rdma_refs(p, &sc->steps[i], &p->pending[i]);

@@ -81,6 +81,7 @@ const char *expect_map_type_name(enum expect_map_type type);
 enum step_action {
 	STEP_TRANSFER,
 	STEP_RDMA,
+	STEP_DMABUF,		/* a transfer through a dma-buf: export, import, move */
 };
 
 #define SCENARIO_NO_INDEX ((size_t)-1)
@@ -88,7 +89,8 @@ enum step_action {
 struct transfer_params {
 	size_t provider;	/* index in scenario.providers */
 	size_t initiator;	/* index in scenario.initiators */
-	const struct method_kind *method;
+	const struct method_kind *method;	/* transfer steps */
+	const struct export_method_kind *export_method;	/* dmabuf steps */
 	uint64_t size;
 	uint64_t piece;
 	uint64_t seed;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "numparse.h"
 #include "pattern.h"
@@ -32,7 +33,14 @@ struct transfer_run {
 	uint8_t *region;	/* the whole mapped region, for CPU access */
 	uint8_t *piece;		/* one transfer */
 	struct samples map_ns, unmap_ns, to_ns, from_ns;
+	bool dmabuf;		/* a dmabuf step: export and import instead of MAP */
+	int dmabuf_fd;		/* the live export, -1 between mappings */
 };
+
+static const char *method_name(const struct transfer_run *tr)
+{
+	return tr->dmabuf ? tr->t->export_method->name : tr->t->method->name;
+}
 
 static void fill_identity(struct transfer_run *tr)
 {
@@ -58,12 +66,13 @@ static void fill_identity(struct transfer_run *tr)
 	out->initiator.resolved = tr->init->resolved;
 	snprintf(out->initiator.pci, sizeof(out->initiator.pci), "%s", tr->init->pci_text);
 
-	snprintf(out->method, sizeof(out->method), "%s", tr->t->method->name);
+	snprintf(out->method, sizeof(out->method), "%s", method_name(tr));
 	out->bytes = tr->t->size;
 	out->piece = tr->t->piece;
 	out->seed = tr->t->seed;
 
-	snprintf(tr->who_method, sizeof(tr->who_method), "method %s", tr->t->method->name);
+	snprintf(tr->who_method, sizeof(tr->who_method), "%s %s",
+		 tr->dmabuf ? "dma-buf export method" : "method", method_name(tr));
 	snprintf(tr->who_initiator, sizeof(tr->who_initiator), "initiator %s", i->name);
 	snprintf(tr->who_provider, sizeof(tr->who_provider), "provider %s", p->name);
 }
@@ -122,17 +131,79 @@ static bool usable(struct transfer_run *tr)
 				tr->init_kind->name, info->initiator_mask);
 		return false;
 	}
-	if (!(info->method_mask & (1u << tr->t->method->uapi))) {
-		step_set_reason(out, VERDICT_SKIP,
-				"%s: not offered by the module (method_mask 0x%x)", tr->who_method,
-				info->method_mask);
+	uint32_t mask = tr->dmabuf ? info->export_method_mask : info->method_mask;
+	uint32_t uapi = tr->dmabuf ? tr->t->export_method->uapi : tr->t->method->uapi;
+	if (!(mask & (1u << uapi))) {
+		step_set_reason(out, VERDICT_SKIP, "%s: not offered by the module (%s 0x%x)",
+				tr->who_method, tr->dmabuf ? "export_method_mask" : "method_mask",
+				mask);
 		return false;
 	}
 	return true;
 }
 
+/*
+ * A dmabuf step's mapping: the module exports the region as a dma-buf and
+ * the initiator imports it the way an RDMA driver does. What the import
+ * returns is a mapping handle like MAP's.
+ */
+static int import_region(struct transfer_run *tr, struct p2prig_map *m)
+{
+	struct p2prig_import imp;
+	int rc = rigdev_export(tr->env->dev, tr->prov->chunk.handle, tr->t->export_method->uapi, 0,
+			       tr->t->size, &tr->dmabuf_fd);
+
+	if (rc)
+		return rc;
+	tr->out->dmabuf.exports++;
+	rc = rigdev_import(tr->env->dev, tr->dmabuf_fd, tr->init_kind->uapi, &tr->init->pci,
+			   P2PRIG_DIR_BIDIRECTIONAL, &imp);
+	if (rc) {
+		close(tr->dmabuf_fd);
+		tr->dmabuf_fd = -1;
+		return rc;
+	}
+	memset(m, 0, sizeof(*m));
+	m->handle = imp.handle;
+	m->dma_addr = imp.dma_addr;
+	m->map_ns = imp.map_ns;
+	m->flags = imp.flags;
+	m->p2p_distance = tr->out->p2p_distance;
+	return 0;
+}
+
+/*
+ * Once the importer is gone, the exporter's counters must balance: every
+ * attach detached, every map unmapped. They add up over the step.
+ */
+static int release_export(struct transfer_run *tr)
+{
+	struct p2prig_export_stats st;
+	int rc = rigdev_export_stats(tr->env->dev, tr->dmabuf_fd, &st);
+	struct step_report *out = tr->out;
+
+	close(tr->dmabuf_fd);
+	tr->dmabuf_fd = -1;
+	if (rc)
+		return rc;
+	out->dmabuf.attaches += st.attaches;
+	out->dmabuf.detaches += st.detaches;
+	out->dmabuf.maps += st.maps;
+	out->dmabuf.unmaps += st.unmaps;
+	if (st.attaches != st.detaches || st.maps != st.unmaps || st.live_maps)
+		out->dmabuf.balanced = false;
+	return 0;
+}
+
 static int map_region(struct transfer_run *tr, struct p2prig_map *m)
 {
+	if (tr->dmabuf) {
+		int rc = import_region(tr, m);
+		if (rc == 0)
+			samples_add(&tr->map_ns, m->map_ns);
+		return rc;
+	}
+
 	int rc = rigdev_map(tr->env->dev, tr->prov->chunk.handle, tr->t->method->uapi,
 			    tr->init_kind->uapi, &tr->init->pci, P2PRIG_DIR_BIDIRECTIONAL, 0,
 			    tr->t->size, m);
@@ -149,6 +220,10 @@ static int unmap_region(struct transfer_run *tr, uint32_t mapping)
 
 	if (rc == 0)
 		samples_add(&tr->unmap_ns, ns);
+	if (tr->dmabuf && tr->dmabuf_fd >= 0) {
+		int stats_rc = release_export(tr);
+		rc = rc ? rc : stats_rc;
+	}
 	return rc;
 }
 
@@ -481,8 +556,12 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 		.init_kind = env->sc->initiators[step->transfer.initiator].kind,
 		.out = out,
 		.check_seed = scenario_step_check_seed(step),
+		.dmabuf = step->action == STEP_DMABUF,
+		.dmabuf_fd = -1,
 	};
 
+	out->dmabuf.used = tr.dmabuf;
+	out->dmabuf.balanced = tr.dmabuf;
 	fill_identity(&tr);
 	list_expectations(&tr);
 	if (!usable(&tr))

@@ -307,7 +307,7 @@ static void test_unknown_method_and_action(void **state)
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
 		      "step t copy provider=cmb\n",
 		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page or page)",
-		      "bad:5: unknown step action 'copy' (expected transfer or rdma)");
+		      "bad:5: unknown step action 'copy' (expected transfer, rdma or dmabuf)");
 }
 
 static void test_expect_before_any_step(void **state)
@@ -375,6 +375,32 @@ static void test_provider_size_rules(void **state)
 		      "pages)",
 		      "bad:6: provider size 1G is larger than the module lends for nvme-cmb (256M)",
 		      "bad:7: duplicate key 'size'");
+}
+
+/* dmabuf steps: transfer keys, but the method is how the chunk is exported. */
+static void test_dmabuf_steps(void **state)
+{
+	struct scenario sc;
+	static const char good[] = HEAD
+		"step d dmabuf provider=cmb initiator=edu method=phys-vec size=64K piece=4K seed=3\n"
+		"expect verified\n";
+
+	(void)state;
+	size_t errors = scenario_parse_text("ok", good, &sc);
+	if (errors)
+		scenario_print_errors(&sc, stdout);
+	assert_int_equal(errors, 0);
+	assert_int_equal(sc.steps[0].action, STEP_DMABUF);
+	assert_string_equal(sc.steps[0].transfer.export_method->name, "phys-vec");
+	assert_null(sc.steps[0].transfer.method);
+	scenario_free(&sc);
+
+	ASSERT_ERRORS(HEAD "provider buf ram size=64K\n"
+		      "step a dmabuf provider=cmb initiator=edu method=p2p-page size=64K piece=4K seed=1\n"
+		      "step b dmabuf provider=buf initiator=edu method=mmio size=64K piece=4K seed=1\n",
+		      "bad:5: unknown dma-buf export method 'p2p-page' (expected mmio, resource or "
+		      "phys-vec)",
+		      "bad:6: a dmabuf step exports peer memory, but provider 'buf' is system RAM");
 }
 
 /* RAM: no selector, its own size limit, and only the page method. */
@@ -485,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_no_steps),
 		cmocka_unit_test(test_provider_size_rules),
 		cmocka_unit_test(test_ram_provider_rules),
+		cmocka_unit_test(test_dmabuf_steps),
 		cmocka_unit_test(test_topology_expectations),
 		cmocka_unit_test(test_all_errors_collected_in_line_order),
 		cmocka_unit_test(test_unreadable_file),
