@@ -43,8 +43,10 @@
  *
  * EXPORT: -EINVAL for a malformed argument or a RAM chunk, -ENODEV for a
  * revoked chunk, -EOPNOTSUPP for an export method this kernel or module
- * lacks (not in export_method_mask), and the errno of fd allocation
- * (-EMFILE). IMPORT, ATTACH_CHECK and EXPORT_STATS: -EBADF when fd is not
+ * lacks (not in export_method_mask; all of them on a kernel without
+ * revocable importers, dma_buf_attach_revocable(), such as 6.12) or
+ * phys-vec for a provider without a p2pdma provider for its BAR, and the
+ * errno of fd allocation (-EMFILE). IMPORT, ATTACH_CHECK and EXPORT_STATS: -EBADF when fd is not
  * open, -EINVAL when it is not a dma-buf (EXPORT_STATS: not one of ours).
  * IMPORT: -ENODEV when the initiator is not bound or the dma-buf was
  * revoked, -EOPNOTSUPP when the exporter refuses the importer (no p2p or
@@ -298,7 +300,10 @@ struct p2prig_import {
 	__u64 length;			/* out: the dma-buf's size */
 	__u64 dma_addr;			/* out: DMA address of the first range */
 	__u64 map_ns;			/* out: time in dma_buf_map_attachment() */
-	__u32 flags;			/* out: P2PRIG_IMPORT_F_*, P2PRIG_MAP_F_* */
+	__u32 flags;			/* out: P2PRIG_IMPORT_F_OURS,
+					 * P2PRIG_MAP_F_DIRECT and, for
+					 * our dma-bufs, P2PRIG_MAP_F_BUS_ADDR
+					 */
 	__u32 reserved1;		/* in: zero */
 	__u64 reserved[4];		/* in: zero */
 };
