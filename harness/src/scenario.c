@@ -214,6 +214,29 @@ static void parse_config(struct parser *p)
 	sc->config_line = p->line;
 }
 
+/* How many guests run the scenario: one, or a server and a client joined by a link. */
+static void parse_nodes(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	uint64_t n;
+
+	if (sc->nodes_line) {
+		ERROR(p, "duplicate 'nodes' (the first is at line %d)", sc->nodes_line);
+		return;
+	}
+	if (p->n_words != 1) {
+		ERROR(p, "'nodes' needs one number N (1, or 2: a server and a client guest)");
+		return;
+	}
+	if (!parse_number(p->words[0], &n) || n < 1 || n > SCENARIO_MAX_NODES) {
+		ERROR(p, "bad node count '%s' (expected 1, or 2: a server and a client guest)",
+		      p->words[0]);
+		return;
+	}
+	sc->nodes = (unsigned int)n;
+	sc->nodes_line = p->line;
+}
+
 static void parse_require(struct parser *p)
 {
 	static const char usage[] = "require kernel VERSION";
@@ -758,6 +781,7 @@ static const struct keyword {
 } keywords[] = {
 	{ "describe", parse_describe },
 	{ "config", parse_config },
+	{ "nodes", parse_nodes },
 	{ "require", parse_require },
 	{ "provider", parse_provider },
 	{ "initiator", parse_initiator },
@@ -944,6 +968,7 @@ size_t scenario_parse_text(const char *file, const char *text, struct scenario *
 	if (!p || !sc->file || !sc->name)
 		abort();
 	p->sc = sc;
+	sc->nodes = 1;
 
 	for (const char *at = text; *at;) {
 		size_t len = strcspn(at, "\n");

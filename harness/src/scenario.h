@@ -27,6 +27,7 @@
 #define SCENARIO_DEFAULT_MAP_REPEAT 32
 #define SCENARIO_MAX_MAP_REPEAT	100000
 #define SCENARIO_PAGE_SIZE	4096
+#define SCENARIO_MAX_NODES	2
 
 struct scenario_provider {
 	char name[SCENARIO_NAME_MAX];
@@ -126,6 +127,8 @@ struct scenario {
 	int describe_line;
 	char config[SCENARIO_NAME_MAX];	/* "" when the file names none */
 	int config_line;
+	unsigned int nodes;		/* guests the scenario runs in: 1, or 2 (a server and a client) */
+	int nodes_line;		/* 0: no `nodes` line, one guest */
 	bool requires_kernel;
 	struct kversion min_kernel;
 	char min_kernel_text[24];

@@ -191,8 +191,8 @@ static void test_unknown_keyword(void **state)
 {
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expectt verified\n",
-		      "bad:5: unknown keyword 'expectt' (expected describe, config, require, provider, "
-		      "initiator, step, expect or allow-dmesg)");
+		      "bad:5: unknown keyword 'expectt' (expected describe, config, nodes, require, "
+		      "provider, initiator, step, expect or allow-dmesg)");
 }
 
 static void test_missing_describe(void **state)
@@ -458,6 +458,42 @@ static void test_topology_expectations(void **state)
 }
 
 /* All errors of a file, in line order, even those found only at its end. */
+/* nodes N: 1 by default, 2 for a server and a client guest, once. */
+static void test_nodes(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	assert_int_equal(scenario_parse_text("ok", HEAD STEP_WITH(GOOD_KEYS), &sc), 0);
+	assert_int_equal(sc.nodes, 1);
+	assert_int_equal(sc.nodes_line, 0);
+	scenario_free(&sc);
+	assert_int_equal(scenario_parse_text("ok", HEAD "nodes 2  # a server and a client\n"
+					     STEP_WITH(GOOD_KEYS), &sc), 0);
+	assert_int_equal(sc.nodes, 2);
+	assert_int_equal(sc.nodes_line, 4);
+	scenario_free(&sc);
+	assert_int_equal(scenario_parse_text("ok", HEAD "nodes 1\n" STEP_WITH(GOOD_KEYS), &sc), 0);
+	assert_int_equal(sc.nodes, 1);
+	scenario_free(&sc);
+
+	ASSERT_ERRORS(HEAD "nodes 2\n" "nodes 1\n" "nodes\n" "nodes 2 3\n" "nodes 3\n" "nodes 0\n"
+		      "nodes two\n" STEP_WITH(GOOD_KEYS),
+		      "bad:5: duplicate 'nodes' (the first is at line 4)",
+		      "bad:6: duplicate 'nodes' (the first is at line 4)",
+		      "bad:7: duplicate 'nodes' (the first is at line 4)",
+		      "bad:8: duplicate 'nodes' (the first is at line 4)",
+		      "bad:9: duplicate 'nodes' (the first is at line 4)",
+		      "bad:10: duplicate 'nodes' (the first is at line 4)");
+	ASSERT_ERRORS(HEAD "nodes\n" "nodes 2 3\n" "nodes 3\n" "nodes 0\n" "nodes two\n"
+		      STEP_WITH(GOOD_KEYS),
+		      "bad:4: 'nodes' needs one number N (1, or 2: a server and a client guest)",
+		      "bad:5: 'nodes' needs one number N (1, or 2: a server and a client guest)",
+		      "bad:6: bad node count '3' (expected 1, or 2: a server and a client guest)",
+		      "bad:7: bad node count '0' (expected 1, or 2: a server and a client guest)",
+		      "bad:8: bad node count 'two' (expected 1, or 2: a server and a client guest)");
+}
+
 static void test_all_errors_collected_in_line_order(void **state)
 {
 	(void)state;
@@ -466,8 +502,8 @@ static void test_all_errors_collected_in_line_order(void **state)
 		      "initiator edu edu id=1234:11e8\n"
 		      "expect whatever\n",
 		      "bad:1: unknown provider 'nope' (declare it with a provider line)",
-		      "bad:2: unknown keyword 'bogus' (expected describe, config, require, provider, "
-		      "initiator, step, expect or allow-dmesg)",
+		      "bad:2: unknown keyword 'bogus' (expected describe, config, nodes, require, "
+		      "provider, initiator, step, expect or allow-dmesg)",
 		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
 		      "dma-address bar|iova|ram|bounced, map-type TYPE or refused)",
 		      "bad:4: missing 'describe' line (one sentence saying what the scenario "
@@ -513,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_ram_provider_rules),
 		cmocka_unit_test(test_dmabuf_steps),
 		cmocka_unit_test(test_topology_expectations),
+		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_all_errors_collected_in_line_order),
 		cmocka_unit_test(test_unreadable_file),
 	};
