@@ -75,12 +75,23 @@ int peer_link_listen(struct peer_link *l, uint16_t port)
 	return 0;
 }
 
-static void no_delay(int fd)
+/*
+ * Small messages, each waited for: no Nagle. A peer machine that dies
+ * answers nothing, not even a reset: keepalive probes and a bound on
+ * unacknowledged data turn its silence into -EHOSTDOWN within seconds,
+ * even while a long wait (a whole RDMA pass) is allowed.
+ */
+static void tune(int fd)
 {
-	int one = 1;
+	int one = 1, idle_s = 5, interval_s = 2, probes = 5;
+	unsigned int unacked_ms = 20000;
 
-	/* Small messages, each waited for: do not let Nagle hold them back. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof(idle_s));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval_s, sizeof(interval_s));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &unacked_ms, sizeof(unacked_ms));
 }
 
 int peer_link_accept(struct peer_link *l, int timeout_ms)
@@ -92,7 +103,7 @@ int peer_link_accept(struct peer_link *l, int timeout_ms)
 	l->fd = accept4(l->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (l->fd < 0)
 		return -errno;
-	no_delay(l->fd);
+	tune(l->fd);
 	close(l->listen_fd);
 	l->listen_fd = -1;
 	return 0;
@@ -143,7 +154,7 @@ int peer_link_connect(struct peer_link *l, const char *addr, uint16_t port, int 
 	int flags = fcntl(l->fd, F_GETFL);
 	if (flags < 0 || fcntl(l->fd, F_SETFL, flags & ~O_NONBLOCK))
 		return -errno;
-	no_delay(l->fd);
+	tune(l->fd);
 	return 0;
 }
 
@@ -156,6 +167,8 @@ static int send_all(int fd, const uint8_t *buf, size_t len, int64_t deadline)
 		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == ETIMEDOUT)
+			return -EHOSTDOWN;
 		if (n < 0)
 			return -errno;
 		buf += n;
@@ -173,6 +186,8 @@ static int recv_all(int fd, uint8_t *buf, size_t len, int64_t deadline)
 		ssize_t n = recv(fd, buf, len, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == ETIMEDOUT)
+			return -EHOSTDOWN;	/* keepalive: the machine is gone */
 		if (n < 0)
 			return -errno;
 		if (n == 0)

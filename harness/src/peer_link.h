@@ -4,7 +4,9 @@
  * runners in the two guests, for what RDMA needs before it can talk (QP
  * numbers, GIDs, keys, addresses) and for keeping the steps in lock step.
  * Every call is bounded by a timeout and returns 0 or a negative errno
- * (-ETIMEDOUT when the other side did not answer in time).
+ * (-ETIMEDOUT when the other side did not answer in time, -ECONNRESET when
+ * its runner closed the link, -EHOSTDOWN when its machine stopped answering
+ * TCP keepalive: found within seconds, however long the wait allowed).
  */
 #ifndef P2PRIG_PEER_LINK_H
 #define P2PRIG_PEER_LINK_H

@@ -24,11 +24,11 @@ static const char *op_verb(const struct rdma_pass *pass)
 static bool post_one(const struct rdma_pass *pass, uint64_t index, bool signaled,
 		     struct rdma_problem *problem)
 {
-	int rc = rdma_loopback_post(pass->lb, &pass->message, index, signaled);
+	int rc = rdma_qp_post(pass->requester, &pass->message, index, signaled);
 
 	if (rc)
 		rdma_problem_set(problem, VERDICT_FAIL, "RDMA device %s: ibv_post_send (%s %u bytes, "
-				 "message %llu): %s", pass->lb->dev->name, op_verb(pass),
+				 "message %llu): %s", pass->requester->dev->name, op_verb(pass),
 				 pass->message.length, (unsigned long long)index, strerror(rc));
 	return rc == 0;
 }
@@ -44,11 +44,11 @@ static int wait_completions(const struct rdma_pass *pass, struct ibv_wc *wc, uin
 	uint64_t deadline = 0;
 
 	for (;;) {
-		int got = ibv_poll_cq(pass->lb->cq, POLL_BATCH, wc);
+		int got = ibv_poll_cq(pass->requester->cq, POLL_BATCH, wc);
 
 		if (got < 0) {
 			rdma_problem_set(problem, VERDICT_FAIL, "RDMA device %s: ibv_poll_cq failed (%d)",
-					 pass->lb->dev->name, got);
+					 pass->requester->dev->name, got);
 			return 0;
 		}
 		if (got > 0)
@@ -60,7 +60,7 @@ static int wait_completions(const struct rdma_pass *pass, struct ibv_wc *wc, uin
 		} else if (now > deadline) {
 			rdma_problem_set(problem, VERDICT_FAIL, "RDMA device %s: no completion within "
 					 "%u ms (%s %u bytes, %llu of %u messages completed)",
-					 pass->lb->dev->name, pass->timeout_ms, op_verb(pass),
+					 pass->requester->dev->name, pass->timeout_ms, op_verb(pass),
 					 pass->message.length, (unsigned long long)done,
 					 pass->iterations);
 			return 0;
@@ -74,7 +74,7 @@ static bool completion_ok(const struct rdma_pass *pass, const struct ibv_wc *wc,
 	if (wc->status == IBV_WC_SUCCESS)
 		return true;
 	rdma_problem_set(problem, VERDICT_FAIL, "RDMA device %s: %s %u bytes, message %llu "
-			 "completed with %s (vendor error 0x%x)", pass->lb->dev->name, op_verb(pass),
+			 "completed with %s (vendor error 0x%x)", pass->requester->dev->name, op_verb(pass),
 			 pass->message.length, (unsigned long long)wc->wr_id,
 			 ibv_wc_status_str(wc->status), wc->vendor_err);
 	return false;
@@ -88,7 +88,7 @@ bool rdma_bench_bandwidth(const struct rdma_pass *pass, uint64_t *posted, uint64
 
 	while (done < n) {
 		/* Keep the send queue full; a signalled WR closes every batch and the run. */
-		while (sent < n && sent - done < pass->lb->tx_depth) {
+		while (sent < n && sent - done < pass->requester->send_depth) {
 			bool signaled = (sent + 1) % pass->signal_every == 0 || sent + 1 == n;
 
 			posted[sent] = rdma_now_ns();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The two timed passes of one message size on a loopback pair.
+ * The two timed passes of one message size, posted by a requester QP
+ * connected to a loopback partner or to the other node.
  *
  * Bandwidth: the same message posted `iterations` times with up to
  * tx_depth in flight, every post and completion time kept for
@@ -21,7 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rdma_loopback.h"
+#include "rdma_qp.h"
 #include "rdma_problem.h"
 #include "stats.h"
 
@@ -30,10 +31,10 @@
 #define RDMA_TIMEOUT_MS		10000
 
 struct rdma_pass {
-	struct rdma_loopback *lb;
+	struct rdma_qp *requester;	/* posts the messages and polls their completions */
 	struct rdma_message message;
 	uint32_t iterations;
-	uint32_t signal_every;		/* at most lb->tx_depth */
+	uint32_t signal_every;		/* at most requester->send_depth */
 	uint32_t timeout_ms;
 };
 

@@ -141,9 +141,17 @@ const char *rdma_device_link_layer(const struct rdma_device *dev)
 	return dev->port_attr.link_layer == IBV_LINK_LAYER_ETHERNET ? "Ethernet" : "InfiniBand";
 }
 
+void rdma_gid_text(const union ibv_gid *gid, char *buf, size_t size)
+{
+	if (!inet_ntop(AF_INET6, gid->raw, buf, (socklen_t)size))
+		snprintf(buf, size, "%s", "");
+}
+
 void rdma_device_gid_text(const struct rdma_device *dev, char *buf, size_t size)
 {
-	if (!dev->use_grh || !inet_ntop(AF_INET6, dev->gid.raw, buf, (socklen_t)size))
+	if (dev->use_grh)
+		rdma_gid_text(&dev->gid, buf, size);
+	else
 		snprintf(buf, size, "%s", "");
 }
 

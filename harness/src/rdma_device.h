@@ -39,7 +39,9 @@ void rdma_device_close(struct rdma_device *dev);
 
 /* "Ethernet" or "InfiniBand". */
 const char *rdma_device_link_layer(const struct rdma_device *dev);
-/* The GID as inet_ntop prints an IPv6 address. */
+/* A GID as inet_ntop prints an IPv6 address. */
+void rdma_gid_text(const union ibv_gid *gid, char *buf, size_t size);
+/* The device's GID so, or "" when it has none in use (InfiniBand). */
 void rdma_device_gid_text(const struct rdma_device *dev, char *buf, size_t size);
 /* enum ibv_mtu in bytes. */
 uint32_t rdma_mtu_bytes(enum ibv_mtu mtu);

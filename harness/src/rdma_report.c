@@ -96,6 +96,8 @@ json_object *rdma_report_json(const struct rdma_report *r)
 	add(o, "link_layer", r->opened ? text_or_null(r->link_layer) : NULL);
 	add(o, "gid_index", r->opened && r->gid_index >= 0 ? json_object_new_int(r->gid_index) : NULL);
 	add(o, "gid", r->opened ? text_or_null(r->gid) : NULL);
+	add(o, "remote_gid", text_or_null(r->remote_gid));
+	add(o, "remote_qpn", r->remote_qpn ? count(r->remote_qpn) : NULL);
 	add(o, "path_mtu", r->opened ? count(r->path_mtu) : NULL);
 	add(o, "tx_depth", count(r->tx_depth));
 	add(o, "timeout_ms", count(r->timeout_ms));

@@ -43,6 +43,8 @@ struct rdma_report {
 	char link_layer[16];		/* "Ethernet" (RoCE) or "InfiniBand" */
 	int gid_index;			/* -1: no GRH (InfiniBand, LID routed) */
 	char gid[48];
+	char remote_gid[48];		/* two nodes: the other end's GID ("" otherwise) */
+	uint32_t remote_qpn;		/* two nodes: the other end's QP number */
 	uint32_t path_mtu;		/* bytes */
 	uint32_t tx_depth;		/* as used: the step's, capped by the device */
 	uint32_t timeout_ms;		/* the bound on every completion wait */

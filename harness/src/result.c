@@ -126,6 +126,8 @@ void run_report_free(struct run_report *r)
 	free(r->rig);
 	free(r->topology);
 	free(r->config);
+	free(r->node);
+	free(r->peer);
 	if (r->doctor)
 		json_object_put(r->doctor);
 	free(r->kernel);
@@ -331,6 +333,8 @@ static json_object *report_json(const struct run_report *r)
 	add(o, "rig", text_or_null(r->rig));
 	add(o, "topology", text_or_null(r->topology));
 	add(o, "config", text_or_null(r->config));
+	add(o, "node", text_or_null(r->node));
+	add(o, "peer", text_or_null(r->peer));
 	add(o, "kernel", text_or_null(r->kernel));
 	result_format_time(r->started, when, sizeof(when));
 	add(o, "started", json_object_new_string(when));

@@ -121,6 +121,7 @@ struct health_report {
 struct run_report {
 	char *scenario, *description, *file, *rig, *topology, *kernel;
 	char *config;			/* the rig configuration's name, or NULL */
+	char *node, *peer;		/* a two-node run: "server" or "client", the other's address; else NULL */
 	time_t started, finished;	/* finished: 0 until the end */
 	bool complete;
 	char error[RESULT_TEXT_MAX];	/* what stopped the run early; "" if nothing */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]`, in the
- * guest as root: check the scenario, prepare providers and initiators,
- * run each step, and keep result.json, ktap.txt and a progress line per
- * step up to date as it goes.
+ * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]
+ * [--node server|client --peer ADDR]`, in the guest as root: check the
+ * scenario, link up with the other node of a two-node run, prepare
+ * providers and initiators, run each step, and keep result.json, ktap.txt
+ * and a progress line per step up to date as it goes.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include "doctor.h"
 #include "health.h"
 #include "ktap.h"
+#include "node_link.h"
 #include "result.h"
 #include "rigdev.h"
 #include "scenario.h"
@@ -29,6 +32,8 @@
 
 struct run_options {
 	const char *file, *out_dir, *rig, *topology, *config;
+	enum node_role role;		/* NODE_SINGLE unless --node */
+	const char *peer;		/* --peer: the other node's address */
 };
 
 /* Everything a run holds, so one function can release it. */
@@ -46,6 +51,8 @@ struct run {
 	char skip_all[RESULT_TEXT_MAX];
 	/* The doctor's prediction per provider and initiator; UNKNOWN: none. */
 	struct prediction predictions[SCENARIO_MAX_PROVIDERS][SCENARIO_MAX_INITIATORS];
+	struct node_peer peer;		/* a two-node run's link */
+	bool linked;
 };
 
 /* mkdir -p: the lead names a fresh results folder per run. */
@@ -239,6 +246,41 @@ static void predict_from_doctor(const struct step_env *env, size_t provider, siz
 		snprintf(out->reason, sizeof(out->reason), "no prediction for this pair");
 }
 
+/*
+ * A two-node run meets the other runner first: if either cannot start,
+ * both learn it at once rather than at their first rdma step.
+ */
+static bool open_link(struct run *run)
+{
+	const struct run_options *opt = run->opt;
+
+	if (opt->role == NODE_SINGLE)
+		return true;
+	printf("p2prig: node %s: %s the %s at %s\n", node_role_name(opt->role),
+	       opt->role == NODE_SERVER ? "waiting for" : "connecting to",
+	       opt->role == NODE_SERVER ? "client" : "server", opt->peer);
+	fflush(stdout);
+	if (!node_peer_open(&run->peer, opt->role, opt->peer, PEER_LINK_PORT, &run->sc,
+			    NODE_CONNECT_TIMEOUT_MS)) {
+		snprintf(run->report.error, sizeof(run->report.error), "%s", run->peer.lost);
+		return false;
+	}
+	run->linked = true;
+	printf("p2prig: node %s: linked with the %s, same scenario\n", node_role_name(opt->role),
+	       node_peer_other(&run->peer));
+	fflush(stdout);
+	return true;
+}
+
+/* Both runners walked every step; a peer gone by now costs nothing, so only say so. */
+static void close_link(struct run *run)
+{
+	if (run->linked && !node_peer_barrier(&run->peer, "end", NODE_STEP_TIMEOUT_MS))
+		printf("p2prig: node %s: %s\n", node_role_name(run->opt->role), run->peer.lost);
+	node_peer_close(&run->peer);
+	run->linked = false;
+}
+
 /* Opens the device and resolves and allocates; false when the run cannot go on. */
 static bool prepare(struct run *run)
 {
@@ -308,6 +350,7 @@ static void run_steps(struct run *run)
 		.initiators = run->initiators,
 		.predict = predict_from_doctor,
 		.predict_data = run,
+		.peer = run->linked ? &run->peer : NULL,
 	};
 
 	for (size_t i = 0; i < sc->n_steps; i++) {
@@ -352,10 +395,19 @@ static int run_scenario(const struct run_options *opt)
 
 	run.opt = opt;
 	run.dev.fd = -1;
+	peer_link_init(&run.peer.link);
 	if (scenario_parse_file(opt->file, &run.sc)) {
 		scenario_print_errors(&run.sc, stderr);
 		scenario_free(&run.sc);
 		return 1;
+	}
+	if ((run.sc.nodes == 2) != (opt->role != NODE_SINGLE)) {
+		fprintf(stderr, "p2prig run: scenario %s runs in %u node%s: %s\n", run.sc.name,
+			run.sc.nodes, run.sc.nodes == 1 ? "" : "s",
+			run.sc.nodes == 1 ? "--node and --peer are for a two-node scenario ('nodes 2')"
+					  : "give --node server|client and --peer ADDR");
+		scenario_free(&run.sc);
+		return 2;
 	}
 	uname(&uts);
 	rc = make_dirs(opt->out_dir);
@@ -368,6 +420,10 @@ static int run_scenario(const struct run_options *opt)
 			uts.release);
 	if (opt->config && *opt->config)
 		r->config = strdup(opt->config);
+	if (opt->role != NODE_SINGLE) {
+		r->node = strdup(node_role_name(opt->role));
+		r->peer = strdup(opt->peer);
+	}
 	rc = ktap_open(&run.ktap, opt->out_dir, run.sc.n_steps + 1);
 	if (rc)
 		fprintf(stderr, "p2prig: cannot write %s/%s: %s\n", opt->out_dir, KTAP_FILE_NAME,
@@ -380,7 +436,7 @@ static int run_scenario(const struct run_options *opt)
 	fflush(stdout);
 
 	check_kernel(&run);
-	if (!run.skip_all[0] && !prepare(&run)) {
+	if (!open_link(&run) || (!run.skip_all[0] && !prepare(&run))) {
 		/* The run stops here and stays marked incomplete. */
 		fprintf(stderr, "p2prig: %s\n", r->error);
 		ktap_diagnostic(&run.ktap, r->error);
@@ -388,6 +444,7 @@ static int run_scenario(const struct run_options *opt)
 		release(&run);
 	} else {
 		run_steps(&run);
+		close_link(&run);
 		release(&run);
 		look_at_kernel_log(&run, NULL);
 		ktap_health(&run.ktap, run.sc.n_steps + 1, r);
@@ -407,6 +464,7 @@ static int run_scenario(const struct run_options *opt)
 	char marker[160];
 	snprintf(marker, sizeof(marker), "p2prig: end scenario %s\n", run.sc.name);
 	health_mark(HEALTH_KMSG_PATH, marker);
+	node_peer_close(&run.peer);
 	health_close(&run.health);
 	ktap_close(&run.ktap);
 	int exit_code = run_report_exit_code(r);
@@ -417,7 +475,8 @@ static int run_scenario(const struct run_options *opt)
 
 static void run_usage(FILE *to)
 {
-	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n");
+	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n"
+		    "                  [--node server|client --peer ADDR]\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -427,6 +486,8 @@ int cmd_run(int argc, char **argv)
 		{ "rig", required_argument, NULL, 'r' },
 		{ "topology", required_argument, NULL, 't' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "peer", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -434,7 +495,7 @@ int cmd_run(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:t:c:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:r:t:c:n:p:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.out_dir = optarg;
@@ -447,6 +508,16 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'c':
 			opt.config = optarg;
+			break;
+		case 'n':
+			if (!node_role_parse(optarg, &opt.role)) {
+				fprintf(stderr, "p2prig run: bad --node '%s' (expected server or client)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'p':
+			opt.peer = optarg;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -462,6 +533,16 @@ int cmd_run(int argc, char **argv)
 		else
 			fprintf(stderr, "p2prig run: expected exactly one scenario FILE\n");
 		run_usage(stderr);
+		return 2;
+	}
+	if ((opt.role != NODE_SINGLE) != (opt.peer != NULL)) {
+		fprintf(stderr, "p2prig run: --node and --peer go together\n");
+		run_usage(stderr);
+		return 2;
+	}
+	struct in_addr addr;
+	if (opt.peer && inet_pton(AF_INET, opt.peer, &addr) != 1) {
+		fprintf(stderr, "p2prig run: bad --peer '%s' (expected an IPv4 address)\n", opt.peer);
 		return 2;
 	}
 	opt.file = argv[optind];

@@ -45,6 +45,7 @@ struct prediction {
 };
 
 struct step_env;
+struct node_peer;
 typedef void (*predict_fn)(const struct step_env *env, size_t provider, size_t initiator,
 			   struct prediction *out);
 
@@ -58,6 +59,8 @@ struct step_env {
 	const struct initiator_state *initiators;	/* as sc->initiators */
 	predict_fn predict;				/* NULL: no doctor */
 	void *predict_data;
+	/* A two-node run: the link to the other runner; NULL in one guest. */
+	struct node_peer *peer;
 };
 
 /*

@@ -72,7 +72,8 @@ static void test_scenario_file_parses_into_model(void **state)
 	if (errors)
 		scenario_print_errors(&sc, stdout);
 	assert_int_equal(errors, 0);
-	assert_int_equal(sc.n_steps, 3);
+	/* The rdma steps come first; dmabuf import steps follow them. */
+	assert_true(sc.n_steps >= 3);
 	for (size_t i = 0; i < 3; i++) {
 		const struct scenario_step *s = &sc.steps[i];
 		const struct rdma_params *r = &s->rdma;
