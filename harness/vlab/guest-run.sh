@@ -110,7 +110,7 @@ fi
 run_scenario() {
 	: "${P2PRIG_SCENARIO:?} ${P2PRIG_RIG:?} ${P2PRIG_TOPOLOGY:?}"
 	runner=(/rig/build/guest/p2prig run "/results/$P2PRIG_SCENARIO" --out /results
-		--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY" --config "${P2PRIG_CONFIG:-}")
+		--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY" --config "${P2PRIG_CONFIG:-}" ${P2PRIG_NODE:+--node "$P2PRIG_NODE" --peer "$P2PRIG_PEER_ADDR"})
 	# Sets rc, the guest's verdict.
 	rc=0
 	case ${P2PRIG_INJECT:-} in
