@@ -215,6 +215,9 @@ int cmd_summary(int argc, char **argv)
 	printf("%s: %s\n", text(root, "scenario", "?"), text(root, "description", ""));
 	printf("kernel %s, rig %s, topology %s, started %s\n", text(root, "kernel", "?"),
 	       text(root, "rig", "-"), text(root, "topology", "-"), text(root, "started", "?"));
+	/* Two-node runs: which guest this is and whom it worked with. */
+	if (text(root, "node", NULL))
+		printf("node %s, peer %s\n", text(root, "node", "?"), text(root, "peer", "?"));
 	bool all_passed = print_steps(field(root, "steps"), p);
 	print_rdma_figures(field(root, "steps"));
 	bool clean = print_health(field(root, "health"), complete, p);
