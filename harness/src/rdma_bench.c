@@ -74,8 +74,8 @@ static bool completion_ok(const struct rdma_pass *pass, const struct ibv_wc *wc,
 	if (wc->status == IBV_WC_SUCCESS)
 		return true;
 	rdma_problem_set(problem, VERDICT_FAIL, "RDMA device %s: %s %u bytes, message %llu "
-			 "completed with %s (vendor error 0x%x)", pass->requester->dev->name, op_verb(pass),
-			 pass->message.length, (unsigned long long)wc->wr_id,
+			 "completed with %s (vendor error 0x%x)", pass->requester->dev->name,
+			 op_verb(pass), pass->message.length, (unsigned long long)wc->wr_id,
 			 ibv_wc_status_str(wc->status), wc->vendor_err);
 	return false;
 }

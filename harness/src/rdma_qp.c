@@ -161,8 +161,9 @@ bool rdma_qp_connect(struct rdma_qp *q, const struct rdma_endpoint *remote,
 		rc = to_rts(q, remote);
 	}
 	if (rc)
-		rdma_problem_set(problem, VERDICT_FAIL, "RDMA device %s: %s (remote QPN 0x%06x): %s",
-				 q->dev->name, call, remote->qpn, strerror(rc));
+		rdma_problem_set(problem, VERDICT_FAIL,
+				 "RDMA device %s: %s (remote QPN 0x%06x): %s", q->dev->name, call,
+				 remote->qpn, strerror(rc));
 	return rc == 0;
 }
 

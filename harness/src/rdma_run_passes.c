@@ -142,10 +142,12 @@ static bool connect_nodes(struct rdma_run *rr)
 	if (!rr->problem.set) {
 		union ibv_gid remote;
 
+		struct rdma_report *rep = rr->report;
+
 		memcpy(remote.raw, theirs.endpoint.gid, sizeof(remote.raw));
 		if (rr->dev.use_grh)
-			rdma_gid_text(&remote, rr->report->remote_gid, sizeof(rr->report->remote_gid));
-		rr->report->remote_qpn = theirs.endpoint.qpn;
+			rdma_gid_text(&remote, rep->remote_gid, sizeof(rep->remote_gid));
+		rep->remote_qpn = theirs.endpoint.qpn;
 		rdma_qp_connect(&rr->qp, &theirs.endpoint, &rr->problem);
 	}
 	return rdma_run_sync(rr, "connected", &done, &their_done, NODE_STAGE_TIMEOUT_MS);

@@ -51,7 +51,8 @@ bool rdma_run_sync(struct rdma_run *rr, const char *stage, struct rdma_sync *min
 	snprintf(tag, sizeof(tag), "%zu %s", step_index(rr), stage);
 	/* The barrier waits out the other node's work; the account follows at once. */
 	if (!node_peer_barrier(rr->peer, tag, timeout_ms) ||
-	    !node_peer_exchange(rr->peer, tag, mine, theirs, sizeof(*mine), NODE_STAGE_TIMEOUT_MS)) {
+	    !node_peer_exchange(rr->peer, tag, mine, theirs, sizeof(*mine),
+				NODE_STAGE_TIMEOUT_MS)) {
 		link_lost(rr);
 		return false;
 	}

@@ -162,8 +162,8 @@ static void test_hello_refuses_another_scenario(void **state)
 	parse(TWO_STEPS, &n.sc);
 	pid_t pid = start(client_with_other_scenario, port);
 	assert_false(node_peer_open(&n.peer, NODE_SERVER, "127.0.0.1", port, &n.sc, WAIT_MS));
-	assert_non_null(strstr(n.peer.lost, "peer link to the client (127.0.0.1): at 'hello unit 2': "
-					    "out of step"));
+	assert_non_null(strstr(n.peer.lost, "peer link to the client (127.0.0.1): "
+					    "at 'hello unit 2': out of step"));
 	assert_child_ok(pid);
 	node_peer_close(&n.peer);
 	scenario_free(&n.sc);
