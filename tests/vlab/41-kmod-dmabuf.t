@@ -2,9 +2,10 @@
 # The module's dma-buf exporter and importer (tests/kmod/dmabuf.c, on the
 # kernel's kselftest harness) inside the virtual lab, on two rigs: the
 # default (switch, intel-iommu translating: mmio and resource move bytes
-# through IOVAs, phys-vec hands out the bus address, which QEMU would fault
-# on, so it is mapped and checked but moves nothing) and the same switch
-# with the IOMMU in passthrough (phys-vec moves bytes at the bus address).
+# through IOVAs; phys-vec and vfio-pci's export hand out the bus address,
+# which QEMU would fault on, so they are mapped and checked but move
+# nothing) and the same switch with the IOMMU in passthrough (where they
+# move bytes at the bus address).
 # Each run's KTAP results pass through to prove, named with the rig,
 # followed by one more test per rig: the guest finished, the module
 # unloaded and the kernel log stayed clean.
