@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "scenario.h"
+#include "scenario_checks.h"
 #include "uapi/p2prig.h"
 
 /* Lines 1-2 of every malformed case: a description and a 1M CMB provider. */
@@ -24,32 +25,6 @@
 	"provider cmb nvme-cmb id=1b36:0010 size=1M\n"
 #define HOST_KEYS "device=rxe0 op=write memory=host sizes=4K iterations=8 seed=1"
 #define RDMA(keys) "step r rdma " keys "\n"
-
-static const char *source_top(void)
-{
-	const char *top = getenv("P2PRIG_TOP");
-
-	return top && *top ? top : P2PRIG_SOURCE_TOP;
-}
-
-static void assert_errors(const char *text, const char *const *expected)
-{
-	struct scenario sc;
-	size_t n_expected = 0;
-
-	while (expected[n_expected])
-		n_expected++;
-	size_t n = scenario_parse_text("bad", text, &sc);
-	if (n != n_expected) {
-		scenario_print_errors(&sc, stdout);
-		fail_msg("%zu errors, expected %zu", n, n_expected);
-	}
-	for (size_t i = 0; i < n; i++)
-		assert_string_equal(sc.errors[i].text, expected[i]);
-	scenario_free(&sc);
-}
-
-#define ASSERT_ERRORS(text, ...) assert_errors(text, (const char *const[]){ __VA_ARGS__, NULL })
 
 static void test_scenario_file_parses_into_model(void **state)
 {

@@ -16,6 +16,7 @@
 
 #include "numparse.h"
 #include "scenario.h"
+#include "scenario_checks.h"
 
 /* Lines 1-3 of every malformed case unless it is about them. */
 #define HEAD                                                  \
@@ -24,33 +25,6 @@
 	"initiator edu edu id=1234:11e8\n"
 #define STEP_WITH(keys) "step s transfer provider=cmb initiator=edu " keys "\n"
 #define GOOD_KEYS "method=mmio size=64K piece=4K seed=1"
-
-static const char *source_top(void)
-{
-	const char *top = getenv("P2PRIG_TOP");
-
-	return top && *top ? top : P2PRIG_SOURCE_TOP;
-}
-
-/* Parses text as file "bad" and asserts exactly the expected errors, in order. */
-static void assert_errors(const char *text, const char *const *expected)
-{
-	struct scenario sc;
-	size_t n_expected = 0;
-
-	while (expected[n_expected])
-		n_expected++;
-	size_t n = scenario_parse_text("bad", text, &sc);
-	if (n != n_expected) {
-		scenario_print_errors(&sc, stdout);
-		fail_msg("%zu errors, expected %zu", n, n_expected);
-	}
-	for (size_t i = 0; i < n; i++)
-		assert_string_equal(sc.errors[i].text, expected[i]);
-	scenario_free(&sc);
-}
-
-#define ASSERT_ERRORS(text, ...) assert_errors(text, (const char *const[]){ __VA_ARGS__, NULL })
 
 static void test_example_file_parses_into_model(void **state)
 {
