@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* An rdma step's figures: result.json's "rdma" object and perftest-style columns. */
 #include "rdma_report.h"
+#include "result.h"
 
 #include <stdio.h>
 
@@ -46,22 +47,6 @@ static json_object *rate(double v)
 	return json_object_new_double_s(v, buf);
 }
 
-/* As result.c writes timings: n, min, mean, stddev, max, p50, p99. */
-static json_object *latency_json(const struct stats_summary *s)
-{
-	json_object *o = json_object_new_object();
-	bool any = s->n > 0;
-
-	add(o, "n", count(s->n));
-	add(o, "min", any ? count(s->min) : NULL);
-	add(o, "mean", any ? figure(s->mean) : NULL);
-	add(o, "stddev", any ? figure(s->stddev) : NULL);
-	add(o, "max", any ? count(s->max) : NULL);
-	add(o, "p50", any ? count(s->p50) : NULL);
-	add(o, "p99", any ? count(s->p99) : NULL);
-	return o;
-}
-
 static json_object *size_json(const struct rdma_size_report *s)
 {
 	json_object *o = json_object_new_object();
@@ -79,7 +64,7 @@ static json_object *size_json(const struct rdma_size_report *s)
 	add(o, "bw_peak_gbit_s", s->measured ? figure(rdma_mib_to_gbit(s->bw_peak_mib_s)) : NULL);
 	add(o, "bw_avg_gbit_s", s->measured ? figure(rdma_mib_to_gbit(s->bw_avg_mib_s)) : NULL);
 	add(o, "msg_rate_mpps", s->measured ? rate(s->msg_rate_mpps) : NULL);
-	add(o, "latency_ns", latency_json(&s->latency_ns));
+	add(o, "latency_ns", result_stats_json(&s->latency_ns));
 	return o;
 }
 

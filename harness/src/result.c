@@ -177,7 +177,7 @@ static void add(json_object *obj, const char *key, json_object *value)
 	json_object_object_add(obj, key, value);
 }
 
-static json_object *stats_json(const struct stats_summary *s)
+json_object *result_stats_json(const struct stats_summary *s)
 {
 	json_object *o = json_object_new_object();
 	bool any = s->n > 0;
@@ -283,10 +283,10 @@ static json_object *step_json(const struct step_report *s)
 	add(o, "from_peer", direction_json(&s->from_peer));
 
 	json_object *t = json_object_new_object();
-	add(t, "map_ns", stats_json(&s->map_ns));
-	add(t, "unmap_ns", stats_json(&s->unmap_ns));
-	add(t, "to_peer_xfer_ns", stats_json(&s->to_peer_xfer_ns));
-	add(t, "from_peer_xfer_ns", stats_json(&s->from_peer_xfer_ns));
+	add(t, "map_ns", result_stats_json(&s->map_ns));
+	add(t, "unmap_ns", result_stats_json(&s->unmap_ns));
+	add(t, "to_peer_xfer_ns", result_stats_json(&s->to_peer_xfer_ns));
+	add(t, "from_peer_xfer_ns", result_stats_json(&s->from_peer_xfer_ns));
 	add(o, "timings", t);
 	add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
 

@@ -147,6 +147,9 @@ bool run_report_health_clean(const struct run_report *r);
 int run_report_exit_code(const struct run_report *r);
 void run_report_free(struct run_report *r);
 
+/* A timing summary as result.json writes them: n, min, mean, stddev, max, p50, p99. */
+struct json_object *result_stats_json(const struct stats_summary *s);
+
 /* Writes DIR/result.json atomically; 0 or a negative errno. */
 int result_write_json(const struct run_report *r, const char *dir);
 
