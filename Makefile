@@ -83,6 +83,11 @@ test: unit-tests ## run every test (unit, then virtual lab) under prove
 check: runner ## shellcheck the scripts, checkpatch --strict the module
 	@harness/check-style.sh
 
+.PHONY: clean
+clean: ## remove build products (the cache and results stay)
+	rm -rf build
+	cd kmod && rm -f *.o *.ko *.mod *.mod.c .*.cmd .*.d modules.order Module.symvers
+
 # --- rig configuration (configs/Kconfig, kconfig-frontends) ----------------
 
 .PHONY: menuconfig
