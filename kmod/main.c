@@ -40,6 +40,7 @@
 static const struct p2prig_provider_ops *const p2prig_providers[] = {
 	[P2PRIG_PROVIDER_NVME_CMB] = &p2prig_provider_nvme_cmb,
 	[P2PRIG_PROVIDER_RAM] = &p2prig_provider_ram,
+	[P2PRIG_PROVIDER_BAR] = &p2prig_provider_bar,
 };
 
 static_assert(ARRAY_SIZE(p2prig_providers) == P2PRIG_PROVIDER_MAX);

@@ -228,6 +228,7 @@ int p2prig_attach_check(struct p2prig_attach_check *arg);
 
 extern const struct p2prig_provider_ops p2prig_provider_nvme_cmb;
 extern const struct p2prig_provider_ops p2prig_provider_ram;
+extern const struct p2prig_provider_ops p2prig_provider_bar;
 extern const struct p2prig_method_ops p2prig_method_mmio;
 extern const struct p2prig_method_ops p2prig_method_resource;
 extern const struct p2prig_method_ops p2prig_method_p2p_page;

@@ -62,8 +62,8 @@ TEST_F(uapi, info)
 	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
 	ASSERT_EQ(0, uname(&uts));
 	EXPECT_EQ((__u32)P2PRIG_UAPI_VERSION, info.uapi_version);
-	EXPECT_EQ((1u << P2PRIG_PROVIDER_NVME_CMB) | (1u << P2PRIG_PROVIDER_RAM),
-		  info.provider_mask);
+	EXPECT_EQ((1u << P2PRIG_PROVIDER_NVME_CMB) | (1u << P2PRIG_PROVIDER_RAM) |
+		  (1u << P2PRIG_PROVIDER_BAR), info.provider_mask);
 	EXPECT_EQ(1u << P2PRIG_INITIATOR_EDU, info.initiator_mask);
 	EXPECT_NE(0u, info.method_mask & (1u << P2PRIG_METHOD_RESOURCE));
 	EXPECT_EQ(P2PRIG_MAX_CHUNK_SIZE, info.max_chunk_size);

@@ -27,6 +27,15 @@
  * and hand back a mapping handle that XFER and UNMAP take like any other.
  * An import the exporter revoked answers -ENODEV.
  *
+ * Provider "bar" (version 4): a device's memory BAR as p2pmem, the way a
+ * GPU driver lends its VRAM. The module's PCI driver p2prig_bar has no ID
+ * table and binds only to a function handed to it with driver_override;
+ * its probe registers one BAR (parameter bar=, default the largest
+ * prefetchable memory BAR) and publishes it. CHUNK_ALLOC with
+ * P2PRIG_PROVIDER_BAR names that function and answers -ENODEV when it is
+ * not bound to p2prig_bar. Everything else works as for nvme-cmb; unbinding
+ * the function from p2prig_bar revokes its chunks, mappings and dma-bufs.
+ *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
  * function that is absent or not bound where it must be, -EOPNOTSUPP for a
@@ -61,7 +70,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	3
+#define P2PRIG_UAPI_VERSION	4
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
@@ -74,6 +83,7 @@
 enum p2prig_provider_kind {
 	P2PRIG_PROVIDER_NVME_CMB = 0,	/* p2pmem published by the nvme driver */
 	P2PRIG_PROVIDER_RAM = 1,	/* system RAM: the reference point */
+	P2PRIG_PROVIDER_BAR = 2,	/* a memory BAR registered by p2prig_bar */
 	P2PRIG_PROVIDER_MAX
 };
 
