@@ -1039,9 +1039,18 @@ static struct miscdevice p2prig_misc = {
 	.mode = 0600,
 };
 
+/* Unregister the drivers of providers below @n, in reverse order. */
+static void p2prig_unregister_providers(unsigned int n)
+{
+	while (n--) {
+		if (p2prig_providers[n]->unregister_driver)
+			p2prig_providers[n]->unregister_driver();
+	}
+}
+
 static int __init p2prig_init(void)
 {
-	unsigned int i;
+	unsigned int i, j;
 	int ret;
 
 	ret = bus_register_notifier(&pci_bus_type, &p2prig_pci_nb);
@@ -1057,13 +1066,26 @@ static int __init p2prig_init(void)
 		}
 	}
 
+	for (j = 0; j < P2PRIG_PROVIDER_MAX; j++) {
+		if (!p2prig_providers[j]->register_driver)
+			continue;
+		ret = p2prig_providers[j]->register_driver();
+		if (ret) {
+			pr_err("cannot register the %s driver: %d\n",
+			       p2prig_providers[j]->name, ret);
+			goto unregister_providers;
+		}
+	}
+
 	/* Last: user space may call in as soon as the node exists. */
 	ret = misc_register(&p2prig_misc);
 	if (ret)
-		goto unregister_initiators;
+		goto unregister_providers;
 
 	return 0;
 
+unregister_providers:
+	p2prig_unregister_providers(j);
 unregister_initiators:
 	while (i--)
 		p2prig_initiators[i]->unregister_driver();
@@ -1075,13 +1097,14 @@ module_init(p2prig_init);
 /*
  * No file and no dma-buf of ours can be open here (both pin the module),
  * so there are no chunks, mappings or imports left; unbinding the
- * initiators revokes nothing.
+ * providers' devices (p2prig_bar's) and the initiators revokes nothing.
  */
 static void __exit p2prig_exit(void)
 {
 	unsigned int i = P2PRIG_INITIATOR_MAX;
 
 	misc_deregister(&p2prig_misc);
+	p2prig_unregister_providers(P2PRIG_PROVIDER_MAX);
 	while (i--)
 		p2prig_initiators[i]->unregister_driver();
 	bus_unregister_notifier(&pci_bus_type, &p2prig_pci_nb);

@@ -108,6 +108,9 @@ struct p2prig_mapping {
  * @name: for messages
  * @peer: lends PCI peer memory from @chunk->pdev; false for system RAM,
  *	which has no PCI device (@chunk->pdev is NULL, bus_addr and bar 0)
+ * @register_driver: optional; register the provider's own PCI driver, at
+ *	module load
+ * @unregister_driver: undo @register_driver, at module unload
  * @alloc: take @chunk->size bytes from @chunk->pdev and fill in @chunk's
  *	vaddr, phys, bus_addr and bar. Called with p2prig_lock and the
  *	device lock of @chunk->pdev held, so the provider's driver binding
@@ -122,6 +125,8 @@ struct p2prig_mapping {
 struct p2prig_provider_ops {
 	const char *name;
 	bool peer;
+	int (*register_driver)(void);
+	void (*unregister_driver)(void);
 	int (*alloc)(struct p2prig_chunk *chunk);
 	void (*free)(struct p2prig_chunk *chunk);
 };

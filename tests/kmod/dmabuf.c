@@ -153,7 +153,7 @@ FIXTURE_SETUP(dmabuf)
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
 				      strerror(errno));
 	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ(3u, self->info.uapi_version);
+	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
 	if (!self->info.export_method_mask)
 		SKIP(return, "no dma-buf export in this kernel (no revocable importers)");
 	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk);
