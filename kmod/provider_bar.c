@@ -49,6 +49,9 @@
  *    another in-kernel user took from the published pool (nvmet, a block
  *    driver doing O_DIRECT into a mapping of p2pmem/allocate) is waited
  *    for: the unbind blocks until those users let go.
+ *  - The BAR is claimed (pcim_request_region) while bound: with
+ *    CONFIG_IO_STRICT_DEVMEM or iomem=strict, as in Debian's kernels,
+ *    user space can no longer mmap it through sysfs resourceN.
  *  - Peers reach the BAR by bus address only where p2pdma allows it
  *    (common switch, whitelisted host bridge). An IOMMU or ACS setting the
  *    kernel does not see can still make a peer's DMA fault.
@@ -246,7 +249,11 @@ static int p2prig_bar_probe(struct pci_dev *pdev,
  */
 static void p2prig_bar_remove(struct pci_dev *pdev)
 {
+	struct p2prig_bar *pb = pci_get_drvdata(pdev);
+
 	pci_p2pmem_publish(pdev, false);
+	pci_info(pdev, "p2prig_bar: BAR%d %pa+%pa unpublished, unbinding\n",
+		 pb->bar, &pb->start, &pb->size);
 }
 
 static struct pci_driver p2prig_bar_driver = {
