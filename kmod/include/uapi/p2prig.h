@@ -30,8 +30,11 @@
  * Provider "bar" (version 4): a device's memory BAR as p2pmem, the way a
  * GPU driver lends its VRAM. The module's PCI driver p2prig_bar has no ID
  * table and binds only to a function handed to it with driver_override;
- * its probe registers one BAR (parameter bar=, default the largest
- * prefetchable memory BAR) and publishes it. CHUNK_ALLOC with
+ * its probe registers one BAR and publishes it: module parameter bar=, or
+ * by default the largest prefetchable memory BAR p2pdma can take, else the
+ * largest such memory BAR (bar_offset= and bar_size= for a window of it).
+ * p2pdma takes whole memory subsections: start and size must be multiples
+ * of 2 MiB on x86-64, else probe refuses the function. CHUNK_ALLOC with
  * P2PRIG_PROVIDER_BAR names that function and answers -ENODEV when it is
  * not bound to p2prig_bar. Everything else works as for nvme-cmb; unbinding
  * the function from p2prig_bar revokes its chunks, mappings and dma-bufs.
