@@ -10,8 +10,9 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct provider_kind provider_kinds[] = {
-	{ "nvme-cmb", P2PRIG_PROVIDER_NVME_CMB, true, P2PRIG_MAX_CHUNK_SIZE },
-	{ "ram", P2PRIG_PROVIDER_RAM, false, P2PRIG_MAX_RAM_CHUNK_SIZE },
+	{ "nvme-cmb", P2PRIG_PROVIDER_NVME_CMB, true, P2PRIG_MAX_CHUNK_SIZE, false },
+	{ "bar", P2PRIG_PROVIDER_BAR, true, P2PRIG_MAX_CHUNK_SIZE, true },
+	{ "ram", P2PRIG_PROVIDER_RAM, false, P2PRIG_MAX_RAM_CHUNK_SIZE, false },
 };
 
 static const struct initiator_kind initiator_kinds[] = {

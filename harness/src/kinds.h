@@ -15,6 +15,8 @@ struct provider_kind {
 	uint32_t uapi;		/* enum p2prig_provider_kind */
 	bool peer;		/* PCI peer memory (a SELECTOR names the device); false: RAM */
 	uint64_t max_size;	/* largest chunk the module lends */
+	/* The virtual lab's host can read what it holds (ivshmem's backing file). */
+	bool host_readable;
 };
 
 struct initiator_kind {

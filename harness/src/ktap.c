@@ -3,7 +3,9 @@
 #include "ktap.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Result and diagnostic lines are single lines whatever the kernel printed. */
 static void put_one_line(FILE *f, const char *text)
@@ -102,4 +104,47 @@ void ktap_close(struct ktap *k)
 	if (k->f)
 		fclose(k->f);
 	k->f = NULL;
+}
+
+int ktap_fail_test(const char *dir, size_t number, const char *reason)
+{
+	char path[4096], tmp[4096], ok[32];
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	int rc = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, KTAP_FILE_NAME) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	snprintf(ok, sizeof(ok), "ok %zu ", number);
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return -errno;
+	struct ktap out = { .f = fopen(tmp, "w") };
+	if (!out.f) {
+		rc = -errno;
+		fclose(in);
+		return rc;
+	}
+	while (getline(&line, &cap, in) > 0) {
+		if (!found && strncmp(line, ok, strlen(ok)) == 0 && !strstr(line, " # SKIP")) {
+			ktap_diagnostic(&out, reason);
+			fprintf(out.f, "not %s", line);
+			found = true;
+		} else {
+			fputs(line, out.f);
+		}
+	}
+	free(line);
+	if (ferror(in) || fflush(out.f))
+		rc = -EIO;
+	fclose(in);
+	if (fclose(out.f) && !rc)
+		rc = -EIO;
+	if (!rc && found && rename(tmp, path))
+		rc = -errno;
+	if (rc || !found)
+		unlink(tmp);
+	return rc ? rc : found ? 0 : -ENOENT;
 }

@@ -33,4 +33,11 @@ void ktap_diagnostic(struct ktap *k, const char *text);
 
 void ktap_close(struct ktap *k);
 
+/*
+ * A test that passed in DIR/ktap.txt turned into a failure after the fact
+ * (the host's oracle), REASON before it as a diagnostic. 0, -ENOENT when
+ * test NUMBER did not pass, or another negative errno.
+ */
+int ktap_fail_test(const char *dir, size_t number, const char *reason);
+
 #endif

@@ -14,12 +14,18 @@ static void usage(FILE *to)
 		"       p2prig summary RESULT_JSON\n"
 		"       p2prig scan-log DMESG_FILE [SCENARIO_FILE]\n"
 		"       p2prig doctor [--provider SEL] [--initiator SEL] [--json FILE|-]\n"
+		"       p2prig bar-devices FILE\n"
+		"       p2prig oracle-fill FILE SEED\n"
+		"       p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n"
 		"\n"
-		"check    parse scenario files, print every error as FILE:LINE: message\n"
-		"run      run a scenario in the guest (as root); results go to DIR\n"
-		"summary  print a verdict table for a run's result.json\n"
-		"scan-log print the suspect kernel lines after the run's marker\n"
-		"doctor   predict the kernel's p2pdma map type for a provider and an initiator\n");
+		"check        parse scenario files, print every error as FILE:LINE: message\n"
+		"run          run a scenario in the guest (as root); results go to DIR\n"
+		"summary      print a verdict table for a run's result.json\n"
+		"scan-log     print the suspect kernel lines after the run's marker\n"
+		"doctor       predict the kernel's p2pdma map type for a provider and an initiator\n"
+		"bar-devices  the PCI functions the scenario's bar providers select (guest)\n"
+		"oracle-fill  fill the BAR's backing file with SEED's pattern (host, before boot)\n"
+		"oracle-check judge oracle steps against the backing file (host, after the guest)\n");
 }
 
 /* Every file is checked, and every error in it reported, before the exit. */
@@ -51,6 +57,9 @@ static const struct command {
 	{ "summary", cmd_summary },
 	{ "scan-log", cmd_scan_log },
 	{ "doctor", cmd_doctor },
+	{ "bar-devices", cmd_bar_devices },
+	{ "oracle-fill", cmd_oracle_fill },
+	{ "oracle-check", cmd_oracle_check },
 };
 
 int main(int argc, char **argv)

@@ -52,3 +52,16 @@ void pattern_check(const void *buf, size_t len, uint64_t seed, uint64_t offset,
 		check->mismatched_bytes++;
 	}
 }
+
+void pattern_check_merge(struct pattern_check *into, const struct pattern_check *part,
+			 uint64_t rebase)
+{
+	if (!part->has_mismatch)
+		return;
+	uint64_t first = part->first_mismatch - rebase;
+
+	if (!into->has_mismatch || first < into->first_mismatch)
+		into->first_mismatch = first;
+	into->has_mismatch = true;
+	into->mismatched_bytes += part->mismatched_bytes;
+}

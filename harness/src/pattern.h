@@ -34,4 +34,12 @@ void pattern_fill(void *buf, size_t len, uint64_t seed, uint64_t offset, enum pa
 void pattern_check(const void *buf, size_t len, uint64_t seed, uint64_t offset,
 		   enum pattern_form form, struct pattern_check *check);
 
+/*
+ * Adds PART's mismatches to *INTO, whose offsets are REBASE less than
+ * PART's: a region checked against a pattern that starts elsewhere (the
+ * host oracle's, addressed by BAR offset) still reports region offsets.
+ */
+void pattern_check_merge(struct pattern_check *into, const struct pattern_check *part,
+			 uint64_t rebase);
+
 #endif

@@ -240,6 +240,36 @@ static json_object *expectation_json(const struct expectation_report *e)
 	return o;
 }
 
+/* Names of enum oracle_state in result.json's "oracle"; the host's check writes "host". */
+static json_object *oracle_state_json(enum oracle_state state)
+{
+	switch (state) {
+	case ORACLE_NONE:
+		break;
+	case ORACLE_NOT_REACHED:
+		return json_object_new_string(RESULT_ORACLE_NOT_REACHED);
+	case ORACLE_PENDING:
+		return json_object_new_string(RESULT_ORACLE_PENDING);
+	}
+	return NULL;
+}
+
+/* The guest's half of an oracle step; the host adds its verdict in place of the nulls. */
+static void add_oracle(json_object *o, const struct step_report *s)
+{
+	const struct oracle_report *r = &s->oracle;
+	bool known = r->state != ORACLE_NONE;
+
+	add(o, "oracle", oracle_state_json(r->state));
+	add(o, "oracle_fill_seed", known ? hex(r->fill_seed) : NULL);
+	add(o, "oracle_bar_offset", known ? hex(r->bar_offset) : NULL);
+	add(o, "oracle_seed", known ? hex(r->seed) : NULL);
+	add(o, "oracle_bytes", known ? json_count(s->bytes) : NULL);
+	add(o, "oracle_verified", NULL);
+	add(o, "oracle_mismatched_bytes", NULL);
+	add(o, "oracle_first_mismatch", NULL);
+}
+
 static json_object *step_json(const struct step_report *s)
 {
 	json_object *o = json_object_new_object();
@@ -277,10 +307,12 @@ static json_object *step_json(const struct step_report *s)
 	add(o, "refused_error", s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
 	add(o, "bytes", json_count(s->bytes));
 	add(o, "piece", json_count(s->piece));
+	add(o, "offset", json_count(s->offset));
 	add(o, "seed", hex(s->seed));
 	add(o, "verified", json_object_new_boolean(s->verified));
 	add(o, "to_peer", direction_json(&s->to_peer));
 	add(o, "from_peer", direction_json(&s->from_peer));
+	add_oracle(o, s);
 
 	json_object *t = json_object_new_object();
 	add(t, "map_ns", result_stats_json(&s->map_ns));
@@ -363,23 +395,19 @@ static json_object *report_json(const struct run_report *r)
 	return o;
 }
 
-int result_write_json(const struct run_report *r, const char *dir)
+int result_write_json_file(struct json_object *root, const char *path)
 {
-	char path[4096], tmp[4096];
+	char tmp[4096];
 	int rc = 0;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, RESULT_JSON_NAME) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 
-	json_object *root = report_json(r);
 	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 								JSON_C_TO_STRING_NOSLASHESCAPE);
 	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		rc = -errno;
-		goto put_root;
-	}
+	if (!f)
+		return -errno;
 	/* fsync before rename: a VM that is killed must not leave an empty file. */
 	if (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) || fsync(fileno(f)))
 		rc = errno ? -errno : -EIO;
@@ -389,7 +417,19 @@ int result_write_json(const struct run_report *r, const char *dir)
 		rc = -errno;
 	if (rc)
 		unlink(tmp);
-put_root:
+	return rc;
+}
+
+int result_write_json(const struct run_report *r, const char *dir)
+{
+	char path[4096];
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, RESULT_JSON_NAME) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+
+	json_object *root = report_json(r);
+	int rc = result_write_json_file(root, path);
+
 	json_object_put(root);
 	return rc;
 }

@@ -26,6 +26,10 @@ struct json_object;
 #define RESULT_FORMAT 1
 #define RESULT_JSON_NAME "result.json"
 #define RESULT_TEXT_MAX 256
+/* result.json's "oracle" of a step: the guest writes the first two, the host's check the last. */
+#define RESULT_ORACLE_NOT_REACHED "not reached"
+#define RESULT_ORACLE_PENDING "pending"
+#define RESULT_ORACLE_HOST "host"
 
 enum step_verdict {
 	VERDICT_PASS,
@@ -57,6 +61,28 @@ struct direction_report {
 	uint64_t bytes;			/* moved and checked */
 	uint32_t pieces;
 	struct pattern_check check;
+};
+
+/*
+ * An `expect oracle` step: the host filled the BAR's backing with the
+ * pattern of fill_seed (addressed by BAR offset) before the guest booted;
+ * the initiator read it out first (checked as from_peer), then wrote the
+ * pattern of seed over the region and left it for the host to check after
+ * the guest ends (`p2prig oracle-check`, which writes
+ * the oracle_verified, oracle_mismatched_bytes and oracle_first_mismatch
+ * fields of result.json).
+ */
+enum oracle_state {
+	ORACLE_NONE,		/* not an oracle step */
+	ORACLE_NOT_REACHED,	/* the step stopped before the initiator wrote the region */
+	ORACLE_PENDING,		/* written; the host has yet to look */
+};
+
+struct oracle_report {
+	enum oracle_state state;
+	uint64_t fill_seed;		/* the host's pattern, by BAR offset */
+	uint64_t bar_offset;		/* of the region within the BAR */
+	uint64_t seed;			/* what the host must find there, by region offset */
 };
 
 enum expect_outcome {
@@ -96,8 +122,10 @@ struct step_report {
 		uint64_t exports, attaches, detaches, maps, unmaps;
 		bool balanced;		/* after every export's last importer left */
 	} dmabuf;
+	uint64_t offset;		/* of the region within the chunk */
 	uint64_t bytes, piece, seed;
 	bool verified;
+	struct oracle_report oracle;	/* `expect oracle` steps */
 	struct direction_report to_peer, from_peer;
 	struct stats_summary map_ns, unmap_ns, to_peer_xfer_ns, from_peer_xfer_ns;
 	struct rdma_report rdma;		/* rdma steps: device, sizes, figures */
@@ -152,6 +180,8 @@ struct json_object *result_stats_json(const struct stats_summary *s);
 
 /* Writes DIR/result.json atomically; 0 or a negative errno. */
 int result_write_json(const struct run_report *r, const char *dir);
+/* Writes ROOT to PATH the same way (a temporary file, fsync, rename). */
+int result_write_json_file(struct json_object *root, const char *path);
 
 /* "2025-01-31T12:00:00Z" */
 void result_format_time(time_t t, char *buf, size_t size);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]
- * [--node server|client --peer ADDR]`, in the guest as root: check the
+ * [--node server|client --peer ADDR] [--oracle-seed SEED]`, in the guest as
+ * root (SEED: the pattern the host filled the BAR's backing with): check the
  * scenario, link up with the other node of a two-node run, prepare
  * providers and initiators, run each step, and keep result.json, ktap.txt
  * and a progress line per step up to date as it goes.
@@ -23,6 +24,7 @@
 #include "health.h"
 #include "ktap.h"
 #include "node_link.h"
+#include "numparse.h"
 #include "result.h"
 #include "rigdev.h"
 #include "scenario.h"
@@ -34,6 +36,8 @@ struct run_options {
 	const char *file, *out_dir, *rig, *topology, *config;
 	enum node_role role;		/* NODE_SINGLE unless --node */
 	const char *peer;		/* --peer: the other node's address */
+	bool has_oracle;		/* --oracle-seed: the host filled the BAR's backing */
+	uint64_t oracle_seed;
 };
 
 /* Everything a run holds, so one function can release it. */
@@ -351,6 +355,8 @@ static void run_steps(struct run *run)
 		.predict = predict_from_doctor,
 		.predict_data = run,
 		.peer = run->linked ? &run->peer : NULL,
+		.has_oracle = run->opt->has_oracle,
+		.oracle_seed = run->opt->oracle_seed,
 	};
 
 	for (size_t i = 0; i < sc->n_steps; i++) {
@@ -476,7 +482,7 @@ static int run_scenario(const struct run_options *opt)
 static void run_usage(FILE *to)
 {
 	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n"
-		    "                  [--node server|client --peer ADDR]\n");
+		    "                  [--node server|client --peer ADDR] [--oracle-seed SEED]\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -488,6 +494,7 @@ int cmd_run(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "peer", required_argument, NULL, 'p' },
+		{ "oracle-seed", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -495,7 +502,7 @@ int cmd_run(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:t:c:n:p:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:r:t:c:n:p:s:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.out_dir = optarg;
@@ -518,6 +525,14 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'p':
 			opt.peer = optarg;
+			break;
+		case 's':
+			if (!parse_number(optarg, &opt.oracle_seed)) {
+				fprintf(stderr, "p2prig run: bad --oracle-seed '%s' (expected decimal or 0x hex)\n",
+					optarg);
+				return 2;
+			}
+			opt.has_oracle = true;
 			break;
 		case 'h':
 			run_usage(stdout);

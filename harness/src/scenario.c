@@ -21,7 +21,7 @@
 #define BLANKS " \t\r\v\f"
 #define NAME_SYNTAX "[a-z0-9][a-z0-9-]*"
 #define EXPECT_CHOICES \
-	"verified, pattern SEED, dma-address bar|iova|ram|bounced, map-type TYPE or refused"
+	"verified, pattern SEED, dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle"
 #define MAP_TYPE_CHOICES "BUS_ADDR, THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted"
 
 /* What a step line named, kept until the whole file is read. */
@@ -156,6 +156,21 @@ static bool read_size(struct parser *p, const char *key, const char *text, uint6
 	ERROR(p, "bad size '%s' for %s (expected a number > 0 with an optional K, M or G suffix)",
 	      text, key);
 	return false;
+}
+
+/* Where a region starts in a chunk: 0 or more, on a page, as mappings start. */
+static bool read_offset(struct parser *p, const char *text, uint64_t *out)
+{
+	if (!parse_size(text, out)) {
+		ERROR(p, "bad offset '%s' (expected a number with an optional K, M or G suffix)",
+		      text);
+		return false;
+	}
+	if (*out % SCENARIO_PAGE_SIZE) {
+		ERROR(p, "offset %s is not a multiple of 4K (a mapping starts on a page)", text);
+		return false;
+	}
+	return true;
 }
 
 static bool read_number(struct parser *p, const char *key, const char *text, uint64_t *out)
@@ -372,7 +387,9 @@ static void parse_initiator(struct parser *p)
 }
 
 /* Keys of `step NAME transfer ...`, in the order the README lists them. */
-enum transfer_key { TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_REPEAT };
+enum transfer_key {
+	TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_OFFSET, TK_REPEAT
+};
 
 static const struct key_spec transfer_keys[] = {
 	[TK_PROVIDER] = { "provider", true },
@@ -381,6 +398,7 @@ static const struct key_spec transfer_keys[] = {
 	[TK_SIZE] = { "size", true },
 	[TK_PIECE] = { "piece", true },
 	[TK_SEED] = { "seed", true },
+	[TK_OFFSET] = { "offset", false },
 	[TK_REPEAT] = { "map-repeat", false },
 };
 
@@ -434,6 +452,8 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 			t->map_repeat = (uint32_t)repeat;
 		}
 	}
+	if (v[TK_OFFSET])
+		ok &= read_offset(p, v[TK_OFFSET], &t->offset);
 	if (t->size && t->piece && t->size % t->piece) {
 		char size[16], piece[16];
 		format_size(t->size, size, sizeof(size));
@@ -644,6 +664,13 @@ static bool lookup_name(const char *value, const char *const *names, size_t n, s
 	return false;
 }
 
+/* Expectations about the bytes moved, which a refused mapping cannot meet. */
+static bool expect_about_data(enum expect_what what)
+{
+	return what == EXPECT_VERIFIED || what == EXPECT_PATTERN || what == EXPECT_DMA_ADDRESS ||
+	       what == EXPECT_ORACLE;
+}
+
 static void parse_expect(struct parser *p)
 {
 	size_t found;
@@ -655,6 +682,7 @@ static void parse_expect(struct parser *p)
 		[EXPECT_DMA_ADDRESS] = "dma-address",
 		[EXPECT_MAP_TYPE] = "map-type",
 		[EXPECT_REFUSED] = "refused",
+		[EXPECT_ORACLE] = "oracle",
 	};
 
 	if (sc->n_steps == 0) {
@@ -710,6 +738,12 @@ static void parse_expect(struct parser *p)
 			ERROR(p, "'expect refused' takes no value, got '%s'", value);
 			return;
 		}
+	} else if (strcmp(what, "oracle") == 0) {
+		e.what = EXPECT_ORACLE;
+		if (value) {
+			ERROR(p, "'expect oracle' takes no value, got '%s'", value);
+			return;
+		}
 	} else {
 		ERROR(p, "unknown expectation '%s' (expected " EXPECT_CHOICES ")", what);
 		return;
@@ -729,12 +763,10 @@ static void parse_expect(struct parser *p)
 		return;
 	}
 	/* A refused mapping moves nothing, so nothing about data can be expected. */
-	bool about_data = e.what == EXPECT_VERIFIED || e.what == EXPECT_PATTERN ||
-			  e.what == EXPECT_DMA_ADDRESS;
+	bool about_data = expect_about_data(e.what);
 	for (size_t i = 0; i < step->n_expects; i++) {
 		enum expect_what other = step->expects[i].what;
-		bool other_data = other == EXPECT_VERIFIED || other == EXPECT_PATTERN ||
-				  other == EXPECT_DMA_ADDRESS;
+		bool other_data = expect_about_data(other);
 		if ((e.what == EXPECT_REFUSED && other_data) ||
 		    (about_data && other == EXPECT_REFUSED)) {
 			ERROR(p, "'expect %s' contradicts 'expect %s' at line %d (a refused mapping moves no data)",
@@ -880,6 +912,13 @@ static void check_transfer_refs(struct parser *p, struct scenario_step *step,
 			format_size(t->size, a, sizeof(a));
 			format_size(prov->size, b, sizeof(b));
 			ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
+		} else if (prov->size && t->offset > prov->size - t->size) {
+			char c[16];
+			format_size(t->offset, a, sizeof(a));
+			format_size(t->size, b, sizeof(b));
+			format_size(prov->size, c, sizeof(c));
+			ERROR(p, "offset %s + size %s runs past the end of provider '%s' (size=%s)", a,
+			      b, prov->name, c);
 		}
 	}
 	if (t->provider != SCENARIO_NO_INDEX && step->action == STEP_DMABUF) {
@@ -937,6 +976,65 @@ static void check_rdma_refs(struct parser *p, struct scenario_step *step,
 	}
 }
 
+/* The part of a provider's chunk a step writes; false when it writes none. */
+static bool step_region(const struct scenario_step *s, size_t *provider, uint64_t *start,
+			uint64_t *end)
+{
+	if (!s->action_name)
+		return false;
+	if (s->action == STEP_RDMA) {
+		uint64_t largest = rdma_params_max_size(&s->rdma);
+		*provider = s->rdma.provider;
+		*start = 0;
+		*end = (largest + SCENARIO_PAGE_SIZE - 1) / SCENARIO_PAGE_SIZE * SCENARIO_PAGE_SIZE;
+	} else {
+		*provider = s->transfer.provider;
+		*start = s->transfer.offset;
+		*end = s->transfer.offset + s->transfer.size;
+	}
+	return *provider != SCENARIO_NO_INDEX && *end > *start;
+}
+
+/*
+ * `expect oracle`: the host reads the region after the run, so the
+ * provider must be one whose BAR it can read, and no later step may write
+ * over the bytes the step leaves there.
+ */
+static void check_oracle_steps(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+
+	for (size_t i = 0; i < sc->n_steps; i++) {
+		const struct scenario_expect *e = scenario_step_expect(&sc->steps[i], EXPECT_ORACLE);
+		size_t prov, other;
+		uint64_t start, end, o_start, o_end;
+
+		if (!e || !step_region(&sc->steps[i], &prov, &start, &end))
+			continue;
+		const struct scenario_provider *pr = &sc->providers[prov];
+		p->line = e->line;
+		if (pr->kind && !pr->kind->host_readable) {
+			ERROR(p, "'expect oracle' needs a bar provider (the host reads the BAR through "
+			      "ivshmem's backing file), but provider '%s' is %s", pr->name,
+			      pr->kind->name);
+			continue;
+		}
+		for (size_t j = i + 1; j < sc->n_steps; j++) {
+			if (!step_region(&sc->steps[j], &other, &o_start, &o_end) || other != prov ||
+			    o_end <= start || o_start >= end)
+				continue;
+			char a[16], b[16];
+			format_size(o_start, a, sizeof(a));
+			format_size(o_end, b, sizeof(b));
+			p->line = sc->steps[j].line;
+			ERROR(p, "step '%s' writes [%s, %s) of provider '%s', over the bytes oracle step "
+			      "'%s' (line %d) leaves for the host to check (give one of them another "
+			      "offset=)", sc->steps[j].name, a, b, pr->name, sc->steps[i].name,
+			      sc->steps[i].line);
+		}
+	}
+}
+
 static void check_whole_file(struct parser *p, int last_line)
 {
 	struct scenario *sc = p->sc;
@@ -948,6 +1046,7 @@ static void check_whole_file(struct parser *p, int last_line)
 		if (sc->steps[i].action_name && sc->steps[i].action == STEP_RDMA)
 			check_rdma_refs(p, &sc->steps[i], &p->pending[i]);
 	}
+	check_oracle_steps(p);
 
 	p->line = last_line;
 	if (!sc->description)

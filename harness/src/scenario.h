@@ -50,6 +50,7 @@ enum expect_what {
 	EXPECT_DMA_ADDRESS,	/* dma */
 	EXPECT_MAP_TYPE,	/* map_type */
 	EXPECT_REFUSED,		/* the MAP must be refused */
+	EXPECT_ORACLE,		/* the host checks the BAR's backing: bar providers, virtual lab */
 };
 
 /* Where a mapping's DMA address points. */
@@ -92,6 +93,7 @@ struct transfer_params {
 	size_t initiator;	/* index in scenario.initiators */
 	const struct method_kind *method;	/* transfer steps */
 	const struct export_method_kind *export_method;	/* dmabuf steps */
+	uint64_t offset;	/* of the region within the provider's chunk, page aligned */
 	uint64_t size;
 	uint64_t piece;
 	uint64_t seed;

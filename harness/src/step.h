@@ -61,6 +61,9 @@ struct step_env {
 	void *predict_data;
 	/* A two-node run: the link to the other runner; NULL in one guest. */
 	struct node_peer *peer;
+	/* The host filled the BAR's backing with this seed's pattern (--oracle-seed). */
+	bool has_oracle;
+	uint64_t oracle_seed;
 };
 
 /*

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The transfer step: map [0, size) of the provider's chunk for the
- * initiator, move it piece by piece to peer memory and back, check every
- * byte through the CPU's own view of the chunk, then time map and unmap.
+ * The transfer step: map [offset, offset + size) of the provider's chunk
+ * for the initiator, move it piece by piece to peer memory and back, check
+ * every byte through the CPU's own view of the chunk, then time map and
+ * unmap.
+ *
+ * An `expect oracle` step turns the order round and keeps the CPU out of
+ * the first half: the initiator reads out what the host wrote into the
+ * BAR's backing before the guest booted, then writes the step's pattern
+ * and leaves it for the host to check after the guest ends.
  *
  * Before each direction the destination is filled with the complement of
  * what must arrive, so a transfer that silently moved nothing cannot pass.
@@ -34,6 +40,7 @@ struct transfer_run {
 	uint8_t *piece;		/* one transfer */
 	struct samples map_ns, unmap_ns, to_ns, from_ns;
 	bool dmabuf;		/* a dmabuf step: export and import instead of MAP */
+	bool oracle;		/* `expect oracle`: from peer first, the host's bytes */
 	int dmabuf_fd;		/* the live export, -1 between mappings */
 };
 
@@ -67,6 +74,7 @@ static void fill_identity(struct transfer_run *tr)
 	snprintf(out->initiator.pci, sizeof(out->initiator.pci), "%s", tr->init->pci_text);
 
 	snprintf(out->method, sizeof(out->method), "%s", method_name(tr));
+	out->offset = tr->t->offset;
 	out->bytes = tr->t->size;
 	out->piece = tr->t->piece;
 	out->seed = tr->t->seed;
@@ -102,6 +110,9 @@ static void list_expectations(struct transfer_run *tr)
 		case EXPECT_REFUSED:
 			snprintf(r->expect, sizeof(r->expect), "refused");
 			break;
+		case EXPECT_ORACLE:
+			snprintf(r->expect, sizeof(r->expect), "oracle");
+			break;
 		}
 	}
 	tr->out->n_expectations = tr->step->n_expects;
@@ -131,6 +142,13 @@ static bool usable(struct transfer_run *tr)
 				tr->init_kind->name, info->initiator_mask);
 		return false;
 	}
+	/* Only the virtual lab's host fills the BAR's backing and reads it back. */
+	if (tr->oracle && !tr->env->has_oracle) {
+		step_set_reason(out, VERDICT_SKIP,
+				"expect oracle: no host oracle in this run (the host fills the BAR's "
+				"backing and passes --oracle-seed: the virtual lab's run-scenario.sh)");
+		return false;
+	}
 	uint32_t mask = tr->dmabuf ? info->export_method_mask : info->method_mask;
 	uint32_t uapi = tr->dmabuf ? tr->t->export_method->uapi : tr->t->method->uapi;
 	if (!(mask & (1u << uapi))) {
@@ -150,8 +168,8 @@ static bool usable(struct transfer_run *tr)
 static int import_region(struct transfer_run *tr, struct p2prig_map *m)
 {
 	struct p2prig_import imp;
-	int rc = rigdev_export(tr->env->dev, tr->prov->chunk.handle, tr->t->export_method->uapi, 0,
-			       tr->t->size, &tr->dmabuf_fd);
+	int rc = rigdev_export(tr->env->dev, tr->prov->chunk.handle, tr->t->export_method->uapi,
+			       tr->t->offset, tr->t->size, &tr->dmabuf_fd);
 
 	if (rc)
 		return rc;
@@ -205,7 +223,7 @@ static int map_region(struct transfer_run *tr, struct p2prig_map *m)
 	}
 
 	int rc = rigdev_map(tr->env->dev, tr->prov->chunk.handle, tr->t->method->uapi,
-			    tr->init_kind->uapi, &tr->init->pci, P2PRIG_DIR_BIDIRECTIONAL, 0,
+			    tr->init_kind->uapi, &tr->init->pci, P2PRIG_DIR_BIDIRECTIONAL, tr->t->offset,
 			    tr->t->size, m);
 
 	if (rc == 0)
@@ -257,8 +275,8 @@ static bool cpu_fill_region(struct transfer_run *tr, uint64_t seed, enum pattern
 	int rc;
 
 	pattern_fill(tr->region, tr->t->size, seed, 0, form);
-	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_WRITE, 0, tr->region,
-			     tr->t->size);
+	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_WRITE, tr->t->offset,
+			     tr->region, tr->t->size);
 	if (rc)
 		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO write");
 	return rc == 0;
@@ -285,8 +303,8 @@ static bool to_peer(struct transfer_run *tr, uint32_t mapping)
 		samples_add(&tr->to_ns, ns);
 		d->pieces++;
 	}
-	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_READ, 0, tr->region,
-			     t->size);
+	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_READ, t->offset,
+			     tr->region, t->size);
 	if (rc) {
 		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO read");
 		return false;
@@ -296,19 +314,29 @@ static bool to_peer(struct transfer_run *tr, uint32_t mapping)
 	return true;
 }
 
-/* Writes ~pattern through the CPU, DMAs it out piece by piece, checks each piece. */
-static bool from_peer(struct transfer_run *tr, uint32_t mapping)
+/*
+ * What the initiator must read out of the region: byte o of it is byte
+ * base + o of SEED's pattern in FORM.
+ */
+struct peer_contents {
+	uint64_t seed;
+	uint64_t base;
+	enum pattern_form form;
+};
+
+/* DMAs the region out piece by piece and checks each piece against WANT. */
+static bool from_peer(struct transfer_run *tr, uint32_t mapping, const struct peer_contents *want)
 {
 	const struct transfer_params *t = tr->t;
 	struct direction_report *d = &tr->out->from_peer;
+	enum pattern_form opposite = want->form == PATTERN_PLAIN ? PATTERN_COMPLEMENT : PATTERN_PLAIN;
 	int rc;
 
-	if (!cpu_fill_region(tr, t->seed, PATTERN_COMPLEMENT))
-		return false;
 	for (uint64_t off = 0; off < t->size; off += t->piece) {
+		struct pattern_check piece_check = { 0 };
 		uint64_t ns;
 		/* The opposite of what must arrive, so every byte has to be written. */
-		pattern_fill(tr->piece, t->piece, tr->check_seed, off, PATTERN_PLAIN);
+		pattern_fill(tr->piece, t->piece, want->seed, want->base + off, opposite);
 		rc = rigdev_xfer(tr->env->dev, mapping, P2PRIG_XFER_FROM_PEER, off, tr->piece,
 				 t->piece, &ns);
 		if (rc) {
@@ -316,11 +344,79 @@ static bool from_peer(struct transfer_run *tr, uint32_t mapping)
 			return false;
 		}
 		samples_add(&tr->from_ns, ns);
-		pattern_check(tr->piece, t->piece, tr->check_seed, off, PATTERN_COMPLEMENT, &d->check);
+		pattern_check(tr->piece, t->piece, want->seed, want->base + off, want->form,
+			      &piece_check);
+		pattern_check_merge(&d->check, &piece_check, want->base);
 		d->pieces++;
 		d->bytes += t->piece;
 	}
 	return true;
+}
+
+/* Writes ~pattern through the CPU, then has the initiator read it out. */
+static bool from_peer_cpu_seeded(struct transfer_run *tr, uint32_t mapping)
+{
+	const struct peer_contents want = { tr->check_seed, 0, PATTERN_COMPLEMENT };
+
+	return cpu_fill_region(tr, tr->t->seed, PATTERN_COMPLEMENT) &&
+	       from_peer(tr, mapping, &want);
+}
+
+/* The region's offset within its BAR: where the host's pattern is addressed. */
+static uint64_t bar_offset(const struct transfer_run *tr)
+{
+	return tr->prov->chunk.phys_addr - tr->prov->chunk.bar_phys + tr->t->offset;
+}
+
+/*
+ * The oracle's order: the initiator reads out what only the host wrote
+ * (the CPU never touched the region), then writes the step's pattern,
+ * which stays there for the host to check after the guest ends.
+ */
+static bool oracle_both_ways(struct transfer_run *tr, uint32_t mapping, char *progress,
+			     size_t progress_size)
+{
+	struct step_report *out = tr->out;
+	struct oracle_report *o = &out->oracle;
+	uint32_t pieces = (uint32_t)(tr->t->size / tr->t->piece);
+	bool ok;
+
+	o->fill_seed = tr->env->oracle_seed;
+	o->bar_offset = bar_offset(tr);
+	o->seed = tr->check_seed;
+	const struct peer_contents host_wrote = { o->fill_seed, o->bar_offset, PATTERN_PLAIN };
+	ok = from_peer(tr, mapping, &host_wrote);
+	step_progress(progress, progress_size,
+		      "from-peer (the host's bytes at BAR offset 0x%" PRIx64 ") %u/%u pieces %" PRIu64
+		      " bad bytes", o->bar_offset, out->from_peer.pieces, pieces,
+		      out->from_peer.check.mismatched_bytes);
+	if (!ok)
+		return false;
+	ok = to_peer(tr, mapping);
+	step_progress(progress, progress_size,
+		      "to-peer %u/%u pieces %" PRIu64 " bad bytes, left for the host",
+		      out->to_peer.pieces, pieces, out->to_peer.check.mismatched_bytes);
+	if (ok)
+		o->state = ORACLE_PENDING;
+	return ok;
+}
+
+/* To peer, then from peer, both seeded and checked through the CPU. */
+static bool cpu_both_ways(struct transfer_run *tr, uint32_t mapping, char *progress,
+			  size_t progress_size)
+{
+	struct step_report *out = tr->out;
+	uint32_t pieces = (uint32_t)(tr->t->size / tr->t->piece);
+	bool ok = to_peer(tr, mapping);
+
+	step_progress(progress, progress_size, "to-peer %u/%u pieces %" PRIu64 " bad bytes",
+		      out->to_peer.pieces, pieces, out->to_peer.check.mismatched_bytes);
+	if (ok) {
+		ok = from_peer_cpu_seeded(tr, mapping);
+		step_progress(progress, progress_size, "from-peer %u/%u pieces %" PRIu64 " bad bytes",
+			      out->from_peer.pieces, pieces, out->from_peer.check.mismatched_bytes);
+	}
+	return ok;
 }
 
 /* The extra map/unmap pairs that give the timing samples their spread. */
@@ -358,7 +454,7 @@ static bool probe_pair(struct transfer_run *tr, char *progress, size_t progress_
 	if (!p->kind->peer)
 		return true;
 	rc = rigdev_probe(tr->env->dev, tr->prov->chunk.handle, tr->init_kind->uapi, &tr->init->pci,
-			  0, &probe);
+			  tr->t->offset, &probe);
 	if (rc) {
 		step_ioctl_failed(out, rc, tr->who_provider, "PROBE");
 		return false;
@@ -402,7 +498,6 @@ static bool refusal_expected(struct transfer_run *tr, int rc)
 static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_size)
 {
 	struct step_report *out = tr->out;
-	uint32_t pieces = (uint32_t)(tr->t->size / tr->t->piece);
 	struct p2prig_map m;
 	int rc;
 
@@ -436,14 +531,8 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 		return false;
 	}
 
-	bool ok = to_peer(tr, m.handle);
-	step_progress(progress, progress_size, "to-peer %u/%u pieces %" PRIu64 " bad bytes",
-		      out->to_peer.pieces, pieces, out->to_peer.check.mismatched_bytes);
-	if (ok) {
-		ok = from_peer(tr, m.handle);
-		step_progress(progress, progress_size, "from-peer %u/%u pieces %" PRIu64 " bad bytes",
-			      out->from_peer.pieces, pieces, out->from_peer.check.mismatched_bytes);
-	}
+	bool ok = tr->oracle ? oracle_both_ways(tr, m.handle, progress, progress_size)
+			     : cpu_both_ways(tr, m.handle, progress, progress_size);
 
 	rc = unmap_region(tr, m.handle);
 	if (rc && ok) {
@@ -486,9 +575,10 @@ static bool expectation_met(struct transfer_run *tr, const struct scenario_expec
 	case EXPECT_PATTERN:
 		snprintf(r->detail, sizeof(r->detail),
 			 "checked against the pattern of seed 0x%" PRIx64
-			 ": %" PRIu64 " bytes wrong to peer, %" PRIu64 " from peer",
+			 ": %" PRIu64 " bytes wrong to peer, %" PRIu64 " from peer%s",
 			 tr->check_seed, out->to_peer.check.mismatched_bytes,
-			 out->from_peer.check.mismatched_bytes);
+			 out->from_peer.check.mismatched_bytes,
+			 tr->oracle ? " (against the host's pattern)" : "");
 		return out->verified;
 	case EXPECT_DMA_ADDRESS:
 		snprintf(r->detail, sizeof(r->detail),
@@ -508,6 +598,14 @@ static bool expectation_met(struct transfer_run *tr, const struct scenario_expec
 		snprintf(r->detail, sizeof(r->detail), "%s",
 			 out->refused ? strerror(out->refused_errno) : "the mapping was made");
 		return out->refused;
+	case EXPECT_ORACLE:
+		snprintf(r->detail, sizeof(r->detail),
+			 "the initiator read the host's pattern (seed 0x%" PRIx64 ") at BAR offset 0x%" PRIx64
+			 ": %" PRIu64 " bytes wrong; what it wrote is the host's to check%s",
+			 out->oracle.fill_seed, out->oracle.bar_offset,
+			 out->from_peer.check.mismatched_bytes,
+			 out->oracle.state == ORACLE_PENDING ? "" : " (not written)");
+		return out->oracle.state == ORACLE_PENDING && !out->from_peer.check.has_mismatch;
 	}
 	return false;
 }
@@ -523,6 +621,9 @@ static void evaluate(struct transfer_run *tr)
 		bool met = expectation_met(tr, &tr->step->expects[i], r);
 
 		r->outcome = met ? EXPECT_MET : EXPECT_UNMET;
+		/* Half an oracle: the host's check after the guest ends decides. */
+		if (met && tr->step->expects[i].what == EXPECT_ORACLE)
+			r->outcome = EXPECT_NOT_EVALUATED;
 	}
 	out->verdict = VERDICT_PASS;
 	out->reason[0] = '\0';
@@ -557,11 +658,13 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 		.out = out,
 		.check_seed = scenario_step_check_seed(step),
 		.dmabuf = step->action == STEP_DMABUF,
+		.oracle = scenario_step_expect(step, EXPECT_ORACLE) != NULL,
 		.dmabuf_fd = -1,
 	};
 
 	out->dmabuf.used = tr.dmabuf;
 	out->dmabuf.balanced = tr.dmabuf;
+	out->oracle.state = tr.oracle ? ORACLE_NOT_REACHED : ORACLE_NONE;
 	fill_identity(&tr);
 	list_expectations(&tr);
 	if (!usable(&tr))

@@ -2,7 +2,7 @@
 /*
  * `p2prig summary RESULT_JSON`, on the host after a run: a verdict table
  * read back from result.json. Exit 0 only for a complete run whose steps
- * all passed with a clean kernel log.
+ * all passed with a clean kernel log and no oracle left unchecked.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -10,9 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json.h>
-
 #include "commands.h"
+#include "json_read.h"
 #include "numparse.h"
 #include "rdma_report.h"
 
@@ -23,55 +22,26 @@ struct palette {
 static const struct palette colours = { "\033[32m", "\033[31m", "\033[33m", "\033[0m" };
 static const struct palette plain = { "", "", "", "" };
 
-static json_object *field(json_object *obj, const char *key)
-{
-	json_object *value = NULL;
-
-	if (!obj || !json_object_object_get_ex(obj, key, &value))
-		return NULL;
-	return value;
-}
-
-static const char *text(json_object *obj, const char *key, const char *fallback)
-{
-	json_object *v = field(obj, key);
-
-	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : fallback;
-}
-
-static bool has_number(json_object *obj, const char *key)
-{
-	json_object *v = field(obj, key);
-
-	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
-}
-
-static bool flag(json_object *obj, const char *key)
-{
-	json_object *v = field(obj, key);
-
-	return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
-}
-
 /* "yes" when every byte of a direction arrived right, "no", or "-" if never checked. */
 static const char *direction_verdict(json_object *step, const char *key)
 {
-	json_object *d = field(step, key);
+	json_object *d = json_field(step, key);
 
-	if (!d || json_object_get_int64(field(d, "bytes")) == 0)
+	if (!d || json_object_get_int64(json_field(d, "bytes")) == 0)
 		return "-";
-	if (json_object_get_int64(field(d, "mismatched_bytes")) != 0 ||
-	    json_object_get_int64(field(d, "bytes")) != json_object_get_int64(field(step, "bytes")))
+	if (json_object_get_int64(json_field(d, "mismatched_bytes")) != 0 ||
+	    json_object_get_int64(json_field(d, "bytes")) !=
+		    json_object_get_int64(json_field(step, "bytes")))
 		return "no";
 	return "yes";
 }
 
 static void mean_ns(json_object *step, const char *key, char *buf, size_t size)
 {
-	json_object *stats = field(field(step, "timings"), key);
+	json_object *stats = json_field(json_field(step, "timings"), key);
 
-	if (has_number(stats, "mean"))
-		snprintf(buf, size, "%.0f", json_object_get_double(field(stats, "mean")));
+	if (json_has_number(stats, "mean"))
+		snprintf(buf, size, "%.0f", json_object_get_double(json_field(stats, "mean")));
 	else
 		snprintf(buf, size, "-");
 }
@@ -79,18 +49,18 @@ static void mean_ns(json_object *step, const char *key, char *buf, size_t size)
 /* rdma steps: how many sizes came back right, "2/3". */
 static void rdma_verified(json_object *rdma, char *buf, size_t size)
 {
-	json_object *sizes = field(rdma, "sizes");
+	json_object *sizes = json_field(rdma, "sizes");
 	size_t n = json_object_is_type(sizes, json_type_array) ? json_object_array_length(sizes) : 0;
 	size_t right = 0;
 
 	for (size_t i = 0; i < n; i++)
-		right += flag(json_object_array_get_idx(sizes, i), "verified");
+		right += json_flag(json_object_array_get_idx(sizes, i), "verified");
 	snprintf(buf, size, "%zu/%zu", right, n);
 }
 
 static double number(json_object *obj, const char *key)
 {
-	return has_number(obj, key) ? json_object_get_double(field(obj, key)) : 0.0;
+	return json_has_number(obj, key) ? json_object_get_double(json_field(obj, key)) : 0.0;
 }
 
 /* Each rdma step that measured something, in ib_write_bw's columns. */
@@ -100,27 +70,27 @@ static void print_rdma_figures(json_object *steps)
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
-		json_object *rdma = field(s, "rdma");
-		json_object *sizes = field(rdma, "sizes");
+		json_object *rdma = json_field(s, "rdma");
+		json_object *sizes = json_field(rdma, "sizes");
 		size_t n_sizes = json_object_is_type(sizes, json_type_array)
 				 ? json_object_array_length(sizes) : 0;
 		bool header = false;
 
 		for (size_t k = 0; k < n_sizes; k++) {
 			json_object *z = json_object_array_get_idx(sizes, k);
-			json_object *lat = field(z, "latency_ns");
+			json_object *lat = json_field(z, "latency_ns");
 
-			if (!has_number(z, "bw_avg_mib_s"))
+			if (!json_has_number(z, "bw_avg_mib_s"))
 				continue;
 			if (!header) {
-				printf("%s: %s RDMA %s, %s memory\n", text(s, "name", "?"),
-				       text(rdma, "device", "?"), text(rdma, "op", "?"),
-				       text(rdma, "memory", "?"));
+				printf("%s: %s RDMA %s, %s memory\n", json_text(s, "name", "?"),
+				       json_text(rdma, "device", "?"), json_text(rdma, "op", "?"),
+				       json_text(rdma, "memory", "?"));
 				rdma_print_header(stdout, " ");
 				header = true;
 			}
-			rdma_print_row(stdout, " ", (uint64_t)json_object_get_int64(field(z, "bytes")),
-				       (uint64_t)json_object_get_int64(field(z, "iterations")),
+			rdma_print_row(stdout, " ", (uint64_t)json_object_get_int64(json_field(z, "bytes")),
+				       (uint64_t)json_object_get_int64(json_field(z, "iterations")),
 				       number(z, "bw_peak_mib_s"), number(z, "bw_avg_mib_s"),
 				       number(z, "msg_rate_mpps"), number(lat, "min"), number(lat, "mean"),
 				       number(lat, "p99"));
@@ -141,7 +111,7 @@ static bool print_steps(json_object *steps, const struct palette *p)
 	bool all_passed = n > 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int len = (int)strlen(text(json_object_array_get_idx(steps, i), "name", "?"));
+		int len = (int)strlen(json_text(json_object_array_get_idx(steps, i), "name", "?"));
 		if (len > name_width)
 			name_width = len;
 	}
@@ -150,49 +120,89 @@ static bool print_steps(json_object *steps, const struct palette *p)
 	       "UNMAP ns", "VERDICT");
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
-		const char *verdict = text(s, "result", "?");
-		json_object *in_bar = field(s, "dma_in_bar");
+		const char *verdict = json_text(s, "result", "?");
+		json_object *in_bar = json_field(s, "dma_in_bar");
 		char bytes[16], verified[16], map[24], unmap[24];
 
-		format_size((uint64_t)json_object_get_int64(field(s, "bytes")), bytes, sizeof(bytes));
+		format_size((uint64_t)json_object_get_int64(json_field(s, "bytes")), bytes, sizeof(bytes));
 		snprintf(verified, sizeof(verified), "%s/%s", direction_verdict(s, "to_peer"),
 			 direction_verdict(s, "from_peer"));
-		if (field(s, "rdma"))
-			rdma_verified(field(s, "rdma"), verified, sizeof(verified));
+		if (json_field(s, "rdma"))
+			rdma_verified(json_field(s, "rdma"), verified, sizeof(verified));
 		mean_ns(s, "map_ns", map, sizeof(map));
 		mean_ns(s, "unmap_ns", unmap, sizeof(unmap));
 		printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %10s  %s%s%s\n", name_width,
-		       text(s, "name", "?"), text(s, "method", "-"), text(s, "map_type", "-"),
-		       flag(s, "refused") ? "refused" : text(s, "dma_address", "-"),
+		       json_text(s, "name", "?"), json_text(s, "method", "-"), json_text(s, "map_type", "-"),
+		       json_flag(s, "refused") ? "refused" : json_text(s, "dma_address", "-"),
 		       !in_bar ? "-" : json_object_get_boolean(in_bar) ? "yes" : "no", bytes,
 		       verified, map, unmap, paint(p, verdict), verdict, p->off);
 		if (strcmp(verdict, "pass") != 0) {
 			all_passed = false;
-			printf("%*s  %s\n", name_width, "", text(s, "reason", "(no reason given)"));
+			printf("%*s  %s\n", name_width, "", json_text(s, "reason", "(no reason given)"));
 		}
 	}
 	return all_passed;
 }
 
+/*
+ * The host oracle's verdict per `expect oracle` step. False when one was
+ * not verified, or is still pending: nobody looked at the BAR's backing.
+ */
+static bool print_oracle(json_object *steps, const struct palette *p)
+{
+	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	bool ok = true, header = false;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(steps, i);
+		const char *state = json_text(s, "oracle", NULL);
+		char bytes[16];
+
+		if (!state)
+			continue;
+		if (!header)
+			printf("oracle (the host reads the BAR's backing file):\n");
+		header = true;
+		format_size((uint64_t)json_object_get_int64(json_field(s, "oracle_bytes")), bytes,
+			    sizeof(bytes));
+		printf("  %s: %s at BAR offset %s: ", json_text(s, "name", "?"), bytes,
+		       json_text(s, "oracle_bar_offset", "-"));
+		if (strcmp(state, "host") != 0) {
+			/* Not reached: the step's own verdict says why; pending: nobody checked. */
+			bool pending = strcmp(state, "pending") == 0;
+			printf("%s%s%s\n", pending ? p->fail : p->skip,
+			       pending ? "pending, never checked by the host" : state, p->off);
+			ok &= !pending;
+		} else if (json_flag(s, "oracle_verified")) {
+			printf("%sverified%s\n", p->pass, p->off);
+		} else {
+			printf("%sNOT verified%s, %" PRId64 " mismatched bytes\n", p->fail, p->off,
+			       json_object_get_int64(json_field(s, "oracle_mismatched_bytes")));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 static bool print_health(json_object *health, bool complete, const struct palette *p)
 {
-	json_object *findings = field(health, "findings");
+	json_object *findings = json_field(health, "findings");
 	size_t n = json_object_is_type(findings, json_type_array)
 			   ? json_object_array_length(findings) : 0;
-	bool clean = flag(health, "clean");
+	bool clean = json_flag(health, "clean");
 
 	if (clean)
 		printf("kernel-health: %sclean%s%s\n", p->pass, p->off,
 		       complete ? "" : " so far (the run did not finish)");
-	else if (!flag(health, "watched") && n == 0)
+	else if (!json_flag(health, "watched") && n == 0)
 		printf("kernel-health: %snot watched%s (%s)\n", p->skip, p->off,
-		       text(health, "reason", "no reason given"));
+		       json_text(health, "reason", "no reason given"));
 	else
 		printf("kernel-health: %sNOT CLEAN%s, %zu unexpected kernel line%s\n", p->fail,
 		       p->off, n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		json_object *f = json_object_array_get_idx(findings, i);
-		printf("  %s: %s\n", text(f, "step", "outside any step"), text(f, "line", "?"));
+		printf("  %s: %s\n", json_text(f, "step", "outside any step"), json_text(f, "line", "?"));
 	}
 	return clean;
 }
@@ -210,30 +220,32 @@ int cmd_summary(int argc, char **argv)
 		return 1;
 	}
 	const struct palette *p = isatty(STDOUT_FILENO) ? &colours : &plain;
-	bool complete = flag(root, "complete");
+	bool complete = json_flag(root, "complete");
 
-	printf("%s: %s\n", text(root, "scenario", "?"), text(root, "description", ""));
-	printf("kernel %s, rig %s, topology %s, started %s\n", text(root, "kernel", "?"),
-	       text(root, "rig", "-"), text(root, "topology", "-"), text(root, "started", "?"));
+	printf("%s: %s\n", json_text(root, "scenario", "?"), json_text(root, "description", ""));
+	printf("kernel %s, rig %s, topology %s, started %s\n", json_text(root, "kernel", "?"),
+	       json_text(root, "rig", "-"), json_text(root, "topology", "-"),
+	       json_text(root, "started", "?"));
 	/* Two-node runs: which guest this is and whom it worked with. */
-	if (text(root, "node", NULL))
-		printf("node %s, peer %s\n", text(root, "node", "?"), text(root, "peer", "?"));
-	bool all_passed = print_steps(field(root, "steps"), p);
-	print_rdma_figures(field(root, "steps"));
-	bool clean = print_health(field(root, "health"), complete, p);
+	if (json_text(root, "node", NULL))
+		printf("node %s, peer %s\n", json_text(root, "node", "?"), json_text(root, "peer", "?"));
+	bool all_passed = print_steps(json_field(root, "steps"), p);
+	print_rdma_figures(json_field(root, "steps"));
+	bool oracle_ok = print_oracle(json_field(root, "steps"), p);
+	bool clean = print_health(json_field(root, "health"), complete, p);
 	if (!complete) {
-		const char *error = text(root, "error", NULL);
+		const char *error = json_text(root, "error", NULL);
 		printf("%sINCOMPLETE%s: the run stopped before its end%s%s\n", p->fail, p->off,
 		       error ? ": " : "", error ? error : "");
 	}
 
-	json_object *summary = field(root, "summary");
-	int64_t failed = json_object_get_int64(field(summary, "failed"));
+	json_object *summary = json_field(root, "summary");
+	int64_t failed = json_object_get_int64(json_field(summary, "failed"));
 	printf("%" PRId64 " passed, %" PRId64 " failed, %" PRId64 " skipped\n",
-	       json_object_get_int64(field(summary, "passed")), failed,
-	       json_object_get_int64(field(summary, "skipped")));
+	       json_object_get_int64(json_field(summary, "passed")), failed,
+	       json_object_get_int64(json_field(summary, "skipped")));
 	json_object_put(root);
-	if (!complete || !clean || failed)
+	if (!complete || !clean || failed || !oracle_ok)
 		return 1;
 	/* Nothing failed, but not everything passed: kselftest's "skip". */
 	return all_passed ? 0 : 4;

@@ -207,7 +207,7 @@ static void test_unknown_kinds(void **state)
 	ASSERT_ERRORS("describe kinds\n"
 		      "provider cmb nvme id=1b36:0010 size=1M\n"
 		      "initiator edu mlx5 id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
-		      "bad:2: unknown provider kind 'nvme' (expected nvme-cmb or ram)",
+		      "bad:2: unknown provider kind 'nvme' (expected nvme-cmb, bar or ram)",
 		      "bad:3: unknown initiator kind 'mlx5' (expected edu)");
 }
 
@@ -235,7 +235,7 @@ static void test_missing_and_unknown_keys(void **state)
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K seed=1 colour=blue")
 		      "provider p2 nvme-cmb id=1b36:0010\n",
 		      "bad:4: unknown key 'colour' (expected provider, initiator, method, size, "
-		      "piece, seed or map-repeat)",
+		      "piece, seed, offset or map-repeat)",
 		      "bad:4: missing key 'piece=' (required by transfer steps)",
 		      "bad:5: missing key 'size=' (required by provider lines)");
 }
@@ -303,7 +303,7 @@ static void test_bad_expectations(void **state)
 		      "expect dma-address iova\n"
 		      "expect dma-address bar\n",
 		      "bad:5: unknown expectation 'fast' (expected verified, pattern SEED, "
-		      "dma-address bar|iova|ram|bounced, map-type TYPE or refused)",
+		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle)",
 		      "bad:6: bad value 'phys' for 'expect dma-address' (expected bar, iova, ram or "
 		      "bounced)",
 		      "bad:7: 'expect pattern' needs a SEED (decimal or 0x hex)",
@@ -479,7 +479,7 @@ static void test_all_errors_collected_in_line_order(void **state)
 		      "bad:2: unknown keyword 'bogus' (expected describe, config, nodes, require, "
 		      "provider, initiator, step, expect or allow-dmesg)",
 		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
-		      "dma-address bar|iova|ram|bounced, map-type TYPE or refused)",
+		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle)",
 		      "bad:4: missing 'describe' line (one sentence saying what the scenario "
 		      "shows)");
 }

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `expect oracle` steps of a result.json, judged by the host. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json_read.h"
+#include "ktap.h"
+#include "oracle.h"
+#include "oracle_result.h"
+#include "result.h"
+
+static void set(json_object *obj, const char *key, json_object *value)
+{
+	json_object_object_add(obj, key, value);
+}
+
+/* "first; second", or second alone when first is empty. */
+static json_object *joined(const char *first, const char *second)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s%s%s", first ? first : "", first && *first ? "; " : "",
+		 second);
+	return json_object_new_string(text);
+}
+
+/* The step's `expect oracle` entry: the host decides it. */
+static void settle_expectation(json_object *step, bool verified, const char *detail)
+{
+	json_object *list = json_field(step, "expectations");
+	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(list, i);
+		if (strcmp(json_text(e, "expect", ""), "oracle") != 0)
+			continue;
+		set(e, "met", json_object_new_boolean(verified));
+		set(e, "detail", joined(json_text(e, "detail", NULL), detail));
+	}
+}
+
+/* A step that passed in the guest but not at the host: failed, everywhere it is recorded. */
+static void fail_step(json_object *step, size_t number, const struct oracle_job *job,
+		      const char *detail, FILE *log)
+{
+	char reason[600];
+
+	snprintf(reason, sizeof(reason), "oracle: %s", detail);
+	bool passed_before = strcmp(json_text(step, "result", ""), "pass") == 0;
+	set(step, "reason", joined(json_text(step, "reason", NULL), reason));
+	set(step, "result", json_object_new_string("fail"));
+	if (!passed_before || !job->ktap_dir)
+		return;
+	int rc = ktap_fail_test(job->ktap_dir, number, reason);
+	if (rc)
+		fprintf(log, "p2prig oracle-check: %s/%s: cannot mark test %zu failed: %s\n",
+			job->ktap_dir, KTAP_FILE_NAME, number, strerror(-rc));
+}
+
+static void judge_step(json_object *step, size_t number, const struct oracle_job *job,
+		       struct oracle_tally *tally, FILE *log)
+{
+	uint64_t offset = 0, seed = 0;
+	int64_t length = json_object_get_int64(json_field(step, "oracle_bytes"));
+	struct pattern_check check = { 0 };
+	char detail[512];
+	int rc;
+
+	if (strcmp(json_text(step, "oracle", ""), RESULT_ORACLE_PENDING) != 0)
+		return;
+	bool known = json_hex(step, "oracle_bar_offset", &offset) &&
+		     json_hex(step, "oracle_seed", &seed) && length > 0;
+	if (job->seed_override)
+		seed = job->seed;
+	rc = known ? oracle_check_file(job->backing, offset, (uint64_t)length, seed, &check)
+		   : -EINVAL;
+	if (rc == -EINVAL)
+		snprintf(detail, sizeof(detail),
+			 "the guest did not say where the region is (oracle_bar_offset, "
+			 "oracle_bytes, oracle_seed)");
+	else if (rc)
+		snprintf(detail, sizeof(detail),
+			 "the host could not read %" PRId64 " bytes at BAR offset 0x%" PRIx64
+			 " of %s: %s", length, offset, job->backing, strerror(-rc));
+	else if (check.has_mismatch)
+		snprintf(detail, sizeof(detail),
+			 "the host found %" PRIu64 " of %" PRId64 " bytes at BAR offset 0x%" PRIx64
+			 " not the pattern of seed 0x%" PRIx64 ", the first at region offset 0x%" PRIx64,
+			 check.mismatched_bytes, length, offset, seed, check.first_mismatch);
+	else
+		snprintf(detail, sizeof(detail),
+			 "the host found the pattern of seed 0x%" PRIx64 " in all %" PRId64
+			 " bytes at BAR offset 0x%" PRIx64, seed, length, offset);
+	bool verified = rc == 0 && !check.has_mismatch;
+
+	set(step, "oracle", json_object_new_string(RESULT_ORACLE_HOST));
+	set(step, "oracle_verified", json_object_new_boolean(verified));
+	set(step, "oracle_mismatched_bytes",
+	    rc ? NULL : json_object_new_int64((int64_t)check.mismatched_bytes));
+	set(step, "oracle_first_mismatch",
+	    check.has_mismatch ? json_object_new_int64((int64_t)check.first_mismatch) : NULL);
+	settle_expectation(step, verified, detail);
+	if (!verified)
+		fail_step(step, number, job, detail, log);
+	tally->checked++;
+	tally->verified += verified;
+	tally->failed += !verified;
+	fprintf(log, "p2prig oracle-check: step %s: %s\n", json_text(step, "name", "?"), detail);
+}
+
+/* summary.passed/failed/skipped again, from the steps' results. */
+static void recount(json_object *root)
+{
+	json_object *steps = json_field(root, "steps");
+	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	int64_t passed = 0, failed = 0, skipped = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *r = json_text(json_object_array_get_idx(steps, i), "result", "");
+		passed += strcmp(r, "pass") == 0;
+		failed += strcmp(r, "fail") == 0;
+		skipped += strcmp(r, "skip") == 0;
+	}
+	json_object *summary = json_field(root, "summary");
+	if (!json_object_is_type(summary, json_type_object))
+		return;
+	set(summary, "passed", json_object_new_int64(passed));
+	set(summary, "failed", json_object_new_int64(failed));
+	set(summary, "skipped", json_object_new_int64(skipped));
+}
+
+void oracle_judge_result(json_object *root, const struct oracle_job *job,
+			 struct oracle_tally *tally, FILE *log)
+{
+	json_object *steps = json_field(root, "steps");
+	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		judge_step(json_object_array_get_idx(steps, i), i + 1, job, tally, log);
+	if (tally->failed)
+		recount(root);
+}
