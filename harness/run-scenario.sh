@@ -59,6 +59,28 @@ vlab_build_host
 vlab_build_guest "$kernel"
 out=$(vlab_results_dir "$scenario")
 
+# The host oracle (`expect oracle`, scenarios/README.md): ivshmem's backing
+# file holds this seed's pattern, addressed by file offset, when the guest
+# boots (the guest gets the seed in run.env), and the oracle steps of
+# result.json are judged against the file after the guest ends, before
+# vlab_boot removes it; oracle.txt keeps what the host found. Test knob
+# (tests/vlab): P2PRIG_ORACLE_CHECK_SEED has the host check every oracle
+# step against that seed's pattern instead, so the oracle is seen to fail.
+oracle_seed=${P2PRIG_ORACLE_SEED:-0x$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
+# shellcheck disable=SC2317 # called by vlab_boot, named in VLAB_SCRATCH_READY
+oracle_fill() { "$P2PRIG_TOP/build/host/p2prig" oracle-fill "$1/ivshmem" "$oracle_seed"; }
+# shellcheck disable=SC2317 # called by vlab_boot, named in VLAB_GUEST_ENDED
+oracle_check() {
+	local scratch=$1 dir=$2 rc=0
+	[[ -s $dir/result.json ]] || return 0
+	"$P2PRIG_TOP/build/host/p2prig" oracle-check "$dir/result.json" "$scratch/ivshmem" \
+		${P2PRIG_ORACLE_CHECK_SEED:+--seed "$P2PRIG_ORACLE_CHECK_SEED"} >"$dir/oracle.txt" 2>&1 || rc=$?
+	# 1 is a verdict (result.json says which step); 2 is the check itself failing.
+	[[ $rc -lt 2 ]] || { cat "$dir/oracle.txt" >&2; return 1; }
+}
+VLAB_SCRATCH_READY=oracle_fill
+VLAB_GUEST_ENDED=oracle_check
+
 # prepare_guest DIR [NODE SELF_ADDR PEER_ADDR]: what one guest is to run.
 prepare_guest() {
 	local dir=$1
@@ -67,6 +89,7 @@ prepare_guest() {
 	vlab_keep_config "$dir" "$kernel"
 	{
 		printf 'P2PRIG_SCENARIO=%q\n' "$scenario"
+		printf 'P2PRIG_ORACLE_SEED=%q\n' "$oracle_seed"
 		vlab_run_env
 		# Test knob (tests/vlab): panic, hang or early-panic on purpose.
 		printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"

@@ -130,6 +130,11 @@ follow_progress() {
 
 # vlab_boot UNAME RESULTS: one boot, retried once if the kernel panics before
 # /init starts. Sets VLAB_OUTCOME to done, panic, early-panic, hang or error.
+# The scratch folder (in /dev/shm) holds the NVMe disks and ivshmem, the
+# file behind ivshmem's BAR 2. A caller that wants to see that BAR from the
+# host names functions in VLAB_SCRATCH_READY (called before QEMU starts)
+# and VLAB_GUEST_ENDED (after the guest ended, before the folder goes),
+# each with SCRATCH and RESULTS (the host oracle: run-scenario.sh).
 vlab_boot() {
 	local uname=$1 results=$2 try scratch rc qemu
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
@@ -137,6 +142,10 @@ vlab_boot() {
 	for ((i = 0; i < RIG_VLAB_NVME_COUNT; i++)); do
 		truncate -s "$VLAB_NVME_DISK" "$scratch/nvme$i.img"
 	done
+	truncate -s "${RIG_VLAB_IVSHMEM_MB}M" "$scratch/ivshmem"
+	if [[ -n ${VLAB_SCRATCH_READY:-} ]] && ! "$VLAB_SCRATCH_READY" "$scratch" "$results"; then
+		warn "$VLAB_SCRATCH_READY failed on the scratch folder $scratch"
+	fi
 	local -a cmd
 	mapfile -t cmd < <(vlab_qemu_cmd "$uname" "$results" "$scratch")
 	[[ ${#cmd[@]} -gt 10 ]] || die "could not assemble the QEMU command"
@@ -157,6 +166,9 @@ vlab_boot() {
 		fi
 		break
 	done
+	if [[ -n ${VLAB_GUEST_ENDED:-} ]] && ! "$VLAB_GUEST_ENDED" "$scratch" "$results"; then
+		warn "$VLAB_GUEST_ENDED failed on the scratch folder $scratch"
+	fi
 	rm -rf "$scratch"
 	log "boot: outcome $VLAB_OUTCOME (qemu exit $rc)"
 }

@@ -107,10 +107,39 @@ if [[ ${P2PRIG_MODULE:-yes} == yes ]]; then
 	say "module loaded: $(cat /sys/module/p2prig/taint 2>/dev/null || true) $(ls -l /dev/p2prig)"
 fi
 
+# Provider kind bar: p2prig_bar has no ID table, so each function a bar
+# provider selects is handed to it (driver_override, drivers_probe), which
+# publishes one of its BARs as p2pmem. The runner resolves the selectors
+# the way the run will (libpci).
+hand_bar_devices_to_module() {
+	local bdf dev bdfs
+	# No /dev/fd in the chroot: no process substitution.
+	bdfs=$(/rig/build/guest/p2prig bar-devices "/results/$P2PRIG_SCENARIO")
+	for bdf in $bdfs; do
+		dev=/sys/bus/pci/devices/$bdf
+		[[ ! -e $dev/driver ]] || echo "$bdf" >"$dev/driver/unbind"
+		echo p2prig_bar >"$dev/driver_override"
+		echo "$bdf" >/sys/bus/pci/drivers_probe || true # probe errors: the wait says
+		for _ in $(seq 50); do
+			[[ -e $dev/p2pmem/published ]] && break
+			sleep 0.1
+		done
+		if [[ -e $dev/p2pmem/published ]]; then
+			say "bar provider: $bdf bound to p2prig_bar, its BAR published as p2pmem"
+		else
+			say "bar provider: $bdf: p2prig_bar published no BAR (dmesg says why)"
+		fi
+	done
+}
+if [[ ${P2PRIG_MODULE:-yes} == yes && -n ${P2PRIG_SCENARIO:-} && -z ${P2PRIG_GUEST_TEST:-} && -z ${P2PRIG_GUEST_CMD:-} ]]; then
+	hand_bar_devices_to_module
+fi
+
 run_scenario() {
 	: "${P2PRIG_SCENARIO:?} ${P2PRIG_RIG:?} ${P2PRIG_TOPOLOGY:?}"
 	runner=(/rig/build/guest/p2prig run "/results/$P2PRIG_SCENARIO" --out /results
-		--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY" --config "${P2PRIG_CONFIG:-}" ${P2PRIG_NODE:+--node "$P2PRIG_NODE" --peer "$P2PRIG_PEER_ADDR"})
+		--rig "$P2PRIG_RIG" --topology "$P2PRIG_TOPOLOGY" --config "${P2PRIG_CONFIG:-}" ${P2PRIG_NODE:+--node "$P2PRIG_NODE" --peer "$P2PRIG_PEER_ADDR"}
+		${P2PRIG_ORACLE_SEED:+--oracle-seed "$P2PRIG_ORACLE_SEED"})
 	# Sets rc, the guest's verdict.
 	rc=0
 	case ${P2PRIG_INJECT:-} in
