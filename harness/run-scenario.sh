@@ -77,6 +77,7 @@ oracle_check() {
 		${P2PRIG_ORACLE_CHECK_SEED:+--seed "$P2PRIG_ORACLE_CHECK_SEED"} >"$dir/oracle.txt" 2>&1 || rc=$?
 	# 1 is a verdict (result.json says which step); 2 is the check itself failing.
 	[[ $rc -lt 2 ]] || { cat "$dir/oracle.txt" >&2; return 1; }
+	[[ -s $dir/oracle.txt ]] || rm -f "$dir/oracle.txt" # no oracle step
 }
 VLAB_SCRATCH_READY=oracle_fill
 VLAB_GUEST_ENDED=oracle_check
