@@ -114,7 +114,8 @@ fi
 hand_bar_devices_to_module() {
 	local bdf dev bdfs
 	# No /dev/fd in the chroot: no process substitution.
-	bdfs=$(/rig/build/guest/p2prig bar-devices "/results/$P2PRIG_SCENARIO")
+	bdfs=$(/rig/build/guest/p2prig bar-devices "/results/$P2PRIG_SCENARIO") ||
+		say "bar providers: p2prig bar-devices failed; their steps will say why"
 	for bdf in $bdfs; do
 		dev=/sys/bus/pci/devices/$bdf
 		[[ ! -e $dev/driver ]] || echo "$bdf" >"$dev/driver/unbind"
