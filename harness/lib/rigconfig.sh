@@ -457,7 +457,10 @@ rig_topology_text() {
 	esac
 	[[ $RIG_VLAB_SWIOTLB_FORCE != y ]] || iommu+=", swiotlb=force"
 	devices="nvme (CMB $RIG_VLAB_CMB_MB MiB)"
-	for ((i = 1; i < RIG_VLAB_NVME_COUNT; i++)); do devices+=", nvme"; done
+	for ((i = 1; i < RIG_VLAB_NVME_COUNT; i++)); do
+		devices+=", nvme"
+		((RIG_VLAB_NVME_NAMESPACES == 1)) || devices+=" ($RIG_VLAB_NVME_NAMESPACES namespaces)"
+	done
 	devices+=", edu, ivshmem ($RIG_VLAB_IVSHMEM_MB MiB)"
 	case $RIG_VLAB_TOPOLOGY in
 	switch) devices="root port > switch: $devices" ;;

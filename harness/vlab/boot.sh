@@ -17,8 +17,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/rigconfig.sh"
 
 # Seconds before the watchdog kills a guest that neither finished nor panicked.
 P2PRIG_BOOT_TIMEOUT=${P2PRIG_BOOT_TIMEOUT:-600}
-# Each NVMe controller's disk image, in the scratch folder.
-VLAB_NVME_DISK=64M
 
 # vlab_kernel_image UNAME: the kernel image in the build root. Split
 # packages (7.x) keep it beside the modules, older ones in /boot.
@@ -49,18 +47,32 @@ vlab_guest_cmdline() {
 	printf '%s\n' "$append"
 }
 
+# vlab_nvme_namespaces DEVICE: the nvme-ns devices of a plain NVMe controller
+# (DEVICE as vlab_pcie_devices writes it); nothing for other devices.
+vlab_nvme_namespaces() {
+	[[ $1 =~ ^nvme,id=nvme([0-9]+), ]] || return 0
+	local i=${BASH_REMATCH[1]} n
+	for ((n = 1; n <= RIG_VLAB_NVME_NAMESPACES; n++)); do
+		printf "%s\n" -device "nvme-ns,drive=nvm${i}n$n,bus=nvme$i,nsid=$n"
+	done
+}
+
 # vlab_pcie_devices SCRATCH: the devices under test and the ports that hold
 # them, as QEMU arguments one a line: the NVMe controller(s), edu and
 # ivshmem, each on a switch downstream port or on a root port of its own.
 vlab_pcie_devices() {
-	local scratch=$1 i port cmb
+	local scratch=$1 i port n
 	local -a devices=()
-	for ((i = 0; i < RIG_VLAB_NVME_COUNT; i++)); do
-		# Only the first controller has a CMB: the peer memory.
-		cmb=""
-		((i > 0)) || cmb=",cmb_size_mb=$RIG_VLAB_CMB_MB"
-		devices+=("nvme,serial=p2prig$i,drive=nvm$i$cmb")
-		printf '%s\n' -drive "file=$scratch/nvme$i.img,if=none,id=nvm$i,format=raw"
+	# The first controller has the CMB, the peer memory, and one namespace.
+	devices+=("nvme,serial=p2prig0,drive=nvm0n1,cmb_size_mb=$RIG_VLAB_CMB_MB")
+	printf "%s\n" -drive "file=$scratch/nvme0n1.img,if=none,id=nvm0n1,format=raw"
+	# The others are plain storage; their namespaces are nvme-ns devices,
+	# which must follow their controller on the command line.
+	for ((i = 1; i < RIG_VLAB_NVME_COUNT; i++)); do
+		devices+=("nvme,id=nvme$i,serial=p2prig$i")
+		for ((n = 1; n <= RIG_VLAB_NVME_NAMESPACES; n++)); do
+			printf "%s\n" -drive "file=$scratch/nvme${i}n$n.img,if=none,id=nvm${i}n$n,format=raw"
+		done
 	done
 	devices+=("edu,dma_mask=0xffffffffffffffff" "ivshmem-plain,memdev=ivmem")
 	printf '%s\n' -object "memory-backend-file,id=ivmem,share=on,mem-path=$scratch/ivshmem,size=${RIG_VLAB_IVSHMEM_MB}M"
@@ -73,6 +85,7 @@ vlab_pcie_devices() {
 			port=sw0p$i
 			printf '%s\n' -device "xio3130-downstream,id=$port,bus=sw0,chassis=$((i + 2)),slot=0" \
 				-device "${devices[i]},bus=$port"
+			vlab_nvme_namespaces "${devices[i]}"
 		done
 		;;
 	root-ports)
@@ -80,6 +93,7 @@ vlab_pcie_devices() {
 			port=rp$i
 			printf '%s\n' -device "pcie-root-port,id=$port,chassis=$((i + 1)),slot=1,bus=pcie.0" \
 				-device "${devices[i]},bus=$port"
+			vlab_nvme_namespaces "${devices[i]}"
 		done
 		;;
 	*) die "unknown topology '$RIG_VLAB_TOPOLOGY'" ;;
@@ -138,9 +152,12 @@ follow_progress() {
 vlab_boot() {
 	local uname=$1 results=$2 try scratch rc qemu
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
-	local i
-	for ((i = 0; i < RIG_VLAB_NVME_COUNT; i++)); do
-		truncate -s "$VLAB_NVME_DISK" "$scratch/nvme$i.img"
+	local i n
+	truncate -s "${RIG_VLAB_NVME_DISK_MB}M" "$scratch/nvme0n1.img"
+	for ((i = 1; i < RIG_VLAB_NVME_COUNT; i++)); do
+		for ((n = 1; n <= RIG_VLAB_NVME_NAMESPACES; n++)); do
+			truncate -s "${RIG_VLAB_NVME_DISK_MB}M" "$scratch/nvme${i}n$n.img"
+		done
 	done
 	truncate -s "${RIG_VLAB_IVSHMEM_MB}M" "$scratch/ivshmem"
 	if [[ -n ${VLAB_SCRATCH_READY:-} ]] && ! "$VLAB_SCRATCH_READY" "$scratch" "$results"; then
