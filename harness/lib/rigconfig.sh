@@ -459,7 +459,7 @@ rig_topology_text() {
 	devices="nvme (CMB $RIG_VLAB_CMB_MB MiB)"
 	for ((i = 1; i < RIG_VLAB_NVME_COUNT; i++)); do
 		devices+=", nvme"
-		((RIG_VLAB_NVME_NAMESPACES == 1)) || devices+=" ($RIG_VLAB_NVME_NAMESPACES namespaces)"
+		((RIG_VLAB_NVME_NAMESPACES == 1)) || devices+=" ($RIG_VLAB_NVME_NAMESPACES namespaces of $RIG_VLAB_NVME_DISK_MB MiB)"
 	done
 	devices+=", edu, ivshmem ($RIG_VLAB_IVSHMEM_MB MiB)"
 	case $RIG_VLAB_TOPOLOGY in
