@@ -75,3 +75,55 @@ out:
 	free(block);
 	return rc;
 }
+
+/* Reads exactly n bytes at offset, or fails: a short file is -ERANGE. */
+static int read_exact(int fd, uint8_t *buf, size_t n, uint64_t offset)
+{
+	for (size_t got = 0; got < n;) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)(offset + got));
+
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ERANGE;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int oracle_compare_files(const char *path_a, uint64_t offset_a, const char *path_b,
+			 uint64_t offset_b, uint64_t length, struct pattern_check *check)
+{
+	uint8_t *a = malloc(ORACLE_BLOCK), *b = malloc(ORACLE_BLOCK);
+	int fd_a = open(path_a, O_RDONLY), fd_b = open(path_b, O_RDONLY);
+	int rc = 0;
+
+	if (!a || !b)
+		rc = -ENOMEM;
+	else if (fd_a < 0 || fd_b < 0)
+		rc = -errno;
+	for (uint64_t done = 0; done < length && !rc; done += ORACLE_BLOCK) {
+		uint64_t left = length - done;
+		size_t n = left < ORACLE_BLOCK ? (size_t)left : ORACLE_BLOCK;
+
+		rc = read_exact(fd_a, a, n, offset_a + done);
+		if (!rc)
+			rc = read_exact(fd_b, b, n, offset_b + done);
+		for (size_t i = 0; i < n && !rc; i++) {
+			if (a[i] == b[i])
+				continue;
+			if (!check->has_mismatch) {
+				check->has_mismatch = true;
+				check->first_mismatch = done + i;
+			}
+			check->mismatched_bytes++;
+		}
+	}
+	if (fd_a >= 0)
+		close(fd_a);
+	if (fd_b >= 0)
+		close(fd_b);
+	free(a);
+	free(b);
+	return rc;
+}

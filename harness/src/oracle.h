@@ -25,4 +25,14 @@ int oracle_fill_file(const char *path, uint64_t seed);
 int oracle_check_file(const char *path, uint64_t offset, uint64_t length, uint64_t seed,
 		      struct pattern_check *check);
 
+/*
+ * Adds the bytes of [offset_a, offset_a + length) of PATH_A that differ from
+ * [offset_b, offset_b + length) of PATH_B to *check, by region offset: the
+ * proof that a copy landed (one NVMe namespace image against another, or
+ * the BAR's backing against the namespace its bytes came from). 0, -ERANGE
+ * when a region runs past its file's end, or another negative errno.
+ */
+int oracle_compare_files(const char *path_a, uint64_t offset_a, const char *path_b,
+			 uint64_t offset_b, uint64_t length, struct pattern_check *check);
+
 #endif

@@ -147,6 +147,42 @@ static void test_check_past_the_end(void **state)
 	assert_int_equal(oracle_check_file("/nonexistent/ivshmem", 0, 1, 1, &check), -ENOENT);
 }
 
+static void test_compare_files(void **state)
+{
+	struct fixture *f = *state;
+	struct pattern_check same = { 0 }, moved = { 0 }, check = { 0 };
+	char copy[128];
+
+	/* A copy of the backing whose bytes at 96K are the initiator's, not the host's. */
+	snprintf(copy, sizeof(copy), "%s/copy", f->dir);
+	FILE *c = fopen(copy, "w");
+	assert_non_null(c);
+	assert_int_equal(ftruncate(fileno(c), BACKING_SIZE), 0);
+	fclose(c);
+	assert_int_equal(oracle_fill_file(copy, FILL_SEED), 0);
+	int fd = open(copy, O_WRONLY);
+	assert_true(fd >= 0);
+	uint8_t stray[3] = { 1, 2, 3 };
+	assert_int_equal(pwrite(fd, stray, sizeof(stray), 96 << 10), 3);
+	close(fd);
+
+	assert_int_equal(oracle_compare_files(f->backing, 0, copy, 0, 64 << 10, &same), 0);
+	assert_false(same.has_mismatch);
+	assert_int_equal(oracle_compare_files(f->backing, 80 << 10, copy, 80 << 10, 32 << 10,
+					      &moved), 0);
+	assert_true(moved.has_mismatch);
+	assert_true(moved.mismatched_bytes >= 1 && moved.mismatched_bytes <= 3);
+	assert_true(moved.first_mismatch >= 16 << 10 && moved.first_mismatch < (16 << 10) + 3);
+	/* Offsets apart: the same region of the pattern is not found elsewhere. */
+	check = (struct pattern_check){ 0 };
+	assert_int_equal(oracle_compare_files(f->backing, 0, copy, 4096, 4096, &check), 0);
+	assert_true(check.mismatched_bytes > 4000);
+	assert_int_equal(oracle_compare_files(f->backing, BACKING_SIZE - 4096, copy, 0, 8192,
+					      &check), -ERANGE);
+	assert_int_equal(oracle_compare_files("/nonexistent/a", 0, copy, 0, 1, &check), -ENOENT);
+	unlink(copy);
+}
+
 static json_object *judge(const struct fixture *f, bool override, uint64_t seed,
 			  struct oracle_tally *tally)
 {
@@ -254,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fill_is_addressed_by_file_offset, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_check_past_the_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compare_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_judged_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_seed_fails, setup, teardown),
 		cmocka_unit_test(test_merge_rebases),
