@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 HOST_PACKAGES=(
-	make gcc pkg-config libpci-dev libjson-c-dev libcmocka-dev libibverbs-dev
+	make gcc pkg-config libpci-dev libjson-c-dev libcmocka-dev libibverbs-dev libnvme-dev
 	qemu-system-x86 debootstrap busybox-static cpio xz-utils
 	perl jq shellcheck kconfig-frontends
 )
