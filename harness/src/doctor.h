@@ -31,6 +31,7 @@
 #include <pci/pci.h>
 
 #include "kversion.h"
+#include "nvme_inventory.h"
 
 /* The kernel's enum pci_p2pdma_map_type, plus UNKNOWN when we cannot tell. */
 enum doctor_map_type {
@@ -202,14 +203,18 @@ struct doctor_system {
 	char cmdline_notes[DOCTOR_TEXT_MAX];	/* iommu, swiotlb, pci= words of /proc/cmdline */
 	struct doctor_host_bridge hosts[DOCTOR_HOST_BRIDGES_MAX];
 	size_t n_hosts;
+	/* NVMe controllers and namespaces (libnvme); nvme_error: why the scan failed. */
+	struct nvme_inventory nvme;
+	char nvme_error[DOCTOR_TEXT_MAX];
 };
 
 /* The machine; pacc (scanned) may be NULL, then no host bridges are listed. */
 void doctor_system_scan(struct pci_access *pacc, struct doctor_system *out);
 
 /*
- * A new JSON object {"system": ..., "pair": ...}; either argument may be
- * NULL, and is then left out. The caller owns the reference.
+ * A new JSON object {"system": ..., "nvme": ..., "pair": ...}; "system" and
+ * "nvme" come from system, "pair" from pair. Either argument may be NULL,
+ * and what it gives is then left out. The caller owns the reference.
  */
 json_object *doctor_json(const struct doctor_system *system, const struct doctor_pair *pair);
 

@@ -267,12 +267,22 @@ static json_object *system_json(const struct doctor_system *s)
 	return o;
 }
 
+static json_object *nvme_json(const struct doctor_system *s)
+{
+	json_object *o = nvme_inventory_json(&s->nvme);
+
+	json_object_object_add(o, "error", string_or_null(s->nvme_error));
+	return o;
+}
+
 json_object *doctor_json(const struct doctor_system *system, const struct doctor_pair *pair)
 {
 	json_object *o = json_object_new_object();
 
-	if (system)
+	if (system) {
 		json_object_object_add(o, "system", system_json(system));
+		json_object_object_add(o, "nvme", nvme_json(system));
+	}
 	if (pair)
 		json_object_object_add(o, "pair", pair_json(pair));
 	return o;
@@ -454,10 +464,22 @@ static void print_pair(FILE *to, const struct doctor_pair *p)
 		row(to, "virtual lab: bus address faults", "%s", p->vlab_note);
 }
 
+static void print_nvme(FILE *to, const struct doctor_system *s)
+{
+	fprintf(to, "NVMe:\n");
+	if (s->nvme_error[0])
+		fprintf(to, "  scan failed: %s\n", s->nvme_error);
+	else
+		nvme_inventory_print(to, &s->nvme);
+}
+
 void doctor_print(FILE *to, const struct doctor_system *system, const struct doctor_pair *pair)
 {
-	if (system)
+	if (system) {
 		print_system(to, system);
+		fputc('\n', to);
+		print_nvme(to, system);
+	}
 	if (system && pair)
 		fputc('\n', to);
 	if (pair)

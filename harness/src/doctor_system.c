@@ -301,4 +301,6 @@ void doctor_system_scan(struct pci_access *pacc, struct doctor_system *out)
 	scan_cmdline(out);
 	if (pacc)
 		scan_host_bridges(pacc, out);
+	/* A failed scan is a finding, not a reason to stop: the rest still holds. */
+	nvme_inventory_scan(&out->nvme, out->nvme_error, sizeof(out->nvme_error));
 }

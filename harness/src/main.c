@@ -14,6 +14,7 @@ static void usage(FILE *to)
 		"       p2prig summary RESULT_JSON\n"
 		"       p2prig scan-log DMESG_FILE [SCENARIO_FILE]\n"
 		"       p2prig doctor [--provider SEL] [--initiator SEL] [--json FILE|-]\n"
+		"       p2prig nvme [--json FILE|-]\n"
 		"       p2prig bar-devices FILE\n"
 		"       p2prig oracle-fill FILE SEED\n"
 		"       p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n"
@@ -23,6 +24,7 @@ static void usage(FILE *to)
 		"summary      print a verdict table for a run's result.json\n"
 		"scan-log     print the suspect kernel lines after the run's marker\n"
 		"doctor       predict the kernel's p2pdma map type for a provider and an initiator\n"
+		"nvme         the NVMe controllers: address, serial, CMB, PMR, namespaces\n"
 		"bar-devices  the PCI functions the scenario's bar providers select (guest)\n"
 		"oracle-fill  fill the BAR's backing file with SEED's pattern (host, before boot)\n"
 		"oracle-check judge oracle steps against the backing file (host, after the guest)\n");
@@ -57,6 +59,7 @@ static const struct command {
 	{ "summary", cmd_summary },
 	{ "scan-log", cmd_scan_log },
 	{ "doctor", cmd_doctor },
+	{ "nvme", cmd_nvme },
 	{ "bar-devices", cmd_bar_devices },
 	{ "oracle-fill", cmd_oracle_fill },
 	{ "oracle-check", cmd_oracle_check },

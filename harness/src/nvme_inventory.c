@@ -61,14 +61,18 @@ static void read_registers(nvme_ctrl_t c, struct nvme_ctrl_info *info)
 		return;
 	}
 	/*
-	 * The nvme driver prints the CMBLOC/CMBSZ it read at probe in
-	 * /sys/class/nvme/nvmeX/cmb while it has the CMB mapped: without CAP
-	 * the CMB is then known, the PMR is not.
+	 * The nvme driver, which is bound (the controller is in /sys/class/nvme),
+	 * shows the CMBLOC/CMBSZ it read at probe (after setting CMBMSC.CRE) in
+	 * /sys/class/nvme/nvmeX/cmb, and hides the attribute when CMBSZ read 0
+	 * (some kernels before 6.3 left it hidden by mistake). Without CAP the CMB
+	 * is known this way, the PMR is not.
 	 */
-	if (nvme_registers_read_cmb_attr(nvme_ctrl_get_sysfs_dir(c), &cmbloc, &cmbsz) == 0) {
-		snprintf(info->cmb_source, sizeof(info->cmb_source), "sysfs");
-		nvme_cmb_decode(0, cmbloc, cmbsz, &info->cmb);
-	}
+	cmbloc = 0;
+	cmbsz = 0;
+	if (nvme_registers_read_cmb_attr(nvme_ctrl_get_sysfs_dir(c), &cmbloc, &cmbsz) == -EINVAL)
+		return;
+	snprintf(info->cmb_source, sizeof(info->cmb_source), "sysfs");
+	nvme_cmb_decode(0, cmbloc, cmbsz, &info->cmb);
 }
 
 static void identify(nvme_ctrl_t c, struct nvme_ctrl_info *info)

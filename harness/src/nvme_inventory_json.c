@@ -34,6 +34,12 @@ static void add_bool(json_object *o, const char *key, bool value)
 	json_object_object_add(o, key, json_object_new_boolean(value));
 }
 
+/* Byte counts: a CMB is below 2^56, a namespace below 2^63; int64 holds both. */
+static void add_bytes(json_object *o, const char *key, uint64_t bytes)
+{
+	json_object_object_add(o, key, json_object_new_int64((int64_t)bytes));
+}
+
 static json_object *cmb_json(const struct nvme_cmb_info *cmb)
 {
 	json_object *o = json_object_new_object();
@@ -44,9 +50,9 @@ static json_object *cmb_json(const struct nvme_cmb_info *cmb)
 	json_object_object_add(o, "bar", json_object_new_int((int32_t)cmb->bir));
 	json_object_object_add(o, "szu", json_object_new_int((int32_t)cmb->szu));
 	add_bool(o, "size_unit_reserved", cmb->size_unit_reserved);
-	json_object_object_add(o, "size_unit_bytes", json_object_new_int64((int64_t)cmb->size_unit_bytes));
-	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)cmb->size_bytes));
-	json_object_object_add(o, "offset_bytes", json_object_new_int64((int64_t)cmb->offset_bytes));
+	add_bytes(o, "size_unit_bytes", cmb->size_unit_bytes);
+	add_bytes(o, "size_bytes", cmb->size_bytes);
+	add_bytes(o, "offset_bytes", cmb->offset_bytes);
 	add_bool(o, "sqs", cmb->sqs);
 	add_bool(o, "cqs", cmb->cqs);
 	add_bool(o, "lists", cmb->lists);
@@ -74,7 +80,7 @@ static json_object *ns_json(const struct nvme_ns_info *ns)
 	json_object_object_add(o, "name", json_object_new_string(ns->name));
 	json_object_object_add(o, "dev", json_object_new_string(ns->dev_path));
 	json_object_object_add(o, "nsid", json_object_new_int64(ns->nsid));
-	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)ns->size_bytes));
+	add_bytes(o, "size_bytes", ns->size_bytes);
 	json_object_object_add(o, "lba_bytes", json_object_new_int64(ns->lba_bytes));
 	return o;
 }

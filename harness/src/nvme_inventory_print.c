@@ -57,8 +57,8 @@ static void print_pmr(FILE *to, const struct nvme_ctrl_info *c)
 	else if (!pmr->present)
 		fprintf(to, "    PMR    none\n");
 	else
-		fprintf(to, "    PMR    BAR%u%s%s [pmrcap 0x%08x]\n", pmr->bir, pmr->rds ? " RDS" : "",
-			pmr->wds ? " WDS" : "", pmr->pmrcap);
+		fprintf(to, "    PMR    BAR%u%s%s [pmrcap 0x%08x]\n", pmr->bir,
+			pmr->rds ? " RDS" : "", pmr->wds ? " WDS" : "", pmr->pmrcap);
 }
 
 static void print_ctrl(FILE *to, const struct nvme_ctrl_info *c)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -45,7 +46,14 @@ int nvme_registers_read(const char *resource_path, struct nvme_registers *out, c
 	}
 	bar = mmap(NULL, NVME_REGS_MAP_BYTES, PROT_READ, MAP_SHARED, fd, 0);
 	if (bar == MAP_FAILED) {
-		snprintf(err, err_size, "mmap BAR0: %s", strerror(errno));
+		/*
+		 * EINVAL: the kernel refuses to map a BAR a driver has claimed
+		 * when built with IO_STRICT_DEVMEM (unless booted iomem=relaxed).
+		 */
+		if (errno == EINVAL)
+			snprintf(err, err_size, "BAR0 held by its driver: IO_STRICT_DEVMEM");
+		else
+			snprintf(err, err_size, "mmap BAR0: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -62,16 +70,36 @@ int nvme_registers_read(const char *resource_path, struct nvme_registers *out, c
 
 int nvme_registers_read_cmb_attr(const char *ctrl_sysfs_dir, uint32_t *cmbloc, uint32_t *cmbsz)
 {
-	char path[512];
+	bool have_loc = false, have_sz = false;
+	char path[512], line[128];
 	FILE *f;
-	int got;
 
 	snprintf(path, sizeof(path), "%s/cmb", ctrl_sysfs_dir);
 	f = fopen(path, "re");
 	if (!f)
-		return -1;
-	/* drivers/nvme/host/pci.c: "cmbloc : x%08x\ncmbsz  : x%08x\n" */
-	got = fscanf(f, " cmbloc : x%x cmbsz : x%x", cmbloc, cmbsz);
+		return errno == ENOENT ? -ENOENT : -EINVAL;
+	/*
+	 * "cmbloc : 0x00000062" in 7.3; older kernels print "x00000062".
+	 * strtoul's base 16 takes the 0x, the bare x is skipped here.
+	 */
+	while (fgets(line, sizeof(line), f)) {
+		char *value = strchr(line, ':');
+		unsigned long v;
+
+		if (!value)
+			continue;
+		value += strspn(value + 1, " ") + 1;
+		if (*value == 'x')
+			value++;
+		v = strtoul(value, NULL, 16);
+		if (strncmp(line, "cmbloc", 6) == 0) {
+			*cmbloc = (uint32_t)v;
+			have_loc = true;
+		} else if (strncmp(line, "cmbsz", 5) == 0) {
+			*cmbsz = (uint32_t)v;
+			have_sz = true;
+		}
+	}
 	fclose(f);
-	return got == 2 ? 0 : -1;
+	return have_loc && have_sz ? 0 : -EINVAL;
 }

@@ -26,9 +26,10 @@ int nvme_registers_read(const char *resource_path, struct nvme_registers *out, c
 			size_t err_size);
 
 /*
- * CMBLOC and CMBSZ as the nvme driver prints them in its sysfs attribute
- * (CTRL_DIR/cmb, "cmbloc : x%08x" and "cmbsz  : x%08x"). The attribute
- * exists only while the driver has the CMB mapped. Returns 0 or -1.
+ * CMBLOC and CMBSZ as the nvme driver read them at probe and prints them
+ * in CTRL_SYSFS_DIR/cmb ("cmbloc : 0x00000062", older kernels "x00000062").
+ * The attribute is there only when CMBSZ read non-zero. Returns 0,
+ * -ENOENT when there is no attribute, -EINVAL when it does not parse.
  */
 int nvme_registers_read_cmb_attr(const char *ctrl_sysfs_dir, uint32_t *cmbloc, uint32_t *cmbsz);
 

@@ -455,6 +455,9 @@ static void test_system_json(void **state)
 	assert_null(get(get(s, "gates"), "config_file"));
 	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(
 				    get(s, "host_bridges"), 0), "table")), "not-listed");
+	/* "nvme" beside "system", so it lands in result.json with the doctor. */
+	assert_int_equal(json_object_array_length(get(get(o, "nvme"), "controllers")), 0);
+	assert_null(get(get(o, "nvme"), "error"));
 	json_object_put(o);
 }
 
