@@ -112,8 +112,10 @@ int run_report_exit_code(const struct run_report *r)
 
 void run_report_free(struct run_report *r)
 {
-	for (size_t i = 0; i < r->n_steps; i++)
+	for (size_t i = 0; i < r->n_steps; i++) {
 		strlist_free(&r->steps[i].health);
+		storage_io_report_free(r->steps[i].storage_io);
+	}
 	for (size_t i = 0; i < r->health.n_findings; i++) {
 		free(r->health.findings[i].step);
 		free(r->health.findings[i].line);
@@ -321,6 +323,10 @@ static json_object *step_json(const struct step_report *s)
 	add(t, "from_peer_xfer_ns", result_stats_json(&s->from_peer_xfer_ns));
 	add(o, "timings", t);
 	add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
+	if (s->storage_io && strcmp(s->action, "fio") == 0)
+		add(o, "fio", storage_fio_json(s->storage_io));
+	if (s->storage_io && strcmp(s->action, "nvme-copy") == 0)
+		add(o, "copy", storage_copy_json(s->storage_io));
 
 	json_object *e = json_object_new_array();
 	for (size_t i = 0; i < s->n_expectations; i++)

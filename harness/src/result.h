@@ -19,6 +19,7 @@
 #include "scenario.h"
 #include "selector.h"
 #include "stats.h"
+#include "storage_report.h"
 #include "strlist.h"
 
 struct json_object;
@@ -129,6 +130,7 @@ struct step_report {
 	struct direction_report to_peer, from_peer;
 	struct stats_summary map_ns, unmap_ns, to_peer_xfer_ns, from_peer_xfer_ns;
 	struct rdma_report rdma;		/* rdma steps: device, sizes, figures */
+	struct storage_io_report *storage_io;	/* fio and nvme-copy steps; owned */
 	struct expectation_report expectations[SCENARIO_MAX_EXPECTS];
 	size_t n_expectations;
 	struct strlist health;		/* kernel lines that failed this step */

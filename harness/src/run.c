@@ -30,6 +30,7 @@
 #include "scenario.h"
 #include "selector.h"
 #include "step.h"
+#include "storage.h"
 #include "uapi/p2prig.h"
 
 struct run_options {
@@ -52,6 +53,8 @@ struct run {
 	struct pci_access *pacc;
 	struct provider_state providers[SCENARIO_MAX_PROVIDERS];
 	struct initiator_state initiators[SCENARIO_MAX_INITIATORS];
+	struct storage_state storages[SCENARIO_MAX_STORAGES];
+	struct nvme_inventory nvme;	/* what storage lines are resolved against */
 	char skip_all[RESULT_TEXT_MAX];
 	/* The doctor's prediction per provider and initiator; UNKNOWN: none. */
 	struct prediction predictions[SCENARIO_MAX_PROVIDERS][SCENARIO_MAX_INITIATORS];
@@ -131,6 +134,22 @@ static bool open_device(struct run *run)
 	return true;
 }
 
+/* Whether a step maps or exports the provider's chunk through the module. */
+static bool provider_needs_chunk(const struct scenario *sc, size_t provider)
+{
+	for (size_t i = 0; i < sc->n_steps; i++) {
+		const struct scenario_step *s = &sc->steps[i];
+
+		if ((s->action == STEP_TRANSFER || s->action == STEP_DMABUF) &&
+		    s->transfer.provider == provider)
+			return true;
+		if (s->action == STEP_RDMA && s->rdma.memory == RDMA_MEMORY_DMABUF &&
+		    s->rdma.provider == provider)
+			return true;
+	}
+	return false;
+}
+
 static void prepare_provider(struct run *run, size_t i)
 {
 	const struct scenario_provider *p = &run->sc.providers[i];
@@ -157,6 +176,9 @@ static void prepare_provider(struct run *run, size_t i)
 			 p->kind->name, run->info.provider_mask);
 		return;
 	}
+	/* A buffer of fio and nvme-copy steps only: their p2pmem is mapped from sysfs, not a chunk. */
+	if (!provider_needs_chunk(&run->sc, i))
+		return;
 	int rc = rigdev_chunk_alloc(&run->dev, p->kind->uapi, &s->pci, p->size, &s->chunk);
 	if (rc) {
 		static struct step_report scratch;	/* large: not on the stack */
@@ -170,6 +192,23 @@ static void prepare_provider(struct run *run, size_t i)
 		return;
 	}
 	s->allocated = true;
+}
+
+/*
+ * Storage lines against the NVMe inventory. A missing controller or
+ * namespace leaves the storage unusable: its steps say why.
+ */
+static void prepare_storages(struct run *run)
+{
+	char why[RESULT_TEXT_MAX] = "";
+	bool scanned;
+
+	if (run->sc.n_storages == 0)
+		return;
+	scanned = nvme_inventory_scan(&run->nvme, why, sizeof(why)) == 0;
+	for (size_t i = 0; i < run->sc.n_storages; i++)
+		storage_resolve(scanned ? &run->nvme : NULL, why, &run->sc.storages[i],
+				&run->storages[i]);
 }
 
 static void prepare_initiator(struct run *run, size_t i)
@@ -297,6 +336,7 @@ static bool prepare(struct run *run)
 		prepare_provider(run, i);
 	for (size_t i = 0; i < run->sc.n_initiators; i++)
 		prepare_initiator(run, i);
+	prepare_storages(run);
 	consult_doctor(run);
 	return true;
 }
@@ -352,6 +392,8 @@ static void run_steps(struct run *run)
 		.sc = sc,
 		.providers = run->providers,
 		.initiators = run->initiators,
+		.storages = run->storages,
+		.out_dir = run->opt->out_dir,
 		.predict = predict_from_doctor,
 		.predict_data = run,
 		.peer = run->linked ? &run->peer : NULL,

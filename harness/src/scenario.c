@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "scenario_parser.h"
 #include "uapi/p2prig.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -24,23 +25,7 @@
 	"verified, pattern SEED, dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle"
 #define MAP_TYPE_CHOICES "BUS_ADDR, THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted"
 
-/* What a step line named, kept until the whole file is read. */
-struct pending_step {
-	char provider[SCENARIO_NAME_MAX];
-	char initiator[SCENARIO_NAME_MAX];
-};
-
-struct parser {
-	struct scenario *sc;
-	int line;
-	char **words;		/* after the keyword */
-	size_t n_words;
-	const char *rest;	/* text after the keyword, trimmed */
-	struct pending_step pending[SCENARIO_MAX_STEPS];
-};
-
-__attribute__((format(printf, 3, 4)))
-static void error_at(struct scenario *sc, int line, const char *fmt, ...)
+void scenario_error_at(struct scenario *sc, int line, const char *fmt, ...)
 {
 	char message[512];
 	va_list ap;
@@ -69,10 +54,7 @@ static void error_at(struct scenario *sc, int line, const char *fmt, ...)
 	sc->n_errors++;
 }
 
-#define ERROR(p, ...) error_at((p)->sc, (p)->line, __VA_ARGS__)
-
-/* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
-static bool check_name(struct parser *p, const char *what, const char *name)
+bool parser_check_name(struct parser *p, const char *what, const char *name)
 {
 	bool ok = (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= '0' && name[0] <= '9');
 
@@ -99,16 +81,7 @@ static bool check_no_more_words(struct parser *p, size_t takes, const char *usag
 	return false;
 }
 
-/*
- * key=value words, validated against a list of known keys. values[i] is
- * the value of keys[i], or NULL when absent. Returns false on any error.
- */
-struct key_spec {
-	const char *name;
-	bool required;
-};
-
-static bool read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
+bool parser_read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
 		      size_t n_keys, const char *needed_by, const char **values)
 {
 	bool ok = true;
@@ -149,7 +122,7 @@ static bool read_keys(struct parser *p, char **words, size_t n, const struct key
 	return ok;
 }
 
-static bool read_size(struct parser *p, const char *key, const char *text, uint64_t *out)
+bool parser_read_size(struct parser *p, const char *key, const char *text, uint64_t *out)
 {
 	if (parse_size(text, out) && *out > 0)
 		return true;
@@ -158,8 +131,8 @@ static bool read_size(struct parser *p, const char *key, const char *text, uint6
 	return false;
 }
 
-/* Where a region starts in a chunk: 0 or more, on a page, as mappings start. */
-static bool read_offset(struct parser *p, const char *text, uint64_t *out)
+/* As mappings start: on a page. */
+bool parser_read_offset(struct parser *p, const char *text, uint64_t *out)
 {
 	if (!parse_size(text, out)) {
 		ERROR(p, "bad offset '%s' (expected a number with an optional K, M or G suffix)",
@@ -173,7 +146,7 @@ static bool read_offset(struct parser *p, const char *text, uint64_t *out)
 	return true;
 }
 
-static bool read_number(struct parser *p, const char *key, const char *text, uint64_t *out)
+bool parser_read_number(struct parser *p, const char *key, const char *text, uint64_t *out)
 {
 	if (parse_number(text, out))
 		return true;
@@ -223,7 +196,7 @@ static void parse_config(struct parser *p)
 		ERROR(p, "'config' needs one NAME (a configs/NAME_defconfig)");
 		return;
 	}
-	if (!check_name(p, "config", p->words[0]))
+	if (!parser_check_name(p, "config", p->words[0]))
 		return;
 	snprintf(sc->config, sizeof(sc->config), "%s", p->words[0]);
 	sc->config_line = p->line;
@@ -295,7 +268,7 @@ static void parse_provider(struct parser *p)
 		return;
 	}
 	const char *name = p->words[0];
-	if (check_name(p, "provider", name)) {
+	if (parser_check_name(p, "provider", name)) {
 		for (size_t i = 0; i < sc->n_providers; i++)
 			if (strcmp(sc->providers[i].name, name) == 0)
 				ERROR(p, "duplicate provider name '%s' (the first is at line %d)",
@@ -323,9 +296,9 @@ static void parse_provider(struct parser *p)
 	uint64_t max_size = prov.kind ? prov.kind->max_size : P2PRIG_MAX_CHUNK_SIZE;
 
 	const char *values[ARRAY_SIZE(keys)];
-	if (read_keys(p, p->words + keys_at, p->n_words - keys_at, keys, ARRAY_SIZE(keys),
+	if (parser_read_keys(p, p->words + keys_at, p->n_words - keys_at, keys, ARRAY_SIZE(keys),
 		      "provider lines", values) &&
-	    read_size(p, "size", values[0], &prov.size)) {
+	    parser_read_size(p, "size", values[0], &prov.size)) {
 		char limit[16], size[16];
 		format_size(max_size, limit, sizeof(limit));
 		format_size(prov.size, size, sizeof(size));
@@ -363,7 +336,7 @@ static void parse_initiator(struct parser *p)
 	}
 	check_no_more_words(p, 3, usage);
 	const char *name = p->words[0];
-	if (check_name(p, "initiator", name)) {
+	if (parser_check_name(p, "initiator", name)) {
 		for (size_t i = 0; i < sc->n_initiators; i++)
 			if (strcmp(sc->initiators[i].name, name) == 0)
 				ERROR(p, "duplicate initiator name '%s' (the first is at line %d)",
@@ -408,7 +381,7 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 {
 	struct transfer_params *t = &step->transfer;
 	const char *v[ARRAY_SIZE(transfer_keys)];
-	bool ok = read_keys(p, words, n, transfer_keys, ARRAY_SIZE(transfer_keys),
+	bool ok = parser_read_keys(p, words, n, transfer_keys, ARRAY_SIZE(transfer_keys),
 			    "transfer steps", v);
 
 	t->provider = t->initiator = SCENARIO_NO_INDEX;
@@ -435,14 +408,14 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 		}
 	}
 	if (v[TK_SIZE])
-		ok &= read_size(p, "size", v[TK_SIZE], &t->size);
+		ok &= parser_read_size(p, "size", v[TK_SIZE], &t->size);
 	if (v[TK_PIECE])
-		ok &= read_size(p, "piece", v[TK_PIECE], &t->piece);
+		ok &= parser_read_size(p, "piece", v[TK_PIECE], &t->piece);
 	if (v[TK_SEED])
-		ok &= read_number(p, "seed", v[TK_SEED], &t->seed);
+		ok &= parser_read_number(p, "seed", v[TK_SEED], &t->seed);
 	if (v[TK_REPEAT]) {
 		uint64_t repeat;
-		if (!read_number(p, "map-repeat", v[TK_REPEAT], &repeat)) {
+		if (!parser_read_number(p, "map-repeat", v[TK_REPEAT], &repeat)) {
 			ok = false;
 		} else if (repeat > SCENARIO_MAX_MAP_REPEAT) {
 			ERROR(p, "map-repeat %" PRIu64 " is too large (at most %d)", repeat,
@@ -453,7 +426,7 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 		}
 	}
 	if (v[TK_OFFSET])
-		ok &= read_offset(p, v[TK_OFFSET], &t->offset);
+		ok &= parser_read_offset(p, v[TK_OFFSET], &t->offset);
 	if (t->size && t->piece && t->size % t->piece) {
 		char size[16], piece[16];
 		format_size(t->size, size, sizeof(size));
@@ -488,7 +461,7 @@ static bool read_count(struct parser *p, const char *key, const char *text, uint
 {
 	uint64_t n;
 
-	if (!read_number(p, key, text, &n))
+	if (!parser_read_number(p, key, text, &n))
 		return false;
 	if (n == 0 || n > max) {
 		ERROR(p, "%s %s is out of range (expected 1 to %" PRIu32 ")", key, text, max);
@@ -531,7 +504,7 @@ static bool parse_rdma_keys(struct parser *p, char **words, size_t n, struct sce
 {
 	struct rdma_params *r = &step->rdma;
 	const char *v[ARRAY_SIZE(rdma_keys)];
-	bool ok = read_keys(p, words, n, rdma_keys, ARRAY_SIZE(rdma_keys), "rdma steps", v);
+	bool ok = parser_read_keys(p, words, n, rdma_keys, ARRAY_SIZE(rdma_keys), "rdma steps", v);
 	char why[256];
 
 	r->provider = SCENARIO_NO_INDEX;
@@ -568,7 +541,7 @@ static bool parse_rdma_keys(struct parser *p, char **words, size_t n, struct sce
 		ok &= read_count(p, "iterations", v[RK_ITERATIONS], RDMA_MAX_ITERATIONS,
 				 &r->iterations);
 	if (v[RK_SEED])
-		ok &= read_number(p, "seed", v[RK_SEED], &r->seed);
+		ok &= parser_read_number(p, "seed", v[RK_SEED], &r->seed);
 	if (v[RK_TX_DEPTH])
 		ok &= read_count(p, "tx-depth", v[RK_TX_DEPTH], RDMA_MAX_TX_DEPTH, &r->tx_depth);
 	return ok;
@@ -583,6 +556,8 @@ static const struct step_action_syntax {
 	{ "transfer", STEP_TRANSFER, parse_transfer_keys },
 	{ "rdma", STEP_RDMA, parse_rdma_keys },
 	{ "dmabuf", STEP_DMABUF, parse_transfer_keys },
+	{ "fio", STEP_FIO, parse_fio_keys },
+	{ "nvme-copy", STEP_NVME_COPY, parse_copy_keys },
 };
 
 static void parse_step(struct parser *p)
@@ -595,7 +570,7 @@ static void parse_step(struct parser *p)
 		ERROR(p, "incomplete step line (expected step NAME ACTION key=value...)");
 		/* Still a step, so its expect lines are not reported as orphans. */
 	}
-	if (p->n_words >= 1 && check_name(p, "step", p->words[0])) {
+	if (p->n_words >= 1 && parser_check_name(p, "step", p->words[0])) {
 		snprintf(step.name, sizeof(step.name), "%s", p->words[0]);
 		for (size_t i = 0; i < sc->n_steps; i++)
 			if (strcmp(sc->steps[i].name, step.name) == 0)
@@ -709,7 +684,7 @@ static void parse_expect(struct parser *p)
 			return;
 		}
 		if (!check_no_more_words(p, 2, "expect pattern SEED") ||
-		    !read_number(p, "expect pattern", value, &e.seed))
+		    !parser_read_number(p, "expect pattern", value, &e.seed))
 			return;
 	} else if (strcmp(what, "dma-address") == 0) {
 		e.what = EXPECT_DMA_ADDRESS;
@@ -749,6 +724,19 @@ static void parse_expect(struct parser *p)
 		return;
 	}
 
+	/* Storage steps map nothing through the module: only their data can be expected. */
+	if (step->action_name && (step->action == STEP_FIO || step->action == STEP_NVME_COPY) &&
+	    e.what != EXPECT_VERIFIED) {
+		ERROR(p, "'expect %s' does not apply to %s steps (expected verified)", names[e.what],
+		      step->action_name);
+		return;
+	}
+	if (step->action_name && step->action == STEP_FIO && e.what == EXPECT_VERIFIED &&
+	    step->fio.rw == FIO_RW_READ) {
+		ERROR(p, "'expect verified' needs a fio step that writes what it reads (rw=write-read), "
+		      "step '%s' has rw=read", step->name);
+		return;
+	}
 	/* An rdma step maps nothing through the module: only the data can be expected. */
 	if (step->action_name && step->action == STEP_RDMA && e.what != EXPECT_VERIFIED &&
 	    e.what != EXPECT_PATTERN) {
@@ -817,6 +805,7 @@ static const struct keyword {
 	{ "require", parse_require },
 	{ "provider", parse_provider },
 	{ "initiator", parse_initiator },
+	{ "storage", parse_storage },
 	{ "step", parse_step },
 	{ "expect", parse_expect },
 	{ "allow-dmesg", parse_allow_dmesg },
@@ -980,8 +969,8 @@ static void check_rdma_refs(struct parser *p, struct scenario_step *step,
 static bool step_region(const struct scenario_step *s, size_t *provider, uint64_t *start,
 			uint64_t *end)
 {
-	if (!s->action_name)
-		return false;
+	if (!s->action_name || s->action == STEP_FIO || s->action == STEP_NVME_COPY)
+		return false;	/* their buffers are p2pmem of their own, not the chunk */
 	if (s->action == STEP_RDMA) {
 		uint64_t largest = rdma_params_max_size(&s->rdma);
 		*provider = s->rdma.provider;
@@ -1046,6 +1035,7 @@ static void check_whole_file(struct parser *p, int last_line)
 		if (sc->steps[i].action_name && sc->steps[i].action == STEP_RDMA)
 			check_rdma_refs(p, &sc->steps[i], &p->pending[i]);
 	}
+	check_storage_steps(p);
 	check_oracle_steps(p);
 
 	p->line = last_line;
@@ -1115,7 +1105,7 @@ size_t scenario_parse_file(const char *path, struct scenario *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->file = strdup(path);
 	sc->name = strdup(path);
-	error_at(sc, 0, "cannot read the scenario (%s)", strerror(why));
+	scenario_error_at(sc, 0, "cannot read the scenario (%s)", strerror(why));
 	return sc->n_errors;
 }
 

@@ -17,10 +17,12 @@
 #include "kversion.h"
 #include "rdma_syntax.h"
 #include "selector.h"
+#include "storage_syntax.h"
 
 #define SCENARIO_NAME_MAX	48	/* bytes, with the NUL */
 #define SCENARIO_MAX_PROVIDERS	8
 #define SCENARIO_MAX_INITIATORS	8
+#define SCENARIO_MAX_STORAGES	8
 #define SCENARIO_MAX_STEPS	64
 #define SCENARIO_MAX_EXPECTS	8
 #define SCENARIO_MAX_ALLOWS	16
@@ -41,6 +43,20 @@ struct scenario_initiator {
 	char name[SCENARIO_NAME_MAX];
 	const struct initiator_kind *kind;
 	struct selector selector;
+	int line;
+};
+
+/*
+ * `storage NAME nvme CONTROLLER nsid=N [offset=O] [size=S] [scratch]`: a
+ * namespace, or the region [offset, offset + size) of it that steps use.
+ */
+struct scenario_storage {
+	char name[SCENARIO_NAME_MAX];
+	char controller[STORAGE_CTRL_TEXT_MAX];	/* "serial=p2prig1", "slot=...", "name=nvme1" */
+	uint32_t nsid;
+	uint64_t offset;
+	uint64_t size;		/* 0: to the end of the namespace */
+	bool scratch;		/* the rig may overwrite it */
 	int line;
 };
 
@@ -84,6 +100,8 @@ enum step_action {
 	STEP_TRANSFER,
 	STEP_RDMA,
 	STEP_DMABUF,		/* a transfer through a dma-buf: export, import, move */
+	STEP_FIO,		/* storage I/O by fio, the buffer peer memory or RAM */
+	STEP_NVME_COPY,		/* the runner copies between namespaces through a buffer */
 };
 
 #define SCENARIO_NO_INDEX ((size_t)-1)
@@ -107,6 +125,8 @@ struct scenario_step {
 	int line;
 	struct transfer_params transfer;	/* STEP_TRANSFER */
 	struct rdma_params rdma;		/* STEP_RDMA */
+	struct fio_params fio;			/* STEP_FIO */
+	struct copy_params copy;		/* STEP_NVME_COPY */
 	struct scenario_expect expects[SCENARIO_MAX_EXPECTS];
 	size_t n_expects;
 };
@@ -139,6 +159,8 @@ struct scenario {
 	size_t n_providers;
 	struct scenario_initiator initiators[SCENARIO_MAX_INITIATORS];
 	size_t n_initiators;
+	struct scenario_storage storages[SCENARIO_MAX_STORAGES];
+	size_t n_storages;
 	struct scenario_step steps[SCENARIO_MAX_STEPS];
 	size_t n_steps;
 	struct scenario_allow allows[SCENARIO_MAX_ALLOWS];

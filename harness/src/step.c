@@ -11,6 +11,8 @@ static const struct step_runner step_runners[] = {
 	{ STEP_TRANSFER, step_transfer_run },
 	{ STEP_RDMA, step_rdma_run },
 	{ STEP_DMABUF, step_transfer_run },
+	{ STEP_FIO, step_fio_run },
+	{ STEP_NVME_COPY, step_copy_run },
 };
 
 const struct step_runner *step_runner_find(enum step_action action)

@@ -15,6 +15,7 @@
 #include "rigdev.h"
 #include "scenario.h"
 #include "selector.h"
+#include "storage.h"
 #include "uapi/p2prig.h"
 
 struct provider_state {
@@ -57,6 +58,8 @@ struct step_env {
 	const struct scenario *sc;
 	const struct provider_state *providers;		/* as sc->providers */
 	const struct initiator_state *initiators;	/* as sc->initiators */
+	const struct storage_state *storages;		/* as sc->storages */
+	const char *out_dir;			/* the results folder: fio keeps its JSON there */
 	predict_fn predict;				/* NULL: no doctor */
 	void *predict_data;
 	/* A two-node run: the link to the other runner; NULL in one guest. */
@@ -84,6 +87,10 @@ const struct step_runner *step_runner_find(enum step_action action);
 void step_transfer_run(const struct step_env *env, const struct scenario_step *step,
 		       struct step_report *out, char *progress, size_t progress_size);
 void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
+		   struct step_report *out, char *progress, size_t progress_size);
+void step_fio_run(const struct step_env *env, const struct scenario_step *step,
+		  struct step_report *out, char *progress, size_t progress_size);
+void step_copy_run(const struct step_env *env, const struct scenario_step *step,
 		   struct step_report *out, char *progress, size_t progress_size);
 
 /* Helpers shared by actions. */

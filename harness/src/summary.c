@@ -98,6 +98,41 @@ static void print_rdma_figures(json_object *steps)
 	}
 }
 
+/* fio and nvme-copy steps: a line per job or combination, bs, qd and MiB/s. */
+static void print_storage_figures(json_object *steps)
+{
+	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(steps, i);
+		json_object *fio = json_field(s, "fio"), *copy = json_field(s, "copy");
+		json_object *io = fio ? fio : copy;
+		json_object *rows = json_field(io, fio ? "jobs" : "combinations");
+		size_t n_rows = json_object_is_type(rows, json_type_array) ? json_object_array_length(rows) : 0;
+
+		if (!n_rows)
+			continue;
+		printf("%s: %s %s, buffer %s (%s)\n", json_text(s, "name", "?"), fio ? "fio" : "nvme-copy",
+		       json_text(io, "engine", "?"), json_text(json_field(io, "buffer"), "name", "?"),
+		       json_text(json_field(io, "buffer"), "kind", "?"));
+		for (size_t k = 0; k < n_rows; k++) {
+			json_object *r = json_object_array_get_idx(rows, k);
+			const char *rate = fio ? "bw_mibps" : "mibps";
+			char bs[16];
+
+			format_size((uint64_t)json_object_get_int64(json_field(r, "bs")), bs, sizeof(bs));
+			printf("  %-5s %6s qd%-4" PRId64 " ", fio ? json_text(r, "rw", "?") : "copy", bs,
+			       json_object_get_int64(json_field(r, "iodepth")));
+			if (json_has_number(r, rate))
+				printf("%10.1f MiB/s", number(r, rate));
+			else
+				printf("%10s MiB/s", "-");
+			json_object *v = json_field(r, "verified");
+			printf("%s\n", !v ? "" : json_object_get_boolean(v) ? "  verified" : "  NOT verified");
+		}
+	}
+}
+
 static const char *paint(const struct palette *p, const char *verdict)
 {
 	return strcmp(verdict, "pass") == 0 ? p->pass : strcmp(verdict, "fail") == 0 ? p->fail
@@ -231,6 +266,7 @@ int cmd_summary(int argc, char **argv)
 		printf("node %s, peer %s\n", json_text(root, "node", "?"), json_text(root, "peer", "?"));
 	bool all_passed = print_steps(json_field(root, "steps"), p);
 	print_rdma_figures(json_field(root, "steps"));
+	print_storage_figures(json_field(root, "steps"));
 	bool oracle_ok = print_oracle(json_field(root, "steps"), p);
 	bool clean = print_health(json_field(root, "health"), complete, p);
 	if (!complete) {

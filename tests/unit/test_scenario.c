@@ -166,7 +166,7 @@ static void test_unknown_keyword(void **state)
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expectt verified\n",
 		      "bad:5: unknown keyword 'expectt' (expected describe, config, nodes, require, "
-		      "provider, initiator, step, expect or allow-dmesg)");
+		      "provider, initiator, storage, step, expect or allow-dmesg)");
 }
 
 static void test_missing_describe(void **state)
@@ -281,7 +281,7 @@ static void test_unknown_method_and_action(void **state)
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
 		      "step t copy provider=cmb\n",
 		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page or page)",
-		      "bad:5: unknown step action 'copy' (expected transfer, rdma or dmabuf)");
+		      "bad:5: unknown step action 'copy' (expected transfer, rdma, dmabuf, fio or nvme-copy)");
 }
 
 static void test_expect_before_any_step(void **state)
@@ -477,7 +477,7 @@ static void test_all_errors_collected_in_line_order(void **state)
 		      "expect whatever\n",
 		      "bad:1: unknown provider 'nope' (declare it with a provider line)",
 		      "bad:2: unknown keyword 'bogus' (expected describe, config, nodes, require, "
-		      "provider, initiator, step, expect or allow-dmesg)",
+		      "provider, initiator, storage, step, expect or allow-dmesg)",
 		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
 		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle)",
 		      "bad:4: missing 'describe' line (one sentence saying what the scenario "

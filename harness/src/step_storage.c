@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Checks and records that fio and nvme-copy steps share. */
+#include "step_storage.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "io_buffer.h"
+
+bool step_storage_usable(const struct step_env *env, size_t storage, struct step_report *out)
+{
+	const struct storage_state *st = &env->storages[storage];
+
+	if (env->skip_all[0]) {
+		step_set_reason(out, VERDICT_SKIP, "%s", env->skip_all);
+		return false;
+	}
+	if (st->unusable[0]) {
+		step_set_reason(out, st->unusable_verdict, "%s", st->unusable);
+		return false;
+	}
+	return true;
+}
+
+bool step_buffer_usable(const struct step_env *env, size_t buffer, struct step_report *out)
+{
+	struct io_buffer_report *b = &out->storage_io->buffer;
+	char why[RESULT_TEXT_MAX];
+
+	if (buffer == SCENARIO_NO_INDEX) {
+		snprintf(b->name, sizeof(b->name), "ram");
+		return true;
+	}
+	const struct provider_state *prov = &env->providers[buffer];
+	const struct scenario_provider *p = &env->sc->providers[buffer];
+
+	snprintf(b->name, sizeof(b->name), "%s", p->name);
+	b->peer = true;
+	snprintf(out->provider.name, sizeof(out->provider.name), "%s", p->name);
+	snprintf(out->provider.kind, sizeof(out->provider.kind), "%s", p->kind->name);
+	if (!prov->resolved) {
+		step_set_reason(out, prov->unusable_verdict, "buffer %s: %s", p->name, prov->unusable);
+		return false;
+	}
+	out->provider.resolved = true;
+	snprintf(out->provider.pci, sizeof(out->provider.pci), "%s", prov->pci_text);
+	snprintf(b->pci, sizeof(b->pci), "%s", prov->pci_text);
+	io_buffer_p2pmem_path(prov->pci_text, b->path, sizeof(b->path));
+	if (!io_buffer_p2pmem_present(prov->pci_text, why, sizeof(why))) {
+		step_set_reason(out, VERDICT_SKIP, "buffer %s: %s", p->name, why);
+		return false;
+	}
+	return true;
+}
+
+void step_storage_expectations(const struct scenario_step *step, struct step_report *out)
+{
+	for (size_t i = 0; i < step->n_expects; i++) {
+		struct expectation_report *r = &out->expectations[i];
+
+		/* The parser lets only `expect verified` through for these steps. */
+		snprintf(r->expect, sizeof(r->expect), "verified");
+		if (out->verdict == VERDICT_SKIP) {
+			r->outcome = EXPECT_NOT_EVALUATED;
+			continue;
+		}
+		r->outcome = out->verified ? EXPECT_MET : EXPECT_UNMET;
+		snprintf(r->detail, sizeof(r->detail), "%s",
+			 out->verified ? "every byte read back as written" : "not every byte verified");
+	}
+	out->n_expectations = step->n_expects;
+}
