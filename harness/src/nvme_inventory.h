@@ -3,7 +3,8 @@
  * The NVMe controllers and namespaces of this machine as libnvme sees them
  * (nvme_scan_topology, Identify Controller / Namespace through libnvme),
  * with each PCIe controller's CMB and PMR decoded from its registers
- * (CAP, CMBLOC, CMBSZ, PMRCAP) by libnvme's field macros. The doctor
+ * (CAP, CMBLOC, CMBSZ, PMRCAP) by libnvme's field macros, or, where BAR0
+ * cannot be mapped, the CMB from the nvme driver's sysfs cmb attribute. The doctor
  * prints it, result.json records it, and scenario `storage` lines are
  * resolved against it.
  */
