@@ -66,6 +66,9 @@ out=$(vlab_results_dir "$scenario")
 # vlab_boot removes it; oracle.txt keeps what the host found. Test knob
 # (tests/vlab): P2PRIG_ORACLE_CHECK_SEED has the host check every oracle
 # step against that seed's pattern instead, so the oracle is seen to fail.
+# nvme-copy steps with `expect oracle` are judged against the NVMe images in
+# the same scratch folder (nvmeCnN.img): the destination's copied ranges must
+# equal the source's, and a BAR buffer's regions the source bytes they carried.
 oracle_seed=${P2PRIG_ORACLE_SEED:-0x$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
 # shellcheck disable=SC2317 # called by vlab_boot, named in VLAB_SCRATCH_READY
 oracle_fill() { "$P2PRIG_TOP/build/host/p2prig" oracle-fill "$1/ivshmem" "$oracle_seed"; }
@@ -73,7 +76,7 @@ oracle_fill() { "$P2PRIG_TOP/build/host/p2prig" oracle-fill "$1/ivshmem" "$oracl
 oracle_check() {
 	local scratch=$1 dir=$2 rc=0
 	[[ -s $dir/result.json ]] || return 0
-	"$P2PRIG_TOP/build/host/p2prig" oracle-check "$dir/result.json" "$scratch/ivshmem" \
+	"$P2PRIG_TOP/build/host/p2prig" oracle-check "$dir/result.json" "$scratch/ivshmem" --images "$scratch" \
 		${P2PRIG_ORACLE_CHECK_SEED:+--seed "$P2PRIG_ORACLE_CHECK_SEED"} >"$dir/oracle.txt" 2>&1 || rc=$?
 	# 1 is a verdict (result.json says which step); 2 is the check itself failing.
 	[[ $rc -lt 2 ]] || { cat "$dir/oracle.txt" >&2; return 1; }

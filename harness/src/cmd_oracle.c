@@ -4,8 +4,10 @@
  * virtual-lab boot:
  *
  *   p2prig oracle-fill FILE SEED              before: the BAR's backing, patterned
- *   p2prig oracle-check RESULT_JSON FILE [--seed SEED]
+ *   p2prig oracle-check RESULT_JSON FILE [--images DIR] [--seed SEED]
  *                                             after: judge the pending oracle steps
+ *                                             (DIR: the NVMe namespaces' images,
+ *                                             for nvme-copy steps)
  *
  * oracle-check rewrites result.json (and the ktap.txt beside it) in place,
  * atomically. --seed checks every step against another seed's pattern (a
@@ -42,16 +44,26 @@ int cmd_oracle_fill(int argc, char **argv)
 
 int cmd_oracle_check(int argc, char **argv)
 {
-	static const char usage[] = "usage: p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n";
+	static const char usage[] =
+		"usage: p2prig oracle-check RESULT_JSON FILE [--images DIR] [--seed SEED]\n";
 	struct oracle_job job = { 0 };
 	struct oracle_tally tally = { 0 };
 
-	if (!(argc == 3 || (argc == 5 && strcmp(argv[3], "--seed") == 0 &&
-			    parse_number(argv[4], &job.seed)))) {
+	if (argc < 3) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	job.seed_override = argc == 5;
+	for (int i = 3; i < argc; i += 2) {
+		if (i + 1 < argc && strcmp(argv[i], "--images") == 0) {
+			job.images_dir = argv[i + 1];
+		} else if (i + 1 < argc && strcmp(argv[i], "--seed") == 0 &&
+			   parse_number(argv[i + 1], &job.seed)) {
+			job.seed_override = true;
+		} else {
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
 	job.backing = argv[2];
 	json_object *root = json_object_from_file(argv[1]);
 	if (!root) {

@@ -8,6 +8,7 @@
 #include "json_read.h"
 #include "ktap.h"
 #include "oracle.h"
+#include "oracle_copy.h"
 #include "oracle_result.h"
 #include "result.h"
 
@@ -59,8 +60,31 @@ static void fail_step(json_object *step, size_t number, const struct oracle_job 
 			job->ktap_dir, KTAP_FILE_NAME, number, strerror(-rc));
 }
 
-static void judge_step(json_object *step, size_t number, const struct oracle_job *job,
-		       struct oracle_tally *tally, FILE *log)
+/* What the host found, into the step: fields, its expectation, and a failure where it failed. */
+static void conclude(json_object *step, size_t number, const struct oracle_job *job,
+		     struct oracle_tally *tally, FILE *log, int rc,
+		     const struct pattern_check *check, const char *detail)
+{
+	bool verified = rc == 0 && !check->has_mismatch;
+
+	set(step, "oracle", json_object_new_string(RESULT_ORACLE_HOST));
+	set(step, "oracle_verified", json_object_new_boolean(verified));
+	set(step, "oracle_mismatched_bytes",
+	    rc ? NULL : json_object_new_int64((int64_t)check->mismatched_bytes));
+	set(step, "oracle_first_mismatch",
+	    check->has_mismatch ? json_object_new_int64((int64_t)check->first_mismatch) : NULL);
+	settle_expectation(step, verified, detail);
+	if (!verified)
+		fail_step(step, number, job, detail, log);
+	tally->checked++;
+	tally->verified += verified;
+	tally->failed += !verified;
+	fprintf(log, "p2prig oracle-check: step %s: %s\n", json_text(step, "name", "?"), detail);
+}
+
+/* A transfer or dma-buf step: its region of the BAR against the step's pattern. */
+static void judge_region(json_object *step, size_t number, const struct oracle_job *job,
+			 struct oracle_tally *tally, FILE *log)
 {
 	uint64_t offset = 0, seed = 0;
 	int64_t length = json_object_get_int64(json_field(step, "oracle_bytes"));
@@ -68,8 +92,6 @@ static void judge_step(json_object *step, size_t number, const struct oracle_job
 	char detail[512];
 	int rc;
 
-	if (strcmp(json_text(step, "oracle", ""), RESULT_ORACLE_PENDING) != 0)
-		return;
 	bool known = json_hex(step, "oracle_bar_offset", &offset) &&
 		     json_hex(step, "oracle_seed", &seed) && length > 0;
 	if (job->seed_override)
@@ -93,21 +115,47 @@ static void judge_step(json_object *step, size_t number, const struct oracle_job
 		snprintf(detail, sizeof(detail),
 			 "the host found the pattern of seed 0x%" PRIx64 " in all %" PRId64
 			 " bytes at BAR offset 0x%" PRIx64, seed, length, offset);
-	bool verified = rc == 0 && !check.has_mismatch;
+	conclude(step, number, job, tally, log, rc, &check, detail);
+}
 
-	set(step, "oracle", json_object_new_string(RESULT_ORACLE_HOST));
-	set(step, "oracle_verified", json_object_new_boolean(verified));
-	set(step, "oracle_mismatched_bytes",
-	    rc ? NULL : json_object_new_int64((int64_t)check.mismatched_bytes));
-	set(step, "oracle_first_mismatch",
-	    check.has_mismatch ? json_object_new_int64((int64_t)check.first_mismatch) : NULL);
-	settle_expectation(step, verified, detail);
-	if (!verified)
-		fail_step(step, number, job, detail, log);
-	tally->checked++;
-	tally->verified += verified;
-	tally->failed += !verified;
-	fprintf(log, "p2prig oracle-check: step %s: %s\n", json_text(step, "name", "?"), detail);
+/* An nvme-copy step: the destination image against the source image, and the BAR's regions. */
+static void judge_copy(json_object *step, size_t number, const struct oracle_job *job,
+		       struct oracle_tally *tally, FILE *log)
+{
+	struct oracle_copy_verdict v;
+	char detail[1400], bar[256] = "";
+	int rc = oracle_judge_copy(step, job, &v);
+
+	if (v.bar_regions)
+		snprintf(bar, sizeof(bar), "; the BAR's backing: %" PRIu64 " of %" PRIu64
+			 " bytes in %zu region%s not the source's", v.bar_mismatched_bytes,
+			 v.bar_bytes, v.bar_regions, v.bar_regions == 1 ? "" : "s");
+	if (rc)
+		snprintf(detail, sizeof(detail), "%s", v.why);
+	else
+		snprintf(detail, sizeof(detail), "the host compared %" PRIu64 " copied bytes "
+			 "(%zu range%s) of the destination namespace's image with the source's: %"
+			 PRIu64 " differ%s", v.copy_bytes, v.ranges, v.ranges == 1 ? "" : "s",
+			 v.check.mismatched_bytes, bar);
+	/* The BAR's regions count as mismatches too; the first stays the copy's. */
+	struct pattern_check all = v.check;
+	all.mismatched_bytes += v.bar_mismatched_bytes;
+	all.has_mismatch = all.has_mismatch || v.bar_mismatched_bytes;
+	set(step, "oracle_bytes", rc ? NULL : json_object_new_int64((int64_t)v.copy_bytes));
+	set(step, "oracle_bar_bytes", v.bar_regions ? json_object_new_int64((int64_t)v.bar_bytes)
+						    : NULL);
+	conclude(step, number, job, tally, log, rc, &all, detail);
+}
+
+static void judge_step(json_object *step, size_t number, const struct oracle_job *job,
+		       struct oracle_tally *tally, FILE *log)
+{
+	if (strcmp(json_text(step, "oracle", ""), RESULT_ORACLE_PENDING) != 0)
+		return;
+	if (json_field(step, "copy"))
+		judge_copy(step, number, job, tally, log);
+	else
+		judge_region(step, number, job, tally, log);
 }
 
 /* summary.passed/failed/skipped again, from the steps' results. */

@@ -20,6 +20,7 @@ struct oracle_job {
 	const char *ktap_dir;		/* its ktap.txt is amended; NULL: none */
 	bool seed_override;		/* check every step against seed instead of its own */
 	uint64_t seed;
+	const char *images_dir;		/* the NVMe namespaces' images (nvme-copy steps); NULL: none */
 };
 
 struct oracle_tally {

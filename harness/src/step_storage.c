@@ -55,18 +55,30 @@ bool step_buffer_usable(const struct step_env *env, size_t buffer, struct step_r
 
 void step_storage_expectations(const struct scenario_step *step, struct step_report *out)
 {
+	bool copied = out->verdict != VERDICT_SKIP && out->verified;
+
 	for (size_t i = 0; i < step->n_expects; i++) {
 		struct expectation_report *r = &out->expectations[i];
 
-		/* The parser lets only `expect verified` through for these steps. */
-		snprintf(r->expect, sizeof(r->expect), "verified");
 		if (out->verdict == VERDICT_SKIP) {
 			r->outcome = EXPECT_NOT_EVALUATED;
-			continue;
+		} else if (step->expects[i].what == EXPECT_ORACLE) {
+			/* Half an oracle: the host compares the images after the guest ends. */
+			r->outcome = copied ? EXPECT_NOT_EVALUATED : EXPECT_UNMET;
+			snprintf(r->detail, sizeof(r->detail), "%s",
+				 copied ? "copied and verified in the guest; the namespaces' images are "
+					  "the host's to compare" : "the copy did not verify in the guest");
+		} else {
+			r->outcome = out->verified ? EXPECT_MET : EXPECT_UNMET;
+			snprintf(r->detail, sizeof(r->detail), "%s",
+				 out->verified ? "every byte read back as written"
+					       : "not every byte verified");
 		}
-		r->outcome = out->verified ? EXPECT_MET : EXPECT_UNMET;
-		snprintf(r->detail, sizeof(r->detail), "%s",
-			 out->verified ? "every byte read back as written" : "not every byte verified");
+		/* The parser lets only these two through for storage steps. */
+		snprintf(r->expect, sizeof(r->expect), "%s",
+			 step->expects[i].what == EXPECT_ORACLE ? "oracle" : "verified");
+		if (step->expects[i].what == EXPECT_ORACLE)
+			out->oracle.state = copied ? ORACLE_PENDING : ORACLE_NOT_REACHED;
 	}
 	out->n_expectations = step->n_expects;
 }

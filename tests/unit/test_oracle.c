@@ -186,7 +186,7 @@ static void test_compare_files(void **state)
 static json_object *judge(const struct fixture *f, bool override, uint64_t seed,
 			  struct oracle_tally *tally)
 {
-	struct oracle_job job = { f->backing, f->dir, override, seed };
+	struct oracle_job job = { f->backing, f->dir, override, seed, NULL };
 	json_object *root = json_object_from_file(f->result);
 	FILE *quiet = fopen("/dev/null", "w");
 

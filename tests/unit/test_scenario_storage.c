@@ -91,6 +91,7 @@ static void test_fio_step(void **state)
 static void test_copy_step(void **state)
 {
 	struct scenario sc = parse_ok(HEAD COPY("c", GOOD_COPY " seed=0x5eed offset=4M") "expect verified\n"
+				      "expect oracle\n"
 				      "provider host ram size=4M\n"
 				      "step h nvme-copy from=src to=dst buffer=host " GOOD_COPY "\n");
 	const struct copy_params *c = &sc.steps[0].copy;
@@ -112,6 +113,9 @@ static void test_copy_step(void **state)
 	/* A RAM provider as the buffer is the RAM baseline. */
 	assert_int_equal(sc.steps[1].copy.buffer, SCENARIO_NO_INDEX);
 	assert_false(sc.steps[1].copy.has_seed);
+	/* The host may judge a copy too: the namespaces' images. */
+	assert_int_equal(sc.steps[0].n_expects, 2);
+	assert_int_equal(sc.steps[0].expects[1].what, EXPECT_ORACLE);
 	scenario_free(&sc);
 }
 
@@ -215,7 +219,8 @@ static void test_bad_copy_steps(void **state)
 		      "step s nvme-copy from=src to=src buffer=cmb " GOOD_COPY "\n"
 		      "step o nvme-copy from=a to=b buffer=cmb " GOOD_COPY "\n"
 		      "step p nvme-copy from=a to=dst buffer=small size=1M sizes=1M iodepths=1,4 offset=7M\n"
-		      "step q nvme-copy to=dst buffer=ram " GOOD_COPY "\n",
+		      "step q nvme-copy to=dst buffer=ram " GOOD_COPY "\n"
+		      COPY("c3", GOOD_COPY) "expect pattern 0x5eed\n",
 		      "bad:8: size 128M is larger than 64M",
 		      "bad:9: bad number '-1' for seed (expected decimal or 0x hex)",
 		      "bad:10: from= and to= are the same storage 'src' (declare a second storage line "
@@ -225,23 +230,31 @@ static void test_bad_copy_steps(void **state)
 		      "bad:12: sizes x iodepths need 4M of buffer, more than provider 'small' lends "
 		      "(size=1M)",
 		      "bad:12: from: offset 7M + 2M runs past the end of storage 'a' (size=8M)",
-		      "bad:13: missing key 'from=' (required by nvme-copy steps)");
+		      "bad:13: missing key 'from=' (required by nvme-copy steps)",
+		      "bad:15: 'expect pattern' does not apply to nvme-copy steps (expected verified "
+		      "or oracle)");
 }
 
-static void test_repository_scenario(void **state)
+static void test_repository_scenarios(void **state)
 {
+	static const char *const names[] = { "nvme-p2p-copy", "nvme-to-bar" };
 	char path[4096];
 	struct scenario sc;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/scenarios/storage-p2p", source_top());
-	size_t errors = scenario_parse_file(path, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
-	assert_int_equal(sc.n_storages, 2);
-	assert_true(sc.n_steps >= 2);
-	scenario_free(&sc);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/scenarios/%s", source_top(), names[i]);
+		size_t errors = scenario_parse_file(path, &sc);
+		if (errors)
+			scenario_print_errors(&sc, stdout);
+		assert_int_equal(errors, 0);
+		assert_int_equal(sc.n_storages, 2);
+		/* Every copy is also the host's to check. */
+		for (size_t s = 0; s < sc.n_steps; s++)
+			if (sc.steps[s].action == STEP_NVME_COPY)
+				assert_non_null(scenario_step_expect(&sc.steps[s], EXPECT_ORACLE));
+		scenario_free(&sc);
+	}
 }
 
 int main(void)
@@ -254,7 +267,7 @@ int main(void)
 		cmocka_unit_test(test_bad_fio_steps),
 		cmocka_unit_test(test_scratch_rule),
 		cmocka_unit_test(test_bad_copy_steps),
-		cmocka_unit_test(test_repository_scenario),
+		cmocka_unit_test(test_repository_scenarios),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
