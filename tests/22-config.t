@@ -29,7 +29,7 @@ declare -A topology=(
 	[vlab-rootport-iommu]="q35, cpu EPYC, intel-iommu translated, $rootports"
 	[vlab-rootport-intel-cpu]="q35, cpu max,vendor=GenuineIntel, intel-iommu translated, $rootports"
 	[vlab-swiotlb-force]="q35, cpu max, no IOMMU, swiotlb=force, $switch"
-	[vlab-nvme-p2p]="q35, cpu max, intel-iommu passthrough, root port > switch: nvme (CMB 64 MiB), nvme (2 namespaces of 128 MiB), edu, ivshmem (64 MiB); virtio-net"
+	[vlab-nvme-p2p]="q35, cpu max, intel-iommu passthrough, root port > switch: nvme (CMB 64 MiB), nvme (2 namespaces of 128 MiB), edu, ivshmem (64 MiB); virtio-net; host clock; the build root's QEMU"
 	[vlab-virtio-iommu]="q35, cpu max, virtio-iommu translated, $switch"
 	[lab-mlx5-nvme]="lab: provider slot=0000:41:00.0, initiator slot=0000:c1:00.0, nic slot=0000:c1:00.0"
 )

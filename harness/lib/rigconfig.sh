@@ -466,7 +466,10 @@ rig_topology_text() {
 	switch) devices="root port > switch: $devices" ;;
 	*) devices="root ports: $devices" ;;
 	esac
-	printf 'q35, cpu %s, %s, %s; virtio-net\n' "$RIG_VLAB_CPU" "$iommu" "$devices"
+	local clock=""
+	[[ $RIG_VLAB_HOST_CLOCK != y ]] || clock="; host clock"
+	[[ $RIG_VLAB_QEMU != buildroot ]] || clock+="; the build root's QEMU"
+	printf 'q35, cpu %s, %s, %s; virtio-net%s\n' "$RIG_VLAB_CPU" "$iommu" "$devices" "$clock"
 }
 
 # --- front-door helpers (Makefile) ------------------------------------------

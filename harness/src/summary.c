@@ -164,6 +164,11 @@ static bool print_steps(json_object *steps, const struct palette *p)
 			 direction_verdict(s, "from_peer"));
 		if (json_field(s, "rdma"))
 			rdma_verified(json_field(s, "rdma"), verified, sizeof(verified));
+		/* Storage steps move one way per job: one answer for all of them. */
+		if (json_field(s, "fio") || json_field(s, "copy"))
+			snprintf(verified, sizeof(verified), "%s",
+				 json_flag(s, "verified") ? "yes"
+				 : strcmp(verdict, "skip") == 0 ? "-" : "NO");
 		mean_ns(s, "map_ns", map, sizeof(map));
 		mean_ns(s, "unmap_ns", unmap, sizeof(unmap));
 		printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %10s  %s%s%s\n", name_width,
@@ -179,6 +184,30 @@ static bool print_steps(json_object *steps, const struct palette *p)
 	return all_passed;
 }
 
+/* Where the host looked for a step's bytes: a region of the BAR, or a copy's images. */
+static void oracle_where(json_object *s, char *buf, size_t size)
+{
+	json_object *copy = json_field(s, "copy");
+	char bytes[16], bar[16];
+
+	format_size((uint64_t)json_object_get_int64(json_field(s, "oracle_bytes")), bytes,
+		    sizeof(bytes));
+	if (!copy) {
+		snprintf(buf, size, "%s at BAR offset %s", bytes,
+			 json_text(s, "oracle_bar_offset", "-"));
+		return;
+	}
+	json_object *from = json_field(copy, "from"), *to = json_field(copy, "to");
+	int n = snprintf(buf, size, "%s copied %s (%s) -> %s (%s)", bytes,
+			 json_text(from, "name", "?"), json_text(from, "device", "?"),
+			 json_text(to, "name", "?"), json_text(to, "device", "?"));
+	if (json_has_number(s, "oracle_bar_bytes") && n > 0 && (size_t)n < size) {
+		format_size((uint64_t)json_object_get_int64(json_field(s, "oracle_bar_bytes")), bar,
+			    sizeof(bar));
+		snprintf(buf + n, size - (size_t)n, " and %s in the BAR", bar);
+	}
+}
+
 /*
  * The host oracle's verdict per `expect oracle` step. False when one was
  * not verified, or is still pending: nobody looked at the BAR's backing.
@@ -191,17 +220,15 @@ static bool print_oracle(json_object *steps, const struct palette *p)
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
 		const char *state = json_text(s, "oracle", NULL);
-		char bytes[16];
+		char where[256];
 
 		if (!state)
 			continue;
 		if (!header)
-			printf("oracle (the host reads the BAR's backing file):\n");
+			printf("oracle (the host reads the BAR's backing file and the NVMe images):\n");
 		header = true;
-		format_size((uint64_t)json_object_get_int64(json_field(s, "oracle_bytes")), bytes,
-			    sizeof(bytes));
-		printf("  %s: %s at BAR offset %s: ", json_text(s, "name", "?"), bytes,
-		       json_text(s, "oracle_bar_offset", "-"));
+		oracle_where(s, where, sizeof(where));
+		printf("  %s: %s: ", json_text(s, "name", "?"), where);
 		if (strcmp(state, "host") != 0) {
 			/* Not reached: the step's own verdict says why; pending: nobody checked. */
 			bool pending = strcmp(state, "pending") == 0;

@@ -100,6 +100,25 @@ vlab_pcie_devices() {
 	esac
 }
 
+# vlab_qemu_binary: the words that start QEMU, as CONFIG_VLAB_QEMU chooses:
+# the host's qemu-system-x86_64, or the build root's, run by the build
+# root's own loader with its libraries, modules and firmware.
+vlab_qemu_binary() {
+	case $RIG_VLAB_QEMU in
+	host) printf '%s\n' qemu-system-x86_64 ;;
+	buildroot)
+		local lib=$BUILDROOT/usr/lib/x86_64-linux-gnu
+		[[ -x $BUILDROOT/usr/bin/qemu-system-x86_64 ]] ||
+			die "no qemu-system-x86_64 in the build root $BUILDROOT"
+		printf '%s\n' env "QEMU_MODULE_DIR=$lib/qemu" "$BUILDROOT/lib64/ld-linux-x86-64.so.2" \
+			--library-path "$lib:$BUILDROOT/lib/x86_64-linux-gnu" \
+			"$BUILDROOT/usr/bin/qemu-system-x86_64" \
+			-L "$BUILDROOT/usr/share/seabios" -L "$BUILDROOT/usr/share/qemu"
+		;;
+	*) die "unknown CONFIG_VLAB_QEMU '$RIG_VLAB_QEMU'" ;;
+	esac
+}
+
 # vlab_qemu_cmd UNAME RESULTS SCRATCH: print the QEMU command, one word a line.
 vlab_qemu_cmd() {
 	local uname=$1 results=$2 scratch=$3 kernel initrd append
@@ -107,8 +126,9 @@ vlab_qemu_cmd() {
 	initrd=$(ensure_initramfs "$uname")
 	append=$(vlab_guest_cmdline)
 	local share=security_model=none,multidevs=remap
+	vlab_qemu_binary
 	printf '%s\n' \
-		qemu-system-x86_64 -nodefaults -nographic -no-reboot \
+		-nodefaults -nographic -no-reboot \
 		-M q35,kernel-irqchip=split -accel tcg,thread=single \
 		-cpu "$RIG_VLAB_CPU" -smp 1 -m "$RIG_VLAB_MEM_MB" \
 		-serial "file:$results/serial.log" -monitor none \
@@ -118,7 +138,8 @@ vlab_qemu_cmd() {
 	# costs nothing while the guest waits. Two guests talking to each other
 	# cannot: idle time would jump ahead on each side, and every network
 	# timeout would fire at once. They run on the host's clock.
-	[[ -n ${VLAB_LINK:-} ]] || printf '%s\n' -icount shift=0,sleep=off
+	# Nor can storage I/O (CONFIG_VLAB_HOST_CLOCK says why).
+	[[ -n ${VLAB_LINK:-} || $RIG_VLAB_HOST_CLOCK == y ]] || printf '%s\n' -icount shift=0,sleep=off
 	# The IOMMU comes before the devices it translates for.
 	case $RIG_VLAB_IOMMU_DEVICE in
 	intel-iommu) printf '%s\n' -device intel-iommu,intremap=on ;;

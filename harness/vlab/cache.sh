@@ -17,6 +17,8 @@ BUILDROOT_PACKAGES=(
 	pkgconf libpci-dev pciutils libjson-c-dev libnvme-dev nvme-cli
 	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev librdmacm-dev
 	fio iproute2 procps util-linux
+	# The virtual lab's QEMU when a rig asks for the newer one (CONFIG_VLAB_QEMU).
+	qemu-system-x86
 )
 BUILDROOT="$P2PRIG_CACHE/buildroot-$BUILDROOT_SUITE"
 
