@@ -20,6 +20,10 @@ static const char *const suspect_markers[] = {
 	"IO_PAGE_FAULT",
 	"Call Trace",
 	"Kernel panic",
+	/* Storage I/O that never completed, or failed: a p2p DMA that went nowhere. */
+	"timeout, aborting",
+	"timeout, reset controller",
+	"I/O error, dev ",
 };
 
 bool health_text_is_suspect(const char *text)

@@ -35,10 +35,14 @@ static void test_suspect_lines(void **state)
 		"AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x0]",
 		"Call Trace:",
 		"Kernel panic - not syncing: Fatal exception",
+		"nvme nvme1: I/O tag 941 (73ad) opcode 0x2 (I/O Cmd) QID 1 timeout, aborting req_op:READ(0) size:65536",
+		"nvme nvme1: I/O tag 941 (73ad) opcode 0x2 (I/O Cmd) QID 1 timeout, reset controller",
+		"I/O error, dev nvme1n1, sector 2048 op 0x0:(READ) flags 0x4000 phys_seg 16 prio class 0",
 	};
 	static const char *const good[] = {
 		"p2prig: begin scenario nvme-cmb",
 		"nvme nvme0: 1/0/0 default/read/poll queues",
+		"nvme nvme1: Abort status: 0x0",
 		"pci 0000:03:00.0: p2pmem published",
 		"warning: lowercase is not the kernel's WARN format",
 	};
