@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "doctor_internal.h"
+#include "json_write.h"
 
 /* One row of the path: a function, or the host bridge the traffic crosses. */
 struct path_step {
@@ -49,11 +50,6 @@ static void id_text(uint16_t vendor, uint16_t device, char *buf, size_t size)
 }
 
 /* ---- JSON ---- */
-
-static json_object *string_or_null(const char *s)
-{
-	return s && s[0] ? json_object_new_string(s) : NULL;
-}
 
 static json_object *acs_json(const struct doctor_acs *acs)
 {
@@ -106,7 +102,7 @@ static json_object *node_json(const char *role, const struct doctor_node *n)
 	json_object_object_add(o, "acs", acs_json(&n->acs));
 	json_object_object_add(o, "iommu_group",
 			       n->iommu_group >= 0 ? json_object_new_int(n->iommu_group) : NULL);
-	json_object_object_add(o, "iommu_domain", string_or_null(n->iommu_domain));
+	json_object_object_add(o, "iommu_domain", jw_text(n->iommu_domain));
 	return o;
 }
 
@@ -119,7 +115,7 @@ static json_object *endpoint_json(const struct doctor_node *n, const struct doct
 	id_text(n->vendor, n->device, id, sizeof(id));
 	json_object_object_add(o, "bdf", json_object_new_string(n->bdf));
 	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "driver", string_or_null(e->driver));
+	json_object_object_add(o, "driver", jw_text(e->driver));
 	if (e->p2pmem) {
 		p2pmem = json_object_new_object();
 		json_object_object_add(p2pmem, "size", json_object_new_int64(e->p2pmem_size));
@@ -159,14 +155,14 @@ static void add_prediction(json_object *o, const struct doctor_pair *p)
 						       NULL;
 	json_object *wl = json_object_new_object();
 
-	json_object_object_add(o, "common_upstream", string_or_null(common));
+	json_object_object_add(o, "common_upstream", jw_text(common));
 	json_object_object_add(o, "distance", json_object_new_int(d->distance));
 	json_object_object_add(o, "p2pdma_distance", json_object_new_int(d->p2pdma_distance));
-	json_object_object_add(o, "acs_redirect", string_or_null(d->acs_redirect_bdfs));
-	json_object_object_add(o, "acs_hint", string_or_null(d->acs_hint));
+	json_object_object_add(o, "acs_redirect", jw_text(d->acs_redirect_bdfs));
+	json_object_object_add(o, "acs_hint", jw_text(d->acs_hint));
 	json_object_object_add(wl, "rule",
 			       json_object_new_string(doctor_whitelist_rule_name(d->whitelist)));
-	json_object_object_add(wl, "text", string_or_null(d->whitelist_text));
+	json_object_object_add(wl, "text", jw_text(d->whitelist_text));
 	json_object_object_add(wl, "table_version", json_object_new_string("7.3.4"));
 	json_object_object_add(o, "whitelist", wl);
 	json_object_object_add(o, "map_type",
@@ -174,7 +170,7 @@ static void add_prediction(json_object *o, const struct doctor_pair *p)
 	json_object_object_add(o, "reason", json_object_new_string(d->reason));
 	json_object_object_add(o, "vlab_bus_addr_faults",
 			       json_object_new_boolean(p->vlab_bus_addr_faults));
-	json_object_object_add(o, "vlab_note", string_or_null(p->vlab_note));
+	json_object_object_add(o, "vlab_note", jw_text(p->vlab_note));
 }
 
 static json_object *pair_json(const struct doctor_pair *p)
@@ -196,7 +192,7 @@ static json_object *cpu_json(const struct doctor_cpu *cpu)
 
 	json_object_object_add(o, "known", json_object_new_boolean(cpu->known));
 	json_object_object_add(o, "x86", json_object_new_boolean(cpu->x86));
-	json_object_object_add(o, "vendor", string_or_null(cpu->vendor));
+	json_object_object_add(o, "vendor", jw_text(cpu->vendor));
 	json_object_object_add(o, "family", json_object_new_int((int)cpu->family));
 	json_object_object_add(o, "allows_p2pdma",
 			       json_object_new_boolean(doctor_cpu_allows_p2pdma(cpu)));
@@ -207,7 +203,7 @@ static json_object *gates_json(const struct doctor_system *s)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "config_file", string_or_null(s->config_path));
+	json_object_object_add(o, "config_file", jw_text(s->config_path));
 	for (size_t i = 0; i < DOCTOR_CONFIG_GATES; i++) {
 		const struct doctor_config_gate *g = &s->config[i];
 		json_object *one;
@@ -217,8 +213,8 @@ static json_object *gates_json(const struct doctor_system *s)
 		one = json_object_new_object();
 		json_object_object_add(one, "state",
 				       json_object_new_string(doctor_presence_name(g->state)));
-		json_object_object_add(one, "value", string_or_null(g->value));
-		json_object_object_add(one, "note", string_or_null(g->note));
+		json_object_object_add(one, "value", jw_text(g->value));
+		json_object_object_add(one, "note", jw_text(g->note));
 		json_object_object_add(o, g->option, one);
 	}
 	for (size_t i = 0; i < DOCTOR_VERSION_GATES; i++) {
@@ -243,11 +239,11 @@ static json_object *iommu_json(const struct doctor_system *s)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "present", json_object_new_boolean(s->iommu_present));
-	json_object_object_add(o, "units", string_or_null(s->iommu_units));
+	json_object_object_add(o, "units", jw_text(s->iommu_units));
 	json_object_object_add(o, "groups",
 			       s->iommu_groups >= 0 ? json_object_new_int(s->iommu_groups) : NULL);
 	json_object_object_add(o, "swiotlb_forced", json_object_new_boolean(s->swiotlb_forced));
-	json_object_object_add(o, "cmdline", string_or_null(s->cmdline_notes));
+	json_object_object_add(o, "cmdline", jw_text(s->cmdline_notes));
 	return o;
 }
 
@@ -256,8 +252,8 @@ static json_object *system_json(const struct doctor_system *s)
 	json_object *o = json_object_new_object();
 	json_object *hosts = json_object_new_array();
 
-	json_object_object_add(o, "kernel_release", string_or_null(s->release));
-	json_object_object_add(o, "machine", string_or_null(s->machine));
+	json_object_object_add(o, "kernel_release", jw_text(s->release));
+	json_object_object_add(o, "machine", jw_text(s->machine));
 	json_object_object_add(o, "gates", gates_json(s));
 	json_object_object_add(o, "cpu", cpu_json(&s->cpu));
 	json_object_object_add(o, "iommu", iommu_json(s));
@@ -271,7 +267,7 @@ static json_object *nvme_json(const struct doctor_system *s)
 {
 	json_object *o = nvme_inventory_json(&s->nvme);
 
-	json_object_object_add(o, "error", string_or_null(s->nvme_error));
+	json_object_object_add(o, "error", jw_text(s->nvme_error));
 	return o;
 }
 

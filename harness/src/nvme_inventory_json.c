@@ -7,10 +7,7 @@
 
 #include <json.h>
 
-static json_object *string_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
-}
+#include "json_write.h"
 
 /* Registers as "0x..." text: CAP does not fit a JSON number exactly everywhere. */
 static json_object *register_text(uint64_t value, int digits)
@@ -34,12 +31,6 @@ static void add_bool(json_object *o, const char *key, bool value)
 	json_object_object_add(o, key, json_object_new_boolean(value));
 }
 
-/* Byte counts: a CMB is below 2^56, a namespace below 2^63; int64 holds both. */
-static void add_bytes(json_object *o, const char *key, uint64_t bytes)
-{
-	json_object_object_add(o, key, json_object_new_int64((int64_t)bytes));
-}
-
 static json_object *cmb_json(const struct nvme_cmb_info *cmb)
 {
 	json_object *o = json_object_new_object();
@@ -50,9 +41,9 @@ static json_object *cmb_json(const struct nvme_cmb_info *cmb)
 	json_object_object_add(o, "bar", json_object_new_int((int32_t)cmb->bir));
 	json_object_object_add(o, "szu", json_object_new_int((int32_t)cmb->szu));
 	add_bool(o, "size_unit_reserved", cmb->size_unit_reserved);
-	add_bytes(o, "size_unit_bytes", cmb->size_unit_bytes);
-	add_bytes(o, "size_bytes", cmb->size_bytes);
-	add_bytes(o, "offset_bytes", cmb->offset_bytes);
+	json_object_object_add(o, "size_unit_bytes", jw_count(cmb->size_unit_bytes));
+	json_object_object_add(o, "size_bytes", jw_count(cmb->size_bytes));
+	json_object_object_add(o, "offset_bytes", jw_count(cmb->offset_bytes));
 	add_bool(o, "sqs", cmb->sqs);
 	add_bool(o, "cqs", cmb->cqs);
 	add_bool(o, "lists", cmb->lists);
@@ -80,7 +71,7 @@ static json_object *ns_json(const struct nvme_ns_info *ns)
 	json_object_object_add(o, "name", json_object_new_string(ns->name));
 	json_object_object_add(o, "dev", json_object_new_string(ns->dev_path));
 	json_object_object_add(o, "nsid", json_object_new_int64(ns->nsid));
-	add_bytes(o, "size_bytes", ns->size_bytes);
+	json_object_object_add(o, "size_bytes", jw_count(ns->size_bytes));
 	json_object_object_add(o, "lba_bytes", json_object_new_int64(ns->lba_bytes));
 	return o;
 }
@@ -90,9 +81,9 @@ static json_object *registers_json(const struct nvme_ctrl_info *c)
 	json_object *o = json_object_new_object();
 
 	add_bool(o, "read", c->regs_read);
-	json_object_object_add(o, "error", string_or_null(c->regs_read ? NULL : c->regs_error));
+	json_object_object_add(o, "error", jw_text(c->regs_read ? NULL : c->regs_error));
 	json_object_object_add(o, "cap", c->regs_read ? register_text(c->cap, 16) : NULL);
-	json_object_object_add(o, "cmb_source", string_or_null(c->cmb_source));
+	json_object_object_add(o, "cmb_source", jw_text(c->cmb_source));
 	return o;
 }
 
@@ -102,14 +93,14 @@ static json_object *ctrl_json(const struct nvme_ctrl_info *c)
 	json_object *namespaces = json_object_new_array();
 
 	json_object_object_add(o, "name", json_object_new_string(c->name));
-	json_object_object_add(o, "transport", string_or_null(c->transport));
-	json_object_object_add(o, "address", string_or_null(c->address));
-	json_object_object_add(o, "serial", string_or_null(c->serial));
-	json_object_object_add(o, "model", string_or_null(c->model));
-	json_object_object_add(o, "firmware", string_or_null(c->firmware));
+	json_object_object_add(o, "transport", jw_text(c->transport));
+	json_object_object_add(o, "address", jw_text(c->address));
+	json_object_object_add(o, "serial", jw_text(c->serial));
+	json_object_object_add(o, "model", jw_text(c->model));
+	json_object_object_add(o, "firmware", jw_text(c->firmware));
 	add_bool(o, "identified", c->identified);
 	json_object_object_add(o, "identify_error",
-			       string_or_null(c->identified ? NULL : c->identify_error));
+			       jw_text(c->identified ? NULL : c->identify_error));
 	json_object_object_add(o, "vid", c->identified ? id_text(c->vid) : NULL);
 	json_object_object_add(o, "ssvid", c->identified ? id_text(c->ssvid) : NULL);
 	json_object_object_add(o, "mdts_bytes", json_object_new_int64(c->mdts_bytes));

@@ -6,16 +6,12 @@
 #include <string.h>
 
 #include "json_read.h"
+#include "json_write.h"
 #include "ktap.h"
 #include "oracle.h"
 #include "oracle_copy.h"
 #include "oracle_result.h"
 #include "result.h"
-
-static void set(json_object *obj, const char *key, json_object *value)
-{
-	json_object_object_add(obj, key, value);
-}
 
 /* "first; second", or second alone when first is empty. */
 static json_object *joined(const char *first, const char *second)
@@ -37,8 +33,8 @@ static void settle_expectation(json_object *step, bool verified, const char *det
 		json_object *e = json_object_array_get_idx(list, i);
 		if (strcmp(json_text(e, "expect", ""), "oracle") != 0)
 			continue;
-		set(e, "met", json_object_new_boolean(verified));
-		set(e, "detail", joined(json_text(e, "detail", NULL), detail));
+		jw_add(e, "met", json_object_new_boolean(verified));
+		jw_add(e, "detail", joined(json_text(e, "detail", NULL), detail));
 	}
 }
 
@@ -50,8 +46,8 @@ static void fail_step(json_object *step, size_t number, const struct oracle_job 
 
 	snprintf(reason, sizeof(reason), "oracle: %s", detail);
 	bool passed_before = strcmp(json_text(step, "result", ""), "pass") == 0;
-	set(step, "reason", joined(json_text(step, "reason", NULL), reason));
-	set(step, "result", json_object_new_string("fail"));
+	jw_add(step, "reason", joined(json_text(step, "reason", NULL), reason));
+	jw_add(step, "result", json_object_new_string("fail"));
 	if (!passed_before || !job->ktap_dir)
 		return;
 	int rc = ktap_fail_test(job->ktap_dir, number, reason);
@@ -67,12 +63,11 @@ static void conclude(json_object *step, size_t number, const struct oracle_job *
 {
 	bool verified = rc == 0 && !check->has_mismatch;
 
-	set(step, "oracle", json_object_new_string(RESULT_ORACLE_HOST));
-	set(step, "oracle_verified", json_object_new_boolean(verified));
-	set(step, "oracle_mismatched_bytes",
-	    rc ? NULL : json_object_new_int64((int64_t)check->mismatched_bytes));
-	set(step, "oracle_first_mismatch",
-	    check->has_mismatch ? json_object_new_int64((int64_t)check->first_mismatch) : NULL);
+	jw_add(step, "oracle", json_object_new_string(RESULT_ORACLE_HOST));
+	jw_add(step, "oracle_verified", json_object_new_boolean(verified));
+	jw_add(step, "oracle_mismatched_bytes", rc ? NULL : jw_count(check->mismatched_bytes));
+	jw_add(step, "oracle_first_mismatch",
+	       check->has_mismatch ? jw_count(check->first_mismatch) : NULL);
 	settle_expectation(step, verified, detail);
 	if (!verified)
 		fail_step(step, number, job, detail, log);
@@ -141,9 +136,8 @@ static void judge_copy(json_object *step, size_t number, const struct oracle_job
 	struct pattern_check all = v.check;
 	all.mismatched_bytes += v.bar_mismatched_bytes;
 	all.has_mismatch = all.has_mismatch || v.bar_mismatched_bytes;
-	set(step, "oracle_bytes", rc ? NULL : json_object_new_int64((int64_t)v.copy_bytes));
-	set(step, "oracle_bar_bytes", v.bar_regions ? json_object_new_int64((int64_t)v.bar_bytes)
-						    : NULL);
+	jw_add(step, "oracle_bytes", rc ? NULL : jw_count(v.copy_bytes));
+	jw_add(step, "oracle_bar_bytes", v.bar_regions ? jw_count(v.bar_bytes) : NULL);
 	conclude(step, number, job, tally, log, rc, &all, detail);
 }
 
@@ -174,9 +168,9 @@ static void recount(json_object *root)
 	json_object *summary = json_field(root, "summary");
 	if (!json_object_is_type(summary, json_type_object))
 		return;
-	set(summary, "passed", json_object_new_int64(passed));
-	set(summary, "failed", json_object_new_int64(failed));
-	set(summary, "skipped", json_object_new_int64(skipped));
+	jw_add(summary, "passed", json_object_new_int64(passed));
+	jw_add(summary, "failed", json_object_new_int64(failed));
+	jw_add(summary, "skipped", json_object_new_int64(skipped));
 }
 
 void oracle_judge_result(json_object *root, const struct oracle_job *job,

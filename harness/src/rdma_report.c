@@ -7,64 +7,41 @@
 
 #include <json.h>
 
+#include "json_write.h"
+
 #define MIB 1048576.0
+/* Three decimals: enough for Mpps and Gbit/s under emulation, short for people. */
+#define FIGURE_PLACES 3
+/* Message rates under emulation are a few thousand a second: six decimals of Mpps. */
+#define RATE_PLACES 6
 
 double rdma_mib_to_gbit(double mib_per_s)
 {
 	return mib_per_s * MIB * 8.0 / 1e9;
 }
 
-static void add(json_object *obj, const char *key, json_object *value)
-{
-	json_object_object_add(obj, key, value);
-}
-
-static json_object *text_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *count(uint64_t v)
-{
-	return json_object_new_int64((int64_t)v);
-}
-
-/* Three decimals: enough for Mpps and Gbit/s under emulation, short for people. */
-static json_object *figure(double v)
-{
-	char buf[48];
-
-	snprintf(buf, sizeof(buf), "%.3f", v);
-	return json_object_new_double_s(v, buf);
-}
-
-/* Message rates under emulation are a few thousand a second: six decimals of Mpps. */
-static json_object *rate(double v)
-{
-	char buf[48];
-
-	snprintf(buf, sizeof(buf), "%.6f", v);
-	return json_object_new_double_s(v, buf);
-}
-
 static json_object *size_json(const struct rdma_size_report *s)
 {
 	json_object *o = json_object_new_object();
+	double peak_gbit = rdma_mib_to_gbit(s->bw_peak_mib_s);
+	double avg_gbit = rdma_mib_to_gbit(s->bw_avg_mib_s);
 
-	add(o, "bytes", count(s->bytes));
-	add(o, "iterations", count(s->iterations));
-	add(o, "signal_every", s->signal_every ? count(s->signal_every) : NULL);
-	add(o, "verified", json_object_new_boolean(s->verified));
-	add(o, "checked_bytes", count(s->checked_bytes));
-	add(o, "mismatched_bytes", count(s->check.mismatched_bytes));
-	add(o, "first_mismatch", s->check.has_mismatch ? count(s->check.first_mismatch) : NULL);
-	add(o, "elapsed_ns", s->measured ? count(s->elapsed_ns) : NULL);
-	add(o, "bw_peak_mib_s", s->measured ? figure(s->bw_peak_mib_s) : NULL);
-	add(o, "bw_avg_mib_s", s->measured ? figure(s->bw_avg_mib_s) : NULL);
-	add(o, "bw_peak_gbit_s", s->measured ? figure(rdma_mib_to_gbit(s->bw_peak_mib_s)) : NULL);
-	add(o, "bw_avg_gbit_s", s->measured ? figure(rdma_mib_to_gbit(s->bw_avg_mib_s)) : NULL);
-	add(o, "msg_rate_mpps", s->measured ? rate(s->msg_rate_mpps) : NULL);
-	add(o, "latency_ns", result_stats_json(&s->latency_ns));
+	jw_add(o, "bytes", jw_count(s->bytes));
+	jw_add(o, "iterations", jw_count(s->iterations));
+	jw_add(o, "signal_every", s->signal_every ? jw_count(s->signal_every) : NULL);
+	jw_add(o, "verified", json_object_new_boolean(s->verified));
+	jw_add(o, "checked_bytes", jw_count(s->checked_bytes));
+	jw_add(o, "mismatched_bytes", jw_count(s->check.mismatched_bytes));
+	jw_add(o, "first_mismatch",
+	       s->check.has_mismatch ? jw_count(s->check.first_mismatch) : NULL);
+	jw_add(o, "elapsed_ns", s->measured ? jw_count(s->elapsed_ns) : NULL);
+	jw_add(o, "bw_peak_mib_s",
+	       s->measured ? jw_decimal(s->bw_peak_mib_s, FIGURE_PLACES) : NULL);
+	jw_add(o, "bw_avg_mib_s", s->measured ? jw_decimal(s->bw_avg_mib_s, FIGURE_PLACES) : NULL);
+	jw_add(o, "bw_peak_gbit_s", s->measured ? jw_decimal(peak_gbit, FIGURE_PLACES) : NULL);
+	jw_add(o, "bw_avg_gbit_s", s->measured ? jw_decimal(avg_gbit, FIGURE_PLACES) : NULL);
+	jw_add(o, "msg_rate_mpps", s->measured ? jw_decimal(s->msg_rate_mpps, RATE_PLACES) : NULL);
+	jw_add(o, "latency_ns", result_stats_json(&s->latency_ns));
 	return o;
 }
 
@@ -72,24 +49,25 @@ json_object *rdma_report_json(const struct rdma_report *r)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "device", text_or_null(r->device));
-	add(o, "op", text_or_null(r->op));
-	add(o, "memory", text_or_null(r->memory));
-	add(o, "provider", text_or_null(r->provider));
-	add(o, "method", text_or_null(r->method));
-	add(o, "port", r->opened ? json_object_new_int(r->port) : NULL);
-	add(o, "link_layer", r->opened ? text_or_null(r->link_layer) : NULL);
-	add(o, "gid_index", r->opened && r->gid_index >= 0 ? json_object_new_int(r->gid_index) : NULL);
-	add(o, "gid", r->opened ? text_or_null(r->gid) : NULL);
-	add(o, "remote_gid", text_or_null(r->remote_gid));
-	add(o, "remote_qpn", r->remote_qpn ? count(r->remote_qpn) : NULL);
-	add(o, "path_mtu", r->opened ? count(r->path_mtu) : NULL);
-	add(o, "tx_depth", count(r->tx_depth));
-	add(o, "timeout_ms", count(r->timeout_ms));
+	jw_add(o, "device", jw_text(r->device));
+	jw_add(o, "op", jw_text(r->op));
+	jw_add(o, "memory", jw_text(r->memory));
+	jw_add(o, "provider", jw_text(r->provider));
+	jw_add(o, "method", jw_text(r->method));
+	jw_add(o, "port", r->opened ? json_object_new_int(r->port) : NULL);
+	jw_add(o, "link_layer", r->opened ? jw_text(r->link_layer) : NULL);
+	jw_add(o, "gid_index",
+	       r->opened && r->gid_index >= 0 ? json_object_new_int(r->gid_index) : NULL);
+	jw_add(o, "gid", r->opened ? jw_text(r->gid) : NULL);
+	jw_add(o, "remote_gid", jw_text(r->remote_gid));
+	jw_add(o, "remote_qpn", r->remote_qpn ? jw_count(r->remote_qpn) : NULL);
+	jw_add(o, "path_mtu", r->opened ? jw_count(r->path_mtu) : NULL);
+	jw_add(o, "tx_depth", jw_count(r->tx_depth));
+	jw_add(o, "timeout_ms", jw_count(r->timeout_ms));
 	json_object *sizes = json_object_new_array();
 	for (size_t i = 0; i < r->n_sizes; i++)
 		json_object_array_add(sizes, size_json(&r->sizes[i]));
-	add(o, "sizes", sizes);
+	jw_add(o, "sizes", sizes);
 	return o;
 }
 

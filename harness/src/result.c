@@ -3,7 +3,6 @@
 #include "result.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include <json.h>
 
+#include "json_write.h"
 #include "kinds.h"
 #include "uapi/p2prig.h"
 
@@ -144,53 +144,18 @@ void result_format_time(time_t t, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* json-c helpers: NULL objects serialise as null. */
-
-static json_object *text_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
-}
-
-/* Addresses as "0x..." strings: JSON readers lose integers above 2^53. */
-static json_object *hex(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
-	return json_object_new_string(buf);
-}
-
-static json_object *json_count(uint64_t v)
-{
-	return json_object_new_int64((int64_t)v);
-}
-
-/* One decimal, so a mean reads 1234.5 rather than 1234.4999999999998. */
-static json_object *rounded(double v)
-{
-	char buf[48];
-
-	snprintf(buf, sizeof(buf), "%.1f", v);
-	return json_object_new_double_s(v, buf);
-}
-
-static void add(json_object *obj, const char *key, json_object *value)
-{
-	json_object_object_add(obj, key, value);
-}
-
 json_object *result_stats_json(const struct stats_summary *s)
 {
 	json_object *o = json_object_new_object();
 	bool any = s->n > 0;
 
-	add(o, "n", json_count(s->n));
-	add(o, "min", any ? json_count(s->min) : NULL);
-	add(o, "mean", any ? rounded(s->mean) : NULL);
-	add(o, "stddev", any ? rounded(s->stddev) : NULL);
-	add(o, "max", any ? json_count(s->max) : NULL);
-	add(o, "p50", any ? json_count(s->p50) : NULL);
-	add(o, "p99", any ? json_count(s->p99) : NULL);
+	jw_add(o, "n", jw_count(s->n));
+	jw_add(o, "min", any ? jw_count(s->min) : NULL);
+	jw_add(o, "mean", any ? jw_decimal(s->mean, 1) : NULL);
+	jw_add(o, "stddev", any ? jw_decimal(s->stddev, 1) : NULL);
+	jw_add(o, "max", any ? jw_count(s->max) : NULL);
+	jw_add(o, "p50", any ? jw_count(s->p50) : NULL);
+	jw_add(o, "p99", any ? jw_count(s->p99) : NULL);
 	return o;
 }
 
@@ -198,14 +163,14 @@ static json_object *provider_json(const struct provider_report *p)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "name", text_or_null(p->name));
-	add(o, "kind", text_or_null(p->kind));
-	add(o, "pci", p->resolved ? json_object_new_string(p->pci) : NULL);
-	add(o, "phys_addr", p->allocated ? hex(p->phys_addr) : NULL);
-	add(o, "bus_addr", p->allocated ? hex(p->bus_addr) : NULL);
-	add(o, "bar", p->allocated ? json_object_new_int((int)p->bar) : NULL);
-	add(o, "bar_phys", p->allocated ? hex(p->bar_phys) : NULL);
-	add(o, "bar_size", p->allocated ? json_count(p->bar_size) : NULL);
+	jw_add(o, "name", jw_text(p->name));
+	jw_add(o, "kind", jw_text(p->kind));
+	jw_add(o, "pci", p->resolved ? json_object_new_string(p->pci) : NULL);
+	jw_add(o, "phys_addr", p->allocated ? jw_hex(p->phys_addr) : NULL);
+	jw_add(o, "bus_addr", p->allocated ? jw_hex(p->bus_addr) : NULL);
+	jw_add(o, "bar", p->allocated ? json_object_new_int((int)p->bar) : NULL);
+	jw_add(o, "bar_phys", p->allocated ? jw_hex(p->bar_phys) : NULL);
+	jw_add(o, "bar_size", p->allocated ? jw_count(p->bar_size) : NULL);
 	return o;
 }
 
@@ -213,9 +178,9 @@ static json_object *initiator_json(const struct initiator_report *i)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "name", text_or_null(i->name));
-	add(o, "kind", text_or_null(i->kind));
-	add(o, "pci", i->resolved ? json_object_new_string(i->pci) : NULL);
+	jw_add(o, "name", jw_text(i->name));
+	jw_add(o, "kind", jw_text(i->kind));
+	jw_add(o, "pci", i->resolved ? json_object_new_string(i->pci) : NULL);
 	return o;
 }
 
@@ -223,10 +188,11 @@ static json_object *direction_json(const struct direction_report *d)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "bytes", json_count(d->bytes));
-	add(o, "pieces", json_count(d->pieces));
-	add(o, "mismatched_bytes", json_count(d->check.mismatched_bytes));
-	add(o, "first_mismatch", d->check.has_mismatch ? json_count(d->check.first_mismatch) : NULL);
+	jw_add(o, "bytes", jw_count(d->bytes));
+	jw_add(o, "pieces", jw_count(d->pieces));
+	jw_add(o, "mismatched_bytes", jw_count(d->check.mismatched_bytes));
+	jw_add(o, "first_mismatch",
+	       d->check.has_mismatch ? jw_count(d->check.first_mismatch) : NULL);
 	return o;
 }
 
@@ -234,11 +200,11 @@ static json_object *expectation_json(const struct expectation_report *e)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "expect", json_object_new_string(e->expect));
-	add(o, "value", text_or_null(e->value));
-	add(o, "met", e->outcome == EXPECT_NOT_EVALUATED ? NULL
+	jw_add(o, "expect", json_object_new_string(e->expect));
+	jw_add(o, "value", jw_text(e->value));
+	jw_add(o, "met", e->outcome == EXPECT_NOT_EVALUATED ? NULL
 			: json_object_new_boolean(e->outcome == EXPECT_MET));
-	add(o, "detail", text_or_null(e->detail));
+	jw_add(o, "detail", jw_text(e->detail));
 	return o;
 }
 
@@ -263,81 +229,83 @@ static void add_oracle(json_object *o, const struct step_report *s)
 	/* A copy's oracle compares namespace images: no region of the BAR, no fill. */
 	bool known = r->state != ORACLE_NONE && !s->storage_io;
 
-	add(o, "oracle", oracle_state_json(r->state));
-	add(o, "oracle_fill_seed", known ? hex(r->fill_seed) : NULL);
-	add(o, "oracle_bar_offset", known ? hex(r->bar_offset) : NULL);
-	add(o, "oracle_seed", known ? hex(r->seed) : NULL);
-	add(o, "oracle_bytes", known ? json_count(s->bytes) : NULL);
-	add(o, "oracle_verified", NULL);
-	add(o, "oracle_mismatched_bytes", NULL);
-	add(o, "oracle_first_mismatch", NULL);
+	jw_add(o, "oracle", oracle_state_json(r->state));
+	jw_add(o, "oracle_fill_seed", known ? jw_hex(r->fill_seed) : NULL);
+	jw_add(o, "oracle_bar_offset", known ? jw_hex(r->bar_offset) : NULL);
+	jw_add(o, "oracle_seed", known ? jw_hex(r->seed) : NULL);
+	jw_add(o, "oracle_bytes", known ? jw_count(s->bytes) : NULL);
+	jw_add(o, "oracle_verified", NULL);
+	jw_add(o, "oracle_mismatched_bytes", NULL);
+	jw_add(o, "oracle_first_mismatch", NULL);
 }
 
 static json_object *step_json(const struct step_report *s)
 {
 	json_object *o = json_object_new_object();
 
-	add(o, "name", json_object_new_string(s->name));
-	add(o, "action", json_object_new_string(s->action));
-	add(o, "result", json_object_new_string(verdict_name(s->verdict)));
-	add(o, "reason", text_or_null(s->reason));
-	add(o, "provider", provider_json(&s->provider));
-	add(o, "initiator", initiator_json(&s->initiator));
-	add(o, "method", text_or_null(s->method));
-	add(o, "dma_address", s->mapped ? hex(s->dma_address) : NULL);
-	add(o, "dma_in_bar", s->mapped ? json_object_new_boolean(s->dma_in_bar) : NULL);
-	add(o, "p2p_distance",
-	    s->mapped || s->probed ? json_object_new_int(s->p2p_distance) : NULL);
-	add(o, "map_type", s->probed ? json_object_new_string(map_type_name(s->map_type)) : NULL);
-	add(o, "predicted_map_type",
-	    s->probed ? json_object_new_string(map_type_name(s->predicted_map_type)) : NULL);
-	add(o, "prediction", text_or_null(s->prediction));
-	add(o, "dma_direct",
-	    s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_DIRECT) : NULL);
-	add(o, "dma_bounced",
-	    s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_BOUNCED) : NULL);
-	add(o, "refused", json_object_new_boolean(s->refused));
+	jw_add(o, "name", json_object_new_string(s->name));
+	jw_add(o, "action", json_object_new_string(s->action));
+	jw_add(o, "result", json_object_new_string(verdict_name(s->verdict)));
+	jw_add(o, "reason", jw_text(s->reason));
+	jw_add(o, "provider", provider_json(&s->provider));
+	jw_add(o, "initiator", initiator_json(&s->initiator));
+	jw_add(o, "method", jw_text(s->method));
+	jw_add(o, "dma_address", s->mapped ? jw_hex(s->dma_address) : NULL);
+	jw_add(o, "dma_in_bar", s->mapped ? json_object_new_boolean(s->dma_in_bar) : NULL);
+	jw_add(o, "p2p_distance",
+	       s->mapped || s->probed ? json_object_new_int(s->p2p_distance) : NULL);
+	jw_add(o, "map_type",
+	       s->probed ? json_object_new_string(map_type_name(s->map_type)) : NULL);
+	jw_add(o, "predicted_map_type",
+	       s->probed ? json_object_new_string(map_type_name(s->predicted_map_type)) : NULL);
+	jw_add(o, "prediction", jw_text(s->prediction));
+	jw_add(o, "dma_direct",
+	       s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_DIRECT) : NULL);
+	jw_add(o, "dma_bounced",
+	       s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_BOUNCED) : NULL);
+	jw_add(o, "refused", json_object_new_boolean(s->refused));
 	if (s->dmabuf.used) {
 		json_object *d = json_object_new_object();
-		add(d, "exports", json_count(s->dmabuf.exports));
-		add(d, "attaches", json_count(s->dmabuf.attaches));
-		add(d, "detaches", json_count(s->dmabuf.detaches));
-		add(d, "maps", json_count(s->dmabuf.maps));
-		add(d, "unmaps", json_count(s->dmabuf.unmaps));
-		add(d, "balanced", json_object_new_boolean(s->dmabuf.balanced));
-		add(o, "dmabuf", d);
+		jw_add(d, "exports", jw_count(s->dmabuf.exports));
+		jw_add(d, "attaches", jw_count(s->dmabuf.attaches));
+		jw_add(d, "detaches", jw_count(s->dmabuf.detaches));
+		jw_add(d, "maps", jw_count(s->dmabuf.maps));
+		jw_add(d, "unmaps", jw_count(s->dmabuf.unmaps));
+		jw_add(d, "balanced", json_object_new_boolean(s->dmabuf.balanced));
+		jw_add(o, "dmabuf", d);
 	}
-	add(o, "refused_error", s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
-	add(o, "bytes", json_count(s->bytes));
-	add(o, "piece", json_count(s->piece));
-	add(o, "offset", json_count(s->offset));
-	add(o, "seed", hex(s->seed));
-	add(o, "verified", json_object_new_boolean(s->verified));
-	add(o, "to_peer", direction_json(&s->to_peer));
-	add(o, "from_peer", direction_json(&s->from_peer));
+	jw_add(o, "refused_error",
+	       s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
+	jw_add(o, "bytes", jw_count(s->bytes));
+	jw_add(o, "piece", jw_count(s->piece));
+	jw_add(o, "offset", jw_count(s->offset));
+	jw_add(o, "seed", jw_hex(s->seed));
+	jw_add(o, "verified", json_object_new_boolean(s->verified));
+	jw_add(o, "to_peer", direction_json(&s->to_peer));
+	jw_add(o, "from_peer", direction_json(&s->from_peer));
 	add_oracle(o, s);
 
 	json_object *t = json_object_new_object();
-	add(t, "map_ns", result_stats_json(&s->map_ns));
-	add(t, "unmap_ns", result_stats_json(&s->unmap_ns));
-	add(t, "to_peer_xfer_ns", result_stats_json(&s->to_peer_xfer_ns));
-	add(t, "from_peer_xfer_ns", result_stats_json(&s->from_peer_xfer_ns));
-	add(o, "timings", t);
-	add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
+	jw_add(t, "map_ns", result_stats_json(&s->map_ns));
+	jw_add(t, "unmap_ns", result_stats_json(&s->unmap_ns));
+	jw_add(t, "to_peer_xfer_ns", result_stats_json(&s->to_peer_xfer_ns));
+	jw_add(t, "from_peer_xfer_ns", result_stats_json(&s->from_peer_xfer_ns));
+	jw_add(o, "timings", t);
+	jw_add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
 	if (s->storage_io && strcmp(s->action, "fio") == 0)
-		add(o, "fio", storage_fio_json(s->storage_io));
+		jw_add(o, "fio", storage_fio_json(s->storage_io));
 	if (s->storage_io && strcmp(s->action, "nvme-copy") == 0)
-		add(o, "copy", storage_copy_json(s->storage_io));
+		jw_add(o, "copy", storage_copy_json(s->storage_io));
 
 	json_object *e = json_object_new_array();
 	for (size_t i = 0; i < s->n_expectations; i++)
 		json_object_array_add(e, expectation_json(&s->expectations[i]));
-	add(o, "expectations", e);
+	jw_add(o, "expectations", e);
 
 	json_object *h = json_object_new_array();
 	for (size_t i = 0; i < s->health.n; i++)
 		json_object_array_add(h, json_object_new_string(s->health.items[i]));
-	add(o, "health", h);
+	jw_add(o, "health", h);
 	return o;
 }
 
@@ -346,17 +314,17 @@ static json_object *health_json(const struct run_report *r)
 	const struct health_report *h = &r->health;
 	json_object *o = json_object_new_object();
 
-	add(o, "clean", json_object_new_boolean(run_report_health_clean(r)));
-	add(o, "watched", json_object_new_boolean(h->watched));
-	add(o, "reason", h->watched ? NULL : text_or_null(h->why));
+	jw_add(o, "clean", json_object_new_boolean(run_report_health_clean(r)));
+	jw_add(o, "watched", json_object_new_boolean(h->watched));
+	jw_add(o, "reason", h->watched ? NULL : jw_text(h->why));
 	json_object *f = json_object_new_array();
 	for (size_t i = 0; i < h->n_findings; i++) {
 		json_object *one = json_object_new_object();
-		add(one, "step", text_or_null(h->findings[i].step));
-		add(one, "line", json_object_new_string(h->findings[i].line));
+		jw_add(one, "step", jw_text(h->findings[i].step));
+		jw_add(one, "line", json_object_new_string(h->findings[i].line));
 		json_object_array_add(f, one);
 	}
-	add(o, "findings", f);
+	jw_add(o, "findings", f);
 	return o;
 }
 
@@ -365,40 +333,40 @@ static json_object *report_json(const struct run_report *r)
 	json_object *o = json_object_new_object();
 	char when[32];
 
-	add(o, "format", json_object_new_int(RESULT_FORMAT));
-	add(o, "scenario", text_or_null(r->scenario));
-	add(o, "description", text_or_null(r->description));
-	add(o, "file", text_or_null(r->file));
-	add(o, "rig", text_or_null(r->rig));
-	add(o, "topology", text_or_null(r->topology));
-	add(o, "config", text_or_null(r->config));
-	add(o, "node", text_or_null(r->node));
-	add(o, "peer", text_or_null(r->peer));
-	add(o, "kernel", text_or_null(r->kernel));
+	jw_add(o, "format", json_object_new_int(RESULT_FORMAT));
+	jw_add(o, "scenario", jw_text(r->scenario));
+	jw_add(o, "description", jw_text(r->description));
+	jw_add(o, "file", jw_text(r->file));
+	jw_add(o, "rig", jw_text(r->rig));
+	jw_add(o, "topology", jw_text(r->topology));
+	jw_add(o, "config", jw_text(r->config));
+	jw_add(o, "node", jw_text(r->node));
+	jw_add(o, "peer", jw_text(r->peer));
+	jw_add(o, "kernel", jw_text(r->kernel));
 	result_format_time(r->started, when, sizeof(when));
-	add(o, "started", json_object_new_string(when));
+	jw_add(o, "started", json_object_new_string(when));
 	if (r->finished) {
 		result_format_time(r->finished, when, sizeof(when));
-		add(o, "finished", json_object_new_string(when));
+		jw_add(o, "finished", json_object_new_string(when));
 	} else {
-		add(o, "finished", NULL);
+		jw_add(o, "finished", NULL);
 	}
-	add(o, "complete", json_object_new_boolean(r->complete));
-	add(o, "error", text_or_null(r->error));
+	jw_add(o, "complete", json_object_new_boolean(r->complete));
+	jw_add(o, "error", jw_text(r->error));
 
 	json_object *steps = json_object_new_array();
 	for (size_t i = 0; i < r->n_steps; i++)
 		json_object_array_add(steps, step_json(&r->steps[i]));
-	add(o, "steps", steps);
-	add(o, "health", health_json(r));
-	add(o, "doctor", r->doctor ? json_object_get(r->doctor) : NULL);
+	jw_add(o, "steps", steps);
+	jw_add(o, "health", health_json(r));
+	jw_add(o, "doctor", r->doctor ? json_object_get(r->doctor) : NULL);
 
 	struct run_counts c = run_report_counts(r);
 	json_object *summary = json_object_new_object();
-	add(summary, "passed", json_count(c.passed));
-	add(summary, "failed", json_count(c.failed));
-	add(summary, "skipped", json_count(c.skipped));
-	add(o, "summary", summary);
+	jw_add(summary, "passed", jw_count(c.passed));
+	jw_add(summary, "failed", jw_count(c.failed));
+	jw_add(summary, "skipped", jw_count(c.skipped));
+	jw_add(o, "summary", summary);
 	return o;
 }
 

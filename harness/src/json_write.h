@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writing JSON (result.json, the doctor's report, the NVMe inventory) with
+ * json-c: one constructor per kind of value, so every report writes a
+ * count, an address or a figure the same way. A NULL value serialises as
+ * null. json_read.h is the reading counterpart.
+ */
+#ifndef P2PRIG_JSON_WRITE_H
+#define P2PRIG_JSON_WRITE_H
+
+#include <stdint.h>
+
+#include <json.h>
+
+/* OBJ[KEY] = VALUE; OBJ takes VALUE's reference, and a NULL VALUE is null. */
+void jw_add(json_object *obj, const char *key, json_object *value);
+/* S as a string; NULL (null) when S is NULL or empty. */
+json_object *jw_text(const char *s);
+/* V as an int64: counts, sizes and nanoseconds stay below 2^63. */
+json_object *jw_count(uint64_t v);
+/* V as "0x..." text: JSON readers lose integers above 2^53. */
+json_object *jw_hex(uint64_t v);
+/* V printed with PLACES decimals: 1234.5 rather than 1234.4999999999998. */
+json_object *jw_decimal(double v, int places);
+
+#endif
