@@ -49,7 +49,7 @@ tap_is "ten combinations: 4K..1M x qd 1 and 16" \
 	"$(jq_result "[$cmb | .combinations[] | \"\(.bs)/\(.iodepth)\"] | join(\",\")")" \
 	"4096/1,4096/16,16384/1,16384/16,65536/1,65536/16,262144/1,262144/16,1048576/1,1048576/16"
 tap_is "80 MiB copied, every combination verified with 0 bad bytes and the source still its pattern" \
-	"$(jq_result "[$cmb | .combinations[] | .verified and .mismatched_bytes == 0 and .seed_mismatched_bytes == 0] | all) \([$cmb | .combinations[].bytes] | add)")" \
+	"$(jq_result "\"\\([$cmb | .combinations[] | .verified and .mismatched_bytes == 0 and .seed_mismatched_bytes == 0] | all) \\([$cmb | .combinations[].bytes] | add)\"")" \
 	"true 83886080"
 
 oracle='.steps[] | select(.copy != null)'

@@ -28,7 +28,7 @@ tap_is "every fio read into the BAR verified, no fio error" \
 
 copy='.steps[] | select(.name == "copy-vram")'
 tap_is "six combinations copied through the BAR, 24 MiB, all verified in the guest" \
-	"$(jq_result "[$copy | .copy.combinations[] | .verified and .mismatched_bytes == 0] | (length == 6 and all)) \([$copy | .copy.combinations[].bytes] | add)")" \
+	"$(jq_result "\"\\([$copy | .copy.combinations[] | .verified and .mismatched_bytes == 0] | (length == 6 and all)) \\([$copy | .copy.combinations[].bytes] | add)\"")" \
 	"true 25165824"
 inside=yes
 while read -r offset bytes; do
