@@ -344,6 +344,53 @@ struct p2prig_attach_check {
 /* ATTACH_CHECK: an importer that cannot be revoked (no invalidate_mappings). */
 #define P2PRIG_ATTACH_F_PINNED		_BITUL(1)
 
+/*
+ * P2PRIG_IOC_MAP_BENCH (version 5): time map and unmap of a chunk's memory
+ * by one method for one initiator, inside the kernel, the way the kernel's
+ * dma_map_benchmark does for RAM: threads kthreads each map granule bytes
+ * at successive offsets of the chunk and unmap them at once, iterations
+ * times each, or until duration_ms has passed. Each call is timed apart
+ * (ktime_get_ns around the method's map, then its unmap). The loop is
+ * bounded (P2PRIG_BENCH_MAX_MS, P2PRIG_BENCH_MAX_ITERATIONS) and stops
+ * early on a fatal signal (interrupted set). Methods: the chunk's
+ * P2PRIG_METHOD_* including IOVA_LINK (dma_iova_try_alloc + dma_iova_link
+ * with DMA_ATTR_MMIO + dma_iova_sync; unmap: dma_iova_destroy), which
+ * answers -EOPNOTSUPP where the kernel lacks it or the initiator has no
+ * IOMMU domain that can link. A map the kernel refuses stops the loop: its
+ * errno is first_error and the ioctl still succeeds with what was timed.
+ */
+#define P2PRIG_BENCH_MAX_THREADS	16
+#define P2PRIG_BENCH_MAX_MS		60000U
+#define P2PRIG_BENCH_MAX_ITERATIONS	(1ULL << 24)
+
+/* Nanosecond figures of one timed call, over every call of every thread. */
+struct p2prig_bench_stats {
+	__u64 n;			/* calls timed */
+	__u64 min_ns, max_ns;
+	__u64 mean_ns;			/* rounded down */
+	__u64 stddev_ns;		/* population standard deviation, rounded */
+	__u64 p50_ns, p99_ns;		/* from a histogram: within 1/64 of the value */
+	__u64 reserved[2];		/* out: zero */
+};
+
+struct p2prig_map_bench {
+	__u32 chunk;			/* in: chunk handle: the memory mapped */
+	__u32 method;			/* in: enum p2prig_method, fitting the chunk */
+	__u32 initiator;		/* in: enum p2prig_initiator_kind */
+	__u32 dir;			/* in: enum p2prig_dir */
+	struct p2prig_pci_addr pci;	/* in: the initiator's PCI function */
+	__u64 granule;			/* in: bytes per mapping: 4K..2M, page multiple, <= chunk */
+	__u64 iterations;		/* in: per thread, <= MAX_ITERATIONS; 0: run for duration_ms */
+	__u32 duration_ms;		/* in: with iterations 0: 1..MAX_MS; else zero */
+	__u32 threads;			/* in: 1..P2PRIG_BENCH_MAX_THREADS */
+	struct p2prig_bench_stats map;	/* out */
+	struct p2prig_bench_stats unmap;	/* out */
+	__u64 elapsed_ns;		/* out: wall time of the whole run */
+	__s32 first_error;		/* out: 0, or the first map's errno (negative) */
+	__u32 interrupted;		/* out: 1 when a signal stopped it early */
+	__u64 reserved[4];		/* in: zero */
+};
+
 #define P2PRIG_IOC_MAGIC	0xB7
 
 #define P2PRIG_IOC_INFO		_IOR(P2PRIG_IOC_MAGIC, 0x00, struct p2prig_info)
@@ -358,5 +405,6 @@ struct p2prig_attach_check {
 #define P2PRIG_IOC_EXPORT_STATS	_IOWR(P2PRIG_IOC_MAGIC, 0x09, struct p2prig_export_stats)
 #define P2PRIG_IOC_IMPORT	_IOWR(P2PRIG_IOC_MAGIC, 0x0a, struct p2prig_import)
 #define P2PRIG_IOC_ATTACH_CHECK	_IOWR(P2PRIG_IOC_MAGIC, 0x0b, struct p2prig_attach_check)
+#define P2PRIG_IOC_MAP_BENCH	_IOWR(P2PRIG_IOC_MAGIC, 0x0c, struct p2prig_map_bench)
 
 #endif /* _UAPI_P2PRIG_H */
