@@ -361,7 +361,7 @@ struct p2prig_attach_check {
  */
 #define P2PRIG_BENCH_MAX_THREADS	16
 #define P2PRIG_BENCH_MAX_MS		60000U
-#define P2PRIG_BENCH_MAX_ITERATIONS	(1ULL << 24)
+#define P2PRIG_BENCH_MAX_ITERATIONS	_BITULL(24)
 
 /* Nanosecond figures of one timed call, over every call of every thread. */
 struct p2prig_bench_stats {
@@ -380,7 +380,7 @@ struct p2prig_map_bench {
 	__u32 dir;			/* in: enum p2prig_dir */
 	struct p2prig_pci_addr pci;	/* in: the initiator's PCI function */
 	__u64 granule;			/* in: bytes per mapping: 4K..2M, page multiple, <= chunk */
-	__u64 iterations;		/* in: per thread, <= MAX_ITERATIONS; 0: run for duration_ms */
+	__u64 iterations;		/* in: per thread, <= MAX_ITERATIONS; 0: timed run */
 	__u32 duration_ms;		/* in: with iterations 0: 1..MAX_MS; else zero */
 	__u32 threads;			/* in: 1..P2PRIG_BENCH_MAX_THREADS */
 	struct p2prig_bench_stats map;	/* out */
