@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "numparse.h"
+
 /* Result and diagnostic lines are single lines whatever the kernel printed. */
 static void put_one_line(FILE *f, const char *text)
 {
@@ -66,8 +68,35 @@ static void result_line(struct ktap *k, bool ok, size_t number, const char *name
 	end_line(k);
 }
 
+/* A map-cost step's figures as diagnostics: one line per method x granule, flags included. */
+static void map_cost_diagnostics(struct ktap *k, const struct map_cost_report *r)
+{
+	for (size_t i = 0; r && i < r->n_entries; i++) {
+		const struct map_cost_entry *e = &r->entries[i];
+		char line[512], size[16];
+
+		format_size(e->granule, size, sizeof(size));
+		if (e->outcome != MAP_COST_MEASURED) {
+			snprintf(line, sizeof(line), "map-cost %s %s: %s: %s",
+				 map_cost_method_info(e->method)->name, size,
+				 map_cost_outcome_name(e->outcome), e->reason);
+		} else {
+			snprintf(line, sizeof(line), "map-cost %s %s: map %.0f +- %.0f ns (cv %.1f %%%s), "
+				 "unmap %.0f +- %.0f ns (cv %.1f %%%s), trace %s",
+				 map_cost_method_info(e->method)->name, size, e->map.mean_ns,
+				 e->map.stddev_ns, e->map.cv_percent,
+				 e->map.cv_flagged ? " > 3 %, flagged" : "", e->unmap.mean_ns,
+				 e->unmap.stddev_ns, e->unmap.cv_percent,
+				 e->unmap.cv_flagged ? " > 3 %, flagged" : "",
+				 !e->trace.ran ? "not run" : e->trace.passed ? "pass" : "fail");
+		}
+		ktap_diagnostic(k, line);
+	}
+}
+
 void ktap_step(struct ktap *k, size_t number, const struct step_report *step)
 {
+	map_cost_diagnostics(k, step->map_cost);
 	switch (step->verdict) {
 	case VERDICT_PASS:
 		result_line(k, true, number, step->name, NULL);

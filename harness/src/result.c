@@ -115,6 +115,7 @@ void run_report_free(struct run_report *r)
 	for (size_t i = 0; i < r->n_steps; i++) {
 		strlist_free(&r->steps[i].health);
 		storage_io_report_free(r->steps[i].storage_io);
+		map_cost_report_free(r->steps[i].map_cost);
 	}
 	for (size_t i = 0; i < r->health.n_findings; i++) {
 		free(r->health.findings[i].step);
@@ -296,6 +297,8 @@ static json_object *step_json(const struct step_report *s)
 		jw_add(o, "fio", storage_fio_json(s->storage_io));
 	if (s->storage_io && strcmp(s->action, "nvme-copy") == 0)
 		jw_add(o, "copy", storage_copy_json(s->storage_io));
+	if (s->map_cost)
+		jw_add(o, "map_cost", map_cost_json(s->map_cost));
 
 	json_object *e = json_object_new_array();
 	for (size_t i = 0; i < s->n_expectations; i++)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "pattern.h"
+#include "map_cost_report.h"
 #include "rdma_report.h"
 #include "scenario.h"
 #include "selector.h"
@@ -131,6 +132,7 @@ struct step_report {
 	struct stats_summary map_ns, unmap_ns, to_peer_xfer_ns, from_peer_xfer_ns;
 	struct rdma_report rdma;		/* rdma steps: device, sizes, figures */
 	struct storage_io_report *storage_io;	/* fio and nvme-copy steps; owned */
+	struct map_cost_report *map_cost;	/* map-cost steps; owned */
 	struct expectation_report expectations[SCENARIO_MAX_EXPECTS];
 	size_t n_expectations;
 	struct strlist health;		/* kernel lines that failed this step */

@@ -47,4 +47,16 @@ int rigdev_export_stats(const struct rigdev *dev, int dmabuf_fd, struct p2prig_e
 int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint64_t offset,
 		  uint64_t length, int *dmabuf_fd);
 
+/* MAP_BENCH's inputs (struct p2prig_map_bench). */
+struct rigdev_bench_args {
+	uint32_t chunk, method, initiator_kind, dir;
+	struct p2prig_pci_addr initiator;
+	uint64_t granule, iterations;
+	uint32_t duration_ms, threads;
+};
+
+/* out holds the map and unmap figures, elapsed_ns, first_error and interrupted on success. */
+int rigdev_map_bench(const struct rigdev *dev, const struct rigdev_bench_args *in,
+		     struct p2prig_map_bench *out);
+
 #endif

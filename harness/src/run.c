@@ -146,6 +146,9 @@ static bool provider_needs_chunk(const struct scenario *sc, size_t provider)
 		if (s->action == STEP_RDMA && s->rdma.memory == RDMA_MEMORY_DMABUF &&
 		    s->rdma.provider == provider)
 			return true;
+		if (s->action == STEP_MAP_COST &&
+		    (s->map_cost.provider == provider || s->map_cost.ram == provider))
+			return true;
 	}
 	return false;
 }

@@ -558,6 +558,7 @@ static const struct step_action_syntax {
 	{ "dmabuf", STEP_DMABUF, parse_transfer_keys },
 	{ "fio", STEP_FIO, parse_fio_keys },
 	{ "nvme-copy", STEP_NVME_COPY, parse_copy_keys },
+	{ "map-cost", STEP_MAP_COST, parse_map_cost_keys },
 };
 
 static void parse_step(struct parser *p)
@@ -740,6 +741,12 @@ static void parse_expect(struct parser *p)
 	    step->fio.rw == FIO_RW_READ) {
 		ERROR(p, "'expect verified' needs a fio step that writes what it reads (rw=write-read), "
 		      "step '%s' has rw=read", step->name);
+		return;
+	}
+	/* A map-cost step's figures are reported, never asserted. */
+	if (step->action_name && step->action == STEP_MAP_COST) {
+		ERROR(p, "'expect %s' does not apply to map-cost steps (their figures are reported, "
+		      "not asserted; the trace proof is checked anyway)", names[e.what]);
 		return;
 	}
 	/* An rdma step maps nothing through the module: only the data can be expected. */
@@ -974,7 +981,8 @@ static void check_rdma_refs(struct parser *p, struct scenario_step *step,
 static bool step_region(const struct scenario_step *s, size_t *provider, uint64_t *start,
 			uint64_t *end)
 {
-	if (!s->action_name || s->action == STEP_FIO || s->action == STEP_NVME_COPY)
+	if (!s->action_name || s->action == STEP_FIO || s->action == STEP_NVME_COPY ||
+	    s->action == STEP_MAP_COST)
 		return false;	/* their buffers are p2pmem of their own, not the chunk */
 	if (s->action == STEP_RDMA) {
 		uint64_t largest = rdma_params_max_size(&s->rdma);
@@ -1041,6 +1049,7 @@ static void check_whole_file(struct parser *p, int last_line)
 			check_rdma_refs(p, &sc->steps[i], &p->pending[i]);
 	}
 	check_storage_steps(p);
+	check_map_cost_steps(p);
 	check_oracle_steps(p);
 
 	p->line = last_line;

@@ -15,6 +15,7 @@
 
 #include "kinds.h"
 #include "kversion.h"
+#include "map_cost_syntax.h"
 #include "rdma_syntax.h"
 #include "selector.h"
 #include "storage_syntax.h"
@@ -102,6 +103,7 @@ enum step_action {
 	STEP_DMABUF,		/* a transfer through a dma-buf: export, import, move */
 	STEP_FIO,		/* storage I/O by fio, the buffer peer memory or RAM */
 	STEP_NVME_COPY,		/* the runner copies between namespaces through a buffer */
+	STEP_MAP_COST,		/* map/unmap timed in the kernel, per method and granule */
 };
 
 #define SCENARIO_NO_INDEX ((size_t)-1)
@@ -127,6 +129,7 @@ struct scenario_step {
 	struct rdma_params rdma;		/* STEP_RDMA */
 	struct fio_params fio;			/* STEP_FIO */
 	struct copy_params copy;		/* STEP_NVME_COPY */
+	struct map_cost_params map_cost;	/* STEP_MAP_COST */
 	struct scenario_expect expects[SCENARIO_MAX_EXPECTS];
 	size_t n_expects;
 };

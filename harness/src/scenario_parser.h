@@ -20,6 +20,7 @@ struct pending_step {
 	char initiator[SCENARIO_NAME_MAX];
 	char storage[SCENARIO_NAME_MAX];	/* a fio step's storage=, a copy's from= */
 	char to[SCENARIO_NAME_MAX];		/* a copy's to= */
+	char ram[SCENARIO_NAME_MAX];		/* a map-cost step's ram= */
 };
 
 struct parser {
@@ -62,5 +63,11 @@ bool parse_copy_keys(struct parser *p, char **words, size_t n, struct scenario_s
 		     struct pending_step *pending);
 /* End of file: names resolved, sizes against providers and storages, the scratch rule. */
 void check_storage_steps(struct parser *p);
+
+/* map-cost steps (scenario_map_cost.c). */
+bool parse_map_cost_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
+			 struct pending_step *pending);
+/* End of file: providers and the initiator resolved, granules against their sizes. */
+void check_map_cost_steps(struct parser *p);
 
 #endif

@@ -13,6 +13,7 @@ static const struct step_runner step_runners[] = {
 	{ STEP_DMABUF, step_transfer_run },
 	{ STEP_FIO, step_fio_run },
 	{ STEP_NVME_COPY, step_copy_run },
+	{ STEP_MAP_COST, step_map_cost_run },
 };
 
 const struct step_runner *step_runner_find(enum step_action action)

@@ -92,6 +92,8 @@ void step_fio_run(const struct step_env *env, const struct scenario_step *step,
 		  struct step_report *out, char *progress, size_t progress_size);
 void step_copy_run(const struct step_env *env, const struct scenario_step *step,
 		   struct step_report *out, char *progress, size_t progress_size);
+void step_map_cost_run(const struct step_env *env, const struct scenario_step *step,
+		       struct step_report *out, char *progress, size_t progress_size);
 
 /* Helpers shared by actions. */
 __attribute__((format(printf, 3, 4)))

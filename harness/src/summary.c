@@ -14,6 +14,7 @@
 #include "json_read.h"
 #include "numparse.h"
 #include "rdma_report.h"
+#include "summary_map_cost.h"
 
 struct palette {
 	const char *pass, *fail, *skip, *off;
@@ -294,6 +295,7 @@ int cmd_summary(int argc, char **argv)
 	bool all_passed = print_steps(json_field(root, "steps"), p);
 	print_rdma_figures(json_field(root, "steps"));
 	print_storage_figures(json_field(root, "steps"));
+	summary_print_map_cost(json_field(root, "steps"));
 	bool oracle_ok = print_oracle(json_field(root, "steps"), p);
 	bool clean = print_health(json_field(root, "health"), complete, p);
 	if (!complete) {
