@@ -50,6 +50,7 @@ static const struct p2prig_method_ops *const p2prig_methods[] = {
 	[P2PRIG_METHOD_RESOURCE] = &p2prig_method_resource,
 	[P2PRIG_METHOD_P2P_PAGE] = &p2prig_method_p2p_page,
 	[P2PRIG_METHOD_PAGE] = &p2prig_method_page,
+	[P2PRIG_METHOD_IOVA_LINK] = &p2prig_method_iova_link,
 };
 
 static_assert(ARRAY_SIZE(p2prig_methods) == P2PRIG_METHOD_MAX);
@@ -936,6 +937,74 @@ unlock:
 	return 0;
 }
 
+/*
+ * The run holds p2prig_lock throughout, so neither end can be revoked
+ * under it (unbinding waits) and the chunk cannot be freed; runs are
+ * bounded by P2PRIG_BENCH_MAX_MS. A pair the kernel's p2pdma finds no
+ * path for is refused as MAP refuses it, before any call: first_error.
+ */
+static int p2prig_ioctl_map_bench(struct p2prig_file *pf, void __user *argp)
+{
+	const struct p2prig_initiator_ops *iops;
+	struct p2prig_mapping proto = { };
+	struct p2prig_initiator *init;
+	struct p2prig_chunk *chunk;
+	struct p2prig_map_bench arg;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.method >= P2PRIG_METHOD_MAX ||
+	    arg.initiator >= P2PRIG_INITIATOR_MAX ||
+	    arg.dir >= P2PRIG_DIR_MAX || arg.pci.reserved ||
+	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	ret = p2prig_bench_check(&arg);
+	if (ret)
+		return ret;
+	proto.method = p2prig_methods[array_index_nospec(arg.method,
+							 P2PRIG_METHOD_MAX)];
+	iops = p2prig_initiators[array_index_nospec(arg.initiator,
+						    P2PRIG_INITIATOR_MAX)];
+	if (!proto.method->map)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&p2prig_lock);
+	chunk = p2prig_chunk_lookup(pf, arg.chunk, arg.granule);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk);
+		goto unlock;
+	}
+	init = iops->find(&arg.pci);
+	if (!init) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (proto.method->peer != chunk->ops->peer) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+
+	proto.chunk = chunk;
+	proto.init = init;
+	proto.length = arg.granule;
+	proto.dir = p2prig_dma_dirs[array_index_nospec(arg.dir,
+							P2PRIG_DIR_MAX)];
+	if (chunk->pdev && pci_p2pdma_distance(chunk->pdev, init->dev,
+					       false) < 0)
+		arg.first_error = -EREMOTEIO;
+	else
+		ret = p2prig_bench_run(&proto, &arg);
+unlock:
+	mutex_unlock(&p2prig_lock);
+
+	if (ret)
+		return ret;
+	if (copy_to_user(argp, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
 static long p2prig_ioctl(struct file *filp, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -967,6 +1036,8 @@ static long p2prig_ioctl(struct file *filp, unsigned int cmd,
 		return p2prig_ioctl_import(pf, argp);
 	case P2PRIG_IOC_ATTACH_CHECK:
 		return p2prig_ioctl_attach_check(argp);
+	case P2PRIG_IOC_MAP_BENCH:
+		return p2prig_ioctl_map_bench(pf, argp);
 	default:
 		return -ENOTTY;
 	}

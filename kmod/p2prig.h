@@ -31,6 +31,7 @@
 #define P2PRIG_H
 
 #include <linux/dma-direction.h>
+#include <linux/dma-mapping.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
@@ -87,6 +88,7 @@ struct p2prig_chunk {
  * @dma_addr: what the initiator is given (an import's first range)
  * @dir: DMA direction of the mapping
  * @sgt: the scatter list of a p2p-page mapping
+ * @iova: the IOVA range of an iova-link mapping
  * @revoked: unmapped because the chunk or the initiator went away (an
  *	import the exporter revoked says so in @attachment instead)
  */
@@ -100,6 +102,9 @@ struct p2prig_mapping {
 	dma_addr_t dma_addr;
 	enum dma_data_direction dir;
 	struct sg_table sgt;
+#ifdef P2PRIG_HAVE_DMA_IOVA_LINK
+	struct dma_iova_state iova;
+#endif
 	bool revoked;
 };
 
@@ -213,6 +218,11 @@ int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
 bool p2prig_dma_is_direct(struct device *dev);
 
+/* bench.c: map and unmap timing, under p2prig_lock. */
+int p2prig_bench_check(struct p2prig_map_bench *arg);
+int p2prig_bench_run(const struct p2prig_mapping *proto,
+		     struct p2prig_map_bench *arg);
+
 /* exporter.c: peer memory as a dma-buf. */
 u32 p2prig_export_method_mask(void);
 unsigned int p2prig_nr_exports(void);
@@ -238,6 +248,7 @@ extern const struct p2prig_method_ops p2prig_method_mmio;
 extern const struct p2prig_method_ops p2prig_method_resource;
 extern const struct p2prig_method_ops p2prig_method_p2p_page;
 extern const struct p2prig_method_ops p2prig_method_page;
+extern const struct p2prig_method_ops p2prig_method_iova_link;
 extern const struct p2prig_initiator_ops p2prig_initiator_edu;
 
 #endif /* P2PRIG_H */

@@ -24,6 +24,7 @@ static const struct method_kind method_kinds[] = {
 	{ "resource", P2PRIG_METHOD_RESOURCE, true },
 	{ "p2p-page", P2PRIG_METHOD_P2P_PAGE, true },
 	{ "page", P2PRIG_METHOD_PAGE, false },
+	{ "iova-link", P2PRIG_METHOD_IOVA_LINK, true },
 };
 
 static const struct export_method_kind export_method_kinds[] = {

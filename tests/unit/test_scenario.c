@@ -280,7 +280,7 @@ static void test_unknown_method_and_action(void **state)
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
 		      "step t copy provider=cmb\n",
-		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page or page)",
+		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page, page or iova-link)",
 		      "bad:5: unknown step action 'copy' (expected transfer, rdma, dmabuf, fio, nvme-copy or map-cost)");
 }
 

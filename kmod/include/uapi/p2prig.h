@@ -39,6 +39,14 @@
  * not bound to p2prig_bar. Everything else works as for nvme-cmb; unbinding
  * the function from p2prig_bar revokes its chunks, mappings and dma-bufs.
  *
+ * Map cost (version 5): MAP_BENCH times a method's map and unmap calls
+ * inside the kernel, in kthreads, on a chunk's memory for an initiator,
+ * and answers n, min, max, mean, stddev, p50 and p99 for each. Method
+ * IOVA_LINK maps through the two-step IOVA API with DMA_ATTR_MMIO; it
+ * needs a translating IOMMU domain (not passthrough, no forced swiotlb),
+ * else its map answers -EOPNOTSUPP (MAP's errno, MAP_BENCH's first_error).
+ * Like every method a kernel lacks, it is missing from method_mask there.
+ *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
  * function that is absent or not bound where it must be, -EOPNOTSUPP for a
@@ -73,7 +81,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	4
+#define P2PRIG_UAPI_VERSION	5
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
@@ -96,6 +104,9 @@ enum p2prig_method {
 	P2PRIG_METHOD_RESOURCE = 1,	/* dma_map_resource() */
 	P2PRIG_METHOD_P2P_PAGE = 2,	/* dma_map_sgtable() on the p2pmem pages */
 	P2PRIG_METHOD_PAGE = 3,		/* dma_map_page(), RAM chunks only */
+	P2PRIG_METHOD_IOVA_LINK = 4,	/* dma_iova_try_alloc() + dma_iova_link(),
+					 * DMA_ATTR_MMIO: IOMMU-translated only
+					 */
 	P2PRIG_METHOD_MAX
 };
 
@@ -352,12 +363,18 @@ struct p2prig_attach_check {
  * times each, or until duration_ms has passed. Each call is timed apart
  * (ktime_get_ns around the method's map, then its unmap). The loop is
  * bounded (P2PRIG_BENCH_MAX_MS, P2PRIG_BENCH_MAX_ITERATIONS) and stops
- * early on a fatal signal (interrupted set). Methods: the chunk's
- * P2PRIG_METHOD_* including IOVA_LINK (dma_iova_try_alloc + dma_iova_link
- * with DMA_ATTR_MMIO + dma_iova_sync; unmap: dma_iova_destroy), which
- * answers -EOPNOTSUPP where the kernel lacks it or the initiator has no
- * IOMMU domain that can link. A map the kernel refuses stops the loop: its
- * errno is first_error and the ioctl still succeeds with what was timed.
+ * early on a fatal signal (interrupted set). Methods: any that fits the
+ * chunk, IOVA_LINK included (dma_iova_try_alloc + dma_iova_link with
+ * DMA_ATTR_MMIO + dma_iova_sync; unmap: dma_iova_destroy). A map the
+ * kernel refuses stops the loop: its errno is first_error (-EOPNOTSUPP
+ * for IOVA_LINK without a translating IOMMU) and the ioctl still succeeds
+ * with what was timed, n possibly 0. A pair p2pdma finds no path for is
+ * refused before any call, as MAP refuses it: first_error -EREMOTEIO.
+ * The run holds the module's lock: other calls, CHUNK_FREE and unbinding
+ * either end wait for it. Errors: -EINVAL for a malformed field (reserved
+ * set, granule, threads, iterations and duration_ms both or neither set,
+ * a limit passed, a method that does not fit the chunk, unknown handle),
+ * -EOPNOTSUPP for a method not in method_mask, -ENODEV as for MAP.
  */
 #define P2PRIG_BENCH_MAX_THREADS	16
 #define P2PRIG_BENCH_MAX_MS		60000U
