@@ -10,13 +10,10 @@
 #include "numparse.h"
 #include "uapi/p2prig.h"
 
-/* P2PRIG_METHOD_IOVA_LINK arrives with uAPI 5; until then the module answers MAP_BENCH -ENOTTY. */
-#define METHOD_IOVA_LINK_UAPI 4U
-
 static const struct map_cost_method_info methods[MAP_COST_METHODS] = {
 	[MAP_COST_MMIO] = { "mmio", P2PRIG_METHOD_MMIO, true },
 	[MAP_COST_RESOURCE] = { "resource", P2PRIG_METHOD_RESOURCE, true },
-	[MAP_COST_IOVA_LINK] = { "iova-link", METHOD_IOVA_LINK_UAPI, true },
+	[MAP_COST_IOVA_LINK] = { "iova-link", P2PRIG_METHOD_IOVA_LINK, true },
 	[MAP_COST_P2P_PAGE] = { "p2p-page", P2PRIG_METHOD_P2P_PAGE, true },
 	[MAP_COST_RAM] = { "ram", P2PRIG_METHOD_PAGE, false },
 };
