@@ -79,6 +79,10 @@ bench-nvme: ## figures: fio bandwidth through RAM vs the NVMe CMB vs the ivshmem
 bench-rdma: ## figures: the runner's RDMA WRITE bandwidth vs ib_write_bw on rxe in one guest (sizes=64K,1M iterations=1000)
 	@harness/bench-rdma.sh $(if $(sizes),--sizes '$(sizes)') $(if $(iterations),--iterations '$(iterations)') $(RUN_OPTS)
 
+.PHONY: matrix
+matrix: ## one scenario on several guest kernels, a table method x kernel (scenario=NAME kernels="7.3.4 6.12.117"; default: every pinned kernel)
+	@harness/matrix.sh '$(or $(scenario),map-cost)' $(if $(kernels),--kernels '$(kernels)')
+
 .PHONY: test
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t
