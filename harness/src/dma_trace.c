@@ -181,6 +181,11 @@ void dma_trace_tally(const char *text, const char *device, struct dma_trace_tall
 		if (!one)
 			abort();
 		line = nl ? nl + 1 : NULL;
+		/* "# entries-in-buffer/entries-written: 28/28   #P:1": less in the buffer is lost. */
+		unsigned long in_buffer, written;
+		if (sscanf(one, "# entries-in-buffer/entries-written: %lu/%lu", &in_buffer, &written) == 2 &&
+		    written > in_buffer)
+			out->lost += written - in_buffer;
 		if (!parse_line(one, device, &ev)) {
 			free(one);
 			continue;
@@ -196,7 +201,11 @@ void dma_trace_tally(const char *text, const char *device, struct dma_trace_tall
 				if (!o.items)
 					abort();
 			}
-			o.items[o.n++] = ev;
+			/* dma_addr=ffffffffffffffff: the map failed (swiotlb=force refusing MMIO). */
+			if (ev.kind != EV_SG && ev.key == UINT64_MAX)
+				out->refused++;
+			else
+				o.items[o.n++] = ev;
 		} else {
 			out->unmaps++;
 			out->mmio_unmaps += has_mmio(ev.attrs);
@@ -232,6 +241,31 @@ bool dma_trace_check(const struct dma_trace_tally *t, uint64_t calls, enum dma_t
 	if (attrs == DMA_TRACE_ATTRS_MMIO && (t->mmio_maps != t->maps || t->mmio_unmaps != t->unmaps)) {
 		snprintf(why, why_size, "only %zu of %zu maps and %zu of %zu unmaps show attrs=MMIO",
 			 t->mmio_maps, t->maps, t->mmio_unmaps, t->unmaps);
+		return false;
+	}
+	if (attrs == DMA_TRACE_ATTRS_NO_MMIO && (t->mmio_maps || t->mmio_unmaps)) {
+		snprintf(why, why_size, "%zu maps and %zu unmaps of RAM show attrs=MMIO", t->mmio_maps,
+			 t->mmio_unmaps);
+		return false;
+	}
+	return true;
+}
+
+bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs attrs, char *why,
+			   size_t why_size)
+{
+	size_t single_maps = t->maps - t->sg_maps, single_unmaps = t->unmaps - t->sg_unmaps;
+
+	if (t->unmatched_unmaps || t->mismatched || t->outstanding) {
+		snprintf(why, why_size, "maps and unmaps do not pair: %zu unmaps without their map, "
+			 "%zu with other size or attrs, %zu maps left (first: %s)", t->unmatched_unmaps,
+			 t->mismatched, t->outstanding, t->first_problem[0] ? t->first_problem : "-");
+		return false;
+	}
+	if (attrs == DMA_TRACE_ATTRS_MMIO &&
+	    (t->mmio_maps != single_maps || t->mmio_unmaps != single_unmaps)) {
+		snprintf(why, why_size, "%zu of %zu maps and %zu of %zu unmaps show attrs=MMIO",
+			 t->mmio_maps, single_maps, t->mmio_unmaps, single_unmaps);
 		return false;
 	}
 	if (attrs == DMA_TRACE_ATTRS_NO_MMIO && (t->mmio_maps || t->mmio_unmaps)) {

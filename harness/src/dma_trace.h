@@ -26,6 +26,8 @@ struct dma_trace_tally {
 	size_t unmatched_unmaps;	/* no outstanding map of that address */
 	size_t mismatched;		/* an unmap whose size, attrs or kind differ from its map */
 	size_t outstanding;		/* maps left without an unmap */
+	size_t refused;			/* maps that returned DMA_MAPPING_ERROR: no unmap follows */
+	size_t lost;			/* events the ring buffer dropped (entries-written - entries-in-buffer) */
 	char first_problem[DMA_TRACE_TEXT];	/* "" when nothing was wrong */
 };
 
@@ -50,5 +52,14 @@ enum dma_trace_attrs {
  */
 bool dma_trace_check(const struct dma_trace_tally *t, uint64_t calls, enum dma_trace_attrs attrs,
 		     char *why, size_t why_size);
+
+/*
+ * The verdict when the number of calls is not known (a transfer step's maps,
+ * the probe's among them): every map paired with its unmap, and ATTRS on
+ * the single mappings (scatterlists, such as the p2pdma probe's, are not
+ * judged for MMIO). False with why when not.
+ */
+bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs attrs, char *why,
+			   size_t why_size);
 
 #endif

@@ -299,6 +299,8 @@ static json_object *step_json(const struct step_report *s)
 		jw_add(o, "copy", storage_copy_json(s->storage_io));
 	if (s->map_cost)
 		jw_add(o, "map_cost", map_cost_json(s->map_cost));
+	if (s->trace.used || s->trace.note[0])
+		jw_add(o, "trace", step_trace_json(&s->trace));
 
 	json_object *e = json_object_new_array();
 	for (size_t i = 0; i < s->n_expectations; i++)

@@ -20,6 +20,7 @@
 #include "scenario.h"
 #include "selector.h"
 #include "stats.h"
+#include "step_trace.h"
 #include "storage_report.h"
 #include "strlist.h"
 
@@ -133,6 +134,7 @@ struct step_report {
 	struct rdma_report rdma;		/* rdma steps: device, sizes, figures */
 	struct storage_io_report *storage_io;	/* fio and nvme-copy steps; owned */
 	struct map_cost_report *map_cost;	/* map-cost steps; owned */
+	struct step_trace_report trace;	/* transfer steps: the dma trace around them */
 	struct expectation_report expectations[SCENARIO_MAX_EXPECTS];
 	size_t n_expectations;
 	struct strlist health;		/* kernel lines that failed this step */

@@ -30,6 +30,7 @@
 #include "scenario.h"
 #include "selector.h"
 #include "step.h"
+#include "step_trace.h"
 #include "storage.h"
 #include "uapi/p2prig.h"
 
@@ -411,7 +412,14 @@ static void run_steps(struct run *run)
 
 		snprintf(s->name, sizeof(s->name), "%s", step->name);
 		snprintf(s->action, sizeof(s->action), "%s", step->action_name);
+		static struct step_trace trace;
+		bool traced = step_trace_wanted(step);
+
+		if (traced)
+			step_trace_begin(&trace, step, &s->trace);
 		step_runner_find(step->action)->run(&env, step, s, progress, sizeof(progress));
+		if (traced)
+			step_trace_end(&trace, &env, step, s);
 		look_at_kernel_log(run, s);
 
 		/* result.json first: a KTAP line means the step is in result.json too. */

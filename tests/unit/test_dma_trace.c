@@ -134,6 +134,51 @@ static void test_pairing_problems(void **state)
 	assert_int_equal(t.mmio_maps, 0);
 }
 
+#define PROBE_SG                                                                                  \
+	"  p2prig-165 [000] .....  5.535220: dma_map_sg: " EDU " dir=BIDIRECTIONAL nents=1/1 ents=1/1 " \
+	"dma_addrs={0xf4010000} sizes={0x1000} phys_addrs={0xf4010000} attrs=\n"                   \
+	"  p2prig-165 [000] .....  5.535221: dma_unmap_sg: " EDU " dir=BIDIRECTIONAL "               \
+	"phys_addrs={0xf4010000} attrs=\n"
+
+/* A transfer step: the p2pdma probe's scatterlist, then the step's own mappings. */
+static void test_transfer_pairs(void **state)
+{
+	struct dma_trace_tally t;
+	char why[256];
+
+	(void)state;
+	dma_trace_tally(PROBE_SG MAP(EDU, "ffffc000", "8192", "MMIO") UNMAP(EDU, "ffffc000", "8192", "MMIO")
+			MAP(EDU, "ffffa000", "8192", "MMIO") UNMAP(EDU, "ffffa000", "8192", "MMIO"), EDU, &t);
+	assert_int_equal(t.maps, 3);
+	assert_int_equal(t.sg_maps, 1);
+	assert_true(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_MMIO, why, sizeof(why)));
+	assert_false(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_NO_MMIO, why, sizeof(why)));
+
+	dma_trace_tally(PROBE_SG MAP(EDU, "ffffc000", "8192", "") UNMAP(EDU, "ffffc000", "8192", ""),
+			EDU, &t);
+	assert_false(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_MMIO, why, sizeof(why)));
+	assert_string_equal(why, "0 of 1 maps and 0 of 1 unmaps show attrs=MMIO");
+	assert_true(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_NO_MMIO, why, sizeof(why)));
+
+	/* A refused map (swiotlb=force and MMIO, as captured) has no unmap to pair with. */
+	dma_trace_tally(PROBE_SG MAP(EDU, "ffffffffffffffff", "65536", "MMIO"), EDU, &t);
+	assert_int_equal(t.refused, 1);
+	assert_int_equal(t.outstanding, 0);
+	assert_true(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_MMIO, why, sizeof(why)));
+
+	dma_trace_tally(MAP(EDU, "ffffc000", "8192", "MMIO"), EDU, &t);
+	assert_false(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_MMIO, why, sizeof(why)));
+	assert_non_null(strstr(why, "1 maps left"));
+
+	/* The ring buffer overwrote events: counted, so the proof is not judged. */
+	dma_trace_tally("# entries-in-buffer/entries-written: 28/40   #P:1\n", EDU, &t);
+	assert_int_equal(t.lost, 12);
+	char *text = read_data("trace-7.3.4-transfer.txt");
+	dma_trace_tally(text, EDU, &t);
+	assert_int_equal(t.lost, 0);
+	free(text);
+}
+
 static bool kernel_7_3(const char *name, void *data)
 {
 	(void)data;
@@ -180,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_captured_7_3),
 		cmocka_unit_test(test_captured_6_12),
 		cmocka_unit_test(test_pairing_problems),
+		cmocka_unit_test(test_transfer_pairs),
 		cmocka_unit_test(test_event_sets),
 	};
 

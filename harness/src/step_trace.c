@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The dma trace around a transfer step, and its verdict. */
+#include "step_trace.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "json_write.h"
+#include "step.h"
+
+bool step_trace_wanted(const struct scenario_step *step)
+{
+	return step->action_name && step->action == STEP_TRANSFER;
+}
+
+static bool has_event(const char *name, void *data)
+{
+	return tracefs_has_dma_event(data, name);
+}
+
+void step_trace_begin(struct step_trace *st, const struct scenario_step *step,
+		      struct step_trace_report *r)
+{
+	int rc = tracefs_open(&st->tracefs);
+
+	(void)step;
+	memset(r, 0, sizeof(*r));
+	if (rc) {
+		snprintf(r->note, sizeof(r->note), "no tracefs (%s): nothing proven", strerror(-rc));
+		return;
+	}
+	if (!dma_event_set_choose(has_event, &st->tracefs, &st->events)) {
+		snprintf(r->note, sizeof(r->note), "this kernel has no dma map trace events");
+		return;
+	}
+	rc = tracefs_clear(&st->tracefs);
+	if (!rc)
+		rc = tracefs_enable_dma_events(&st->tracefs, &st->events, true);
+	if (!rc)
+		rc = tracefs_set_tracing(&st->tracefs, true);
+	if (rc) {
+		tracefs_enable_dma_events(&st->tracefs, &st->events, false);
+		snprintf(r->note, sizeof(r->note), "tracefs: %s", strerror(-rc));
+		return;
+	}
+	r->used = true;
+	dma_event_set_text(&st->events, r->events, sizeof(r->events));
+}
+
+static enum dma_trace_attrs expected(const struct step_trace *st, const struct scenario_step *step)
+{
+	const char *m = step->transfer.method ? step->transfer.method->name : "";
+
+	if (strcmp(m, "mmio") == 0 || strcmp(m, "resource") == 0)
+		return st->events.phys ? DMA_TRACE_ATTRS_MMIO : DMA_TRACE_ATTRS_ANY;
+	if (strcmp(m, "page") == 0)
+		return DMA_TRACE_ATTRS_NO_MMIO;
+	return DMA_TRACE_ATTRS_ANY;
+}
+
+/* Writes the trace to trace-STEP.txt; false (with the note) when it cannot. */
+static bool keep(struct step_trace_report *r, const struct step_env *env,
+		 const struct scenario_step *step, const char *text)
+{
+	char path[4096];
+
+	snprintf(r->file, sizeof(r->file), "trace-%s.txt", step->name);
+	snprintf(path, sizeof(path), "%s/%s", env->out_dir ? env->out_dir : ".", r->file);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		snprintf(r->note, sizeof(r->note), "cannot write %s: %s", r->file, strerror(errno));
+		r->file[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+void step_trace_end(struct step_trace *st, const struct step_env *env,
+		    const struct scenario_step *step, struct step_report *out)
+{
+	struct step_trace_report *r = &out->trace;
+	enum dma_trace_attrs attrs = expected(st, step);
+	static const char *const attrs_names[] = {
+		[DMA_TRACE_ATTRS_ANY] = "any", [DMA_TRACE_ATTRS_MMIO] = "MMIO",
+		[DMA_TRACE_ATTRS_NO_MMIO] = "no MMIO", [DMA_TRACE_ATTRS_NO_EVENTS] = "no events",
+	};
+
+	if (!r->used)
+		return;
+	tracefs_set_tracing(&st->tracefs, false);
+	tracefs_enable_dma_events(&st->tracefs, &st->events, false);
+	char *text = tracefs_read(&st->tracefs);
+	if (!text) {
+		snprintf(r->note, sizeof(r->note), "cannot read the trace: %s", strerror(errno));
+		return;
+	}
+	bool kept = keep(r, env, step, text);
+	const char *device = env->initiators[step->transfer.initiator].pci_text;
+	dma_trace_tally(text, device, &r->tally);
+	free(text);
+	snprintf(r->expect, sizeof(r->expect), "%s", attrs_names[attrs]);
+	if (!kept)
+		return;
+	if (out->verdict == VERDICT_SKIP) {
+		snprintf(r->note, sizeof(r->note), "the step was skipped: nothing to judge");
+		return;
+	}
+	if (r->tally.lost) {
+		snprintf(r->note, sizeof(r->note), "the trace lost %zu events (a larger map-repeat "
+			 "than the buffer holds): not judged", r->tally.lost);
+		return;
+	}
+	r->judged = true;
+	r->passed = dma_trace_check_pairs(&r->tally, attrs, r->note, sizeof(r->note));
+	if (r->passed && out->mapped && r->tally.maps == 0) {
+		r->passed = false;
+		snprintf(r->note, sizeof(r->note), "the step mapped, the trace shows no map of %s",
+			 device);
+	}
+	if (!r->passed) {
+		if (out->verdict == VERDICT_PASS)
+			step_set_reason(out, VERDICT_FAIL, "trace: %s", r->note);
+		else
+			step_add_reason(out, "trace: %s", r->note);
+	}
+}
+
+json_object *step_trace_json(const struct step_trace_report *r)
+{
+	json_object *o = json_object_new_object();
+
+	jw_add(o, "used", json_object_new_boolean(r->used));
+	jw_add(o, "result", jw_text(!r->judged ? "not judged" : r->passed ? "pass" : "fail"));
+	jw_add(o, "events", jw_text(r->events));
+	jw_add(o, "file", jw_text(r->file));
+	jw_add(o, "expect_attrs", jw_text(r->expect));
+	jw_add(o, "maps", jw_count(r->tally.maps));
+	jw_add(o, "unmaps", jw_count(r->tally.unmaps));
+	jw_add(o, "mmio_maps", jw_count(r->tally.mmio_maps));
+	jw_add(o, "mmio_unmaps", jw_count(r->tally.mmio_unmaps));
+	jw_add(o, "sg_maps", jw_count(r->tally.sg_maps));
+	jw_add(o, "unmatched_unmaps", jw_count(r->tally.unmatched_unmaps));
+	jw_add(o, "mismatched", jw_count(r->tally.mismatched));
+	jw_add(o, "outstanding", jw_count(r->tally.outstanding));
+	jw_add(o, "refused_maps", jw_count(r->tally.refused));
+	jw_add(o, "lost", jw_count(r->tally.lost));
+	jw_add(o, "note", jw_text(r->note));
+	return o;
+}

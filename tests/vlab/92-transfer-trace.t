@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The dma trace around transfer steps (nvme-cmb, 7.3.4): each step's trace
+# kept, every map paired with its unmap, attrs=MMIO on every single mapping
+# of the mmio and of the resource step (dma_map_resource is MMIO since
+# 6.18), the p2pdma probe's scatterlist aside.
+set -euo pipefail
+# shellcheck source=tests/lib/vlab.sh
+source "$(dirname "$0")/../lib/vlab.sh"
+vlab_requires
+
+tap_plan 5
+run_scenario nvme-cmb
+tap_is "exits 0: both steps passed" "$RUN_RC" 0
+tap_is "both steps traced with 7.3's events and judged" \
+	"$(jq_result '[.steps[] | "\(.name):\(.trace.result):\(.trace.events)"] | join(",")')" \
+	"mmio:pass:dma_map_phys,dma_unmap_phys,dma_map_sg,dma_unmap_sg,resource:pass:dma_map_phys,dma_unmap_phys,dma_map_sg,dma_unmap_sg"
+tap_is "map-repeat 32 + 1 maps per step, every one MMIO, every one unmapped alike" \
+	"$(jq_result '[.steps[] | .trace | "\(.maps - .sg_maps) \(.mmio_maps) \(.unmaps - .mmio_unmaps) \(.mismatched) \(.outstanding)"] | join(",")')" \
+	"33 33 1 0 0,33 33 1 0 0"
+tap_ok "the mmio step's trace is kept" grep -q "dma_map_phys: .* attrs=MMIO" "$RUN_DIR/trace-mmio.txt"
+tap_ok "the resource step's trace is kept" grep -q "dma_unmap_phys: .* attrs=MMIO" "$RUN_DIR/trace-resource.txt"
+tap_done
