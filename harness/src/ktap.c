@@ -73,8 +73,9 @@ static void map_cost_diagnostics(struct ktap *k, const struct map_cost_report *r
 {
 	for (size_t i = 0; r && i < r->n_entries; i++) {
 		const struct map_cost_entry *e = &r->entries[i];
-		char line[512], size[16];
+		char line[512], size[16], flag[32];
 
+		snprintf(flag, sizeof(flag), " > %.0f %%, flagged", MAP_COST_CV_LIMIT_PERCENT);
 		format_size(e->granule, size, sizeof(size));
 		if (e->outcome != MAP_COST_MEASURED) {
 			snprintf(line, sizeof(line), "map-cost %s %s: %s: %s",
@@ -85,9 +86,9 @@ static void map_cost_diagnostics(struct ktap *k, const struct map_cost_report *r
 				 "unmap %.0f +- %.0f ns (cv %.1f %%%s), trace %s",
 				 map_cost_method_info(e->method)->name, size, e->map.mean_ns,
 				 e->map.stddev_ns, e->map.cv_percent,
-				 e->map.cv_flagged ? " > 3 %, flagged" : "", e->unmap.mean_ns,
+				 e->map.cv_flagged ? flag : "", e->unmap.mean_ns,
 				 e->unmap.stddev_ns, e->unmap.cv_percent,
-				 e->unmap.cv_flagged ? " > 3 %, flagged" : "",
+				 e->unmap.cv_flagged ? flag : "",
 				 !e->trace.ran ? "not run" : e->trace.passed ? "pass" : "fail");
 		}
 		ktap_diagnostic(k, line);
