@@ -181,6 +181,7 @@ json_object *map_cost_json(const struct map_cost_report *r)
 	jw_add(o, "dir", jw_text(map_cost_dir_name(m->dir)));
 	jw_add(o, "repeats", jw_count(m->repeats));
 	jw_add(o, "cv_limit_percent", jw_decimal(MAP_COST_CV_LIMIT_PERCENT, 1));
+	jw_add(o, "warmup_repeats", jw_count(MAP_COST_WARMUP_REPEATS));
 	jw_add(o, "flagged", jw_count(r->flagged));
 
 	jw_add(trace, "used", json_object_new_boolean(r->trace_used));

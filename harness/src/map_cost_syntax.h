@@ -24,6 +24,8 @@
 #define MAP_COST_MAX_REPEATS		100
 /* A figure whose repeats vary more than this (stddev / mean) is flagged. */
 #define MAP_COST_CV_LIMIT_PERCENT	3.0
+/* Untimed MAP_BENCH calls before the repeats: caches, page tables, IOVA magazines warm. */
+#define MAP_COST_WARMUP_REPEATS	1
 
 /* The ways a map-cost step maps memory, in the order the README lists them. */
 enum map_cost_method {
