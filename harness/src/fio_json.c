@@ -9,18 +9,11 @@
 
 #include <json.h>
 
-static json_object *field(json_object *obj, const char *key)
-{
-	json_object *value = NULL;
-
-	if (obj && json_object_is_type(obj, json_type_object))
-		json_object_object_get_ex(obj, key, &value);
-	return value;
-}
+#include "json_read.h"
 
 static uint64_t unsigned_field(json_object *obj, const char *key)
 {
-	int64_t v = json_object_get_int64(field(obj, key));
+	int64_t v = json_object_get_int64(json_field(obj, key));
 
 	return v > 0 ? (uint64_t)v : 0;
 }
@@ -28,10 +21,10 @@ static uint64_t unsigned_field(json_object *obj, const char *key)
 /* clat_ns.percentile keys are printed with six decimals: "99.900000". */
 static void read_clat(json_object *clat, struct fio_figures *f)
 {
-	json_object *pct = field(clat, "percentile");
+	json_object *pct = json_field(clat, "percentile");
 
 	f->has_clat = unsigned_field(clat, "N") > 0;
-	f->clat_mean_ns = json_object_get_double(field(clat, "mean"));
+	f->clat_mean_ns = json_object_get_double(json_field(clat, "mean"));
 	f->clat_p50_ns = unsigned_field(pct, "50.000000");
 	f->clat_p99_ns = unsigned_field(pct, "99.000000");
 	f->clat_p99_9_ns = unsigned_field(pct, "99.900000");
@@ -44,15 +37,15 @@ static void read_direction(json_object *dir, struct fio_figures *f)
 		return;
 	f->io_bytes = unsigned_field(dir, "io_bytes");
 	f->bw_bytes = unsigned_field(dir, "bw_bytes");
-	f->iops = json_object_get_double(field(dir, "iops"));
+	f->iops = json_object_get_double(json_field(dir, "iops"));
 	f->total_ios = unsigned_field(dir, "total_ios");
-	read_clat(field(dir, "clat_ns"), f);
+	read_clat(json_field(dir, "clat_ns"), f);
 }
 
 static int parse_root(json_object *root, struct fio_output *out, char *why, size_t why_size)
 {
-	json_object *version = field(root, "fio version");
-	json_object *jobs = field(root, "jobs");
+	json_object *version = json_field(root, "fio version");
+	json_object *jobs = json_field(root, "jobs");
 
 	if (!version || !json_object_is_type(version, json_type_string)) {
 		snprintf(why, why_size, "no \"fio version\": not fio's JSON output");
@@ -73,10 +66,10 @@ static int parse_root(json_object *root, struct fio_output *out, char *why, size
 		struct fio_job *j = &out->jobs[i];
 
 		snprintf(j->name, sizeof(j->name), "%s",
-			 json_object_get_string(field(job, "jobname")) ?: "");
-		j->error = json_object_get_int(field(job, "error"));
-		read_direction(field(job, "read"), &j->read);
-		read_direction(field(job, "write"), &j->write);
+			 json_object_get_string(json_field(job, "jobname")) ?: "");
+		j->error = json_object_get_int(json_field(job, "error"));
+		read_direction(json_field(job, "read"), &j->read);
+		read_direction(json_field(job, "write"), &j->write);
 	}
 	out->n_jobs = n;
 	return 0;
