@@ -114,7 +114,7 @@ judge_guest() {
 	VLAB_OUTCOME=$(cat "$dir/outcome" 2>/dev/null || echo "$VLAB_OUTCOME")
 	# A guest that died before the runner wrote anything still leaves a record.
 	if [[ ! -s $dir/result.json ]]; then
-		printf '{ "format": 1, "scenario": "%s", "rig": "vlab", "kernel": "%s", "complete": false, "steps": [] }\n' \
+		printf '{ "format": 2, "scenario": "%s", "rig": "vlab", "kernel": "%s", "complete": false, "steps": [] }\n' \
 			"$scenario" "$PIN_UNAME" >"$dir/result.json"
 		printf 'KTAP version 1\n1..1\nnot ok 1 vlab-boot # %s before the runner started\n' \
 			"$VLAB_OUTCOME" >"$dir/ktap.txt"

@@ -59,12 +59,12 @@ struct rdma_bw_figures rdma_bw_figures(const uint64_t *posted, const uint64_t *c
 		return f;
 	f.elapsed_ns = completed[n - 1] - posted[0];
 	span = f.elapsed_ns ? (double)f.elapsed_ns : 1.0;
-	f.avg_mib_s = (double)bytes * (double)n / MIB / (span / 1e9);
+	f.avg_mibps = (double)bytes * (double)n / MIB / (span / 1e9);
 	f.msg_rate_mpps = (double)n / (span / 1e9) / 1e6;
 
 	per_message = least_time_per_message(posted, completed, n);
 	if (per_message < 1.0)
 		per_message = 1.0;
-	f.peak_mib_s = (double)bytes / MIB / (per_message / 1e9);
+	f.peak_mibps = (double)bytes / MIB / (per_message / 1e9);
 	return f;
 }

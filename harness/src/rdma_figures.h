@@ -17,7 +17,7 @@
 
 struct rdma_bw_figures {
 	uint64_t elapsed_ns;
-	double avg_mib_s, peak_mib_s;	/* MiB = 2^20 bytes */
+	double avg_mibps, peak_mibps;	/* MiB = 2^20 bytes */
 	double msg_rate_mpps;
 };
 

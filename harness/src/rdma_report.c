@@ -23,8 +23,8 @@ double rdma_mib_to_gbit(double mib_per_s)
 static json_object *size_json(const struct rdma_size_report *s)
 {
 	json_object *o = json_object_new_object();
-	double peak_gbit = rdma_mib_to_gbit(s->bw_peak_mib_s);
-	double avg_gbit = rdma_mib_to_gbit(s->bw_avg_mib_s);
+	double peak_gbit = rdma_mib_to_gbit(s->bw_peak_mibps);
+	double avg_gbit = rdma_mib_to_gbit(s->bw_avg_mibps);
 
 	jw_add(o, "bytes", jw_count(s->bytes));
 	jw_add(o, "iterations", jw_count(s->iterations));
@@ -35,9 +35,9 @@ static json_object *size_json(const struct rdma_size_report *s)
 	jw_add(o, "first_mismatch",
 	       s->check.has_mismatch ? jw_count(s->check.first_mismatch) : NULL);
 	jw_add(o, "elapsed_ns", s->measured ? jw_count(s->elapsed_ns) : NULL);
-	jw_add(o, "bw_peak_mib_s",
-	       s->measured ? jw_decimal(s->bw_peak_mib_s, FIGURE_PLACES) : NULL);
-	jw_add(o, "bw_avg_mib_s", s->measured ? jw_decimal(s->bw_avg_mib_s, FIGURE_PLACES) : NULL);
+	jw_add(o, "bw_peak_mibps",
+	       s->measured ? jw_decimal(s->bw_peak_mibps, FIGURE_PLACES) : NULL);
+	jw_add(o, "bw_avg_mibps", s->measured ? jw_decimal(s->bw_avg_mibps, FIGURE_PLACES) : NULL);
 	jw_add(o, "bw_peak_gbit_s", s->measured ? jw_decimal(peak_gbit, FIGURE_PLACES) : NULL);
 	jw_add(o, "bw_avg_gbit_s", s->measured ? jw_decimal(avg_gbit, FIGURE_PLACES) : NULL);
 	jw_add(o, "msg_rate_mpps", s->measured ? jw_decimal(s->msg_rate_mpps, RATE_PLACES) : NULL);
@@ -79,7 +79,7 @@ void rdma_print_header(FILE *to, const char *prefix)
 }
 
 void rdma_print_row(FILE *to, const char *prefix, uint64_t bytes, uint64_t iterations,
-		    double peak_mib_s, double avg_mib_s, double mpps, double lat_min_ns,
+		    double peak_mibps, double avg_mibps, double mpps, double lat_min_ns,
 		    double lat_mean_ns, double lat_p99_ns)
 {
 	char latency[64];
@@ -87,6 +87,6 @@ void rdma_print_row(FILE *to, const char *prefix, uint64_t bytes, uint64_t itera
 	snprintf(latency, sizeof(latency), "%.2f/%.2f/%.2f", lat_min_ns / 1e3, lat_mean_ns / 1e3,
 		 lat_p99_ns / 1e3);
 	fprintf(to, "%s %-10llu %-12llu %-17.2f %-20.2f %-14.6f %-16.3f %-19.3f %s\n", prefix,
-		(unsigned long long)bytes, (unsigned long long)iterations, peak_mib_s, avg_mib_s,
-		mpps, rdma_mib_to_gbit(peak_mib_s), rdma_mib_to_gbit(avg_mib_s), latency);
+		(unsigned long long)bytes, (unsigned long long)iterations, peak_mibps, avg_mibps,
+		mpps, rdma_mib_to_gbit(peak_mibps), rdma_mib_to_gbit(avg_mibps), latency);
 }

@@ -28,7 +28,7 @@ struct rdma_size_report {
 	uint64_t checked_bytes;
 	struct pattern_check check;	/* both passes together */
 	uint64_t elapsed_ns;		/* bandwidth pass: first post to last completion */
-	double bw_peak_mib_s, bw_avg_mib_s;	/* MiB = 2^20 bytes, as perftest */
+	double bw_peak_mibps, bw_avg_mibps;	/* MiB = 2^20 bytes, as perftest */
 	double msg_rate_mpps;
 	struct stats_summary latency_ns;	/* one message at a time, post to completion */
 };
@@ -65,7 +65,7 @@ struct json_object *rdma_report_json(const struct rdma_report *r);
  */
 void rdma_print_header(FILE *to, const char *prefix);
 void rdma_print_row(FILE *to, const char *prefix, uint64_t bytes, uint64_t iterations,
-		    double peak_mib_s, double avg_mib_s, double mpps, double lat_min_ns,
+		    double peak_mibps, double avg_mibps, double mpps, double lat_min_ns,
 		    double lat_mean_ns, double lat_p99_ns);
 
 #endif

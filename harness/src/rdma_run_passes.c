@@ -310,8 +310,8 @@ bool rdma_run_size(struct rdma_run *rr, struct rdma_size_report *sr)
 						   sr->bytes);
 	sr->measured = true;
 	sr->elapsed_ns = f.elapsed_ns;
-	sr->bw_peak_mib_s = f.peak_mib_s;
-	sr->bw_avg_mib_s = f.avg_mib_s;
+	sr->bw_peak_mibps = f.peak_mibps;
+	sr->bw_avg_mibps = f.avg_mibps;
 	sr->msg_rate_mpps = f.msg_rate_mpps;
 	return true;
 }

@@ -26,7 +26,7 @@
 
 struct json_object;
 
-#define RESULT_FORMAT 1
+#define RESULT_FORMAT 2
 #define RESULT_JSON_NAME "result.json"
 #define RESULT_TEXT_MAX 256
 /* result.json's "oracle" of a step: the guest writes the first two, the host's check the last. */

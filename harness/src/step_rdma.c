@@ -126,8 +126,8 @@ static void print_banner(const struct rdma_run *rr)
 
 static void print_size(const struct rdma_size_report *sr)
 {
-	rdma_print_row(stdout, PROGRESS_PREFIX, sr->bytes, sr->iterations, sr->bw_peak_mib_s,
-		       sr->bw_avg_mib_s, sr->msg_rate_mpps, (double)sr->latency_ns.min,
+	rdma_print_row(stdout, PROGRESS_PREFIX, sr->bytes, sr->iterations, sr->bw_peak_mibps,
+		       sr->bw_avg_mibps, sr->msg_rate_mpps, (double)sr->latency_ns.min,
 		       sr->latency_ns.mean, (double)sr->latency_ns.p99);
 	fflush(stdout);
 }
@@ -229,6 +229,6 @@ void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
 
 		format_size(last->bytes, size, sizeof(size));
 		step_progress(progress, progress_size, "%s: %.1f MiB/s average", size,
-			      last->bw_avg_mib_s);
+			      last->bw_avg_mibps);
 	}
 }

@@ -81,7 +81,7 @@ static void print_rdma_figures(json_object *steps)
 			json_object *z = json_object_array_get_idx(sizes, k);
 			json_object *lat = json_field(z, "latency_ns");
 
-			if (!json_has_number(z, "bw_avg_mib_s"))
+			if (!json_has_number(z, "bw_avg_mibps"))
 				continue;
 			if (!header) {
 				printf("%s: %s RDMA %s, %s memory\n", json_text(s, "name", "?"),
@@ -92,7 +92,7 @@ static void print_rdma_figures(json_object *steps)
 			}
 			rdma_print_row(stdout, " ", (uint64_t)json_object_get_int64(json_field(z, "bytes")),
 				       (uint64_t)json_object_get_int64(json_field(z, "iterations")),
-				       number(z, "bw_peak_mib_s"), number(z, "bw_avg_mib_s"),
+				       number(z, "bw_peak_mibps"), number(z, "bw_avg_mibps"),
 				       number(z, "msg_rate_mpps"), number(lat, "min"), number(lat, "mean"),
 				       number(lat, "p99"));
 		}

@@ -184,7 +184,7 @@ static void test_run_fields(void **state)
 	assert_int_equal(result_write_json(&f->report, f->dir), 0);
 	json_object *root = read_back(f);
 
-	assert_int_equal(num(root, "format"), 1);
+	assert_int_equal(num(root, "format"), 2);
 	assert_string_equal(str(root, "scenario"), "nvme-cmb");
 	assert_string_equal(str(root, "description"), "edu DMA to and from an NVMe CMB");
 	assert_string_equal(str(root, "file"), "scenarios/nvme-cmb");

@@ -33,7 +33,7 @@ for op in write read; do
 		"$(jq_result "[$step | .rdma.sizes[] | .verified and .mismatched_bytes == 0 and .checked_bytes == 2 * .bytes] | all")" true
 	tap_is "$op: step verified" "$(jq_result "$step | .verified")" true
 	tap_is "$op: bandwidth figures for every size (peak >= average > 0, Gbit/s, message rate)" \
-		"$(jq_result "[$step | .rdma.sizes[] | .bw_avg_mib_s > 0 and .bw_peak_mib_s >= .bw_avg_mib_s and .bw_avg_gbit_s > 0 and .msg_rate_mpps > 0 and .elapsed_ns > 0] | all")" true
+		"$(jq_result "[$step | .rdma.sizes[] | .bw_avg_mibps > 0 and .bw_peak_mibps >= .bw_avg_mibps and .bw_avg_gbit_s > 0 and .msg_rate_mpps > 0 and .elapsed_ns > 0] | all")" true
 	tap_is "$op: a latency sample per iteration, min <= p50 <= p99" \
 		"$(jq_result "[$step | .rdma.sizes[] | .latency_ns.n == .iterations and .latency_ns.min <= .latency_ns.p50 and .latency_ns.p50 <= .latency_ns.p99] | all")" true
 done

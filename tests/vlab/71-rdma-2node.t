@@ -34,11 +34,11 @@ for node in server client; do
 	tap_ok "$node: KTAP has no not ok" bash -c "! grep -q '^not ok' '$RUN_DIR/$node/ktap.txt'"
 done
 tap_is "client: bandwidth figures for every size (peak >= average > 0, message rate)" \
-	"$(on client '[.steps[].rdma.sizes[] | .bw_avg_mib_s > 0 and .bw_peak_mib_s >= .bw_avg_mib_s and .msg_rate_mpps > 0 and .elapsed_ns > 0] | all')" true
+	"$(on client '[.steps[].rdma.sizes[] | .bw_avg_mibps > 0 and .bw_peak_mibps >= .bw_avg_mibps and .msg_rate_mpps > 0 and .elapsed_ns > 0] | all')" true
 tap_is "client: a latency sample per iteration, min <= p50 <= p99" \
 	"$(on client '[.steps[].rdma.sizes[] | .latency_ns.n == .iterations and .latency_ns.min <= .latency_ns.p50 and .latency_ns.p50 <= .latency_ns.p99] | all')" true
 tap_is "server: no figures of its own (it only answers)" \
-	"$(on server '[.steps[].rdma.sizes[] | .bw_avg_mib_s == null and .latency_ns.n == 0] | all')" true
+	"$(on server '[.steps[].rdma.sizes[] | .bw_avg_mibps == null and .latency_ns.n == 0] | all')" true
 tap_ok "the client's figures are printed in ib_write_bw's columns" \
 	grep -q 'client| p2prig: *#bytes *#iterations *BW peak\[MiB/sec\]' "$RUN_LOG"
 tap_done
