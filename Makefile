@@ -83,6 +83,23 @@ bench-rdma: ## figures: the runner's RDMA WRITE bandwidth vs ib_write_bw on rxe 
 matrix: ## one scenario on several guest kernels, a table method x kernel (scenario=NAME kernels="7.3.4 6.12.117"; default: every pinned kernel)
 	@harness/matrix.sh '$(or $(scenario),map-cost)' $(if $(kernels),--kernels '$(kernels)')
 
+.PHONY: report
+report: ## results/report/index.html: verdict, steps, charts (gnuplot SVG) and an index of every run kept
+	@harness/setup-host.sh
+	@harness/report.sh
+
+.PHONY: compare
+compare: ## base vs new, metric by metric, LKP-style; exit 1 on a regression (base=RUN|DIR|baseline new=RUN|DIR|last-night)
+	@harness/compare.sh '$(or $(base),baseline)' '$(or $(new),last-night)'
+
+.PHONY: baseline
+baseline: ## promote a run or run set to results/baseline (from=RUN|DIR|last-night)
+	@harness/baseline.sh '$(or $(from),last-night)'
+
+.PHONY: nightly
+nightly: runner ## run the nightly scenarios (configs/nightly, or nightly=FILE), compare with the baseline, build the report
+	@harness/nightly.sh $(if $(nightly),--list '$(nightly)')
+
 .PHONY: test
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# make nightly: run the night's scenarios (configs/nightly), keep them as one
+# run set under results/nights/<UTC time>/, compare the night with the
+# baseline when there is one, and build results/report/index.html.
+#
+#   harness/nightly.sh [--list FILE] [--no-report]
+#
+# Exit 0 when every scenario passed (skips with their reasons allowed) and
+# nothing regressed against the baseline; 1 when a scenario failed or a
+# metric regressed; 2 when the list itself is wrong (nothing is run then).
+set -euo pipefail
+# shellcheck source=harness/lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=harness/lib/runsets.sh
+source "$P2PRIG_TOP/harness/lib/runsets.sh"
+
+usage="usage: $0 [--list FILE] [--no-report]"
+list=$P2PRIG_TOP/configs/nightly
+report=1
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--list) list=${2:?$usage} && shift ;;
+	--no-report) report=0 ;;
+	*) echo "$usage" >&2 && exit 2 ;;
+	esac
+	shift
+done
+
+# read_list FILE: "SCENARIO<TAB>CONFIG<TAB>KERNEL" per line, every line
+# checked before anything runs; FILE:LINE: what was expected.
+read_list() {
+	local file=$1 n=0 line words word scenario config kernel bad=0
+	[[ -r $file ]] || { echo "$file: cannot read the nightly list" >&2; return 2; }
+	while IFS= read -r line || [[ -n $line ]]; do
+		n=$((n + 1))
+		line=${line%%#*}
+		read -ra words <<<"$line"
+		[[ ${#words[@]} -gt 0 ]] || continue
+		scenario=${words[0]} config='' kernel=''
+		for word in "${words[@]:1}"; do
+			case $word in
+			config=?*) config=${word#config=} ;;
+			kernel=?*) kernel=${word#kernel=} ;;
+			*)
+				echo "$file:$n: expected config=NAME or kernel=VERSION after the scenario, got \"$word\"" >&2
+				bad=1
+				;;
+			esac
+		done
+		if [[ ! -f $P2PRIG_TOP/scenarios/$scenario ]]; then
+			echo "$file:$n: no scenario \"$scenario\" in scenarios/" >&2
+			bad=1
+		fi
+		if [[ -n $config && ! -f $P2PRIG_TOP/configs/${config}_defconfig ]]; then
+			echo "$file:$n: no config \"$config\" (configs/${config}_defconfig)" >&2
+			bad=1
+		fi
+		printf '%s\t%s\t%s\n' "$scenario" "$config" "$kernel"
+	done <"$file"
+	[[ $n -gt 0 && $bad == 0 ]] || { [[ $bad == 1 ]] || echo "$file: empty nightly list" >&2; return 2; }
+}
+
+entries=$(read_list "$list") || exit 2
+[[ -n $entries ]] || { echo "$list: no scenario in the nightly list" >&2; exit 2; }
+
+root=$(results_root)
+night=$root/nights/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$night" || die "$night: cannot create the night's folder"
+t_start=$(date +%s)
+log "nightly: $(wc -l <<<"$entries") scenarios from ${list#"$P2PRIG_TOP"/} into $night"
+
+verdict=0
+runs_json=()
+while IFS=$'\t' read -r scenario config kernel; do
+	rc=0
+	args=("$scenario")
+	[[ -z $config ]] || args+=(--config "$config")
+	[[ -z $kernel ]] || args+=(--kernel "$kernel")
+	# The night's runs live in its folder: one run set, nothing to sort out later.
+	P2PRIG_RESULTS=$night "$P2PRIG_TOP/harness/run-scenario.sh" "${args[@]}" </dev/null || rc=$?
+	case $rc in
+	0 | 4) ;;
+	*) verdict=1 ;;
+	esac
+	runs_json+=("$(jq -nc --arg s "$scenario" --arg c "$config" --arg k "$kernel" --argjson rc "$rc" \
+		'{ scenario: $s, config: (if $c == "" then null else $c end),
+		   kernel: (if $k == "" then null else $k end), exit_code: $rc }')")
+done <<<"$entries"
+
+# The comparison with the baseline, kept with the night.
+compare_rc=
+if [[ -d $root/baseline ]] && [[ -n $(run_dirs "$root/baseline") ]]; then
+	compare_rc=0
+	"$P2PRIG_TOP/harness/compare.sh" "$root/baseline" "$night" --json "$night/compare.json" \
+		>"$night/compare.txt" 2>&1 || compare_rc=$?
+	cat "$night/compare.txt"
+	[[ $compare_rc == 0 ]] || verdict=1
+else
+	log "nightly: no baseline (make baseline from=last-night makes one); nothing compared"
+fi
+
+printf '%s\n' "${runs_json[@]}" | jq -s --arg started "$(date -u -d "@$t_start" +%FT%TZ)" \
+	--arg finished "$(date -u +%FT%TZ)" --argjson verdict "$verdict" \
+	--arg compare "${compare_rc}" --arg list "${list#"$P2PRIG_TOP"/}" \
+	'{ list: $list, started: $started, finished: $finished, runs: .,
+	   compare_exit_code: (if $compare == "" then null else ($compare | tonumber) end),
+	   exit_code: $verdict }' >"$night/night.json" || die "$night/night.json: cannot write"
+
+if [[ $report == 1 ]]; then
+	"$P2PRIG_TOP/harness/report.sh" || die "the report could not be built"
+fi
+log "nightly: $(paint_verdict "$([[ $verdict == 0 ]] && echo pass || echo fail)") in $(($(date +%s) - t_start)) s: $night"
+exit "$verdict"
