@@ -50,9 +50,10 @@ def copy_metrics($s):
 	| metric($s.name; "\($c.bs | size_name)-qd\($c.iodepth)"; "bw_mibps"; $c.mibps; null; 1;
 		 false; $c.bs; "copy \($s.copy.buffer.name // $s.name) qd\($c.iodepth)");
 
+# Format 1 named the bandwidth bw_avg_mib_s.
 def rdma_metrics($s):
-	($s.rdma.sizes // [])[] | select(.bw_avg_mibps != null) | . as $z
-	| metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "bw_avg_mibps"; $z.bw_avg_mibps; null;
+	($s.rdma.sizes // [])[] | (.bw_avg_mibps // .bw_avg_mib_s) as $bw | select($bw != null) | . as $z
+	| metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "bw_avg_mibps"; $bw; null;
 		 1; $z.bytes == 1048576; $z.bytes; "rdma \($s.rdma.op) \($s.rdma.memory)"),
 	  (select($z.latency_ns.n > 0)
 	   | metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "latency_ns"; $z.latency_ns.mean;
