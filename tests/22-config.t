@@ -71,6 +71,8 @@ bad unquoted-string '# Help: x\nCONFIG_RUN_METHODS=mmio\n' \
 	'2: CONFIG_RUN_METHODS=mmio: a text option needs double quotes'
 bad not-an-option-line '# Help: x\nVLAB_CMB_MB=64\n' \
 	"2: expected CONFIG_NAME=VALUE"
+bad binary '# Help: x\nCONFIG_VLAB_CMB_MB=64\n\x1b[2J\x00\x01\n' \
+	'3: not text: a control byte \(a config is a plain text file'
 
 tap_plan $((3 * ${#names[@]} + 1 + 3 * ${#bad_names[@]} + 3 + 4 + 3))
 

@@ -230,6 +230,13 @@ rig_check_source() {
 	local -A chosen=()
 	RIG_SRC_LINE=() RIG_SRC_VALUE=() RIG_SRC_ORDER=()
 	rig_kconfig_index
+	# A binary file would otherwise read as an empty config, or be echoed back raw.
+	local binary
+	binary=$(LC_ALL=C grep -naP -m1 '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]' "$file" | cut -d: -f1)
+	if [[ -n $binary ]]; then
+		rig_error "$file" "$binary" "" "" "not text: a control byte (a config is a plain text file of CONFIG_NAME=VALUE lines)"
+		return
+	fi
 	if ! grep -qE '^(CONFIG_|# CONFIG_|# Help:)' "$file"; then
 		rig_error "$file" 1 "" "" "empty config: no CONFIG_ option and no '# Help:' line (to use the defaults, name the default rig: config=$RIG_DEFAULT_CONFIG)"
 		return

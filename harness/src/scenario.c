@@ -844,11 +844,31 @@ static void trim(char **s)
 		*--end = '\0';
 }
 
+/*
+ * A scenario is text: a control byte means the wrong file (binary, or
+ * another encoding), and printing the line back would garble the terminal.
+ */
+static bool line_is_text(struct parser *p, const char *line)
+{
+	for (const char *c = line; *c; c++) {
+		unsigned char b = (unsigned char)*c;
+
+		if ((b < 0x20 && b != '\t' && b != '\r') || b == 0x7f) {
+			ERROR(p, "not text: byte 0x%02x at column %td (a scenario is a plain text file)",
+			      b, c - line + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void parse_line(struct parser *p, char *line)
 {
 	char *words_buf = NULL, *save = NULL, *words[MAX_WORDS];
 	size_t n = 0;
 
+	if (!line_is_text(p, line))
+		return;
 	strip_comment(line);
 	trim(&line);
 	if (!*line)
@@ -1090,6 +1110,19 @@ size_t scenario_parse_text(const char *file, const char *text, struct scenario *
 	return sc->n_errors;
 }
 
+/* A file not parsed at all: one error, WHY, at LINE (0: the file as a whole). */
+static size_t refuse_file(const char *path, struct scenario *sc, int line, const char *why)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->file = strdup(path);
+	sc->name = strdup(path);
+	if (line)
+		scenario_error_at(sc, line, "%s", why);
+	else
+		scenario_error_at(sc, 0, "cannot read the scenario (%s)", why);
+	return sc->n_errors;
+}
+
 size_t scenario_parse_file(const char *path, struct scenario *sc)
 {
 	FILE *f = fopen(path, "r");
@@ -1108,6 +1141,17 @@ size_t scenario_parse_file(const char *path, struct scenario *sc)
 		fclose(f);
 		fclose(mem);
 		if (!read_error) {
+			const char *nul = memchr(text, '\0', size);
+
+			if (nul) {
+				int line = 1;
+
+				for (const char *c = text; c < nul; c++)
+					line += *c == '\n';
+				free(text);
+				return refuse_file(path, sc, line, "not text: a NUL byte (a scenario "
+						   "is a plain text file)");
+			}
 			size_t errors = scenario_parse_text(path, text, sc);
 			free(text);
 			return errors;
@@ -1115,12 +1159,7 @@ size_t scenario_parse_file(const char *path, struct scenario *sc)
 		free(text);
 		errno = EIO;
 	}
-	int why = errno;
-	memset(sc, 0, sizeof(*sc));
-	sc->file = strdup(path);
-	sc->name = strdup(path);
-	scenario_error_at(sc, 0, "cannot read the scenario (%s)", strerror(why));
-	return sc->n_errors;
+	return refuse_file(path, sc, 0, strerror(errno));
 }
 
 void scenario_print_errors(const struct scenario *sc, FILE *to)
