@@ -12,5 +12,7 @@ int cmd_nvme(int argc, char **argv);
 int cmd_bar_devices(int argc, char **argv);
 int cmd_oracle_fill(int argc, char **argv);
 int cmd_oracle_check(int argc, char **argv);
+int cmd_ktap(int argc, char **argv);
+int cmd_junit(int argc, char **argv);
 
 #endif

@@ -36,8 +36,7 @@ int ktap_open(struct ktap *k, const char *dir, size_t planned)
 	return 0;
 }
 
-/* "# LABEL: TEXT", or "# TEXT" without a label. */
-static void labelled_diagnostic(struct ktap *k, const char *label, const char *text)
+void ktap_labelled_diagnostic(struct ktap *k, const char *label, const char *text)
 {
 	if (!k->f)
 		return;
@@ -52,7 +51,7 @@ static void labelled_diagnostic(struct ktap *k, const char *label, const char *t
 
 void ktap_diagnostic(struct ktap *k, const char *text)
 {
-	labelled_diagnostic(k, NULL, text);
+	ktap_labelled_diagnostic(k, NULL, text);
 }
 
 static void result_line(struct ktap *k, bool ok, size_t number, const char *name,
@@ -60,12 +59,43 @@ static void result_line(struct ktap *k, bool ok, size_t number, const char *name
 {
 	if (!k->f)
 		return;
-	fprintf(k->f, "%s %zu %s", ok ? "ok" : "not ok", number, name);
+	fprintf(k->f, "%s %zu ", ok ? "ok" : "not ok", number);
+	put_one_line(k->f, name);
 	if (skip_reason) {
-		fputs(" # SKIP ", k->f);
+		fputs(" # SKIP", k->f);
+		if (skip_reason[0])
+			fputc(' ', k->f);
 		put_one_line(k->f, skip_reason);
 	}
 	end_line(k);
+}
+
+/* " > 3 %, flagged" after a figure whose CV passed the limit, else nothing. */
+static const char *cv_flag(const struct repeat_figure *f, double limit, char *buf, size_t size)
+{
+	if (!f->cv_flagged)
+		return "";
+	snprintf(buf, size, " > %.0f %%, flagged", limit);
+	return buf;
+}
+
+void ktap_format_map_cost(const struct ktap_map_cost_line *l, char *buf, size_t size)
+{
+	char granule[16], map_flag[32], unmap_flag[32];
+
+	format_size(l->granule, granule, sizeof(granule));
+	if (l->outcome) {
+		snprintf(buf, size, "map-cost %s %s: %s: %s", l->method, granule, l->outcome,
+			 l->reason);
+		return;
+	}
+	snprintf(buf, size, "map-cost %s %s: map %.0f +- %.0f ns (cv %.1f %%%s), "
+		 "unmap %.0f +- %.0f ns (cv %.1f %%%s), trace %s", l->method, granule,
+		 l->map->mean_ns, l->map->stddev_ns, l->map->cv_percent,
+		 cv_flag(l->map, l->cv_limit_percent, map_flag, sizeof(map_flag)),
+		 l->unmap->mean_ns, l->unmap->stddev_ns, l->unmap->cv_percent,
+		 cv_flag(l->unmap, l->cv_limit_percent, unmap_flag, sizeof(unmap_flag)),
+		 l->trace);
 }
 
 /* A map-cost step's figures as diagnostics: one line per method x granule, flags included. */
@@ -73,60 +103,57 @@ static void map_cost_diagnostics(struct ktap *k, const struct map_cost_report *r
 {
 	for (size_t i = 0; r && i < r->n_entries; i++) {
 		const struct map_cost_entry *e = &r->entries[i];
-		char line[512], size[16], flag[32];
+		struct ktap_map_cost_line l = {
+			.method = map_cost_method_info(e->method)->name,
+			.granule = e->granule,
+			.outcome = e->outcome == MAP_COST_MEASURED ? NULL
+				   : map_cost_outcome_name(e->outcome),
+			.reason = e->reason,
+			.map = &e->map,
+			.unmap = &e->unmap,
+			.cv_limit_percent = MAP_COST_CV_LIMIT_PERCENT,
+			.trace = !e->trace.ran ? "not run" : e->trace.passed ? "pass" : "fail",
+		};
+		char line[512];
 
-		snprintf(flag, sizeof(flag), " > %.0f %%, flagged", MAP_COST_CV_LIMIT_PERCENT);
-		format_size(e->granule, size, sizeof(size));
-		if (e->outcome != MAP_COST_MEASURED) {
-			snprintf(line, sizeof(line), "map-cost %s %s: %s: %s",
-				 map_cost_method_info(e->method)->name, size,
-				 map_cost_outcome_name(e->outcome), e->reason);
-		} else {
-			snprintf(line, sizeof(line), "map-cost %s %s: map %.0f +- %.0f ns (cv %.1f %%%s), "
-				 "unmap %.0f +- %.0f ns (cv %.1f %%%s), trace %s",
-				 map_cost_method_info(e->method)->name, size, e->map.mean_ns,
-				 e->map.stddev_ns, e->map.cv_percent,
-				 e->map.cv_flagged ? flag : "", e->unmap.mean_ns,
-				 e->unmap.stddev_ns, e->unmap.cv_percent,
-				 e->unmap.cv_flagged ? flag : "",
-				 !e->trace.ran ? "not run" : e->trace.passed ? "pass" : "fail");
-		}
+		ktap_format_map_cost(&l, line, sizeof(line));
 		ktap_diagnostic(k, line);
 	}
+}
+
+void ktap_test(struct ktap *k, size_t number, const char *name, enum step_verdict verdict,
+	       const char *reason, const char *label, const struct strlist *lines)
+{
+	bool skipped = verdict == VERDICT_SKIP, failed = verdict == VERDICT_FAIL;
+
+	if (failed && reason && reason[0])
+		ktap_diagnostic(k, reason);
+	for (size_t i = 0; lines && i < lines->n; i++)
+		ktap_labelled_diagnostic(k, label, lines->items[i]);
+	result_line(k, !failed, number, name, skipped ? (reason ? reason : "") : NULL);
 }
 
 void ktap_step(struct ktap *k, size_t number, const struct step_report *step)
 {
 	map_cost_diagnostics(k, step->map_cost);
-	switch (step->verdict) {
-	case VERDICT_PASS:
-		result_line(k, true, number, step->name, NULL);
-		break;
-	case VERDICT_SKIP:
-		result_line(k, true, number, step->name, step->reason);
-		break;
-	case VERDICT_FAIL:
-		if (step->reason[0])
-			ktap_diagnostic(k, step->reason);
-		for (size_t i = 0; i < step->health.n; i++)
-			labelled_diagnostic(k, "kernel", step->health.items[i]);
-		result_line(k, false, number, step->name, NULL);
-		break;
-	}
+	ktap_test(k, number, step->name, step->verdict, step->reason, "kernel", &step->health);
 }
 
-void ktap_health(struct ktap *k, size_t number, const struct run_report *r)
+void ktap_health_report(struct ktap *k, size_t number, const struct health_report *h)
 {
-	const struct health_report *h = &r->health;
-
 	if (!h->watched && h->n_findings == 0) {
 		result_line(k, true, number, KTAP_HEALTH_TEST, h->why[0] ? h->why : "not watched");
 		return;
 	}
 	for (size_t i = 0; i < h->n_findings; i++)
-		labelled_diagnostic(k, h->findings[i].step ? h->findings[i].step : "outside any step",
-				    h->findings[i].line);
+		ktap_labelled_diagnostic(k, h->findings[i].step ? h->findings[i].step
+					 : "outside any step", h->findings[i].line);
 	result_line(k, h->n_findings == 0, number, KTAP_HEALTH_TEST, NULL);
+}
+
+void ktap_health(struct ktap *k, size_t number, const struct run_report *r)
+{
+	ktap_health_report(k, number, &r->health);
 }
 
 void ktap_close(struct ktap *k)

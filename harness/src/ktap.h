@@ -8,6 +8,7 @@
 #define P2PRIG_KTAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "result.h"
@@ -30,6 +31,33 @@ void ktap_health(struct ktap *k, size_t number, const struct run_report *r);
 
 /* One "# " line; newlines in text become blanks. */
 void ktap_diagnostic(struct ktap *k, const char *text);
+
+/* "# LABEL: TEXT", or "# TEXT" when LABEL is NULL. */
+void ktap_labelled_diagnostic(struct ktap *k, const char *label, const char *text);
+
+/*
+ * One test: a failure's reason and LINES (each labelled LABEL) as
+ * diagnostics, then the result line; a skip carries its reason on the
+ * result line. ktap_step() and `p2prig ktap` both write tests this way.
+ */
+void ktap_test(struct ktap *k, size_t number, const char *name, enum step_verdict verdict,
+	       const char *reason, const char *label, const struct strlist *lines);
+
+/* The "kernel-health" test of H. */
+void ktap_health_report(struct ktap *k, size_t number, const struct health_report *h);
+
+/* One map-cost entry as its diagnostic says it, from a report or from result.json. */
+struct ktap_map_cost_line {
+	const char *method;
+	uint64_t granule;
+	const char *outcome;		/* NULL when measured; else with reason */
+	const char *reason;
+	const struct repeat_figure *map, *unmap;
+	double cv_limit_percent;	/* a flagged figure says it passed this */
+	const char *trace;		/* "pass", "fail", "not run" */
+};
+
+void ktap_format_map_cost(const struct ktap_map_cost_line *l, char *buf, size_t size);
 
 void ktap_close(struct ktap *k);
 

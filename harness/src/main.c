@@ -18,6 +18,8 @@ static void usage(FILE *to)
 		"       p2prig bar-devices FILE\n"
 		"       p2prig oracle-fill FILE SEED\n"
 		"       p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n"
+		"       p2prig ktap RESULT_JSON\n"
+		"       p2prig junit RESULT_JSON...\n"
 		"\n"
 		"check        parse scenario files, print every error as FILE:LINE: message\n"
 		"run          run a scenario in the guest (as root); results go to DIR\n"
@@ -27,7 +29,9 @@ static void usage(FILE *to)
 		"nvme         the NVMe controllers: address, serial, CMB, PMR, namespaces\n"
 		"bar-devices  the PCI functions the scenario's bar providers select (guest)\n"
 		"oracle-fill  fill the BAR's backing file with SEED's pattern (host, before boot)\n"
-		"oracle-check judge oracle steps against the backing file (host, after the guest)\n");
+		"oracle-check judge oracle steps against the backing file (host, after the guest)\n"
+		"ktap         KTAP version 1 for a run, from its result.json alone\n"
+		"junit        one JUnit XML document, a testsuite per result.json\n");
 }
 
 /* Every file is checked, and every error in it reported, before the exit. */
@@ -63,6 +67,8 @@ static const struct command {
 	{ "bar-devices", cmd_bar_devices },
 	{ "oracle-fill", cmd_oracle_fill },
 	{ "oracle-check", cmd_oracle_check },
+	{ "ktap", cmd_ktap },
+	{ "junit", cmd_junit },
 };
 
 int main(int argc, char **argv)
