@@ -14,6 +14,8 @@
 set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
+# shellcheck source=harness/lib/host-record.sh
+source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
 usage() {
 	echo "usage: $0 NAME|FILE [--kernel VERSION] [--config NAME|FILE]" >&2
@@ -105,40 +107,84 @@ prepare_guest() {
 # (kselftest's skip), 1 anything failed. A worse finding never gets better.
 verdict=0
 worse() { [[ $verdict == 1 || ($verdict == 4 && $1 == 0) ]] || verdict=$1; }
+# mark: worse(), and the same for the guest being judged alone.
+mark() {
+	worse "$1"
+	[[ $guest_verdict == 1 || ($guest_verdict == 4 && $1 == 0) ]] || guest_verdict=$1
+}
 
 # judge_guest DIR: the verdict table of one guest's results and everything
 # the host holds against them: how it ended, the machine it saw, its kernel
-# log (unload included, by the runner's rules) and its runner's exit.
+# log (unload included, by the runner's rules) and its runner's exit. Each
+# is a check in result.json's `host`, with this guest's own verdict.
 judge_guest() {
-	local dir=$1 rc=0 scan_rc=0 findings guest_exit
+	local dir=$1 rc=0 scan_rc=0 findings guest_exit said lines=()
+	guest_verdict=0
 	VLAB_OUTCOME=$(cat "$dir/outcome" 2>/dev/null || echo "$VLAB_OUTCOME")
 	# A guest that died before the runner wrote anything still leaves a record.
 	if [[ ! -s $dir/result.json ]]; then
-		printf '{ "format": 2, "scenario": "%s", "rig": "vlab", "kernel": "%s", "complete": false, "steps": [] }\n' \
-			"$scenario" "$PIN_UNAME" >"$dir/result.json"
+		jq -n --arg scenario "$scenario" --arg kernel "$PIN_UNAME" --arg config "$RIG_CONFIG_NAME" \
+			--arg why "$VLAB_OUTCOME before the runner started" '
+			{ format: 2, scenario: $scenario, rig: "vlab", config: $config, kernel: $kernel,
+			  complete: false, error: $why, steps: [],
+			  health: { clean: null, watched: false, reason: $why, findings: [] },
+			  summary: { passed: 0, failed: 0, skipped: 0 } }' >"$dir/result.json"
 		printf 'KTAP version 1\n1..1\nnot ok 1 vlab-boot # %s before the runner started\n' \
 			"$VLAB_OUTCOME" >"$dir/ktap.txt"
 	fi
+	rm -f "$dir/host-checks.jsonl"
 	echo
 	"$P2PRIG_TOP/build/host/p2prig" summary "$dir/result.json" || rc=$?
 	[[ $rc == 0 || $rc == 4 ]] || rc=1
-	worse "$rc"
-	vlab_verdict_outcome "$dir" || worse 1
-	vlab_check_guest_facts "$dir" || worse 1
+	mark "$rc"
+	if said=$(vlab_verdict_outcome "$dir"); then
+		host_check "$dir" guest-outcome pass "" "$VLAB_OUTCOME"
+	else
+		mark 1
+		printf '%s\n' "$said"
+		mapfile -t lines <<<"$said"
+		said=${lines[0]#guest: }
+		host_check "$dir" guest-outcome fail "${said%:}" "${lines[@]:1}"
+	fi
+	if [[ ! -r $dir/guest-facts.env ]]; then
+		host_check "$dir" guest-machine skip "the guest stopped before it reported its machine"
+	elif said=$(vlab_check_guest_facts "$dir"); then
+		host_check "$dir" guest-machine pass ""
+	else
+		mark 1
+		printf '%s\n' "$said"
+		mapfile -t lines <<<"$said"
+		host_check "$dir" guest-machine fail "not the machine the config describes" "${lines[@]}"
+	fi
 	if [[ -s $dir/dmesg.txt ]]; then
 		findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$dir/dmesg.txt" "$scenario_file" 2>&1) ||
 			scan_rc=$?
 		if [[ $scan_rc -ne 0 ]]; then
-			worse 1
+			mark 1
 			echo "kernel log: unexpected lines after the run started:"
 			while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
+			mapfile -t lines <<<"$findings"
+			host_check "$dir" kernel-log fail "unexpected lines after the run started" "${lines[@]}"
+		else
+			host_check "$dir" kernel-log pass ""
 		fi
+	else
+		host_check "$dir" kernel-log skip "no dmesg.txt: the guest never got to save its kernel log"
 	fi
 	guest_exit=$(cat "$dir/guest-exit" 2>/dev/null || echo none)
 	if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
-		worse 1
+		mark 1
 		echo "guest: the runner or the module unload failed (exit $guest_exit)"
+		host_check "$dir" runner-exit fail "the runner or the module unload failed (exit $guest_exit)"
+	elif [[ $guest_exit == none ]]; then
+		host_check "$dir" runner-exit skip "the runner never finished"
+	else
+		host_check "$dir" runner-exit pass "" "exit $guest_exit"
 	fi
+	host_record "$dir" "$VLAB_OUTCOME" "$guest_verdict" || {
+		worse 1
+		echo "results: $dir/result.json could not be completed; see the warning above"
+	}
 }
 
 # A two-node scenario (`nodes 2`) runs in two guests joined by a link; each
@@ -152,6 +198,9 @@ if [[ ${nodes:-1} == 2 ]]; then
 		printf '\n%s:' "$node"
 		judge_guest "$out/$node"
 	done
+	# One JUnit document for the run, a suite per guest.
+	"$P2PRIG_TOP/build/host/p2prig" junit "$out/server/result.json" "$out/client/result.json" \
+		>"$out/junit.xml" || { worse 1; echo "results: could not write $out/junit.xml"; }
 else
 	prepare_guest "$out"
 	vlab_boot "$PIN_UNAME" "$out"
