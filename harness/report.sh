@@ -126,7 +126,8 @@ history_chart() {
 		i=$((i + 1))
 	done
 	plot "history-$1" "$1: key figures by night ($nights nights)" "night" "% of the first night" \
-		"set xrange [0.5:$nights.5]; set key outside bottom center horizontal; set size ratio 0.45
+		"set xrange [0.5:$nights.5]; set yrange [*<98:102<*]; set format y '%g'
+		 set key outside bottom center horizontal; set size ratio 0.45
 		 plot $(IFS=,; echo "${cmd[*]}")"
 }
 

@@ -58,8 +58,8 @@ vlab_build_host
 "$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
 	die "scenario $scenario rejected; nothing was run"
 
-vlab_build_guest "$kernel"
 out=$(vlab_results_dir "$scenario")
+vlab_build_guest "$kernel"
 
 # The host oracle (`expect oracle`, scenarios/README.md): ivshmem's backing
 # file holds this seed's pattern, addressed by file offset, when the guest

@@ -69,8 +69,8 @@ def bandwidth_rows($scenario):
 # cost rows: "method granule", then one mean per kernel (newest map-cost
 # run on each), "-" where that kernel has none; the first line the header.
 def cost_rows($dir):
-	map(select(.metrics | any(.name | test("/\($dir)_ns$"))))
-	| map(.metrics |= map(select(.name | test("/[a-z0-9-]+/[0-9]+[KMG]?/\($dir)_ns$"))))
+	map(.metrics |= map(select(.name | test("/[a-z0-9-]+/[0-9]+[KMG]?/\($dir)_ns$"))))
+	| map(select(.metrics | length > 0))
 	| group_by(.kernel) | map(max_by(.started)) as $runs
 	| ($runs | map(.kernel)) as $kernels
 	| ([$runs[].metrics[] | { r: (.name | sub("^[^/]+/"; "") | sub("/\($dir)_ns$"; "")), x: .x_bytes }]

@@ -64,8 +64,22 @@ vlab_build_guest() {
 # NAME on KERNEL (the pinned guest kernel unless given).
 vlab_results_dir() {
 	local out
-	out="${P2PRIG_RESULTS:-$P2PRIG_TOP/results}/$(date -u +%Y%m%dT%H%M%SZ)-$1-${2:-$PIN_UNAME}"
-	mkdir -p "$out"
+	local root=${P2PRIG_RESULTS:-$P2PRIG_TOP/results} why free_mb
+	local need_mb=${P2PRIG_RESULTS_MIN_FREE_MB:-64}
+	out="$root/$(date -u +%Y%m%dT%H%M%SZ)-$1-${2:-$PIN_UNAME}"
+	# A run that cannot keep its results is refused before it boots, never
+	# run for nothing: the folder must be creatable, writable and roomy.
+	why=$(mkdir -p "$out" 2>&1) || die "results: cannot create $out: ${why##*: }; nothing was run"
+	why=$( (: >"$out/.writable") 2>&1) || {
+		rmdir "$out" 2>/dev/null
+		die "results: cannot write in $out: ${why##*: }; nothing was run"
+	}
+	rm -f "$out/.writable"
+	free_mb=$(($(stat -f -c '%a * %S' "$out") / 1048576))
+	if ((free_mb < need_mb)); then
+		rmdir "$out" 2>/dev/null
+		die "results: only $free_mb MiB free under $root, a run needs $need_mb (serial log, traces, fio files; P2PRIG_RESULTS_MIN_FREE_MB sets it); nothing was run"
+	fi
 	printf '%s\n' "$out"
 }
 
