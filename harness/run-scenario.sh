@@ -194,6 +194,7 @@ if [[ ${nodes:-1} == 2 ]]; then
 	prepare_guest "$out/server" server 10.77.0.1 10.77.0.2
 	prepare_guest "$out/client" client 10.77.0.2 10.77.0.1
 	vlab_boot_pair "$PIN_UNAME" "$out/server" "$out/client"
+	vlab_results_room "$out"
 	for node in server client; do
 		printf '\n%s:' "$node"
 		judge_guest "$out/$node"
@@ -204,6 +205,7 @@ if [[ ${nodes:-1} == 2 ]]; then
 else
 	prepare_guest "$out"
 	vlab_boot "$PIN_UNAME" "$out"
+	vlab_results_room "$out"
 	judge_guest "$out"
 fi
 echo

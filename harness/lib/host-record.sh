@@ -30,6 +30,7 @@ host_record() {
 	*) verdict=fail ;;
 	esac
 	tmp=$(mktemp "$dir/.result.json.XXXXXX") || return 1
+	chmod 0644 "$tmp" # mktemp's 0600 would hide the record from other readers
 	if ! jq -L "$P2PRIG_TOP/harness/lib" --arg outcome "$outcome" --argjson code "$code" \
 		--arg verdict "$verdict" --slurpfile checks <(cat "$dir/host-checks.jsonl" 2>/dev/null) \
 		'include "metrics";

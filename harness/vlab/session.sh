@@ -83,6 +83,16 @@ vlab_results_dir() {
 	printf '%s\n' "$out"
 }
 
+# vlab_results_room RESULTS: a results folder that filled up during the run
+# holds cut-short files, and judging the run would only fail on the next
+# write: say so plainly and stop, leaving what was written.
+vlab_results_room() {
+	local free
+	free=$(stat -f -c '%a * %S' "$1")
+	(($((free)) >= 65536)) ||
+		die "results: $1 filled up during the run ($(($((free)) / 1024)) KiB left): its files may be cut short (the guest's serial.log says what it could not write); free space and run again"
+}
+
 # vlab_verdict_outcome RESULTS: say how the guest ended; false unless "done".
 vlab_verdict_outcome() {
 	local out=$1
