@@ -7,7 +7,8 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 
-tap_plan 7
+tap_plan 12
+scratch_before=$(find /dev/shm -maxdepth 1 -name 'p2prig-vlab.*' | wc -l)
 P2PRIG_INJECT=panic run_scenario nvme-cmb
 tap_ok "the run exits non-zero" test "$RUN_RC" -ne 0
 tap_is "the host saw a panic" "$(cat "$RUN_DIR/outcome")" panic
@@ -16,4 +17,13 @@ tap_ok "serial.log holds the panic" grep -q 'Kernel panic - not syncing' "$RUN_D
 tap_is "result.json is marked incomplete" "$(jq_result .complete)" false
 tap_is "the finished step is kept" "$(jq_result '[.steps[] | "\(.name)=\(.result)"] | join(",")')" "mmio=pass"
 tap_ok "the summary says INCOMPLETE" grep -q INCOMPLETE "$RUN_LOG"
+tap_ok "KTAP: the run incomplete, the host's outcome check failed" \
+	bash -c "grep -q '^# run incomplete: panic' '$RUN_DIR/ktap.txt' && grep -qE '^not ok [0-9]+ host-guest-outcome' '$RUN_DIR/ktap.txt'"
+tap_ok "JUnit: a run-complete testcase in error" grep -q '<testcase [^>]*name="run-complete"' "$RUN_DIR/junit.xml"
+tap_is "result.json: the host's verdict fail, outcome panic" "$(jq_result '"\(.host.verdict) \(.host.outcome)"')" "fail panic"
+# The next run starts clean: no QEMU, scratch folder or lock left behind.
+tap_is "no scratch folder left in /dev/shm" \
+	"$(find /dev/shm -maxdepth 1 -name 'p2prig-vlab.*' | wc -l)" "$scratch_before"
+run_scenario nvme-cmb
+tap_is "the next run passes" "$RUN_RC $(jq_result .complete)" "0 true"
 tap_done

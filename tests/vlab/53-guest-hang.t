@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 
-tap_plan 5
+tap_plan 8
 P2PRIG_BOOT_TIMEOUT=45 P2PRIG_INJECT=hang run_scenario nvme-cmb
 tap_ok "the run exits non-zero" test "$RUN_RC" -ne 0
 tap_is "the watchdog stopped the guest" "$(cat "$RUN_DIR/outcome")" hang
@@ -14,4 +14,8 @@ tap_ok "the verdict says so" grep -q 'the watchdog stopped it' "$RUN_LOG"
 tap_ok "serial.log shows how far it got" grep -q 'injecting a hang' "$RUN_DIR/serial.log"
 tap_is "result.json keeps the finished step, incomplete" \
 	"$(jq_result '"\(.complete) \([.steps[].name] | join(","))"')" "false mmio"
+tap_ok "KTAP: the run incomplete (hang), the host's outcome check failed" \
+	bash -c "grep -q '^# run incomplete: hang' '$RUN_DIR/ktap.txt' && grep -qE '^not ok [0-9]+ host-guest-outcome' '$RUN_DIR/ktap.txt'"
+tap_ok "JUnit: a run-complete testcase in error" grep -q '<testcase [^>]*name="run-complete"' "$RUN_DIR/junit.xml"
+tap_is "no QEMU of this run left" "$(pgrep -fc "$RUN_DIR/serial.log" || true)" 0
 tap_done
