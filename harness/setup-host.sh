@@ -9,7 +9,7 @@ HOST_PACKAGES=(
 	make gcc pkg-config libpci-dev libjson-c-dev libcmocka-dev libibverbs-dev libnvme-dev
 	qemu-system-x86 debootstrap busybox-static cpio xz-utils
 	perl jq shellcheck kconfig-frontends
-	gnuplot-nox chromium chromium-driver
+	gnuplot-nox chromium chromium-driver socat
 )
 
 # Commands the scripts call by a name other than their package's.

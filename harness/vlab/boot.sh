@@ -64,7 +64,9 @@ vlab_pcie_devices() {
 	local scratch=$1 i port n
 	local -a devices=()
 	# The first controller has the CMB, the peer memory, and one namespace.
-	devices+=("nvme,serial=p2prig0,drive=nvm0n1,cmb_size_mb=$RIG_VLAB_CMB_MB")
+	# Its id (never nvmeN: vlab_nvme_namespaces keys on those) is what a
+	# hot-unplug names on the QEMU monitor, as are edu0 and ivshmem0.
+	devices+=("nvme,id=nvme-cmb,serial=p2prig0,drive=nvm0n1,cmb_size_mb=$RIG_VLAB_CMB_MB")
 	printf "%s\n" -drive "file=$scratch/nvme0n1.img,if=none,id=nvm0n1,format=raw"
 	# The others are plain storage; their namespaces are nvme-ns devices,
 	# which must follow their controller on the command line.
@@ -74,7 +76,7 @@ vlab_pcie_devices() {
 			printf "%s\n" -drive "file=$scratch/nvme${i}n$n.img,if=none,id=nvm${i}n$n,format=raw"
 		done
 	done
-	devices+=("edu,dma_mask=0xffffffffffffffff" "ivshmem-plain,memdev=ivmem")
+	devices+=("edu,id=edu0,dma_mask=0xffffffffffffffff" "ivshmem-plain,id=ivshmem0,memdev=ivmem")
 	printf '%s\n' -object "memory-backend-file,id=ivmem,share=on,mem-path=$scratch/ivshmem,size=${RIG_VLAB_IVSHMEM_MB}M"
 
 	case $RIG_VLAB_TOPOLOGY in
@@ -132,6 +134,7 @@ vlab_qemu_cmd() {
 		-M q35,kernel-irqchip=split -accel tcg,thread=single \
 		-cpu "$RIG_VLAB_CPU" -smp 1 -m "$RIG_VLAB_MEM_MB" \
 		-serial "file:$results/serial.log" -monitor none \
+		-qmp "unix:$scratch/qmp.sock,server=on,wait=off" \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "$append"
 	# One guest runs on instruction-counted time, so edu's 100 ms DMA timer
@@ -163,6 +166,28 @@ follow_progress() {
 		sed -u "s/^/  ${VLAB_LABEL:-guest}| /"
 }
 
+# vlab_host_agent SERIAL QMP_SOCKET QEMU_PID LOG: what a guest asks of the
+# host on its console until QEMU ends. One request so far, a line
+# "p2prig-host: device_del ID": QEMU's monitor removes device ID the way a
+# slot's attention button or a surprise removal would (the guest's pciehp
+# takes it out). Each request and QEMU's answers go to LOG.
+vlab_host_agent() {
+	local serial=$1 sock=$2 pid=$3 log=$4 line
+	tail --pid="$pid" -n +1 -F "$serial" 2>/dev/null | while IFS= read -r line; do
+		[[ ${line%$'\r'} =~ ^p2prig-host:\ device_del\ ([a-z0-9-]+)$ ]] || continue
+		{
+			printf 'device_del %s\n' "${BASH_REMATCH[1]}"
+			# The monitor stays open while QEMU runs (an EOF would close it):
+			# DEVICE_DELETED only comes once the guest has let the device go.
+			{
+				printf '{"execute":"qmp_capabilities"}\n{"execute":"device_del","arguments":{"id":"%s"}}\n' \
+					"${BASH_REMATCH[1]}"
+				while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
+			} | socat - "UNIX-CONNECT:$sock" 2>&1 || echo "monitor: socat exit $?"
+		} >>"$log" &
+	done
+}
+
 # vlab_boot UNAME RESULTS: one boot, retried once if the kernel panics before
 # /init starts. Sets VLAB_OUTCOME to done, panic, early-panic, hang or error.
 # The scratch folder (in /dev/shm) holds the NVMe disks and ivshmem, the
@@ -171,7 +196,7 @@ follow_progress() {
 # and VLAB_GUEST_ENDED (after the guest ended, before the folder goes),
 # each with SCRATCH and RESULTS (the host oracle: run-scenario.sh).
 vlab_boot() {
-	local uname=$1 results=$2 try scratch rc qemu
+	local uname=$1 results=$2 try scratch rc qemu agent
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
 	local i n
 	truncate -s "${RIG_VLAB_NVME_DISK_MB}M" "$scratch/nvme0n1.img"
@@ -193,9 +218,12 @@ vlab_boot() {
 		log "boot: $uname (try $try, watchdog ${P2PRIG_BOOT_TIMEOUT}s)"
 		timeout -k 10 "$P2PRIG_BOOT_TIMEOUT" "${cmd[@]}" </dev/null >"$results/qemu.log" 2>&1 &
 		qemu=$!
+		vlab_host_agent "$results/serial.log" "$scratch/qmp.sock" "$qemu" "$results/host-agent.log" &
+		agent=$!
 		follow_progress "$results/serial.log" "$qemu" || true # display only
 		rc=0
 		wait "$qemu" || rc=$?
+		wait "$agent" || warn "the host agent ended with $?: see $results/host-agent.log"
 		VLAB_OUTCOME=$(classify_boot "$results/serial.log" "$rc")
 		if [[ $VLAB_OUTCOME == early-panic && $try == 1 ]]; then
 			warn "kernel panicked before /init; keeping serial.try1.log and retrying once"

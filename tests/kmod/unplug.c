@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Provider hot-unplug: the NVMe controller whose CMB the module lent out
+ * is removed from the QEMU monitor (device_del, asked of the host on the
+ * console; the guest's pciehp takes it out) while a chunk of its CMB is
+ * mapped for edu, exported as a dma-buf and imported for edu. Afterwards
+ * every user of the memory has been stopped: the mapping and the import
+ * answer -ENODEV, the exporter says it revoked, nothing new can be made of
+ * the chunk, and everything can still be released. The kernel log is
+ * judged by the rig after the test (no WARN, no fault).
+ *
+ * Runs once per boot: the controller does not come back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "rig.h"
+
+#define CHUNK		(256u << 10)
+#define PIECE		P2PRIG_MAX_XFER_SIZE
+/* The -device id the rig gives the CMB controller (harness/vlab/boot.sh). */
+#define QEMU_ID		"nvme-cmb"
+
+static int present(const struct rig_dev *dev)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", dev->bdf);
+	return stat(path, &st) == 0;
+}
+
+/* Ask the host's agent (harness/vlab/boot.sh) on the serial console. */
+static int ask_host_device_del(const char *id)
+{
+	char line[64];
+	int fd, len, ok;
+
+	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(line, sizeof(line), "\np2prig-host: device_del %s\n", id);
+	ok = write(fd, line, len) == len;
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+/* Until @dev is gone from sysfs, or @seconds have passed; 0 when gone. */
+static int wait_gone(const struct rig_dev *dev, int seconds)
+{
+	struct timespec tick = { .tv_nsec = 100 * 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < seconds * 10; i++) {
+		if (!present(dev))
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+FIXTURE(unplug) {
+	int fd;
+	struct rig_dev nvme, edu;
+	struct p2prig_info info;
+	uint32_t chunk;
+	unsigned char out[PIECE], in[PIECE];
+};
+
+FIXTURE_SETUP(unplug)
+{
+	self->fd = -1;
+	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
+		SKIP(return, "no QEMU nvme with a p2pmem CMB");
+	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+		SKIP(return, "no QEMU edu device");
+	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, rig_info(self->fd, &self->info));
+	if (!(self->info.method_mask & (1u << P2PRIG_METHOD_MMIO)))
+		SKIP(return, "no DMA_ATTR_MMIO in this kernel");
+	if (!(self->info.export_method_mask & (1u << P2PRIG_EXPORT_MMIO)))
+		SKIP(return, "no dma-buf export by mmio in this kernel");
+	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk));
+}
+
+FIXTURE_TEARDOWN(unplug)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F_TIMEOUT(unplug, cmb_while_mapped_exported_imported, 240)
+{
+	struct p2prig_export_stats st;
+	struct p2prig_import imp, again;
+	struct p2prig_map map, map2;
+	uint32_t another;
+	int dbuf, result, rc;
+
+	/* In use three ways at once, and working. */
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO, &self->edu,
+			     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK / 2, &map));
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MMIO, CHUNK / 2,
+				CHUNK / 2, &dbuf));
+	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	rig_fill(self->out, PIECE, 0x0b0e);
+	ASSERT_EQ(0, rig_xfer(self->fd, map.handle, P2PRIG_XFER_TO_PEER, 0, self->out, PIECE));
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER, 0, self->out, PIECE));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0, self->in, PIECE));
+	ASSERT_EQ(0, memcmp(self->out, self->in, PIECE));
+	TH_LOG("mapped at %#llx, imported at %#llx; asking the host to remove %s (%s)",
+	       (unsigned long long)map.dma_addr, (unsigned long long)imp.dma_addr,
+	       QEMU_ID, self->nvme.bdf);
+
+	ASSERT_EQ(0, ask_host_device_del(QEMU_ID));
+	rc = wait_gone(&self->nvme, 180);
+	ASSERT_EQ(0, rc) TH_LOG("%s still present 180 s after device_del", self->nvme.bdf);
+
+	/* Every user stopped, and says why. */
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, map.handle, P2PRIG_XFER_FROM_PEER, 0,
+				    self->in, PIECE));
+	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER, 0,
+				    self->in, PIECE));
+	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	TH_LOG("exporter: revoked %u, revocations %llu, live maps %u, maps %llu unmaps %llu",
+	       st.revoked, (unsigned long long)st.revocations, st.live_maps,
+	       (unsigned long long)st.maps, (unsigned long long)st.unmaps);
+	EXPECT_EQ(1u, st.revoked);
+	EXPECT_EQ(1ull, st.revocations);
+	EXPECT_EQ(0u, st.live_maps);
+	EXPECT_EQ(st.maps, st.unmaps);
+
+	/* Nothing new from the memory that went. */
+	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0,
+					self->in, PIECE));
+	EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO, &self->edu,
+				   P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &map2));
+	EXPECT_EQ(-ENODEV, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MMIO, 0, PIECE,
+				      &result));
+	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
+				      &again));
+	/* A provider that is gone is no provider: allocating names it absent. */
+	EXPECT_NE(0, rig_alloc(self->fd, &self->nvme, CHUNK, &another));
+
+	/* Everything can still be let go, and says it was revoked. */
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, map.handle));
+	EXPECT_EQ(0, close(dbuf));
+	EXPECT_EQ(-ENODEV, rig_free(self->fd, self->chunk));
+}
+
+TEST_HARNESS_MAIN
