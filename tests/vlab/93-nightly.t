@@ -93,6 +93,13 @@ tap_is "a night doctored 20 % slower: make compare fails (2), harness/compare.sh
 tap_ok "... REGRESSION on map-cost's mmio 4K map" grep -qE 'REGRESSION +map-cost/cost/mmio/4K/map_ns$' "$work/compare.log"
 regressions=$(grep -c ' REGRESSION ' "$work/compare.log")
 tap_ok "... and on at least 40 figures ($regressions)" test "$regressions" -ge 40
+# The two tables into the CI log (stderr shows through prove): honest, then doctored.
+{
+	echo "=== make compare: baseline (night 1) vs night 2, an honest repeat ==="
+	cat "$night2/compare.txt"
+	echo "=== make compare: baseline vs night 2 doctored 20 % slower ==="
+	cat "$work/compare.log"
+} >&2
 
 # The report of both nights, as a reader's browser shows it.
 html=$P2PRIG_RESULTS/report/index.html
