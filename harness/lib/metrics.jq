@@ -50,11 +50,17 @@ def copy_metrics($s):
 	| metric($s.name; "\($c.bs | size_name)-qd\($c.iodepth)"; "bw_mibps"; $c.mibps; null; 1;
 		 false; $c.bs; "copy \($s.copy.buffer.name // $s.name) qd\($c.iodepth)");
 
-# Format 1 named the bandwidth bw_avg_mib_s.
+# The bandwidth of a size is its bytes over the mean time per message, so
+# its relative spread is the per-message latency's (none where the
+# latency was not timed, e.g. on a two-node server). Format 1 named the
+# bandwidth bw_avg_mib_s.
 def rdma_metrics($s):
 	($s.rdma.sizes // [])[] | (.bw_avg_mibps // .bw_avg_mib_s) as $bw | select($bw != null) | . as $z
-	| metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "bw_avg_mibps"; $bw; null;
-		 1; $z.bytes == 1048576; $z.bytes; "rdma \($s.rdma.op) \($s.rdma.memory)"),
+	| ($z.latency_ns // {}) as $lat
+	| (if ($lat.n // 0) > 1 and ($lat.mean // 0) > 0 then [$bw * $lat.stddev / $lat.mean, $lat.n]
+	   else [null, 1] end) as [$sd, $n]
+	| metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "bw_avg_mibps"; $bw; $sd;
+		 $n; $z.bytes == 1048576; $z.bytes; "rdma \($s.rdma.op) \($s.rdma.memory)"),
 	  (select($z.latency_ns.n > 0)
 	   | metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "latency_ns"; $z.latency_ns.mean;
 		    $z.latency_ns.stddev; $z.latency_ns.n; false; null; null));
