@@ -12,6 +12,12 @@
  *   from peer: peer -> edu buffer -> bounce -> caller's buffer
  * in pieces of at most EDU_DMA_MAX bytes; only the DMA legs to or from
  * the peer are timed, and their times are summed.
+ *
+ * A DMA whose interrupt does not come in time is answered -ETIMEDOUT and
+ * the function is reset, so the next transfer finds the engine working;
+ * if it cannot be reset, the engine is retired until a reset or a rebind.
+ * Module parameters: edu_timeout_ms bounds each DMA, edu_dma_bits narrows
+ * the DMA mask, edu_inject_lost_irq makes DMAs time out on purpose.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,10 +70,25 @@
 
 static_assert(P2PRIG_MAX_XFER_SIZE <= EDU_BUF_SIZE);
 
+/*
+ * QEMU's edu reaches 28 bits of address unless told more: the narrowest
+ * DMA mask the rig sets.
+ */
+#define EDU_DMA_BITS_MIN	28
+
+/* edu ends every DMA 100 ms after it starts, reset or not: ample. */
+#define EDU_IDLE_WAIT_MS	1000
+
 static unsigned int p2prig_edu_timeout_ms = 5000;
 module_param_named(edu_timeout_ms, p2prig_edu_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(edu_timeout_ms,
-		 "How long one edu DMA may take before the engine is retired, in ms (default 5000)");
+		 "How long one edu DMA may take before the function is reset, in ms (default 5000)");
+
+static unsigned int p2prig_edu_inject_lost_irq;
+module_param_named(edu_inject_lost_irq, p2prig_edu_inject_lost_irq, uint,
+		   0644);
+MODULE_PARM_DESC(edu_inject_lost_irq,
+		 "Fault injection: start this many of the next edu DMAs to or from peer memory without their interrupt, so that they time out (default 0)");
 
 /**
  * struct p2prig_edu - one bound edu device
@@ -75,11 +96,16 @@ MODULE_PARM_DESC(edu_timeout_ms,
  * @node: on p2prig_edu_devices, under p2prig_lock
  * @pdev: the PCI function
  * @regs: BAR0
- * @bounce: 4 KiB of coherent RAM between user space and the engine
+ * @bounce: 4 KiB of coherent RAM between user space and the engine,
+ *	within the DMA mask (see p2prig_edu_set_mask())
  * @bounce_dma: its bus address
  * @done: completed by the interrupt for the DMA in flight
- * @engine_lock: serialises use of the engine and of @bounce
- * @broken: a DMA timed out and may still write into @bounce; never again
+ * @engine_lock: serialises use of the engine and of @bounce; held from
+ *	reset_prepare to reset_done across a reset that is not ours
+ * @broken: a DMA timed out and the function could not be reset; no DMA
+ *	until a reset or a rebind
+ * @self_reset: the reset under way is p2prig_edu_reset()'s; written and
+ *	read under the device lock
  */
 struct p2prig_edu {
 	struct p2prig_initiator init;
@@ -91,10 +117,97 @@ struct p2prig_edu {
 	struct completion done;
 	struct mutex engine_lock;	/* serialises the engine */
 	bool broken;
+	bool self_reset;
 };
 
 /* Bound edu devices, findable by MAP. Protected by p2prig_lock. */
 static LIST_HEAD(p2prig_edu_devices);
+
+static unsigned int p2prig_edu_dma_bits = 64;
+
+/*
+ * Give @edu a DMA mask of @bits. The engine's own bounce buffer must stay
+ * within it, so one the mask no longer covers is moved: no DMA can be
+ * aimed at the old one, as the caller holds p2prig_lock, which every
+ * transfer holds, and a retired engine's late DMA finds mastering off.
+ */
+static int p2prig_edu_set_mask(struct p2prig_edu *edu, unsigned int bits)
+{
+	struct device *dev = &edu->pdev->dev;
+	dma_addr_t dma, old_dma;
+	void *buf, *old;
+	int ret;
+
+	lockdep_assert_held(&p2prig_lock);
+
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits));
+	if (ret)
+		return ret;
+	if (edu->bounce_dma + EDU_BUF_SIZE - 1 <= DMA_BIT_MASK(bits))
+		return 0;
+
+	buf = dmam_alloc_coherent(dev, EDU_BUF_SIZE, &dma, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&edu->engine_lock);
+	old = edu->bounce;
+	old_dma = edu->bounce_dma;
+	edu->bounce = buf;
+	edu->bounce_dma = dma;
+	mutex_unlock(&edu->engine_lock);
+	dmam_free_coherent(dev, EDU_BUF_SIZE, old, old_dma);
+
+	return 0;
+}
+
+/*
+ * Applied to every bound edu under p2prig_lock, which MAP holds, so a
+ * mapping is checked against one mask or the other, never half of each.
+ * Mappings made before keep their addresses.
+ */
+static int p2prig_edu_dma_bits_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	struct p2prig_edu *edu;
+	unsigned int bits;
+	int ret;
+
+	ret = kstrtouint(val, 0, &bits);
+	if (ret)
+		return ret;
+	if (bits < EDU_DMA_BITS_MIN || bits > 64)
+		return -EINVAL;
+
+	mutex_lock(&p2prig_lock);
+	list_for_each_entry(edu, &p2prig_edu_devices, node) {
+		ret = p2prig_edu_set_mask(edu, bits);
+		if (ret)
+			break;
+		if (bits != p2prig_edu_dma_bits)
+			pci_info(edu->pdev, "DMA mask now %u bits, bounce buffer at %pad\n",
+				 bits, &edu->bounce_dma);
+	}
+	if (ret) {
+		/* All or nothing: put the devices done so far back. */
+		list_for_each_entry_continue_reverse(edu, &p2prig_edu_devices,
+						     node)
+			p2prig_edu_set_mask(edu, p2prig_edu_dma_bits);
+	} else {
+		p2prig_edu_dma_bits = bits;
+	}
+	mutex_unlock(&p2prig_lock);
+
+	return ret;
+}
+
+static const struct kernel_param_ops p2prig_edu_dma_bits_ops = {
+	.set = p2prig_edu_dma_bits_set,
+	.get = param_get_uint,
+};
+module_param_cb(edu_dma_bits, &p2prig_edu_dma_bits_ops, &p2prig_edu_dma_bits,
+		0644);
+MODULE_PARM_DESC(edu_dma_bits,
+		 "DMA mask of every edu in bits, 28..64 (default 64); MAP refuses with -EIO an address beyond it");
 
 static struct p2prig_edu *to_p2prig_edu(struct p2prig_initiator *init)
 {
@@ -119,15 +232,130 @@ static irqreturn_t p2prig_edu_irq(int irq, void *data)
 }
 
 /*
+ * A DMA that was started earlier (one that timed out, perhaps under an
+ * earlier binding) ends on its own; with bus mastering off it reaches
+ * nothing. Let it end before mastering goes back on, or it would land in
+ * memory that is gone and its interrupt would complete our next DMA.
+ */
+static int p2prig_edu_wait_idle(struct p2prig_edu *edu)
+{
+	unsigned long deadline;
+
+	deadline = jiffies + msecs_to_jiffies(EDU_IDLE_WAIT_MS);
+	while (readq(edu->regs + EDU_REG_DMA_CMD) & EDU_CMD_START) {
+		if (time_after(jiffies, deadline)) {
+			pci_err(edu->pdev, "engine still busy with an old DMA\n");
+			return -EBUSY;
+		}
+		msleep(20);
+	}
+
+	return 0;
+}
+
+/*
+ * After a reset, with bus mastering still off: wait out a DMA the engine
+ * may hold (QEMU's edu keeps its DMA timer across a reset), drop its stale
+ * interrupt status, and only then let the function master again. The
+ * reset's pci_restore_state() has put BARs, command and MSI back; the DMA
+ * mask and the bounce buffer belong to the kernel and were never lost.
+ */
+static int p2prig_edu_restart(struct p2prig_edu *edu)
+{
+	int ret;
+
+	ret = p2prig_edu_wait_idle(edu);
+	if (ret)
+		return ret;
+	writel(readl(edu->regs + EDU_REG_IRQ_STATUS),
+	       edu->regs + EDU_REG_IRQ_ACK);
+	pci_set_master(edu->pdev);
+
+	return 0;
+}
+
+/*
+ * Bring the engine back after a DMA timed out, or retire it.
+ *
+ * The DMA may still be pending in the engine, aimed at the bounce buffer
+ * or at a peer mapping that the caller may unmap, and the provider hand
+ * to someone else, as soon as we return. So bus mastering goes off first:
+ * from then on nothing the late DMA does reaches memory. It stays off
+ * through the reset and until the engine reads back idle (see
+ * p2prig_edu_restart()).
+ *
+ * The caller holds p2prig_lock, which nests inside device locks, so the
+ * device locks are only tried, bridge first as pci_reset_function() takes
+ * them: when someone else holds one (a binding change, a reset from user
+ * space), the engine is retired instead of waiting for them.
+ */
+static int p2prig_edu_reset(struct p2prig_edu *edu)
+{
+	struct pci_dev *bridge = pci_upstream_bridge(edu->pdev);
+	struct pci_dev *pdev = edu->pdev;
+	const char *why = "function not reset";
+	ktime_t start = ktime_get();
+	int ret = -EAGAIN;
+
+	lockdep_assert_held(&edu->engine_lock);
+
+	pci_clear_master(pdev);
+
+	if (bridge && !pci_dev_trylock(bridge))
+		goto retire;
+	if (pci_dev_trylock(pdev)) {
+		edu->self_reset = true;
+		ret = pci_reset_function_locked(pdev);
+		edu->self_reset = false;
+		pci_dev_unlock(pdev);
+	}
+	if (bridge)
+		pci_dev_unlock(bridge);
+	if (ret)
+		goto retire;
+
+	why = "engine busy after the reset";
+	ret = p2prig_edu_restart(edu);
+	if (ret)
+		goto retire;
+
+	pci_info(pdev, "function reset, engine idle and mastering again after %lld ms\n",
+		 ktime_ms_delta(ktime_get(), start));
+	return 0;
+
+retire:
+	edu->broken = true;
+	pci_err(pdev, "%s (%d); engine retired until reset or rebind\n", why,
+		ret);
+	return ret;
+}
+
+/* Take one injected fault, if edu_inject_lost_irq has any left. */
+static bool p2prig_edu_take_injection(void)
+{
+	unsigned int n = READ_ONCE(p2prig_edu_inject_lost_irq);
+
+	do {
+		if (!n)
+			return false;
+	} while (!try_cmpxchg(&p2prig_edu_inject_lost_irq, &n, n - 1));
+
+	return true;
+}
+
+/*
  * Run one DMA of @count bytes from bus address @src to @dst, one of them
  * inside the edu buffer, and wait for its interrupt. @cmd is 0 or
- * EDU_CMD_TO_PCI. If @ns is not NULL, add the time from start to
- * completion to it.
+ * EDU_CMD_TO_PCI. @ns is given for the legs to or from the peer, which
+ * fault injection hits; the time from start to completion is added to it.
+ *
+ * Returns 0; -ETIMEDOUT when the interrupt did not come in time and the
+ * function was reset; -EIO when the engine is retired, by now or before.
  */
 static int p2prig_edu_dma(struct p2prig_edu *edu, u64 src, u64 dst, u32 count,
 			  u32 cmd, u64 *ns)
 {
-	unsigned long timeout;
+	unsigned int ms = READ_ONCE(p2prig_edu_timeout_ms);
 	u64 start;
 
 	lockdep_assert_held(&edu->engine_lock);
@@ -135,7 +363,6 @@ static int p2prig_edu_dma(struct p2prig_edu *edu, u64 src, u64 dst, u32 count,
 	if (edu->broken)
 		return -EIO;
 
-	timeout = msecs_to_jiffies(READ_ONCE(p2prig_edu_timeout_ms));
 	reinit_completion(&edu->done);
 
 	/* The engine takes its addresses only as whole 64-bit writes. */
@@ -143,15 +370,15 @@ static int p2prig_edu_dma(struct p2prig_edu *edu, u64 src, u64 dst, u32 count,
 	writeq(dst, edu->regs + EDU_REG_DMA_DST);
 	writeq(count, edu->regs + EDU_REG_DMA_COUNT);
 
+	if (!ns || !p2prig_edu_take_injection())
+		cmd |= EDU_CMD_IRQ;
+
 	start = ktime_get_ns();
-	writeq(cmd | EDU_CMD_START | EDU_CMD_IRQ, edu->regs + EDU_REG_DMA_CMD);
-	if (!wait_for_completion_timeout(&edu->done, timeout)) {
-		/* The late DMA must not reach memory we are about to free. */
-		pci_clear_master(edu->pdev);
-		edu->broken = true;
-		pci_err(edu->pdev, "DMA of %u bytes timed out; engine retired until rebind\n",
-			count);
-		return -ETIMEDOUT;
+	writeq(cmd | EDU_CMD_START, edu->regs + EDU_REG_DMA_CMD);
+	if (!wait_for_completion_timeout(&edu->done, msecs_to_jiffies(ms))) {
+		pci_err(edu->pdev, "DMA of %u bytes timed out after %u ms; resetting the function\n",
+			count, ms);
+		return p2prig_edu_reset(edu) ? -EIO : -ETIMEDOUT;
 	}
 	if (ns)
 		*ns += ktime_get_ns() - start;
@@ -228,28 +455,6 @@ p2prig_edu_find(const struct p2prig_pci_addr *addr)
 }
 
 /*
- * A DMA that an earlier binding left running (one that timed out) ends on
- * its own; with bus mastering off it reaches nothing. Let it end before
- * mastering goes back on, or it would land in memory that is gone and its
- * interrupt would complete our first DMA.
- */
-static int p2prig_edu_wait_idle(struct p2prig_edu *edu)
-{
-	unsigned long deadline;
-
-	deadline = jiffies + msecs_to_jiffies(READ_ONCE(p2prig_edu_timeout_ms));
-	while (readq(edu->regs + EDU_REG_DMA_CMD) & EDU_CMD_START) {
-		if (time_after(jiffies, deadline)) {
-			pci_err(edu->pdev, "engine still busy with an old DMA\n");
-			return -EBUSY;
-		}
-		msleep(20);
-	}
-
-	return 0;
-}
-
-/*
  * Free the vectors explicitly rather than rely on pcim_enable_device()
  * managing them behind our back; a second free is harmless.
  */
@@ -297,10 +502,13 @@ static int p2prig_edu_probe(struct pci_dev *pdev,
 	pci_set_master(pdev);
 
 	/*
-	 * The rig starts edu with dma_mask=0xffffffffffffffff. QEMU's default
-	 * of 28 bits would silently truncate the addresses we program.
+	 * The rig starts edu with dma_mask=0xffffffffffffffff, so QEMU does
+	 * not truncate the addresses we program to its default 28 bits; our
+	 * mask is edu_dma_bits, set again below under the lock its changes
+	 * take.
 	 */
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	ret = dma_set_mask_and_coherent(dev,
+					DMA_BIT_MASK(READ_ONCE(p2prig_edu_dma_bits)));
 	if (ret)
 		return ret;
 
@@ -327,11 +535,14 @@ static int p2prig_edu_probe(struct pci_dev *pdev,
 
 	pci_set_drvdata(pdev, edu);
 
+	/* edu_dma_bits may have changed meanwhile. */
 	mutex_lock(&p2prig_lock);
-	list_add_tail(&edu->node, &p2prig_edu_devices);
+	ret = p2prig_edu_set_mask(edu, p2prig_edu_dma_bits);
+	if (!ret)
+		list_add_tail(&edu->node, &p2prig_edu_devices);
 	mutex_unlock(&p2prig_lock);
 
-	return 0;
+	return ret;
 }
 
 /*
@@ -353,6 +564,39 @@ static void p2prig_edu_remove(struct pci_dev *pdev)
 	mutex_unlock(&p2prig_lock);
 }
 
+/*
+ * A reset that is not ours (user space's reset file, a bus reset): hold
+ * the engine from prepare to done, so no DMA starts meanwhile and one in
+ * flight finishes first, and bring it back as after our own reset. A
+ * successful reset revives a retired engine too.
+ */
+static void p2prig_edu_reset_prepare(struct pci_dev *pdev)
+{
+	struct p2prig_edu *edu = pci_get_drvdata(pdev);
+
+	if (!edu || edu->self_reset)
+		return;
+	mutex_lock(&edu->engine_lock);
+	pci_clear_master(pdev);
+}
+
+static void p2prig_edu_reset_done(struct pci_dev *pdev)
+{
+	struct p2prig_edu *edu = pci_get_drvdata(pdev);
+
+	if (!edu || edu->self_reset)
+		return;
+	edu->broken = !!p2prig_edu_restart(edu);
+	if (edu->broken)
+		pci_err(pdev, "engine busy after a reset; engine retired until reset or rebind\n");
+	mutex_unlock(&edu->engine_lock);
+}
+
+static const struct pci_error_handlers p2prig_edu_err_handler = {
+	.reset_prepare = p2prig_edu_reset_prepare,
+	.reset_done = p2prig_edu_reset_done,
+};
+
 static const struct pci_device_id p2prig_edu_ids[] = {
 	{ PCI_DEVICE(EDU_VENDOR_ID, EDU_DEVICE_ID) },
 	{ }
@@ -364,6 +608,7 @@ static struct pci_driver p2prig_edu_driver = {
 	.id_table = p2prig_edu_ids,
 	.probe = p2prig_edu_probe,
 	.remove = p2prig_edu_remove,
+	.err_handler = &p2prig_edu_err_handler,
 };
 
 static int p2prig_edu_register(void)

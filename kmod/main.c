@@ -501,6 +501,43 @@ bool p2prig_dma_is_direct(struct device *dev)
 	return !domain || domain->type == IOMMU_DOMAIN_IDENTITY;
 }
 
+/**
+ * p2prig_dma_reach - refuse a DMA range that @dev cannot address
+ * @dev: the initiator
+ * @addr: first DMA address of the range
+ * @len: bytes, > 0
+ *
+ * Returns 0 when the range lies within @dev's DMA mask and bus limit, else
+ * -EIO, said in the kernel log with the mask and the range: never an
+ * address the device would truncate.
+ */
+int p2prig_dma_reach(struct device *dev, u64 addr, u64 len)
+{
+	u64 limit = min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+	u64 end;
+
+	if (!check_add_overflow(addr, len - 1, &end) && end <= limit)
+		return 0;
+
+	dev_info_ratelimited(dev, "%s: DMA range %#llx-%#llx lies beyond the DMA mask %#llx; mapping refused\n",
+			     KBUILD_MODNAME, addr, addr + len - 1, limit);
+	return -EIO;
+}
+
+/*
+ * Without translation a mapping of @map's memory is its own address, and
+ * dma-direct WARNs on one beyond the mask before it fails: check it first.
+ */
+int p2prig_dma_reach_direct(const struct p2prig_mapping *map,
+			    struct device *dev)
+{
+	if (!p2prig_dma_is_direct(dev))
+		return 0;
+
+	return p2prig_dma_reach(dev, phys_to_dma(dev, p2prig_mapping_phys(map)),
+				map->length);
+}
+
 /* What a fresh mapping turned out to be, as P2PRIG_MAP_F_* flags. */
 static u32 p2prig_mapping_flags(const struct p2prig_mapping *map)
 {

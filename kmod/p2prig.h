@@ -143,9 +143,10 @@ struct p2prig_provider_ops {
  *	chunk of the other kind with -EINVAL
  * @map: map @map->length bytes at @map->offset of @map->chunk for @dev,
  *	in @map->dir, and store the DMA address in @map->dma_addr. Returns 0,
- *	-EIO, or -EREMOTEIO when the kernel finds no p2p path. NULL when the
- *	running kernel lacks the method: it is then left out of method_mask
- *	and MAP answers -EOPNOTSUPP.
+ *	-EIO (also for an address beyond @dev's DMA mask, see
+ *	p2prig_dma_reach()), or -EREMOTEIO when the kernel finds no p2p
+ *	path. NULL when the running kernel lacks the method: it is then left
+ *	out of method_mask and MAP answers -EOPNOTSUPP.
  * @unmap: undo one successful @map for the same @dev.
  * @sync_for_device: optional; make @len bytes at @offset within the
  *	mapping visible to the device before it reads them
@@ -193,7 +194,8 @@ struct p2prig_initiator {
  *	for this device, in direction @dir. Store in @xfer_ns the time spent
  *	in DMA to or from @peer only. Called with p2prig_lock held, and for
  *	an import with the dma-buf's reservation lock too. Returns 0,
- *	-ETIMEDOUT, or -EIO once the engine is unusable.
+ *	-ETIMEDOUT when the device did not finish in time and was reset (the
+ *	next call may succeed), or -EIO once the engine is unusable.
  */
 struct p2prig_initiator_ops {
 	const char *name;
@@ -217,6 +219,9 @@ int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
 			  struct device *dev, u64 *dma);
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
 bool p2prig_dma_is_direct(struct device *dev);
+int p2prig_dma_reach(struct device *dev, u64 addr, u64 len);
+int p2prig_dma_reach_direct(const struct p2prig_mapping *map,
+			    struct device *dev);
 
 /* bench.c: map and unmap timing, under p2prig_lock. */
 int p2prig_bench_check(struct p2prig_map_bench *arg);

@@ -465,7 +465,12 @@ TEST_F(uapi, initiator_unbind_revokes)
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 }
 
-/* The edu engine that does not finish in time: -ETIMEDOUT, then -EIO. */
+/*
+ * The edu engine that does not finish in time: -ETIMEDOUT each time, and
+ * the function is reset each time, so with the timeout back the same
+ * mapping moves bytes again, no rebind needed (tests/kmod/faults.c has
+ * the rest).
+ */
 TEST_F(uapi, initiator_timeout)
 {
 	struct p2prig_map m;
@@ -482,17 +487,11 @@ TEST_F(uapi, initiator_timeout)
 	EXPECT_EQ(-ETIMEDOUT, rc);
 	rc = rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, self->out,
 		      PIECE);
-	EXPECT_EQ(-EIO, rc);
+	EXPECT_EQ(-ETIMEDOUT, rc);
 
-	/* A rebind resets the engine. */
 	snprintf((char *)self->in, sizeof(self->in), "%llu",
 		 (unsigned long long)saved);
 	ASSERT_EQ(0, rig_write(EDU_TIMEOUT_PARAM, (char *)self->in));
-	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
-	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO,
-			     &self->edu, 0, 0, PIECE, &m));
 	rig_fill(self->out, PIECE, 40);
 	EXPECT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0,
 			      self->out, PIECE));
@@ -500,6 +499,7 @@ TEST_F(uapi, initiator_timeout)
 	EXPECT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0,
 			      self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
 }
 
 /* Unbinding the provider revokes its chunks and their mappings. */

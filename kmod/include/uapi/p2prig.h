@@ -47,6 +47,20 @@
  * else its map answers -EOPNOTSUPP (MAP's errno, MAP_BENCH's first_error).
  * Like every method a kernel lacks, it is missing from method_mask there.
  *
+ * Faults (version 6): an XFER whose initiator does not finish in time
+ * answers -ETIMEDOUT once the initiator's function has been reset, with
+ * bus mastering held off until its engine went idle: the next XFER can
+ * succeed. When the function cannot be reset the XFER answers -EIO, as
+ * does every later one until the function is reset from user space (its
+ * sysfs reset file) or rebound. MAP refuses with -EIO a range whose DMA
+ * address lies beyond the initiator's DMA mask (module parameter
+ * edu_dma_bits narrows edu's) and says so in the kernel log, where the DMA
+ * layer would have warned (dma-direct) or handed the address out unchecked
+ * (p2pdma's bus addresses); under a translating IOMMU the IOVA is
+ * allocated within the mask. The module cannot be unloaded while a file
+ * of /dev/p2prig or one of its dma-bufs is open; once all are closed,
+ * every chunk has gone back to its provider.
+ *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
  * function that is absent or not bound where it must be, -EOPNOTSUPP for a
@@ -81,7 +95,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	5
+#define P2PRIG_UAPI_VERSION	6
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
