@@ -674,11 +674,17 @@ static int p2prig_ioctl_unmap(struct p2prig_file *pf, void __user *argp)
 		return -EINVAL;
 
 	mutex_lock(&p2prig_lock);
-	map = xa_erase(&pf->mappings, arg.handle);
+	/*
+	 * Erase only a handle the file holds: index 0 of an XA_FLAGS_ALLOC1
+	 * array holds a reserved entry, and xa_erase() of 0 would free it,
+	 * so that the next MAP or IMPORT handed out handle 0.
+	 */
+	map = xa_load(&pf->mappings, arg.handle);
 	if (!map) {
 		ret = -EINVAL;
 		goto unlock;
 	}
+	xa_erase(&pf->mappings, arg.handle);
 	if (map->revoked || p2prig_mapping_unmap(map, &arg.unmap_ns))
 		ret = -ENODEV;
 	p2prig_mapping_free(map);
