@@ -1,0 +1,649 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * p2prig.ko under faults, on the kernel's kselftest harness, in the
+ * virtual lab (nvme with a CMB, edu) with the module loaded.
+ *
+ * An initiator that stops answering: edu_inject_lost_irq starts DMAs
+ * without their interrupt, and a timeout shorter than edu's 100 ms finds
+ * a DMA still in flight. Each XFER answers -ETIMEDOUT, the function is
+ * reset and the next XFER moves every byte right. Where the function
+ * cannot be reset (reset_method emptied) the engine is retired, -EIO,
+ * until a reset from user space brings it back.
+ *
+ * A DMA mask too narrow for the memory: edu_dma_bits below the CMB's bus
+ * address. Where the DMA address is the memory's own (no IOMMU or
+ * passthrough) MAP refuses with -EIO by every method; under a translating
+ * IOMMU the IOVA lands below the mask and bytes move through it, but
+ * p2pdma's bus address (p2p-page, BUS_ADDR) is still refused.
+ *
+ * rmmod while the module's objects live: refused while /dev/p2prig or a
+ * dma-buf is open, accepted once both are closed, with the CMB's p2pmem
+ * all back; the same .ko is loaded again so the run ends as it began.
+ * That test comes last.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "rig.h"
+
+#define PARAMS		"/sys/module/p2prig/parameters/"
+#define TIMEOUT_PARAM	PARAMS "edu_timeout_ms"
+#define INJECT_PARAM	PARAMS "edu_inject_lost_irq"
+#define BITS_PARAM	PARAMS "edu_dma_bits"
+/* Where harness/vlab/guest-run.sh loads the module from; P2PRIG_KO overrides. */
+#define MODULE_KO	"/rig/kmod/p2prig.ko"
+
+#define CHUNK		(64u << 10)
+#define PIECE		P2PRIG_MAX_XFER_SIZE
+/* Short, yet longer than the 100 ms edu takes per DMA. */
+#define SHORT_MS	200
+/* Shorter than edu's 100 ms: the DMA is still running at the timeout. */
+#define TOO_SHORT_MS	20
+
+static const char *const method_names[] = {
+	[P2PRIG_METHOD_MMIO] = "mmio",
+	[P2PRIG_METHOD_RESOURCE] = "resource",
+	[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
+	[P2PRIG_METHOD_PAGE] = "page",
+	[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int write_u64(const char *path, uint64_t value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+	return rig_write(path, text);
+}
+
+/* The first line of a file, without its newline; "" when unreadable. */
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)size, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Whether the device's DMA goes through a translating IOMMU domain. */
+static int iommu_translates(const struct rig_dev *dev)
+{
+	char path[128], type[32];
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
+	read_line(path, type, sizeof(type));
+	return strncmp(type, "DMA", 3) == 0;
+}
+
+FIXTURE(faults) {
+	int fd;
+	struct rig_dev nvme, edu;
+	struct p2prig_info info;
+	struct p2prig_chunk_alloc chunk;
+	uint64_t timeout_ms, dma_bits;
+	char reset_path[96], reset_method_path[96], reset_method[64];
+	int reset_method_changed;
+	unsigned char out[PIECE], in[PIECE];
+};
+
+FIXTURE_SETUP(faults)
+{
+	int rc;
+
+	self->fd = -1;
+	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
+		SKIP(return, "no QEMU nvme with a p2pmem CMB");
+	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+		SKIP(return, "no QEMU edu device");
+	ASSERT_EQ(0, rig_read_u64(TIMEOUT_PARAM, &self->timeout_ms));
+	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &self->dma_bits))
+		TH_LOG("%s: a module without edu_dma_bits", BITS_PARAM);
+	snprintf(self->reset_path, sizeof(self->reset_path),
+		 "/sys/bus/pci/devices/%s/reset", self->edu.bdf);
+	snprintf(self->reset_method_path, sizeof(self->reset_method_path),
+		 "/sys/bus/pci/devices/%s/reset_method", self->edu.bdf);
+	read_line(self->reset_method_path, self->reset_method,
+		  sizeof(self->reset_method));
+
+	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
+				      strerror(errno));
+	ASSERT_EQ(0, rig_info(self->fd, &self->info));
+	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
+
+	memset(&self->chunk, 0, sizeof(self->chunk));
+	self->chunk.provider = P2PRIG_PROVIDER_NVME_CMB;
+	self->chunk.pci = self->nvme.addr;
+	self->chunk.size = CHUNK;
+	rc = rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &self->chunk);
+	ASSERT_EQ(0, rc) TH_LOG("CMB chunk: %s", strerror(-rc));
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+	write_u64(INJECT_PARAM, 0);
+	if (self->timeout_ms)
+		write_u64(TIMEOUT_PARAM, self->timeout_ms);
+	if (self->dma_bits)
+		write_u64(BITS_PARAM, self->dma_bits);
+	if (self->reset_method_changed)
+		rig_write(self->reset_method_path, "default");
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* Bytes moved both ways through @mapping and read back by the CPU too. */
+static void check_moves(struct __test_metadata *_metadata,
+			FIXTURE_DATA(faults) * self, uint32_t mapping,
+			unsigned int seed, const char *what)
+{
+	int rc;
+
+	rig_fill(self->out, PIECE, seed);
+	rc = rig_xfer(self->fd, mapping, P2PRIG_XFER_TO_PEER, 0, self->out,
+		      PIECE);
+	ASSERT_EQ(0, rc) TH_LOG("%s: XFER to peer: %s", what, strerror(-rc));
+	memset(self->in, 0, PIECE);
+	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle, P2PRIG_IO_READ,
+				  0, self->in, PIECE));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE))
+		TH_LOG("%s: the CPU reads other bytes than edu wrote", what);
+	memset(self->in, 0, PIECE);
+	rc = rig_xfer(self->fd, mapping, P2PRIG_XFER_FROM_PEER, 0, self->in,
+		      PIECE);
+	ASSERT_EQ(0, rc) TH_LOG("%s: XFER from peer: %s", what, strerror(-rc));
+	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE))
+		TH_LOG("%s: edu read back other bytes", what);
+}
+
+/* One XFER to the peer that must fail with @want; its time in ms. */
+static uint64_t xfer_fails(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(faults) * self, uint32_t mapping,
+			   uint32_t dir, int want)
+{
+	uint64_t start = now_ms();
+	int rc;
+
+	rig_fill(self->out, PIECE, 99);
+	rc = rig_xfer(self->fd, mapping, dir, 0, self->out, PIECE);
+	EXPECT_EQ(want, rc) TH_LOG("XFER: %s, wanted %s", strerror(-rc),
+				   strerror(-want));
+	return now_ms() - start;
+}
+
+/*
+ * The DMA to the peer ends but its interrupt never comes: -ETIMEDOUT, the
+ * function is reset, and the next XFERs move every byte.
+ */
+TEST_F(faults, lost_irq_resets_and_recovers)
+{
+	struct p2prig_map m;
+	uint64_t left, ms;
+
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	check_moves(_metadata, self, m.handle, 1, "before the fault");
+
+	ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, SHORT_MS));
+	ASSERT_EQ(0, write_u64(INJECT_PARAM, 1));
+	ms = xfer_fails(_metadata, self, m.handle, P2PRIG_XFER_TO_PEER,
+			-ETIMEDOUT);
+	ASSERT_EQ(0, rig_read_u64(INJECT_PARAM, &left));
+	EXPECT_EQ(0ull, left) TH_LOG("the injected fault was not taken");
+	TH_LOG("lost interrupt: -ETIMEDOUT after %llu ms (timeout %u ms), reset methods '%s'",
+	       (unsigned long long)ms, SHORT_MS, self->reset_method);
+
+	check_moves(_metadata, self, m.handle, 2, "after the reset");
+	check_moves(_metadata, self, m.handle, 3, "again");
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/*
+ * A timeout shorter than edu's DMA: the DMA is still running when the
+ * driver gives up, in each direction, and edu keeps it running across the
+ * reset. The reset waits for it with bus mastering off. Were the engine
+ * handed back before that, edu would ignore the next transfer's first DMA
+ * and the late one would stand in for it: after the read from the peer,
+ * the peer's old bytes would go back where the new ones belong.
+ */
+TEST_F(faults, dma_in_flight_at_timeout)
+{
+	static const uint32_t dirs[] = { P2PRIG_XFER_FROM_PEER,
+					 P2PRIG_XFER_TO_PEER };
+	struct p2prig_map m;
+	unsigned int i;
+	uint64_t ms;
+
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		rig_fill(self->out, PIECE, 40 + i);
+		ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle,
+					  P2PRIG_IO_WRITE, 0, self->out,
+					  PIECE));
+		ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, TOO_SHORT_MS));
+		ms = xfer_fails(_metadata, self, m.handle, dirs[i], -ETIMEDOUT);
+		TH_LOG("%s, in flight at %u ms: -ETIMEDOUT after %llu ms",
+		       dirs[i] == P2PRIG_XFER_TO_PEER ? "to peer" : "from peer",
+		       TOO_SHORT_MS, (unsigned long long)ms);
+		ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, self->timeout_ms));
+		check_moves(_metadata, self, m.handle, 50 + i, "after the reset");
+	}
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/*
+ * No reset method left: the engine is retired (-EIO, then -EIO without a
+ * fault) until user space resets the function through sysfs.
+ */
+TEST_F(faults, no_reset_retires_until_reset)
+{
+	struct p2prig_map m;
+	uint64_t start;
+	int rc;
+
+	if (!self->reset_method[0])
+		SKIP(return, "%s: no reset method", self->edu.bdf);
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	self->reset_method_changed = 1;
+	ASSERT_EQ(0, rig_write(self->reset_method_path, "\n"));
+	ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, SHORT_MS));
+	ASSERT_EQ(0, write_u64(INJECT_PARAM, 1));
+	xfer_fails(_metadata, self, m.handle, P2PRIG_XFER_TO_PEER, -EIO);
+	xfer_fails(_metadata, self, m.handle, P2PRIG_XFER_FROM_PEER, -EIO);
+
+	ASSERT_EQ(0, rig_write(self->reset_method_path, "default"));
+	self->reset_method_changed = 0;
+	start = now_ms();
+	rc = rig_write(self->reset_path, "1");
+	ASSERT_EQ(0, rc) TH_LOG("%s: %s", self->reset_path, strerror(-rc));
+	TH_LOG("retired engine back after a sysfs reset of %llu ms",
+	       (unsigned long long)(now_ms() - start));
+	check_moves(_metadata, self, m.handle, 5, "after the sysfs reset");
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/* edu_dma_bits takes 28..64 and nothing else. */
+TEST_F(faults, dma_bits_bad_input)
+{
+	static const char bad[][4] = { "27", "65", "0", "-1", "x" };
+	uint64_t bits;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(-EINVAL, rig_write(BITS_PARAM, bad[i]))
+			TH_LOG("edu_dma_bits '%s'", bad[i]);
+	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &bits));
+	EXPECT_EQ(self->dma_bits, bits);
+	EXPECT_EQ(0, rig_write(BITS_PARAM, "28"));
+	EXPECT_EQ(0, rig_write(BITS_PARAM, "64"));
+}
+
+/* The mask's width that leaves @addr just out of reach. */
+static unsigned int bits_below(uint64_t addr)
+{
+	return 63 - (unsigned int)__builtin_clzll(addr);
+}
+
+/* Untranslated: every method's address would be the CMB's own; -EIO. */
+static void narrow_direct(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(faults) * self, uint64_t mask)
+{
+	static const uint32_t methods[] = { P2PRIG_METHOD_MMIO,
+					    P2PRIG_METHOD_RESOURCE,
+					    P2PRIG_METHOD_P2P_PAGE };
+	struct p2prig_map_bench bench;
+	struct p2prig_probe probe;
+	struct p2prig_map m;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(methods); i++) {
+		if (!(self->info.method_mask & (1u << methods[i])))
+			continue;
+		rc = rig_map(self->fd, self->chunk.handle, methods[i],
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m);
+		EXPECT_EQ(-EIO, rc) TH_LOG("%s: MAP %s, dma_addr %#llx, mask %#llx",
+					   method_names[methods[i]],
+					   strerror(-rc),
+					   (unsigned long long)m.dma_addr,
+					   (unsigned long long)mask);
+	}
+	EXPECT_EQ(-EIO, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
+				  &probe));
+
+	memset(&bench, 0, sizeof(bench));
+	bench.chunk = self->chunk.handle;
+	bench.method = P2PRIG_METHOD_MMIO;
+	bench.initiator = P2PRIG_INITIATOR_EDU;
+	bench.pci = self->edu.addr;
+	bench.granule = PIECE;
+	bench.iterations = 10;
+	bench.threads = 1;
+	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &bench));
+	EXPECT_EQ(-EIO, bench.first_error);
+	EXPECT_EQ(0ull, bench.map.n);
+}
+
+/* Translated: IOVAs below the mask that move bytes; bus addresses refused. */
+static void narrow_translated(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(faults) * self, uint64_t mask,
+			      const struct p2prig_probe *probe)
+{
+	static const uint32_t methods[] = { P2PRIG_METHOD_MMIO,
+					    P2PRIG_METHOD_RESOURCE,
+					    P2PRIG_METHOD_IOVA_LINK };
+	struct p2prig_map m;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(methods); i++) {
+		if (!(self->info.method_mask & (1u << methods[i])))
+			continue;
+		rc = rig_map(self->fd, self->chunk.handle, methods[i],
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m);
+		ASSERT_EQ(0, rc) TH_LOG("%s: MAP %s", method_names[methods[i]],
+					strerror(-rc));
+		EXPECT_LE(m.dma_addr + PIECE - 1, mask)
+			TH_LOG("%s: IOVA %#llx beyond the mask",
+			       method_names[methods[i]],
+			       (unsigned long long)m.dma_addr);
+		TH_LOG("%s under mask %#llx: IOVA %#llx",
+		       method_names[methods[i]], (unsigned long long)mask,
+		       (unsigned long long)m.dma_addr);
+		check_moves(_metadata, self, m.handle, 10 + i,
+			    method_names[methods[i]]);
+		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	}
+
+	rc = rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_P2P_PAGE,
+		     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+	if (probe->map_type == P2PRIG_MAP_TYPE_BUS_ADDR &&
+	    probe->dma_addr > mask) {
+		EXPECT_EQ(-EIO, rc) TH_LOG("p2p-page: bus address %#llx handed out",
+					   (unsigned long long)m.dma_addr);
+	} else if (probe->map_type == P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE) {
+		ASSERT_EQ(0, rc);
+		EXPECT_LE(m.dma_addr + PIECE - 1, mask);
+		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	}
+}
+
+/*
+ * A mask just below the CMB's bus address: refused where that address is
+ * the DMA address, mapped below the mask where an IOMMU translates.
+ */
+TEST_F(faults, narrow_dma_mask)
+{
+	struct p2prig_probe probe;
+	struct p2prig_map m;
+	unsigned int bits = bits_below(self->chunk.bus_addr);
+	uint64_t mask = (1ull << bits) - 1;
+	int translated = iommu_translates(&self->edu);
+
+	if (bits < 28)
+		SKIP(return, "the CMB at %#llx lies below any mask edu takes",
+		     (unsigned long long)self->chunk.bus_addr);
+	ASSERT_EQ(0, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
+			       &probe));
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	TH_LOG("%s; CMB at bus address %#llx; mask now %u bits",
+	       translated ? "IOMMU translating" : "untranslated",
+	       (unsigned long long)self->chunk.bus_addr, bits);
+	TH_LOG("with 64 bits: mmio maps at %#llx, p2p-page probes type %u at %#llx",
+	       (unsigned long long)m.dma_addr, probe.map_type,
+	       (unsigned long long)probe.dma_addr);
+	ASSERT_EQ(0, write_u64(BITS_PARAM, bits));
+	if (translated) {
+		/* Else an IOVA below the mask would prove nothing. */
+		EXPECT_LT(mask, m.dma_addr)
+			TH_LOG("with 64 bits the IOVA is below the narrow mask already");
+		narrow_translated(_metadata, self, mask, &probe);
+	} else {
+		narrow_direct(_metadata, self, mask);
+	}
+	/* Made under 64 bits, a mapping keeps its address and its use. */
+	check_moves(_metadata, self, m.handle, 19, "mapped before the mask");
+	ASSERT_EQ(0, rig_unmap(self->fd, m.handle));
+
+	ASSERT_EQ(0, write_u64(BITS_PARAM, 64));
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	check_moves(_metadata, self, m.handle, 20, "mask back at 64 bits");
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+static int module_loaded(void)
+{
+	return access("/sys/module/p2prig", F_OK) == 0;
+}
+
+static int module_refcnt(uint64_t *count)
+{
+	return rig_read_u64("/sys/module/p2prig/refcnt", count);
+}
+
+static const char *module_ko(void)
+{
+	const char *ko = getenv("P2PRIG_KO");
+
+	return ko && *ko ? ko : MODULE_KO;
+}
+
+/* delete_module(2) as rmmod calls it: 0 or -errno. */
+static int unload(void)
+{
+	return syscall(SYS_delete_module, "p2prig", O_NONBLOCK) ? -errno : 0;
+}
+
+static int load(const char *ko)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+/*
+ * Whether @ko is the module that is loaded: its build ID note, as the
+ * kernel shows it, occurs in the file. 1 yes, 0 no, -1 cannot tell.
+ */
+static int same_module(const char *ko)
+{
+	unsigned char note[128], *file = NULL;
+	ssize_t n_note, n_file = 0;
+	struct stat st;
+	int fd, same = -1;
+
+	fd = open("/sys/module/p2prig/notes/.note.gnu.build-id", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n_note = read(fd, note, sizeof(note));
+	close(fd);
+	fd = open(ko, O_RDONLY);
+	if (n_note <= 0 || fd < 0 || fstat(fd, &st))
+		goto out;
+	file = malloc(st.st_size);
+	if (file)
+		n_file = read(fd, file, st.st_size);
+	if (n_file == st.st_size)
+		same = !!memmem(file, n_file, note, n_note);
+out:
+	free(file);
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+static int wait_path(const char *path, int present)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if ((access(path, F_OK) == 0) == present)
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+FIXTURE(unload) {
+	int fd, dbuf;
+	struct rig_dev nvme, edu;
+	const char *ko;
+};
+
+FIXTURE_SETUP(unload)
+{
+	self->fd = -1;
+	self->dbuf = -1;
+	self->ko = module_ko();
+	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
+		SKIP(return, "no QEMU nvme with a p2pmem CMB");
+	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+		SKIP(return, "no QEMU edu device");
+	if (access(self->ko, R_OK))
+		SKIP(return, "%s: %s; it could not be loaded again",
+		     self->ko, strerror(errno));
+	if (same_module(self->ko) == 0)
+		SKIP(return, "%s is not the module loaded (its build ID differs)",
+		     self->ko);
+}
+
+/* Whatever happened, the run ends with the module loaded, as it began. */
+FIXTURE_TEARDOWN(unload)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	if (self->dbuf >= 0)
+		close(self->dbuf);
+	if (!module_loaded())
+		load(self->ko);
+}
+
+TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
+{
+	unsigned char out[PIECE], in[PIECE];
+	uint64_t before, available, refs;
+	struct p2prig_import imp;
+	struct p2prig_map m;
+	uint32_t chunk;
+	char driver[128];
+	ssize_t n;
+	int rc;
+
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
+	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
+	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO, &self->edu,
+			     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
+	ASSERT_EQ(0, rig_export(self->fd, chunk, P2PRIG_EXPORT_MMIO, 0, CHUNK,
+				&self->dbuf));
+	ASSERT_EQ(0, rig_import(self->fd, self->dbuf, &self->edu,
+				P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	ASSERT_EQ(0, module_refcnt(&refs));
+	TH_LOG("file, mapping, dma-buf and import live: refcnt %llu",
+	       (unsigned long long)refs);
+	EXPECT_LE(2ull, refs);
+
+	rc = unload();
+	EXPECT_TRUE(rc == -EWOULDBLOCK || rc == -EBUSY)
+		TH_LOG("rmmod with the file open: %s", strerror(-rc));
+	ASSERT_TRUE(module_loaded());
+	TH_LOG("rmmod with the file open: %s", strerror(-rc));
+	/* Refused, and nothing of it broken. */
+	rig_fill(out, PIECE, 7);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER, 0,
+			      out, PIECE));
+	ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ, 0, in,
+				  PIECE));
+	EXPECT_EQ(0, memcmp(out, in, PIECE));
+
+	/* The dma-buf holds the chunk, and the module. */
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &available));
+	EXPECT_EQ(before - CHUNK, available);
+	ASSERT_EQ(0, module_refcnt(&refs));
+	EXPECT_EQ(1ull, refs);
+	rc = unload();
+	EXPECT_TRUE(rc == -EWOULDBLOCK || rc == -EBUSY)
+		TH_LOG("rmmod with the dma-buf open: %s", strerror(-rc));
+	ASSERT_TRUE(module_loaded());
+
+	close(self->dbuf);
+	self->dbuf = -1;
+	ASSERT_EQ(0, module_refcnt(&refs));
+	EXPECT_EQ(0ull, refs);
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &available));
+	EXPECT_EQ(before, available);
+	rc = unload();
+	ASSERT_EQ(0, rc) TH_LOG("rmmod with nothing open: %s", strerror(-rc));
+	EXPECT_EQ(0, wait_path("/sys/module/p2prig", 0));
+	EXPECT_EQ(0, wait_path(P2PRIG_DEVICE_PATH, 0));
+	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &available));
+	EXPECT_EQ(before, available) TH_LOG("p2pmem not all back after rmmod");
+
+	rc = load(self->ko);
+	ASSERT_EQ(0, rc) TH_LOG("loading %s again: %s", self->ko,
+				strerror(-rc));
+	ASSERT_EQ(0, wait_path(P2PRIG_DEVICE_PATH, 1));
+	snprintf((char *)in, sizeof(in), "/sys/bus/pci/devices/%s/driver",
+		 self->edu.bdf);
+	n = readlink((char *)in, driver, sizeof(driver) - 1);
+	ASSERT_LT(0, n);
+	driver[n] = '\0';
+	EXPECT_STREQ("p2prig_edu", strrchr(driver, '/') + 1);
+
+	/* The module loaded again works as before. */
+	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
+	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO, &self->edu,
+			     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
+	rig_fill(out, PIECE, 8);
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, out,
+			      PIECE));
+	memset(in, 0, PIECE);
+	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0, in,
+			      PIECE));
+	EXPECT_EQ(0, memcmp(out, in, PIECE));
+}
+
+TEST_HARNESS_MAIN
