@@ -173,9 +173,11 @@ run_scenario() {
 
 rc=0
 if [[ -n ${P2PRIG_GUEST_TEST:-} ]]; then
-	# The module's own tests (harness/run-guest-test.sh) print KTAP.
+	# The module's own tests (harness/run-guest-test.sh) print KTAP; the
+	# fuzzer (kmod-fuzz) also writes its call count and histogram as JSON.
 	say "guest test $P2PRIG_GUEST_TEST"
-	"/rig/build/guest/tests/$P2PRIG_GUEST_TEST" >"/results/$P2PRIG_GUEST_TEST.ktap" 2>&1 || rc=$?
+	P2PRIG_FUZZ_JSON=/results/fuzz.json "/rig/build/guest/tests/$P2PRIG_GUEST_TEST" \
+		>"/results/$P2PRIG_GUEST_TEST.ktap" 2>&1 || rc=$?
 elif [[ -n ${P2PRIG_GUEST_CMD:-} ]]; then
 	# One command, its output kept for the host (harness/run-doctor.sh).
 	say "guest command: $P2PRIG_GUEST_CMD"

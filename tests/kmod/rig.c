@@ -50,6 +50,21 @@ int rig_find(uint16_t vendor, uint16_t device, int need_p2pmem,
 	return found;
 }
 
+unsigned int rig_list(struct rig_dev *out, unsigned int max)
+{
+	struct pci_access *pacc = pci_alloc();
+	struct pci_dev *dev;
+	unsigned int n = 0;
+
+	pci_init(pacc);
+	pci_scan_bus(pacc);
+	for (dev = pacc->devices; dev && n < max; dev = dev->next)
+		rig_dev_set(&out[n++], dev->domain, dev->bus, dev->dev,
+			    dev->func);
+	pci_cleanup(pacc);
+	return n;
+}
+
 void rig_absent(struct rig_dev *out)
 {
 	rig_dev_set(out, 0, 0xfe, 0x1f, 7);

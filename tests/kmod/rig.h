@@ -19,6 +19,8 @@ struct rig_dev {
 /* The first function with this vendor:device (and a p2pmem pool if asked). */
 int rig_find(uint16_t vendor, uint16_t device, int need_p2pmem,
 	     struct rig_dev *out);
+/* Every PCI function present, up to @max of them; returns how many. */
+unsigned int rig_list(struct rig_dev *out, unsigned int max);
 /* A function no device occupies: the last devfn of bus 0xfe. */
 void rig_absent(struct rig_dev *out);
 /* The function at domain:bus:slot.func, present or not. */

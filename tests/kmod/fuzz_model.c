@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What an open file of /dev/p2prig holds, as the fuzzer knows it: its
+ * chunk and mapping handles (with what a transfer needs to know about
+ * each), the dma-buf fds exported through it, and handles released
+ * lately, for stale-handle calls. The caller holds the object's lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+
+int fz_obj_open(struct fz_obj *o, bool replace)
+{
+	memset(o, 0, sizeof(*o));
+	pthread_mutex_init(&o->lock, NULL);
+	o->replace = replace;
+	o->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	return o->fd < 0 ? -errno : 0;
+}
+
+void fz_obj_forget(struct fz_obj *o)
+{
+	o->nr_chunks = 0;
+	o->nr_maps = 0;
+	o->dead_chunks = 0;
+	o->dead_maps = 0;
+}
+
+void fz_obj_close(struct fz_obj *o)
+{
+	unsigned int i;
+
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
+	for (i = 0; i < o->nr_dbufs; i++)
+		close(o->dbuf[i].fd);
+	o->nr_dbufs = 0;
+	fz_obj_forget(o);
+}
+
+struct fz_chunk *fz_obj_chunk(struct fz_obj *o, uint32_t handle)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nr_chunks; i++) {
+		if (o->chunk[i].handle == handle)
+			return &o->chunk[i];
+	}
+	return NULL;
+}
+
+struct fz_map *fz_obj_map(struct fz_obj *o, uint32_t handle)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nr_maps; i++) {
+		if (o->map[i].handle == handle)
+			return &o->map[i];
+	}
+	return NULL;
+}
+
+struct fz_dbuf *fz_obj_dbuf(struct fz_obj *o, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nr_dbufs; i++) {
+		if (o->dbuf[i].fd == fd)
+			return &o->dbuf[i];
+	}
+	return NULL;
+}
+
+bool fz_obj_add_chunk(struct fz_obj *o, const struct fz_chunk *c)
+{
+	if (o->nr_chunks == FZ_MAX_CHUNKS)
+		return false;
+	o->chunk[o->nr_chunks++] = *c;
+	return true;
+}
+
+bool fz_obj_add_map(struct fz_obj *o, const struct fz_map *m)
+{
+	if (o->nr_maps == FZ_MAX_MAPS)
+		return false;
+	o->map[o->nr_maps++] = *m;
+	return true;
+}
+
+bool fz_obj_add_dbuf(struct fz_obj *o, int fd, uint64_t size)
+{
+	if (o->nr_dbufs == FZ_MAX_DBUFS)
+		return false;
+	o->dbuf[o->nr_dbufs].fd = fd;
+	o->dbuf[o->nr_dbufs].size = size;
+	o->nr_dbufs++;
+	return true;
+}
+
+void fz_obj_drop_chunk(struct fz_obj *o, uint32_t handle)
+{
+	struct fz_chunk *c = fz_obj_chunk(o, handle);
+
+	if (!c)
+		return;
+	o->dead_chunk[o->dead_chunks++ % FZ_DEAD] = handle;
+	*c = o->chunk[--o->nr_chunks];
+}
+
+void fz_obj_drop_map(struct fz_obj *o, uint32_t handle)
+{
+	struct fz_map *m = fz_obj_map(o, handle);
+
+	if (!m)
+		return;
+	o->dead_map[o->dead_maps++ % FZ_DEAD] = handle;
+	*m = o->map[--o->nr_maps];
+}
+
+void fz_obj_drop_dbuf(struct fz_obj *o, int fd)
+{
+	struct fz_dbuf *d = fz_obj_dbuf(o, fd);
+
+	if (d)
+		*d = o->dbuf[--o->nr_dbufs];
+}
+
+uint32_t fz_obj_dead_chunk(struct fz_obj *o, struct fz_rng *r)
+{
+	unsigned int n = o->dead_chunks < FZ_DEAD ? o->dead_chunks : FZ_DEAD;
+	uint32_t h;
+
+	if (!n)
+		return 0;
+	h = o->dead_chunk[fz_below(r, n)];
+	return fz_obj_chunk(o, h) ? 0 : h;
+}
+
+uint32_t fz_obj_dead_map(struct fz_obj *o, struct fz_rng *r)
+{
+	unsigned int n = o->dead_maps < FZ_DEAD ? o->dead_maps : FZ_DEAD;
+	uint32_t h;
+
+	if (!n)
+		return 0;
+	h = o->dead_map[fz_below(r, n)];
+	return fz_obj_map(o, h) ? 0 : h;
+}

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzzer calls on chunks and mappings: INFO, CHUNK_ALLOC, CHUNK_FREE,
+ * CHUNK_IO, MAP and UNMAP. Each picks a variant: a valid call on what the
+ * file holds, or one field made wrong (reserved set, an enum out of
+ * range, zero, unaligned, overflowing or past-the-end sizes, a released
+ * or random handle, a bad user buffer), and says what that input must
+ * answer where the module's order of checks makes it certain.
+ *
+ * Calls that make or release handles hold the object's lock, so the model
+ * stays exact and a handle it does not hold is certain to be unknown to
+ * the file: -EINVAL. The others run unlocked, and a handle they picked
+ * may be gone by the time the call runs.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+void fz_op_info(struct fz_thread *t)
+{
+	struct p2prig_info info;
+	struct fz_call c = {
+		.op = FZ_INFO, .fd = t->obj->fd, .cmd = P2PRIG_IOC_INFO,
+		.img = &info, .size = sizeof(info), .ptr = fz_pick_ptr(t),
+	};
+	unsigned int i;
+	bool zero = true;
+
+	memset(&info, 0xa5, sizeof(info));
+	if (fz_call(t, &c) || c.ptr != FZ_PTR_OK)
+		return;
+	for (i = 0; i < sizeof(info.reserved1); i++)
+		zero &= !info.reserved1[i];
+	for (i = 0; i < 3; i++)
+		zero &= !info.reserved[i];
+	if (!zero || info.uapi_version != P2PRIG_UAPI_VERSION ||
+	    !memchr(info.kernel_release, 0, sizeof(info.kernel_release)))
+		fz_fail(t, &c, "INFO: bad version, release or reserved output");
+}
+
+/* Whether [phys, phys + size) lies in one of the provider's BARs. */
+static bool fz_in_bar(const struct fz_world *w,
+		      const struct p2prig_chunk_alloc *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < 6; i++) {
+		if (a->bar_phys != w->bar_start[i] || a->bar_size != w->bar_len[i])
+			continue;
+		return i == a->bar && a->phys_addr >= a->bar_phys &&
+		       a->size <= a->bar_size &&
+		       a->phys_addr - a->bar_phys <= a->bar_size - a->size;
+	}
+	return false;
+}
+
+static void fz_free_now(struct fz_thread *t, uint32_t handle)
+{
+	struct p2prig_handle h = { .handle = handle };
+	struct fz_call c = {
+		.op = FZ_CHUNK_FREE, .fd = t->obj->fd,
+		.cmd = P2PRIG_IOC_CHUNK_FREE, .img = &h, .size = sizeof(h),
+		.expect = FZ_OK, .what = "a chunk the fuzzer has no room for",
+	};
+
+	fz_call(t, &c);
+}
+
+void fz_op_chunk_alloc(struct fz_thread *t)
+{
+	struct fz_obj *o = t->obj;
+	struct fz_rng *r = &t->rng;
+	struct p2prig_chunk_alloc a;
+	struct fz_call c = {
+		.op = FZ_CHUNK_ALLOC, .cmd = P2PRIG_IOC_CHUNK_ALLOC, .img = &a,
+		.size = sizeof(a),
+	};
+	bool peer = fz_chance(r, 75);
+	struct fz_chunk chunk;
+	unsigned int pick, i;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.provider = peer ? P2PRIG_PROVIDER_NVME_CMB : P2PRIG_PROVIDER_RAM;
+	if (peer)
+		a.pci = t->w->nvme.addr;
+	a.size = peer ? fz_pages(r, FZ_PAGE, 512u << 10) :
+			fz_pages(r, FZ_PAGE, 256u << 10);
+
+	pick = (unsigned int)fz_below(r, 24);
+	c.expect = FZ_EINVAL;
+	switch (pick) {
+	case 0:
+		a.provider = fz_enum_bad(r, P2PRIG_PROVIDER_MAX);
+		c.what = "provider out of range";
+		break;
+	case 1:
+		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
+		c.what = "reserved0 set";
+		break;
+	case 2:
+		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
+		c.what = "pci.reserved set";
+		break;
+	case 3:
+		a.reserved[fz_below(r, 4)] = fz_nonzero(r);
+		c.what = "reserved set";
+		break;
+	case 4:
+		a.size = 0;
+		c.what = "size 0";
+		break;
+	case 5:
+		a.size += 1 + fz_below(r, FZ_PAGE - 1);
+		c.what = "size not a page multiple";
+		break;
+	case 6:
+		a.size = fz_chance(r, 50) ? P2PRIG_MAX_CHUNK_SIZE + FZ_PAGE :
+			 (fz_u64_edge(r) | (1ull << 40));
+		c.what = "size huge";
+		break;
+	case 7:
+		a.provider = P2PRIG_PROVIDER_RAM;
+		a.pci = t->w->edu.addr;
+		c.what = "RAM with a PCI address";
+		break;
+	case 8:
+		a.provider = P2PRIG_PROVIDER_RAM;
+		memset(&a.pci, 0, sizeof(a.pci));
+		a.size = P2PRIG_MAX_RAM_CHUNK_SIZE +
+			 fz_pages(r, FZ_PAGE, P2PRIG_MAX_CHUNK_SIZE -
+				  P2PRIG_MAX_RAM_CHUNK_SIZE);
+		c.what = "RAM larger than its limit";
+		break;
+	case 9:
+		a.provider = fz_chance(r, 50) ? P2PRIG_PROVIDER_NVME_CMB :
+						P2PRIG_PROVIDER_BAR;
+		a.pci = t->w->absent.addr;
+		c.expect = FZ_ENODEV;
+		c.what = "no such PCI function";
+		break;
+	case 10:
+		a.provider = fz_chance(r, 50) ? P2PRIG_PROVIDER_NVME_CMB :
+						P2PRIG_PROVIDER_BAR;
+		i = (unsigned int)fz_below(r, t->w->nr_pci);
+		a.pci = t->w->lends[i] ? t->w->edu.addr : t->w->pci[i].addr;
+		c.expect = FZ_EOPNOTSUPP | FZ_ENODEV;
+		c.what = "a function that lends no memory";
+		break;
+	case 11:
+		a.size = P2PRIG_MAX_CHUNK_SIZE;
+		c.expect = 0;
+		c.what = "the largest size";
+		break;
+	case 12:
+		a.provider = fz_u32_edge(r);
+		a.pci.domain = fz_chance(r, 50) ? 0 : fz_u32_edge(r);
+		a.pci.bus = (uint8_t)fz_next(r);
+		a.pci.devfn = (uint8_t)fz_next(r);
+		a.size = fz_u64_edge(r);
+		c.expect = 0;
+		c.what = "random fields";
+		break;
+	default:
+		c.expect = 0;
+		break;
+	}
+
+	c.ptr = fz_pick_ptr(t);
+	pthread_mutex_lock(&o->lock);
+	c.fd = o->fd;
+	rc = fz_call(t, &c);
+	if (!rc && c.ptr == FZ_PTR_OK) {
+		if (!a.handle)
+			fz_fail(t, &c, "CHUNK_ALLOC: handle 0");
+		if (a.provider == P2PRIG_PROVIDER_RAM ?
+		    a.bus_addr || a.bar_phys || a.bar_size :
+		    !fz_in_bar(t->w, &a))
+			fz_fail(t, &c, "CHUNK_ALLOC: memory outside the provider's BAR");
+		chunk.handle = a.handle;
+		chunk.size = a.size;
+		chunk.peer = a.provider != P2PRIG_PROVIDER_RAM;
+		if (!fz_obj_add_chunk(o, &chunk))
+			fz_free_now(t, a.handle);
+	}
+	pthread_mutex_unlock(&o->lock);
+}
+
+void fz_op_chunk_free(struct fz_thread *t)
+{
+	struct fz_obj *o = t->obj;
+	struct fz_rng *r = &t->rng;
+	struct p2prig_handle h = { 0 };
+	struct fz_call c = {
+		.op = FZ_CHUNK_FREE, .cmd = P2PRIG_IOC_CHUNK_FREE, .img = &h,
+		.size = sizeof(h), .ptr = fz_pick_ptr(t),
+	};
+	struct fz_chunk chunk;
+	unsigned int pick = (unsigned int)fz_below(r, 10);
+	int rc;
+
+	pthread_mutex_lock(&o->lock);
+	c.fd = o->fd;
+	if (pick < 6 && fz_pick_chunk(t, true, &chunk)) {
+		h.handle = chunk.handle;
+	} else if (pick == 9 && fz_pick_chunk(t, true, &chunk)) {
+		h.handle = chunk.handle;
+		h.reserved = (uint32_t)fz_nonzero(r) | 1;
+		c.expect = FZ_EINVAL;
+		c.what = "reserved set";
+	} else {
+		h.handle = fz_unknown_chunk(t);
+		c.expect = FZ_EINVAL;
+		c.what = "a handle the file does not hold";
+	}
+	rc = fz_call(t, &c);
+	if (!rc || rc == -ENODEV)
+		fz_obj_drop_chunk(o, h.handle);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void fz_op_chunk_io(struct fz_thread *t)
+{
+	struct fz_rng *r = &t->rng;
+	struct p2prig_chunk_io a = { 0 };
+	struct fz_call c = {
+		.op = FZ_CHUNK_IO, .cmd = P2PRIG_IOC_CHUNK_IO, .img = &a,
+		.size = sizeof(a), .ptr = fz_pick_ptr(t),
+	};
+	uint64_t size = FZ_PAGE, len, k;
+	struct fz_chunk chunk;
+
+	if (fz_pick_chunk(t, false, &chunk)) {
+		a.handle = chunk.handle;
+		size = chunk.size;
+	} else {
+		a.handle = fz_u32_edge(r);
+	}
+	a.op = (uint32_t)fz_below(r, P2PRIG_IO_MAX);
+	len = 1 + fz_below(r, size < 16384 ? size : 16384);
+	a.offset = fz_below(r, size - len + 1);
+	a.length = len;
+	a.user_ptr = (uintptr_t)t->mem.io + fz_below(r, FZ_IO_SIZE - len + 1);
+
+	c.expect = FZ_EINVAL;
+	switch (fz_below(r, 16)) {
+	case 0:
+		a.op = fz_enum_bad(r, P2PRIG_IO_MAX);
+		c.what = "op out of range";
+		break;
+	case 1:
+		a.reserved[fz_below(r, 2)] = fz_nonzero(r);
+		c.what = "reserved set";
+		break;
+	case 2:
+		a.length = 0;
+		c.what = "length 0";
+		break;
+	case 3:
+		k = 1 + fz_below(r, 4096);
+		a.offset = ~0ull - k + 1;
+		a.length = k + fz_below(r, 4096);
+		c.what = "offset + length overflows";
+		break;
+	case 4:
+		k = fz_below(r, len < size ? len : size);
+		a.offset = size - k;
+		a.length = k + 1 + fz_below(r, 4096);
+		c.what = "past the end of the chunk";
+		c.racy = true;
+		break;
+	case 5:
+		a.length = fz_chance(r, 50) ? size : fz_u64_edge(r);
+		a.offset = 0;
+		c.expect = 0;
+		c.what = "length of the whole chunk or more, into a hole";
+		break;
+	case 6:
+		a.user_ptr = fz_mem_bad(&t->mem, r);
+		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
+		c.what = "user buffer unmapped or not user memory";
+		break;
+	case 7:
+		len = len < 2 ? 2 : len;
+		a.length = len;
+		a.user_ptr = (uintptr_t)t->mem.io + FZ_IO_SIZE -
+			     (1 + fz_below(r, len - 1));
+		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
+		c.what = "user buffer running into a hole";
+		break;
+	case 8:
+		a.op = P2PRIG_IO_READ;
+		if (a.length > FZ_PAGE)
+			a.length = FZ_PAGE;
+		a.user_ptr = (uintptr_t)t->mem.ro +
+			     fz_below(r, FZ_PAGE - a.length + 1);
+		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
+		c.what = "reading into a read-only buffer";
+		break;
+	case 9:
+		a.handle = fz_u32_edge(r);
+		c.expect = 0;
+		c.what = "random handle";
+		break;
+	default:
+		c.expect = 0;
+		break;
+	}
+	c.fd = t->obj->fd;
+	fz_call(t, &c);
+}
+
+void fz_op_map(struct fz_thread *t)
+{
+	struct fz_obj *o = t->obj;
+	struct fz_rng *r = &t->rng;
+	struct p2prig_map a = { 0 };
+	struct fz_call c = {
+		.op = FZ_MAP, .cmd = P2PRIG_IOC_MAP, .img = &a,
+		.size = sizeof(a), .ptr = fz_pick_ptr(t),
+	};
+	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
+	struct fz_map map;
+	bool have;
+	int rc;
+
+	pthread_mutex_lock(&o->lock);
+	if (o->nr_maps >= FZ_MAX_MAPS - 2) {
+		pthread_mutex_unlock(&o->lock);
+		fz_op_unmap(t);
+		return;
+	}
+	c.fd = o->fd;
+	have = fz_pick_chunk(t, true, &chunk);
+	a.chunk = have ? chunk.handle : fz_unknown_chunk(t);
+	a.method = fz_method_for(t, chunk.peer);
+	a.initiator = P2PRIG_INITIATOR_EDU;
+	a.dir = (uint32_t)fz_below(r, P2PRIG_DIR_MAX);
+	a.pci = t->w->edu.addr;
+	a.offset = fz_pages(r, 0, chunk.size - FZ_PAGE);
+	a.length = 1 + fz_below(r, chunk.size - a.offset);
+	if (fz_chance(r, 50))
+		a.length = (a.length + FZ_PAGE - 1) & ~(uint64_t)(FZ_PAGE - 1);
+
+	c.expect = FZ_EINVAL;
+	switch (fz_below(r, 24)) {
+	case 0:
+		a.method = fz_enum_bad(r, P2PRIG_METHOD_MAX);
+		c.what = "method out of range";
+		break;
+	case 1:
+		a.initiator = fz_enum_bad(r, P2PRIG_INITIATOR_MAX);
+		c.what = "initiator out of range";
+		break;
+	case 2:
+		a.dir = fz_enum_bad(r, P2PRIG_DIR_MAX);
+		c.what = "dir out of range";
+		break;
+	case 3:
+		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
+		c.what = "pci.reserved set";
+		break;
+	case 4:
+		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
+		c.what = "reserved0 set";
+		break;
+	case 5:
+		a.reserved[fz_below(r, 3)] = fz_nonzero(r);
+		c.what = "reserved set";
+		break;
+	case 6:
+		a.length = 0;
+		c.what = "length 0";
+		break;
+	case 7:
+		a.offset += 1 + fz_below(r, FZ_PAGE - 1);
+		c.what = "offset not page aligned";
+		break;
+	case 8:
+		a.offset = ~0ull - fz_below(r, 16) * FZ_PAGE - (FZ_PAGE - 1);
+		a.length = FZ_PAGE * (17 + fz_below(r, 16));
+		c.what = "offset + length overflows";
+		break;
+	case 9:
+		a.offset = fz_chance(r, 50) ? chunk.size : a.offset;
+		a.length = chunk.size - a.offset + 1 + fz_below(r, 8192);
+		c.what = "past the end of the chunk";
+		break;
+	case 10:
+		a.method = fz_method_misfit(t, chunk.peer);
+		c.what = "a method that does not fit the chunk";
+		break;
+	case 11:
+		a.pci = fz_chance(r, 50) ? t->w->absent.addr : t->w->nvme.addr;
+		c.expect = FZ_ENODEV;
+		c.what = "no initiator there";
+		break;
+	case 12:
+		a.chunk = fz_unknown_chunk(t);
+		c.what = "a chunk handle the file does not hold";
+		break;
+	case 13:
+		a.method = (uint32_t)fz_below(r, P2PRIG_METHOD_MAX);
+		c.expect = 0;
+		c.what = "any method";
+		break;
+	case 14:
+		a.method = fz_u32_edge(r);
+		a.dir = fz_u32_edge(r);
+		a.pci = fz_pick_pci(t);
+		a.offset = fz_u64_edge(r);
+		a.length = fz_u64_edge(r);
+		c.expect = 0;
+		c.what = "random fields";
+		break;
+	default:
+		c.expect = 0;
+		break;
+	}
+	/* No chunk: the handle is unknown, which is checked before the initiator. */
+	if (!have && (!c.what || c.expect == FZ_ENODEV)) {
+		c.expect = FZ_EINVAL;
+		c.what = "a chunk handle the file does not hold";
+	}
+
+	rc = fz_call(t, &c);
+	if (!rc && c.ptr == FZ_PTR_OK) {
+		if (!a.handle || (a.flags & ~(uint32_t)(P2PRIG_MAP_F_DIRECT |
+			P2PRIG_MAP_F_BOUNCED | P2PRIG_MAP_F_BUS_ADDR)))
+			fz_fail(t, &c, "MAP: handle 0 or unknown flags");
+		map.handle = a.handle;
+		map.length = a.length;
+		map.dir = a.dir;
+		map.deliverable = !(a.flags & P2PRIG_MAP_F_BUS_ADDR) ||
+				  (a.flags & P2PRIG_MAP_F_DIRECT);
+		map.dbuf = -1;
+		if (!fz_obj_add_map(o, &map))
+			fz_fail(t, &c, "MAP: no room in the model (a fuzzer bug)");
+	}
+	pthread_mutex_unlock(&o->lock);
+}
+
+void fz_op_unmap(struct fz_thread *t)
+{
+	struct fz_obj *o = t->obj;
+	struct fz_rng *r = &t->rng;
+	struct p2prig_unmap a = { 0 };
+	struct fz_call c = {
+		.op = FZ_UNMAP, .cmd = P2PRIG_IOC_UNMAP, .img = &a,
+		.size = sizeof(a), .ptr = fz_pick_ptr(t),
+	};
+	unsigned int pick = (unsigned int)fz_below(r, 10);
+	int rc;
+
+	pthread_mutex_lock(&o->lock);
+	c.fd = o->fd;
+	if (o->nr_maps && pick < 7) {
+		a.handle = o->map[fz_below(r, o->nr_maps)].handle;
+		if (pick == 6) {
+			if (fz_chance(r, 50))
+				a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
+			else
+				a.reserved[fz_below(r, 2)] = fz_nonzero(r);
+			c.expect = FZ_EINVAL;
+			c.what = "reserved set";
+		}
+	} else {
+		a.handle = fz_unknown_map(t);
+		c.expect = FZ_EINVAL;
+		c.what = "a mapping handle the file does not hold";
+	}
+	rc = fz_call(t, &c);
+	/* A read-only argument: unmapped, then the time not written back. */
+	if (!rc || rc == -ENODEV || (rc == -EFAULT && c.ptr == FZ_PTR_RO))
+		fz_obj_drop_map(o, a.handle);
+	pthread_mutex_unlock(&o->lock);
+}
