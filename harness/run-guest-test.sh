@@ -10,6 +10,8 @@
 set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
+# shellcheck source=harness/lib/host-record.sh
+source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
 usage="usage: $0 NAME [--kernel VERSION] [--config NAME|FILE]"
 [[ $# -ge 1 ]] || die "$usage"
@@ -43,25 +45,44 @@ vlab_keep_config "$out" "$kernel"
 } >"$out/run.env"
 vlab_boot "$PIN_UNAME" "$out"
 
-verdict=0
+# guest_test_result: result.json for a guest test, as for a scenario: a step
+# per test of the program's KTAP (its top-level results), the run's facts,
+# and, from the fuzzer, its call count and error histogram (fuzz.json) as
+# `fuzz`. The kernel log is the host's to judge (host.checks kernel-log).
+guest_test_result() {
+	local ktap=$out/$name.ktap
+	[[ -s $ktap ]] || : >"$ktap"
+	jq -Rn --arg scenario "$name" --arg config "$RIG_CONFIG_NAME" --arg kernel "$PIN_UNAME" \
+		--arg topology "$(rig_topology_text)" --arg outcome "$VLAB_OUTCOME" \
+		--slurpfile fuzz <(cat "$out/fuzz.json" 2>/dev/null) '
+		[inputs | capture("^(?<not>not )?ok (?<n>[0-9]+) (?<name>[^#]*[^# ])( # (?<dir>[A-Za-z]+) ?(?<why>.*))?$")
+		 | { name, action: "kselftest",
+		     result: (if .not then "fail" elif (.dir // "" | ascii_upcase) == "SKIP" then "skip" else "pass" end),
+		     reason: (if (.why // "") == "" then null else .why end) }] as $steps
+		| { format: 2, scenario: $scenario, description: "the module\u0027s own test \($scenario) (tests/kmod)",
+		    rig: "vlab", topology: $topology, config: $config, node: null, kernel: $kernel,
+		    complete: ($outcome == "done" and ($steps | length) > 0), error: null, steps: $steps,
+		    health: { clean: null, watched: false, findings: [],
+			      reason: "the host judges the whole kernel log (host check kernel-log)" },
+		    summary: { passed: ($steps | map(select(.result == "pass")) | length),
+			       failed: ($steps | map(select(.result == "fail")) | length),
+			       skipped: ($steps | map(select(.result == "skip")) | length) },
+		    fuzz: ($fuzz[0] // null) }' <"$ktap" >"$out/result.json"
+}
+
+HOST_VERDICT=0
 if [[ -s $out/$name.ktap ]]; then
 	cat "$out/$name.ktap"
 else
 	echo "no output from $name"
-	verdict=1
+	host_raise 1
 fi
-vlab_verdict_outcome "$out" || verdict=1
-vlab_check_guest_facts "$out" || verdict=1
-guest_exit=$(cat "$out/guest-exit" 2>/dev/null || echo none)
-if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 ]]; then
-	verdict=1
-	echo "guest: $name or the module unload failed (exit $guest_exit)"
-fi
-# The whole kernel log by the runner's health rules: no test may cause them.
-if [[ -s $out/dmesg.txt ]] && ! "$P2PRIG_TOP/build/host/p2prig" scan-log "$out/dmesg.txt"; then
-	verdict=1
-	echo "kernel log: unexpected lines (above)"
-fi
+guest_test_result || { host_raise 1; echo "results: could not write $out/result.json"; }
+[[ $(jq '.summary.failed' "$out/result.json" 2>/dev/null || echo 1) == 0 ]] || host_raise 1
+host_judge_guest "$out"
+host_record "$out" "$VLAB_OUTCOME" "$HOST_VERDICT" || host_raise 1
 echo "results: $out"
-log "guest test $name: $(paint_verdict "$([[ $verdict == 0 ]] && echo pass || echo fail)") in $(elapsed "$t_start") s"
-exit "$verdict"
+log "guest test $name: $(paint_verdict "$([[ $HOST_VERDICT == 0 ]] && echo pass || echo fail)") in $(elapsed "$t_start") s"
+# 0 only when all is well; a skip inside the program is its own KTAP's to say.
+[[ $HOST_VERDICT == 1 ]] && exit 1
+exit 0

@@ -107,19 +107,14 @@ prepare_guest() {
 # (kselftest's skip), 1 anything failed. A worse finding never gets better.
 verdict=0
 worse() { [[ $verdict == 1 || ($verdict == 4 && $1 == 0) ]] || verdict=$1; }
-# mark: worse(), and the same for the guest being judged alone.
-mark() {
-	worse "$1"
-	[[ $guest_verdict == 1 || ($guest_verdict == 4 && $1 == 0) ]] || guest_verdict=$1
-}
 
 # judge_guest DIR: the verdict table of one guest's results and everything
 # the host holds against them: how it ended, the machine it saw, its kernel
 # log (unload included, by the runner's rules) and its runner's exit. Each
 # is a check in result.json's `host`, with this guest's own verdict.
 judge_guest() {
-	local dir=$1 rc=0 scan_rc=0 findings guest_exit said lines=()
-	guest_verdict=0
+	local dir=$1 rc=0
+	HOST_VERDICT=0
 	VLAB_OUTCOME=$(cat "$dir/outcome" 2>/dev/null || echo "$VLAB_OUTCOME")
 	# A guest that died before the runner wrote anything still leaves a record.
 	if [[ ! -s $dir/result.json ]]; then
@@ -136,52 +131,10 @@ judge_guest() {
 	echo
 	"$P2PRIG_TOP/build/host/p2prig" summary "$dir/result.json" || rc=$?
 	[[ $rc == 0 || $rc == 4 ]] || rc=1
-	mark "$rc"
-	if said=$(vlab_verdict_outcome "$dir"); then
-		host_check "$dir" guest-outcome pass "" "$VLAB_OUTCOME"
-	else
-		mark 1
-		printf '%s\n' "$said"
-		mapfile -t lines <<<"$said"
-		said=${lines[0]#guest: }
-		host_check "$dir" guest-outcome fail "${said%:}" "${lines[@]:1}"
-	fi
-	if [[ ! -r $dir/guest-facts.env ]]; then
-		host_check "$dir" guest-machine skip "the guest stopped before it reported its machine"
-	elif said=$(vlab_check_guest_facts "$dir"); then
-		host_check "$dir" guest-machine pass ""
-	else
-		mark 1
-		printf '%s\n' "$said"
-		mapfile -t lines <<<"$said"
-		host_check "$dir" guest-machine fail "not the machine the config describes" "${lines[@]}"
-	fi
-	if [[ -s $dir/dmesg.txt ]]; then
-		findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$dir/dmesg.txt" "$scenario_file" 2>&1) ||
-			scan_rc=$?
-		if [[ $scan_rc -ne 0 ]]; then
-			mark 1
-			echo "kernel log: unexpected lines after the run started:"
-			while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
-			mapfile -t lines <<<"$findings"
-			host_check "$dir" kernel-log fail "unexpected lines after the run started" "${lines[@]}"
-		else
-			host_check "$dir" kernel-log pass ""
-		fi
-	else
-		host_check "$dir" kernel-log skip "no dmesg.txt: the guest never got to save its kernel log"
-	fi
-	guest_exit=$(cat "$dir/guest-exit" 2>/dev/null || echo none)
-	if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
-		mark 1
-		echo "guest: the runner or the module unload failed (exit $guest_exit)"
-		host_check "$dir" runner-exit fail "the runner or the module unload failed (exit $guest_exit)"
-	elif [[ $guest_exit == none ]]; then
-		host_check "$dir" runner-exit skip "the runner never finished"
-	else
-		host_check "$dir" runner-exit pass "" "exit $guest_exit"
-	fi
-	host_record "$dir" "$VLAB_OUTCOME" "$guest_verdict" || {
+	host_raise "$rc"
+	host_judge_guest "$dir" "$scenario_file"
+	worse "$HOST_VERDICT"
+	host_record "$dir" "$VLAB_OUTCOME" "$HOST_VERDICT" || {
 		worse 1
 		echo "results: $dir/result.json could not be completed; see the warning above"
 	}

@@ -48,3 +48,61 @@ host_record() {
 		return 1
 	fi
 }
+
+# The run's verdict as the host sees it: 0 pass, 4 nothing failed but
+# something was skipped, 1 anything failed. host_raise never lowers it.
+HOST_VERDICT=0
+host_raise() { [[ $HOST_VERDICT == 1 || ($HOST_VERDICT == 4 && $1 == 0) ]] || HOST_VERDICT=$1; }
+
+# host_judge_guest DIR [SCENARIO_FILE]: what the host holds against one
+# guest's run, each a check for host_record: how the guest ended, the
+# machine it saw (the one the config describes), its kernel log (by the
+# runner's rules, the scenario's allow-dmesg lines included) and the
+# runner's exit. A failed check is printed and raises HOST_VERDICT.
+host_judge_guest() {
+	local dir=$1 scenario_file=${2:-} said findings guest_exit scan_rc=0 lines=()
+	if said=$(vlab_verdict_outcome "$dir"); then
+		host_check "$dir" guest-outcome pass "" "$VLAB_OUTCOME"
+	else
+		host_raise 1
+		printf '%s\n' "$said"
+		mapfile -t lines <<<"$said"
+		said=${lines[0]#guest: }
+		host_check "$dir" guest-outcome fail "${said%:}" "${lines[@]:1}"
+	fi
+	if [[ ! -r $dir/guest-facts.env ]]; then
+		host_check "$dir" guest-machine skip "the guest stopped before it reported its machine"
+	elif said=$(vlab_check_guest_facts "$dir"); then
+		host_check "$dir" guest-machine pass ""
+	else
+		host_raise 1
+		printf '%s\n' "$said"
+		mapfile -t lines <<<"$said"
+		host_check "$dir" guest-machine fail "not the machine the config describes" "${lines[@]}"
+	fi
+	if [[ -s $dir/dmesg.txt ]]; then
+		findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$dir/dmesg.txt" ${scenario_file:+"$scenario_file"} 2>&1) ||
+			scan_rc=$?
+		if [[ $scan_rc -ne 0 ]]; then
+			host_raise 1
+			echo "kernel log: unexpected lines after the run started:"
+			while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
+			mapfile -t lines <<<"$findings"
+			host_check "$dir" kernel-log fail "unexpected lines after the run started" "${lines[@]}"
+		else
+			host_check "$dir" kernel-log pass ""
+		fi
+	else
+		host_check "$dir" kernel-log skip "no dmesg.txt: the guest never got to save its kernel log"
+	fi
+	guest_exit=$(cat "$dir/guest-exit" 2>/dev/null || echo none)
+	if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
+		host_raise 1
+		echo "guest: the runner or the module unload failed (exit $guest_exit)"
+		host_check "$dir" runner-exit fail "the runner or the module unload failed (exit $guest_exit)"
+	elif [[ $guest_exit == none ]]; then
+		host_check "$dir" runner-exit skip "the runner never finished"
+	else
+		host_check "$dir" runner-exit pass "" "exit $guest_exit"
+	fi
+}

@@ -49,6 +49,12 @@ if [[ -n $json && -s $json ]] && jq -e . "$json" >/dev/null 2>&1; then
 		'.resources.sentinel_intact and .resources.engine_works'
 	holds "the program read the kernel log from its start: clean" \
 		'.kernel_log.read and .kernel_log.clean'
+	if jq -e '.fuzz.calls >= 100000 and (.fuzz.ioctls | length) >= 14 and .host.verdict == "pass"' \
+		"$KMOD_RUN_DIR/result.json" >/dev/null 2>&1; then
+		kmod_add 0 "result.json: the call count and the histogram of all 14 ioctl kinds, the host's pass"
+	else
+		kmod_add 1 "result.json: the call count and the histogram of all 14 ioctl kinds, the host's pass"
+	fi
 	KMOD_LINES+=("# fuzz.json: $(jq -r '"\(.calls) calls in \(.guest_elapsed_s) s of guest time, seed \(.seed)"' "$json")")
 else
 	kmod_add 1 "fuzz.json: written, and JSON (none in ${KMOD_RUN_DIR:-the results})"
