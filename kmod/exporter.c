@@ -160,6 +160,11 @@ static struct sg_table *p2prig_dmabuf_map_method(struct p2prig_dmabuf *buf,
 	ret = sg_alloc_table(&w->sgt, 1, GFP_KERNEL);
 	if (ret)
 		goto free;
+	/* dma-direct would WARN on an address beyond the importer's mask. */
+	ret = p2prig_dma_reach_direct(dev, p2prig_mapping_phys(&w->map),
+				      buf->length);
+	if (ret)
+		goto free_table;
 	ret = buf->mops->map(&w->map, dev);
 	if (ret)
 		goto free_table;

@@ -524,18 +524,24 @@ int p2prig_dma_reach(struct device *dev, u64 addr, u64 len)
 	return -EIO;
 }
 
-/*
- * Without translation a mapping of @map's memory is its own address, and
- * dma-direct WARNs on one beyond the mask before it fails: check it first.
+/**
+ * p2prig_dma_reach_direct - refuse peer memory @dev would get untranslated
+ *	beyond its DMA mask, before asking the DMA layer
+ * @dev: the initiator
+ * @phys: CPU physical address of the range
+ * @len: bytes, > 0
+ *
+ * Without translation the DMA address is the memory's own, and dma-direct
+ * WARNs on one beyond the mask before it fails. A full 64-bit mask, the
+ * common case, costs one compare. Returns 0 or -EIO as p2prig_dma_reach().
  */
-int p2prig_dma_reach_direct(const struct p2prig_mapping *map,
-			    struct device *dev)
+int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len)
 {
-	if (!p2prig_dma_is_direct(dev))
+	if (min_not_zero(dma_get_mask(dev), dev->bus_dma_limit) ==
+	    DMA_BIT_MASK(64) || !p2prig_dma_is_direct(dev))
 		return 0;
 
-	return p2prig_dma_reach(dev, phys_to_dma(dev, p2prig_mapping_phys(map)),
-				map->length);
+	return p2prig_dma_reach(dev, phys_to_dma(dev, phys), len);
 }
 
 /* What a fresh mapping turned out to be, as P2PRIG_MAP_F_* flags. */
@@ -627,12 +633,25 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 		}
 	}
 
+	/* Never an address beyond the mask; checked outside the timed call. */
+	if (chunk->pdev) {
+		ret = p2prig_dma_reach_direct(init->dev,
+					      p2prig_mapping_phys(map),
+					      map->length);
+		if (ret)
+			goto unlock;
+	}
+
 	/* Only ever an address a provider gave us. */
 	start = ktime_get_ns();
 	ret = method->map(map, init->dev);
 	arg.map_ns = ktime_get_ns() - start;
 	if (ret)
 		goto unlock;
+	/* p2pdma hands out a bus address without looking at the mask. */
+	ret = p2prig_dma_reach(init->dev, map->dma_addr, map->length);
+	if (ret)
+		goto unmap;
 	arg.flags = p2prig_mapping_flags(map);
 
 	ret = xa_alloc(&pf->mappings, &handle, map, xa_limit_32b, GFP_KERNEL);
@@ -964,6 +983,11 @@ static int p2prig_ioctl_probe(struct p2prig_file *pf, void __user *argp)
 	}
 
 	arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev, false);
+	/* Untranslated, dma-direct would WARN on an address beyond the mask. */
+	ret = p2prig_dma_reach_direct(init->dev, chunk->phys + arg.offset,
+				      PAGE_SIZE);
+	if (ret)
+		goto unlock;
 	ret = p2prig_p2p_page_probe(chunk, arg.offset, init->dev,
 				    &arg.dma_addr);
 	if (ret >= 0) {
@@ -1036,6 +1060,9 @@ static int p2prig_ioctl_map_bench(struct p2prig_file *pf, void __user *argp)
 	if (chunk->pdev && pci_p2pdma_distance(chunk->pdev, init->dev,
 					       false) < 0)
 		arg.first_error = -EREMOTEIO;
+	else if (chunk->pdev &&
+		 p2prig_dma_reach_direct(init->dev, chunk->phys, chunk->size))
+		arg.first_error = -EIO;
 	else
 		ret = p2prig_bench_run(&proto, &arg);
 unlock:

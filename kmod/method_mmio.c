@@ -17,11 +17,6 @@
 static int p2prig_mmio_map(struct p2prig_mapping *map, struct device *dev)
 {
 	dma_addr_t addr;
-	int ret;
-
-	ret = p2prig_dma_reach_direct(map, dev);
-	if (ret)
-		return ret;
 
 	addr = dma_map_phys(dev, p2prig_mapping_phys(map), map->length,
 			    map->dir, DMA_ATTR_MMIO);

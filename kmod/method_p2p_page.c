@@ -20,10 +20,6 @@ static int p2prig_p2p_page_map(struct p2prig_mapping *map, struct device *dev)
 	void *vaddr = map->chunk->vaddr + map->offset;
 	int ret;
 
-	ret = p2prig_dma_reach_direct(map, dev);
-	if (ret)
-		return ret;
-
 	/* The chunk is physically contiguous: one entry covers it. */
 	ret = sg_alloc_table(&map->sgt, 1, GFP_KERNEL);
 	if (ret)
@@ -35,17 +31,6 @@ static int p2prig_p2p_page_map(struct p2prig_mapping *map, struct device *dev)
 	if (ret) {
 		sg_free_table(&map->sgt);
 		return ret == -EREMOTEIO ? ret : -EIO;
-	}
-
-	/*
-	 * p2pdma hands out a bus address (BUS_ADDR) without looking at the
-	 * device's DMA mask, under an IOMMU too: check what we got.
-	 */
-	ret = p2prig_dma_reach(dev, sg_dma_address(map->sgt.sgl), map->length);
-	if (ret) {
-		dma_unmap_sgtable(dev, &map->sgt, map->dir, 0);
-		sg_free_table(&map->sgt);
-		return ret;
 	}
 
 	map->dma_addr = sg_dma_address(map->sgt.sgl);

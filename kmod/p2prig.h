@@ -143,10 +143,10 @@ struct p2prig_provider_ops {
  *	chunk of the other kind with -EINVAL
  * @map: map @map->length bytes at @map->offset of @map->chunk for @dev,
  *	in @map->dir, and store the DMA address in @map->dma_addr. Returns 0,
- *	-EIO (also for an address beyond @dev's DMA mask, see
- *	p2prig_dma_reach()), or -EREMOTEIO when the kernel finds no p2p
- *	path. NULL when the running kernel lacks the method: it is then left
- *	out of method_mask and MAP answers -EOPNOTSUPP.
+ *	-EIO, or -EREMOTEIO when the kernel finds no p2p path. NULL when the
+ *	running kernel lacks the method: it is then left out of method_mask
+ *	and MAP answers -EOPNOTSUPP. Callers check the range against @dev's
+ *	DMA mask (p2prig_dma_reach_direct()) before, outside the timed call.
  * @unmap: undo one successful @map for the same @dev.
  * @sync_for_device: optional; make @len bytes at @offset within the
  *	mapping visible to the device before it reads them
@@ -220,8 +220,7 @@ int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
 bool p2prig_dma_is_direct(struct device *dev);
 int p2prig_dma_reach(struct device *dev, u64 addr, u64 len);
-int p2prig_dma_reach_direct(const struct p2prig_mapping *map,
-			    struct device *dev);
+int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len);
 
 /* bench.c: map and unmap timing, under p2prig_lock. */
 int p2prig_bench_check(struct p2prig_map_bench *arg);

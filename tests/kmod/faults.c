@@ -12,9 +12,10 @@
  *
  * A DMA mask too narrow for the memory: edu_dma_bits below the CMB's bus
  * address. Where the DMA address is the memory's own (no IOMMU or
- * passthrough) MAP refuses with -EIO by every method; under a translating
- * IOMMU the IOVA lands below the mask and bytes move through it, but
- * p2pdma's bus address (p2p-page, BUS_ADDR) is still refused.
+ * passthrough) MAP refuses with -EIO by every method, as do PROBE,
+ * MAP_BENCH and an import of our dma-buf; under a translating IOMMU the
+ * IOVA lands below the mask and bytes move through it, but p2pdma's bus
+ * address (p2p-page, BUS_ADDR) is still refused.
  *
  * rmmod while the module's objects live: refused while /dev/p2prig or a
  * dma-buf is open, accepted once both are closed, with the CMB's p2pmem
@@ -319,10 +320,11 @@ static void narrow_direct(struct __test_metadata *_metadata,
 					    P2PRIG_METHOD_RESOURCE,
 					    P2PRIG_METHOD_P2P_PAGE };
 	struct p2prig_map_bench bench;
+	struct p2prig_import imp;
 	struct p2prig_probe probe;
 	struct p2prig_map m;
 	unsigned int i;
-	int rc;
+	int rc, dbuf;
 
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		if (!(self->info.method_mask & (1u << methods[i])))
@@ -338,6 +340,15 @@ static void narrow_direct(struct __test_metadata *_metadata,
 	}
 	EXPECT_EQ(-EIO, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
 				  &probe));
+
+	/* Our dma-buf refuses the importer as MAP does. */
+	if (self->info.export_method_mask & (1u << P2PRIG_EXPORT_MMIO)) {
+		ASSERT_EQ(0, rig_export(self->fd, self->chunk.handle,
+					P2PRIG_EXPORT_MMIO, 0, CHUNK, &dbuf));
+		EXPECT_EQ(-EIO, rig_import(self->fd, dbuf, &self->edu,
+					   P2PRIG_DIR_BIDIRECTIONAL, &imp));
+		close(dbuf);
+	}
 
 	memset(&bench, 0, sizeof(bench));
 	bench.chunk = self->chunk.handle;
@@ -360,6 +371,7 @@ static void narrow_translated(struct __test_metadata *_metadata,
 	static const uint32_t methods[] = { P2PRIG_METHOD_MMIO,
 					    P2PRIG_METHOD_RESOURCE,
 					    P2PRIG_METHOD_IOVA_LINK };
+	struct p2prig_probe narrow;
 	struct p2prig_map m;
 	unsigned int i;
 	int rc;
@@ -383,6 +395,12 @@ static void narrow_translated(struct __test_metadata *_metadata,
 			    method_names[methods[i]]);
 		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
 	}
+
+	/* What the kernel itself hands out: reported, not judged. */
+	rc = rig_probe(self->fd, self->chunk.handle, &self->edu, 0, &narrow);
+	TH_LOG("PROBE under mask %#llx: %s, type %u at %#llx",
+	       (unsigned long long)mask, rc ? strerror(-rc) : "ok",
+	       narrow.map_type, (unsigned long long)narrow.dma_addr);
 
 	rc = rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_P2P_PAGE,
 		     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);

@@ -57,7 +57,11 @@
  * edu_dma_bits narrows edu's) and says so in the kernel log, where the DMA
  * layer would have warned (dma-direct) or handed the address out unchecked
  * (p2pdma's bus addresses); under a translating IOMMU the IOVA is
- * allocated within the mask. The module cannot be unloaded while a file
+ * allocated within the mask. Where the initiator is untranslated, PROBE
+ * answers -EIO for such a page and MAP_BENCH has first_error -EIO; PROBE
+ * under an IOMMU reports what p2pdma answers, bus address and all. Our
+ * dma-bufs' mmio and resource maps refuse such an importer with -EIO
+ * where it is untranslated. The module cannot be unloaded while a file
  * of /dev/p2prig or one of its dma-bufs is open; once all are closed,
  * every chunk has gone back to its provider.
  *
