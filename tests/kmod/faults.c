@@ -577,7 +577,7 @@ FIXTURE_TEARDOWN(unload)
 TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 {
 	unsigned char out[PIECE], in[PIECE];
-	uint64_t before, available, refs;
+	uint64_t before, available, refs, size;
 	struct p2prig_import imp;
 	struct p2prig_map m;
 	uint32_t chunk;
@@ -586,6 +586,12 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	int rc;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
+	snprintf((char *)in, sizeof(in), "/sys/bus/pci/devices/%s/p2pmem/size",
+		 self->nvme.bdf);
+	ASSERT_EQ(0, rig_read_u64((char *)in, &size));
+	/* nvme keeps its I/O submission queue in the CMB: not ours to free. */
+	TH_LOG("p2pmem size %llu, available %llu before the test",
+	       (unsigned long long)size, (unsigned long long)before);
 	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
