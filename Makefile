@@ -1,6 +1,7 @@
 # p2prig: a test rig for PCI peer-to-peer DMA.
 #
 #   make scenario=NAME [config=NAME] [kernel=VERSION]   run one scenario in the virtual lab
+#   make scenario=NAME rig=host [config=NAME]          run it on this machine (lab rig)
 #   make test                                           host unit tests + virtual-lab tests
 #   make menuconfig | NAME_defconfig                    describe the rig (configs/Kconfig)
 #   make help                                           every target, one line each
@@ -29,7 +30,11 @@ guest_kernel = $(or $(kernel),$(shell bash -c '$(RIGCONFIG) && rig_config_kernel
 .PHONY: default
 default:
 ifdef scenario
+ifeq ($(rig),host)
+	@harness/run-lab.sh '$(scenario)' $(if $(config),--config '$(config)')
+else
 	@harness/run-scenario.sh '$(scenario)' $(RUN_OPTS)
+endif
 else
 	@$(MAKE) -s help
 endif
@@ -38,6 +43,7 @@ endif
 help: ## list the targets
 	@echo "p2prig: make [TARGET] [scenario=NAME] [config=NAME] [kernel=VERSION]"
 	@echo "  scenario=NAME        run scenarios/NAME in the virtual lab"
+	@echo "  scenario=NAME rig=host   run it on this machine (a lab rig config; as root)"
 	@grep -hE '^[a-z%_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ sub(/%/, "NAME", $$1); printf "  %-20s %s\n", $$1, $$2 }'
 	@echo "Rigs (make NAME_defconfig, or config=NAME for one run):"
@@ -117,30 +123,30 @@ clean: ## remove build products (the cache and results stay)
 
 .PHONY: menuconfig
 menuconfig: ## edit .config, the rig this checkout uses, in menus
-	@harness/setup-host.sh
+	@harness/setup-host.sh --for config
 	@kconfig-mconf $(KCONFIG)
 	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
 
 .PHONY: oldconfig
 oldconfig: ## update .config, asking about options it does not set yet
-	@harness/setup-host.sh
+	@harness/setup-host.sh --for config
 	@kconfig-conf --oldconfig $(KCONFIG)
 	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
 
 .PHONY: olddefconfig
 olddefconfig: ## update .config, new options at their defaults
-	@harness/setup-host.sh
+	@harness/setup-host.sh --for config
 	@kconfig-conf -s --olddefconfig $(KCONFIG)
 	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
 
 .PHONY: savedefconfig
 savedefconfig: ## write the minimal form of .config to configs/defconfig
-	@harness/setup-host.sh
+	@harness/setup-host.sh --for config
 	@bash -c '$(RIGCONFIG) && rig_config_check "$$(rig_dot_config)"'
 	@kconfig-conf -s --savedefconfig=configs/defconfig $(KCONFIG)
 	@echo "wrote configs/defconfig; to keep it as a rig: mv configs/defconfig configs/NAME_defconfig" \
 		"and start it with a '# Help: what this rig is' line"
 
 %_defconfig: ## make .config from configs/NAME_defconfig (checked first)
-	@harness/setup-host.sh
+	@harness/setup-host.sh --for config
 	@bash -c '$(RIGCONFIG) && rig_config_install "$*"'

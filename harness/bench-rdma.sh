@@ -32,7 +32,7 @@ vlab_select_config "$config"
 kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel"
 t_start=$(now_s)
-vlab_build_host
+vlab_build_host all
 vlab_build_guest "$kernel"
 out=$(vlab_results_dir bench-rdma)
 vlab_keep_config "$out" "$kernel"

@@ -32,7 +32,7 @@ kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel"
 
 t_start=$(now_s)
-vlab_build_host
+vlab_build_host all
 vlab_build_guest "$kernel" tests
 [[ -x $P2PRIG_TOP/build/guest/tests/$name ]] ||
 	die "no guest test '$name' (built: $(find "$P2PRIG_TOP/build/guest/tests" -maxdepth 1 -type f -executable -printf '%f ' 2>/dev/null))"

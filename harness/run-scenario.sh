@@ -53,7 +53,7 @@ kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel" # rejects an unknown kernel before any work
 
 t_start=$(now_s)
-vlab_build_host
+vlab_build_host all
 # Bad input is rejected here, before the guest boots.
 "$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
 	die "scenario $scenario rejected; nothing was run"

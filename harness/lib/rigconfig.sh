@@ -199,9 +199,15 @@ rig_check_value() {
 		rig_is_power_of_two "$value" ||
 			echo "the ivshmem size must be a power of two (it is the size of a PCI BAR)"
 		;;
-	LAB_PROVIDER | LAB_INITIATOR | LAB_NIC)
+	LAB_PROVIDER | LAB_INITIATOR | LAB_NIC | LAB_BAR_PROVIDER)
 		[[ -z $value ]] || rig_lab_selector "$value" >/dev/null ||
 			echo "not a PCI address (0000:41:00.0) or vendor:device ID (15b3:101d)"
+		;;
+	LAB_SCRATCH_NAMESPACES)
+		for word in $value; do
+			[[ $word =~ ^[^:[:space:]]+:[1-9][0-9]*$ ]] ||
+				{ echo "'$word' is not SERIAL:NSID (the controller's serial as nvme list prints it, a namespace ID from 1)"; return; }
+		done
 		;;
 	RUN_METHODS)
 		for word in $value; do

@@ -10,6 +10,7 @@ int cmd_scan_log(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_nvme(int argc, char **argv);
 int cmd_bar_devices(int argc, char **argv);
+int cmd_pci_find(int argc, char **argv);
 int cmd_oracle_fill(int argc, char **argv);
 int cmd_oracle_check(int argc, char **argv);
 int cmd_ktap(int argc, char **argv);

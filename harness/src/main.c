@@ -16,6 +16,7 @@ static void usage(FILE *to)
 		"       p2prig doctor [--provider SEL] [--initiator SEL] [--json FILE|-]\n"
 		"       p2prig nvme [--json FILE|-]\n"
 		"       p2prig bar-devices FILE\n"
+		"       p2prig pci-find SELECTOR...\n"
 		"       p2prig oracle-fill FILE SEED\n"
 		"       p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n"
 		"       p2prig ktap RESULT_JSON\n"
@@ -28,6 +29,7 @@ static void usage(FILE *to)
 		"doctor       predict the kernel's p2pdma map type for a provider and an initiator\n"
 		"nvme         the NVMe controllers: address, serial, CMB, PMR, namespaces\n"
 		"bar-devices  the PCI functions the scenario's bar providers select (guest)\n"
+		"pci-find     each selector's PCI function, its ID and driver (lab mode)\n"
 		"oracle-fill  fill the BAR's backing file with SEED's pattern (host, before boot)\n"
 		"oracle-check judge oracle steps against the backing file (host, after the guest)\n"
 		"ktap         KTAP version 1 for a run, from its result.json alone\n"
@@ -65,6 +67,7 @@ static const struct command {
 	{ "doctor", cmd_doctor },
 	{ "nvme", cmd_nvme },
 	{ "bar-devices", cmd_bar_devices },
+	{ "pci-find", cmd_pci_find },
 	{ "oracle-fill", cmd_oracle_fill },
 	{ "oracle-check", cmd_oracle_check },
 	{ "ktap", cmd_ktap },

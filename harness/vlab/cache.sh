@@ -17,6 +17,9 @@ BUILDROOT_PACKAGES=(
 	pkgconf libpci-dev pciutils libjson-c-dev libnvme-dev nvme-cli
 	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev librdmacm-dev
 	fio iproute2 procps util-linux
+	# Lab mode inside a guest (tests/vlab/95): the guest is the lab machine and
+	# builds the runner and the module itself, as a lab machine does.
+	gcc jq kconfig-frontends
 	# The virtual lab's QEMU when a rig asks for the newer one (CONFIG_VLAB_QEMU).
 	qemu-system-x86
 )

@@ -5,9 +5,10 @@
 # shellcheck source=harness/vlab/boot.sh
 source "$(dirname "${BASH_SOURCE[0]}")/boot.sh"
 
-# vlab_build_host: host packages and the host runner (checks, summaries).
+# vlab_build_host [GROUP]: the packages of GROUP (setup-host.sh: all, or lab
+# on a lab machine), then the runner for this machine.
 vlab_build_host() {
-	"$P2PRIG_TOP/harness/setup-host.sh"
+	"$P2PRIG_TOP/harness/setup-host.sh" --for "${1:-all}"
 	make -s -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
 }
 
