@@ -13,18 +13,8 @@ set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
 
-usage="usage: $0 SCRIPT [--config NAME|FILE] [--kernel VERSION]"
-[[ $# -ge 1 ]] || die "$usage"
-script=$1
-shift
-kernel="" config=""
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
-	--config) config=${2:?--config needs a name}; shift 2 ;;
-	*) die "$usage" ;;
-	esac
-done
+vlab_front_door_args "usage: $0 SCRIPT [--config NAME|FILE] [--kernel VERSION]" "$@"
+script=$FRONT_DOOR_NAME
 [[ -f $P2PRIG_TOP/$script ]] || die "no $script in this checkout"
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the guest needs a virtual-lab rig"

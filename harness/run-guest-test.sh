@@ -13,18 +13,8 @@ source "$(dirname "$0")/vlab/session.sh"
 # shellcheck source=harness/lib/host-record.sh
 source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
-usage="usage: $0 NAME [--kernel VERSION] [--config NAME|FILE]"
-[[ $# -ge 1 ]] || die "$usage"
-name=$1
-shift
-kernel="" config=""
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
-	--config) config=${2:?--config needs a name}; shift 2 ;;
-	*) die "$usage" ;;
-	esac
-done
+vlab_front_door_args "usage: $0 NAME [--kernel VERSION] [--config NAME|FILE]" "$@"
+name=$FRONT_DOOR_NAME
 [[ $name =~ ^[a-z0-9-]+$ ]] || die "bad guest test name '$name'"
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the module's tests run in the virtual lab"

@@ -17,22 +17,8 @@ source "$(dirname "$0")/vlab/session.sh"
 # shellcheck source=harness/lib/host-record.sh
 source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
-usage() {
-	echo "usage: $0 NAME|FILE [--kernel VERSION] [--config NAME|FILE]" >&2
-	exit 2
-}
-
-[[ $# -ge 1 ]] || usage
-scenario_arg=$1
-shift
-kernel="" config=""
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
-	--config) config=${2:?--config needs a name}; shift 2 ;;
-	*) usage ;;
-	esac
-done
+vlab_front_door_args "usage: $0 NAME|FILE [--kernel VERSION] [--config NAME|FILE]" "$@"
+scenario_arg=$FRONT_DOOR_NAME
 
 # A scenario is a name under scenarios/ or a path to a file.
 if [[ $scenario_arg == */* ]]; then

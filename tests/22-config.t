@@ -32,6 +32,7 @@ declare -A topology=(
 	[vlab-nvme-p2p]="q35, cpu max, intel-iommu passthrough, root port > switch: nvme (CMB 64 MiB), nvme (2 namespaces of 128 MiB), edu, ivshmem (64 MiB); virtio-net; host clock; the build root's QEMU"
 	[vlab-virtio-iommu]="q35, cpu max, virtio-iommu translated, $switch"
 	[lab-mlx5-nvme]="lab: provider slot=0000:41:00.0, initiator slot=0000:c1:00.0, nic slot=0000:c1:00.0"
+	[lab-vlab-guest]="lab: provider id=1b36:0010, initiator id=1234:11e8, bar provider id=1af4:1110"
 )
 mapfile -t names < <(rig_config_names)
 

@@ -460,6 +460,7 @@ rig_topology_text() {
 		printf 'lab: provider %s, initiator %s' \
 			"$(rig_lab_selector "$RIG_LAB_PROVIDER")" "$(rig_lab_selector "$RIG_LAB_INITIATOR")"
 		[[ -z ${RIG_LAB_NIC:-} ]] || printf ', nic %s' "$(rig_lab_selector "$RIG_LAB_NIC")"
+		[[ -z ${RIG_LAB_BAR_PROVIDER:-} ]] || printf ', bar provider %s' "$(rig_lab_selector "$RIG_LAB_BAR_PROVIDER")"
 		printf '\n'
 		return
 	fi

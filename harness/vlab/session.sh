@@ -183,3 +183,24 @@ vlab_check_guest_facts() {
 	printf '  | %s\n' "${wrong[@]}"
 	return 1
 }
+
+# vlab_front_door_args USAGE ARG...: what every virtual-lab front door takes,
+# one NAME then --kernel VERSION and --config NAME|FILE in any order. Sets
+# FRONT_DOOR_NAME, kernel and config; a wrong command line prints USAGE and
+# exits 2.
+# shellcheck disable=SC2034 # the front door reads them
+vlab_front_door_args() {
+	local usage=$1
+	shift
+	[[ $# -ge 1 && $1 != -* ]] || { echo "$usage" >&2; exit 2; }
+	FRONT_DOOR_NAME=$1
+	shift
+	kernel="" config=""
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
+		--config) config=${2:?--config needs a name}; shift 2 ;;
+		*) echo "$usage" >&2; exit 2 ;;
+		esac
+	done
+}
