@@ -42,7 +42,10 @@ compare "$runs/map-cost-1" "$work/faster"
 tap_is "a run 20 % faster: exit 0, 30 improvements" "$RC $(count improvement)" "0 30"
 
 doctor_run "$runs/rdma-dmabuf-2" "$work/rdma-slower" 1.2
-compare "$runs/rdma-dmabuf-1" "$work/rdma-slower"
+# The RDMA figures are not judged by the shipped limits (soft-RoCE under
+# TCG jumps between runs); the noise gate is tested on them with these.
+printf '*/write-host/write-4K/* 25 3\n* 5 3\n' >"$work/rdma-limits"
+compare "$runs/rdma-dmabuf-1" "$work/rdma-slower" --thresholds "$work/rdma-limits"
 tap_is "RDMA 20 % slower: bandwidth regresses where the per-message spread allows it (not 64K: 40 % spread; not the 4K write: 25 % limit)" \
 	"$RC $(jq -r '[.[] | select(.verdict == "regression" and (.key | endswith("bw_avg_mibps"))) | .key | split("/")[2]] | join(" ")' "$work/rows.json")" \
 	"1 read-1M read-4K write-1M"
