@@ -20,7 +20,7 @@ RUNNER_PACKAGES=(make gcc pkgconf libpci-dev libjson-c-dev libibverbs-dev libnvm
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
 ALL_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" libcmocka-dev
 	qemu-system-x86 debootstrap busybox-static cpio xz-utils perl shellcheck
-	gnuplot-nox chromium chromium-driver socat)
+	gnuplot-nox chromium chromium-driver socat libxml2-utils)
 
 # Commands the scripts call by a name other than their package's.
 CONFIG_COMMANDS=(kconfig-conf kconfig-mconf)
