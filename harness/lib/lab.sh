@@ -46,19 +46,6 @@ lab_find() {
 # lab_kinds SCENARIO KEYWORD: the kinds (third word) of its KEYWORD lines.
 lab_kinds() { awk -v k="$2" '$1 == k { print $3 }' "$1" | sort -u; }
 
-# lab_claim ROLE OPTION SELECTOR WANT_DRIVER: resolve a device the run will
-# bind to WANT_DRIVER; refuse when missing, or when another driver holds it
-# and the config does not allow taking it. Prints "BDF ID DRIVER".
-lab_claim() {
-	local role=$1 option=$2 sel=$3 want=$4 found bdf id driver
-	found=$(lab_find "$sel") || lab_refuse "CONFIG_$option=$sel: no PCI function matches $sel on this machine ($role; lspci -nn lists them)"
-	read -r bdf id driver <<<"$found"
-	if [[ $driver != - && $driver != "$want" && $RIG_LAB_ALLOW_REBIND != y ]]; then
-		lab_refuse "CONFIG_$option: $role $bdf ($id) is bound to $driver; the run would take it from $driver (CONFIG_LAB_ALLOW_REBIND=y allows that; the rig gives it back afterwards)"
-	fi
-	printf '%s\n' "$found"
-}
-
 # lab_resolve_devices SCENARIO OUT: the config's devices for what the
 # scenario uses. Sets LAB_PROVIDER_SEL, LAB_INITIATOR_SEL, LAB_BAR_SEL,
 # LAB_BAR_BDF and LAB_BAR_DRIVER (the driver to give it back to).
