@@ -3,6 +3,7 @@
 # inside the virtual lab, with nvme and p2prig.ko loaded, and print its KTAP.
 #
 #   harness/run-guest-test.sh NAME [--kernel VERSION] [--config NAME|FILE]
+#                              [--seed N] [--calls N]
 #
 # The rig config comes from --config, else .config, else the default.
 # Exit 0 only if the test passed, the guest finished, the module unloaded
@@ -13,9 +14,30 @@ source "$(dirname "$0")/vlab/session.sh"
 # shellcheck source=harness/lib/host-record.sh
 source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
-vlab_front_door_args "usage: $0 NAME [--kernel VERSION] [--config NAME|FILE]" "$@"
+usage="usage: $0 NAME [--kernel VERSION] [--config NAME|FILE] [--seed N] [--calls N]"
+# --seed and --calls replay a fuzzer run (kmod-fuzz prints both); the rest
+# is every front door's.
+fuzz_seed="" fuzz_calls=""
+door_args=()
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--seed | --calls)
+		if ! [[ ${2:-} =~ ^[0-9]+$ ]]; then
+			echo "$1 needs a decimal number, not '${2:-}'" >&2
+			echo "$usage" >&2
+			exit 2
+		fi
+		if [[ $1 == --seed ]]; then fuzz_seed=$2; else fuzz_calls=$2; fi
+		shift 2
+		;;
+	*) door_args+=("$1"); shift ;;
+	esac
+done
+vlab_front_door_args "$usage" "${door_args[@]}"
 name=$FRONT_DOOR_NAME
 [[ $name =~ ^[a-z0-9-]+$ ]] || die "bad guest test name '$name'"
+[[ -z $fuzz_seed$fuzz_calls || $name == kmod-fuzz ]] ||
+	die "--seed and --calls are the fuzzer's (kmod-fuzz), not $name's"
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the module's tests run in the virtual lab"
 kernel=${kernel:-$RIG_VLAB_KERNEL}
@@ -31,6 +53,8 @@ out=$(vlab_results_dir "$name")
 vlab_keep_config "$out" "$kernel"
 {
 	printf 'P2PRIG_GUEST_TEST=%q\n' "$name"
+	[[ -z $fuzz_seed ]] || printf 'P2PRIG_FUZZ_SEED=%q\n' "$fuzz_seed"
+	[[ -z $fuzz_calls ]] || printf 'P2PRIG_FUZZ_CALLS=%q\n' "$fuzz_calls"
 	vlab_run_env
 } >"$out/run.env"
 vlab_boot "$PIN_UNAME" "$out"

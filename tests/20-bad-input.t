@@ -73,7 +73,7 @@ bad write-to-non-scratch "${head3}storage disk nvme serial=p2prig1 nsid=1\nstep 
 bad unknown-config "${head3}config no-such-rig\n$step\n" \
 	"4: .*no-such-rig"
 
-tap_plan $((3 * ${#names[@]} + 6))
+tap_plan $((3 * ${#names[@]} + 8))
 for i in "${!names[@]}"; do
 	file=$work/${names[i]}
 	# shellcheck disable=SC2059 # the table's texts are printf formats
@@ -99,6 +99,18 @@ tap_ok "unknown scenario: named, with the known ones" \
 rc=0
 out=$(P2PRIG_RESULTS=$results "$TOP/harness/run-scenario.sh" nvme-cmb --kernel 9.9 2>&1) || rc=$?
 tap_ok "unknown kernel: named, with the known ones" grep -q "unknown guest kernel '9.9' (known: .*7.3.4" <<<"$out"
+
+# The fuzzer's replay options: numbers, and only for the fuzzer.
+rc=0
+out=$(P2PRIG_RESULTS=$results "$TOP/harness/run-guest-test.sh" kmod-fuzz --seed 12ab 2>&1) || rc=$?
+# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+tap_ok "guest test --seed 12ab: exit 2, the option named" \
+	bash -c '[[ $1 == 2 ]] && grep -q "^--seed needs a decimal number, not .12ab." <<<"$2"' _ "$rc" "$out"
+rc=0
+out=$(P2PRIG_RESULTS=$results "$TOP/harness/run-guest-test.sh" kmod-uapi --calls 5 2>&1) || rc=$?
+# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+tap_ok "guest test kmod-uapi --calls 5: refused before any boot" \
+	bash -c '[[ $1 != 0 ]] && grep -q "are the fuzzer.s (kmod-fuzz), not kmod-uapi.s" <<<"$2" && ! grep -q "boot:" <<<"$2"' _ "$rc" "$out"
 
 # The nightly list: every line checked before anything runs.
 printf 'nvme-cmb\nno-such-scenario\nmap-cost config=nope colour=red\n' >"$work/nightly"

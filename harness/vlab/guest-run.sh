@@ -176,6 +176,9 @@ if [[ -n ${P2PRIG_GUEST_TEST:-} ]]; then
 	# The module's own tests (harness/run-guest-test.sh) print KTAP; the
 	# fuzzer (kmod-fuzz) also writes its call count and histogram as JSON.
 	say "guest test $P2PRIG_GUEST_TEST"
+	# A replay: the seed and call count the host was given (kmod-fuzz).
+	[[ -z ${P2PRIG_FUZZ_SEED:-} ]] || export P2PRIG_FUZZ_SEED
+	[[ -z ${P2PRIG_FUZZ_CALLS:-} ]] || export P2PRIG_FUZZ_CALLS
 	P2PRIG_FUZZ_JSON=/results/fuzz.json "/rig/build/guest/tests/$P2PRIG_GUEST_TEST" \
 		>"/results/$P2PRIG_GUEST_TEST.ktap" 2>&1 || rc=$?
 elif [[ -n ${P2PRIG_GUEST_CMD:-} ]]; then
