@@ -466,9 +466,7 @@ TEST_F_TIMEOUT(fuzz, ioctls, 1800)
 	ASSERT_TRUE(w && rep);
 	close(self->fd);
 	self->fd = -1;
-	TH_LOG("seed %llu, %llu calls (replay: make guest-test name=kmod-fuzz seed=%llu calls=%llu)",
-	       (unsigned long long)fz_params.seed,
-	       (unsigned long long)fz_params.calls,
+	TH_LOG("replay: make guest-test name=kmod-fuzz seed=%llu calls=%llu",
 	       (unsigned long long)fz_params.seed,
 	       (unsigned long long)fz_params.calls);
 	rc = fz_world_init(w, why, sizeof(why));
