@@ -103,8 +103,12 @@ baseline: ## promote a run or run set to results/baseline (from=RUN|DIR|last-nig
 	@harness/baseline.sh '$(or $(from),last-night)'
 
 .PHONY: nightly
-nightly: runner ## run the nightly scenarios (configs/nightly, or nightly=FILE), compare with the baseline, build the report
-	@harness/nightly.sh $(if $(nightly),--list '$(nightly)')
+nightly: runner ## run the nightly scenarios (configs/nightly, or nightly=FILE), compare with the baseline, keep the newest keep=N nights, build the report
+	@harness/nightly.sh $(if $(nightly),--list '$(nightly)') $(if $(keep),--keep '$(keep)')
+
+.PHONY: prune-nights
+prune-nights: ## remove all but the newest nights under results/nights (keep=N; default P2PRIG_NIGHTS_KEEP, else 60)
+	@harness/prune-nights.sh $(if $(keep),--keep '$(keep)')
 
 .PHONY: test
 test: unit-tests ## run every test (unit, then virtual lab) under prove

@@ -3,23 +3,33 @@
 # run set under results/nights/<UTC time>/, compare the night with the
 # baseline when there is one, and build results/report/index.html.
 #
-#   harness/nightly.sh [--list FILE] [--no-report]
+#   harness/nightly.sh [--list FILE] [--keep N] [--no-report]
+#
+# After the comparison, the nights beyond the newest N are removed
+# (harness/prune-nights.sh; N: --keep, else $P2PRIG_NIGHTS_KEEP, else 60),
+# before the report is built so that it indexes only the nights kept.
 #
 # Exit 0 when every scenario passed (skips with their reasons allowed) and
 # nothing regressed against the baseline; 1 when a scenario failed or a
-# metric regressed; 2 when the list itself is wrong (nothing is run then).
+# metric regressed; 2 when the list or N is wrong (nothing is run then). A
+# night that could not be pruned is warned about; it does not change the exit.
 set -euo pipefail
 # shellcheck source=harness/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=harness/lib/runsets.sh
 source "$P2PRIG_TOP/harness/lib/runsets.sh"
 
-usage="usage: $0 [--list FILE] [--no-report]"
+usage="usage: $0 [--list FILE] [--keep N] [--no-report]"
 list=$P2PRIG_TOP/configs/nightly
 report=1
+keep_args=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--list) list=${2:?$usage} && shift ;;
+	--keep)
+		[[ $# -ge 2 ]] || { echo "$usage" >&2 && exit 2; }
+		keep_args=(--keep "$2") && shift
+		;;
 	--no-report) report=0 ;;
 	*) echo "$usage" >&2 && exit 2 ;;
 	esac
@@ -62,6 +72,9 @@ read_list() {
 
 entries=$(read_list "$list") || exit 2
 [[ -n $entries ]] || { echo "$list: no scenario in the nightly list" >&2; exit 2; }
+# N (--keep or P2PRIG_NIGHTS_KEEP) is checked now, not after hours of runs:
+# a dry run validates it and removes nothing.
+"$P2PRIG_TOP/harness/prune-nights.sh" "${keep_args[@]}" --dry-run >/dev/null || exit 2
 
 root=$(results_root)
 night=$root/nights/$(date -u +%Y%m%dT%H%M%SZ)
@@ -105,6 +118,14 @@ printf '%s\n' "${runs_json[@]}" | jq -s --arg started "$(date -u -d "@$t_start" 
 	'{ list: $list, started: $started, finished: $finished, runs: .,
 	   compare_exit_code: (if $compare == "" then null else ($compare | tonumber) end),
 	   exit_code: $verdict }' >"$night/night.json" || die "$night/night.json: cannot write"
+
+# The night is finished and compared: keep the newest N nights. The night
+# just run is the newest, so N >= 1 keeps it; --must-keep asserts that (a
+# later-named night or a clock set back would break it) before anything
+# goes. Pruning comes before the report so the report links only what is kept.
+"$P2PRIG_TOP/harness/prune-nights.sh" "${keep_args[@]}" --must-keep "$night" ||
+	warn "nightly: pruning the old nights failed (see above); $night itself is complete"
+[[ -f $night/night.json ]] || die "$night: the night just run is gone after pruning"
 
 if [[ $report == 1 ]]; then
 	"$P2PRIG_TOP/harness/report.sh" || die "the report could not be built"
