@@ -22,7 +22,7 @@ source "$P2PRIG_TOP/harness/lib/runsets.sh"
 
 usage="usage: $0 [--keep N] [--dry-run] [--must-keep NIGHT]"
 default_keep=60
-night_name_pattern='^[0-9]{8}T[0-9]{6}Z$'
+night_name_pattern="^$NIGHT_NAME_REGEX$"
 
 # bad_input MESSAGE: say what was wrong and exit 2 before anything is removed.
 bad_input() {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=tests/lib/tap.sh
 source tests/lib/tap.sh
 
-tap_plan 21
+tap_plan 22
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -55,6 +55,11 @@ tap_ok "... and the file" grep -q "note: $nights_dir/README is not a night folde
 tap_is "... what the non-night entries held is untouched" \
 	"$(cat "$nights_dir/scratch/notes.txt" "$nights_dir/README" | paste -sd' ')" "kept kept"
 tap_ok "... the baseline is untouched" test -f "$P2PRIG_RESULTS/baseline/map-cost/result.json"
+
+# The run-set names skip what is no night: last-night is not "scratch".
+tap_is "last-night is the newest night, not the folder after it" \
+	"$(bash -c 'source harness/lib/common.sh && source harness/lib/runsets.sh && run_set_path last-night')" \
+	"$nights_dir/20261105T010000Z"
 
 make_results
 prune --keep 3 --dry-run

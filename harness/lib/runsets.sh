@@ -18,12 +18,16 @@ results_root() { printf '%s\n' "${P2PRIG_RESULTS:-$P2PRIG_TOP/results}"; }
 # is_run DIR: DIR holds one run.
 is_run() { [[ -f $1/result.json || -f $1/server/result.json || -f $1/client/result.json ]]; }
 
-# nights: the night folders, oldest first (their names are UTC times).
+# A night's folder name: the UTC time nightly.sh started it (date -u +%Y%m%dT%H%M%SZ).
+NIGHT_NAME_REGEX='[0-9]{8}T[0-9]{6}Z'
+
+# nights: the night folders, oldest first; nothing else under nights/ is one.
 nights() {
 	local root
 	root=$(results_root)
 	[[ -d $root/nights ]] || return 0
-	find "$root/nights" -mindepth 1 -maxdepth 1 -type d | sort
+	find "$root/nights" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended \
+		-regex ".*/$NIGHT_NAME_REGEX" | LC_ALL=C sort
 }
 
 # run_set_path SPEC: the folder SPEC names; dies naming SPEC when there is none.
