@@ -172,19 +172,23 @@ follow_progress() {
 # slot's attention button or a surprise removal would (the guest's pciehp
 # takes it out). Each request and QEMU's answers go to LOG.
 vlab_host_agent() {
-	local serial=$1 sock=$2 pid=$3 log=$4 line
+	local serial=$1 sock=$2 pid=$3 log=$4 line id to_qemu=""
+	local fifo=${sock%/*}/qmp-agent.in
 	tail --pid="$pid" -n +1 -F "$serial" 2>/dev/null | while IFS= read -r line; do
 		[[ ${line%$'\r'} =~ ^p2prig-host:\ device_del\ ([a-z0-9-]+)$ ]] || continue
-		{
-			printf 'device_del %s\n' "${BASH_REMATCH[1]}"
-			# The monitor stays open while QEMU runs (an EOF would close it):
-			# DEVICE_DELETED only comes once the guest has let the device go.
-			{
-				printf '{"execute":"qmp_capabilities"}\n{"execute":"device_del","arguments":{"id":"%s"}}\n' \
-					"${BASH_REMATCH[1]}"
-				while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
-			} | socat - "UNIX-CONNECT:$sock" 2>&1 || echo "monitor: socat exit $?"
-		} >>"$log" &
+		id=${BASH_REMATCH[1]}
+		printf 'device_del %s\n' "$id" >>"$log"
+		if [[ -z $to_qemu ]]; then
+			# One monitor session for the rest of the boot: QEMU serves one
+			# client at a time, and DEVICE_DELETED only comes once the guest
+			# has let the device go. Held open read-write, the FIFO never
+			# blocks this loop, even if socat could not connect.
+			mkfifo "$fifo"
+			{ socat - "UNIX-CONNECT:$sock" <"$fifo" 2>&1 || echo "monitor: socat exit $?"; } >>"$log" &
+			exec {to_qemu}<>"$fifo"
+			printf '{"execute":"qmp_capabilities"}\n' >&"$to_qemu"
+		fi
+		printf '{"execute":"device_del","arguments":{"id":"%s"}}\n' "$id" >&"$to_qemu"
 	done
 }
 

@@ -54,20 +54,6 @@ static int swiotlb_forced(void)
 	return !!strstr(line, "swiotlb=force");
 }
 
-static int bound_to(const struct rig_dev *dev, const char *driver)
-{
-	char path[128], link[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver",
-		 dev->bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return 0;
-	link[n] = 0;
-	return !strcmp(strrchr(link, '/') + 1, driver);
-}
-
 static int dev_file(const struct rig_dev *dev, const char *name, char *path,
 		    size_t size)
 {
@@ -91,21 +77,6 @@ static int has_p2pmem(const struct rig_dev *dev)
 
 	dev_file(dev, "p2pmem", path, sizeof(path));
 	return access(path, F_OK) == 0;
-}
-
-/* Hand @dev to @driver (NULL: the driver its IDs match) by driver_override. */
-static int hand_over(const struct rig_dev *dev, const char *driver)
-{
-	char path[128];
-
-	dev_file(dev, "driver/unbind", path, sizeof(path));
-	if (!access(path, F_OK))
-		rig_write(path, dev->bdf);
-	dev_file(dev, "driver_override", path, sizeof(path));
-	rig_write(path, driver ? driver : "\n");
-	/* A refused probe may or may not fail the write: look at the result. */
-	rig_write("/sys/bus/pci/drivers_probe", dev->bdf);
-	return driver && !bound_to(dev, driver) ? -ENODEV : 0;
 }
 
 static void set_param(const char *name, const char *value)
@@ -224,9 +195,9 @@ FIXTURE_SETUP(bar)
 
 	ASSERT_EQ(0, bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
 				&self->bar_len));
-	if (!bound_to(&self->ivshmem, "p2prig_bar")) {
+	if (!rig_bound_to(&self->ivshmem, "p2prig_bar")) {
 		default_params();
-		ASSERT_EQ(0, hand_over(&self->ivshmem, "p2prig_bar"))
+		ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"))
 			TH_LOG("%s not bound to p2prig_bar", self->ivshmem.bdf);
 	}
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &self->size));
@@ -243,10 +214,10 @@ FIXTURE_TEARDOWN(bar)
 	if (self->fd >= 0)
 		close(self->fd);
 	default_params();
-	if (self->edu.bdf[0] && !bound_to(&self->edu, "p2prig_edu"))
-		hand_over(&self->edu, NULL);
-	if (self->ivshmem.bdf[0] && !bound_to(&self->ivshmem, "p2prig_bar"))
-		hand_over(&self->ivshmem, "p2prig_bar");
+	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
+		rig_hand_over(&self->edu, NULL);
+	if (self->ivshmem.bdf[0] && !rig_bound_to(&self->ivshmem, "p2prig_bar"))
+		rig_hand_over(&self->ivshmem, "p2prig_bar");
 }
 
 static void expect_available(struct __test_metadata *_metadata,
@@ -714,8 +685,8 @@ static void expect_refused(struct __test_metadata *_metadata,
 {
 	int kmsg = kmsg_open(), warnings = 0;
 
-	EXPECT_EQ(-ENODEV, hand_over(dev, "p2prig_bar"));
-	EXPECT_FALSE(bound_to(dev, "p2prig_bar"));
+	EXPECT_EQ(-ENODEV, rig_hand_over(dev, "p2prig_bar"));
+	EXPECT_FALSE(rig_bound_to(dev, "p2prig_bar"));
 	EXPECT_FALSE(has_p2pmem(dev));
 	if (kmsg >= 0) {
 		EXPECT_EQ(1, kmsg_seen(kmsg, message, &warnings))
@@ -738,8 +709,8 @@ TEST_F_TIMEOUT(bar, bind_rules, 120)
 
 	/* edu: one 1 MiB memory BAR. It goes back to p2prig_edu after. */
 	expect_refused(_metadata, &self->edu, "no memory BAR of at least");
-	EXPECT_EQ(0, hand_over(&self->edu, NULL));
-	EXPECT_TRUE(bound_to(&self->edu, "p2prig_edu"));
+	EXPECT_EQ(0, rig_hand_over(&self->edu, NULL));
+	EXPECT_TRUE(rig_bound_to(&self->edu, "p2prig_edu"));
 
 	ASSERT_EQ(0, rig_free(self->fd, self->chunk.handle));
 	ASSERT_EQ(0, rig_driver(&self->ivshmem, "p2prig_bar", 0));
@@ -760,7 +731,7 @@ TEST_F_TIMEOUT(bar, bind_rules, 120)
 	/* A 16 MiB window at 32 MiB: only that is p2pmem. */
 	set_param("bar_offset", "33554432");
 	set_param("bar_size", "16777216");
-	ASSERT_EQ(0, hand_over(&self->ivshmem, "p2prig_bar"));
+	ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"));
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &size));
 	EXPECT_EQ(16 * MIB, size);
 	ASSERT_EQ(0, bar_alloc(self->fd, &self->ivshmem, 16 * MIB, &c));
@@ -771,7 +742,7 @@ TEST_F_TIMEOUT(bar, bind_rules, 120)
 
 	/* Defaults again: all of BAR2. */
 	default_params();
-	ASSERT_EQ(0, hand_over(&self->ivshmem, "p2prig_bar"));
+	ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"));
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &size));
 	EXPECT_EQ(self->bar_len, size);
 }

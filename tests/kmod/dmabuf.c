@@ -102,20 +102,6 @@ static int host_bridge_trusted(void)
 	return amd && family >= 0x17;
 }
 
-static int bound_to(const struct rig_dev *dev, const char *driver)
-{
-	char path[128], link[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver",
-		 dev->bdf);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return 0;
-	link[n] = 0;
-	return !strcmp(strrchr(link, '/') + 1, driver);
-}
-
 /* nvme publishes the CMB from its asynchronous reset work. */
 static int wait_published(const struct rig_dev *nvme, uint64_t *available)
 {
@@ -168,9 +154,9 @@ FIXTURE_TEARDOWN(dmabuf)
 {
 	if (self->fd >= 0)
 		close(self->fd);
-	if (self->edu.bdf[0] && !bound_to(&self->edu, "p2prig_edu"))
+	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_driver(&self->edu, "p2prig_edu", 1);
-	if (self->nvme.bdf[0] && !bound_to(&self->nvme, "nvme"))
+	if (self->nvme.bdf[0] && !rig_bound_to(&self->nvme, "nvme"))
 		rig_driver(&self->nvme, "nvme", 1);
 }
 
@@ -788,7 +774,7 @@ static int vfio_bind(const struct rig_dev *dev, char *why, size_t len)
 		snprintf(why, len, "modprobe vfio-pci failed");
 		return -ENOENT;
 	}
-	if (bound_to(dev, "vfio-pci"))
+	if (rig_bound_to(dev, "vfio-pci"))
 		return 0;
 	snprintf(path, sizeof(path),
 		 "/sys/bus/pci/devices/%s/driver_override", dev->bdf);
@@ -804,7 +790,7 @@ static void vfio_unbind(const struct rig_dev *dev)
 {
 	char path[128];
 
-	if (bound_to(dev, "vfio-pci"))
+	if (rig_bound_to(dev, "vfio-pci"))
 		rig_driver(dev, "vfio-pci", 0);
 	snprintf(path, sizeof(path),
 		 "/sys/bus/pci/devices/%s/driver_override", dev->bdf);

@@ -124,6 +124,36 @@ int rig_driver(const struct rig_dev *dev, const char *driver, int bind)
 	return rig_write(path, dev->bdf);
 }
 
+int rig_bound_to(const struct rig_dev *dev, const char *driver)
+{
+	char path[128], link[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver",
+		 dev->bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return 0;
+	link[n] = 0;
+	return !strcmp(strrchr(link, '/') + 1, driver);
+}
+
+int rig_hand_over(const struct rig_dev *dev, const char *driver)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
+		 dev->bdf);
+	if (!access(path, F_OK))
+		rig_write(path, dev->bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 dev->bdf);
+	rig_write(path, driver ? driver : "\n");
+	/* A refused probe may or may not fail the write: look at the result. */
+	rig_write("/sys/bus/pci/drivers_probe", dev->bdf);
+	return driver && !rig_bound_to(dev, driver) ? -ENODEV : 0;
+}
+
 int rig_ioctl(int fd, unsigned long request, void *arg)
 {
 	return ioctl(fd, request, arg) < 0 ? -errno : 0;

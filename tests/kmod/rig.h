@@ -33,6 +33,13 @@ int rig_write(const char *path, const char *text);
 int rig_p2pmem_available(const struct rig_dev *dev, uint64_t *bytes);
 /* Unbind or bind the device from or to the named driver. */
 int rig_driver(const struct rig_dev *dev, const char *driver, int bind);
+/* Whether  is bound to  now. */
+int rig_bound_to(const struct rig_dev *dev, const char *driver);
+/*
+ * Hand  to  (NULL: to the driver its IDs match) by
+ * driver_override; -ENODEV if  did not take it.
+ */
+int rig_hand_over(const struct rig_dev *dev, const char *driver);
 
 int rig_ioctl(int fd, unsigned long request, void *arg);
 /* From the nvme CMB of @provider, or from system RAM when it is NULL. */

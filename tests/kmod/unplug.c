@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Provider hot-unplug: the NVMe controller whose CMB the module lent out
- * is removed from the QEMU monitor (device_del, asked of the host on the
- * console; the guest's pciehp takes it out) while a chunk of its CMB is
- * mapped for edu, exported as a dma-buf and imported for edu. Afterwards
- * every user of the memory has been stopped: the mapping and the import
- * answer -ENODEV, the exporter says it revoked, nothing new can be made of
- * the chunk, and everything can still be released. The kernel log is
- * judged by the rig after the test (no WARN, no fault).
+ * Provider hot-unplug: the device whose memory the module lent out is
+ * removed from the QEMU monitor (device_del, asked of the host on the
+ * console; the guest's pciehp takes it out) while a chunk of it is mapped
+ * for edu, exported as a dma-buf and imported for edu. Two providers, in
+ * one boot: the NVMe controller with the CMB, then ivshmem handed to
+ * p2prig_bar (a GPU's BAR falling off the bus). Afterwards every user of
+ * the memory has been stopped: the mapping and the import answer -ENODEV,
+ * the exporter says it revoked, nothing new can be made of the chunk, and
+ * everything can still be released. The kernel log is judged by the rig
+ * after the test (no WARN, no fault).
  *
- * Runs once per boot: the controller does not come back.
+ * Each variant runs once per boot: the device does not come back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +26,6 @@
 
 #define CHUNK		(256u << 10)
 #define PIECE		P2PRIG_MAX_XFER_SIZE
-/* The -device id the rig gives the CMB controller (harness/vlab/boot.sh). */
-#define QEMU_ID		"nvme-cmb"
 
 static int present(const struct rig_dev *dev)
 {
@@ -65,19 +65,54 @@ static int wait_gone(const struct rig_dev *dev, int seconds)
 	return -ETIMEDOUT;
 }
 
+static int alloc_from(int fd, uint32_t provider, const struct rig_dev *dev,
+		      uint32_t *handle)
+{
+	struct p2prig_chunk_alloc arg = {
+		.provider = provider, .pci = dev->addr, .size = CHUNK,
+	};
+	int rc = rig_ioctl(fd, P2PRIG_IOC_CHUNK_ALLOC, &arg);
+
+	*handle = arg.handle;
+	return rc;
+}
+
 FIXTURE(unplug) {
 	int fd;
-	struct rig_dev nvme, edu;
+	struct rig_dev provider, edu;
 	struct p2prig_info info;
 	uint32_t chunk;
 	unsigned char out[PIECE], in[PIECE];
 };
 
+/* A provider: how to find it, whose it must be, and its QEMU -device id. */
+FIXTURE_VARIANT(unplug) {
+	uint16_t vendor, device;
+	uint32_t provider;
+	const char *driver;	/* NULL: its own, with p2pmem published */
+	const char *qemu_id;	/* as harness/vlab/boot.sh names it */
+};
+
+FIXTURE_VARIANT_ADD(unplug, cmb) {
+	.vendor = 0x1b36, .device = 0x0010,
+	.provider = P2PRIG_PROVIDER_NVME_CMB, .qemu_id = "nvme-cmb",
+};
+
+FIXTURE_VARIANT_ADD(unplug, bar) {
+	.vendor = 0x1af4, .device = 0x1110,
+	.provider = P2PRIG_PROVIDER_BAR, .driver = "p2prig_bar",
+	.qemu_id = "ivshmem0",
+};
+
 FIXTURE_SETUP(unplug)
 {
+	int rc;
+
 	self->fd = -1;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
+	if (rig_find(variant->vendor, variant->device, !variant->driver,
+		     &self->provider))
+		SKIP(return, "no %04x:%04x%s here", variant->vendor,
+		     variant->device, variant->driver ? "" : " with p2pmem");
 	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
 		SKIP(return, "no QEMU edu device");
 	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
@@ -87,7 +122,14 @@ FIXTURE_SETUP(unplug)
 		SKIP(return, "no DMA_ATTR_MMIO in this kernel");
 	if (!(self->info.export_method_mask & (1u << P2PRIG_EXPORT_MMIO)))
 		SKIP(return, "no dma-buf export by mmio in this kernel");
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk));
+	if (variant->driver && !rig_bound_to(&self->provider, variant->driver))
+		ASSERT_EQ(0, rig_hand_over(&self->provider, variant->driver))
+			TH_LOG("%s not bound to %s", self->provider.bdf,
+			       variant->driver);
+	rc = alloc_from(self->fd, variant->provider, &self->provider,
+			&self->chunk);
+	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->provider.bdf,
+				strerror(-rc));
 }
 
 FIXTURE_TEARDOWN(unplug)
@@ -96,7 +138,7 @@ FIXTURE_TEARDOWN(unplug)
 		close(self->fd);
 }
 
-TEST_F_TIMEOUT(unplug, cmb_while_mapped_exported_imported, 240)
+TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 {
 	struct p2prig_export_stats st;
 	struct p2prig_import imp, again;
@@ -117,11 +159,12 @@ TEST_F_TIMEOUT(unplug, cmb_while_mapped_exported_imported, 240)
 	ASSERT_EQ(0, memcmp(self->out, self->in, PIECE));
 	TH_LOG("mapped at %#llx, imported at %#llx; asking the host to remove %s (%s)",
 	       (unsigned long long)map.dma_addr, (unsigned long long)imp.dma_addr,
-	       QEMU_ID, self->nvme.bdf);
+	       variant->qemu_id, self->provider.bdf);
 
-	ASSERT_EQ(0, ask_host_device_del(QEMU_ID));
-	rc = wait_gone(&self->nvme, 180);
-	ASSERT_EQ(0, rc) TH_LOG("%s still present 180 s after device_del", self->nvme.bdf);
+	ASSERT_EQ(0, ask_host_device_del(variant->qemu_id));
+	rc = wait_gone(&self->provider, 180);
+	ASSERT_EQ(0, rc) TH_LOG("%s still present 180 s after device_del",
+				self->provider.bdf);
 
 	/* Every user stopped, and says why. */
 	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, map.handle, P2PRIG_XFER_FROM_PEER, 0,
@@ -147,7 +190,8 @@ TEST_F_TIMEOUT(unplug, cmb_while_mapped_exported_imported, 240)
 	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
 				      &again));
 	/* A provider that is gone is no provider: allocating names it absent. */
-	EXPECT_NE(0, rig_alloc(self->fd, &self->nvme, CHUNK, &another));
+	EXPECT_NE(0, alloc_from(self->fd, variant->provider, &self->provider,
+				&another));
 
 	/* Everything can still be let go, and says it was revoked. */
 	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
