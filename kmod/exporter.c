@@ -205,7 +205,12 @@ p2prig_dmabuf_map_phys_vec(struct p2prig_dmabuf *buf,
 		.paddr = buf->chunk->phys + buf->offset,
 		.len = buf->length,
 	};
+	int ret;
 
+	/* As for the other methods: dma-direct would WARN beyond the mask. */
+	ret = p2prig_dma_reach_direct(attach->dev, vec.paddr, vec.len);
+	if (ret)
+		return ERR_PTR(ret);
 	return dma_buf_phys_vec_to_sgt(attach, buf->provider, &vec, 1,
 				       buf->length, dir);
 }

@@ -85,7 +85,8 @@ unsigned int p2prig_nr_imports(void)
  *
  * Called with p2prig_lock held. Returns 0 or a negative errno: -EBADF or
  * -EINVAL for a bad fd, the exporter's answer to attach or map, -EINTR, or
- * -EIO when the exporter's table does not cover the dma-buf.
+ * -EIO when the exporter's table does not cover the dma-buf or reaches
+ * beyond the initiator's DMA mask.
  */
 int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 {
@@ -143,6 +144,15 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 	if (!sgt->nents || total < dmabuf->size) {
 		ret = -EIO;
 		goto unmap;
+	}
+	/* Whoever exported it, never an address the initiator would truncate. */
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (!sg_dma_len(sg))
+			continue;
+		ret = p2prig_dma_reach(map->init->dev, sg_dma_address(sg),
+				       sg_dma_len(sg));
+		if (ret)
+			goto unmap;
 	}
 	arg->nr_segments = sgt->nents;
 	arg->dma_addr = sg_dma_address(sgt->sgl);

@@ -400,6 +400,13 @@ static int p2prig_edu_xfer(struct p2prig_initiator *init, dma_addr_t peer,
 
 	if (!len || len > EDU_BUF_SIZE)
 		return -EINVAL;
+	/*
+	 * Never an address the engine would truncate: an import from another
+	 * exporter, or a mapping made before edu_dma_bits narrowed the mask.
+	 */
+	ret = p2prig_dma_reach(&edu->pdev->dev, peer, len);
+	if (ret)
+		return ret;
 
 	mutex_lock(&edu->engine_lock);
 	if (dir == P2PRIG_XFER_TO_PEER)

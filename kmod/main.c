@@ -519,7 +519,7 @@ int p2prig_dma_reach(struct device *dev, u64 addr, u64 len)
 	if (!check_add_overflow(addr, len - 1, &end) && end <= limit)
 		return 0;
 
-	dev_info_ratelimited(dev, "%s: DMA range %#llx-%#llx lies beyond the DMA mask %#llx; mapping refused\n",
+	dev_info_ratelimited(dev, "%s: DMA range %#llx-%#llx lies beyond the DMA mask %#llx; refused\n",
 			     KBUILD_MODNAME, addr, addr + len - 1, limit);
 	return -EIO;
 }

@@ -54,6 +54,7 @@ struct vfio_device_feature_dma_buf {
 #define EXP_OFF		(64u << 10)
 #define EXP_LEN		(128u << 10)
 #define PIECE		P2PRIG_MAX_XFER_SIZE
+#define EDU_BITS_PARAM	"/sys/module/p2prig/parameters/edu_dma_bits"
 
 /*
  * Why edu cannot move bytes through this mapping in QEMU, or NULL: QEMU
@@ -158,6 +159,8 @@ FIXTURE_TEARDOWN(dmabuf)
 		rig_driver(&self->edu, "p2prig_edu", 1);
 	if (self->nvme.bdf[0] && !rig_bound_to(&self->nvme, "nvme"))
 		rig_driver(&self->nvme, "nvme", 1);
+	/* A test stopped with edu's mask narrowed must not narrow the next. */
+	rig_write(EDU_BITS_PARAM, "64");
 }
 
 /* Exporter counters, all at once. */
@@ -883,10 +886,52 @@ static void vfio_close(struct vfio_export *v)
 }
 
 /*
+ * edu's mask narrowed just below where  (another exporter's dma-buf
+ * , imported at 64 bits) lies:  is never handed to the engine
+ * again, and a new import is refused where the exporter hands out a fixed
+ * address (the BAR's bus address, or untranslated), or lands below the
+ * mask where an IOMMU allocates it. The mask goes back to 64 bits.
+ */
+static void expect_narrow_mask_refused(struct __test_metadata *_metadata,
+				       FIXTURE_DATA(dmabuf) * self, int dbuf,
+				       const struct p2prig_import *imp,
+				       int bus_addr)
+{
+	unsigned int bits = 63 - (unsigned int)__builtin_clzll(imp->dma_addr);
+	uint64_t mask = (1ull << bits) - 1;
+	int fixed = bus_addr || (imp->flags & P2PRIG_MAP_F_DIRECT);
+	struct p2prig_import narrow = { 0 };
+	char text[8];
+	int rc;
+
+	if (bits < 28)
+		return;
+	snprintf(text, sizeof(text), "%u", bits);
+	ASSERT_EQ(0, rig_write(EDU_BITS_PARAM, text));
+	EXPECT_EQ(-EIO, rig_xfer(self->fd, imp->handle, P2PRIG_XFER_TO_PEER, 0,
+				 self->out, 16));
+	rc = rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
+			&narrow);
+	TH_LOG("mask %#llx: import %s at %#llx (%s address)",
+	       (unsigned long long)mask, strerror(-rc),
+	       (unsigned long long)narrow.dma_addr, fixed ? "fixed" : "IOVA");
+	if (fixed) {
+		EXPECT_EQ(-EIO, rc);
+	} else {
+		EXPECT_EQ(0, rc);
+		EXPECT_LE(narrow.dma_addr + narrow.length - 1, mask);
+	}
+	if (!rc)
+		EXPECT_EQ(0, rig_unmap(self->fd, narrow.handle));
+	ASSERT_EQ(0, rig_write(EDU_BITS_PARAM, "64"));
+}
+
+/*
  * Another exporter of peer memory: vfio-pci exports ivshmem's BAR 2 and
  * edu imports it; bytes move where QEMU can deliver them, checked through
- * vfio's own BAR access. Then vfio revokes (memory decoding off) and the
- * import stops, and everything is released.
+ * vfio's own BAR access. Then edu's mask narrows below the import, which
+ * is not used again (expect_narrow_mask_refused()), vfio revokes (memory
+ * decoding off), the import stops, and everything is released.
  */
 TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 {
@@ -957,6 +1002,8 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 				      1500));
 		EXPECT_EQ(0, memcmp(self->out, self->in, 1500));
 	}
+	expect_narrow_mask_refused(_metadata, self, v.dbuf, &imp,
+				   imp.dma_addr == v.bar_start);
 
 	/* vfio revokes its dma-bufs when memory decoding goes off. */
 	config.index = VFIO_PCI_CONFIG_REGION_INDEX;

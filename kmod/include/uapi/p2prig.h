@@ -60,10 +60,13 @@
  * allocated within the mask. Where the initiator is untranslated, PROBE
  * answers -EIO for such a page and MAP_BENCH has first_error -EIO; PROBE
  * under an IOMMU reports what p2pdma answers, bus address and all. Our
- * dma-bufs' mmio and resource maps refuse such an importer with -EIO
- * where it is untranslated. The module cannot be unloaded while a file
- * of /dev/p2prig or one of its dma-bufs is open; once all are closed,
- * every chunk has gone back to its provider.
+ * dma-bufs' maps (mmio, resource and phys-vec) refuse such an importer
+ * with -EIO where it is untranslated, and IMPORT refuses with -EIO a
+ * dma-buf of any exporter mapped beyond the initiator's mask. An XFER
+ * never hands the initiator an address beyond its mask: a mapping made
+ * before the mask narrowed answers -EIO. The module cannot be unloaded
+ * while a file of /dev/p2prig or one of its dma-bufs is open; once all
+ * are closed, every chunk has gone back to its provider.
  *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
