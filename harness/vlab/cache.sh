@@ -18,8 +18,9 @@ BUILDROOT_PACKAGES=(
 	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev librdmacm-dev
 	fio iproute2 procps util-linux
 	# Lab mode inside a guest (tests/vlab/95): the guest is the lab machine and
-	# builds the runner and the module itself, as a lab machine does.
-	gcc jq kconfig-frontends
+	# builds the runner and the module itself, as a lab machine does, and a
+	# namespace with a file system mounted on it must be refused (e2fsprogs).
+	gcc jq kconfig-frontends e2fsprogs
 	# The virtual lab's QEMU when a rig asks for the newer one (CONFIG_VLAB_QEMU).
 	qemu-system-x86
 )

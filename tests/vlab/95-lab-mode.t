@@ -6,12 +6,13 @@
 # configs/lab-vlab-guest_defconfig naming the guest's devices by
 # vendor:device ID. It must build the module against the running kernel,
 # load it, pass nvme-cmb and gpu-bar, refuse a config that names a missing
-# device and a namespace not named scratch, and unload the module.
+# device, a namespace not named scratch or mounted, an RDMA device the
+# config does not name and a device its driver holds, and unload the module.
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
 source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
-tap_plan 25
+tap_plan 33
 
 results=$(mktemp -d "${TMPDIR:-/tmp}/p2prig-test.XXXXXX")
 rc=0
@@ -58,6 +59,11 @@ tap_is "... the RDMA skips say why" \
 	"$(jq -r '[.steps[] | select(.result == "skip") | .reason | test("RDMA device rxe0")] | "\(length) \(all)"' "$bar/result.json")" "3 true"
 tap_is "... ivshmem handed to p2prig_bar for the run, and given back" "${code[ivshmem_override]-}" 0
 
+tap_is "soft-RoCE rxe0 on the guest's NIC, which the config does not name" "${code[rxe_up]-}" 0
+tap_is "... a scenario with verbs steps on it: refused, exit 2" "${code[rdma_not_named]-}" 2
+tap_ok "... naming the step, the device and the option" \
+	grep -q "refused: step write-host uses RDMA device rxe0, which CONFIG_LAB_NIC does not name: it may carry someone else's traffic" "$dir/lab-rdma-not-named.log"
+tap_ok "... before the module was built" bash -c "! grep -q 'build: p2prig.ko' '$dir/lab-rdma-not-named.log'"
 tap_is "a config naming a missing device: refused, exit 2" "${code[missing_device]-}" 2
 tap_ok "... naming the option and the device" \
 	grep -q 'refused: CONFIG_LAB_PROVIDER=dead:beef: no PCI function matches on this machine' "$dir/lab-missing-device.log"
@@ -65,6 +71,11 @@ tap_ok "... before the module was built" bash -c "! grep -q 'build: p2prig.ko' '
 tap_is "a scenario writing namespaces not named scratch: refused, exit 2" "${code[not_scratch]-}" 2
 tap_ok "... naming the namespace and the option" \
 	grep -q 'refused: storage disk (p2prig0:1): the scenario writes to it, but CONFIG_LAB_SCRATCH_NAMESPACES does not name it' "$dir/lab-not-scratch.log"
+tap_is "the scratch namespace p2prig0:1 given an ext4 file system and mounted" "${code[mount_scratch]-}" 0
+tap_is "... a scenario writing it, though the config names it scratch: refused, exit 2" "${code[mounted]-}" 2
+tap_ok "... naming the namespace, its device and the mount point" \
+	grep -qE 'refused: storage disk \(p2prig0:1, /dev/nvme[0-9]+n1\): mounted \(/tmp/scratch-mnt\); unmount it first' "$dir/lab-mounted.log"
+tap_is "... and unmounted afterwards" "${code[umount_scratch]-}" 0
 tap_is "a bar provider its driver holds, without CONFIG_LAB_ALLOW_REBIND: refused, exit 2" "${code[held_device]-}" 2
 tap_ok "... naming the device, its driver and the option that would allow it" \
 	grep -qE 'refused: CONFIG_LAB_BAR_PROVIDER: [0-9a-f:.]+ \([0-9a-f:]+\) is bound to virtio-pci; the run would take it from virtio-pci \(CONFIG_LAB_ALLOW_REBIND=y allows that' \

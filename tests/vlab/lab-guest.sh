@@ -34,6 +34,22 @@ run nvme-cmb make scenario=nvme-cmb rig=host
 # Lab CI calls the script itself for the exact exit code (0, 1, 2, 4); make
 # turns every failure into its own 2.
 run gpu-bar harness/run-lab.sh gpu-bar
+# An RDMA device the config does not name: soft-RoCE on the guest's NIC,
+# as a lab machine's NIC that carries someone else's traffic would be. A
+# scenario with verbs steps on it is refused; the device goes afterwards.
+rxe_up() {
+	modprobe virtio_net
+	for _ in $(seq 50); do
+		[[ -e /sys/class/net/eth0 ]] && break
+		sleep 0.1
+	done
+	ip link set eth0 up
+	modprobe rdma_rxe
+	rdma link add rxe0 type rxe netdev eth0
+}
+run rxe-up rxe_up
+run rdma-not-named harness/run-lab.sh gpu-bar
+run rxe-down rdma link delete rxe0
 # A config that names a device this machine does not have.
 printf '# Help: a lab rig with a provider that is not here\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="dead:beef"\nCONFIG_LAB_INITIATOR="1234:11e8"\n' \
 	>/tmp/missing_defconfig
@@ -47,6 +63,23 @@ step f fio storage=disk buffer=cmb rw=write-read sizes=4K iodepths=1 size=1M
 expect verified
 EOF
 run not-scratch harness/run-lab.sh /tmp/scratch-write
+# The same namespace named scratch, but with a file system mounted on it.
+printf '# Help: a lab rig whose scratch namespace is mounted\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="1b36:0010"\nCONFIG_LAB_INITIATOR="1234:11e8"\nCONFIG_LAB_SCRATCH_NAMESPACES="p2prig0:1"\n' \
+	>/tmp/scratch_defconfig
+mount_scratch() {
+	local ctrl ns
+	for ctrl in /sys/class/nvme/nvme*; do
+		[[ $(tr -d ' ' <"$ctrl/serial") == p2prig0 ]] && break
+	done
+	for ns in "$ctrl"/nvme*n1; do break; done
+	mkfs.ext4 -q -F "/dev/${ns##*/}"
+	modprobe ext4
+	mkdir -p /tmp/scratch-mnt
+	mount "/dev/${ns##*/}" /tmp/scratch-mnt
+}
+run mount-scratch mount_scratch
+run mounted harness/run-lab.sh /tmp/scratch-write --config /tmp/scratch_defconfig
+run umount-scratch umount /tmp/scratch-mnt
 # A device its driver holds (the guest's virtio NIC) named as the bar provider.
 for held in /sys/bus/pci/drivers/virtio-pci/0000:*; do break; done
 printf '# Help: a lab rig whose bar provider a driver holds\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="1b36:0010"\nCONFIG_LAB_INITIATOR="1234:11e8"\nCONFIG_LAB_BAR_PROVIDER="%s"\n' \
