@@ -139,20 +139,19 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 	if (ret < 0)
 		goto unmap;
 
-	for_each_sgtable_dma_sg(sgt, sg, i)
-		total += sg_dma_len(sg);
-	if (!sgt->nents || total < dmabuf->size) {
-		ret = -EIO;
-		goto unmap;
-	}
 	/* Whoever exported it, never an address the initiator would truncate. */
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		if (!sg_dma_len(sg))
 			continue;
+		total += sg_dma_len(sg);
 		ret = p2prig_dma_reach(map->init->dev, sg_dma_address(sg),
 				       sg_dma_len(sg));
 		if (ret)
 			goto unmap;
+	}
+	if (!sgt->nents || total < dmabuf->size) {
+		ret = -EIO;
+		goto unmap;
 	}
 	arg->nr_segments = sgt->nents;
 	arg->dma_addr = sg_dma_address(sgt->sgl);
