@@ -159,12 +159,11 @@ int rig_ioctl(int fd, unsigned long request, void *arg)
 	return ioctl(fd, request, arg) < 0 ? -errno : 0;
 }
 
-int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
-	      uint32_t *handle)
+int rig_alloc_from(int fd, uint32_t kind, const struct rig_dev *provider,
+		   uint64_t size, uint32_t *handle)
 {
 	struct p2prig_chunk_alloc arg = {
-		.provider = provider ? P2PRIG_PROVIDER_NVME_CMB :
-				      P2PRIG_PROVIDER_RAM,
+		.provider = kind,
 		.pci = provider ? provider->addr : (struct p2prig_pci_addr){ 0 },
 		.size = size,
 	};
@@ -172,6 +171,14 @@ int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
 
 	*handle = arg.handle;
 	return rc;
+}
+
+int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
+	      uint32_t *handle)
+{
+	return rig_alloc_from(fd, provider ? P2PRIG_PROVIDER_NVME_CMB :
+						 P2PRIG_PROVIDER_RAM,
+			      provider, size, handle);
 }
 
 int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,

@@ -45,6 +45,9 @@ int rig_ioctl(int fd, unsigned long request, void *arg);
 /* From the nvme CMB of @provider, or from system RAM when it is NULL. */
 int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
 	      uint32_t *handle);
+/* From  as provider kind  (enum p2prig_provider_kind). */
+int rig_alloc_from(int fd, uint32_t kind, const struct rig_dev *provider,
+		   uint64_t size, uint32_t *handle);
 int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
 		 void *buf, uint64_t length);
 int rig_map(int fd, uint32_t chunk, uint32_t method,

@@ -65,18 +65,6 @@ static int wait_gone(const struct rig_dev *dev, int seconds)
 	return -ETIMEDOUT;
 }
 
-static int alloc_from(int fd, uint32_t provider, const struct rig_dev *dev,
-		      uint32_t *handle)
-{
-	struct p2prig_chunk_alloc arg = {
-		.provider = provider, .pci = dev->addr, .size = CHUNK,
-	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_CHUNK_ALLOC, &arg);
-
-	*handle = arg.handle;
-	return rc;
-}
-
 FIXTURE(unplug) {
 	int fd;
 	struct rig_dev provider, edu;
@@ -126,8 +114,8 @@ FIXTURE_SETUP(unplug)
 		ASSERT_EQ(0, rig_hand_over(&self->provider, variant->driver))
 			TH_LOG("%s not bound to %s", self->provider.bdf,
 			       variant->driver);
-	rc = alloc_from(self->fd, variant->provider, &self->provider,
-			&self->chunk);
+	rc = rig_alloc_from(self->fd, variant->provider, &self->provider, CHUNK,
+			    &self->chunk);
 	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->provider.bdf,
 				strerror(-rc));
 }
@@ -190,8 +178,8 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
 				      &again));
 	/* A provider that is gone is no provider: allocating names it absent. */
-	EXPECT_NE(0, alloc_from(self->fd, variant->provider, &self->provider,
-				&another));
+	EXPECT_NE(0, rig_alloc_from(self->fd, variant->provider, &self->provider,
+				    CHUNK, &another));
 
 	/* Everything can still be let go, and says it was revoked. */
 	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
