@@ -67,21 +67,16 @@ if [[ ! -d $nights_dir ]]; then
 	exit 0
 fi
 
-# Nights oldest first: their fixed-width names sort as the times they are.
-night_names=()
+# The nights, oldest first, as every run-set name sees them (runsets.sh).
+mapfile -t night_paths < <(nights)
+night_names=("${night_paths[@]##*/}")
+# Anything else under nights/ is someone's: left alone, and said.
 shopt -s nullglob dotglob
 for entry in "$nights_dir"/*; do
-	name=${entry##*/}
-	if [[ $name =~ $night_name_pattern && -d $entry && ! -L $entry ]]; then
-		night_names+=("$name")
-	else
+	[[ " ${night_names[*]} " == *" ${entry##*/} "* ]] ||
 		log "prune-nights: note: $entry is not a night folder (a folder named YYYYMMDDTHHMMSSZ); left alone"
-	fi
 done
 shopt -u nullglob dotglob
-if [[ ${#night_names[@]} -gt 0 ]]; then
-	mapfile -t night_names < <(printf '%s\n' "${night_names[@]}" | LC_ALL=C sort)
-fi
 
 total=${#night_names[@]}
 remove_count=$((total > keep ? total - keep : 0))
