@@ -10,6 +10,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 # shellcheck source=/dev/null
 source /results/run.env
 
+# shellcheck source=harness/vlab/guest-rxe.sh
+source "$(dirname "$0")/guest-rxe.sh"
 say() { echo "p2prig: $*"; }
 keep_logs() {
 	dmesg >/results/dmesg.txt 2>&1 || true
@@ -24,16 +26,7 @@ ip link set lo up
 # A two-node run (vlab_boot_pair): eth1 joins this guest to the other one,
 # with soft-RoCE on top. run.env names this node and both addresses.
 if [[ -n ${P2PRIG_NODE:-} ]]; then
-	modprobe virtio_net
-	for _ in $(seq 50); do
-		[[ -e /sys/class/net/eth1 ]] && break
-		sleep 0.1
-	done
-	ip link set eth1 up
-	ip addr add "${P2PRIG_NODE_ADDR:?}/24" dev eth1
-	modprobe rdma_rxe
-	modprobe ib_uverbs
-	rdma link add rxe-link type rxe netdev eth1
+	rxe_up eth1 rxe-link "${P2PRIG_NODE_ADDR:?}"
 	say "node $P2PRIG_NODE: eth1 $P2PRIG_NODE_ADDR, peer ${P2PRIG_PEER_ADDR:?}, rxe-link on eth1"
 fi
 
@@ -42,16 +35,7 @@ fi
 # holds a RoCE v2 IPv4 entry; lo is up already, as rxe wants.
 RXE_ADDR=10.0.2.15
 bring_up_rxe0() {
-	modprobe virtio_net
-	for _ in $(seq 50); do
-		[[ -e /sys/class/net/eth0 ]] && break
-		sleep 0.1
-	done
-	ip link set eth0 up
-	ip addr add "$RXE_ADDR/24" dev eth0
-	modprobe rdma_rxe
-	modprobe ib_uverbs
-	rdma link add rxe0 type rxe netdev eth0
+	rxe_up eth0 rxe0 "$RXE_ADDR"
 	# The core fills the GID table from the address asynchronously.
 	for _ in $(seq 50); do
 		grep -qs "0000:0000:0000:0000:0000:ffff:" /sys/class/infiniband/rxe0/ports/1/gids/* && break

@@ -37,17 +37,9 @@ run gpu-bar harness/run-lab.sh gpu-bar
 # An RDMA device the config does not name: soft-RoCE on the guest's NIC,
 # as a lab machine's NIC that carries someone else's traffic would be. A
 # scenario with verbs steps on it is refused; the device goes afterwards.
-rxe_up() {
-	modprobe virtio_net
-	for _ in $(seq 50); do
-		[[ -e /sys/class/net/eth0 ]] && break
-		sleep 0.1
-	done
-	ip link set eth0 up
-	modprobe rdma_rxe
-	rdma link add rxe0 type rxe netdev eth0
-}
-run rxe-up rxe_up
+# shellcheck source=harness/vlab/guest-rxe.sh
+source harness/vlab/guest-rxe.sh
+run rxe-up rxe_up eth0 rxe0
 run rdma-not-named harness/run-lab.sh gpu-bar
 run rxe-down rdma link delete rxe0
 # A config that names a device this machine does not have.

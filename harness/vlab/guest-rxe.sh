@@ -1,0 +1,20 @@
+# shellcheck shell=bash
+# Soft-RoCE inside a virtual-lab guest, for guest-run.sh and for the lab
+# guest (tests/vlab/lab-guest.sh).
+
+# rxe_up NETDEV RXE [ADDR]: the virtio NIC NETDEV up (with ADDR/24 when
+# given; rxe takes its GIDs from the addresses) and the rxe device RXE on it.
+rxe_up() {
+	local netdev=$1 rxe=$2 addr=${3:-}
+	modprobe virtio_net
+	# The NIC appears asynchronously once its driver is loaded.
+	for _ in $(seq 50); do
+		[[ -e /sys/class/net/$netdev ]] && break
+		sleep 0.1
+	done
+	ip link set "$netdev" up
+	[[ -z $addr ]] || ip addr add "$addr/24" dev "$netdev"
+	modprobe rdma_rxe
+	modprobe ib_uverbs
+	rdma link add "$rxe" type rxe netdev "$netdev"
+}
