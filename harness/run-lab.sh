@@ -9,12 +9,13 @@
 # refuses (exit 2) a device that is missing, bound to a driver the run
 # would take it from (unless CONFIG_LAB_ALLOW_REBIND), a namespace it
 # would write that the config does not name as scratch, or one that is
-# mounted; it skips (exit 4) what this machine cannot do, with the reason:
-# an edu initiator (virtual lab only), a bar provider the config does not
-# name, a pair the doctor says cannot do p2p. Then it builds p2prig.ko for
-# the running kernel, loads it, runs the scenario, and unloads it, also
-# when the run fails. The results folder is the virtual lab's: result.json,
-# ktap.txt, junit.xml, dmesg.txt, rig.config, doctor.json.
+# mounted, and an RDMA device the config does not name; it skips (exit 4)
+# what this machine cannot do, with the reason: an edu initiator (virtual
+# lab only), a bar provider the config does not name, a pair the doctor
+# says cannot do p2p. Then it builds p2prig.ko for the running kernel,
+# loads it, runs the scenario, and unloads it, also when the run fails.
+# The results folder is the virtual lab's: result.json, ktap.txt,
+# junit.xml, dmesg.txt, rig.config, doctor.json.
 #
 # Exit: 0 every step passed, 1 something failed, 2 the run could not start
 # (setup), 4 nothing failed but something was skipped.

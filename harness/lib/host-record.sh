@@ -56,11 +56,10 @@ host_raise() { [[ $HOST_VERDICT == 1 || ($HOST_VERDICT == 4 && $1 == 0) ]] || HO
 
 # host_judge_guest DIR [SCENARIO_FILE]: what the host holds against one
 # guest's run, each a check for host_record: how the guest ended, the
-# machine it saw (the one the config describes), its kernel log (by the
-# runner's rules, the scenario's allow-dmesg lines included) and the
+# machine it saw (the one the config describes), its kernel log and the
 # runner's exit. A failed check is printed and raises HOST_VERDICT.
 host_judge_guest() {
-	local dir=$1 scenario_file=${2:-} said findings guest_exit scan_rc=0 lines=()
+	local dir=$1 scenario_file=${2:-} said lines=()
 	if said=$(vlab_verdict_outcome "$dir"); then
 		host_check "$dir" guest-outcome pass "" "$VLAB_OUTCOME"
 	else
@@ -80,29 +79,45 @@ host_judge_guest() {
 		mapfile -t lines <<<"$said"
 		host_check "$dir" guest-machine fail "not the machine the config describes" "${lines[@]}"
 	fi
-	if [[ -s $dir/dmesg.txt ]]; then
-		findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$dir/dmesg.txt" ${scenario_file:+"$scenario_file"} 2>&1) ||
-			scan_rc=$?
-		if [[ $scan_rc -ne 0 ]]; then
-			host_raise 1
-			echo "kernel log: unexpected lines after the run started:"
-			while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
-			mapfile -t lines <<<"$findings"
-			host_check "$dir" kernel-log fail "unexpected lines after the run started" "${lines[@]}"
-		else
-			host_check "$dir" kernel-log pass ""
-		fi
-	else
-		host_check "$dir" kernel-log skip "no dmesg.txt: the guest never got to save its kernel log"
+	host_judge_kernel_log "$dir" "$scenario_file"
+	host_judge_runner_exit "$dir" "$VLAB_OUTCOME" "the runner or the module unload"
+}
+
+# host_judge_kernel_log DIR [SCENARIO_FILE]: the run's kernel log
+# (dmesg.txt) by the runner's rules, the scenario's allow-dmesg lines
+# included; a check for host_record. A virtual-lab guest and a lab run alike.
+host_judge_kernel_log() {
+	local dir=$1 scenario_file=${2:-} findings scan_rc=0 lines=()
+	if [[ ! -s $dir/dmesg.txt ]]; then
+		host_check "$dir" kernel-log skip "no dmesg.txt: the kernel log was never saved or could not be read"
+		return
 	fi
-	guest_exit=$(cat "$dir/guest-exit" 2>/dev/null || echo none)
-	if [[ $VLAB_OUTCOME == "done" && $guest_exit != 0 && $guest_exit != 4 ]]; then
+	findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$dir/dmesg.txt" ${scenario_file:+"$scenario_file"} 2>&1) ||
+		scan_rc=$?
+	if [[ $scan_rc -ne 0 ]]; then
 		host_raise 1
-		echo "guest: the runner or the module unload failed (exit $guest_exit)"
-		host_check "$dir" runner-exit fail "the runner or the module unload failed (exit $guest_exit)"
-	elif [[ $guest_exit == none ]]; then
+		echo "kernel log: unexpected lines after the run started:"
+		while IFS= read -r line; do printf "  | %s\n" "$line"; done <<<"$findings"
+		mapfile -t lines <<<"$findings"
+		host_check "$dir" kernel-log fail "unexpected lines after the run started" "${lines[@]}"
+	else
+		host_check "$dir" kernel-log pass ""
+	fi
+}
+
+# host_judge_runner_exit DIR OUTCOME WHAT: the exit code in DIR/guest-exit
+# of WHAT (the runner, and in a guest its module unload too), judged only
+# when the run got to its end (OUTCOME done); a check for host_record.
+host_judge_runner_exit() {
+	local dir=$1 outcome=$2 what=$3 code
+	code=$(cat "$dir/guest-exit" 2>/dev/null || echo none)
+	if [[ $outcome == "done" && $code != 0 && $code != 4 ]]; then
+		host_raise 1
+		echo "$what failed (exit $code)"
+		host_check "$dir" runner-exit fail "$what failed (exit $code)"
+	elif [[ $code == none ]]; then
 		host_check "$dir" runner-exit skip "the runner never finished"
 	else
-		host_check "$dir" runner-exit pass "" "exit $guest_exit"
+		host_check "$dir" runner-exit pass "" "exit $code"
 	fi
 }

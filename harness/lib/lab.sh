@@ -210,32 +210,19 @@ lab_run() {
 
 # lab_finish OUT SCENARIO T_START: the host's checks, the record, the verdict.
 lab_finish() {
-	local out=$1 name=$2 t_start=$3 rc=0 findings code
+	local out=$1 name=$2 t_start=$3 rc=0
 	HOST_VERDICT=0
 	"$P2PRIG_TOP/build/host/p2prig" summary "$out/result.json" || rc=$?
 	[[ $rc == 0 || $rc == 4 ]] || rc=1
 	host_raise "$rc"
-	code=$(cat "$out/guest-exit")
-	if [[ $code == 0 || $code == 4 ]]; then
-		host_check "$out" runner-exit pass "" "exit $code"
-	else
-		host_raise 1
-		host_check "$out" runner-exit fail "the runner exited $code"
-	fi
+	host_judge_runner_exit "$out" "done" "the runner"
 	if [[ $LAB_UNLOADED == yes ]]; then
 		host_check "$out" module-unload pass ""
 	else
 		host_raise 1
 		host_check "$out" module-unload fail "rmmod p2prig failed: $(cat "$out/rmmod.txt" 2>/dev/null)"
 	fi
-	if findings=$("$P2PRIG_TOP/build/host/p2prig" scan-log "$out/dmesg.txt" "$out/$name" 2>&1); then
-		host_check "$out" kernel-log pass ""
-	else
-		host_raise 1
-		mapfile -t lines <<<"$findings"
-		printf 'kernel log: unexpected lines after the run started:\n%s\n' "$findings"
-		host_check "$out" kernel-log fail "unexpected lines after the run started" "${lines[@]}"
-	fi
+	host_judge_kernel_log "$out" "$out/$name"
 	host_record "$out" "done" "$HOST_VERDICT" || host_raise 1
 	echo "results: $out"
 	log "scenario $name on this machine: $(paint_verdict "$(case $HOST_VERDICT in 0) echo pass ;; 4) echo skip ;; *) echo fail ;; esac)") in $(elapsed "$t_start") s"
