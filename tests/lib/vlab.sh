@@ -29,3 +29,45 @@ run_scenario() {
 
 # jq_result FILTER: evaluate FILTER on the run's result.json.
 jq_result() { jq -r "$1" "$RUN_DIR/result.json"; }
+
+# The kernel names NVMe controllers and namespaces in probe order, which
+# changes from boot to boot (nvme0 is the CMB controller in one boot, the
+# plain one in the next; a controller's n1 is not always nsid 1): tests
+# name a namespace by its controller's serial and its nsid, and take the
+# kernel's names from what libnvme listed in that run (doctor.nvme).
+#
+# nvme_ns_device SERIAL NSID: the namespace's block device, as libnvme listed it.
+nvme_ns_device() {
+	jq_result "[.doctor.nvme.controllers[] | select(.serial == \"$1\") | .namespaces[]
+		| select(.nsid == $2) | .dev] | if length == 1 then .[0] else \"(\(length) namespaces)\" end"
+}
+# nvme_ctrl_address SERIAL: the controller's PCI address, as libnvme listed it.
+nvme_ctrl_address() {
+	jq_result "[.doctor.nvme.controllers[] | select(.serial == \"$1\") | .address]
+		| if length == 1 then .[0] else \"(\(length) controllers)\" end"
+}
+
+# copy_ends STEP SERIAL FROM_NSID TO_NSID: for nvme-copy step STEP, each
+# end as "NAME SERIAL:NSID" as result.json recorded it resolved, followed by
+# "listed" when its device and PCI address are the ones libnvme listed for
+# SERIAL and that nsid, else by what differs; the ends joined by a comma.
+# Want: "src SERIAL:FROM_NSID listed,dst SERIAL:TO_NSID listed".
+copy_ends() {
+	local step=$1 serial=$2 end nsid line name got_serial got_nsid pci dev want_dev want_pci
+	local -a out=()
+	for end in from to; do
+		[[ $end == from ]] && nsid=$3 || nsid=$4
+		line=$(jq_result ".steps[] | select(.name == \"$step\") | .copy.$end
+			| \"\(.name) \(.serial) \(.nsid) \(.pci) \(.device)\"")
+		read -r name got_serial got_nsid pci dev <<<"$line"
+		want_dev=$(nvme_ns_device "$serial" "$nsid")
+		want_pci=$(nvme_ctrl_address "$serial")
+		if [[ $dev =~ ^/dev/nvme[0-9]+n[0-9]+$ && $dev == "$want_dev" && $pci == "$want_pci" ]]; then
+			out+=("$name $got_serial:$got_nsid listed")
+		else
+			out+=("$name $got_serial:$got_nsid at $pci $dev, but libnvme lists $serial:$nsid at $want_pci $want_dev")
+		fi
+	done
+	local IFS=,
+	echo "${out[*]}"
+}

@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 
-tap_plan 14
+tap_plan 15
 run_scenario nvme-to-bar
 tap_is "exits 0: every step passed" "$RUN_RC" 0
 tap_is "the guest finished, the run is complete" "$(cat "$RUN_DIR/outcome") $(jq_result .complete)" "done true"
@@ -43,8 +43,15 @@ tap_ok "the host checked the BAR's regions too, as much as the guest reported" \
 	test "$(jq_result "$copy | .oracle_bar_bytes")" = "$(jq_result "[$copy | .copy.bar_regions.regions[].bytes] | add")"
 tap_ok "oracle.txt: one step verified by the host" \
 	grep -q '1 oracle step, 1 verified by the host' "$RUN_DIR/oracle.txt"
-tap_ok "the summary shows the copy and the BAR bytes the host checked" \
-	grep -qE 'copy-vram: 24M copied src \(/dev/nvme1n[12]\) -> dst \(/dev/nvme1n[12]\) and [0-9]+[KM] in the BAR: verified' "$RUN_LOG"
+# Which controller the kernel calls nvme1 changes from boot to boot: the
+# namespaces are p2prig1's nsid 1 and 2 whatever their names, and the
+# summary names the devices result.json says the copy resolved.
+tap_is "the copy's ends are the namespaces libnvme lists for p2prig1 nsid 1 and 2" \
+	"$(copy_ends copy-vram p2prig1 1 2)" "src p2prig1:1 listed,dst p2prig1:2 listed"
+from_dev=$(jq_result "$copy | .copy.from.device")
+to_dev=$(jq_result "$copy | .copy.to.device") # /dev/nvmeXnY, checked just above
+tap_ok "the summary shows the copy, with the devices it resolved, and the BAR bytes the host checked" \
+	grep -qE "copy-vram: 24M copied src \\($from_dev\\) -> dst \\($to_dev\\) and [0-9]+[KM] in the BAR: verified" "$RUN_LOG"
 tap_is "kernel health clean" "$(jq_result .health.clean)" true
 tap_ok "module unloaded cleanly" test "$(cat "$RUN_DIR/guest-exit")" = 0
 tap_done
