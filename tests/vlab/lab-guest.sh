@@ -39,7 +39,28 @@ run gpu-bar harness/run-lab.sh gpu-bar
 # scenario with verbs steps on it is refused; the device goes afterwards.
 # shellcheck source=harness/vlab/guest-rxe.sh
 source harness/vlab/guest-rxe.sh
-run rxe-up rxe_up eth0 rxe0
+# The guest's NIC whatever the kernel named it: the one network device on
+# a bus (lo and other virtual ones have no device link).
+rxe_up_on_the_nic() {
+	local dev
+	local -a nics=()
+	modprobe virtio_net
+	# The NIC appears asynchronously once its driver is loaded.
+	for _ in $(seq 50); do
+		for dev in /sys/class/net/*; do
+			[[ ! -e $dev/device ]] || nics+=("${dev##*/}")
+		done
+		((${#nics[@]} == 0)) || break
+		sleep 0.1
+	done
+	if ((${#nics[@]} != 1)); then
+		echo "p2prig-lab: expected one NIC, found ${#nics[@]}: ${nics[*]-}"
+		return 1
+	fi
+	echo "p2prig-lab: the NIC is ${nics[0]}"
+	rxe_up "${nics[0]}" rxe0
+}
+run rxe-up rxe_up_on_the_nic
 run rdma-not-named harness/run-lab.sh gpu-bar
 run rxe-down rdma link delete rxe0
 # A config that names a device this machine does not have.
@@ -58,16 +79,29 @@ run not-scratch harness/run-lab.sh /tmp/scratch-write
 # The same namespace named scratch, but with a file system mounted on it.
 printf '# Help: a lab rig whose scratch namespace is mounted\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="1b36:0010"\nCONFIG_LAB_INITIATOR="1234:11e8"\nCONFIG_LAB_SCRATCH_NAMESPACES="p2prig0:1"\n' \
 	>/tmp/scratch_defconfig
+# The namespace by its controller's serial and its nsid, never by the
+# kernel's names (nvme0 is whichever controller probed first; n1 is the
+# first namespace the scan registered, not nsid 1). Its device goes to
+# lab.env for the host to find in the refusal.
 mount_scratch() {
-	local ctrl ns
+	local ctrl ns dev=""
 	for ctrl in /sys/class/nvme/nvme*; do
-		[[ $(tr -d ' ' <"$ctrl/serial") == p2prig0 ]] && break
+		[[ $(tr -d ' ' <"$ctrl/serial") == p2prig0 ]] || continue
+		for ns in "$ctrl"/nvme*n*; do
+			if [[ -r $ns/nsid && $(<"$ns/nsid") == 1 && -b /dev/${ns##*/} ]]; then
+				dev=/dev/${ns##*/}
+			fi
+		done
 	done
-	for ns in "$ctrl"/nvme*n1; do break; done
-	mkfs.ext4 -q -F "/dev/${ns##*/}"
+	if [[ -z $dev ]]; then
+		echo "p2prig-lab: no block device for p2prig0 nsid 1"
+		return 1
+	fi
+	echo "scratch_dev=$dev" >>/results/lab.env
+	mkfs.ext4 -q -F "$dev"
 	modprobe ext4
 	mkdir -p /tmp/scratch-mnt
-	mount "/dev/${ns##*/}" /tmp/scratch-mnt
+	mount "$dev" /tmp/scratch-mnt
 }
 run mount-scratch mount_scratch
 run mounted harness/run-lab.sh /tmp/scratch-write --config /tmp/scratch_defconfig
