@@ -16,10 +16,12 @@ fi
 
 # What this test started, by its ids: chromedriver's session (every chromium
 # is in it) and the temporary folder that chromedriver's and chromium's
-# command lines name. Zombies count until reaped, so give that a moment.
+# command lines name. Zombies count until reaped, so give that a moment:
+# up to 10 s, as a loaded host's init may be slow to reap (a deadline,
+# not a measure: a clean stop returns at once).
 leftovers() {
 	local i
-	for ((i = 0; i < 30; i++)); do
+	for ((i = 0; i < 100; i++)); do
 		if ! pgrep -s "$1" >/dev/null && ! pgrep -f -- "$2" >/dev/null; then
 			return 0
 		fi
