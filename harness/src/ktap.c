@@ -163,7 +163,9 @@ void ktap_close(struct ktap *k)
 	k->f = NULL;
 }
 
-int ktap_fail_test(const char *dir, size_t number, const char *reason)
+/* Rewrites test NUMBER of DIR/ktap.txt, a pass, as a failure (REASON before it) or a skip. */
+static int rewrite_test(const char *dir, size_t number, enum step_verdict verdict,
+			const char *reason)
 {
 	char path[4096], tmp[4096], ok[32];
 	char *line = NULL;
@@ -186,9 +188,16 @@ int ktap_fail_test(const char *dir, size_t number, const char *reason)
 	}
 	while (getline(&line, &cap, in) > 0) {
 		if (!found && strncmp(line, ok, strlen(ok)) == 0 && !strstr(line, " # SKIP")) {
+			found = true;
+			if (verdict == VERDICT_SKIP) {
+				line[strcspn(line, "\n")] = '\0';
+				fprintf(out.f, "%s # SKIP ", line);
+				put_one_line(out.f, reason);
+				end_line(&out);
+				continue;
+			}
 			ktap_diagnostic(&out, reason);
 			fprintf(out.f, "not %s", line);
-			found = true;
 		} else {
 			fputs(line, out.f);
 		}
@@ -204,4 +213,27 @@ int ktap_fail_test(const char *dir, size_t number, const char *reason)
 	if (rc || !found)
 		unlink(tmp);
 	return rc ? rc : found ? 0 : -ENOENT;
+}
+
+int ktap_fail_test(const char *dir, size_t number, const char *reason)
+{
+	return rewrite_test(dir, number, VERDICT_FAIL, reason);
+}
+
+int ktap_amend_test(struct ktap *k, const char *dir, size_t number, enum step_verdict verdict,
+		    const char *reason)
+{
+	char path[4096];
+	int rc;
+
+	if (!k->f)
+		return -EBADF;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, KTAP_FILE_NAME) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	ktap_close(k);
+	rc = rewrite_test(dir, number, verdict, reason);
+	k->f = fopen(path, "a");
+	if (!k->f && !rc)
+		rc = -errno;
+	return rc;
 }

@@ -68,4 +68,12 @@ void ktap_close(struct ktap *k);
  */
 int ktap_fail_test(const char *dir, size_t number, const char *reason);
 
+/*
+ * The same for the ktap.txt K is writing (closed for the rewrite, then
+ * appended to): a step decided after the fact, once every step ran, as a
+ * failure or a skip (VERDICT). 0 or a negative errno.
+ */
+int ktap_amend_test(struct ktap *k, const char *dir, size_t number, enum step_verdict verdict,
+		    const char *reason);
+
 #endif

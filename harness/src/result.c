@@ -114,6 +114,7 @@ void run_report_free(struct run_report *r)
 {
 	for (size_t i = 0; i < r->n_steps; i++) {
 		strlist_free(&r->steps[i].health);
+		strlist_free(&r->steps[i].notes);
 		storage_io_report_free(r->steps[i].storage_io);
 		map_cost_report_free(r->steps[i].map_cost);
 	}
@@ -203,8 +204,11 @@ static json_object *expectation_json(const struct expectation_report *e)
 
 	jw_add(o, "expect", json_object_new_string(e->expect));
 	jw_add(o, "value", jw_text(e->value));
-	jw_add(o, "met", e->outcome == EXPECT_NOT_EVALUATED ? NULL
-			: json_object_new_boolean(e->outcome == EXPECT_MET));
+	bool decided = e->outcome == EXPECT_MET || e->outcome == EXPECT_UNMET;
+
+	jw_add(o, "met", decided ? json_object_new_boolean(e->outcome == EXPECT_MET) : NULL);
+	if (e->outcome == EXPECT_SKIPPED)
+		jw_add(o, "skipped", json_object_new_boolean(true));
 	jw_add(o, "detail", jw_text(e->detail));
 	return o;
 }
@@ -238,6 +242,23 @@ static void add_oracle(json_object *o, const struct step_report *s)
 	jw_add(o, "oracle_verified", NULL);
 	jw_add(o, "oracle_mismatched_bytes", NULL);
 	jw_add(o, "oracle_first_mismatch", NULL);
+}
+
+/* timings.cold: the calls before the steady figures, never mixed into them. */
+static json_object *cold_json(const struct cold_timings *c)
+{
+	json_object *o = json_object_new_object();
+	json_object *calls = json_object_new_array();
+
+	jw_add(o, "warmup", jw_count(c->warmup));
+	jw_add(o, "own_map_ns", c->own_timed ? jw_count(c->own_map_ns) : NULL);
+	jw_add(o, "own_unmap_ns", c->own_timed ? jw_count(c->own_unmap_ns) : NULL);
+	jw_add(o, "map_ns", result_stats_json(&c->map_ns));
+	jw_add(o, "unmap_ns", result_stats_json(&c->unmap_ns));
+	for (size_t i = 0; i < c->n_first_map_calls; i++)
+		json_object_array_add(calls, jw_count(c->first_map_calls_ns[i]));
+	jw_add(o, "first_map_calls_ns", calls);
+	return o;
 }
 
 static json_object *step_json(const struct step_report *s)
@@ -291,6 +312,8 @@ static json_object *step_json(const struct step_report *s)
 	jw_add(t, "unmap_ns", result_stats_json(&s->unmap_ns));
 	jw_add(t, "to_peer_xfer_ns", result_stats_json(&s->to_peer_xfer_ns));
 	jw_add(t, "from_peer_xfer_ns", result_stats_json(&s->from_peer_xfer_ns));
+	if (strcmp(s->action, "transfer") == 0 || strcmp(s->action, "dmabuf") == 0)
+		jw_add(t, "cold", cold_json(&s->cold));
 	jw_add(o, "timings", t);
 	jw_add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
 	if (s->storage_io && strcmp(s->action, "fio") == 0)
@@ -311,6 +334,11 @@ static json_object *step_json(const struct step_report *s)
 	for (size_t i = 0; i < s->health.n; i++)
 		json_object_array_add(h, json_object_new_string(s->health.items[i]));
 	jw_add(o, "health", h);
+
+	json_object *notes = json_object_new_array();
+	for (size_t i = 0; i < s->notes.n; i++)
+		json_object_array_add(notes, json_object_new_string(s->notes.items[i]));
+	jw_add(o, "notes", notes);
 	return o;
 }
 

@@ -59,6 +59,25 @@ struct initiator_report {
 	char pci[PCI_ADDRESS_TEXT_MAX];
 };
 
+/* How many of a step's first map calls result.json keeps one by one. */
+#define RESULT_FIRST_MAP_CALLS 64
+
+/*
+ * The map/unmap calls a transfer step makes before its steady figures:
+ * the transfer's own mapping (traced, the one whose bytes were checked),
+ * then the warm-up pairs, which fill the IOVA allocator's caches and the
+ * IOMMU's page tables. Never mixed into the steady figures.
+ */
+struct cold_timings {
+	uint32_t warmup;		/* pairs asked for */
+	bool own_timed;			/* own_map_ns and own_unmap_ns are known */
+	uint64_t own_map_ns, own_unmap_ns;
+	struct stats_summary map_ns, unmap_ns;	/* the warm-up pairs */
+	/* Every map call of the step in order (own, warm-up, steady), the first few. */
+	uint64_t first_map_calls_ns[RESULT_FIRST_MAP_CALLS];
+	size_t n_first_map_calls;
+};
+
 /* One direction of a transfer step. */
 struct direction_report {
 	uint64_t bytes;			/* moved and checked */
@@ -92,6 +111,7 @@ enum expect_outcome {
 	EXPECT_NOT_EVALUATED,		/* the step did not get that far */
 	EXPECT_MET,
 	EXPECT_UNMET,
+	EXPECT_SKIPPED,			/* cannot apply here; detail says why */
 };
 
 struct expectation_report {
@@ -130,7 +150,9 @@ struct step_report {
 	bool verified;
 	struct oracle_report oracle;	/* `expect oracle` steps */
 	struct direction_report to_peer, from_peer;
+	/* map_ns, unmap_ns: the steady pairs only (map-repeat), after the warm-up */
 	struct stats_summary map_ns, unmap_ns, to_peer_xfer_ns, from_peer_xfer_ns;
+	struct cold_timings cold;	/* transfer and dmabuf steps */
 	struct rdma_report rdma;		/* rdma steps: device, sizes, figures */
 	struct storage_io_report *storage_io;	/* fio and nvme-copy steps; owned */
 	struct map_cost_report *map_cost;	/* map-cost steps; owned */
@@ -138,6 +160,7 @@ struct step_report {
 	struct expectation_report expectations[SCENARIO_MAX_EXPECTS];
 	size_t n_expectations;
 	struct strlist health;		/* kernel lines that failed this step */
+	struct strlist notes;		/* flagged, never a failure: result.json's "notes" */
 };
 
 struct health_finding {

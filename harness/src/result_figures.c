@@ -209,6 +209,19 @@ static void timing_line(json_object *timings, struct strlist *lines)
 		strlist_add(lines, line);
 }
 
+/* A step's flagged notes (methods that should agree and do not): shown, never judged. */
+static void note_lines(json_object *notes, struct strlist *lines)
+{
+	size_t n = json_object_is_type(notes, json_type_array) ? json_object_array_length(notes) : 0;
+	char line[FIGURE_LINE_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "note: %s",
+			 json_object_get_string(json_object_array_get_idx(notes, i)));
+		strlist_add(lines, line);
+	}
+}
+
 void result_figures(json_object *step, struct strlist *lines)
 {
 	map_cost_lines(json_field(step, "map_cost"), lines);
@@ -216,4 +229,5 @@ void result_figures(json_object *step, struct strlist *lines)
 	copy_lines(json_field(step, "copy"), lines);
 	rdma_lines(json_field(step, "rdma"), lines);
 	timing_line(json_field(step, "timings"), lines);
+	note_lines(json_field(step, "notes"), lines);
 }

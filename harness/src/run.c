@@ -23,6 +23,8 @@
 #include "doctor.h"
 #include "health.h"
 #include "ktap.h"
+#include "kversion.h"
+#include "methods_agree.h"
 #include "node_link.h"
 #include "numparse.h"
 #include "result.h"
@@ -385,6 +387,52 @@ static void print_progress(size_t number, size_t total, const struct step_report
 	fflush(stdout);
 }
 
+/* A step's dma trace, for the step to turn off before it times anything. */
+struct trace_in_step {
+	struct step_trace *trace;
+	struct step_trace_report *report;
+};
+
+static void trace_off(void *data)
+{
+	struct trace_in_step *t = data;
+
+	step_trace_off(t->trace, t->report);
+}
+
+/*
+ * `expect methods-agree` compares steps with each other, so it is decided
+ * once all ran; a step it turns into a failure or a skip is amended in
+ * ktap.txt, whose line for it is already written.
+ */
+static void judge_agreement(struct run *run)
+{
+	struct run_report *r = &run->report;
+	enum step_verdict before[SCENARIO_MAX_STEPS];
+	struct kversion kernel;
+	bool known = r->kernel && kversion_from_release(r->kernel, &kernel);
+
+	for (size_t i = 0; i < r->n_steps && i < SCENARIO_MAX_STEPS; i++)
+		before[i] = r->steps[i].verdict;
+	methods_agree_evaluate(&run->sc, r->steps, r->n_steps, known ? &kernel : NULL);
+	for (size_t i = 0; i < r->n_steps && i < SCENARIO_MAX_STEPS; i++) {
+		const struct step_report *s = &r->steps[i];
+		if (s->verdict == before[i] || before[i] != VERDICT_PASS)
+			continue;
+		int rc = ktap_amend_test(&run->ktap, run->opt->out_dir, i + 1, s->verdict, s->reason);
+		if (rc)
+			fprintf(stderr, "p2prig: %s: cannot amend step %s: %s\n", KTAP_FILE_NAME,
+				s->name, strerror(-rc));
+		printf("p2prig: step %zu/%zu %s: %s: %s\n", i + 1, r->n_steps, s->name,
+		       s->verdict == VERDICT_FAIL ? "now FAIL" : "now SKIP", s->reason);
+	}
+	for (size_t i = 0; i < r->n_steps; i++)
+		for (size_t k = 0; k < r->steps[i].notes.n; k++)
+			printf("p2prig: step %s: note: %s\n", r->steps[i].name,
+			       r->steps[i].notes.items[k]);
+	fflush(stdout);
+}
+
 static void run_steps(struct run *run)
 {
 	const struct scenario *sc = &run->sc;
@@ -414,7 +462,10 @@ static void run_steps(struct run *run)
 		snprintf(s->action, sizeof(s->action), "%s", step->action_name);
 		static struct step_trace trace;
 		bool traced = step_trace_wanted(step);
+		struct trace_in_step in_step = { &trace, &s->trace };
 
+		env.trace_off = traced ? trace_off : NULL;
+		env.trace_data = &in_step;
 		if (traced)
 			step_trace_begin(&trace, step, &s->trace);
 		step_runner_find(step->action)->run(&env, step, s, progress, sizeof(progress));
@@ -503,6 +554,7 @@ static int run_scenario(const struct run_options *opt)
 		release(&run);
 	} else {
 		run_steps(&run);
+		judge_agreement(&run);
 		close_link(&run);
 		release(&run);
 		look_at_kernel_log(&run, NULL);

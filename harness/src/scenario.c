@@ -22,7 +22,8 @@
 #define BLANKS " \t\r\v\f"
 #define NAME_SYNTAX "[a-z0-9][a-z0-9-]*"
 #define EXPECT_CHOICES \
-	"verified, pattern SEED, dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle"
+	"verified, pattern SEED, dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle " \
+	"or methods-agree [within=N%%]"
 #define MAP_TYPE_CHOICES "BUS_ADDR, THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted"
 
 void scenario_error_at(struct scenario *sc, int line, const char *fmt, ...)
@@ -361,7 +362,8 @@ static void parse_initiator(struct parser *p)
 
 /* Keys of `step NAME transfer ...`, in the order the README lists them. */
 enum transfer_key {
-	TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_OFFSET, TK_REPEAT
+	TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_OFFSET, TK_REPEAT,
+	TK_WARMUP
 };
 
 static const struct key_spec transfer_keys[] = {
@@ -373,7 +375,24 @@ static const struct key_spec transfer_keys[] = {
 	[TK_SEED] = { "seed", true },
 	[TK_OFFSET] = { "offset", false },
 	[TK_REPEAT] = { "map-repeat", false },
+	[TK_WARMUP] = { "warmup", false },
 };
+
+/* A count of map/unmap pairs for KEY, 0 to max. */
+static bool read_pairs(struct parser *p, const char *key, const char *text, uint32_t max,
+		       uint32_t *out)
+{
+	uint64_t n;
+
+	if (!parser_read_number(p, key, text, &n))
+		return false;
+	if (n > max) {
+		ERROR(p, "%s %" PRIu64 " is too large (at most %" PRIu32 ")", key, n, max);
+		return false;
+	}
+	*out = (uint32_t)n;
+	return true;
+}
 
 /* Reads what the line alone can tell; references are checked at the end. */
 static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
@@ -386,6 +405,7 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 
 	t->provider = t->initiator = SCENARIO_NO_INDEX;
 	t->map_repeat = SCENARIO_DEFAULT_MAP_REPEAT;
+	t->warmup = SCENARIO_DEFAULT_WARMUP;
 	if (v[TK_PROVIDER])
 		snprintf(pending->provider, sizeof(pending->provider), "%s", v[TK_PROVIDER]);
 	if (v[TK_INITIATOR])
@@ -413,18 +433,11 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 		ok &= parser_read_size(p, "piece", v[TK_PIECE], &t->piece);
 	if (v[TK_SEED])
 		ok &= parser_read_number(p, "seed", v[TK_SEED], &t->seed);
-	if (v[TK_REPEAT]) {
-		uint64_t repeat;
-		if (!parser_read_number(p, "map-repeat", v[TK_REPEAT], &repeat)) {
-			ok = false;
-		} else if (repeat > SCENARIO_MAX_MAP_REPEAT) {
-			ERROR(p, "map-repeat %" PRIu64 " is too large (at most %d)", repeat,
-			      SCENARIO_MAX_MAP_REPEAT);
-			ok = false;
-		} else {
-			t->map_repeat = (uint32_t)repeat;
-		}
-	}
+	if (v[TK_REPEAT])
+		ok &= read_pairs(p, "map-repeat", v[TK_REPEAT], SCENARIO_MAX_MAP_REPEAT,
+				 &t->map_repeat);
+	if (v[TK_WARMUP])
+		ok &= read_pairs(p, "warmup", v[TK_WARMUP], SCENARIO_MAX_WARMUP, &t->warmup);
 	if (v[TK_OFFSET])
 		ok &= parser_read_offset(p, v[TK_OFFSET], &t->offset);
 	if (t->size && t->piece && t->size % t->piece) {
@@ -659,6 +672,7 @@ static void parse_expect(struct parser *p)
 		[EXPECT_MAP_TYPE] = "map-type",
 		[EXPECT_REFUSED] = "refused",
 		[EXPECT_ORACLE] = "oracle",
+		[EXPECT_METHODS_AGREE] = "methods-agree",
 	};
 
 	if (sc->n_steps == 0) {
@@ -720,8 +734,19 @@ static void parse_expect(struct parser *p)
 			ERROR(p, "'expect oracle' takes no value, got '%s'", value);
 			return;
 		}
+	} else if (strcmp(what, "methods-agree") == 0) {
+		e.what = EXPECT_METHODS_AGREE;
+		e.within_percent = SCENARIO_DEFAULT_AGREE_PERCENT;
+		if (!check_no_more_words(p, 2, "expect methods-agree [within=N%]") ||
+		    (value && !parse_agree_within(p, value, &e.within_percent)))
+			return;
 	} else {
 		ERROR(p, "unknown expectation '%s' (expected " EXPECT_CHOICES ")", what);
+		return;
+	}
+	if (e.what == EXPECT_METHODS_AGREE && step->action_name && step->action != STEP_TRANSFER) {
+		ERROR(p, "'expect methods-agree' applies to transfer steps (it compares their steady "
+		      "map and unmap timings), not to %s steps", step->action_name);
 		return;
 	}
 
@@ -1071,6 +1096,7 @@ static void check_whole_file(struct parser *p, int last_line)
 	check_storage_steps(p);
 	check_map_cost_steps(p);
 	check_oracle_steps(p);
+	check_methods_agree_steps(p);
 
 	p->line = last_line;
 	if (!sc->description)

@@ -29,6 +29,15 @@
 #define SCENARIO_MAX_ALLOWS	16
 #define SCENARIO_DEFAULT_MAP_REPEAT 32
 #define SCENARIO_MAX_MAP_REPEAT	100000
+/*
+ * Untimed-for-the-figures map/unmap pairs before the steady ones, reported
+ * apart as `cold`: what the IOVA allocator and the IOMMU's page tables pay
+ * before they settle. See DEFAULT_WARMUP_MEASURED in step_transfer.c.
+ */
+#define SCENARIO_DEFAULT_WARMUP	64
+#define SCENARIO_MAX_WARMUP	100000
+/* `expect methods-agree` without within=: steady p50s at most 3 % apart. */
+#define SCENARIO_DEFAULT_AGREE_PERCENT 3.0
 #define SCENARIO_PAGE_SIZE	4096
 #define SCENARIO_MAX_NODES	2
 
@@ -68,6 +77,7 @@ enum expect_what {
 	EXPECT_MAP_TYPE,	/* map_type */
 	EXPECT_REFUSED,		/* the MAP must be refused */
 	EXPECT_ORACLE,		/* the host checks the BAR's backing: bar providers, virtual lab */
+	EXPECT_METHODS_AGREE,	/* steady map/unmap p50 as its equivalent steps': within_percent */
 };
 
 /* Where a mapping's DMA address points. */
@@ -91,6 +101,7 @@ struct scenario_expect {
 	uint64_t seed;			/* EXPECT_PATTERN */
 	enum expect_dma dma;		/* EXPECT_DMA_ADDRESS */
 	enum expect_map_type map_type;	/* EXPECT_MAP_TYPE */
+	double within_percent;		/* EXPECT_METHODS_AGREE */
 	int line;
 };
 
@@ -117,7 +128,8 @@ struct transfer_params {
 	uint64_t size;
 	uint64_t piece;
 	uint64_t seed;
-	uint32_t map_repeat;
+	uint32_t map_repeat;	/* steady map/unmap pairs, the timing figures */
+	uint32_t warmup;	/* pairs before them, reported apart as cold */
 };
 
 struct scenario_step {

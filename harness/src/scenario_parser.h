@@ -70,4 +70,9 @@ bool parse_map_cost_keys(struct parser *p, char **words, size_t n, struct scenar
 /* End of file: providers and the initiator resolved, granules against their sizes. */
 void check_map_cost_steps(struct parser *p);
 
+/* `expect methods-agree` (scenario_agree.c): VALUE is within=N% (0 < N <= 100). */
+bool parse_agree_within(struct parser *p, const char *value, double *percent);
+/* End of file: each such step has an equivalent step to agree with. */
+void check_methods_agree_steps(struct parser *p);
+
 #endif

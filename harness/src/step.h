@@ -64,6 +64,12 @@ struct step_env {
 	void *predict_data;
 	/* A two-node run: the link to the other runner; NULL in one guest. */
 	struct node_peer *peer;
+	/*
+	 * Turns the step's dma trace off for good (NULL: nothing traced): a
+	 * transfer step calls it after its own mapping, before the timed pairs.
+	 */
+	void (*trace_off)(void *data);
+	void *trace_data;
 	/* The host filled the BAR's backing with this seed's pattern (--oracle-seed). */
 	bool has_oracle;
 	uint64_t oracle_seed;

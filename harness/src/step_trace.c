@@ -51,6 +51,16 @@ void step_trace_begin(struct step_trace *st, const struct scenario_step *step,
 	dma_event_set_text(&st->events, r->events, sizeof(r->events));
 }
 
+void step_trace_off(struct step_trace *st, struct step_trace_report *r)
+{
+	if (!r->used || r->off_while_timing)
+		return;
+	/* Events off too: a disabled tracepoint costs nothing, tracing_on=0 alone still calls it. */
+	tracefs_set_tracing(&st->tracefs, false);
+	tracefs_enable_dma_events(&st->tracefs, &st->events, false);
+	r->off_while_timing = true;
+}
+
 static enum dma_trace_attrs expected(const struct step_trace *st, const struct scenario_step *step)
 {
 	const char *m = step->transfer.method ? step->transfer.method->name : "";
@@ -110,8 +120,8 @@ void step_trace_end(struct step_trace *st, const struct step_env *env,
 		return;
 	}
 	if (r->tally.lost) {
-		snprintf(r->note, sizeof(r->note), "the trace lost %zu events (a larger map-repeat "
-			 "than the buffer holds): not judged", r->tally.lost);
+		snprintf(r->note, sizeof(r->note), "the trace lost %zu events (more maps than the "
+			 "buffer holds): not judged", r->tally.lost);
 		return;
 	}
 	r->judged = true;
@@ -134,6 +144,7 @@ json_object *step_trace_json(const struct step_trace_report *r)
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "used", json_object_new_boolean(r->used));
+	jw_add(o, "off_while_timing", json_object_new_boolean(r->off_while_timing));
 	jw_add(o, "result", jw_text(!r->judged ? "not judged" : r->passed ? "pass" : "fail"));
 	jw_add(o, "events", jw_text(r->events));
 	jw_add(o, "file", jw_text(r->file));

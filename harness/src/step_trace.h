@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The dma trace around a transfer step: the events on before the step
- * runs, off after it, the trace kept as trace-STEP.txt and judged for the
+ * runs, off before its timed map/unmap pairs or after it, the trace kept as trace-STEP.txt and judged for the
  * initiator's device: every map with its unmap, attrs=MMIO on every mmio
  * and resource mapping (6.18 and later), none on RAM. A broken proof fails
  * the step; a trace that lost events or a rig without tracefs is noted,
@@ -22,6 +22,7 @@ struct step_report;
 
 struct step_trace_report {
 	bool used;			/* the events were on; else note says why not */
+	bool off_while_timing;		/* turned off before the step's timed map/unmap pairs */
 	bool judged;			/* the verdict below counts */
 	bool passed;
 	char events[128];
@@ -40,6 +41,8 @@ struct step_trace {
 bool step_trace_wanted(const struct scenario_step *step);
 void step_trace_begin(struct step_trace *st, const struct scenario_step *step,
 		      struct step_trace_report *r);
+/* The events and tracing off before timed calls; the trace so far is kept. */
+void step_trace_off(struct step_trace *st, struct step_trace_report *r);
 void step_trace_end(struct step_trace *st, const struct step_env *env,
 		    const struct scenario_step *step, struct step_report *out);
 

@@ -3,7 +3,9 @@
  * The transfer step: map [offset, offset + size) of the provider's chunk
  * for the initiator, move it piece by piece to peer memory and back, check
  * every byte through the CPU's own view of the chunk, then time map and
- * unmap.
+ * unmap: warm-up pairs first, reported apart as cold, then the steady
+ * pairs whose figures the step reports. The dma trace sees the transfer's
+ * own mapping (its proof) and is off while the pairs are timed.
  *
  * An `expect oracle` step turns the order round and keeps the CPU out of
  * the first half: the initiator reads out what the host wrote into the
@@ -38,7 +40,8 @@ struct transfer_run {
 	uint64_t check_seed;
 	uint8_t *region;	/* the whole mapped region, for CPU access */
 	uint8_t *piece;		/* one transfer */
-	struct samples map_ns, unmap_ns, to_ns, from_ns;
+	struct samples map_ns, unmap_ns, to_ns, from_ns;	/* map and unmap: steady only */
+	struct samples cold_map_ns, cold_unmap_ns;		/* the warm-up pairs */
 	bool dmabuf;		/* a dmabuf step: export and import instead of MAP */
 	bool oracle;		/* `expect oracle`: from peer first, the host's bytes */
 	/* `expect oracle` on a lab machine: no backing file; the CPU read-back checks */
@@ -114,6 +117,10 @@ static void list_expectations(struct transfer_run *tr)
 			break;
 		case EXPECT_ORACLE:
 			snprintf(r->expect, sizeof(r->expect), "oracle");
+			break;
+		case EXPECT_METHODS_AGREE:
+			snprintf(r->expect, sizeof(r->expect), "methods-agree");
+			snprintf(r->value, sizeof(r->value), "within=%.3g%%", e->within_percent);
 			break;
 		}
 	}
@@ -215,31 +222,35 @@ static int release_export(struct transfer_run *tr)
 	return 0;
 }
 
+/* Every map call's figure, in call order, for the first few calls of the step. */
+static void note_map_call(struct transfer_run *tr, uint64_t ns)
+{
+	struct cold_timings *c = &tr->out->cold;
+
+	if (c->n_first_map_calls < RESULT_FIRST_MAP_CALLS)
+		c->first_map_calls_ns[c->n_first_map_calls++] = ns;
+}
+
+/* Maps the region (m->map_ns: what the call took); the caller files the figure. */
 static int map_region(struct transfer_run *tr, struct p2prig_map *m)
 {
-	if (tr->dmabuf) {
-		int rc = import_region(tr, m);
-		if (rc == 0)
-			samples_add(&tr->map_ns, m->map_ns);
-		return rc;
-	}
+	int rc;
 
-	int rc = rigdev_map(tr->env->dev, tr->prov->chunk.handle, tr->t->method->uapi,
-			    tr->init_kind->uapi, &tr->init->pci, P2PRIG_DIR_BIDIRECTIONAL, tr->t->offset,
-			    tr->t->size, m);
-
+	if (tr->dmabuf)
+		rc = import_region(tr, m);
+	else
+		rc = rigdev_map(tr->env->dev, tr->prov->chunk.handle, tr->t->method->uapi,
+				tr->init_kind->uapi, &tr->init->pci, P2PRIG_DIR_BIDIRECTIONAL,
+				tr->t->offset, tr->t->size, m);
 	if (rc == 0)
-		samples_add(&tr->map_ns, m->map_ns);
+		note_map_call(tr, m->map_ns);
 	return rc;
 }
 
-static int unmap_region(struct transfer_run *tr, uint32_t mapping)
+static int unmap_region(struct transfer_run *tr, uint32_t mapping, uint64_t *ns)
 {
-	uint64_t ns;
-	int rc = rigdev_unmap(tr->env->dev, mapping, &ns);
+	int rc = rigdev_unmap(tr->env->dev, mapping, ns);
 
-	if (rc == 0)
-		samples_add(&tr->unmap_ns, ns);
 	if (tr->dmabuf && tr->dmabuf_fd >= 0) {
 		int stats_rc = release_export(tr);
 		rc = rc ? rc : stats_rc;
@@ -421,22 +432,52 @@ static bool cpu_both_ways(struct transfer_run *tr, uint32_t mapping, char *progr
 	return ok;
 }
 
-/* The extra map/unmap pairs that give the timing samples their spread. */
-static bool repeat_mapping(struct transfer_run *tr)
+/* COUNT map/unmap pairs, their figures into MAP and UNMAP. */
+static bool timed_pairs(struct transfer_run *tr, uint32_t count, struct samples *map,
+			struct samples *unmap, const char *what)
 {
-	for (uint32_t i = 0; i < tr->t->map_repeat; i++) {
+	char call[32];
+
+	for (uint32_t i = 0; i < count; i++) {
 		struct p2prig_map m;
+		uint64_t ns;
 		int rc = map_region(tr, &m);
 		if (rc) {
-			step_ioctl_failed(tr->out, rc, tr->who_method, "MAP (repeat)");
+			snprintf(call, sizeof(call), "MAP (%s)", what);
+			step_ioctl_failed(tr->out, rc, tr->who_method, call);
 			return false;
 		}
-		rc = unmap_region(tr, m.handle);
+		samples_add(map, m.map_ns);
+		rc = unmap_region(tr, m.handle, &ns);
 		if (rc) {
-			step_ioctl_failed(tr->out, rc, tr->who_method, "UNMAP (repeat)");
+			snprintf(call, sizeof(call), "UNMAP (%s)", what);
+			step_ioctl_failed(tr->out, rc, tr->who_method, call);
 			return false;
 		}
+		samples_add(unmap, ns);
 	}
+	return true;
+}
+
+/*
+ * The timing: the trace off (its tracepoints would be inside every figure),
+ * then the warm-up pairs, which pay the IOVA allocator's and the page
+ * tables' cold start, then the steady pairs the step reports.
+ */
+static bool time_mapping(struct transfer_run *tr, char *progress, size_t progress_size)
+{
+	const struct step_env *env = tr->env;
+
+	if (env->trace_off)
+		env->trace_off(env->trace_data);
+	tr->out->cold.warmup = tr->t->warmup;
+	if (!timed_pairs(tr, tr->t->warmup, &tr->cold_map_ns, &tr->cold_unmap_ns, "warm-up") ||
+	    !timed_pairs(tr, tr->t->map_repeat, &tr->map_ns, &tr->unmap_ns, "repeat"))
+		return false;
+	struct stats_summary map = stats_summarise(tr->map_ns.values, tr->map_ns.n);
+	struct stats_summary unmap = stats_summarise(tr->unmap_ns.values, tr->unmap_ns.n);
+	step_progress(progress, progress_size, "map/unmap x%zu after %u warm-up, p50 %" PRIu64
+		      "/%" PRIu64 " ns", tr->map_ns.n, tr->t->warmup, map.p50, unmap.p50);
 	return true;
 }
 
@@ -517,6 +558,7 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 		return false;
 	}
 	out->mapped = true;
+	out->cold.own_map_ns = m.map_ns;
 	out->dma_flags = m.flags;
 	out->dma_address = m.dma_addr;
 	out->dma_in_bar = dma_in_bar(&tr->prov->chunk, m.dma_addr);
@@ -529,25 +571,21 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 				"virtual lab limit: a bus address under a translating IOMMU; QEMU "
 				"sends all device DMA through the IOMMU and would fault, where a "
 				"real switch routes it locally");
-		unmap_region(tr, m.handle);
+		uint64_t ignored;
+		unmap_region(tr, m.handle, &ignored);
 		return false;
 	}
 
 	bool ok = tr->oracle ? oracle_both_ways(tr, m.handle, progress, progress_size)
 			     : cpu_both_ways(tr, m.handle, progress, progress_size);
 
-	rc = unmap_region(tr, m.handle);
+	rc = unmap_region(tr, m.handle, &out->cold.own_unmap_ns);
+	out->cold.own_timed = rc == 0;
 	if (rc && ok) {
 		step_ioctl_failed(out, rc, tr->who_method, "UNMAP");
 		ok = false;
 	}
-	if (ok) {
-		ok = repeat_mapping(tr);
-		step_progress(progress, progress_size, "map/unmap x%zu mean %.0f/%.0f ns",
-			      tr->map_ns.n, stats_summarise(tr->map_ns.values, tr->map_ns.n).mean,
-			      stats_summarise(tr->unmap_ns.values, tr->unmap_ns.n).mean);
-	}
-	return ok;
+	return ok && time_mapping(tr, progress, progress_size);
 }
 
 static void describe_mismatch(struct step_report *out, const char *direction,
@@ -600,6 +638,8 @@ static bool expectation_met(struct transfer_run *tr, const struct scenario_expec
 		snprintf(r->detail, sizeof(r->detail), "%s",
 			 out->refused ? strerror(out->refused_errno) : "the mapping was made");
 		return out->refused;
+	case EXPECT_METHODS_AGREE:
+		return true;	/* decided after the last step: methods_agree.c */
 	case EXPECT_ORACLE:
 		if (tr->oracle_waived) {
 			snprintf(r->detail, sizeof(r->detail),
@@ -632,6 +672,11 @@ static void evaluate(struct transfer_run *tr)
 		/* Half an oracle: the host's check after the guest ends decides. */
 		if (met && tr->step->expects[i].what == EXPECT_ORACLE)
 			r->outcome = EXPECT_NOT_EVALUATED;
+		/* Its figures are compared with other steps' once all have run. */
+		if (tr->step->expects[i].what == EXPECT_METHODS_AGREE) {
+			r->outcome = EXPECT_NOT_EVALUATED;
+			snprintf(r->detail, sizeof(r->detail), "decided after the last step");
+		}
 	}
 	out->verdict = VERDICT_PASS;
 	out->reason[0] = '\0';
@@ -702,6 +747,10 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 
 	out->map_ns = stats_summarise(tr.map_ns.values, tr.map_ns.n);
 	out->unmap_ns = stats_summarise(tr.unmap_ns.values, tr.unmap_ns.n);
+	out->cold.map_ns = stats_summarise(tr.cold_map_ns.values, tr.cold_map_ns.n);
+	out->cold.unmap_ns = stats_summarise(tr.cold_unmap_ns.values, tr.cold_unmap_ns.n);
+	samples_free(&tr.cold_map_ns);
+	samples_free(&tr.cold_unmap_ns);
 	out->to_peer_xfer_ns = stats_summarise(tr.to_ns.values, tr.to_ns.n);
 	out->from_peer_xfer_ns = stats_summarise(tr.from_ns.values, tr.from_ns.n);
 	samples_free(&tr.map_ns);

@@ -37,14 +37,62 @@ static const char *direction_verdict(json_object *step, const char *key)
 	return "yes";
 }
 
-static void mean_ns(json_object *step, const char *key, char *buf, size_t size)
+/* A timing's FIELD ("p50", "mean") in whole ns, or "-" when nothing was measured. */
+static void figure_ns(json_object *stats, const char *field, char *buf, size_t size)
 {
-	json_object *stats = json_field(json_field(step, "timings"), key);
-
-	if (json_has_number(stats, "mean"))
-		snprintf(buf, size, "%.0f", json_object_get_double(json_field(stats, "mean")));
+	if (json_has_number(stats, field))
+		snprintf(buf, size, "%.0f", json_object_get_double(json_field(stats, field)));
 	else
 		snprintf(buf, size, "-");
+}
+
+static void p50_ns(json_object *step, const char *key, char *buf, size_t size)
+{
+	figure_ns(json_field(json_field(step, "timings"), key), "p50", buf, size);
+}
+
+/*
+ * Transfer and dmabuf steps: the steady figures (mean, p50, p99 side by
+ * side) and the cold ones apart: the warm-up pairs and the transfer's own
+ * mapping, never mixed into the steady ones.
+ */
+static void print_transfer_timings(json_object *steps)
+{
+	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	bool header = false;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(steps, i);
+		json_object *t = json_field(s, "timings"), *cold = json_field(t, "cold");
+		static const char *const calls[] = { "map", "unmap" };
+
+		if (!cold || json_object_get_int64(json_field(json_field(t, "map_ns"), "n")) <= 0)
+			continue;
+		if (!header)
+			printf("map/unmap ns, steady (after the warm-up) | cold (warm-up pairs; own: the "
+			       "transfer's mapping):\n  %-12s %-5s %5s %8s %8s %8s %8s | %5s %8s %8s %8s\n",
+			       "STEP", "CALL", "N", "MEAN", "P50", "P99", "MAX", "N", "P50", "MAX",
+			       "OWN");
+		header = true;
+		for (size_t k = 0; k < 2; k++) {
+			char key[16], f[7][24];
+			snprintf(key, sizeof(key), "%s_ns", calls[k]);
+			json_object *steady = json_field(t, key), *warm = json_field(cold, key);
+			char own_key[24];
+			snprintf(own_key, sizeof(own_key), "own_%s_ns", calls[k]);
+			figure_ns(steady, "mean", f[0], sizeof(f[0]));
+			figure_ns(steady, "p50", f[1], sizeof(f[1]));
+			figure_ns(steady, "p99", f[2], sizeof(f[2]));
+			figure_ns(steady, "max", f[3], sizeof(f[3]));
+			figure_ns(warm, "p50", f[4], sizeof(f[4]));
+			figure_ns(warm, "max", f[5], sizeof(f[5]));
+			figure_ns(cold, own_key, f[6], sizeof(f[6]));
+			printf("  %-12s %-5s %5" PRId64 " %8s %8s %8s %8s | %5" PRId64 " %8s %8s %8s\n",
+			       k ? "" : json_text(s, "name", "?"), calls[k],
+			       json_object_get_int64(json_field(steady, "n")), f[0], f[1], f[2], f[3],
+			       json_object_get_int64(json_field(warm, "n")), f[4], f[5], f[6]);
+		}
+	}
 }
 
 /* rdma steps: how many sizes came back right, "2/3". */
@@ -151,9 +199,10 @@ static bool print_steps(json_object *steps, const struct palette *p)
 		if (len > name_width)
 			name_width = len;
 	}
-	printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %10s  %s\n", name_width, "STEP",
-	       "METHOD", "MAP TYPE", "DMA ADDRESS", "IN BAR", "BYTES", "VERIFIED", "MAP ns",
-	       "UNMAP ns", "VERDICT");
+	/* The steady p50: the figure least moved by a stray slow call. */
+	printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %12s  %s\n", name_width, "STEP",
+	       "METHOD", "MAP TYPE", "DMA ADDRESS", "IN BAR", "BYTES", "VERIFIED", "MAP p50 ns",
+	       "UNMAP p50 ns", "VERDICT");
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
 		const char *verdict = json_text(s, "result", "?");
@@ -170,9 +219,9 @@ static bool print_steps(json_object *steps, const struct palette *p)
 			snprintf(verified, sizeof(verified), "%s",
 				 json_flag(s, "verified") ? "yes"
 				 : strcmp(verdict, "skip") == 0 ? "-" : "NO");
-		mean_ns(s, "map_ns", map, sizeof(map));
-		mean_ns(s, "unmap_ns", unmap, sizeof(unmap));
-		printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %10s  %s%s%s\n", name_width,
+		p50_ns(s, "map_ns", map, sizeof(map));
+		p50_ns(s, "unmap_ns", unmap, sizeof(unmap));
+		printf("%-*s  %-8s  %-16s  %-18s  %-6s  %-6s  %-8s  %10s  %12s  %s%s%s\n", name_width,
 		       json_text(s, "name", "?"), json_text(s, "method", "-"), json_text(s, "map_type", "-"),
 		       json_flag(s, "refused") ? "refused" : json_text(s, "dma_address", "-"),
 		       !in_bar ? "-" : json_object_get_boolean(in_bar) ? "yes" : "no", bytes,
@@ -181,6 +230,13 @@ static bool print_steps(json_object *steps, const struct palette *p)
 			all_passed = false;
 			printf("%*s  %s\n", name_width, "", json_text(s, "reason", "(no reason given)"));
 		}
+		/* Flagged, never a failure: shown whatever the verdict. */
+		json_object *notes = json_field(s, "notes");
+		size_t n_notes = json_object_is_type(notes, json_type_array)
+				 ? json_object_array_length(notes) : 0;
+		for (size_t k = 0; k < n_notes; k++)
+			printf("%*s  %s! note:%s %s\n", name_width, "", p->skip, p->off,
+			       json_object_get_string(json_object_array_get_idx(notes, k)));
 	}
 	return all_passed;
 }
@@ -293,6 +349,7 @@ int cmd_summary(int argc, char **argv)
 	if (json_text(root, "node", NULL))
 		printf("node %s, peer %s\n", json_text(root, "node", "?"), json_text(root, "peer", "?"));
 	bool all_passed = print_steps(json_field(root, "steps"), p);
+	print_transfer_timings(json_field(root, "steps"));
 	print_rdma_figures(json_field(root, "steps"));
 	print_storage_figures(json_field(root, "steps"));
 	summary_print_map_cost(json_field(root, "steps"));

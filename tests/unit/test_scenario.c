@@ -77,7 +77,8 @@ static void test_example_file_parses_into_model(void **state)
 		assert_int_equal(s->transfer.piece, 4096);
 		assert_int_equal(s->transfer.seed, want[i].seed);
 		assert_int_equal(s->transfer.map_repeat, SCENARIO_DEFAULT_MAP_REPEAT);
-		assert_int_equal(s->n_expects, 3);
+		assert_int_equal(s->transfer.warmup, SCENARIO_DEFAULT_WARMUP);
+		assert_int_equal(s->n_expects, 3 + i);
 		assert_int_equal(s->expects[0].what, EXPECT_VERIFIED);
 		assert_int_equal(s->expects[1].what, EXPECT_DMA_ADDRESS);
 		assert_int_equal(s->expects[1].dma, EXPECT_DMA_IOVA);
@@ -85,8 +86,11 @@ static void test_example_file_parses_into_model(void **state)
 		assert_int_equal(s->expects[2].map_type, EXPECT_MAP_PREDICTED);
 		assert_int_equal(scenario_step_check_seed(s), want[i].seed);
 	}
-	assert_int_equal(sc.steps[0].line, 14);
-	assert_int_equal(sc.steps[1].line, 19);
+	/* The resource step must agree with the mmio step, within the default 3 %. */
+	assert_int_equal(sc.steps[1].expects[3].what, EXPECT_METHODS_AGREE);
+	assert_true(sc.steps[1].expects[3].within_percent == SCENARIO_DEFAULT_AGREE_PERCENT);
+	assert_int_equal(sc.steps[0].line, 19);
+	assert_int_equal(sc.steps[1].line, 24);
 	assert_int_equal(sc.n_allows, 0);
 	scenario_free(&sc);
 }
@@ -235,7 +239,7 @@ static void test_missing_and_unknown_keys(void **state)
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K seed=1 colour=blue")
 		      "provider p2 nvme-cmb id=1b36:0010\n",
 		      "bad:4: unknown key 'colour' (expected provider, initiator, method, size, "
-		      "piece, seed, offset or map-repeat)",
+		      "piece, seed, offset, map-repeat or warmup)",
 		      "bad:4: missing key 'piece=' (required by transfer steps)",
 		      "bad:5: missing key 'size=' (required by provider lines)");
 }
@@ -303,7 +307,7 @@ static void test_bad_expectations(void **state)
 		      "expect dma-address iova\n"
 		      "expect dma-address bar\n",
 		      "bad:5: unknown expectation 'fast' (expected verified, pattern SEED, "
-		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle)",
+		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle or methods-agree [within=N%])",
 		      "bad:6: bad value 'phys' for 'expect dma-address' (expected bar, iova, ram or "
 		      "bounced)",
 		      "bad:7: 'expect pattern' needs a SEED (decimal or 0x hex)",
@@ -479,7 +483,7 @@ static void test_all_errors_collected_in_line_order(void **state)
 		      "bad:2: unknown keyword 'bogus' (expected describe, config, nodes, require, "
 		      "provider, initiator, storage, step, expect or allow-dmesg)",
 		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
-		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused or oracle)",
+		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle or methods-agree [within=N%])",
 		      "bad:4: missing 'describe' line (one sentence saying what the scenario "
 		      "shows)");
 }
