@@ -60,7 +60,7 @@ struct initiator_report {
 };
 
 /* How many of a step's first map calls result.json keeps one by one. */
-#define RESULT_FIRST_MAP_CALLS 64
+#define RESULT_FIRST_MAP_CALLS 512
 
 /*
  * The map/unmap calls a transfer step makes before its steady figures:

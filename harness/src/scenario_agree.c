@@ -38,7 +38,10 @@ void check_methods_agree_steps(struct parser *p)
 		const struct scenario_expect *e = scenario_step_expect(step, EXPECT_METHODS_AGREE);
 		bool partnered = false;
 
-		if (!e || !step->action_name || step->action != STEP_TRANSFER || !step->transfer.method)
+		/* An unknown provider or initiator was reported where it was named. */
+		if (!e || !step->action_name || step->action != STEP_TRANSFER ||
+		    !step->transfer.method || step->transfer.provider == SCENARIO_NO_INDEX ||
+		    step->transfer.initiator == SCENARIO_NO_INDEX)
 			continue;
 		p->line = e->line;
 		if (strcmp(step->transfer.method->name, "mmio") != 0 &&
@@ -52,7 +55,6 @@ void check_methods_agree_steps(struct parser *p)
 		if (!partnered)
 			ERROR(p, "'expect methods-agree': no other transfer step maps provider '%s' for "
 			      "the same initiator and size by mmio or resource (step '%s' has nothing "
-			      "to agree with)", step->transfer.provider == SCENARIO_NO_INDEX ? "?"
-			      : sc->providers[step->transfer.provider].name, step->name);
+			      "to agree with)", sc->providers[step->transfer.provider].name, step->name);
 	}
 }

@@ -25,8 +25,8 @@ for m in mmio resource; do
 	tap_is "$m: verified" "$(jq_result "$step | .verified")" true
 	tap_is "$m: DMA address is an IOVA, not the CMB's bus address" \
 		"$(jq_result "$step | .dma_in_bar")" false
-	tap_is "$m: 33 map and 33 unmap timings" \
-		"$(jq_result "$step | \"\(.timings.map_ns.n) \(.timings.unmap_ns.n)\"")" "33 33"
+	tap_is "$m: 32 steady map and unmap timings (map-repeat; the cold ones apart)" \
+		"$(jq_result "$step | \"\(.timings.map_ns.n) \(.timings.unmap_ns.n)\"")" "32 32"
 done
 tap_is "kernel health clean" "$(jq_result .health.clean)" true
 tap_ok "KTAP: 2 steps, kernel-health and 4 host checks ok, no not ok" \
