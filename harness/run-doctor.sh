@@ -27,10 +27,14 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 
+# Reading the rig config needs kconfig-frontends; what else this machine
+# needs depends on the config: a lab machine needs neither QEMU nor the
+# build root.
+vlab_host_packages config
 vlab_select_config "$config"
 t_start=$(now_s)
-# A lab machine needs neither QEMU nor the build root.
-vlab_build_host "$([[ $RIG_RIG_KIND == lab ]] && echo lab || echo all)"
+vlab_host_packages "$([[ $RIG_RIG_KIND == lab ]] && echo lab || echo run)"
+vlab_build_host
 
 # doctor_finish RESULTS STATUS: print the doctor's table and the verdict.
 doctor_finish() {

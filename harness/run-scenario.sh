@@ -32,6 +32,7 @@ else
 	fi
 fi
 scenario=$(basename "$scenario_file")
+vlab_host_packages run
 vlab_select_config "$config" "$scenario_file"
 [[ $RIG_RIG_KIND == vlab ]] ||
 	die "config $RIG_CONFIG_NAME is a lab rig: scenarios run in the virtual lab only so far (make doctor config=$RIG_CONFIG_NAME checks the lab machine)"
@@ -39,7 +40,7 @@ kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel" # rejects an unknown kernel before any work
 
 t_start=$(now_s)
-vlab_build_host all
+vlab_build_host
 # Bad input is rejected here, before the guest boots.
 "$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
 	die "scenario $scenario rejected; nothing was run"
@@ -145,7 +146,9 @@ else
 	prepare_guest "$out"
 	vlab_boot "$PIN_UNAME" "$out"
 	vlab_results_room "$out"
+	phase_begin judge
 	judge_guest "$out"
+	phase_end
 fi
 echo
 echo "results: $out"
@@ -154,5 +157,6 @@ case $verdict in
 4) word="skip (nothing failed, not everything ran)" ;;
 *) word=fail ;;
 esac
+phase_report
 log "scenario $scenario: $(paint_verdict "$word") in $(elapsed "$t_start") s"
 exit "$verdict"

@@ -1,43 +1,52 @@
 #!/usr/bin/env bash
 # Install the host packages the rig needs (Debian), only those missing.
 #
-#   harness/setup-host.sh [--for all|config|lab]
+#   harness/setup-host.sh [--for run|test|config|lab]
 #
-#   all      (default) this machine runs the virtual lab and the tests:
-#            the runner's build, QEMU and the build root's tools, the
-#            report's gnuplot and the browser test's Chromium
-#   config   only what make menuconfig / NAME_defconfig need
-#   lab      a lab machine (rig=host): the runner's build, fio, kmod (the
-#            running kernel's headers are checked when the module builds)
+#   config   make menuconfig / NAME_defconfig: kconfig-frontends
+#   run      a virtual-lab scenario, doctor or guest test on this machine:
+#            config, the runner's build, QEMU, mmdebstrap for the build root,
+#            busybox for the initramfs, socat for the host agent
+#   test     (default; "all" is the same) make test: run, plus the unit
+#            tests' cmocka, prove, shellcheck, the report's gnuplot, the
+#            browser test's Chromium and xmllint
+#   lab      a lab machine (rig=host): config, the runner's build, fio, kmod
+#            (the running kernel's headers are checked when the module builds)
 #
 # Everything for the guest comes from the build root in the cache instead.
+# It prints one line when it installs something, with what and how long.
 set -euo pipefail
 # shellcheck source=harness/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
 CONFIG_PACKAGES=(kconfig-frontends)
-RUNNER_PACKAGES=(make gcc pkgconf libpci-dev libjson-c-dev libibverbs-dev libnvme-dev jq)
+# libnvme.pc requires openssl's .pc file (libssl-dev); pkgconf is pkg-config.
+RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-dev
+	libnvme-dev libssl-dev jq)
+RUN_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
+	qemu-system-x86 mmdebstrap busybox-static cpio xz-utils socat)
+TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck
+	gnuplot-nox chromium chromium-driver libxml2-utils)
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
-ALL_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" libcmocka-dev
-	qemu-system-x86 debootstrap busybox-static cpio xz-utils perl shellcheck
-	gnuplot-nox chromium chromium-driver socat libxml2-utils)
 
 # Commands the scripts call by a name other than their package's.
 CONFIG_COMMANDS=(kconfig-conf kconfig-mconf)
-LAB_COMMANDS=("${CONFIG_COMMANDS[@]}" insmod rmmod fio)
-ALL_COMMANDS=("${CONFIG_COMMANDS[@]}" qemu-system-x86_64)
+RUNNER_COMMANDS=(cc pkg-config)
+RUN_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" qemu-system-x86_64 mmdebstrap)
+LAB_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" insmod rmmod fio)
 
-group=all
+group="test"
 case ${1:-} in
 "") ;;
---for) group=${2:?usage: $0 [--for all|config|lab]} ;;
-*) die "usage: $0 [--for all|config|lab]" ;;
+--for) group=${2:?usage: $0 [--for run|test|config|lab]} ;;
+*) die "usage: $0 [--for run|test|config|lab]" ;;
 esac
 case $group in
-all) packages=("${ALL_PACKAGES[@]}") commands=("${ALL_COMMANDS[@]}") ;;
+all | test) packages=("${TEST_PACKAGES[@]}") commands=("${RUN_COMMANDS[@]}" prove) ;;
+run) packages=("${RUN_PACKAGES[@]}") commands=("${RUN_COMMANDS[@]}") ;;
 config) packages=("${CONFIG_PACKAGES[@]}") commands=("${CONFIG_COMMANDS[@]}") ;;
 lab) packages=("${LAB_PACKAGES[@]}") commands=("${LAB_COMMANDS[@]}") ;;
-*) die "unknown package group '$group' (all, config or lab)" ;;
+*) die "unknown package group '$group' (run, test, config or lab)" ;;
 esac
 
 missing=()
@@ -47,11 +56,17 @@ for pkg in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
 	[[ $(id -u) -eq 0 ]] || die "missing packages (${missing[*]}); run as root or install them"
-	log "installing host packages: ${missing[*]}"
+	t0=$(now_s)
+	log "host packages for '$group': installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get -q update >/dev/null
-	apt-get -q install -y --no-install-recommends "${missing[@]}" >/dev/null ||
-		die "could not install ${missing[*]} (apt-get failed)"
+	apt_log=$(mktemp "${TMPDIR:-/tmp}/p2prig-apt.XXXXXX")
+	if ! { apt-get -q update && apt-get -q install -y --no-install-recommends "${missing[@]}"; } \
+		>"$apt_log" 2>&1; then
+		tail -n 15 "$apt_log" >&2
+		die "could not install ${missing[*]} (apt-get failed; whole log: $apt_log)"
+	fi
+	rm -f "$apt_log"
+	log "host packages: ${#missing[@]} installed in $(elapsed "$t0") s"
 fi
 for cmd in "${commands[@]}"; do
 	PATH=$PATH:/usr/sbin:/sbin command -v "$cmd" >/dev/null || die "$cmd not found although its package is installed"

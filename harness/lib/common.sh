@@ -111,3 +111,32 @@ load_kernel_pin() {
 # Seconds since the epoch with a fraction, for wall-time figures.
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Where a front door's time went: phase_begin NAME … phase_end adds the wall
+# time between them to NAME (phase_add NAME SECONDS adds a measured one);
+# phase_report prints them in the order first seen, with the total since
+# the first phase began. Phases do not nest.
+P2PRIG_PHASE_NAMES=()
+declare -A P2PRIG_PHASE_S=()
+P2PRIG_PHASE_OPEN="" P2PRIG_PHASE_T0="" P2PRIG_PHASES_T0=""
+phase_add() {
+	[[ -v "P2PRIG_PHASE_S[$1]" ]] || { P2PRIG_PHASE_NAMES+=("$1"); P2PRIG_PHASE_S[$1]=0; }
+	P2PRIG_PHASE_S[$1]=$(awk -v a="${P2PRIG_PHASE_S[$1]}" -v b="$2" 'BEGIN { printf "%.1f", a + b }')
+}
+phase_begin() {
+	P2PRIG_PHASE_OPEN=$1 P2PRIG_PHASE_T0=$(now_s)
+	P2PRIG_PHASES_T0=${P2PRIG_PHASES_T0:-$P2PRIG_PHASE_T0}
+}
+phase_end() {
+	[[ -n $P2PRIG_PHASE_OPEN ]] || return 0
+	phase_add "$P2PRIG_PHASE_OPEN" "$(elapsed "$P2PRIG_PHASE_T0")"
+	P2PRIG_PHASE_OPEN=""
+}
+phase_report() {
+	local name line=""
+	[[ -n $P2PRIG_PHASES_T0 ]] || return 0
+	for name in "${P2PRIG_PHASE_NAMES[@]}"; do
+		line+="${line:+, }$name ${P2PRIG_PHASE_S[$name]} s"
+	done
+	log "time: $line; total $(elapsed "$P2PRIG_PHASES_T0") s"
+}

@@ -161,9 +161,18 @@ vlab_qemu_cmd() {
 
 # Show the guest's progress lines live until process $2 (QEMU's watchdog)
 # ends, each headed by VLAB_LABEL (the node's name in a two-node run).
+# With a third argument, the host's time when the guest's userspace came up
+# ("p2prig: guest up") goes to that file: where boot ends and the run begins.
 follow_progress() {
+	local line up=${3:-}
 	tail --pid="$2" -n +1 -F "$1" 2>/dev/null | grep --line-buffered -E '^(p2prig|p2prig-init):' |
-		sed -u "s/^/  ${VLAB_LABEL:-guest}| /"
+		while IFS= read -r line; do
+			if [[ -n $up && $line == "p2prig: guest up"* ]]; then
+				now_s >"$up"
+				up=""
+			fi
+			printf '  %s| %s\n' "${VLAB_LABEL:-guest}" "$line"
+		done
 }
 
 # vlab_host_agent SERIAL QMP_SOCKET QEMU_PID LOG: what a guest asks of the
@@ -200,7 +209,7 @@ vlab_host_agent() {
 # and VLAB_GUEST_ENDED (after the guest ended, before the folder goes),
 # each with SCRATCH and RESULTS (the host oracle: run-scenario.sh).
 vlab_boot() {
-	local uname=$1 results=$2 try scratch rc qemu agent
+	local uname=$1 results=$2 try scratch rc qemu agent t0
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
 	local i n
 	truncate -s "${RIG_VLAB_NVME_DISK_MB}M" "$scratch/nvme0n1.img"
@@ -214,19 +223,24 @@ vlab_boot() {
 		warn "$VLAB_SCRATCH_READY failed on the scratch folder $scratch"
 	fi
 	local -a cmd
+	phase_begin initramfs
 	mapfile -t cmd < <(vlab_qemu_cmd "$uname" "$results" "$scratch")
+	phase_end
 	[[ ${#cmd[@]} -gt 10 ]] || die "could not assemble the QEMU command"
 	printf '%q ' "${cmd[@]}" >"$results/qemu-cmdline.txt"
 	for try in 1 2; do
 		: >"$results/serial.log"
 		log "boot: $uname (try $try, watchdog ${P2PRIG_BOOT_TIMEOUT}s)"
+		t0=$(now_s)
+		rm -f "$scratch/guest-up"
 		timeout -k 10 "$P2PRIG_BOOT_TIMEOUT" "${cmd[@]}" </dev/null >"$results/qemu.log" 2>&1 &
 		qemu=$!
 		vlab_host_agent "$results/serial.log" "$scratch/qmp.sock" "$qemu" "$results/host-agent.log" &
 		agent=$!
-		follow_progress "$results/serial.log" "$qemu" || true # display only
+		follow_progress "$results/serial.log" "$qemu" "$scratch/guest-up" || true # display only
 		rc=0
 		wait "$qemu" || rc=$?
+		vlab_boot_phases "$t0" "$scratch/guest-up"
 		wait "$agent" || warn "the host agent ended with $?: see $results/host-agent.log"
 		VLAB_OUTCOME=$(classify_boot "$results/serial.log" "$rc")
 		if [[ $VLAB_OUTCOME == early-panic && $try == 1 ]]; then
@@ -241,6 +255,21 @@ vlab_boot() {
 	fi
 	rm -rf "$scratch"
 	log "boot: outcome $VLAB_OUTCOME (qemu exit $rc)"
+}
+
+# vlab_boot_phases T0 GUEST_UP_FILE: QEMU's wall time since T0, split at the
+# guest's userspace coming up into "boot" and "guest run".
+vlab_boot_phases() {
+	local t0=$1 up total
+	total=$(elapsed "$t0")
+	up=$(cat "$2" 2>/dev/null || true)
+	if [[ -z $up ]]; then
+		phase_add boot "$total"
+		return
+	fi
+	up=$(awk -v a="$t0" -v b="$up" 'BEGIN { printf "%.1f", b - a }')
+	phase_add boot "$up"
+	phase_add "guest run" "$(awk -v a="$total" -v b="$up" 'BEGIN { printf "%.1f", a - b }')"
 }
 
 # classify_boot SERIAL_LOG QEMU_RC

@@ -10,19 +10,24 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 BUILDROOT_SUITE=trixie
-# gcc-14 and pahole as the kernel was built with; the rest is the guest's
-# userspace and the runner's build dependencies.
+# What every run needs: gcc-14 and pahole as the kernel was built with, the
+# guest's userspace and the runner's build dependencies.
 BUILDROOT_PACKAGES=(
 	gcc-14 make libc6-dev dwarves kmod bc libelf1t64 libssl3t64 zlib1g
 	pkgconf libpci-dev pciutils libjson-c-dev libnvme-dev nvme-cli
 	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev librdmacm-dev
 	fio iproute2 procps util-linux
-	# Lab mode inside a guest (tests/vlab/95): the guest is the lab machine and
-	# builds the runner and the module itself, as a lab machine does, and a
-	# namespace with a file system mounted on it must be refused (e2fsprogs).
-	gcc jq kconfig-frontends e2fsprogs
-	# The virtual lab's QEMU when a rig asks for the newer one (CONFIG_VLAB_QEMU).
-	qemu-system-x86
+)
+# What only some runs need, installed on top of the root when first asked
+# for, so a fresh machine's first scenario does not wait for them.
+declare -A BUILDROOT_LAYERS=(
+	# The virtual lab's QEMU when a rig asks for the newer one
+	# (CONFIG_VLAB_QEMU=buildroot: the storage rigs).
+	[qemu]="qemu-system-x86"
+	# Lab mode inside a guest (tests/vlab/95): the guest is the lab machine
+	# and builds the runner and the module itself, as a lab machine does, and
+	# a namespace with a file system mounted on it must be refused.
+	[lab]="gcc jq kconfig-frontends e2fsprogs"
 )
 BUILDROOT="$P2PRIG_CACHE/buildroot-$BUILDROOT_SUITE"
 
@@ -33,38 +38,91 @@ cache_lock() {
 }
 
 buildroot_recipe() {
-	printf 'suite=%s\nmirror-independent\npackages=%s\nrecipe=2\n' \
+	printf 'suite=%s\nmirror-independent\npackages=%s\nrecipe=3 mmdebstrap\n' \
 		"$BUILDROOT_SUITE" "${BUILDROOT_PACKAGES[*]}"
 }
 
-# Make (or verify) the trixie build root.
+# buildroot_versions: every package in the root with its version, the
+# record that tells two roots made from one recipe apart.
+buildroot_versions() {
+	# shellcheck disable=SC2016 # dpkg-query's own fields
+	chroot "$BUILDROOT" dpkg-query -W -f='${Package} ${Version}\n' | sort
+}
+
+# Make (or verify) the trixie build root. mmdebstrap resolves with apt and
+# downloads in parallel: about 40 s here, where debootstrap took 82 s.
 ensure_buildroot() {
 	local want have
 	want=$(buildroot_recipe | sha256sum | cut -d' ' -f1)
 	have=$(cat "$BUILDROOT/.p2prig-recipe" 2>/dev/null || true)
 	if [[ $have == "$want" && -x $BUILDROOT/usr/bin/gcc-14 ]]; then
-		log "build root: $BUILDROOT (cached, recipe ${want:0:12})"
+		log "build root: $BUILDROOT (cached, recipe ${want:0:12}, packages $(sha256sum <"$BUILDROOT/.p2prig-packages" | cut -c1-12))"
 		return
 	fi
 	[[ -z $have ]] || log "build root: recipe changed (${have:0:12} -> ${want:0:12}), rebuilding"
-	local t0 tmp="$BUILDROOT.tmp" mirror
+	local t0 tmp="$BUILDROOT.tmp" mirror incl
 	t0=$(now_s)
 	mirror=$(debian_mirror)
 	rm -rf "$tmp"
-	log "build root: debootstrap $BUILDROOT_SUITE (${#BUILDROOT_PACKAGES[@]} packages)"
-	local incl
+	log "build root: mmdebstrap $BUILDROOT_SUITE (${#BUILDROOT_PACKAGES[@]} packages and what they need)"
 	incl=$(IFS=,; printf '%s' "${BUILDROOT_PACKAGES[*]}")
-	if ! debootstrap --variant=minbase --include="$incl" \
-		"$BUILDROOT_SUITE" "$tmp" "$mirror" >"$P2PRIG_CACHE/debootstrap.log" 2>&1; then
-		tail -n 20 "$P2PRIG_CACHE/debootstrap.log" >&2
-		die "debootstrap failed; full log: $P2PRIG_CACHE/debootstrap.log"
+	# unsafe-io: the root is thrown away whole if anything fails.
+	if ! mmdebstrap --mode=root --variant=minbase --dpkgopt=force-unsafe-io --include="$incl" \
+		"$BUILDROOT_SUITE" "$tmp" \
+		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BUILDROOT_SUITE main" \
+		>"$P2PRIG_CACHE/mmdebstrap.log" 2>&1; then
+		tail -n 20 "$P2PRIG_CACHE/mmdebstrap.log" >&2
+		rm -rf "$tmp"
+		die "mmdebstrap failed; full log: $P2PRIG_CACHE/mmdebstrap.log"
 	fi
 	# Mount points the guest needs inside its read-only root.
 	mkdir -p "$tmp/rig" "$tmp/results"
 	printf '%s\n' "$want" >"$tmp/.p2prig-recipe"
 	rm -rf "$BUILDROOT"
 	mv "$tmp" "$BUILDROOT"
-	log "build root: ready in $(elapsed "$t0") s"
+	buildroot_versions >"$BUILDROOT/.p2prig-packages"
+	buildroot_compare_versions
+	log "build root: ready in $(elapsed "$t0") s (packages $(sha256sum <"$BUILDROOT/.p2prig-packages" | cut -c1-12))"
+}
+
+# buildroot_compare_versions: a root rebuilt from the same recipe is the
+# same root only if the archive served the same versions; say which moved
+# since the last root, so a changed figure can be traced to them.
+buildroot_compare_versions() {
+	local last="$P2PRIG_CACHE/buildroot-$BUILDROOT_SUITE.packages" moved
+	if [[ -r $last ]]; then
+		moved=$(comm -13 "$last" "$BUILDROOT/.p2prig-packages" | cut -d' ' -f1 | paste -sd' ')
+		[[ -z $moved ]] || log "build root: versions differ from the last root's for: $moved ($last)"
+	fi
+	cp "$BUILDROOT/.p2prig-packages" "$last"
+}
+
+# ensure_buildroot_layer NAME: BUILDROOT_LAYERS[NAME] installed on top of the
+# root, once; the layer's stamp names its packages and their versions.
+ensure_buildroot_layer() {
+	local name=$1 stamp want t0
+	local -a pkgs
+	read -r -a pkgs <<<"${BUILDROOT_LAYERS[$name]:?unknown build root layer $name}"
+	stamp="$BUILDROOT/.p2prig-layer-$name"
+	want=$(printf '%s\n' "${pkgs[@]}" | sha256sum | cut -c1-16)
+	[[ $(head -n 1 "$stamp" 2>/dev/null || true) != "$want" ]] || return 0
+	t0=$(now_s)
+	log "build root: adding the $name layer (${pkgs[*]})"
+	if ! in_buildroot_online apt-get -q update >"$P2PRIG_CACHE/layer-$name.log" 2>&1 ||
+		! in_buildroot_online env DEBIAN_FRONTEND=noninteractive apt-get -q install -y \
+			--no-install-recommends -o Dpkg::Options::=--force-unsafe-io "${pkgs[@]}" \
+			>>"$P2PRIG_CACHE/layer-$name.log" 2>&1; then
+		tail -n 15 "$P2PRIG_CACHE/layer-$name.log" >&2
+		die "build root: could not add the $name layer; full log: $P2PRIG_CACHE/layer-$name.log"
+	fi
+	in_buildroot_online apt-get -q clean
+	{
+		printf '%s\n' "$want"
+		# shellcheck disable=SC2016 # dpkg-query's own fields
+		chroot "$BUILDROOT" dpkg-query -W -f='${Package} ${Version}\n' "${pkgs[@]}"
+	} >"$stamp"
+	buildroot_versions >"$BUILDROOT/.p2prig-packages"
+	log "build root: $name layer ready in $(elapsed "$t0") s"
 }
 
 # Download the pinned kernel packages and check every checksum.
@@ -99,47 +157,89 @@ fetch_kernel() {
 	log "kernel $PIN_UNAME: $n packages verified in $(elapsed "$t0") s"
 }
 
-# Unpack the kernel into the build root (image, modules, headers, kbuild),
-# so the root builds modules for it and the guest can modprobe from it.
+# kernel_tree_stamp VERSION: what an unpacked kernel was unpacked from.
+kernel_tree_stamp() { grep '^PKG_' "$(kernel_pin_file "$1")" | sha256sum | cut -d' ' -f1; }
+
+# stage_kernel VER: the pinned packages unpacked side by side into the
+# cache (image, modules, headers, kbuild), ready to be linked into the
+# build root. It runs while the build root is being made.
+stage_kernel() {
+	local ver=$1 dir tree want deb
+	load_kernel_pin "$ver"
+	dir="$P2PRIG_CACHE/kernels/$PIN_UNAME"
+	tree="$dir/tree"
+	want=$(kernel_tree_stamp "$ver")
+	[[ $(cat "$tree/.p2prig-kernel" 2>/dev/null || true) != "$want" ]] || return 0
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	for deb in "$dir"/*.deb; do
+		dpkg -x "$deb" "$tree" &
+	done
+	wait
+	printf '%s\n' "$want" >"$tree/.p2prig-kernel"
+}
+
+# Link the staged kernel into the build root, so the root builds modules
+# for it and the guest can modprobe from it.
 install_kernel() {
 	local ver=$1 dir stamp want
 	load_kernel_pin "$ver"
 	dir="$P2PRIG_CACHE/kernels/$PIN_UNAME"
 	stamp="$BUILDROOT/.p2prig-kernel-$PIN_UNAME"
-	want=$(grep '^PKG_' "$(kernel_pin_file "$ver")" | sha256sum | cut -d' ' -f1)
+	want=$(kernel_tree_stamp "$ver")
 	if [[ $(cat "$stamp" 2>/dev/null || true) == "$want" &&
 		-r $BUILDROOT/usr/lib/modules/$PIN_UNAME/modules.dep ]]; then
 		return
 	fi
-	log "kernel $PIN_UNAME: unpacking into the build root"
-	local deb
-	for deb in "$dir"/*.deb; do
-		dpkg -x "$deb" "$BUILDROOT"
-	done
+	[[ $(cat "$dir/tree/.p2prig-kernel" 2>/dev/null || true) == "$want" ]] ||
+		die "kernel $PIN_UNAME: not staged in $dir/tree"
+	log "kernel $PIN_UNAME: linking it into the build root"
+	# Hard links: one copy on disk, and nothing writes to these files.
+	cp -alf "$dir/tree/usr" "$BUILDROOT/"
 	chroot "$BUILDROOT" depmod -a "$PIN_UNAME"
 	printf '%s\n' "$want" >"$stamp"
 }
 
-# Everything a vlab boot needs for kernel VER; prints nothing else.
+# ensure_vlab_cache VER [LAYER...]: everything a vlab boot needs for kernel
+# VER, with the build root's layers named (and the qemu layer when the rig
+# config asks for the build root's QEMU). The kernel downloads while the
+# build root is made; prints nothing else.
 ensure_vlab_cache() {
-	local ver=$1
+	local ver=$1 fetch layer
+	shift
+	local -a layers=("$@")
+	[[ ${RIG_VLAB_QEMU:-} != buildroot ]] || layers+=(qemu)
 	cache_lock
-	fetch_kernel "$ver"
+	{ fetch_kernel "$ver" && stage_kernel "$ver"; } &
+	fetch=$!
 	ensure_buildroot
+	wait "$fetch" || exit 1 # fetch_kernel said why
 	install_kernel "$ver"
+	for layer in "${layers[@]}"; do
+		ensure_buildroot_layer "$layer"
+	done
 }
 
 # in_buildroot CMD...: run CMD inside the build root with this checkout at
 # /rig (writable, for build outputs) and /proc mounted (objtool needs it).
 # A private mount namespace undoes the mounts when CMD ends.
-in_buildroot() {
+in_buildroot() { _in_buildroot offline "$@"; }
+
+# in_buildroot_online CMD...: the same, with the host's resolver, for apt.
+in_buildroot_online() { _in_buildroot online "$@"; }
+
+_in_buildroot() {
 	# shellcheck disable=SC2016 # the inner script expands its own arguments
 	unshare --mount --propagation private -- bash -euo pipefail -c '
-		root=$1 top=$2
-		shift 2
+		root=$1 top=$2 net=$3
+		shift 3
 		mount --bind "$top" "$root/rig"
 		mount -t proc proc "$root/proc"
 		mount -t tmpfs tmp "$root/tmp"
+		if [[ $net == online ]]; then
+			touch "$root/etc/resolv.conf"
+			mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+		fi
 		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "$@"
 	' in_buildroot "$BUILDROOT" "$P2PRIG_TOP" "$@"
 }

@@ -5,11 +5,20 @@
 # shellcheck source=harness/vlab/boot.sh
 source "$(dirname "${BASH_SOURCE[0]}")/boot.sh"
 
-# vlab_build_host [GROUP]: the packages of GROUP (setup-host.sh: all, or lab
-# on a lab machine), then the runner for this machine.
+# vlab_host_packages [GROUP]: the host packages of GROUP (setup-host.sh:
+# run, the default, or lab on a lab machine), checked and installed before
+# anything else a front door does, the rig config's resolution included.
+vlab_host_packages() {
+	phase_begin apt
+	"$P2PRIG_TOP/harness/setup-host.sh" --for "${1:-run}"
+	phase_end
+}
+
+# vlab_build_host: the runner for this machine.
 vlab_build_host() {
-	"$P2PRIG_TOP/harness/setup-host.sh" --for "${1:-all}"
-	make -s -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
+	phase_begin "host build"
+	make -s -j"$(nproc)" -C "$P2PRIG_TOP/harness" BUILD="$P2PRIG_TOP/build/host" >/dev/null
+	phase_end
 }
 
 # vlab_module_cc: the compiler for the module. The one the kernel was
@@ -35,12 +44,19 @@ vlab_module_cc() {
 # goes on without it (VLAB_MODULE=no): the doctor looks at any kernel.
 # shellcheck disable=SC2034 # VLAB_MODULE is read by run-doctor.sh
 vlab_build_guest() {
-	ensure_vlab_cache "$1"
+	phase_begin "kernel + build root"
+	ensure_vlab_cache "$1" ${VLAB_LAYERS[@]+"${VLAB_LAYERS[@]}"}
+	phase_end
+	phase_begin "guest build"
 	log "build: p2prig.ko for $PIN_UNAME and the guest runner (in the build root)"
 	VLAB_MODULE=yes
 	local build_log="$P2PRIG_TOP/build/kmod-$PIN_UNAME.log" cc
 	mkdir -p "$P2PRIG_TOP/build"
 	cc=$(vlab_module_cc)
+	# The module and the runner build side by side: each is mostly serial.
+	in_buildroot make -s -j"$(nproc)" -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 \
+		>"$P2PRIG_TOP/build/guest-runner.log" 2>&1 &
+	local runner=$!
 	# shellcheck disable=SC2086 # $cc is empty or one word
 	if ! in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" $cc >"$build_log" 2>&1; then
 		grep -m 12 -E 'error|Error|No such file|not found' "$build_log" | sed 's/^/  | /' >&2 || true
@@ -48,7 +64,11 @@ vlab_build_guest() {
 		warn "p2prig.ko does not build for $PIN_UNAME (above; whole log: $build_log); going on without it"
 		VLAB_MODULE=no
 	fi
-	in_buildroot make -s -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 >/dev/null
+	wait "$runner" || {
+		tail -n 20 "$P2PRIG_TOP/build/guest-runner.log" >&2
+		die "the guest runner does not build (whole log: $P2PRIG_TOP/build/guest-runner.log)"
+	}
+	phase_end
 	[[ ${2:-} == tests ]] || return 0
 
 	# Written against the kernel's own kselftest harness, from linux-source.
