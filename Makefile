@@ -114,6 +114,11 @@ prune-nights: ## remove all but the newest nights under results/nights (keep=N; 
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t
 
+.PHONY: test-bare
+test-bare: ## README's first command in a bare Debian 12 root made here (mmdebstrap; about 3 min; CI runs it)
+	@harness/setup-host.sh --for run
+	@prove --timer tests/bare/*.t
+
 .PHONY: check
 check: runner ## shellcheck the scripts, checkpatch --strict the module
 	@harness/check-style.sh

@@ -24,7 +24,7 @@ CONFIG_PACKAGES=(kconfig-frontends)
 RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-dev
 	libnvme-dev libssl-dev jq)
 RUN_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
-	qemu-system-x86 mmdebstrap busybox-static cpio xz-utils socat)
+	qemu-system-x86 mmdebstrap busybox-static cpio xz-utils socat kmod)
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck
 	gnuplot-nox chromium chromium-driver libxml2-utils)
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
@@ -32,7 +32,7 @@ LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
 # Commands the scripts call by a name other than their package's.
 CONFIG_COMMANDS=(kconfig-conf kconfig-mconf)
 RUNNER_COMMANDS=(cc pkg-config)
-RUN_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" qemu-system-x86_64 mmdebstrap)
+RUN_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" qemu-system-x86_64 mmdebstrap depmod)
 LAB_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" insmod rmmod fio)
 
 group="test"

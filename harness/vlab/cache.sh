@@ -63,7 +63,7 @@ ensure_buildroot() {
 	local t0 tmp="$BUILDROOT.tmp" mirror incl
 	t0=$(now_s)
 	mirror=$(debian_mirror)
-	rm -rf "$tmp"
+	rm -rf --one-file-system "$tmp"
 	log "build root: mmdebstrap $BUILDROOT_SUITE (${#BUILDROOT_PACKAGES[@]} packages and what they need)"
 	incl=$(IFS=,; printf '%s' "${BUILDROOT_PACKAGES[*]}")
 	# unsafe-io: the root is thrown away whole if anything fails.
@@ -72,13 +72,13 @@ ensure_buildroot() {
 		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BUILDROOT_SUITE main" \
 		>"$P2PRIG_CACHE/mmdebstrap.log" 2>&1; then
 		tail -n 20 "$P2PRIG_CACHE/mmdebstrap.log" >&2
-		rm -rf "$tmp"
+		rm -rf --one-file-system "$tmp"
 		die "mmdebstrap failed; full log: $P2PRIG_CACHE/mmdebstrap.log"
 	fi
 	# Mount points the guest needs inside its read-only root.
 	mkdir -p "$tmp/rig" "$tmp/results"
 	printf '%s\n' "$want" >"$tmp/.p2prig-recipe"
-	rm -rf "$BUILDROOT"
+	rm -rf --one-file-system "$BUILDROOT"
 	mv "$tmp" "$BUILDROOT"
 	buildroot_versions >"$BUILDROOT/.p2prig-packages"
 	buildroot_compare_versions
@@ -176,6 +176,10 @@ stage_kernel() {
 		dpkg -x "$deb" "$tree" &
 	done
 	wait
+	# depmod reads every module (xz: ~10 s here), so it runs here too. The
+	# host's kmod looks under lib/modules, where Debian 13 ships usr/lib.
+	ln -s usr/lib "$tree/lib"
+	PATH=$PATH:/usr/sbin:/sbin depmod -b "$tree" "$PIN_UNAME"
 	printf '%s\n' "$want" >"$tree/.p2prig-kernel"
 }
 
@@ -196,7 +200,6 @@ install_kernel() {
 	log "kernel $PIN_UNAME: linking it into the build root"
 	# Hard links: one copy on disk, and nothing writes to these files.
 	cp -alf "$dir/tree/usr" "$BUILDROOT/"
-	chroot "$BUILDROOT" depmod -a "$PIN_UNAME"
 	printf '%s\n' "$want" >"$stamp"
 }
 
