@@ -60,7 +60,13 @@ static void print_transfer_timings(json_object *steps)
 {
 	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
 	bool header = false;
+	int w = 4;
 
+	for (size_t i = 0; i < n; i++) {
+		int len = (int)strlen(json_text(json_object_array_get_idx(steps, i), "name", "?"));
+		if (len > w)
+			w = len;
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
 		json_object *t = json_field(s, "timings"), *cold = json_field(t, "cold");
@@ -70,8 +76,8 @@ static void print_transfer_timings(json_object *steps)
 			continue;
 		if (!header)
 			printf("map/unmap ns, steady (after the warm-up) | cold (warm-up pairs; own: the "
-			       "transfer's mapping):\n  %-12s %-5s %5s %8s %8s %8s %8s | %5s %8s %8s %8s\n",
-			       "STEP", "CALL", "N", "MEAN", "P50", "P99", "MAX", "N", "P50", "MAX",
+			       "transfer's mapping):\n  %-*s %-5s %5s %8s %8s %8s %8s | %5s %8s %8s %8s\n",
+			       w, "STEP", "CALL", "N", "MEAN", "P50", "P99", "MAX", "N", "P50", "MAX",
 			       "OWN");
 		header = true;
 		for (size_t k = 0; k < 2; k++) {
@@ -87,8 +93,8 @@ static void print_transfer_timings(json_object *steps)
 			figure_ns(warm, "p50", f[4], sizeof(f[4]));
 			figure_ns(warm, "max", f[5], sizeof(f[5]));
 			figure_ns(cold, own_key, f[6], sizeof(f[6]));
-			printf("  %-12s %-5s %5" PRId64 " %8s %8s %8s %8s | %5" PRId64 " %8s %8s %8s\n",
-			       k ? "" : json_text(s, "name", "?"), calls[k],
+			printf("  %-*s %-5s %5" PRId64 " %8s %8s %8s %8s | %5" PRId64 " %8s %8s %8s\n",
+			       w, k ? "" : json_text(s, "name", "?"), calls[k],
 			       json_object_get_int64(json_field(steady, "n")), f[0], f[1], f[2], f[3],
 			       json_object_get_int64(json_field(warm, "n")), f[4], f[5], f[6]);
 		}

@@ -7,6 +7,7 @@
  * live writer's ktap.txt; JUnit's counts with the elements it holds; text
  * that XML cannot hold must not break the document.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -275,6 +276,57 @@ static void test_ktap_agrees_with_live_writer(void **state)
 				     "flagged), unmap 960 +- 12 ns (cv 1.5 %), trace pass\n"));
 	assert_non_null(strstr(made, "# map-cost iova-link 2M: skipped: method iova-link: "
 				     "this kernel lacks it\n"));
+	free(made);
+	free(live);
+}
+
+/*
+ * `expect methods-agree` is decided once every step ran: the live ktap.txt
+ * then turns a passed step into a failure or a skip, and must still say
+ * what the KTAP made from result.json says.
+ */
+static void test_ktap_amended_after_the_last_step(void **state)
+{
+	static const char *const names[] = { "mmio", "resource", "again" };
+	struct run_report r;
+	struct ktap k;
+	char path[256];
+
+	(void)state;
+	run_report_init(&r, "amend", NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
+	r.started = 1735689600;
+	r.finished = r.started + 2;
+	r.complete = true;
+	r.health.watched = true;
+	for (size_t i = 0; i < 3; i++)
+		snprintf(run_report_add_step(&r)->name, SCENARIO_NAME_MAX, "%s", names[i]);
+
+	assert_int_equal(ktap_open(&k, temp_dir, r.n_steps + 1), 0);
+	for (size_t i = 0; i < r.n_steps; i++)
+		ktap_step(&k, i + 1, &r.steps[i]);
+	r.steps[1].verdict = VERDICT_FAIL;
+	snprintf(r.steps[1].reason, sizeof(r.steps[1].reason), "expect methods-agree not met");
+	r.steps[2].verdict = VERDICT_SKIP;
+	snprintf(r.steps[2].reason, sizeof(r.steps[2].reason), "expect methods-agree: before 6.18");
+	assert_int_equal(ktap_amend_test(&k, temp_dir, 2, VERDICT_FAIL, r.steps[1].reason), 0);
+	assert_int_equal(ktap_amend_test(&k, temp_dir, 3, VERDICT_SKIP, r.steps[2].reason), 0);
+	/* Only a test that passed can be amended. */
+	assert_int_equal(ktap_amend_test(&k, temp_dir, 2, VERDICT_FAIL, "again"), -ENOENT);
+	ktap_health(&k, r.n_steps + 1, &r);
+	ktap_close(&k);
+	assert_int_equal(result_write_json(&r, temp_dir), 0);
+	run_report_free(&r);
+
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
+	char *made = ktap_of(path);
+	temp_files[n_temp_files++] = strdup(path);
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
+	char *live = read_whole(path);
+	temp_files[n_temp_files++] = strdup(path);
+	assert_string_equal(live, made);
+	assert_non_null(strstr(live, "ok 1 mmio\n# expect methods-agree not met\nnot ok 2 resource\n"
+				     "ok 3 again # SKIP expect methods-agree: before 6.18\nok 4 "
+				     "kernel-health\n"));
 	free(made);
 	free(live);
 }
@@ -597,6 +649,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ktap_as_the_guest_wrote_it),
 		cmocka_unit_test(test_ktap_agrees_with_live_writer),
+		cmocka_unit_test(test_ktap_amended_after_the_last_step),
 		cmocka_unit_test(test_ktap_failures_skips_and_host_checks),
 		cmocka_unit_test(test_ktap_incomplete_run),
 		cmocka_unit_test(test_junit_counts_agree),
