@@ -470,7 +470,6 @@ static bool time_mapping(struct transfer_run *tr, char *progress, size_t progres
 
 	if (env->trace_off)
 		env->trace_off(env->trace_data);
-	tr->out->cold.warmup = tr->t->warmup;
 	if (!timed_pairs(tr, tr->t->warmup, &tr->cold_map_ns, &tr->cold_unmap_ns, "warm-up") ||
 	    !timed_pairs(tr, tr->t->map_repeat, &tr->map_ns, &tr->unmap_ns, "repeat"))
 		return false;
@@ -719,6 +718,7 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 		.dmabuf_fd = -1,
 	};
 
+	out->cold.warmup = tr.t->warmup;
 	out->dmabuf.used = tr.dmabuf;
 	out->dmabuf.balanced = tr.dmabuf;
 	out->oracle.state = tr.oracle ? ORACLE_NOT_REACHED : ORACLE_NONE;
