@@ -117,7 +117,7 @@ test: unit-tests ## run every test (unit, then virtual lab) under prove
 .PHONY: test-bare
 test-bare: ## README's first command in a bare Debian 12 root made here (mmdebstrap; about 3 min; CI runs it)
 	@harness/setup-host.sh --for run
-	@prove --timer tests/bare/*.t
+	@prove -v --timer tests/bare/*.t
 
 .PHONY: check
 check: runner ## shellcheck the scripts, checkpatch --strict the module
