@@ -35,9 +35,10 @@ fi
 # holds a RoCE v2 IPv4 entry; lo is up already, as rxe wants.
 RXE_ADDR=10.0.2.15
 bring_up_rxe0() {
+	local i
 	rxe_up eth0 rxe0 "$RXE_ADDR"
 	# The core fills the GID table from the address asynchronously.
-	for _ in $(seq 50); do
+	for ((i = 0; i < 50; i++)); do
 		grep -qs "0000:0000:0000:0000:0000:ffff:" /sys/class/infiniband/rxe0/ports/1/gids/* && break
 		sleep 0.1
 	done
@@ -55,31 +56,45 @@ fi
 # CPU vendor and family, IOMMU groups and the default domain type of the
 # devices under test, swiotlb. Plain KEY=VALUE lines in /results/guest-facts.env.
 record_facts() {
-	local vendor family groups dev id types="" swiotlb
-	vendor=$(awk -F': ' '$1 ~ /^vendor_id/ { print $2; exit }' /proc/cpuinfo)
-	family=$(awk -F': ' '$1 ~ /^cpu family/ { print $2; exit }' /proc/cpuinfo)
-	groups=$(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 | wc -l)
+	local vendor="" family="" key value groups=0 dev vid did id type types="" swiotlb cmdline hexfamily
+	# Shell builtins only: under TCG each process the guest starts costs
+	# about 0.1 s of wall time.
+	while IFS=: read -r key value; do
+		case $key in
+		vendor_id*) [[ -n $vendor ]] || vendor=${value# } ;;
+		"cpu family"*) [[ -n $family ]] || family=${value# } ;;
+		esac
+		[[ -z $vendor || -z $family ]] || break
+	done </proc/cpuinfo
+	for dev in /sys/kernel/iommu_groups/*; do
+		[[ ! -e $dev ]] || groups=$((groups + 1))
+	done
 	for dev in /sys/bus/pci/devices/*; do
-		id="$(<"$dev/vendor"):$(<"$dev/device")"
-		case $id in
+		read -r vid <"$dev/vendor"
+		read -r did <"$dev/device"
+		case $vid:$did in
 		0x1b36:0x0010) id=nvme ;;
 		0x1234:0x11e8) id=edu ;;
 		0x1af4:0x1110) id=ivshmem ;;
 		*) continue ;;
 		esac
-		types+="${types:+ }$id=$(cat "$dev/iommu_group/type" 2>/dev/null || echo none)"
+		type=none
+		[[ ! -r $dev/iommu_group/type ]] || read -r type <"$dev/iommu_group/type" || [[ -n $type ]] || type=none
+		types+="${types:+ }$id=$type"
 	done
 	swiotlb=off
-	[[ " $(</proc/cmdline) " != *" swiotlb=force "* ]] || swiotlb=force
+	read -r cmdline </proc/cmdline
+	[[ " $cmdline " != *" swiotlb=force "* ]] || swiotlb=force
 	printf '%s\n' "CPU_VENDOR=$vendor" "CPU_FAMILY=$family" "IOMMU_GROUPS=$groups" \
 		"IOMMU_DOMAINS=$types" "SWIOTLB=$swiotlb" >/results/guest-facts.env
-	say "machine: cpu $vendor family $(printf '0x%x' "$family"), $groups iommu groups, domains: $types, swiotlb $swiotlb"
+	printf -v hexfamily '0x%x' "$family"
+	say "machine: cpu $vendor family $hexfamily, $groups iommu groups, domains: $types, swiotlb $swiotlb"
 }
 record_facts
 
 # The nvme driver publishes its CMB as p2pmem while it probes.
 modprobe nvme
-for _ in $(seq 50); do
+for ((i = 0; i < 50; i++)); do
 	compgen -G '/sys/bus/pci/devices/*/p2pmem/published' >/dev/null && break
 	sleep 0.1
 done
@@ -88,7 +103,9 @@ done
 # when it did not build for this kernel.
 if [[ ${P2PRIG_MODULE:-yes} == yes ]]; then
 	insmod /rig/kmod/p2prig.ko
-	say "module loaded: $(cat /sys/module/p2prig/taint 2>/dev/null || true) $(ls -l /dev/p2prig)"
+	taint=""
+	read -r taint 2>/dev/null </sys/module/p2prig/taint || true
+	say "module loaded: $taint $(ls -l /dev/p2prig)"
 fi
 
 # Provider kind bar: p2prig_bar has no ID table, so each function a bar
@@ -96,7 +113,7 @@ fi
 # publishes one of its BARs as p2pmem. The runner resolves the selectors
 # the way the run will (libpci).
 hand_bar_devices_to_module() {
-	local bdf dev bdfs
+	local bdf dev bdfs i
 	# No /dev/fd in the chroot: no process substitution.
 	bdfs=$(/rig/build/guest/p2prig bar-devices "/results/$P2PRIG_SCENARIO") ||
 		say "bar providers: p2prig bar-devices failed; their steps will say why"
@@ -105,7 +122,7 @@ hand_bar_devices_to_module() {
 		[[ ! -e $dev/driver ]] || echo "$bdf" >"$dev/driver/unbind"
 		echo p2prig_bar >"$dev/driver_override"
 		echo "$bdf" >/sys/bus/pci/drivers_probe || true # probe errors: the wait says
-		for _ in $(seq 50); do
+		for ((i = 0; i < 50; i++)); do
 			[[ -e $dev/p2pmem/published ]] && break
 			sleep 0.1
 		done

@@ -5,10 +5,10 @@
 # rxe_up NETDEV RXE [ADDR]: the virtio NIC NETDEV up (with ADDR/24 when
 # given; rxe takes its GIDs from the addresses) and the rxe device RXE on it.
 rxe_up() {
-	local netdev=$1 rxe=$2 addr=${3:-}
+	local netdev=$1 rxe=$2 addr=${3:-} i
 	modprobe virtio_net
 	# The NIC appears asynchronously once its driver is loaded.
-	for _ in $(seq 50); do
+	for ((i = 0; i < 50; i++)); do
 		[[ -e /sys/class/net/$netdev ]] && break
 		sleep 0.1
 	done
