@@ -27,13 +27,13 @@ done
 [[ $iterations =~ ^[1-9][0-9]*$ && $iterations -ge 5 ]] ||
 	die "bad --iterations '$iterations' (ib_write_bw needs at least 5)"
 
-vlab_host_packages run
+vlab_host_packages config
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig: bench-rdma boots the virtual lab"
 kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel"
 t_start=$(now_s)
-vlab_build_host
+vlab_prepare_host "$kernel"
 vlab_build_guest "$kernel"
 out=$(vlab_results_dir bench-rdma)
 vlab_keep_config "$out" "$kernel"

@@ -32,7 +32,7 @@ else
 	fi
 fi
 scenario=$(basename "$scenario_file")
-vlab_host_packages run
+vlab_host_packages config
 vlab_select_config "$config" "$scenario_file"
 [[ $RIG_RIG_KIND == vlab ]] ||
 	die "config $RIG_CONFIG_NAME is a lab rig: scenarios run in the virtual lab only so far (make doctor config=$RIG_CONFIG_NAME checks the lab machine)"
@@ -40,7 +40,7 @@ kernel=${kernel:-$RIG_VLAB_KERNEL}
 load_kernel_pin "$kernel" # rejects an unknown kernel before any work
 
 t_start=$(now_s)
-vlab_build_host
+vlab_prepare_host "$kernel"
 # Bad input is rejected here, before the guest boots.
 "$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
 	die "scenario $scenario rejected; nothing was run"

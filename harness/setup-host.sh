@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the host packages the rig needs (Debian), only those missing.
 #
-#   harness/setup-host.sh [--for run|test|config|lab]
+#   harness/setup-host.sh [--for run|cache|test|config|lab]
 #
 #   config   make menuconfig / NAME_defconfig: kconfig-frontends
+#   cache    config, and what fills the virtual lab's cache: mmdebstrap for
+#            the build root, kmod's depmod for the kernel
 #   run      a virtual-lab scenario, doctor or guest test on this machine:
-#            config, the runner's build, QEMU, mmdebstrap for the build root,
-#            busybox for the initramfs, socat for the host agent
+#            cache, the runner's build, QEMU, busybox for the initramfs,
+#            socat for the host agent
 #   test     (default; "all" is the same) make test: run, plus the unit
 #            tests' cmocka, prove, shellcheck, the report's gnuplot, the
 #            browser test's Chromium and xmllint
@@ -23,8 +25,9 @@ CONFIG_PACKAGES=(kconfig-frontends)
 # libnvme.pc requires openssl's .pc file (libssl-dev); pkgconf is pkg-config.
 RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-dev
 	libnvme-dev libssl-dev jq)
-RUN_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
-	qemu-system-x86 mmdebstrap busybox-static cpio xz-utils socat kmod)
+CACHE_PACKAGES=("${CONFIG_PACKAGES[@]}" mmdebstrap kmod)
+RUN_PACKAGES=("${CACHE_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
+	qemu-system-x86 busybox-static cpio xz-utils socat)
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck
 	gnuplot-nox chromium chromium-driver libxml2-utils)
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
@@ -32,21 +35,23 @@ LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
 # Commands the scripts call by a name other than their package's.
 CONFIG_COMMANDS=(kconfig-conf kconfig-mconf)
 RUNNER_COMMANDS=(cc pkg-config)
+CACHE_COMMANDS=("${CONFIG_COMMANDS[@]}" mmdebstrap depmod)
 RUN_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" qemu-system-x86_64 mmdebstrap depmod)
 LAB_COMMANDS=("${CONFIG_COMMANDS[@]}" "${RUNNER_COMMANDS[@]}" insmod rmmod fio)
 
 group="test"
 case ${1:-} in
 "") ;;
---for) group=${2:?usage: $0 [--for run|test|config|lab]} ;;
-*) die "usage: $0 [--for run|test|config|lab]" ;;
+--for) group=${2:?usage: $0 [--for run|cache|test|config|lab]} ;;
+*) die "usage: $0 [--for run|cache|test|config|lab]" ;;
 esac
 case $group in
 all | test) packages=("${TEST_PACKAGES[@]}") commands=("${RUN_COMMANDS[@]}" prove) ;;
 run) packages=("${RUN_PACKAGES[@]}") commands=("${RUN_COMMANDS[@]}") ;;
+cache) packages=("${CACHE_PACKAGES[@]}") commands=("${CACHE_COMMANDS[@]}") ;;
 config) packages=("${CONFIG_PACKAGES[@]}") commands=("${CONFIG_COMMANDS[@]}") ;;
 lab) packages=("${LAB_PACKAGES[@]}") commands=("${LAB_COMMANDS[@]}") ;;
-*) die "unknown package group '$group' (run, test, config or lab)" ;;
+*) die "unknown package group '$group' (run, cache, test, config or lab)" ;;
 esac
 
 missing=()
@@ -60,8 +65,13 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 	log "host packages for '$group': installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt_log=$(mktemp "${TMPDIR:-/tmp}/p2prig-apt.XXXXXX")
-	if ! { apt-get -q update && apt-get -q install -y --no-install-recommends "${missing[@]}"; } \
-		>"$apt_log" 2>&1; then
+	# A front door installs in two rounds (session.sh): the second needs no
+	# new package lists if the first just read them. Stale lists get one retry.
+	install=(apt-get -q install -y --no-install-recommends
+		-o Dpkg::Options::=--force-unsafe-io "${missing[@]}")
+	fresh=$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -n 1)
+	if ! { { [[ -n $fresh ]] && "${install[@]}"; } ||
+		{ apt-get -q update && "${install[@]}"; }; } >"$apt_log" 2>&1; then
 		tail -n 15 "$apt_log" >&2
 		die "could not install ${missing[*]} (apt-get failed; whole log: $apt_log)"
 	fi

@@ -14,6 +14,45 @@ vlab_host_packages() {
 	phase_end
 }
 
+# vlab_prepare_host VERSION: once the rig config is chosen, what the host
+# does before the build root is ready: the packages that fill the cache,
+# then the cache filling in the background (kernel VERSION and the build
+# root, VLAB_LAYERS included) while the rest of the host packages install
+# and the runner builds for this machine. vlab_build_guest waits for it.
+vlab_prepare_host() {
+	vlab_host_packages cache
+	vlab_cache_start "$1"
+	vlab_host_packages run
+	vlab_build_host
+}
+
+# vlab_cache_start VERSION: ensure_vlab_cache in the background, its lines
+# in build/cache-fill.PID.log until vlab_cache_wait shows them. A front door
+# that gives up meanwhile leaves it to finish: the cache is kept either way.
+vlab_cache_start() {
+	mkdir -p "$P2PRIG_TOP/build"
+	VLAB_CACHE_LOG="$P2PRIG_TOP/build/cache-fill.$$.log"
+	local log=$VLAB_CACHE_LOG
+	(
+		t0=$(now_s)
+		ensure_vlab_cache "$1" ${VLAB_LAYERS[@]+"${VLAB_LAYERS[@]}"}
+		elapsed "$t0" >"$log.seconds"
+	) >"$log" 2>&1 &
+	VLAB_CACHE_PID=$!
+}
+
+# vlab_cache_wait: until the background fill ends; its lines, its time.
+vlab_cache_wait() {
+	[[ -n ${VLAB_CACHE_PID:-} ]] || return 0
+	local log=$VLAB_CACHE_LOG rc=0
+	wait "$VLAB_CACHE_PID" || rc=$?
+	VLAB_CACHE_PID=""
+	cat "$log"
+	[[ $rc == 0 ]] || die "the virtual lab's cache could not be filled (above; $log)"
+	phase_add "kernel + build root (beside apt and host build)" "$(cat "$log.seconds")"
+	rm -f "$log" "$log.seconds"
+}
+
 # vlab_build_host: the runner for this machine.
 vlab_build_host() {
 	phase_begin "host build"
@@ -44,6 +83,7 @@ vlab_module_cc() {
 # goes on without it (VLAB_MODULE=no): the doctor looks at any kernel.
 # shellcheck disable=SC2034 # VLAB_MODULE is read by run-doctor.sh
 vlab_build_guest() {
+	vlab_cache_wait
 	phase_begin "kernel + build root"
 	ensure_vlab_cache "$1" ${VLAB_LAYERS[@]+"${VLAB_LAYERS[@]}"}
 	phase_end
