@@ -21,7 +21,10 @@ set -euo pipefail
 # shellcheck source=harness/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 
-CONFIG_PACKAGES=(kconfig-frontends)
+# A|B: either will do, A is installed when neither is. The -nox build of
+# kconfig-frontends has conf and mconf without Qt, which cost a bare
+# machine 38 s of apt.
+CONFIG_PACKAGES=("kconfig-frontends-nox|kconfig-frontends")
 # libnvme.pc requires openssl's .pc file (libssl-dev); pkgconf is pkg-config.
 RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-dev
 	libnvme-dev libssl-dev jq)
@@ -54,10 +57,14 @@ lab) packages=("${LAB_PACKAGES[@]}") commands=("${LAB_COMMANDS[@]}") ;;
 *) die "unknown package group '$group' (run, cache, test, config or lab)" ;;
 esac
 
+installed() { dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed; }
 missing=()
-for pkg in "${packages[@]}"; do
-	dpkg-query -W -f='${db:Status-Status}\n' "$pkg" 2>/dev/null | grep -qx installed ||
-		missing+=("$pkg")
+for choice in "${packages[@]}"; do
+	IFS='|' read -r -a alternatives <<<"$choice"
+	for pkg in "${alternatives[@]}"; do
+		! installed "$pkg" || continue 2
+	done
+	missing+=("${alternatives[0]}")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
 	[[ $(id -u) -eq 0 ]] || die "missing packages (${missing[*]}); run as root or install them"

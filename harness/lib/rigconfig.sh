@@ -430,7 +430,7 @@ rig_config_resolve() {
 	[[ -f $1 ]] || { echo "$(rig_path_shown "$1"): no such file" >&2; return 1; }
 	src=$(realpath "$1")
 	command -v kconfig-conf >/dev/null ||
-		die "kconfig-conf not found: apt-get install kconfig-frontends (harness/setup-host.sh does)"
+		die "kconfig-conf not found: apt-get install kconfig-frontends-nox (harness/setup-host.sh does)"
 	RIG_ERRORS=()
 	rig_check_source "$src"
 	if [[ ${#RIG_ERRORS[@]} -eq 0 ]]; then

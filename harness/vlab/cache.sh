@@ -27,14 +27,18 @@ declare -A BUILDROOT_LAYERS=(
 	# Lab mode inside a guest (tests/vlab/95): the guest is the lab machine
 	# and builds the runner and the module itself, as a lab machine does, and
 	# a namespace with a file system mounted on it must be refused.
-	[lab]="gcc jq kconfig-frontends e2fsprogs"
+	[lab]="gcc jq kconfig-frontends-nox e2fsprogs"
 )
 BUILDROOT="$P2PRIG_CACHE/buildroot-$BUILDROOT_SUITE"
 
+# cache_lock -s|-x: the cache's lock, held to the end of the process. A run
+# shares it from its check of the cache on, so nothing is remade under a
+# guest that uses it; a run that has something to make holds it alone
+# while it does (waiting for the guests that run), then shares it again.
 cache_lock() {
 	mkdir -p "$P2PRIG_CACHE"
-	exec {P2PRIG_LOCK_FD}>"$P2PRIG_CACHE/.lock"
-	flock "$P2PRIG_LOCK_FD"
+	[[ -n ${P2PRIG_LOCK_FD:-} ]] || exec {P2PRIG_LOCK_FD}>"$P2PRIG_CACHE/.lock"
+	flock "$1" "$P2PRIG_LOCK_FD"
 }
 
 buildroot_recipe() {
@@ -97,6 +101,8 @@ buildroot_compare_versions() {
 	cp "$BUILDROOT/.p2prig-packages" "$last"
 }
 
+buildroot_layer_stamp() { printf '%s\n' "${BUILDROOT_LAYERS[$1]}" | sha256sum | cut -c1-16; }
+
 # ensure_buildroot_layer NAME: BUILDROOT_LAYERS[NAME] installed on top of the
 # root, once; the layer's stamp names its packages and their versions.
 ensure_buildroot_layer() {
@@ -104,7 +110,7 @@ ensure_buildroot_layer() {
 	local -a pkgs
 	read -r -a pkgs <<<"${BUILDROOT_LAYERS[$name]:?unknown build root layer $name}"
 	stamp="$BUILDROOT/.p2prig-layer-$name"
-	want=$(printf '%s\n' "${pkgs[@]}" | sha256sum | cut -c1-16)
+	want=$(buildroot_layer_stamp "$name")
 	[[ $(head -n 1 "$stamp" 2>/dev/null || true) != "$want" ]] || return 0
 	t0=$(now_s)
 	log "build root: adding the $name layer (${pkgs[*]})"
@@ -212,7 +218,13 @@ ensure_vlab_cache() {
 	shift
 	local -a layers=("$@")
 	[[ ${RIG_VLAB_QEMU:-} != buildroot ]] || layers+=(qemu)
-	cache_lock
+	cache_lock -s
+	if vlab_cache_made "$ver" "${layers[@]}"; then
+		fetch_kernel "$ver" # the checksums, on every run
+		ensure_buildroot
+		return
+	fi
+	cache_lock -x
 	{ fetch_kernel "$ver" && stage_kernel "$ver"; } &
 	fetch=$!
 	ensure_buildroot
@@ -220,6 +232,28 @@ ensure_vlab_cache() {
 	install_kernel "$ver"
 	for layer in "${layers[@]}"; do
 		ensure_buildroot_layer "$layer"
+	done
+	cache_lock -s
+}
+
+# vlab_cache_made VER [LAYER...]: whether every entry for VER is there with
+# the stamp of this checkout's recipe: nothing to make, only to check.
+vlab_cache_made() {
+	local ver=$1 layer name
+	shift
+	load_kernel_pin "$ver"
+	local dir="$P2PRIG_CACHE/kernels/$PIN_UNAME"
+	for var in "${!PIN_PKG_@}"; do
+		read -r name _ <<<"${!var}"
+		compgen -G "$dir/${name}_${PIN_VERSION}_*.deb" >/dev/null || return 1
+	done
+	[[ $(cat "$BUILDROOT/.p2prig-recipe" 2>/dev/null) == "$(buildroot_recipe | sha256sum | cut -d' ' -f1)" &&
+		-x $BUILDROOT/usr/bin/gcc-14 &&
+		$(cat "$BUILDROOT/.p2prig-kernel-$PIN_UNAME" 2>/dev/null) == "$(kernel_tree_stamp "$ver")" &&
+		-r $BUILDROOT/usr/lib/modules/$PIN_UNAME/modules.dep ]] || return 1
+	for layer in "$@"; do
+		[[ $(head -n 1 "$BUILDROOT/.p2prig-layer-$layer" 2>/dev/null) == "$(buildroot_layer_stamp "$layer")" ]] ||
+			return 1
 	done
 }
 
