@@ -57,12 +57,21 @@ lab) packages=("${LAB_PACKAGES[@]}") commands=("${LAB_COMMANDS[@]}") ;;
 *) die "unknown package group '$group' (run, cache, test, config or lab)" ;;
 esac
 
-installed() { dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed; }
+# One dpkg-query for them all: a front door asks on every run.
+declare -A installed=()
+all=()
+for choice in "${packages[@]}"; do
+	IFS='|' read -r -a alternatives <<<"$choice"
+	all+=("${alternatives[@]}")
+done
+while read -r pkg state; do
+	[[ $state != installed ]] || installed[${pkg%%:*}]=1
+done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${all[@]}" 2>/dev/null || true)
 missing=()
 for choice in "${packages[@]}"; do
 	IFS='|' read -r -a alternatives <<<"$choice"
 	for pkg in "${alternatives[@]}"; do
-		! installed "$pkg" || continue 2
+		[[ -z ${installed[$pkg]:-} ]] || continue 2
 	done
 	missing+=("${alternatives[0]}")
 done
