@@ -30,7 +30,7 @@ RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-
 	libnvme-dev libssl-dev jq)
 CACHE_PACKAGES=("${CONFIG_PACKAGES[@]}" mmdebstrap kmod)
 RUN_PACKAGES=("${CACHE_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
-	qemu-system-x86 busybox-static cpio xz-utils socat)
+	qemu-system-x86 busybox-static cpio xz-utils zstd socat)
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck
 	gnuplot-nox chromium chromium-driver libxml2-utils)
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
