@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs inside one guest (P2PRIG_GUEST_CMD of harness/bench-rdma.sh, after
-# guest-run.sh brought up rxe0 on eth0): for each size, the runner's RDMA
+# guest-run.sh brought up rxe0 on the user-network NIC): for each size, the runner's RDMA
 # WRITE bandwidth from an rdma step, then ib_write_bw's with the same size,
 # iteration count, tx depth and rxe device, server and client both here,
 # connected through rxe0's own address. Figures go to /results/bench/.

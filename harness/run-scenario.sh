@@ -86,7 +86,8 @@ prepare_guest() {
 		vlab_run_env
 		# Test knob (tests/vlab): panic, hang or early-panic on purpose.
 		printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
-		[[ $# -lt 4 ]] || printf 'P2PRIG_NODE=%q\nP2PRIG_NODE_ADDR=%q\nP2PRIG_PEER_ADDR=%q\n' "$2" "$3" "$4"
+		[[ $# -lt 4 ]] || printf 'P2PRIG_NODE=%q\nP2PRIG_NODE_ADDR=%q\nP2PRIG_PEER_ADDR=%q\nP2PRIG_LINK_MAC=%q\n' \
+			"$2" "$3" "$4" "$(vlab_link_mac "$2")"
 	} >"$dir/run.env"
 }
 

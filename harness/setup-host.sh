@@ -83,11 +83,14 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 	apt_log=$(mktemp "${TMPDIR:-/tmp}/p2prig-apt.XXXXXX")
 	# A front door installs in two rounds (session.sh): the second needs no
 	# new package lists if the first just read them. Stale lists get one retry.
-	install=(apt-get -q install -y --no-install-recommends
+	# Another apt at work (unattended upgrades, a second front door) is
+	# waited for, not an error.
+	lock=(-o DPkg::Lock::Timeout=300)
+	install=(apt-get -q "${lock[@]}" install -y --no-install-recommends
 		-o Dpkg::Options::=--force-unsafe-io "${missing[@]}")
 	fresh=$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -n 1)
 	if ! { { [[ -n $fresh ]] && "${install[@]}"; } ||
-		{ apt-get -q update && "${install[@]}"; }; } >"$apt_log" 2>&1; then
+		{ apt-get -q "${lock[@]}" update && "${install[@]}"; }; } >"$apt_log" 2>&1; then
 		tail -n 15 "$apt_log" >&2
 		die "could not install ${missing[*]} (apt-get failed; whole log: $apt_log)"
 	fi

@@ -179,6 +179,11 @@ vlab_qemu_binary() {
 	esac
 }
 
+# The guests' NICs by address: the guest finds each by it (guest-rxe.sh),
+# whatever name the kernel gave it.
+VLAB_USER_NET_MAC=52:54:00:70:00:10
+vlab_link_mac() { case $1 in server) echo 52:54:00:70:00:01 ;; *) echo 52:54:00:70:00:02 ;; esac; }
+
 # vlab_qemu_cmd UNAME RESULTS SCRATCH: print the QEMU command, one word a line.
 vlab_qemu_cmd() {
 	local uname=$1 results=$2 scratch=$3 kernel initrd append
@@ -208,8 +213,8 @@ vlab_qemu_cmd() {
 	virtio-iommu) printf '%s\n' -device virtio-iommu-pci,bus=pcie.0 ;;
 	esac
 	vlab_pcie_devices "$scratch"
-	printf '%s\n' -netdev user,id=net0 -device virtio-net-pci,netdev=net0
-	# eth1: the link between the two guests of a two-node run (vlab_boot_pair).
+	printf '%s\n' -netdev user,id=net0 -device "virtio-net-pci,netdev=net0,mac=$VLAB_USER_NET_MAC"
+	# The link between the two guests of a two-node run (vlab_boot_pair).
 	[[ -z ${VLAB_LINK:-} ]] || printf '%s\n' -netdev "socket,id=net1,$VLAB_LINK" \
 		-device "virtio-net-pci,netdev=net1,mac=${VLAB_LINK_MAC:?}"
 	printf '%s\n' \
@@ -368,7 +373,7 @@ vlab_wait_listen() {
 }
 
 # vlab_boot_pair UNAME SERVER_RESULTS CLIENT_RESULTS: two guests at once,
-# joined by a QEMU socket link (eth1 in each), each booted as vlab_boot
+# joined by a QEMU socket link (a second NIC in each), each booted as vlab_boot
 # boots one. The server's QEMU listens on the link, so it starts first: a
 # connecting QEMU with no listener exits at once. Each guest's outcome goes
 # to its RESULTS/outcome; VLAB_OUTCOME is the server's unless that is done.
@@ -376,14 +381,14 @@ vlab_boot_pair() {
 	local uname=$1 server=$2 client=$3 port server_pid client_pid
 	port=$(vlab_free_port)
 	(
-		VLAB_LABEL=server VLAB_LINK="listen=127.0.0.1:$port" VLAB_LINK_MAC=52:54:00:70:00:01
+		VLAB_LABEL=server VLAB_LINK="listen=127.0.0.1:$port" VLAB_LINK_MAC=$(vlab_link_mac server)
 		vlab_boot "$uname" "$server"
 		printf '%s\n' "$VLAB_OUTCOME" >"$server/outcome"
 	) &
 	server_pid=$!
 	vlab_wait_listen "$port" "$server_pid" || warn "the server guest stopped before it listened on the link"
 	(
-		VLAB_LABEL=client VLAB_LINK="connect=127.0.0.1:$port" VLAB_LINK_MAC=52:54:00:70:00:02
+		VLAB_LABEL=client VLAB_LINK="connect=127.0.0.1:$port" VLAB_LINK_MAC=$(vlab_link_mac client)
 		vlab_boot "$uname" "$client"
 		printf '%s\n' "$VLAB_OUTCOME" >"$client/outcome"
 	) &

@@ -32,26 +32,36 @@ say "guest up: kernel $kernel_release, $cpus cpu"
 read -r lo_flags </sys/class/net/lo/flags
 ((lo_flags & 1)) || ip link set lo up
 
-# A two-node run (vlab_boot_pair): eth1 joins this guest to the other one,
-# with soft-RoCE on top. run.env names this node and both addresses.
+# A two-node run (vlab_boot_pair): the link NIC (P2PRIG_LINK_MAC) joins this
+# guest to the other one, with soft-RoCE on top. run.env names this node
+# and both addresses.
 if [[ -n ${P2PRIG_NODE:-} ]]; then
-	rxe_up eth1 rxe-link "${P2PRIG_NODE_ADDR:?}"
-	say "node $P2PRIG_NODE: eth1 $P2PRIG_NODE_ADDR, peer ${P2PRIG_PEER_ADDR:?}, rxe-link on eth1"
+	if link_nic=$(netdev_with_mac "${P2PRIG_LINK_MAC:?}"); then
+		rxe_up "$link_nic" rxe-link "${P2PRIG_NODE_ADDR:?}"
+		say "node $P2PRIG_NODE: $link_nic $P2PRIG_NODE_ADDR, peer ${P2PRIG_PEER_ADDR:?}, rxe-link on $link_nic"
+	else
+		say "node $P2PRIG_NODE: no NIC with the link's address $P2PRIG_LINK_MAC"
+	fi
 fi
 
 # Soft-RoCE for one guest's rdma steps (or P2PRIG_RXE=yes, harness/bench-rdma.sh):
-# rxe0 on eth0 with QEMU's user-network guest address, so its GID table
+# rxe0 on the user-network NIC with QEMU's user-network guest address, so its GID table
 # holds a RoCE v2 IPv4 entry; lo is up already, as rxe wants.
 RXE_ADDR=10.0.2.15
 bring_up_rxe0() {
 	local i
-	rxe_up eth0 rxe0 "$RXE_ADDR"
+	local nic
+	nic=$(netdev_with_mac "${P2PRIG_USER_NET_MAC:?}") || {
+		say "soft-RoCE: no NIC with the user network's address $P2PRIG_USER_NET_MAC"
+		return 0
+	}
+	rxe_up "$nic" rxe0 "$RXE_ADDR"
 	# The core fills the GID table from the address asynchronously.
 	for ((i = 0; i < 50; i++)); do
 		grep -qs "0000:0000:0000:0000:0000:ffff:" /sys/class/infiniband/rxe0/ports/1/gids/* && break
 		sleep 0.1
 	done
-	say "soft-RoCE: rxe0 on eth0 $RXE_ADDR, port $(cat /sys/class/infiniband/rxe0/ports/1/state 2>/dev/null || echo '?')"
+	say "soft-RoCE: rxe0 on $nic $RXE_ADDR, port $(cat /sys/class/infiniband/rxe0/ports/1/state 2>/dev/null || echo '?')"
 }
 scenario_has_rdma() {
 	[[ -n ${P2PRIG_SCENARIO:-} ]] &&

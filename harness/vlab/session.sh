@@ -203,6 +203,7 @@ vlab_run_env() {
 	printf 'P2PRIG_RIG=vlab\n'
 	printf 'P2PRIG_CONFIG=%q\n' "$RIG_CONFIG_NAME"
 	printf 'P2PRIG_TOPOLOGY=%q\n' "$(rig_topology_text)"
+	printf 'P2PRIG_USER_NET_MAC=%q\n' "$VLAB_USER_NET_MAC"
 }
 
 # vlab_check_guest_facts RESULTS: the machine the guest saw (guest-facts.env,
