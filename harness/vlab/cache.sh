@@ -164,7 +164,7 @@ fetch_kernel() {
 }
 
 # kernel_tree_stamp VERSION: what an unpacked kernel was unpacked from.
-kernel_tree_stamp() { grep '^PKG_' "$(kernel_pin_file "$1")" | sha256sum | cut -d' ' -f1; }
+kernel_tree_stamp() { { grep '^PKG_' "$(kernel_pin_file "$1")" && echo tree=2; } | sha256sum | cut -d' ' -f1; }
 
 # stage_kernel VER: the pinned packages unpacked side by side into the
 # cache (image, modules, headers, kbuild), ready to be linked into the
@@ -184,7 +184,7 @@ stage_kernel() {
 	wait
 	# depmod reads every module (xz: ~10 s here), so it runs here too. The
 	# host's kmod looks under lib/modules, where Debian 13 ships usr/lib.
-	ln -s usr/lib "$tree/lib"
+	[[ -e $tree/lib ]] || ln -s usr/lib "$tree/lib"
 	PATH=$PATH:/usr/sbin:/sbin depmod -b "$tree" "$PIN_UNAME"
 	printf '%s\n' "$want" >"$tree/.p2prig-kernel"
 }
@@ -204,8 +204,12 @@ install_kernel() {
 	[[ $(cat "$dir/tree/.p2prig-kernel" 2>/dev/null || true) == "$want" ]] ||
 		die "kernel $PIN_UNAME: not staged in $dir/tree"
 	log "kernel $PIN_UNAME: linking it into the build root"
-	# Hard links: one copy on disk, and nothing writes to these files.
-	cp -alf "$dir/tree/usr" "$BUILDROOT/"
+	# Hard links: one copy on disk, and nothing writes to these files. Every
+	# top folder (6.12's image has /boot), not stage_kernel's lib link.
+	local top
+	for top in "$dir/tree"/*; do
+		[[ -L $top ]] || cp -alf "$top" "$BUILDROOT/"
+	done
 	printf '%s\n' "$want" >"$stamp"
 }
 
