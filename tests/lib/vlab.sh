@@ -54,7 +54,7 @@ nvme_ctrl_address() {
 # Want: "src SERIAL:FROM_NSID listed,dst SERIAL:TO_NSID listed".
 copy_ends() {
 	local step=$1 serial=$2 end nsid line name got_serial got_nsid pci dev want_dev want_pci
-	local -a out=()
+	local -a ends=()
 	for end in from to; do
 		[[ $end == from ]] && nsid=$3 || nsid=$4
 		line=$(jq_result ".steps[] | select(.name == \"$step\") | .copy.$end
@@ -63,11 +63,11 @@ copy_ends() {
 		want_dev=$(nvme_ns_device "$serial" "$nsid")
 		want_pci=$(nvme_ctrl_address "$serial")
 		if [[ $dev =~ ^/dev/nvme[0-9]+n[0-9]+$ && $dev == "$want_dev" && $pci == "$want_pci" ]]; then
-			out+=("$name $got_serial:$got_nsid listed")
+			ends+=("$name $got_serial:$got_nsid listed")
 		else
-			out+=("$name $got_serial:$got_nsid at $pci $dev, but libnvme lists $serial:$nsid at $want_pci $want_dev")
+			ends+=("$name $got_serial:$got_nsid at $pci $dev, but libnvme lists $serial:$nsid at $want_pci $want_dev")
 		fi
 	done
 	local IFS=,
-	echo "${out[*]}"
+	echo "${ends[*]}"
 }
