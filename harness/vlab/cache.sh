@@ -224,7 +224,9 @@ ensure_vlab_cache() {
 	[[ ${RIG_VLAB_QEMU:-} != buildroot ]] || layers+=(qemu)
 	cache_lock -s
 	if vlab_cache_made "$ver" "${layers[@]}"; then
-		fetch_kernel "$ver" # the checksums, on every run
+		# The checksums, once a run (VLAB_CACHE_VERIFIED: this run's
+		# background fill did it).
+		[[ ${VLAB_CACHE_VERIFIED:-} == "$ver" ]] || fetch_kernel "$ver"
 		ensure_buildroot
 		return
 	fi

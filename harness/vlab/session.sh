@@ -37,6 +37,7 @@ vlab_cache_start() {
 		t0=$(now_s)
 		ensure_vlab_cache "$1" ${VLAB_LAYERS[@]+"${VLAB_LAYERS[@]}"}
 		elapsed "$t0" >"$log.seconds"
+		printf '%s\n' "$1" >"$log.kernel"
 	) >"$log" 2>&1 &
 	VLAB_CACHE_PID=$!
 }
@@ -50,7 +51,8 @@ vlab_cache_wait() {
 	cat "$log"
 	[[ $rc == 0 ]] || die "the virtual lab's cache could not be filled (above; $log)"
 	phase_add "kernel + build root (beside apt and host build)" "$(cat "$log.seconds")"
-	rm -f "$log" "$log.seconds"
+	VLAB_CACHE_VERIFIED=$(cat "$log.kernel")
+	rm -f "$log" "$log.seconds" "$log.kernel"
 }
 
 # vlab_build_host: the runner for this machine.
