@@ -46,11 +46,11 @@ buildroot_recipe() {
 		"$BUILDROOT_SUITE" "${BUILDROOT_PACKAGES[*]}"
 }
 
-# buildroot_versions: every package in the root with its version, the
-# record that tells two roots made from one recipe apart.
+# buildroot_versions [PKG...]: every package in the root (or each PKG) with
+# its version, the record that tells two roots made from one recipe apart.
 buildroot_versions() {
 	# shellcheck disable=SC2016 # dpkg-query's own fields
-	chroot "$BUILDROOT" dpkg-query -W -f='${Package} ${Version}\n' | sort
+	chroot "$BUILDROOT" dpkg-query -W -f='${Package} ${Version}\n' "$@" | sort
 }
 
 # Make (or verify) the trixie build root. mmdebstrap resolves with apt and
@@ -124,8 +124,7 @@ ensure_buildroot_layer() {
 	in_buildroot_online apt-get -q clean
 	{
 		printf '%s\n' "$want"
-		# shellcheck disable=SC2016 # dpkg-query's own fields
-		chroot "$BUILDROOT" dpkg-query -W -f='${Package} ${Version}\n' "${pkgs[@]}"
+		buildroot_versions "${pkgs[@]}"
 	} >"$stamp"
 	buildroot_versions >"$BUILDROOT/.p2prig-packages"
 	log "build root: $name layer ready in $(elapsed "$t0") s"

@@ -51,6 +51,7 @@ vlab_cache_wait() {
 	cat "$log"
 	[[ $rc == 0 ]] || die "the virtual lab's cache could not be filled (above; $log)"
 	phase_add "kernel + build root (beside apt and host build)" "$(cat "$log.seconds")"
+	# shellcheck disable=SC2034 # read by ensure_vlab_cache (cache.sh)
 	VLAB_CACHE_VERIFIED=$(cat "$log.kernel")
 	rm -f "$log" "$log.seconds" "$log.kernel"
 }
