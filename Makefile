@@ -21,7 +21,7 @@ export P2PRIG_BUILD := $(HOST_BUILD)
 export KCONFIG_CONFIG ?= .config
 
 # Only what was given on the command line; the scripts resolve the rest.
-RUN_OPTS = $(if $(kernel),--kernel '$(kernel)') $(if $(config),--config '$(config)')
+RUN_OPTS = $(if $(kernel),--kernel '$(kernel)') $(if $(series),--series '$(series)') $(if $(config),--config '$(config)')
 # The guest kernel for targets that build for one: kernel=, else the config's.
 guest_kernel = $(or $(kernel),$(shell bash -c '$(RIGCONFIG) && rig_config_kernel "$(config)"'))
 

@@ -30,8 +30,7 @@ done
 vlab_host_packages config
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig: bench-rdma boots the virtual lab"
-kernel=${kernel:-$RIG_VLAB_KERNEL}
-load_kernel_pin "$kernel"
+vlab_select_kernel
 t_start=$(now_s)
 vlab_prepare_host "$kernel"
 vlab_build_guest "$kernel"

@@ -62,8 +62,7 @@ if [[ $RIG_RIG_KIND == lab ]]; then
 	doctor_finish "$out" "$status"
 fi
 
-kernel=${kernel:-$RIG_VLAB_KERNEL}
-load_kernel_pin "$kernel"
+vlab_select_kernel
 vlab_build_guest "$kernel" module-optional
 out=$(vlab_results_dir doctor)
 vlab_keep_config "$out" "$kernel"

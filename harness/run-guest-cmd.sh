@@ -6,21 +6,20 @@
 # as guest-cmd.out. The lab-mode test uses it to make a guest the lab
 # machine (tests/vlab/95-lab-mode.t).
 #
-#   harness/run-guest-cmd.sh SCRIPT [--config NAME|FILE] [--kernel VERSION]
+#   harness/run-guest-cmd.sh SCRIPT [--config NAME|FILE] [--kernel SPEC] [--series FILE|DIR]
 #
 # Exit: the script's exit code when the guest finished; 1 when it did not.
 set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
 
-vlab_front_door_args "usage: $0 SCRIPT [--config NAME|FILE] [--kernel VERSION]" "$@"
+vlab_front_door_args "usage: $0 SCRIPT [--config NAME|FILE] [--kernel SPEC] [--series FILE|DIR]" "$@"
 script=$FRONT_DOOR_NAME
 [[ -f $P2PRIG_TOP/$script ]] || die "no $script in this checkout"
 vlab_host_packages config
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the guest needs a virtual-lab rig"
-kernel=${kernel:-$RIG_VLAB_KERNEL}
-load_kernel_pin "$kernel"
+vlab_select_kernel
 t_start=$(now_s)
 # The guest is a lab machine: it builds the runner and the module itself.
 VLAB_LAYERS=(lab)

@@ -2,7 +2,7 @@
 # Run one of the module's own tests (tests/kmod, built as build/guest/tests/NAME)
 # inside the virtual lab, with nvme and p2prig.ko loaded, and print its KTAP.
 #
-#   harness/run-guest-test.sh NAME [--kernel VERSION] [--config NAME|FILE]
+#   harness/run-guest-test.sh NAME [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE]
 #                              [--seed N] [--calls N]
 #
 # The rig config comes from --config, else .config, else the default.
@@ -14,7 +14,7 @@ source "$(dirname "$0")/vlab/session.sh"
 # shellcheck source=harness/lib/host-record.sh
 source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
-usage="usage: $0 NAME [--kernel VERSION] [--config NAME|FILE] [--seed N] [--calls N]"
+usage="usage: $0 NAME [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE] [--seed N] [--calls N]"
 # --seed and --calls replay a fuzzer run (kmod-fuzz prints both); the rest
 # is every front door's.
 fuzz_seed="" fuzz_calls=""
@@ -41,8 +41,7 @@ name=$FRONT_DOOR_NAME
 vlab_host_packages config
 vlab_select_config "$config"
 [[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the module's tests run in the virtual lab"
-kernel=${kernel:-$RIG_VLAB_KERNEL}
-load_kernel_pin "$kernel"
+vlab_select_kernel
 
 t_start=$(now_s)
 vlab_prepare_host "$kernel"
@@ -95,6 +94,7 @@ fi
 guest_test_result || { host_raise 1; echo "results: could not write $out/result.json"; }
 [[ $(jq '.summary.failed' "$out/result.json" 2>/dev/null || echo 1) == 0 ]] || host_raise 1
 host_judge_guest "$out"
+vlab_record_kernel_build "$out"
 host_record "$out" "$VLAB_OUTCOME" "$HOST_VERDICT" || host_raise 1
 echo "results: $out"
 log "guest test $name: $(paint_verdict "$([[ $HOST_VERDICT == 0 ]] && echo pass || echo fail)") in $(elapsed "$t_start") s"

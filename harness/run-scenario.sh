@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The front door: run one scenario in the virtual lab.
 #
-#   harness/run-scenario.sh NAME|FILE [--kernel VERSION] [--config NAME|FILE]
+#   harness/run-scenario.sh NAME|FILE [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE]
 #
 # Picks the rig config (--config, else the scenario's `config NAME` line,
 # else .config, else configs/vlab-switch-iommu_defconfig) and checks it and
@@ -17,7 +17,7 @@ source "$(dirname "$0")/vlab/session.sh"
 # shellcheck source=harness/lib/host-record.sh
 source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
-vlab_front_door_args "usage: $0 NAME|FILE [--kernel VERSION] [--config NAME|FILE]" "$@"
+vlab_front_door_args "usage: $0 NAME|FILE [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE]" "$@"
 scenario_arg=$FRONT_DOOR_NAME
 
 # A scenario is a name under scenarios/ or a path to a file.
@@ -36,8 +36,7 @@ vlab_host_packages config
 vlab_select_config "$config" "$scenario_file"
 [[ $RIG_RIG_KIND == vlab ]] ||
 	die "config $RIG_CONFIG_NAME is a lab rig: scenarios run in the virtual lab only so far (make doctor config=$RIG_CONFIG_NAME checks the lab machine)"
-kernel=${kernel:-$RIG_VLAB_KERNEL}
-load_kernel_pin "$kernel" # rejects an unknown kernel before any work
+vlab_select_kernel
 
 t_start=$(now_s)
 vlab_prepare_host "$kernel"
@@ -122,6 +121,7 @@ judge_guest() {
 	host_raise "$rc"
 	host_judge_guest "$dir" "$scenario_file"
 	worse "$HOST_VERDICT"
+	vlab_record_kernel_build "$dir"
 	host_record "$dir" "$VLAB_OUTCOME" "$HOST_VERDICT" || {
 		worse 1
 		echo "results: $dir/result.json could not be completed; see the warning above"

@@ -5,7 +5,8 @@
 #
 #   config   make menuconfig / NAME_defconfig: kconfig-frontends
 #   cache    config, and what fills the virtual lab's cache: mmdebstrap for
-#            the build root, kmod's depmod for the kernel
+#            the build root, kmod's depmod for the kernel, git for a kernel
+#            built from source (its working copy and patch series)
 #   run      a virtual-lab scenario, doctor or guest test on this machine:
 #            cache, the runner's build, QEMU, busybox for the initramfs,
 #            socat for the host agent
@@ -28,7 +29,7 @@ CONFIG_PACKAGES=("kconfig-frontends-nox|kconfig-frontends")
 # libnvme.pc requires openssl's .pc file (libssl-dev); pkgconf is pkg-config.
 RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-dev
 	libnvme-dev libssl-dev jq)
-CACHE_PACKAGES=("${CONFIG_PACKAGES[@]}" mmdebstrap kmod)
+CACHE_PACKAGES=("${CONFIG_PACKAGES[@]}" mmdebstrap kmod git)
 RUN_PACKAGES=("${CACHE_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
 	qemu-system-x86 busybox-static cpio xz-utils zstd socat)
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck

@@ -91,14 +91,23 @@ kernel_pin_file() {
 	if [[ ! -r $f ]]; then
 		local known
 		known=$(find "$P2PRIG_TOP/harness/vlab/kernels" -name "*.pin" -printf "%f\n" | sed "s/\.pin$//" | sort | tr "\n" " ")
-		die "unknown guest kernel '$ver' (known: ${known% })"
+		die "unknown guest kernel '$ver' (pinned: ${known% }; or one the rig builds: src:VERSION[+debug], tree:PATH[+debug])"
 	fi
 	printf '%s\n' "$f"
 }
 
 # Load a pin into variables PIN_*; only KEY=VALUE lines are accepted.
+# A spec of a kernel the rig builds (src:VER, tree:PATH: kbuild.sh) loads
+# that kernel's fields instead, PIN_KIND=built; a pinned one is "debian".
 load_kernel_pin() {
 	local f line key
+	if [[ $1 == src:* || $1 == tree:* ]]; then
+		declare -F kbuild_load >/dev/null || die "kernel '$1': built kernels need harness/vlab/kbuild.sh"
+		kbuild_load "$1"
+		return
+	fi
+	# shellcheck disable=SC2034 # read by the vlab scripts
+	PIN_KIND=debian PIN_SPEC=$1
 	f=$(kernel_pin_file "$1")
 	while IFS= read -r line; do
 		[[ -z $line || $line == \#* ]] && continue

@@ -414,6 +414,10 @@ rig_check_combinations() {
 		rig_error_at "$src" "no pin harness/vlab/kernels/$RIG_VLAB_KERNEL.pin for this guest kernel" \
 			VLAB_KERNEL_7_3 VLAB_KERNEL_7_2 VLAB_KERNEL_6_12
 	fi
+	if [[ ${RIG_VLAB_KERNEL_FROM_TREE:-n} == y && -z ${RIG_VLAB_KERNEL_TREE:-} ]]; then
+		rig_error_at "$src" "a kernel built from a local tree needs its path (CONFIG_VLAB_KERNEL_TREE)" \
+			VLAB_KERNEL_FROM_TREE
+	fi
 	# swiotlb=force acts in dma-direct; a translating IOMMU maps through
 	# dma-iommu instead, so the run would claim a bounce test it never made.
 	if [[ $RIG_VLAB_SWIOTLB_FORCE == y && $RIG_VLAB_IOMMU == translated ]]; then
@@ -514,5 +518,19 @@ rig_config_kernel() {
 	rig_config_select "${1:-}" "" || return 1
 	rig_config_resolve "$RIG_CONFIG_SRC" /dev/null || return 1
 	[[ $RIG_RIG_KIND == vlab ]] || { echo "config $RIG_CONFIG_NAME is a lab rig: it has no guest kernel" >&2; return 1; }
-	printf '%s\n' "$RIG_VLAB_KERNEL"
+	rig_kernel_spec
+}
+
+# rig_kernel_spec: the loaded config's guest kernel as a kernel spec
+# (harness/vlab/kbuild.sh): 7.3.4, src:7.3.4+debug, tree:PATH.
+rig_kernel_spec() {
+	local frags=""
+	[[ ${RIG_VLAB_KERNEL_DEBUG:-n} != y ]] || frags=+debug
+	if [[ ${RIG_VLAB_KERNEL_FROM_SOURCE:-n} == y ]]; then
+		printf 'src:%s%s\n' "$RIG_VLAB_KERNEL" "$frags"
+	elif [[ ${RIG_VLAB_KERNEL_FROM_TREE:-n} == y ]]; then
+		printf 'tree:%s%s\n' "$RIG_VLAB_KERNEL_TREE" "$frags"
+	else
+		printf '%s\n' "$RIG_VLAB_KERNEL"
+	fi
 }

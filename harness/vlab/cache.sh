@@ -8,6 +8,8 @@
 
 # shellcheck source=harness/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+# shellcheck source=harness/vlab/kbuild.sh
+source "$(dirname "${BASH_SOURCE[0]}")/kbuild.sh"
 
 BUILDROOT_SUITE=trixie
 # What every run needs: gcc-14 and pahole as the kernel was built with, the
@@ -28,6 +30,9 @@ declare -A BUILDROOT_LAYERS=(
 	# and builds the runner and the module itself, as a lab machine does, and
 	# a namespace with a file system mounted on it must be refused.
 	[lab]="gcc jq kconfig-frontends-nox e2fsprogs"
+	# The kernel under test built from source (harness/vlab/kbuild.sh): what
+	# kbuild needs beyond the root's gcc-14, make and bc, and ccache.
+	[kbuild]="flex bison libelf-dev libssl-dev ccache cpio xz-utils"
 )
 BUILDROOT="$P2PRIG_CACHE/buildroot-$BUILDROOT_SUITE"
 
@@ -130,10 +135,16 @@ ensure_buildroot_layer() {
 	log "build root: $name layer ready in $(elapsed "$t0") s"
 }
 
-# Download the pinned kernel packages and check every checksum.
+# Download the pinned kernel packages and check every checksum (for a
+# kernel the rig builds, Debian's source package when it is one).
 fetch_kernel() {
 	local ver=$1 dir n=0 name sum deb t0
 	load_kernel_pin "$ver"
+	if [[ $PIN_KIND == built ]]; then
+		# The source is checked until the kernel is built from it.
+		kbuild_made || [[ $KB_KIND != src ]] || kbuild_fetch_source >/dev/null
+		return 0
+	fi
 	dir="$P2PRIG_CACHE/kernels/$PIN_UNAME"
 	mkdir -p "$dir"
 	t0=$(now_s)
@@ -162,8 +173,16 @@ fetch_kernel() {
 	log "kernel $PIN_UNAME: $n packages verified in $(elapsed "$t0") s"
 }
 
-# kernel_tree_stamp VERSION: what an unpacked kernel was unpacked from.
-kernel_tree_stamp() { { grep '^PKG_' "$(kernel_pin_file "$1")" && echo tree=2; } | sha256sum | cut -d' ' -f1; }
+# kernel_tree_stamp VERSION: what an unpacked kernel was unpacked from (a
+# built kernel: its key).
+kernel_tree_stamp() {
+	if kernel_spec_built "$1"; then
+		load_kernel_pin "$1"
+		printf '%s\n' "$PIN_KEY"
+		return
+	fi
+	{ grep '^PKG_' "$(kernel_pin_file "$1")" && echo tree=2; } | sha256sum | cut -d' ' -f1
+}
 
 # stage_kernel VER: the pinned packages unpacked side by side into the
 # cache (image, modules, headers, kbuild), ready to be linked into the
@@ -171,6 +190,7 @@ kernel_tree_stamp() { { grep '^PKG_' "$(kernel_pin_file "$1")" && echo tree=2; }
 stage_kernel() {
 	local ver=$1 dir tree want deb
 	load_kernel_pin "$ver"
+	[[ $PIN_KIND == debian ]] || return 0 # built once the build root is there
 	dir="$P2PRIG_CACHE/kernels/$PIN_UNAME"
 	tree="$dir/tree"
 	want=$(kernel_tree_stamp "$ver")
@@ -221,6 +241,7 @@ ensure_vlab_cache() {
 	shift
 	local -a layers=("$@")
 	[[ ${RIG_VLAB_QEMU:-} != buildroot ]] || layers+=(qemu)
+	! kernel_spec_built "$ver" || layers+=(kbuild)
 	cache_lock -s
 	if vlab_cache_made "$ver" "${layers[@]}"; then
 		# The checksums, once a run (VLAB_CACHE_VERIFIED: this run's
@@ -234,10 +255,19 @@ ensure_vlab_cache() {
 	fetch=$!
 	ensure_buildroot
 	wait "$fetch" || exit 1 # fetch_kernel said why
-	install_kernel "$ver"
 	for layer in "${layers[@]}"; do
 		ensure_buildroot_layer "$layer"
 	done
+	if kernel_spec_built "$ver"; then
+		# Minutes of compiling: other runs go on meanwhile (the build has
+		# a lock of its own), and the key is taken again now that the
+		# build root's compiler is known.
+		cache_lock -s
+		load_kernel_pin "$ver"
+		ensure_built_kernel
+		cache_lock -x
+	fi
+	install_kernel "$ver"
 	cache_lock -s
 }
 
@@ -248,10 +278,14 @@ vlab_cache_made() {
 	shift
 	load_kernel_pin "$ver"
 	local dir="$P2PRIG_CACHE/kernels/$PIN_UNAME"
-	for var in "${!PIN_PKG_@}"; do
-		read -r name _ <<<"${!var}"
-		compgen -G "$dir/${name}_${PIN_VERSION}_*.deb" >/dev/null || return 1
-	done
+	if [[ $PIN_KIND == built ]]; then
+		kbuild_made || return 1
+	else
+		for var in "${!PIN_PKG_@}"; do
+			read -r name _ <<<"${!var}"
+			compgen -G "$dir/${name}_${PIN_VERSION}_*.deb" >/dev/null || return 1
+		done
+	fi
 	[[ $(cat "$BUILDROOT/.p2prig-recipe" 2>/dev/null) == "$(buildroot_recipe | sha256sum | cut -d' ' -f1)" &&
 		-x $BUILDROOT/usr/bin/gcc-14 &&
 		$(cat "$BUILDROOT/.p2prig-kernel-$PIN_UNAME" 2>/dev/null) == "$(kernel_tree_stamp "$ver")" &&
@@ -273,9 +307,15 @@ in_buildroot_online() { _in_buildroot online "$@"; }
 _in_buildroot() {
 	# shellcheck disable=SC2016 # the inner script expands its own arguments
 	unshare --mount --propagation private -- bash -euo pipefail -c '
-		root=$1 top=$2 net=$3
-		shift 3
+		root=$1 top=$2 net=$3 binds=$4
+		shift 4
 		mount --bind "$top" "$root/rig"
+		while IFS=: read -r from to mode; do
+			[[ -n $from ]] || continue
+			mkdir -p "$root$to"
+			mount --bind "$from" "$root$to"
+			[[ $mode != ro ]] || mount -o remount,bind,ro "$root$to"
+		done <<<"$binds"
 		mount -t proc proc "$root/proc"
 		mount -t tmpfs tmp "$root/tmp"
 		if [[ $net == online ]]; then
@@ -283,7 +323,7 @@ _in_buildroot() {
 			mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
 		fi
 		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "$@"
-	' in_buildroot "$BUILDROOT" "$P2PRIG_TOP" "$@"
+	' in_buildroot "$BUILDROOT" "$P2PRIG_TOP" "$1" "${BUILDROOT_BINDS:-}" "${@:2}"
 }
 
 # Files the rig takes from the pinned kernel's source (Debian ships them

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pin a Debian kernel for the virtual lab: find the packages a guest needs
 # (image, modules, headers, kbuild) in one suite of the archive this
-# machine uses, download them into the cache, and write
+# machine uses, and the same version's linux-source for kernels the rig
+# builds; download them into the cache, and write
 # harness/vlab/kernels/VERSION.pin with each package's exact version and
 # sha256. Commit the pin; runs then fetch exactly those files.
 #
@@ -53,6 +54,14 @@ for name in "${packages[@]}"; do
 	n=$((n + 1))
 	lines+=("PKG_$n=$name $(sha256sum "$dir/${name}_${version}_"*.deb | cut -d' ' -f1)")
 done
+
+# The same version's source, for kernels the rig builds (kbuild.sh).
+source_pkg="linux-source-$(cut -d. -f1,2 <<<"$upstream")"
+[[ $(candidate "$source_pkg") == "$version" ]] ||
+	die "$source_pkg is at $(candidate "$source_pkg") in $suite, not $version"
+log "downloading $source_pkg=$version"
+(cd "$dir" && apt_private "$suite" download "$source_pkg=$version" >/dev/null)
+lines+=("SOURCE=$source_pkg $(sha256sum "$dir/${source_pkg}_${version}_"*.deb | cut -d' ' -f1)")
 
 pin="$P2PRIG_TOP/harness/vlab/kernels/$upstream.pin"
 {

@@ -42,13 +42,14 @@ vlab_cache_start() {
 	VLAB_CACHE_PID=$!
 }
 
-# vlab_cache_wait: until the background fill ends; its lines, its time.
+# vlab_cache_wait: until the background fill ends; its lines as they come
+# (a kernel the rig builds takes minutes), its time.
 vlab_cache_wait() {
 	[[ -n ${VLAB_CACHE_PID:-} ]] || return 0
 	local log=$VLAB_CACHE_LOG rc=0
+	tail --pid="$VLAB_CACHE_PID" -n +1 -f "$log" 2>/dev/null || true # display only
 	wait "$VLAB_CACHE_PID" || rc=$?
 	VLAB_CACHE_PID=""
-	cat "$log"
 	[[ $rc == 0 ]] || die "the virtual lab's cache could not be filled (above; $log)"
 	phase_add "kernel + build root (beside apt and host build)" "$(cat "$log.seconds")"
 	# shellcheck disable=SC2034 # read by ensure_vlab_cache (cache.sh)
@@ -70,6 +71,8 @@ vlab_build_host() {
 # not know are ignored with a warning.
 vlab_module_cc() {
 	local vars="$BUILDROOT/usr/src/linux-headers-$PIN_UNAME/.kernelvariables" cc
+	# A kernel the rig built was built by the root's gcc-14 (kbuild.sh).
+	[[ $PIN_KIND != built ]] || { printf 'CC=gcc-14\n'; return 0; }
 	cc=$(sed -n -E 's/^CC = .*[)](gcc-[0-9]+)$/\1/p' "$vars" 2>/dev/null)
 	if [[ -z $cc || -x $BUILDROOT/usr/bin/x86_64-linux-gnu-$cc ]]; then
 		return 0
@@ -124,13 +127,23 @@ vlab_build_guest() {
 		KSELFTEST=/rig/build/kselftest CC=gcc-14 >/dev/null
 }
 
+# vlab_kernel_label: the guest kernel as a results folder names it: its
+# release, less a built kernel's key (not final before the build root is).
+vlab_kernel_label() {
+	if [[ $PIN_KIND == built ]]; then
+		printf '%s\n' "${PIN_UNAME%-*}"
+	else
+		printf '%s\n' "$PIN_UNAME"
+	fi
+}
+
 # vlab_results_dir NAME [KERNEL]: make and print a fresh results folder for
 # NAME on KERNEL (the pinned guest kernel unless given).
 vlab_results_dir() {
 	local out
 	local root=${P2PRIG_RESULTS:-$P2PRIG_TOP/results} why free_mb
 	local need_mb=${P2PRIG_RESULTS_MIN_FREE_MB:-64}
-	out="$root/$(date -u +%Y%m%dT%H%M%SZ)-$1-${2:-$PIN_UNAME}"
+	out="$root/$(date -u +%Y%m%dT%H%M%SZ)-$1-${2:-$(vlab_kernel_label)}"
 	# A run that cannot keep its results is refused before it boots, never
 	# run for nothing: the folder must be creatable, writable and roomy.
 	why=$(mkdir -p "$out" 2>&1) || die "results: cannot create $out: ${why##*: }; nothing was run"
@@ -194,11 +207,25 @@ vlab_keep_config() {
 	{
 		printf '# p2prig rig config %s: %s, chosen by %s\n' \
 			"$RIG_CONFIG_NAME" "$(rig_path_shown "$RIG_CONFIG_SRC")" "$RIG_CONFIG_FROM"
-		if [[ $RIG_RIG_KIND == vlab && $kernel != "$RIG_VLAB_KERNEL" ]]; then
-			printf '# guest kernel %s from the command line, not CONFIG_VLAB_KERNEL\n' "$kernel"
+		if [[ $RIG_RIG_KIND == vlab && $kernel != "$(rig_kernel_spec)" ]]; then
+			printf '# guest kernel %s from the command line, not the config'"'"'s %s\n' "$kernel" "$(rig_kernel_spec)"
 		fi
+		[[ -z ${P2PRIG_KERNEL_SERIES:-} ]] || printf '# patch series %s\n' "$P2PRIG_KERNEL_SERIES"
 		cat "$RIG_CONFIG_RESOLVED"
 	} >"$out/rig.config"
+}
+
+# vlab_record_kernel_build DIR: a built kernel's provenance (kbuild.sh:
+# source, series with each patch, fragments, compiler) as result.json's
+# kernel_build; nothing for Debian's binary kernels.
+vlab_record_kernel_build() {
+	local dir=$1 prov="$BUILDROOT/usr/lib/modules/$PIN_UNAME/p2prig-kernel.json" tmp
+	[[ $PIN_KIND == built && -s $dir/result.json ]] || return 0
+	[[ -r $prov ]] || die "kernel $PIN_UNAME: no provenance ($prov)"
+	cp "$prov" "$dir/kernel-build.json"
+	tmp=$(mktemp "$dir/.result.json.XXXXXX")
+	chmod 0644 "$tmp"
+	jq --slurpfile build "$prov" '.kernel_build = $build[0]' "$dir/result.json" >"$tmp" && mv "$tmp" "$dir/result.json"
 }
 
 # vlab_run_env: the lines of run.env every vlab run shares.
@@ -249,9 +276,9 @@ vlab_check_guest_facts() {
 }
 
 # vlab_front_door_args USAGE ARG...: what every virtual-lab front door takes,
-# one NAME then --kernel VERSION and --config NAME|FILE in any order. Sets
-# FRONT_DOOR_NAME, kernel and config; a wrong command line prints USAGE and
-# exits 2.
+# one NAME then --kernel SPEC, --series FILE|DIR and --config NAME|FILE in
+# any order. Sets FRONT_DOOR_NAME, kernel, config and the series
+# (P2PRIG_KERNEL_SERIES); a wrong command line prints USAGE and exits 2.
 # shellcheck disable=SC2034 # the front door reads them
 vlab_front_door_args() {
 	local usage=$1
@@ -259,12 +286,28 @@ vlab_front_door_args() {
 	[[ $# -ge 1 && $1 != -* ]] || { echo "$usage" >&2; exit 2; }
 	FRONT_DOOR_NAME=$1
 	shift
-	kernel="" config=""
+	kernel="" config="" VLAB_SERIES_ARG=""
 	while [[ $# -gt 0 ]]; do
 		case $1 in
 		--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
+		--series) VLAB_SERIES_ARG=${2:?--series needs a file or folder}; shift 2 ;;
 		--config) config=${2:?--config needs a name}; shift 2 ;;
 		*) echo "$usage" >&2; exit 2 ;;
 		esac
 	done
+}
+
+# vlab_select_kernel: once the rig config is loaded, the run's guest kernel
+# (--kernel, else the config's) and series (--series, else the config's),
+# checked before anything is built: an unknown kernel, a series on a
+# Debian binary kernel, a series that is not there. Sets kernel.
+vlab_select_kernel() {
+	kernel=${kernel:-$(rig_kernel_spec)}
+	P2PRIG_KERNEL_SERIES=${VLAB_SERIES_ARG:-${P2PRIG_KERNEL_SERIES:-${RIG_VLAB_KERNEL_SERIES:-}}}
+	if [[ -n $P2PRIG_KERNEL_SERIES ]]; then
+		kernel_spec_built "$kernel" ||
+			die "series $P2PRIG_KERNEL_SERIES: kernel $kernel is Debian's binary; a series needs one the rig builds (kernel=src:${kernel%%+*} or tree:PATH)"
+		P2PRIG_KERNEL_SERIES=${P2PRIG_KERNEL_SERIES/#\~/$HOME}
+	fi
+	load_kernel_pin "$kernel" # rejects an unknown kernel before any work
 }
