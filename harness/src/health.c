@@ -8,30 +8,103 @@
 #include <string.h>
 #include <unistd.h>
 
-/* What the kernel prints when something went wrong with it or a DMA. */
-static const char *const suspect_markers[] = {
-	"WARNING:",
-	"BUG:",
-	"Oops",
-	"general protection fault",
-	"DMAR: [DMA",
-	"DMAR: DRHD: handling fault",
-	"AMD-Vi: Event logged",
-	"IO_PAGE_FAULT",
-	"Call Trace",
-	"Kernel panic",
-	/* Storage I/O that never completed, or failed: a p2p DMA that went nowhere. */
-	"timeout, aborting",
-	"timeout, reset controller",
-	"I/O error, dev ",
+struct health_marker {
+	const char *text;
+	const char *checker;	/* the debug checker whose report it starts; NULL: none */
 };
+
+/*
+ * What the kernel prints when something went wrong with it or a DMA. The
+ * debug checkers' reports come first, so that a line is named after its
+ * checker; most of them start with WARNING: or BUG: too.
+ */
+static const struct health_marker suspect_markers[] = {
+	/* dma-debug (CONFIG_DMA_API_DEBUG): every error, see health_checker_notes. */
+	{ "DMA-API: ", "dma-debug" },
+	{ "BUG: KASAN:", "KASAN" },
+	/* lockdep (PROVE_LOCKING, PROVE_RCU) */
+	{ "possible circular locking dependency", "lockdep" },
+	{ "inconsistent lock state", "lockdep" },
+	{ "possible recursive locking", "lockdep" },
+	{ "possible irq lock inversion dependency", "lockdep" },
+	{ "-unsafe lock order detected", "lockdep" },
+	{ "bad unlock balance detected", "lockdep" },
+	{ "held lock freed", "lockdep" },
+	{ "still has locks held", "lockdep" },
+	{ "lock held when returning to user space", "lockdep" },
+	{ "Nested lock was not taken", "lockdep" },
+	{ "suspicious RCU usage", "lockdep" },
+	/* DEBUG_ATOMIC_SLEEP, and the scheduler's own check */
+	{ "sleeping function called from invalid context", "atomic-sleep" },
+	{ "scheduling while atomic", "atomic-sleep" },
+	{ "UBSAN:", "UBSAN" },
+	/* The scan's summary; the leaks themselves are in its debugfs file. */
+	{ "new suspected memory leak", "kmemleak" },
+	{ "WARNING:", NULL },
+	{ "BUG:", NULL },
+	{ "Oops", NULL },
+	{ "general protection fault", NULL },
+	{ "DMAR: [DMA", NULL },
+	{ "DMAR: DRHD: handling fault", NULL },
+	{ "AMD-Vi: Event logged", NULL },
+	{ "IO_PAGE_FAULT", NULL },
+	{ "Call Trace", NULL },
+	{ "Kernel panic", NULL },
+	/* Storage I/O that never completed, or failed: a p2p DMA that went nowhere. */
+	{ "timeout, aborting", NULL },
+	{ "timeout, reset controller", NULL },
+	{ "I/O error, dev ", NULL },
+};
+
+/*
+ * What dma-debug says about itself (at boot, when its pool grows, when
+ * its driver filter changes), and the allocation stack it prints after an
+ * error's report: none of it is an error.
+ */
+static const char *const health_checker_notes[] = {
+	"DMA-API: preallocated ",
+	"DMA-API: debugging enabled by kernel config",
+	"DMA-API: debugging disabled on kernel command line",
+	"DMA-API: dma_debug_entry pool grown to",
+	"DMA-API: enable driver filter for driver",
+	"DMA-API: switching off dma-debug driver filter",
+	"DMA-API: Mapped at:",
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The marker @text starts with, NULL if none (or only a checker's note). */
+static const struct health_marker *health_marker_of(const char *text)
+{
+	for (size_t i = 0; i < ARRAY_LEN(health_checker_notes); i++)
+		if (strstr(text, health_checker_notes[i]))
+			return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(suspect_markers); i++)
+		if (strstr(text, suspect_markers[i].text))
+			return &suspect_markers[i];
+	return NULL;
+}
 
 bool health_text_is_suspect(const char *text)
 {
-	for (size_t i = 0; i < sizeof(suspect_markers) / sizeof(suspect_markers[0]); i++)
-		if (strstr(text, suspect_markers[i]))
-			return true;
-	return false;
+	return health_marker_of(text) != NULL;
+}
+
+const char *health_text_checker(const char *text)
+{
+	const struct health_marker *m = health_marker_of(text);
+
+	return m ? m->checker : NULL;
+}
+
+void health_finding_text(const char *text, char *out, size_t size)
+{
+	const char *checker = health_text_checker(text);
+
+	if (checker)
+		snprintf(out, size, "[%s] %s", checker, text);
+	else
+		snprintf(out, size, "%s", text);
 }
 
 bool health_text_is_allowed(const char *text, const struct scenario_allow *allows,
@@ -96,7 +169,7 @@ void health_poll(struct health_watch *w, const struct scenario_allow *allows, si
 		 struct strlist *found)
 {
 	/* One record per read; the kernel refuses buffers smaller than a record. */
-	char record[8192 + 1], text[8192];
+	char record[8192 + 1], text[8192], finding[8192 + 32];
 
 	if (w->fd < 0)
 		return;
@@ -111,8 +184,10 @@ void health_poll(struct health_watch *w, const struct scenario_allow *allows, si
 			break;
 		if (!health_record_text(record, (size_t)n, text, sizeof(text)))
 			continue;
-		if (health_text_is_suspect(text) && !health_text_is_allowed(text, allows, n_allows))
-			strlist_add(found, text);
+		if (!health_text_is_suspect(text) || health_text_is_allowed(text, allows, n_allows))
+			continue;
+		health_finding_text(text, finding, sizeof(finding));
+		strlist_add(found, finding);
 	}
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel health watch: the kernel log from a marker written at the start
- * of the run, scanned after each step for warnings, bugs, oopses and IOMMU
- * faults that no allow-dmesg line excuses.
+ * of the run, scanned after each step for warnings, bugs, oopses, IOMMU
+ * faults and the reports of the kernel's debug checkers (dma-debug, KASAN,
+ * lockdep, UBSAN, kmemleak...) that no allow-dmesg line excuses.
  */
 #ifndef P2PRIG_HEALTH_H
 #define P2PRIG_HEALTH_H
@@ -14,6 +15,15 @@
 #include "strlist.h"
 
 #define HEALTH_KMSG_PATH "/dev/kmsg"
+
+/*
+ * Written into the kernel log by the rig around its own kmemleak scan at
+ * the end of a run (harness/vlab/guest-checkers.sh). What kmemleak says
+ * between the two is judged by the host's debug-checkers check, by each
+ * leak's backtrace (kmemleak.txt), not as a kernel-log line.
+ */
+#define HEALTH_LEAK_SCAN_BEGIN "p2prig: kmemleak scan begins"
+#define HEALTH_LEAK_SCAN_END "p2prig: kmemleak scan ends"
 
 struct health_watch {
 	int fd;			/* -1: the log cannot be read, see why */
@@ -30,7 +40,10 @@ bool health_open(struct health_watch *w, const char *kmsg_path, const char *scen
 /* Writes one line into the kernel log, for readers of dmesg. */
 void health_mark(const char *kmsg_path, const char *text);
 
-/* Every record since the last call; appends the unexcused suspect ones. */
+/*
+ * Every record since the last call; appends the unexcused suspect ones, as
+ * health_finding_text() words them.
+ */
 void health_poll(struct health_watch *w, const struct scenario_allow *allows, size_t n_allows,
 		 struct strlist *found);
 
@@ -39,8 +52,23 @@ void health_close(struct health_watch *w);
 /* The message text of one /dev/kmsg record ("PRI,SEQ,TS,FLAGS;TEXT\n..."). */
 bool health_record_text(const char *record, size_t len, char *out, size_t size);
 
-/* WARNING:, BUG:, Oops, IOMMU faults and the like. */
+/* WARNING:, BUG:, Oops, IOMMU faults, debug checkers' reports and the like. */
 bool health_text_is_suspect(const char *text);
+
+/*
+ * The kernel debug checker whose report a suspect line starts, or NULL:
+ * "dma-debug" (DMA-API:), "KASAN", "lockdep" (lock and RCU checks),
+ * "atomic-sleep" (DEBUG_ATOMIC_SLEEP), "UBSAN" or "kmemleak" (suspected
+ * leaks). Lines a checker prints about itself (dma-debug's "preallocated
+ * 65536 debug entries") are neither suspect nor named.
+ */
+const char *health_text_checker(const char *text);
+
+/*
+ * A suspect line as a finding: "[CHECKER] TEXT" when a debug checker
+ * printed it, else TEXT; truncated to fit @size.
+ */
+void health_finding_text(const char *text, char *out, size_t size);
 
 bool health_text_is_allowed(const char *text, const struct scenario_allow *allows,
 			    size_t n_allows);

@@ -45,6 +45,11 @@ static void test_suspect_lines(void **state)
 		"nvme nvme1: Abort status: 0x0",
 		"pci 0000:03:00.0: p2pmem published",
 		"warning: lowercase is not the kernel's WARN format",
+		/* The debug checkers saying they are there, at boot. */
+		"DMA-API: preallocated 65536 debug entries",
+		"DMA-API: debugging enabled by kernel config",
+		"kmemleak: Kernel memory leak detector initialized (mem pool available: 15706)",
+		"kasan: KernelAddressSanitizer initialized (generic)",
 	};
 
 	(void)state;
@@ -52,6 +57,69 @@ static void test_suspect_lines(void **state)
 		assert_true(health_text_is_suspect(bad[i]));
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		assert_false(health_text_is_suspect(good[i]));
+}
+
+/* Each debug checker's report is suspect and says which checker made it. */
+static void test_checker_lines(void **state)
+{
+	static const struct {
+		const char *text, *checker;
+	} named[] = {
+		{ "DMA-API: p2prig_edu 0000:01:00.0: device driver frees DMA memory with different size "
+		  "[device address=0x00000000fff00000] [map size=65536 bytes] [unmap size=65535 bytes]",
+		  "dma-debug" },
+		{ "DMA-API: nvme 0000:02:00.0: device driver frees DMA memory with different direction "
+		  "[device address=0x0000000012340000] [size=4096 bytes] [mapped with DMA_TO_DEVICE] "
+		  "[unmapped with DMA_BIDIRECTIONAL]", "dma-debug" },
+		{ "DMA-API: exceeded 7 overlapping mappings of cacheline 0x0000000001234560", "dma-debug" },
+		{ "BUG: KASAN: slab-out-of-bounds in p2prig_ioctl+0x1a4/0x6d0 [p2prig]", "KASAN" },
+		{ "WARNING: possible circular locking dependency detected", "lockdep" },
+		{ "WARNING: inconsistent lock state", "lockdep" },
+		{ "WARNING: possible recursive locking detected", "lockdep" },
+		{ "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", "lockdep" },
+		{ "WARNING: bad unlock balance detected!", "lockdep" },
+		{ "WARNING: suspicious RCU usage", "lockdep" },
+		{ "BUG: sleeping function called from invalid context at kernel/locking/mutex.c:580",
+		  "atomic-sleep" },
+		{ "BUG: scheduling while atomic: p2prig/391/0x00000002", "atomic-sleep" },
+		{ "UBSAN: array-index-out-of-bounds in kmod/main.c:123:9", "UBSAN" },
+		{ "kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)",
+		  "kmemleak" },
+	};
+	static const char *const unnamed[] = {
+		"WARNING: kernel/dma/debug.c:1014 at check_unmap+0x7d8/0x1a20, CPU#1: p2prig/391",
+		"BUG: unable to handle page fault for address: ffffc90000000000",
+		"DMAR: [DMA Read NO_PASID] Request device [04:00.0] fault addr 0xfe000000",
+	};
+	static const char *const notes[] = {
+		"DMA-API: preallocated 65536 debug entries",
+		"DMA-API: dma_debug_entry pool grown to 131072 (200%)",
+		"DMA-API: Mapped at:",
+		"kmemleak: Automatic memory scanning thread started",
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		assert_true(health_text_is_suspect(named[i].text));
+		assert_non_null(health_text_checker(named[i].text));
+		assert_string_equal(health_text_checker(named[i].text), named[i].checker);
+	}
+	for (size_t i = 0; i < sizeof(unnamed) / sizeof(unnamed[0]); i++) {
+		assert_true(health_text_is_suspect(unnamed[i]));
+		assert_null(health_text_checker(unnamed[i]));
+	}
+	for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+		assert_false(health_text_is_suspect(notes[i]));
+		assert_null(health_text_checker(notes[i]));
+	}
+	health_finding_text("UBSAN: shift-out-of-bounds in x.c:1:2", out, sizeof(out));
+	assert_string_equal(out, "[UBSAN] UBSAN: shift-out-of-bounds in x.c:1:2");
+	health_finding_text("Oops: 0000 [#1] SMP", out, sizeof(out));
+	assert_string_equal(out, "Oops: 0000 [#1] SMP");
+	health_finding_text("DMA-API: p2prig_edu 0000:01:00.0: device driver frees DMA memory",
+			    out, 24);
+	assert_string_equal(out, "[dma-debug] DMA-API: p2");
 }
 
 static void test_allow_dmesg(void **state)
@@ -90,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_text),
 		cmocka_unit_test(test_suspect_lines),
+		cmocka_unit_test(test_checker_lines),
 		cmocka_unit_test(test_allow_dmesg),
 		cmocka_unit_test(test_unreadable_log),
 	};
