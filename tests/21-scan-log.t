@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The host's last look at a run's kernel log: suspect lines after the
 # runner's marker fail the run, lines before it do not, and allow-dmesg
-# excuses what a scenario expects.
+# excuses what a scenario expects. The kernel's debug checkers are named,
+# their own notes are not suspect, kmemleak's summary of the rig's own scan
+# is left to the debug-checkers check, and --checkers quotes each report.
 set -euo pipefail
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/lib/tap.sh"
@@ -26,7 +28,7 @@ initiator edu edu id=1234:11e8
 step s transfer provider=cmb initiator=edu method=mmio size=64K piece=4K seed=1
 SCN
 
-tap_plan 6
+tap_plan 13
 rc=0
 out=$("$p2prig" scan-log "$dir/dmesg.txt" "$TOP/scenarios/nvme-cmb") || rc=$?
 tap_is "suspect lines after the marker fail" "$rc" 1
@@ -45,4 +47,29 @@ tap_is "a log without the marker fails (the runner never started)" "$rc" 1
 rc=0
 out=$("$p2prig" scan-log "$dir/dmesg.txt") || rc=$?
 tap_is "without a scenario the whole log counts: all three lines" "$rc $(wc -l <<<"$out")" "1 3"
+
+data=$TOP/tests/data/debug-checkers
+rc=0
+out=$("$p2prig" scan-log "$data/dmesg-dma-debug.txt") || rc=$?
+tap_is "dma-debug's report is named; its boot notes and the rig's kmemleak scan are not flagged" \
+	"$rc $(wc -l <<<"$out") $(head -c 31 <<<"$out")" "1 3 [dma-debug] DMA-API: p2prig_edu"
+sed '/kmemleak scan begins/d' "$data/dmesg-dma-debug.txt" >"$dir/leak-outside.txt"
+tap_ok "kmemleak's summary outside the rig's scan is a finding, named" \
+	grep -qx '\[kmemleak\] kmemleak: 3 new suspected memory leaks (see /sys/kernel/debug/kmemleak)' \
+	<<<"$("$p2prig" scan-log "$dir/leak-outside.txt" || true)"
+rc=0
+out=$("$p2prig" scan-log --checkers "$data/dmesg-dma-debug.txt" "$TOP/scenarios/nvme-cmb") || rc=$?
+tap_is "--checkers: one report, its first line named" "$rc $(grep -c '^\[' <<<"$out")" "1 1"
+tap_ok "--checkers: the report's call trace and where the mapping was made are quoted" \
+	bash -c 'grep -qx "  p2prig_page_unmap+0x68/0x90 \[p2prig\]" <<<"$1" && grep -qx "  p2prig_page_map+0x8a/0x120 \[p2prig\]" <<<"$1"' _ "$out"
+tap_ok "--checkers: no register dump, no cut-here, no unreliable frames" \
+	bash -c '! grep -qE "RAX:|cut here|\? __warn|Hardware name" <<<"$1"' _ "$out"
+rc=0
+out=$("$p2prig" scan-log --checkers "$dir/dmesg.txt") || rc=$?
+tap_is "--checkers: a log with only plain WARNINGs and faults has no checker report" "$rc:$out" "0:"
+rc=0
+out=$("$p2prig" scan-log --checkers "$data/dmesg-lockdep.txt") || rc=$?
+tap_is "--checkers: lockdep's report, named, with the locks it names" \
+	"$rc $(head -n 1 <<<"$out") $(grep -c 'engine_lock\|p2prig_lock' <<<"$out")" \
+	"1 [lockdep] WARNING: possible circular locking dependency detected 2"
 tap_done
