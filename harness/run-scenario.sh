@@ -85,6 +85,7 @@ prepare_guest() {
 		vlab_run_env
 		# Test knob (tests/vlab): panic, hang or early-panic on purpose.
 		printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
+		printf 'P2PRIG_KMOD_PARAMS=%q\n' "${P2PRIG_KMOD_PARAMS:-}" # and insmod's (inject_dma_debug=size)
 		[[ $# -lt 4 ]] || printf 'P2PRIG_NODE=%q\nP2PRIG_NODE_ADDR=%q\nP2PRIG_PEER_ADDR=%q\nP2PRIG_LINK_MAC=%q\n' \
 			"$2" "$3" "$4" "$(vlab_link_mac "$2")"
 	} >"$dir/run.env"

@@ -111,6 +111,9 @@ record_facts() {
 }
 record_facts
 
+# shellcheck source=harness/vlab/guest-checkers.sh
+source "$(dirname "$0")/guest-checkers.sh" && checkers_begin # dma-debug: all errors
+
 # The nvme driver publishes its CMB as p2pmem while it probes.
 modprobe nvme
 for ((i = 0; i < 50; i++)); do
@@ -121,7 +124,8 @@ done
 # A run that only looks at the machine (doctor) goes on without the module
 # when it did not build for this kernel.
 if [[ ${P2PRIG_MODULE:-yes} == yes ]]; then
-	insmod /rig/kmod/p2prig.ko
+	# shellcheck disable=SC2086 # test knobs (tests/vlab): NAME=VALUE words
+	insmod /rig/kmod/p2prig.ko ${P2PRIG_KMOD_PARAMS:-}
 	taint=""
 	read -r taint 2>/dev/null </sys/module/p2prig/taint || true
 	say "module loaded: $taint $(ls -l /dev/p2prig)"
@@ -214,5 +218,6 @@ if [[ ${P2PRIG_MODULE:-yes} == yes ]] && ! rmmod p2prig; then
 	say "rmmod p2prig failed"
 	[[ $rc -ne 0 ]] || rc=1
 fi
+checkers_end # dma-debug's error count, a kmemleak scan
 echo "$rc" >/results/guest-exit
 say "guest done: runner exit $rc"
