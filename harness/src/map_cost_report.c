@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "json_write.h"
+#include "map_cost_kbench.h"
 
 struct map_cost_report *map_cost_report_new(void)
 {
@@ -21,6 +22,8 @@ struct map_cost_report *map_cost_report_new(void)
 
 void map_cost_report_free(struct map_cost_report *r)
 {
+	if (r)
+		free(r->kbench);
 	free(r);
 }
 
@@ -114,7 +117,7 @@ static json_object *repeat_json(const struct bench_repeat *r)
 	return o;
 }
 
-static json_object *figure_json(const struct repeat_figure *f)
+json_object *map_cost_figure_json(const struct repeat_figure *f)
 {
 	json_object *o = json_object_new_object();
 	bool any = f->repeats > 0;
@@ -155,8 +158,8 @@ static json_object *entry_json(const struct map_cost_entry *e)
 	jw_add(o, "granule_bytes", jw_count(e->granule));
 	jw_add(o, "result", jw_text(map_cost_outcome_name(e->outcome)));
 	jw_add(o, "reason", e->reason[0] ? jw_text(e->reason) : NULL);
-	jw_add(o, "map", figure_json(&e->map));
-	jw_add(o, "unmap", figure_json(&e->unmap));
+	jw_add(o, "map", map_cost_figure_json(&e->map));
+	jw_add(o, "unmap", map_cost_figure_json(&e->unmap));
 	for (size_t i = 0; i < e->n_repeats; i++)
 		json_object_array_add(repeats, repeat_json(&e->repeats[i]));
 	jw_add(o, "repeats", repeats);
@@ -193,5 +196,7 @@ json_object *map_cost_json(const struct map_cost_report *r)
 	for (size_t i = 0; i < r->n_entries; i++)
 		json_object_array_add(entries, entry_json(&r->entries[i]));
 	jw_add(o, "entries", entries);
+	if (r->kbench)
+		jw_add(o, "kernel_bench", kbench_json(r->kbench));
 	return o;
 }

@@ -15,6 +15,7 @@
 #include "map_cost_syntax.h"
 
 struct json_object;
+struct map_cost_kbench;
 
 #define MAP_COST_TEXT 320
 #define MAP_COST_MAX_ENTRIES (MAP_COST_METHODS * MAP_COST_MAX_GRANULES)
@@ -78,6 +79,8 @@ struct map_cost_report {
 	char trace_file[96];		/* in the results folder */
 	char trace_note[MAP_COST_TEXT];
 	size_t flagged;			/* figures whose cv exceeds the limit */
+	/* kernel-bench=: the kernel's dma_map_benchmark beside ram; NULL when not asked. Owned. */
+	struct map_cost_kbench *kbench;
 };
 
 struct map_cost_report *map_cost_report_new(void);
@@ -89,6 +92,8 @@ struct repeat_figure repeat_figure_of(const double *values, size_t n);
 void map_cost_entry_summarise(struct map_cost_entry *e);
 
 const char *map_cost_outcome_name(enum map_cost_outcome o);
+/* {repeats, mean_ns, stddev_ns, cv_percent, cv_flagged}. */
+struct json_object *map_cost_figure_json(const struct repeat_figure *f);
 struct json_object *map_cost_json(const struct map_cost_report *r);
 
 #endif

@@ -26,6 +26,13 @@
 #define MAP_COST_CV_LIMIT_PERCENT	3.0
 /* Untimed MAP_BENCH calls before the repeats: caches, page tables, IOVA magazines warm. */
 #define MAP_COST_WARMUP_REPEATS	1
+/*
+ * kernel-bench=dma_map_benchmark: the kernel's own benchmark beside the
+ * ram method, each run this many seconds (the program's -s).
+ */
+#define MAP_COST_KBENCH_PROGRAM		"dma_map_benchmark"
+#define MAP_COST_KBENCH_DEFAULT_SECONDS	1
+#define MAP_COST_KBENCH_MAX_SECONDS	60
 
 /* The ways a map-cost step maps memory, in the order the README lists them. */
 enum map_cost_method {
@@ -59,6 +66,8 @@ struct map_cost_params {
 	uint32_t seconds;
 	uint32_t dir;		/* enum p2prig_dir */
 	uint32_t repeats;
+	bool kernel_bench;	/* kernel-bench=dma_map_benchmark: also run the kernel's */
+	uint32_t kernel_bench_seconds;	/* per run of it; repeats runs per granule */
 };
 
 bool map_cost_has_method(const struct map_cost_params *m, enum map_cost_method method);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `step NAME map-cost provider=P [ram=R] initiator=I methods=... granules=...
- * [threads=T] [iterations=N | seconds=S] [dir=D] [repeats=K]`: the line's
+ * [threads=T] [iterations=N | seconds=S] [dir=D] [repeats=K]
+ * [kernel-bench=dma_map_benchmark [kernel-bench-seconds=S]]`: the line's
  * keys, then, at the end of the file, its names and granules against the
  * providers they map.
  */
@@ -17,7 +18,7 @@
 
 enum map_cost_key {
 	MK_PROVIDER, MK_RAM, MK_INITIATOR, MK_METHODS, MK_GRANULES, MK_THREADS, MK_ITERATIONS,
-	MK_SECONDS, MK_DIR, MK_REPEATS
+	MK_SECONDS, MK_DIR, MK_REPEATS, MK_KBENCH, MK_KBENCH_SECONDS
 };
 
 static const struct key_spec map_cost_keys[] = {
@@ -31,6 +32,8 @@ static const struct key_spec map_cost_keys[] = {
 	[MK_SECONDS] = { "seconds", false },
 	[MK_DIR] = { "dir", false },
 	[MK_REPEATS] = { "repeats", false },
+	[MK_KBENCH] = { "kernel-bench", false },
+	[MK_KBENCH_SECONDS] = { "kernel-bench-seconds", false },
 };
 
 /* A number in [min, max] for KEY. */
@@ -75,6 +78,40 @@ static bool read_counts(struct parser *p, const char *const *v, struct map_cost_
 	return ok;
 }
 
+/* The kernel's own benchmark beside the ram method: which, for how long, compared with what. */
+static bool read_kernel_bench(struct parser *p, const char *const *v, struct map_cost_params *m)
+{
+	uint64_t n;
+	bool ok = true;
+
+	m->kernel_bench_seconds = MAP_COST_KBENCH_DEFAULT_SECONDS;
+	if (!v[MK_KBENCH]) {
+		if (v[MK_KBENCH_SECONDS]) {
+			ERROR(p, "kernel-bench-seconds= without kernel-bench=%s",
+			      MAP_COST_KBENCH_PROGRAM);
+			ok = false;
+		}
+		return ok;
+	}
+	if (strcmp(v[MK_KBENCH], MAP_COST_KBENCH_PROGRAM) != 0) {
+		ERROR(p, "unknown kernel-bench '%s' (expected %s, the kernel's benchmark of "
+		      "dma_map_single on RAM)", v[MK_KBENCH], MAP_COST_KBENCH_PROGRAM);
+		ok = false;
+	}
+	if (!map_cost_has_method(m, MAP_COST_RAM)) {
+		ERROR(p, "kernel-bench=%s is compared with the ram method: add ram to methods=",
+		      MAP_COST_KBENCH_PROGRAM);
+		ok = false;
+	}
+	if (v[MK_KBENCH_SECONDS]) {
+		ok &= read_bounded(p, "kernel-bench-seconds", v[MK_KBENCH_SECONDS], 1,
+				   MAP_COST_KBENCH_MAX_SECONDS, &n);
+		m->kernel_bench_seconds = (uint32_t)n;
+	}
+	m->kernel_bench = ok;
+	return ok;
+}
+
 bool parse_map_cost_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 			 struct pending_step *pending)
 {
@@ -111,6 +148,7 @@ bool parse_map_cost_keys(struct parser *p, char **words, size_t n, struct scenar
 		ok = false;
 	}
 	ok &= read_counts(p, v, m);
+	ok &= read_kernel_bench(p, v, m);
 
 	bool peer = false;
 	for (size_t i = 0; i < m->n_methods; i++)

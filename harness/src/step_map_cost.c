@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "map_cost_kbench.h"
 #include "map_cost_report.h"
 #include "numparse.h"
 #include "tracefs.h"
@@ -308,7 +309,37 @@ static void run_entry(struct map_cost_run *mc, struct map_cost_entry *e, char *p
 		prove(mc, e, args);
 }
 
-/* The step's verdict from its entries: a failed entry fails it; all skipped skips it. */
+/*
+ * The kernel's dma_map_benchmark beside the ram method (kernel-bench=):
+ * after every entry, so taking the initiator from its driver for the
+ * while disturbs none of them. A skip is a note; a failure fails the step.
+ */
+static void kernel_bench(struct map_cost_run *mc, char *progress, size_t progress_size)
+{
+	const struct map_cost_kbench *k = mc->report->kbench;
+
+	kbench_run(mc->env, mc->step, mc->report, mc->init->pci_text);
+	if (k->outcome == MAP_COST_SKIPPED) {
+		char note[RESULT_TEXT_MAX];
+
+		snprintf(note, sizeof(note), "kernel-bench: %s skipped: %.200s",
+			 MAP_COST_KBENCH_PROGRAM, k->reason);
+		strlist_add(&mc->out->notes, note);
+	} else if (k->outcome == MAP_COST_MEASURED && k->n_granules &&
+		   k->granules[0].map.has_ratio) {
+		char size[16];
+
+		format_size(k->granules[0].granule, size, sizeof(size));
+		step_progress(progress, progress_size, "%s %s %.0f ns, ours/kernel %.2f",
+			      MAP_COST_KBENCH_PROGRAM, size, k->granules[0].map.kernel.mean_ns,
+			      k->granules[0].map.ratio);
+	}
+}
+
+/*
+ * The step's verdict from its entries: a failed entry fails it; all
+ * skipped skips it. A kernel-bench that failed fails it too.
+ */
 static void judge(struct map_cost_run *mc)
 {
 	const struct map_cost_report *r = mc->report;
@@ -324,6 +355,12 @@ static void judge(struct map_cost_run *mc)
 				step_add_reason(mc->out, "%s", e->reason);
 		}
 		measured += e->outcome == MAP_COST_MEASURED;
+	}
+	if (r->kbench && r->kbench->outcome == MAP_COST_FAILED) {
+		if (!failed++)
+			step_set_reason(mc->out, VERDICT_FAIL, "kernel-bench: %s", r->kbench->reason);
+		else
+			step_add_reason(mc->out, "kernel-bench: %s", r->kbench->reason);
 	}
 	if (failed)
 		return;
@@ -347,6 +384,11 @@ void step_map_cost_run(const struct step_env *env, const struct scenario_step *s
 	};
 
 	out->map_cost = mc.report;
+	if (m->kernel_bench) {
+		mc.report->kbench = calloc(1, sizeof(*mc.report->kbench));
+		if (!mc.report->kbench)
+			abort();
+	}
 	snprintf(out->method, sizeof(out->method), "%zu methods", m->n_methods);
 	fill_identity(&mc);
 	if (env->skip_all && env->skip_all[0]) {
@@ -374,5 +416,7 @@ void step_map_cost_run(const struct step_env *env, const struct scenario_step *s
 		step_set_reason(out, VERDICT_SKIP, "module has no MAP_BENCH (uAPI < 5)");
 		return;
 	}
+	if (mc.report->kbench)
+		kernel_bench(&mc, progress, progress_size);
 	judge(&mc);
 }

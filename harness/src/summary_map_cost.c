@@ -3,6 +3,8 @@
  * The summary's map-cost lines: per method x granule, map and unmap as
  * mean ± stddev over the repeats (ns), the trace proof, and every figure
  * whose coefficient of variation passed the limit, flagged, never hidden.
+ * Then, when the step asked for it, the kernel's dma_map_benchmark beside
+ * the ram method per granule, with the ratio and what differs.
  */
 #include "summary_map_cost.h"
 
@@ -62,6 +64,75 @@ static void print_entry(json_object *e, double limit)
 	       strcmp(result, "measured") == 0 ? note : json_text(e, "reason", "(no reason given)"));
 }
 
+/* "1234 (1200)": ours, mean (p50); "-" when not measured. */
+static void ours_text(json_object *side, char *buf, size_t size)
+{
+	if (json_has_number(side, "ours_mean_ns"))
+		snprintf(buf, size, "%.0f (%.0f)", number(side, "ours_mean_ns"),
+			 number(side, "ours_p50_ns"));
+	else
+		snprintf(buf, size, "-");
+}
+
+/* "1.12 (>= 1.05)": the ratio, and how low it could be had the kernel's flooring lost the most. */
+static void ratio_text(json_object *side, char *buf, size_t size)
+{
+	if (json_has_number(side, "ratio"))
+		snprintf(buf, size, "%.2f (>= %.2f)", number(side, "ratio"),
+			 number(side, "ratio_min"));
+	else
+		snprintf(buf, size, "-");
+}
+
+static void print_kbench_granule(json_object *g)
+{
+	static const char *const which[] = { "map", "unmap" };
+	char granule[16], ours[2][48], kernel[2][48], ratio[2][32];
+
+	format_size((uint64_t)json_object_get_int64(json_field(g, "granule_bytes")), granule,
+		    sizeof(granule));
+	for (size_t i = 0; i < 2; i++) {
+		json_object *side = json_field(g, which[i]);
+
+		ours_text(side, ours[i], sizeof(ours[i]));
+		mean_sd(json_field(side, "kernel"), kernel[i], sizeof(kernel[i]));
+		ratio_text(side, ratio[i], sizeof(ratio[i]));
+	}
+	printf("  %7s  %16s  %16s  %15s  %16s  %16s  %15s%s%s\n", granule, ours[0], kernel[0],
+	       ratio[0], ours[1], kernel[1], ratio[1], json_text(g, "note", NULL) ? "  " : "",
+	       json_text(g, "note", ""));
+}
+
+/* The kernel's dma_map_benchmark beside the ram method, or why it is not there. */
+static void print_kbench(json_object *k)
+{
+	json_object *granules = json_field(k, "granules");
+	size_t n = json_object_is_type(granules, json_type_array)
+		   ? json_object_array_length(granules) : 0;
+	const char *result = json_text(k, "result", "?");
+
+	if (strcmp(result, "measured") != 0) {
+		printf("  kernel's %s beside %s: %s: %s\n", json_text(k, "program", "?"),
+		       json_text(k, "compared_with", "?"), result,
+		       json_text(k, "reason", "(no reason given)"));
+		return;
+	}
+	printf("  kernel's %s on %s (%s, %" PRId64 "-bit mask), %" PRId64 " run(s) of %" PRId64
+	       " s per granule, %" PRId64 " thread(s), beside %s: ns, mean (p50) and mean ± stddev "
+	       "of the run means; ratio = ours / kernel's mean (>= had its 100 ns flooring lost "
+	       "the most)\n", json_text(k, "program", "?"), json_text(k, "device", "?"),
+	       json_text(k, "driver", "?"), json_object_get_int64(json_field(k, "dma_bits")),
+	       json_object_get_int64(json_field(k, "repeats")),
+	       json_object_get_int64(json_field(k, "seconds")),
+	       json_object_get_int64(json_field(k, "threads")),
+	       json_text(k, "compared_with", "?"));
+	printf("  %7s  %16s  %16s  %15s  %16s  %16s  %15s\n", "GRANULE", "OURS MAP", "KERNEL MAP",
+	       "MAP RATIO", "OURS UNMAP", "KERNEL UNMAP", "UNMAP RATIO");
+	for (size_t i = 0; i < n; i++)
+		print_kbench_granule(json_object_array_get_idx(granules, i));
+	printf("  what differs: %s\n", json_text(k, "differs", "?"));
+}
+
 void summary_print_map_cost(json_object *steps)
 {
 	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
@@ -89,5 +160,7 @@ void summary_print_map_cost(json_object *steps)
 		       "UNMAP ns", "TRACE", "NOTE");
 		for (size_t k = 0; k < n_entries; k++)
 			print_entry(json_object_array_get_idx(entries, k), limit);
+		if (json_field(mc, "kernel_bench"))
+			print_kbench(json_field(mc, "kernel_bench"));
 	}
 }
