@@ -160,6 +160,8 @@ if [[ ${P2PRIG_MODULE:-yes} == yes && -n ${P2PRIG_SCENARIO:-} && -z ${P2PRIG_GUE
 	hand_bar_devices_to_module
 fi
 
+# map-cost kernel-bench=: the runner runs the kernel's dma_map_benchmark through this.
+export P2PRIG_DMA_BENCH=${0%/*}/guest-dma-bench.sh
 run_scenario() {
 	: "${P2PRIG_SCENARIO:?} ${P2PRIG_RIG:?} ${P2PRIG_TOPOLOGY:?}"
 	runner=(/rig/build/guest/p2prig run "/results/$P2PRIG_SCENARIO" --out /results
