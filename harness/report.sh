@@ -109,6 +109,35 @@ cost_chart() {
 		 plot for [k=2:$((kernels + 1))] '$data' using k:xtic(1) title columnheader(k)"
 }
 
+# kbench_table: the kernel's own dma_map_benchmark beside map-cost's ram
+# method (kernel-bench=), from each kernel's newest map-cost run that asked
+# for it: per granule ours (mean, p50), the kernel's (mean ± stddev of its
+# runs) and the ratio, or why the kernel's is not there.
+kbench_table() {
+	local files
+	mapfile -t files < <(q '[.[] | select(any(.steps[]?; .action == "map-cost"))]
+		| group_by(.kernel) | map(max_by(.started)) | .[].file')
+	[[ ${#files[@]} -gt 0 ]] || return 0
+	jq -rs -L "$P2PRIG_TOP/harness/lib" 'include "metrics";
+		def ns: if . == null then "-" else (. | round | tostring) end;
+		def ratio: if .ratio == null then "-"
+			else "\(.ratio * 100 | round / 100) (&ge; \(.ratio_min * 100 | round / 100))" end;
+		def side: "<td>\(.ours_mean_ns | ns) (\(.ours_p50_ns | ns))</td><td>\(.kernel.mean_ns | ns) &plusmn; \(.kernel.stddev_ns | ns)</td><td>\(ratio)</td>";
+		[.[] | .kernel as $k | .steps[]? | select(.map_cost.kernel_bench != null)
+		 | { kernel: $k, step: .name, kb: .map_cost.kernel_bench }] as $rows
+		| select($rows | length > 0)
+		| "<h3>The kernel&apos;s dma_map_benchmark beside the ram method</h3>",
+		  "<p>ns per call: ours is map-cost&apos;s ram method, mean (p50) of its repeats; the kernel&apos;s is the mean &plusmn; stddev of its runs; ratio = ours / the kernel&apos;s mean (&ge; had its 100 ns flooring lost the most). \($rows[0].kb.differs | @html)</p>",
+		  "<table class=\"kbench\"><tr><th>kernel</th><th>step</th><th>granule</th><th>ours map</th><th>kernel map</th><th>map ratio</th><th>ours unmap</th><th>kernel unmap</th><th>unmap ratio</th></tr>",
+		  ($rows[] | . as $r
+		   | if $r.kb.result == "measured" then
+			($r.kb.granules[] | "<tr><td>\($r.kernel | @html)</td><td>\($r.step | @html)</td><td>\(.granule_bytes | size_name)</td>\(.map | side)\(.unmap | side)</tr>")
+		     else
+			"<tr><td>\($r.kernel | @html)</td><td>\($r.step | @html)</td><td colspan=\"7\">\($r.kb.result): \($r.kb.reason // "no reason given" | @html)</td></tr>"
+		     end),
+		  "</table>"' "${files[@]}"
+}
+
 # history_chart SCENARIO: each key figure night by night, as % of its first night.
 history_chart() {
 	local data=$out/charts/history-$1.tsv keys=() cmd=() k i=0 nights
@@ -177,6 +206,7 @@ mapfile -t scenarios < <(q 'map(.scenario) | unique | .[]')
 	echo '<p>The newest map-cost figures of each kernel: mean of the repeat means, virtual ns.</p>'
 	cost_chart map || chart_failed=1
 	cost_chart unmap || chart_failed=1
+	kbench_table
 	echo '</section><section id="index"><h2>All runs</h2>'
 	q history_table
 	echo '</section></body></html>'
