@@ -1,6 +1,7 @@
 # p2prig: a test rig for PCI peer-to-peer DMA.
 #
-#   make scenario=NAME [config=NAME] [kernel=VERSION]   run one scenario in the virtual lab
+#   make scenario=NAME [config=NAME] [kernel=SPEC] [series=FILE|DIR]
+#                                                       run one scenario in the virtual lab
 #   make scenario=NAME rig=host [config=NAME]          run it on this machine (lab rig)
 #   make test                                           host unit tests + virtual-lab tests
 #   make menuconfig | NAME_defconfig                    describe the rig (configs/Kconfig)
@@ -8,7 +9,9 @@
 #
 # The rig a run uses: config= on the command line, else the scenario's
 # `config NAME` line, else .config, else configs/vlab-switch-iommu_defconfig.
-# kernel= overrides the config's guest kernel for one run.
+# kernel= overrides the config's guest kernel for one run: a pinned Debian
+# version (7.3.4), or one the rig builds (src:7.3.4+debug, tree:~/linux+debug;
+# README.md, "The kernel under test"), series= a patch series applied to it.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -17,6 +20,10 @@ KCONFIG := configs/Kconfig
 RIGCONFIG := source harness/lib/rigconfig.sh
 
 export P2PRIG_BUILD := $(HOST_BUILD)
+# A patch series for the kernel the rig builds (kernel=src:… or tree:…).
+ifdef series
+export P2PRIG_KERNEL_SERIES := $(abspath $(series))
+endif
 # kconfig-frontends and the scripts read and write this checkout's .config.
 export KCONFIG_CONFIG ?= .config
 
@@ -41,7 +48,8 @@ endif
 
 .PHONY: help
 help: ## list the targets
-	@echo "p2prig: make [TARGET] [scenario=NAME] [config=NAME] [kernel=VERSION]"
+	@echo "p2prig: make [TARGET] [scenario=NAME] [config=NAME] [kernel=SPEC] [series=FILE|DIR]"
+	@echo "  kernel=SPEC          7.3.4 (Debian's, pinned), src:7.3.4+debug (built from its source), tree:PATH+debug"
 	@echo "  scenario=NAME        run scenarios/NAME in the virtual lab"
 	@echo "  scenario=NAME rig=host   run it on this machine (a lab rig config; as root)"
 	@grep -hE '^[a-z%_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -54,6 +62,12 @@ help: ## list the targets
 setup: ## install missing host packages and fill the cache (kernel, build root)
 	@harness/setup-host.sh
 	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(guest_kernel)"'
+
+.PHONY: kbuild
+kbuild: ## build (or find cached) the guest kernel kernel=SPEC [series=FILE|DIR], staged in the build root
+	@harness/setup-host.sh --for cache
+	@bash -c 'source harness/vlab/cache.sh && ensure_vlab_cache "$(guest_kernel)" && \
+		load_kernel_pin "$(guest_kernel)" && log "kernel $$PIN_UNAME: ready"'
 
 .PHONY: runner
 runner: ## build the runner for the host (scenario checks, summaries)

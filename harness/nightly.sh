@@ -52,7 +52,7 @@ read_list() {
 			config=?*) config=${word#config=} ;;
 			kernel=?*) kernel=${word#kernel=} ;;
 			*)
-				echo "$file:$n: expected config=NAME or kernel=VERSION after the scenario, got \"$word\"" >&2
+				echo "$file:$n: expected config=NAME or kernel=SPEC after the scenario, got \"$word\"" >&2
 				bad=1
 				;;
 			esac

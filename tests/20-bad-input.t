@@ -118,5 +118,5 @@ rc=0
 out=$(P2PRIG_RESULTS=$results "$TOP/harness/nightly.sh" --list "$work/nightly" 2>&1) || rc=$?
 tap_is "a bad nightly list: exit 2" "$rc" 2
 tap_is "... each bad line named, nothing run" \
-	"$(grep -cE "^$work/nightly:(2: no scenario \"no-such-scenario\"|3: expected config=NAME or kernel=VERSION after the scenario, got \"colour=red\"|3: no config \"nope\")" <<<"$out") $(find "$results" -mindepth 1 | wc -l)" "3 0"
+	"$(grep -cE "^$work/nightly:(2: no scenario \"no-such-scenario\"|3: expected config=NAME or kernel=SPEC after the scenario, got \"colour=red\"|3: no config \"nope\")" <<<"$out") $(find "$results" -mindepth 1 | wc -l)" "3 0"
 tap_done

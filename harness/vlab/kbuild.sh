@@ -118,7 +118,7 @@ kbuild_load() {
 	src)
 		load_kernel_pin "$KB_BASE"
 		[[ -n ${PIN_SOURCE:-} ]] || die "kernel '$spec': the pin of $KB_BASE names no SOURCE package (harness/vlab/pin-kernel.sh)"
-		PIN_KIND=built
+		PIN_KIND=built PIN_SPEC=$spec
 		kver=$KB_BASE
 		PIN_ORIGIN="debian $PIN_SOURCE $PIN_VERSION"
 		;;
@@ -189,17 +189,16 @@ ensure_built_kernel() {
 	fi
 	t0=$(now_s)
 	log "kernel $PIN_UNAME: building ($PIN_SPEC${PIN_SERIES:+, series $PIN_SERIES})"
-	local src src_mode=rw
+	local src obj out="$KBUILD_DIR/$slot/out.$$"
 	src=$(kbuild_source "$slot") || exit 1
-	[[ $KB_KIND == tree && -z $PIN_SERIES ]] && src_mode=ro
-	local obj out="$KBUILD_DIR/$slot/out.$$"
-	# One build tree per source and fragments: a rebuild compiles what
-	# changed, whichever series was applied last.
-	obj="$KBUILD_DIR/$slot/build-$(printf '%s' "${src_mode}:$PIN_FRAGMENTS" | sha256sum | cut -c1-8)"
+	# One build tree per source folder and fragments: a rebuild compiles
+	# what changed, whichever series was applied last.
+	obj="$KBUILD_DIR/$slot/build-$(printf '%s' "$src:$PIN_FRAGMENTS" | sha256sum | cut -c1-8)"
 	rm -rf "$out"
 	mkdir -p "$obj" "$out"
 	local BUILDROOT_BINDS
-	BUILDROOT_BINDS="$src:$KB_SRC:$src_mode
+	# The source is only read by the build (git runs on the host).
+	BUILDROOT_BINDS="$src:$KB_SRC:ro
 $obj:$KB_OBJ:rw
 $out:$KB_OUT:rw
 $P2PRIG_CACHE/ccache:$KB_CCACHE:rw
@@ -212,12 +211,16 @@ $KBUILD_FRAGMENTS_DIR:/kernel/fragments:ro"
 }
 
 # kbuild_make ARGS...: make in the build root against the bound source and
-# build tree, with the root's gcc-14 behind ccache. Depend mode: ccache
+# build tree, with the root's gcc-14 behind ccache. The release suffix is
+# make's LOCALVERSION, not CONFIG_LOCALVERSION: it stays out of autoconf.h,
+# which every object includes, so two keys share ccache's objects (and no
+# "+" is added for the source's git state). Depend mode: ccache
 # keys on the compiler's own dependency list, so a miss does not run the
 # preprocessor a second time (a third of a cold build here).
 kbuild_make() {
 	in_buildroot env CCACHE_DIR=$KB_CCACHE CCACHE_MAXSIZE=8G CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1 \
-		make -C $KB_SRC O=$KB_OBJ ARCH=x86_64 HOSTCC=gcc-14 "CC=ccache gcc-14" LOCALVERSION= "$@"
+		make -C $KB_SRC O=$KB_OBJ ARCH=x86_64 HOSTCC=gcc-14 "CC=ccache gcc-14" \
+		"LOCALVERSION=$PIN_LOCALVERSION" "$@"
 }
 
 # kbuild_git ARGS...: git as the rig runs it on its own copies: no user
@@ -229,8 +232,9 @@ kbuild_git() {
 }
 
 # kbuild_source SLOT: print the source folder to build: the developer's
-# tree itself (bound read-only), or the rig's working copy in SLOT with the
-# base checked out afresh and the series applied.
+# tree itself (bound read-only), or the rig's copy in SLOT: Debian's source
+# as unpacked, or, once a series has been asked for, a git working copy
+# with the base checked out afresh and the series applied.
 kbuild_source() {
 	local slot=$1 work="$KBUILD_DIR/$1/linux"
 	if [[ $KB_KIND == tree && -z $PIN_SERIES ]]; then
@@ -238,36 +242,73 @@ kbuild_source() {
 		return
 	fi
 	case $KB_KIND in
-	src) kbuild_debian_copy "$work" >&2 ;;
+	src)
+		kbuild_debian_unpack "$work" >&2
+		# Without a series, and before the first one, the unpacked source
+		# is built as it is; git comes in with the first series.
+		if [[ -z $PIN_SERIES && ! -d $work/.git ]]; then
+			printf '%s\n' "$work"
+			return
+		fi
+		kbuild_debian_git "$work" >&2
+		;;
 	tree) kbuild_tree_copy "$work" >&2 ;;
 	esac
 	# Only the files that differ are rewritten, so the build tree rebuilds
-	# only what a series (or the end of one) touched.
+	# only what a series (or the end of one) touched; files a series added
+	# go with it. The build never writes here, so nothing else differs.
 	kbuild_git -C "$work" checkout -q -f --detach p2prig-base
-	kbuild_git -C "$work" clean -q -fdx
+	[[ $KB_KIND != src || -z $PIN_SERIES ]] || kbuild_debian_track "$work" >&2
 	[[ -z $PIN_SERIES ]] || kbuild_apply_series "$work" >&2
 	printf '%s\n' "$work"
 }
 
-# kbuild_debian_copy WORK: Debian's linux-source of the pinned version,
-# checksummed, unpacked once into a git repository (tag p2prig-base).
-kbuild_debian_copy() {
+# kbuild_debian_unpack WORK: Debian's linux-source of the pinned version,
+# checksummed, unpacked once.
+kbuild_debian_unpack() {
 	local work=$1 deb t0
-	kbuild_git -C "$work" rev-parse -q --verify p2prig-base >/dev/null 2>&1 && return 0
+	[[ $(cat "$work/.p2prig-unpacked" 2>/dev/null) != "$PIN_SOURCE" ]] && [[ ! -d $work/.git ]] || return 0
 	t0=$(now_s)
 	deb=$(kbuild_fetch_source)
-	log "kernel source: unpacking $(basename "$deb") into a git working copy"
+	log "kernel source: unpacking $(basename "$deb")"
 	rm -rf "$work" "$work.tmp"
 	mkdir -p "$work.tmp"
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
 		tar -xJ -C "$work.tmp" --strip-components=1
-	kbuild_git -C "$work.tmp" init -q
-	# -f: the source ships a .gitignore that ignores its own top level.
-	kbuild_git -C "$work.tmp" add -A -f
-	kbuild_git -C "$work.tmp" commit -q -m "Debian $PIN_SOURCE $PIN_VERSION"
-	kbuild_git -C "$work.tmp" tag p2prig-base
+	printf '%s\n' "$PIN_SOURCE" >"$work.tmp/.p2prig-unpacked"
 	mv "$work.tmp" "$work"
-	log "kernel source: ready in $(elapsed "$t0") s"
+	log "kernel source: unpacked in $(elapsed "$t0") s"
+}
+
+# kbuild_debian_git WORK: the unpacked source as a git repository in place
+# (no file's time changes, so the build tree stays valid). Its base commit
+# (tag p2prig-base) tracks only the files a series has touched, added as
+# series ask for them (kbuild_debian_track): hashing all 1.8 GB took two
+# minutes here, and git am needs only the files it patches.
+kbuild_debian_git() {
+	local work=$1
+	kbuild_git -C "$work" rev-parse -q --verify p2prig-base >/dev/null 2>&1 && return 0
+	rm -rf "$work/.git"
+	kbuild_git -C "$work" init -q
+	kbuild_git -C "$work" commit -q --allow-empty -m "Debian $PIN_SOURCE $PIN_VERSION (files as series touch them)"
+	kbuild_git -C "$work" tag p2prig-base
+}
+
+# kbuild_debian_track WORK: with the base checked out, every file the
+# series patches that the base does not track yet, added to it as unpacked
+# (no series has touched it, or the base would track it).
+kbuild_debian_track() {
+	local work=$1 path
+	local -a new=()
+	while read -r path; do
+		[[ -f $work/$path ]] || continue # a file the series creates
+		kbuild_git -C "$work" ls-files --error-unmatch -- "$path" >/dev/null 2>&1 || new+=("$path")
+	done < <(sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' "${KB_SERIES_FILES[@]}" | sort -u)
+	[[ ${#new[@]} -gt 0 ]] || return 0
+	# -f: the source ships a .gitignore that ignores its own top level.
+	kbuild_git -C "$work" add -f -- "${new[@]}"
+	kbuild_git -C "$work" commit -q --amend --no-edit
+	kbuild_git -C "$work" tag -f p2prig-base >/dev/null
 }
 
 # kbuild_fetch_source: download (once) and check the pinned linux-source
@@ -299,7 +340,6 @@ kbuild_tree_copy() {
 	head=$(git -C "$KB_BASE" rev-parse HEAD)
 	kbuild_git -C "$work" fetch -q "$KB_BASE" HEAD
 	kbuild_git -C "$work" checkout -q -f --detach "$head"
-	kbuild_git -C "$work" clean -q -fdx
 	if [[ -n $(git -C "$KB_BASE" diff HEAD --stat) ]]; then
 		git -C "$KB_BASE" diff HEAD --binary | kbuild_git -C "$work" apply --index
 		kbuild_git -C "$work" commit -q -m "uncommitted changes of $KB_BASE"
@@ -360,36 +400,50 @@ kbuild_requests() {
 }
 
 # kbuild_configure OBJ: alldefconfig with every fragment merged (later lines
-# win, as merge_config.sh does), the release suffix last, olddefconfig;
-# then every option the rig's fragments ask for is checked.
+# win, as merge_config.sh does), then olddefconfig; then every option the
+# rig's fragments ask for is checked.
 kbuild_configure() {
 	local obj=$1 sym want have
 	local -a wrong=() files
 	mapfile -t files < <(kbuild_fragment_files)
-	{
-		in_buildroot cat "${files[@]}" ||
-			die "kernel $PIN_UNAME: a fragment's base is missing from the source"
-		printf 'CONFIG_LOCALVERSION="%s"\n' "$PIN_LOCALVERSION"
-	} | awk '
+	in_buildroot cat "${files[@]}" | awk '
 		/^CONFIG_[A-Za-z0-9_]+=/ { s = $0; sub(/=.*/, "", s) }
 		/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { s = $2 }
 		s != "" { if (!(s in line)) order[++n] = s; line[s] = $0; s = ""; next }
-		END { for (i = 1; i <= n; i++) print line[order[i]] }' >"$obj/p2prig-merged.config"
+		END { for (i = 1; i <= n; i++) print line[order[i]] }' >"$obj/p2prig-merged.config" ||
+		die "kernel $PIN_UNAME: a fragment's base is missing from the source"
 	if ! kbuild_make -s KCONFIG_ALLCONFIG=$KB_OBJ/p2prig-merged.config alldefconfig >"$obj/config.log" 2>&1 ||
 		! kbuild_make -s olddefconfig >>"$obj/config.log" 2>&1; then
 		sed 's/^/  | /' "$obj/config.log" >&2
 		die "kernel $PIN_UNAME: configuration failed (log: $obj/config.log)"
 	fi
+	local -a absent=()
 	while read -r sym want; do
 		have=$(sed -n "s/^$sym=//p" "$obj/.config")
 		[[ -n $have ]] || have=n
-		[[ $have == "$want" ]] || wrong+=("$sym: asked $want, got $have; $(kbuild_explain "$sym" "$obj/.config")")
+		[[ $have != "$want" ]] || continue
+		# An option this kernel does not have at all (VFIO_PCI_DMABUF
+		# before 6.19) is said, not an error: the fragments serve every
+		# kernel the rig builds.
+		if ! kbuild_has_symbol "$sym"; then
+			absent+=("${sym#CONFIG_}")
+			continue
+		fi
+		wrong+=("$sym: asked $want, got $have; $(kbuild_explain "$sym" "$obj/.config")")
 	done < <(kbuild_requests)
+	[[ ${#absent[@]} -eq 0 ]] ||
+		log "kernel $PIN_UNAME: not in this kernel's Kconfig, so not set: ${absent[*]}"
 	if [[ ${#wrong[@]} -gt 0 ]]; then
 		printf '  | %s\n' "${wrong[@]}" >&2
 		die "kernel $PIN_UNAME: ${#wrong[@]} option(s) of configs/kernel/{$PIN_FRAGMENTS}.config did not stick (above)"
 	fi
 	log "kernel $PIN_UNAME: configured ($(grep -c '=y$' "$obj/.config") options =y; fragments $PIN_FRAGMENTS, every one checked)"
+}
+
+# kbuild_has_symbol CONFIG_SYM: whether the source's Kconfig files define it.
+kbuild_has_symbol() {
+	find "$(kbuild_source_path)" -name 'Kconfig*' -not -path '*/Documentation/*' -print0 |
+		xargs -0 grep -qsE "^[[:space:]]*(menu)?config[[:space:]]+${1#CONFIG_}[[:space:]]*\$"
 }
 
 # kbuild_explain CONFIG_SYM DOTCONFIG: why an option is not what was asked:

@@ -4,7 +4,8 @@
 # results pass through to prove, named with the rig and renumbered, and
 # tests the program never reached count as failed, not passed.
 #
-#   kmod_run NAME CONFIG    run build/guest/tests/NAME on CONFIG; adds its
+#   kmod_run NAME CONFIG    run build/guest/tests/NAME on CONFIG (and on
+#                           KMOD_KERNEL, when set, not the config's); adds its
 #                           results and one more (the guest finished, the
 #                           module unloaded, the kernel log stayed clean)
 #                           to KMOD_LINES; sets KMOD_RC and KMOD_RUN_DIR
@@ -31,7 +32,7 @@ kmod_run() {
 	mkdir -p "$out"
 	KMOD_RC=0
 	P2PRIG_RESULTS=$out "$TOP/harness/run-guest-test.sh" "$name" --config "$config" \
-		>"$out.log" 2>&1 || KMOD_RC=$?
+		${KMOD_KERNEL:+--kernel "$KMOD_KERNEL"} >"$out.log" 2>&1 || KMOD_RC=$?
 	KMOD_RUN_DIR=$(find "$out" -mindepth 1 -maxdepth 1 -type d | head -n 1)
 	ktap=${KMOD_RUN_DIR:+$KMOD_RUN_DIR/$name.ktap}
 	sed "s/^/# $config: /" "$out.log"

@@ -15,14 +15,16 @@ vlab_requires() {
 }
 
 # run_scenario SCENARIO: sets RUN_RC, RUN_LOG and RUN_DIR (the results folder),
-# read by the test that sourced this file.
+# read by the test that sourced this file. RUN_KERNEL and RUN_SERIES, when
+# set, are the run's --kernel and --series.
 # shellcheck disable=SC2034
 run_scenario() {
 	local results
 	results=$(mktemp -d "${TMPDIR:-/tmp}/p2prig-test.XXXXXX")
 	RUN_LOG="$results/run.log"
 	RUN_RC=0
-	P2PRIG_RESULTS=$results "$TOP/harness/run-scenario.sh" "$1" >"$RUN_LOG" 2>&1 || RUN_RC=$?
+	P2PRIG_RESULTS=$results "$TOP/harness/run-scenario.sh" "$1" ${RUN_KERNEL:+--kernel "$RUN_KERNEL"} \
+		${RUN_SERIES:+--series "$RUN_SERIES"} >"$RUN_LOG" 2>&1 || RUN_RC=$?
 	RUN_DIR=$(find "$results" -mindepth 1 -maxdepth 1 -type d | head -n 1)
 	sed 's/^/# /' "$RUN_LOG"
 }
