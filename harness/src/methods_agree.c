@@ -170,11 +170,23 @@ static void note_unstated(const struct scenario *sc, struct step_report *steps, 
 	}
 }
 
+/* A debug kernel: the expectation is not judged, and says so; the verdict stays. */
+static void not_judged(struct step_report *out, struct expectation_report *r, const char *checkers)
+{
+	r->outcome = EXPECT_SKIPPED;
+	snprintf(r->detail, sizeof(r->detail),
+		 "not judged: the kernel runs debug checkers (%s), whose cost, not the methods', "
+		 "sets map timings",
+		 checkers);
+	strlist_add(&out->notes, r->detail);
+}
+
 void methods_agree_evaluate(const struct scenario *sc, struct step_report *steps, size_t n_steps,
-			    const struct kversion *kernel)
+			    const struct kversion *kernel, const char *checkers)
 {
 	char why[RESULT_TEXT_MAX];
-	bool applies = methods_agree_applies(kernel, why, sizeof(why));
+	bool debug = checkers && checkers[0];
+	bool applies = !debug && methods_agree_applies(kernel, why, sizeof(why));
 
 	if (n_steps > sc->n_steps)
 		n_steps = sc->n_steps;
@@ -184,7 +196,9 @@ void methods_agree_evaluate(const struct scenario *sc, struct step_report *steps
 
 		if (!e || steps[i].verdict == VERDICT_SKIP)
 			continue;
-		if (!applies)
+		if (debug)
+			not_judged(&steps[i], r, checkers);
+		else if (!applies)
 			skip_stated(&steps[i], r, why);
 		else
 			judge_stated(sc, steps, n_steps, i, e, r);

@@ -54,9 +54,12 @@ void methods_agree_describe(const struct methods_agreement *m, char *buf, size_t
  * fails) or skipped (before 6.18: the step is a skip if it had passed),
  * and a flagged note on the later step of any equivalent pair that
  * disagrees by more than the default tolerance without being asked to
- * agree. STEPS are SC's steps' reports, in order.
+ * agree. STEPS are SC's steps' reports, in order. On a kernel with debug
+ * CHECKERS on (non-NULL: kernel_checkers.h) it is not judged at all: the
+ * expectation says why and the step keeps its verdict, since its figures
+ * measure the checkers and its bytes were judged all the same.
  */
 void methods_agree_evaluate(const struct scenario *sc, struct step_report *steps, size_t n_steps,
-			    const struct kversion *kernel);
+			    const struct kversion *kernel, const char *checkers);
 
 #endif

@@ -24,6 +24,7 @@
 #include "health.h"
 #include "ktap.h"
 #include "kversion.h"
+#include "kernel_checkers.h"
 #include "methods_agree.h"
 #include "node_link.h"
 #include "numparse.h"
@@ -414,7 +415,10 @@ static void judge_agreement(struct run *run)
 
 	for (size_t i = 0; i < r->n_steps && i < SCENARIO_MAX_STEPS; i++)
 		before[i] = r->steps[i].verdict;
-	methods_agree_evaluate(&run->sc, r->steps, r->n_steps, known ? &kernel : NULL);
+	char checkers[64];
+
+	kernel_checkers_detect("/", checkers, sizeof(checkers));
+	methods_agree_evaluate(&run->sc, r->steps, r->n_steps, known ? &kernel : NULL, checkers);
 	for (size_t i = 0; i < r->n_steps && i < SCENARIO_MAX_STEPS; i++) {
 		const struct step_report *s = &r->steps[i];
 		if (s->verdict == before[i] || before[i] != VERDICT_PASS)

@@ -250,6 +250,10 @@ ensure_vlab_cache() {
 		ensure_buildroot
 		return
 	fi
+	if kernel_spec_built "$ver"; then
+		ensure_vlab_cache_built "$ver" "${layers[@]}"
+		return
+	fi
 	cache_lock -x
 	{ fetch_kernel "$ver" && stage_kernel "$ver"; } &
 	fetch=$!
@@ -258,17 +262,45 @@ ensure_vlab_cache() {
 	for layer in "${layers[@]}"; do
 		ensure_buildroot_layer "$layer"
 	done
-	if kernel_spec_built "$ver"; then
-		# Minutes of compiling: other runs go on meanwhile (the build has
-		# a lock of its own), and the key is taken again now that the
-		# build root's compiler is known.
-		cache_lock -s
-		load_kernel_pin "$ver"
-		ensure_built_kernel
-		cache_lock -x
-	fi
 	install_kernel "$ver"
 	cache_lock -s
+}
+
+# ensure_vlab_cache_built SPEC LAYER...: the same for a kernel the rig
+# builds. The cache is held alone only while the build root or a layer is
+# made; the minutes of compiling run beside other runs' guests (the build
+# has a lock per source of its own, held while the kernel is linked into
+# the root: new files, which no running guest reads).
+ensure_vlab_cache_built() {
+	local ver=$1 layer
+	shift
+	if ! buildroot_made "$@"; then
+		cache_lock -x
+		{ fetch_kernel "$ver"; } &
+		local fetch=$!
+		ensure_buildroot
+		wait "$fetch" || exit 1 # fetch_kernel said why
+		for layer in "$@"; do
+			ensure_buildroot_layer "$layer"
+		done
+		cache_lock -s
+	fi
+	# The key again, now that the build root's compiler is known.
+	load_kernel_pin "$ver"
+	KBUILD_THEN=(install_kernel "$ver")
+	ensure_built_kernel
+	KBUILD_THEN=()
+}
+
+# buildroot_made [LAYER...]: the build root of this recipe, with each layer.
+buildroot_made() {
+	local layer
+	[[ $(cat "$BUILDROOT/.p2prig-recipe" 2>/dev/null) == "$(buildroot_recipe | sha256sum | cut -d' ' -f1)" &&
+		-x $BUILDROOT/usr/bin/gcc-14 ]] || return 1
+	for layer in "$@"; do
+		[[ $(head -n 1 "$BUILDROOT/.p2prig-layer-$layer" 2>/dev/null) == "$(buildroot_layer_stamp "$layer")" ]] ||
+			return 1
+	done
 }
 
 # vlab_cache_made VER [LAYER...]: whether every entry for VER is there with
@@ -286,14 +318,9 @@ vlab_cache_made() {
 			compgen -G "$dir/${name}_${PIN_VERSION}_*.deb" >/dev/null || return 1
 		done
 	fi
-	[[ $(cat "$BUILDROOT/.p2prig-recipe" 2>/dev/null) == "$(buildroot_recipe | sha256sum | cut -d' ' -f1)" &&
-		-x $BUILDROOT/usr/bin/gcc-14 &&
-		$(cat "$BUILDROOT/.p2prig-kernel-$PIN_UNAME" 2>/dev/null) == "$(kernel_tree_stamp "$ver")" &&
+	[[ $(cat "$BUILDROOT/.p2prig-kernel-$PIN_UNAME" 2>/dev/null) == "$(kernel_tree_stamp "$ver")" &&
 		-r $BUILDROOT/usr/lib/modules/$PIN_UNAME/modules.dep ]] || return 1
-	for layer in "$@"; do
-		[[ $(head -n 1 "$BUILDROOT/.p2prig-layer-$layer" 2>/dev/null) == "$(buildroot_layer_stamp "$layer")" ]] ||
-			return 1
-	done
+	buildroot_made "$@"
 }
 
 # in_buildroot CMD...: run CMD inside the build root with this checkout at

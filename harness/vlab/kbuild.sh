@@ -142,7 +142,9 @@ kbuild_load() {
 			printf 'fragment %s %s\n' "$frag" "$(sha256sum <"$f" | cut -c1-16)"
 		done
 	} | sha256sum | cut -c1-40)
-	PIN_LOCALVERSION="-p2prig$(printf -- '-%s' ${KB_FRAGS[@]+"${KB_FRAGS[@]}"})-${PIN_KEY:0:8}"
+	local frag_suffix=""
+	[[ ${#KB_FRAGS[@]} -eq 0 ]] || frag_suffix="-$(IFS=-; printf '%s' "${KB_FRAGS[*]}")"
+	PIN_LOCALVERSION="-p2prig$frag_suffix-${PIN_KEY:0:8}"
 	PIN_UNAME="$kver$PIN_LOCALVERSION"
 	PIN_SERIES_SHA=$series_sha
 	KB_SAVED=$(declare -p PIN_KIND PIN_SPEC PIN_FRAGMENTS PIN_ORIGIN PIN_SERIES PIN_KEY PIN_LOCALVERSION \
@@ -170,11 +172,11 @@ kbuild_made() {
 }
 
 # ensure_built_kernel: build the loaded spec (kbuild_load) unless cached,
-# and stage it in kernels/UNAME/tree. Needs the build root and its kbuild
-# layer. One build per source at a time: a working copy and a build tree
-# are shared by every build of that source.
+# and stage it in kernels/UNAME/tree; then, still under the build's lock,
+# run KBUILD_THEN (a command, e.g. linking it into the build root). Needs
+# the build root and its kbuild layer. One build per source at a time: a
+# working copy and a build tree are shared by every build of that source.
 ensure_built_kernel() {
-	kbuild_made && return 0
 	local slot lockfd t0
 	case $KB_KIND in
 	src) slot="src-$PIN_VERSION" ;;
@@ -184,6 +186,7 @@ ensure_built_kernel() {
 	exec {lockfd}>"$KBUILD_DIR/$slot/.lock"
 	flock -x "$lockfd"
 	if kbuild_made; then
+		[[ -z ${KBUILD_THEN[*]:-} ]] || "${KBUILD_THEN[@]}"
 		exec {lockfd}>&-
 		return 0
 	fi
@@ -207,6 +210,7 @@ $KBUILD_FRAGMENTS_DIR:/kernel/fragments:ro"
 	kbuild_compile "$obj"
 	kbuild_install "$src" "$out"
 	log "kernel $PIN_UNAME: built and staged in $(elapsed "$t0") s (log: $obj/build.log)"
+	[[ -z ${KBUILD_THEN[*]:-} ]] || "${KBUILD_THEN[@]}"
 	exec {lockfd}>&-
 }
 

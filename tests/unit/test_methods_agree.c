@@ -10,10 +10,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "kernel_checkers.h"
 #include "methods_agree.h"
 #include "scenario_checks.h"
 
@@ -166,7 +169,7 @@ static void test_stated_met(void **state)
 	(void)state;
 	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
 	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3);
+	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
 	assert_int_equal(out[1].expectations[0].outcome, EXPECT_MET);
 	assert_string_equal(out[1].expectations[0].detail,
 			    "map p50 9047 vs 9030 ns (0.2 %), unmap p50 5558 vs 5540 ns (0.3 %) "
@@ -178,6 +181,45 @@ static void test_stated_met(void **state)
 	scenario_free(&sc);
 }
 
+/* A debug kernel's figures measure its checkers: 6 % apart is not judged. */
+static void test_debug_kernel_not_judged(void **state)
+{
+	struct scenario sc;
+	struct step_report out[2];
+
+	(void)state;
+	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
+	reports(&sc, out, (uint64_t[]){ 1304029, 1382917 }, (uint64_t[]){ 230196, 230195 });
+	methods_agree_evaluate(&sc, out, 2, &v7_3, "dma-debug, kmemleak, lockdep");
+	assert_int_equal(out[1].expectations[0].outcome, EXPECT_SKIPPED);
+	assert_string_equal(out[1].expectations[0].detail,
+			    "not judged: the kernel runs debug checkers (dma-debug, kmemleak, "
+			    "lockdep), whose cost, not the methods', sets map timings");
+	assert_int_equal(out[1].verdict, VERDICT_PASS);
+	assert_int_equal(out[1].notes.n, 1);
+	assert_int_equal(out[0].notes.n, 0);
+	free_reports(out, 2);
+	scenario_free(&sc);
+}
+
+/* Known by the files they make; none under an empty root. */
+static void test_kernel_checkers_detect(void **state)
+{
+	char root[] = "/tmp/p2prig-checkers.XXXXXX", path[256], found[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	assert_false(kernel_checkers_detect(root, found, sizeof(found)));
+	assert_string_equal(found, "");
+	snprintf(path, sizeof(path), "mkdir -p %s/sys/kernel/debug/dma-api %s/proc && touch %s/proc/lockdep",
+		 root, root, root);
+	assert_int_equal(system(path), 0);
+	assert_true(kernel_checkers_detect(root, found, sizeof(found)));
+	assert_string_equal(found, "dma-debug, lockdep");
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	assert_int_equal(system(path), 0);
+}
+
 static void test_stated_unmet_fails(void **state)
 {
 	struct scenario sc;
@@ -187,7 +229,7 @@ static void test_stated_unmet_fails(void **state)
 	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
 	/* The map agrees; the unmap is 3.5 % apart: either one fails it. */
 	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5400, 5589 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3);
+	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
 	assert_int_equal(out[1].expectations[0].outcome, EXPECT_UNMET);
 	assert_int_equal(out[1].verdict, VERDICT_FAIL);
 	assert_string_equal(out[1].reason,
@@ -208,7 +250,7 @@ static void test_stated_tolerance(void **state)
 	(void)state;
 	assert_int_equal(scenario_parse_text("ok", text, &sc), 0);
 	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3);
+	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
 	assert_int_equal(out[1].expectations[0].outcome, EXPECT_MET);
 	assert_int_equal(out[1].verdict, VERDICT_PASS);
 	free_reports(out, 2);
@@ -223,7 +265,7 @@ static void test_stated_before_6_18_skips(void **state)
 	(void)state;
 	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
 	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v6_12);
+	methods_agree_evaluate(&sc, out, 2, &v6_12, NULL);
 	assert_int_equal(out[1].expectations[0].outcome, EXPECT_SKIPPED);
 	assert_int_equal(out[1].verdict, VERDICT_SKIP);
 	assert_string_equal(out[1].reason,
@@ -243,13 +285,13 @@ static void test_partner_measured_nothing(void **state)
 	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
 	reports(&sc, out, (uint64_t[]){ 0, 9047 }, (uint64_t[]){ 0, 5558 });
 	out[0].verdict = VERDICT_FAIL;
-	methods_agree_evaluate(&sc, out, 2, &v7_3);
+	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
 	assert_int_equal(out[1].expectations[0].outcome, EXPECT_NOT_EVALUATED);
 	assert_non_null(strstr(out[1].expectations[0].detail, "no equivalent step"));
 	assert_int_equal(out[1].verdict, VERDICT_PASS);
 	/* A run that stopped after the first step: nothing to compare yet. */
 	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 });
-	methods_agree_evaluate(&sc, out, 1, &v7_3);
+	methods_agree_evaluate(&sc, out, 1, &v7_3, NULL);
 	assert_int_equal(out[1].expectations[0].outcome, EXPECT_NOT_EVALUATED);
 	free_reports(out, 2);
 	scenario_free(&sc);
@@ -264,7 +306,7 @@ static void test_unstated_pair_is_noted(void **state)
 	(void)state;
 	assert_int_equal(scenario_parse_text("ok", text, &sc), 0);
 	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3);
+	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
 	assert_int_equal(out[0].verdict, VERDICT_PASS);
 	assert_int_equal(out[1].verdict, VERDICT_PASS);
 	assert_int_equal(out[0].notes.n, 0);
@@ -277,10 +319,10 @@ static void test_unstated_pair_is_noted(void **state)
 
 	/* Within 3 %, or before 6.18: no note. */
 	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3);
+	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
 	assert_int_equal(out[1].notes.n, 0);
 	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v6_12);
+	methods_agree_evaluate(&sc, out, 2, &v6_12, NULL);
 	assert_int_equal(out[1].notes.n, 0);
 	free_reports(out, 2);
 	scenario_free(&sc);
@@ -296,6 +338,8 @@ int main(void)
 		cmocka_unit_test(test_partners),
 		cmocka_unit_test(test_stated_met),
 		cmocka_unit_test(test_stated_unmet_fails),
+		cmocka_unit_test(test_debug_kernel_not_judged),
+		cmocka_unit_test(test_kernel_checkers_detect),
 		cmocka_unit_test(test_stated_tolerance),
 		cmocka_unit_test(test_stated_before_6_18_skips),
 		cmocka_unit_test(test_partner_measured_nothing),
