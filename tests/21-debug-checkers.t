@@ -66,17 +66,17 @@ dir=$(results dma "$data/dmesg-dma-debug.txt" "" "${debug_env[@]}" DMA_DEBUG_ERR
 judge "$dir"
 tap_is "a dma-debug error fails the run, named" "$VERDICT $RESULT $REASON" \
 	"1 fail dma-debug: 1 error during the run"
-dma_line="[dma-debug] DMA-API: p2prig_edu 0000:01:00.0: device driver frees DMA memory with different size [device address=0x00000000fffe0000] [map size=65536 bytes] [unmap size=65535 bytes]"
+dma_line="[dma-debug] DMA-API: p2prig_edu 0000:04:00.0: device driver frees DMA memory with different size [device address=0x00000000fffe0000] [map size=65536 bytes] [unmap size=65535 bytes]"
 tap_ok "the terminal quotes the report: DMA-API, wrong size, where it was unmapped" \
 	lines_in "$OUT" "debug checkers: dma-debug: 1 error during the run:" "  | $dma_line" \
-	"  |   p2prig_page_unmap+0x68/0x90 [p2prig]"
+	"  |   p2prig_page_unmap+0x1ad/0x270 [p2prig]"
 tap_ok "the check's details hold the report and what else was checked" \
 	lines_in "$DETAILS" "$dma_line" "lockdep: on"
 
 # Five errors (dma-debug's all_errors): each named, three quoted whole.
 {
 	sed -n '1,/kmemleak scan begins/p' "$data/dmesg-dma-debug.txt" | sed '$d'
-	for _ in 1 2 3 4; do sed -n '/cut here/,/p2prig_page_map/p' "$data/dmesg-dma-debug.txt"; done
+	for _ in 1 2 3 4; do sed -n '/cut here/,/end scenario/p' "$data/dmesg-dma-debug.txt" | sed '$d'; done
 } >"$tmp/five.txt"
 dir=$(results five "$tmp/five.txt" "" "${debug_env[@]}" DMA_DEBUG_ERRORS_AFTER=5)
 judge "$dir"

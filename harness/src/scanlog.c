@@ -27,20 +27,29 @@
 #define SCANLOG_REPORT_LINES 14
 #define SCANLOG_REPORT_SCAN 80
 
-/* "[   12.345678] text" -> "text"; other lines are taken whole. */
+/*
+ * "[   12.345678] text" -> "text"; a kernel with PRINTK_CALLER (the debug
+ * kernel's) has the caller after the time, "[   12.345678] [   T81] text".
+ * Other lines are taken whole.
+ */
 static const char *scanlog_text(const char *line)
 {
-	const char *end;
+	const char *text, *p;
+	size_t digits;
 
-	if (line[0] != '[')
+	if (line[0] != '[' || !(text = strchr(line, ']')))
 		return line;
-	end = strchr(line, ']');
-	if (!end)
-		return line;
-	end++;
-	while (*end == ' ')
-		end++;
-	return end;
+	text += 1 + strspn(text + 1, " ");
+	if (text[0] != '[')
+		return text;
+	p = text + 1 + strspn(text + 1, " ");
+	if (*p != 'T' && *p != 'C')
+		return text;
+	digits = strspn(p + 1, "0123456789");
+	if (!digits || p[1 + digits] != ']')
+		return text;
+	p += 2 + digits;
+	return p + strspn(p, " ");
 }
 
 /* Lines of a report that say nothing about what went wrong. */
