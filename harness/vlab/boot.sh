@@ -15,8 +15,23 @@ source "$(dirname "${BASH_SOURCE[0]}")/initramfs.sh"
 # shellcheck source=harness/lib/rigconfig.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/rigconfig.sh"
 
-# Seconds before the watchdog kills a guest that neither finished nor panicked.
+# Seconds before the watchdog kills a guest that neither finished nor panicked
+# (vlab_watchdog: three times that for a kernel with KASAN, unless set).
+P2PRIG_BOOT_TIMEOUT_GIVEN=${P2PRIG_BOOT_TIMEOUT:-}
 P2PRIG_BOOT_TIMEOUT=${P2PRIG_BOOT_TIMEOUT:-600}
+
+# vlab_watchdog UNAME: set P2PRIG_BOOT_TIMEOUT for a boot of that kernel.
+# The debug kernel the rig builds (KASAN, lockdep, kmemleak, dma-debug)
+# takes 1-2 min to reach userspace under TCG where Debian's takes 6 s, and
+# its end-of-run kmemleak scan takes minutes more on a busy machine.
+vlab_watchdog() {
+	[[ -z $P2PRIG_BOOT_TIMEOUT_GIVEN ]] || return 0
+	if grep -qx 'CONFIG_KASAN=y' "$BUILDROOT/usr/lib/modules/$1/config" 2>/dev/null; then
+		P2PRIG_BOOT_TIMEOUT=1800
+	else
+		P2PRIG_BOOT_TIMEOUT=600
+	fi
+}
 
 # vlab_kernel_image UNAME: the kernel image in the build root. Split
 # packages (7.x) keep it beside the modules, older ones in /boot.
@@ -289,6 +304,7 @@ vlab_boot() {
 		warn "$VLAB_SCRATCH_READY failed on the scratch folder $scratch"
 	fi
 	local -a cmd
+	vlab_watchdog "$uname"
 	phase_begin initramfs
 	mapfile -t cmd < <(vlab_qemu_cmd "$uname" "$results" "$scratch")
 	phase_end
