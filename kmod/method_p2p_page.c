@@ -15,22 +15,69 @@
 
 #include "p2prig.h"
 
-static int p2prig_p2p_page_map(struct p2prig_mapping *map, struct device *dev)
+/*
+ * One entry per max_seg_size of the initiator, as the block layer and RDMA
+ * build their lists: dma-debug reports an entry longer than the device
+ * claims to support (64 KiB unless its driver says otherwise).
+ */
+static int p2prig_p2p_page_fill(struct p2prig_mapping *map, struct device *dev)
 {
+	unsigned int max_seg = dma_get_max_seg_size(dev) & PAGE_MASK;
 	void *vaddr = map->chunk->vaddr + map->offset;
+	struct scatterlist *sg;
+	size_t done = 0;
 	int ret;
 
-	/* The chunk is physically contiguous: one entry covers it. */
-	ret = sg_alloc_table(&map->sgt, 1, GFP_KERNEL);
+	if (!max_seg)
+		max_seg = PAGE_SIZE;
+	ret = sg_alloc_table(&map->sgt, DIV_ROUND_UP(map->length, max_seg),
+			     GFP_KERNEL);
 	if (ret)
 		return ret;
-	sg_set_page(map->sgt.sgl, virt_to_page(vaddr), map->length,
-		    offset_in_page(vaddr));
+	for_each_sgtable_sg(&map->sgt, sg, ret) {
+		size_t len = min_t(size_t, map->length - done, max_seg);
+
+		sg_set_page(sg, virt_to_page(vaddr + done), len,
+			    offset_in_page(vaddr + done));
+		done += len;
+	}
+	return 0;
+}
+
+/* The initiator is handed one range: the entries must follow each other. */
+static bool p2prig_p2p_page_contiguous(struct p2prig_mapping *map)
+{
+	dma_addr_t next = sg_dma_address(map->sgt.sgl);
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(&map->sgt, sg, i) {
+		if (sg_dma_address(sg) != next)
+			return false;
+		next += sg_dma_len(sg);
+	}
+	return next - sg_dma_address(map->sgt.sgl) == map->length;
+}
+
+static int p2prig_p2p_page_map(struct p2prig_mapping *map, struct device *dev)
+{
+	int ret;
+
+	ret = p2prig_p2p_page_fill(map, dev);
+	if (ret)
+		return ret;
 
 	ret = dma_map_sgtable(dev, &map->sgt, map->dir, 0);
 	if (ret) {
 		sg_free_table(&map->sgt);
 		return ret == -EREMOTEIO ? ret : -EIO;
+	}
+	if (!p2prig_p2p_page_contiguous(map)) {
+		dev_err(dev, "p2p-page: %u entries mapped to discontiguous DMA ranges\n",
+			map->sgt.nents);
+		dma_unmap_sgtable(dev, &map->sgt, map->dir, 0);
+		sg_free_table(&map->sgt);
+		return -EIO;
 	}
 
 	map->dma_addr = sg_dma_address(map->sgt.sgl);
