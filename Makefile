@@ -128,7 +128,14 @@ prune-nights: ## remove all but the newest nights under results/nights (keep=N; 
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t
 
-.PHONY: test-bare
+.PHONY: test-debug test-bare
+test-debug: unit-tests ## the kernel under test's nightly: every kmod program and every scenario on the debug kernel the rig builds
+	@P2PRIG_DEBUG_KMOD_TESTS="kmod-uapi kmod-dmabuf kmod-bar kmod-faults kmod-bench kmod-fuzz" \
+		prove --timer tests/vlab/47-kernel-from-source.t tests/vlab/48-kmod-debug-kernel.t
+	@rc=0; while read -r scenario kernel; do \
+		harness/run-scenario.sh "$$scenario" --kernel "$${kernel#kernel=}" </dev/null || rc=1; \
+	done < <(grep -v '^#' configs/nightly-debug); exit $$rc
+
 test-bare: ## README's first command in a bare Debian 12 root made here (mmdebstrap; about 3 min; CI runs it)
 	@harness/setup-host.sh --for run
 	@prove -v --timer tests/bare/*.t

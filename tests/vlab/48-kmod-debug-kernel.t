@@ -4,15 +4,18 @@
 # kmemleak, UBSAN): every ioctl's good path and bad input (uapi), the
 # dma-buf exports (dmabuf), the BAR provider (bar) and the fault paths
 # (faults) pass, the module unloads, and the kernel log stays clean under
-# the checkers: anything they report in our module fails here. The
-# benchmark and the fuzzer run on this kernel in the nightly.
+# the checkers: anything they report in our module fails here.
+#
+# A debug guest takes minutes, so make test runs uapi and faults (every
+# ioctl and every fault path); `make test-debug` (the nightly's) runs every
+# program, P2PRIG_DEBUG_KMOD_TESTS names others.
 set -euo pipefail
 # shellcheck source=tests/lib/kmod.sh
 source "$(dirname "$0")/../lib/kmod.sh"
 vlab_requires
 
 KMOD_KERNEL=${P2PRIG_TEST_DEBUG_KERNEL:-src:7.3.4+debug}
-for name in kmod-uapi kmod-dmabuf kmod-bar kmod-faults; do
+for name in ${P2PRIG_DEBUG_KMOD_TESTS:-kmod-uapi kmod-faults}; do
 	kmod_run "$name" vlab-switch-iommu
 done
 kmod_print
