@@ -575,14 +575,22 @@ kbuild_provenance() {
 
 # kbuild_tools MODDIR: the kernel's own userspace for what the rig runs
 # beside its own figures, built from the same source into
-# MODDIR/p2prig-tools: tools/dma/dma_map_benchmark against this tree's uapi
-# header (the only one it needs beyond the build root's).
+# MODDIR/p2prig-tools: dma_map_benchmark, from tools/dma (6.13 on, its
+# header in uapi) or from tools/testing/selftests/dma (before, its header
+# in include/linux), against that one header (the build root has the rest).
 kbuild_tools() {
-	local moddir=$1
-	[[ -r $(kbuild_source_path)/tools/dma/dma_map_benchmark.c ]] || return 0
+	local moddir=$1 src prog header
+	src=$(kbuild_source_path)
+	if [[ -r $src/tools/dma/dma_map_benchmark.c ]]; then
+		prog=tools/dma/dma_map_benchmark.c header=include/uapi/linux/map_benchmark.h
+	elif [[ -r $src/tools/testing/selftests/dma/dma_map_benchmark.c ]]; then
+		prog=tools/testing/selftests/dma/dma_map_benchmark.c header=include/linux/map_benchmark.h
+	else
+		return 0
+	fi
 	in_buildroot sh -c "mkdir -p /tmp/uapi/linux $KB_OUT/$moddir/p2prig-tools &&
-		cp $KB_SRC/include/uapi/linux/map_benchmark.h /tmp/uapi/linux/ &&
+		cp $KB_SRC/$header /tmp/uapi/linux/ &&
 		gcc-14 -O2 -Wall -D_GNU_SOURCE -I/tmp/uapi -o $KB_OUT/$moddir/p2prig-tools/dma_map_benchmark \
-			$KB_SRC/tools/dma/dma_map_benchmark.c" ||
-		die "kernel $PIN_UNAME: tools/dma/dma_map_benchmark.c does not build"
+			$KB_SRC/$prog" ||
+		die "kernel $PIN_UNAME: $prog does not build"
 }
