@@ -124,8 +124,11 @@ done
 # A run that only looks at the machine (doctor) goes on without the module
 # when it did not build for this kernel.
 if [[ ${P2PRIG_MODULE:-yes} == yes ]]; then
+	# The module built for this kernel (run.env; the module's fault test
+	# reloads it from there too).
+	export P2PRIG_KO=${P2PRIG_KMOD_DIR:-/rig/kmod}/p2prig.ko
 	# shellcheck disable=SC2086 # test knobs (tests/vlab): NAME=VALUE words
-	insmod /rig/kmod/p2prig.ko ${P2PRIG_KMOD_PARAMS:-}
+	insmod "$P2PRIG_KO" ${P2PRIG_KMOD_PARAMS:-}
 	taint=""
 	read -r taint 2>/dev/null </sys/module/p2prig/taint || true
 	say "module loaded: $taint $(ls -l /dev/p2prig)"

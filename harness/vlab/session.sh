@@ -81,6 +81,25 @@ vlab_module_cc() {
 	printf 'CC=x86_64-linux-gnu-gcc-14\n'
 }
 
+# vlab_kmod_sources: the module's sources copied into a build folder of
+# this kernel's own (VLAB_KMOD_DIR, build/kmod/UNAME): runs on two kernels
+# at once each build and load theirs (kmod/ shared, one run's build was
+# another's "Invalid module format"). Objects of the last build there stay,
+# and make rebuilds what a changed source touches.
+vlab_kmod_sources() {
+	local src=$P2PRIG_TOP/kmod file
+	VLAB_KMOD_DIR=$P2PRIG_TOP/build/kmod/$PIN_UNAME
+	mkdir -p "$VLAB_KMOD_DIR"
+	# Sources only (cp -p keeps their times): never another kernel's objects.
+	(cd "$src" && find . \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -print0 |
+		xargs -0 cp -p --parents -t "$VLAB_KMOD_DIR") ||
+		die "cannot copy the module's sources to $VLAB_KMOD_DIR"
+	# A source deleted since the last copy must not linger.
+	while IFS= read -r -d '' file; do
+		[[ -e $src/$file ]] || rm -f "$VLAB_KMOD_DIR/$file"
+	done < <(cd "$VLAB_KMOD_DIR" && find . -name '*.[ch]' ! -name '*.mod.c' -print0)
+}
+
 # vlab_build_guest VERSION [tests|module-optional]: cache, then the module
 # and the guest runner (and with "tests" the module's own tests,
 # tests/kmod), built in the build root for that kernel. The module's build
@@ -103,8 +122,10 @@ vlab_build_guest() {
 	in_buildroot make -s -j"$(nproc)" -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 \
 		>"$P2PRIG_TOP/build/guest-runner.log" 2>&1 &
 	local runner=$!
+	vlab_kmod_sources
 	# shellcheck disable=SC2086 # $cc is empty or one word
-	if ! in_buildroot make -s -C /rig/kmod KDIR="/usr/src/linux-headers-$PIN_UNAME" $cc >"$build_log" 2>&1; then
+	if ! in_buildroot make -s -C "/rig/${VLAB_KMOD_DIR#"$P2PRIG_TOP"/}" KDIR="/usr/src/linux-headers-$PIN_UNAME" $cc \
+		>"$build_log" 2>&1; then
 		grep -m 12 -E 'error|Error|No such file|not found' "$build_log" | sed 's/^/  | /' >&2 || true
 		[[ ${2:-} == module-optional ]] || die "p2prig.ko does not build for $PIN_UNAME (above; whole log: $build_log)"
 		warn "p2prig.ko does not build for $PIN_UNAME (above; whole log: $build_log); going on without it"
@@ -234,6 +255,8 @@ vlab_run_env() {
 	printf 'P2PRIG_CONFIG=%q\n' "$RIG_CONFIG_NAME"
 	printf 'P2PRIG_TOPOLOGY=%q\n' "$(rig_topology_text)"
 	printf 'P2PRIG_USER_NET_MAC=%q\n' "$VLAB_USER_NET_MAC"
+	local kmod=${VLAB_KMOD_DIR:-$P2PRIG_TOP/kmod}
+	printf 'P2PRIG_KMOD_DIR=%q\n' "/rig/${kmod#"$P2PRIG_TOP"/}"
 }
 
 # vlab_check_guest_facts RESULTS: the machine the guest saw (guest-facts.env,

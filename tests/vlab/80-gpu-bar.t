@@ -71,8 +71,8 @@ tap_is "RDMA on the BAR's dma-buf: skipped, on provider vram" \
 tap_ok "its reason names the device and why it cannot register the memory" \
 	grep -qE 'rxe0.*(dma-buf|ibv_reg_dmabuf_mr)' <<<"$(jq_result "$dmabuf | .reason")"
 tap_is "kernel health clean" "$(jq_result .health.clean)" true
-tap_ok "KTAP: 14 ok lines (9 a SKIP; 4 host checks), no not ok" \
-	bash -c "grep -q '^ok 9 write-dmabuf # SKIP' '$RUN_DIR/ktap.txt' && [[ \$(grep -c '^ok ' '$RUN_DIR/ktap.txt') == 14 && \$(grep -c '^not ok' '$RUN_DIR/ktap.txt') == 0 ]]"
+tap_ok "KTAP: 15 ok lines (9 a SKIP; 5 host checks), no not ok" \
+	bash -c "grep -q '^ok 9 write-dmabuf # SKIP' '$RUN_DIR/ktap.txt' && [[ \$(grep -c '^ok ' '$RUN_DIR/ktap.txt') == 15 && \$(grep -c '^not ok' '$RUN_DIR/ktap.txt') == 0 ]]"
 tap_ok "dmesg.txt kept, module unloaded cleanly" \
 	bash -c "test -s '$RUN_DIR/dmesg.txt' && test \"\$(cat '$RUN_DIR/guest-exit')\" = 0"
 
