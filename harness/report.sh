@@ -120,8 +120,8 @@ kbench_table() {
 	[[ ${#files[@]} -gt 0 ]] || return 0
 	jq -rs -L "$P2PRIG_TOP/harness/lib" 'include "metrics";
 		def ns: if . == null then "-" else (. | round | tostring) end;
-		def ratio: if .ratio == null then "-"
-			else "\(.ratio * 100 | round / 100) (&ge; \(.ratio_min * 100 | round / 100))" end;
+		def two: (. * 100 | round) as $c | "\($c / 100 | floor).\($c % 100 | tostring | if length == 1 then "0" + . else . end)";
+		def ratio: if .ratio == null then "-" else "\(.ratio | two) (&ge; \(.ratio_min | two))" end;
 		def side: "<td>\(.ours_mean_ns | ns) (\(.ours_p50_ns | ns))</td><td>\(.kernel.mean_ns | ns) &plusmn; \(.kernel.stddev_ns | ns)</td><td>\(ratio)</td>";
 		[.[] | .kernel as $k | .steps[]? | select(.map_cost.kernel_bench != null)
 		 | { kernel: $k, step: .name, kb: .map_cost.kernel_bench }] as $rows
