@@ -50,18 +50,39 @@ static bool latency_line(const char *line, const char *what, uint64_t *mean_ns,
 	return true;
 }
 
+/*
+ * "dma mapping benchmark(SINGLE_MODE): threads:1 seconds:1 node:-1
+ * dir:BIDIRECTIONAL granule:1" (tools/dma, 6.13 and later), or before
+ * 6.13 (tools/testing/selftests/dma) without the mode and with
+ * "granule: 1".
+ */
+static bool header_line(const char *line, struct kbench_run *run)
+{
+	static const char prefix[] = "dma mapping benchmark";
+	struct kbench_run h = *run;
+	const char *rest = line + sizeof(prefix) - 1;
+
+	if (strncmp(line, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	if (*rest == '(') {
+		rest = strchr(rest, ')');
+		if (!rest)
+			return false;
+		rest++;
+	}
+	if (sscanf(rest, ": threads:%" SCNu32 " seconds:%" SCNu32 " node:%" SCNd32
+		   " dir:%15[A-Z_] granule:%" SCNu32, &h.threads, &h.seconds, &h.node, h.dir,
+		   &h.pages) != 5)
+		return false;
+	h.header = true;
+	*run = h;
+	return true;
+}
+
 bool kbench_program_line(const char *line, struct kbench_run *run)
 {
-	char mode[16];
-	struct kbench_run h = *run;
-
-	if (sscanf(line, "dma mapping benchmark(%15[A-Z_]): threads:%" SCNu32 " seconds:%" SCNu32
-		   " node:%" SCNd32 " dir:%15[A-Z_] granule:%" SCNu32, mode, &h.threads,
-		   &h.seconds, &h.node, h.dir, &h.pages) == 6) {
-		h.header = true;
-		*run = h;
+	if (header_line(line, run))
 		return true;
-	}
 	if (latency_line(line, "map", &run->map_mean_ns, &run->map_stddev_ns)) {
 		run->map = true;
 		return true;

@@ -76,7 +76,8 @@ const char *kbench_differs(void);
 
 /*
  * Feeds one line of dma_map_benchmark's output into run: its header
- * ("dma mapping benchmark(SINGLE_MODE): threads:1 ..."), or an "average
+ * ("dma mapping benchmark(SINGLE_MODE): threads:1 ...", or before 6.13
+ * "dma mapping benchmark: threads:1 ... granule: 1"), or an "average
  * map/unmap latency(us):X standard deviation:Y" line. False for any other line.
  */
 bool kbench_program_line(const char *line, struct kbench_run *run);

@@ -140,7 +140,19 @@ static void test_program_lines(void **state)
 	assert_true(run.unmap);
 	assert_int_equal(run.unmap_mean_ns, 0);
 
+	/* Before 6.13 (tools/testing/selftests/dma): no mode, a blank after "granule:". */
+	struct kbench_run old = { 0 };
+	assert_true(kbench_program_line("dma mapping benchmark: threads:2 seconds:1 node:-1 "
+					"dir:FROM_DEVICE granule: 16", &old));
+	assert_true(old.header);
+	assert_int_equal(old.threads, 2);
+	assert_string_equal(old.dir, "FROM_DEVICE");
+	assert_int_equal(old.pages, 16);
+
 	struct kbench_run other = { 0 };
+	assert_false(kbench_program_line("dma mapping benchmark(SINGLE_MODE: threads:1", &other));
+	assert_false(kbench_program_line("dma mapping benchmark threads:1 seconds:1 node:-1 "
+					 "dir:TO_DEVICE granule:1", &other));
 	assert_false(kbench_program_line("open: No such file or directory", &other));
 	assert_false(kbench_program_line("ioctl: Invalid argument", &other));
 	assert_false(kbench_program_line("average map latency(us):fast standard deviation:0.1", &other));
