@@ -12,7 +12,9 @@
 # asserted, only their presence and the ratio's arithmetic.
 #
 # The first run on a machine builds the kernel (minutes: README.md, "The
-# kernel under test"); later runs take it from the cache.
+# kernel under test"); later runs take it from the cache. A second kernel
+# build (the debug one is make test's) would put make test over its hour on
+# a fresh machine, so this runs in make test-debug, the nightly's.
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
 source "$(dirname "$0")/../lib/vlab.sh"
