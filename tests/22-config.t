@@ -62,6 +62,8 @@ bad no-help-line 'CONFIG_VLAB_IOMMU_PT=y\n' \
 	"1: a defconfig starts with a line '# Help: "
 bad swiotlb-translated '# Help: x\nCONFIG_VLAB_SWIOTLB_FORCE=y\n' \
 	'2: CONFIG_VLAB_SWIOTLB_FORCE=y: swiotlb=force has no effect under a translating IOMMU'
+bad tree-without-path '# Help: x\nCONFIG_VLAB_KERNEL_FROM_TREE=y\n' \
+	'2: CONFIG_VLAB_KERNEL_FROM_TREE=y: a kernel built from a local tree needs its path \(CONFIG_VLAB_KERNEL_TREE\)'
 bad two-iommu-modes '# Help: x\nCONFIG_VLAB_IOMMU_OFF=y\nCONFIG_VLAB_IOMMU_PT=y\n' \
 	'3: CONFIG_VLAB_IOMMU_PT=y: "IOMMU mode" is already chosen by CONFIG_VLAB_IOMMU_OFF=y at line 2'
 bad vlab-option-in-lab '# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="0000:41:00.0"\nCONFIG_LAB_INITIATOR="15b3:101d"\nCONFIG_VLAB_CMB_MB=64\n' \
