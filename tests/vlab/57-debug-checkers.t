@@ -36,7 +36,10 @@ check() { jq_result ".host.checks[] | select(.name == \"debug-checkers\") | .$1"
 # env KEY: the guest's checkers.env value of KEY.
 env_of() { sed -n "s/^$1=//p" "$RUN_DIR/checkers.env"; }
 
-tap_plan 19
+# The wrong direction is the same check's other half: the nightly's
+# make test-debug runs it (P2PRIG_TEST_FULL=1), make test one guest less.
+full=${P2PRIG_TEST_FULL:-0}
+tap_plan $((15 + (full == 1 ? 4 : 0)))
 
 # 1. One unmap one byte short.
 P2PRIG_KMOD_PARAMS=inject_dma_debug=size RUN_KERNEL=$spec run_scenario "$scenario"
@@ -61,15 +64,17 @@ tap_is "size: kmemleak scanned after the unload" "$(env_of KMEMLEAK_SCAN)" "done
 tap_ok "size: KTAP fails the host's debug-checkers check" grep -qE '^not ok [0-9]+ host-debug-checkers' "$RUN_DIR/ktap.txt"
 
 # 2. One unmap in another direction.
-P2PRIG_KMOD_PARAMS=inject_dma_debug=dir RUN_KERNEL=$spec run_scenario "$scenario"
-tap_is "dir: the run fails (exit 1), the guest finished" "$RUN_RC $(cat "$RUN_DIR/outcome")" "1 done"
-tap_ok "dir: the terminal quotes dma-debug's report: wrong direction, both named" \
-	grep -qE '^  \| \[dma-debug\] DMA-API: p2prig_edu .*different direction .*\[mapped with DMA_[A-Z_]+\] \[unmapped with DMA_[A-Z_]+\]' \
-	"$RUN_LOG"
-tap_is "dir: the debug-checkers check failed, naming dma-debug" \
-	"$(check result) $(check reason)" "fail dma-debug: 1 error during the run"
-tap_is "dir: released and unloaded all the same" \
-	"$(grep -c 'has pending DMA allocations' "$RUN_DIR/dmesg.txt") $(grep -c 'rmmod p2prig failed' "$RUN_DIR/serial.log")" "0 0"
+if [[ $full == 1 ]]; then
+	P2PRIG_KMOD_PARAMS=inject_dma_debug=dir RUN_KERNEL=$spec run_scenario "$scenario"
+	tap_is "dir: the run fails (exit 1), the guest finished" "$RUN_RC $(cat "$RUN_DIR/outcome")" "1 done"
+	tap_ok "dir: the terminal quotes dma-debug's report: wrong direction, both named" \
+		grep -qE '^  \| \[dma-debug\] DMA-API: p2prig_edu .*different direction .*\[mapped with DMA_[A-Z_]+\] \[unmapped with DMA_[A-Z_]+\]' \
+		"$RUN_LOG"
+	tap_is "dir: the debug-checkers check failed, naming dma-debug" \
+		"$(check result) $(check reason)" "fail dma-debug: 1 error during the run"
+	tap_is "dir: released and unloaded all the same" \
+		"$(grep -c 'has pending DMA allocations' "$RUN_DIR/dmesg.txt") $(grep -c 'rmmod p2prig failed' "$RUN_DIR/serial.log")" "0 0"
+fi
 
 # 3. Without the knob: nothing to report.
 RUN_KERNEL=$spec run_scenario "$scenario"
