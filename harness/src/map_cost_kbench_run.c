@@ -19,51 +19,10 @@
 #include <unistd.h>
 
 #include "map_cost_kbench.h"
+#include "spawn.h"
 #include "step.h"
 
 #define KBENCH_SCRIPT_ENV "P2PRIG_DMA_BENCH"
-
-/* The script with stdout and stderr in log; its exit status, or -errno when it did not start. */
-static int spawn(char *const *argv, const char *log_path)
-{
-	int log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int status, ready[2], exec_errno = 0;
-	pid_t pid;
-
-	if (log < 0)
-		return -errno;
-	if (pipe2(ready, O_CLOEXEC)) {
-		close(log);
-		return -errno;
-	}
-	pid = fork();
-	if (pid < 0) {
-		int err = errno;
-		close(log);
-		close(ready[0]);
-		close(ready[1]);
-		return -err;
-	}
-	if (pid == 0) {
-		dup2(log, STDOUT_FILENO);
-		dup2(log, STDERR_FILENO);
-		execv(argv[0], argv);
-		exec_errno = errno;
-		/* The parent learns why exec failed through the pipe. */
-		if (write(ready[1], &exec_errno, sizeof(exec_errno)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(ready[1]);
-	close(log);
-	ssize_t n = read(ready[0], &exec_errno, sizeof(exec_errno));
-	close(ready[0]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (n == (ssize_t)sizeof(exec_errno))
-		return -exec_errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 static char *read_text(const char *path)
 {
@@ -138,7 +97,7 @@ void kbench_run(const struct step_env *env, const struct scenario_step *step,
 		"--threads", threads, "--seconds", seconds, "--repeats", repeats,
 		"--dir", (char *)map_cost_dir_name(m->dir), NULL,
 	};
-	int rc = spawn(argv, path);
+	int rc = spawn_logged(argv, path, NULL);
 	if (rc < 0) {
 		set_outcome(k, MAP_COST_FAILED, "cannot run %s: %s", script, strerror(-rc));
 		return;

@@ -20,6 +20,7 @@
 #include "fio_json.h"
 #include "io_buffer.h"
 #include "numparse.h"
+#include "spawn.h"
 #include "step_storage.h"
 
 /* The loop's write pass stamps blocks with this seed's pattern; its read pass checks it. */
@@ -56,42 +57,6 @@ static void plan_jobs(struct fio_step *fs)
 			j->verify_checked = !write && fs->f->rw == FIO_RW_WRITE_READ;
 		}
 	}
-}
-
-/* fio with stdout and stderr in the log, cwd in the results folder; its exit status or -errno. */
-static int spawn(struct fio_step *fs, char **argv)
-{
-	int log = open(fs->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int status, ready[2];
-	pid_t pid;
-
-	if (log < 0 || pipe2(ready, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int err;
-		dup2(log, STDOUT_FILENO);
-		dup2(log, STDERR_FILENO);
-		if (chdir(fs->env->out_dir) == 0)
-			execvp(argv[0], argv);
-		err = errno;
-		/* The parent learns why exec failed through the pipe. */
-		if (write(ready[1], &err, sizeof(err)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(ready[1]);
-	close(log);
-	int exec_errno = 0;
-	ssize_t n = read(ready[0], &exec_errno, sizeof(exec_errno));
-	close(ready[0]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (n == (ssize_t)sizeof(exec_errno))
-		return -exec_errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* Whether the log says fio could not map the buffer ("func=mmap"). */
@@ -224,7 +189,7 @@ static void run_fio(struct fio_step *fs, char *progress, size_t progress_size)
 
 	fio_command_build(&in, &cmd);
 	r->command = fio_command_text(&cmd);
-	int rc = spawn(fs, cmd.argv);
+	int rc = spawn_logged(cmd.argv, fs->log_path, fs->env->out_dir);
 	fio_command_free(&cmd);
 	if (rc < 0) {
 		step_set_reason(fs->out, rc == -ENOENT ? VERDICT_SKIP : VERDICT_FAIL,
