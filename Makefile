@@ -84,8 +84,8 @@ kmod: ## build p2prig.ko in the build root for the guest kernel
 		in_buildroot make -C /rig/kmod KDIR=/usr/src/linux-headers-$$PIN_UNAME $$(vlab_module_cc)'
 
 .PHONY: guest-test
-guest-test: ## run one of the module's own tests in the virtual lab (name=kmod-uapi; kmod-fuzz takes seed= calls=)
-	@harness/run-guest-test.sh '$(or $(name),kmod-uapi)' $(RUN_OPTS) $(if $(seed),--seed '$(seed)') $(if $(calls),--calls '$(calls)')
+guest-test: ## run one of the module's own tests in the virtual lab (name=kmod-uapi; args='-t TEST' filters; kmod-fuzz takes seed= calls=)
+	@harness/run-guest-test.sh '$(or $(name),kmod-uapi)' $(RUN_OPTS) $(if $(seed),--seed '$(seed)') $(if $(calls),--calls '$(calls)') $(if $(args),--test-args '$(args)')
 
 .PHONY: doctor
 doctor: ## can this rig do p2p? lab: on this machine; vlab: in the guest

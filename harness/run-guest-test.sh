@@ -3,7 +3,7 @@
 # inside the virtual lab, with nvme and p2prig.ko loaded, and print its KTAP.
 #
 #   harness/run-guest-test.sh NAME [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE]
-#                              [--seed N] [--calls N]
+#                              [--seed N] [--calls N] [--test-args "ARG..."]
 #
 # The rig config comes from --config, else .config, else the default.
 # Exit 0 only if the test passed, the guest finished, the module unloaded
@@ -14,13 +14,20 @@ source "$(dirname "$0")/vlab/session.sh"
 # shellcheck source=harness/lib/host-record.sh
 source "$P2PRIG_TOP/harness/lib/host-record.sh"
 
-usage="usage: $0 NAME [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE] [--seed N] [--calls N]"
+usage="usage: $0 NAME [--kernel SPEC] [--series FILE|DIR] [--config NAME|FILE] [--seed N] [--calls N] [--test-args \"ARG...\"]"
 # --seed and --calls replay a fuzzer run (kmod-fuzz prints both); the rest
 # is every front door's.
-fuzz_seed="" fuzz_calls=""
+fuzz_seed="" fuzz_calls="" test_args=""
 door_args=()
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--test-args)
+		# The kselftest harness's own filters (-t TEST, -f FIXTURE, -r F.V.T).
+		test_args=${2?--test-args needs the kselftest harness arguments}
+		[[ $test_args =~ ^[A-Za-z0-9_.:\ -]*$ ]] ||
+			{ echo "--test-args: only letters, digits, _ . : - and blanks, not '$test_args'" >&2; exit 2; }
+		shift 2
+		;;
 	--seed | --calls)
 		if ! [[ ${2:-} =~ ^[0-9]+$ ]]; then
 			echo "$1 needs a decimal number, not '${2:-}'" >&2
@@ -55,6 +62,7 @@ vlab_keep_config "$out" "$kernel"
 	printf 'P2PRIG_GUEST_TEST=%q\n' "$name"
 	[[ -z $fuzz_seed ]] || printf 'P2PRIG_FUZZ_SEED=%q\n' "$fuzz_seed"
 	[[ -z $fuzz_calls ]] || printf 'P2PRIG_FUZZ_CALLS=%q\n' "$fuzz_calls"
+	[[ -z $test_args ]] || printf 'P2PRIG_GUEST_TEST_ARGS=%q\n' "$test_args"
 	vlab_run_env
 } >"$out/run.env"
 vlab_boot "$PIN_UNAME" "$out"

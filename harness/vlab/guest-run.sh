@@ -208,7 +208,9 @@ if [[ -n ${P2PRIG_GUEST_TEST:-} ]]; then
 	# A replay: the seed and call count the host was given (kmod-fuzz).
 	[[ -z ${P2PRIG_FUZZ_SEED:-} ]] || export P2PRIG_FUZZ_SEED
 	[[ -z ${P2PRIG_FUZZ_CALLS:-} ]] || export P2PRIG_FUZZ_CALLS
-	P2PRIG_FUZZ_JSON=/results/fuzz.json "/rig/build/guest/tests/$P2PRIG_GUEST_TEST" \
+	# The kselftest harness's filters (run-guest-test.sh --test-args), word split.
+	read -ra test_args <<<"${P2PRIG_GUEST_TEST_ARGS:-}"
+	P2PRIG_FUZZ_JSON=/results/fuzz.json "/rig/build/guest/tests/$P2PRIG_GUEST_TEST" "${test_args[@]}" \
 		>"/results/$P2PRIG_GUEST_TEST.ktap" 2>&1 || rc=$?
 elif [[ -n ${P2PRIG_GUEST_CMD:-} ]]; then
 	# One command, its output kept for the host (harness/run-doctor.sh).
