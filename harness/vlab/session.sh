@@ -118,6 +118,11 @@ vlab_build_guest() {
 	local build_log="$P2PRIG_TOP/build/kmod-$PIN_UNAME.log" cc
 	mkdir -p "$P2PRIG_TOP/build"
 	cc=$(vlab_module_cc)
+	# Runs side by side (a bug corpus, helpers, two shells) share build/: one
+	# builds at a time, the others wait and find it made.
+	local lock_fd
+	exec {lock_fd}>"$P2PRIG_TOP/build/.guest-build.lock"
+	flock "$lock_fd"
 	# The module and the runner build side by side: each is mostly serial.
 	in_buildroot make -s -j"$(nproc)" -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 \
 		>"$P2PRIG_TOP/build/guest-runner.log" 2>&1 &
@@ -136,7 +141,7 @@ vlab_build_guest() {
 		die "the guest runner does not build (whole log: $P2PRIG_TOP/build/guest-runner.log)"
 	}
 	phase_end
-	[[ ${2:-} == tests ]] || return 0
+	[[ ${2:-} == tests ]] || { exec {lock_fd}>&-; return 0; }
 
 	# Written against the kernel's own kselftest harness, from linux-source.
 	local selftests
@@ -146,6 +151,7 @@ vlab_build_guest() {
 	log "build: the module's tests (tests/kmod)"
 	in_buildroot make -s -C /rig/tests/kmod BUILD=/rig/build/guest \
 		KSELFTEST=/rig/build/kselftest CC=gcc-14 >/dev/null
+	exec {lock_fd}>&-
 }
 
 # vlab_kernel_label: the guest kernel as a results folder names it: its
