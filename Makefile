@@ -128,6 +128,13 @@ prune-nights: ## remove all but the newest nights under results/nights (keep=N; 
 test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t
 
+.PHONY: bugs bug
+bugs: ## the bug corpus: put each upstream bug (bugs/) back, run its check on it and without it, print the table
+	@harness/bugs.sh
+
+bug: ## one entry of the bug corpus (id=NAME)
+	@harness/bugs.sh '$(or $(id),$(error id=NAME: one of bugs/))'
+
 .PHONY: test-debug test-bare
 test-debug: unit-tests ## the kernel under test's nightly: every kmod program and scenario on the debug kernel, tests/nightly on the built ones
 	@P2PRIG_DEBUG_KMOD_TESTS="kmod-uapi kmod-dmabuf kmod-bar kmod-faults kmod-bench kmod-fuzz" P2PRIG_TEST_FULL=1 \

@@ -44,19 +44,41 @@ static int p2prig_p2p_page_fill(struct p2prig_mapping *map, struct device *dev)
 	return 0;
 }
 
-/* The initiator is handed one range: the entries must follow each other. */
-static bool p2prig_p2p_page_contiguous(struct p2prig_mapping *map)
+/*
+ * The initiator is handed one range: the mapped entries must each have a
+ * length, follow each other and cover the region. An entry left without a
+ * length is named as such: the DMA layer once did that to every bus
+ * address entry (upstream d0d08f4bd7f6), which breaks RDMA.
+ */
+static int p2prig_p2p_page_check(struct p2prig_mapping *map,
+				 struct device *dev)
 {
-	dma_addr_t next = sg_dma_address(map->sgt.sgl);
+	dma_addr_t start = sg_dma_address(map->sgt.sgl);
+	dma_addr_t next = start;
 	struct scatterlist *sg;
 	unsigned int i;
 
 	for_each_sgtable_dma_sg(&map->sgt, sg, i) {
-		if (sg_dma_address(sg) != next)
-			return false;
+		if (!sg_dma_len(sg)) {
+			dev_err(dev, "p2p-page: DMA entry %u of %u (%s) has length 0\n",
+				i, map->sgt.nents,
+				sg_dma_is_bus_address(sg) ? "bus address" :
+							    "mapped");
+			return -EIO;
+		}
+		if (sg_dma_address(sg) != next) {
+			dev_err(dev, "p2p-page: %u entries mapped to discontiguous DMA ranges\n",
+				map->sgt.nents);
+			return -EIO;
+		}
 		next += sg_dma_len(sg);
 	}
-	return next - sg_dma_address(map->sgt.sgl) == map->length;
+	if (next - start != map->length) {
+		dev_err(dev, "p2p-page: DMA entries cover %llu bytes of %zu\n",
+			(unsigned long long)(next - start), map->length);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int p2prig_p2p_page_map(struct p2prig_mapping *map, struct device *dev)
@@ -72,12 +94,11 @@ static int p2prig_p2p_page_map(struct p2prig_mapping *map, struct device *dev)
 		sg_free_table(&map->sgt);
 		return ret == -EREMOTEIO ? ret : -EIO;
 	}
-	if (!p2prig_p2p_page_contiguous(map)) {
-		dev_err(dev, "p2p-page: %u entries mapped to discontiguous DMA ranges\n",
-			map->sgt.nents);
+	ret = p2prig_p2p_page_check(map, dev);
+	if (ret) {
 		dma_unmap_sgtable(dev, &map->sgt, map->dir, 0);
 		sg_free_table(&map->sgt);
-		return -EIO;
+		return ret;
 	}
 
 	map->dma_addr = sg_dma_address(map->sgt.sgl);
