@@ -25,6 +25,7 @@ rootports="root ports: nvme (CMB 64 MiB), edu, ivshmem (64 MiB); virtio-net"
 declare -A topology=(
 	[vlab-switch-iommu]="q35, cpu max, intel-iommu translated, $switch"
 	[vlab-switch-iommu-pt]="q35, cpu max, intel-iommu passthrough, $switch"
+	[vlab-switch-iommu-pt-bigbar]="q35, cpu max, intel-iommu passthrough, ${switch/ivshmem (64 MiB)/ivshmem (8192 MiB)}"
 	[vlab-switch-noiommu]="q35, cpu max, no IOMMU, $switch"
 	[vlab-rootport-iommu]="q35, cpu EPYC, intel-iommu translated, $rootports"
 	[vlab-rootport-intel-cpu]="q35, cpu max,vendor=GenuineIntel, intel-iommu translated, $rootports"
