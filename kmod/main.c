@@ -271,6 +271,7 @@ static int p2prig_ioctl_info(void __user *argp)
 	for (i = 0; i < P2PRIG_INITIATOR_MAX; i++)
 		info.initiator_mask |= BIT(i);
 	info.max_chunk_size = P2PRIG_MAX_CHUNK_SIZE;
+	info.max_bar_chunk_size = P2PRIG_MAX_BAR_CHUNK_SIZE;
 	info.max_xfer_size = P2PRIG_MAX_XFER_SIZE;
 	info.export_method_mask = p2prig_export_method_mask();
 	strscpy(info.kernel_release, utsname()->release);
@@ -300,7 +301,8 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 	    arg.pci.reserved || !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	if (!arg.size || !PAGE_ALIGNED(arg.size) ||
-	    arg.size > P2PRIG_MAX_CHUNK_SIZE)
+	    arg.size > (arg.provider == P2PRIG_PROVIDER_BAR ?
+			 P2PRIG_MAX_BAR_CHUNK_SIZE : P2PRIG_MAX_CHUNK_SIZE))
 		return -EINVAL;
 	ops = p2prig_providers[array_index_nospec(arg.provider,
 						  P2PRIG_PROVIDER_MAX)];

@@ -321,7 +321,7 @@ TEST_F(bar, alloc_bad_input)
 
 	EXPECT_EQ(-EINVAL, bar_alloc(self->fd, &self->ivshmem, 4095, &c));
 	EXPECT_EQ(-EINVAL, bar_alloc(self->fd, &self->ivshmem,
-				     P2PRIG_MAX_CHUNK_SIZE + 4096, &c));
+				     P2PRIG_MAX_BAR_CHUNK_SIZE + 4096, &c));
 	/* More than the BAR has, then all it has left, then a page more. */
 	EXPECT_EQ(-ENOMEM, bar_alloc(self->fd, &self->ivshmem,
 				     self->size + 4096, &c));

@@ -32,9 +32,10 @@ void fz_op_info(struct fz_thread *t)
 		return;
 	for (i = 0; i < sizeof(info.reserved1); i++)
 		zero &= !info.reserved1[i];
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 2; i++)
 		zero &= !info.reserved[i];
 	if (!zero || info.uapi_version != P2PRIG_UAPI_VERSION ||
+	    info.max_bar_chunk_size != P2PRIG_MAX_BAR_CHUNK_SIZE ||
 	    !memchr(info.kernel_release, 0, sizeof(info.kernel_release)))
 		fz_fail(t, &c, "INFO: bad version, release or reserved output");
 }

@@ -67,10 +67,11 @@ TEST_F(uapi, info)
 	EXPECT_EQ(1u << P2PRIG_INITIATOR_EDU, info.initiator_mask);
 	EXPECT_NE(0u, info.method_mask & (1u << P2PRIG_METHOD_RESOURCE));
 	EXPECT_EQ(P2PRIG_MAX_CHUNK_SIZE, info.max_chunk_size);
+	EXPECT_EQ(P2PRIG_MAX_BAR_CHUNK_SIZE, info.max_bar_chunk_size);
 	EXPECT_EQ(P2PRIG_MAX_XFER_SIZE, info.max_xfer_size);
 	EXPECT_STREQ(uts.release, info.kernel_release);
 	EXPECT_EQ(0u, info.export_method_mask & ~((1u << P2PRIG_EXPORT_MAX) - 1));
-	EXPECT_EQ(0ull, info.reserved[0] | info.reserved[2]);
+	EXPECT_EQ(0ull, info.reserved[0] | info.reserved[1]);
 }
 
 TEST_F(uapi, unknown_ioctl)

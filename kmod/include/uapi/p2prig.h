@@ -107,6 +107,12 @@
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
 #define P2PRIG_MAX_CHUNK_SIZE	(256ULL << 20)
+/*
+ * ...except from a bar provider, which lends a BAR as large as a GPU's
+ * VRAM (INFO: max_bar_chunk_size): a dma-buf of 8 GiB and more is where
+ * dma_buf_phys_vec_to_sgt() splits a range into several DMA entries.
+ */
+#define P2PRIG_MAX_BAR_CHUNK_SIZE	_BITULL(40)
 #define P2PRIG_MAX_XFER_SIZE	4096U
 /* System RAM chunks are physically contiguous pages: at most this much. */
 #define P2PRIG_MAX_RAM_CHUNK_SIZE	(4ULL << 20)
@@ -203,7 +209,8 @@ struct p2prig_info {
 	__u8 reserved1[7];
 	__u32 nr_exports;		/* our dma-bufs alive, module-wide */
 	__u32 nr_imports;		/* IMPORT attachments alive, module-wide */
-	__u64 reserved[3];
+	__u64 max_bar_chunk_size;	/* CHUNK_ALLOC's limit for a bar provider */
+	__u64 reserved[2];
 };
 
 /* P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. */
@@ -211,7 +218,9 @@ struct p2prig_chunk_alloc {
 	__u32 provider;			/* in: enum p2prig_provider_kind */
 	__u32 reserved0;		/* in: zero */
 	struct p2prig_pci_addr pci;	/* in: the provider's PCI function; zero for RAM */
-	__u64 size;			/* in: bytes, page multiple, <= max (RAM: 4 MiB) */
+	__u64 size;			/* in: bytes, page multiple, <= max (RAM: 4 MiB,
+					 * bar: max_bar_chunk_size)
+					 */
 	__u32 handle;			/* out */
 	__u32 bar;			/* out: BAR that backs the chunk */
 	__u64 phys_addr;		/* out: CPU physical address */
