@@ -245,6 +245,10 @@ int p2prig_import_xfer(struct p2prig_mapping *map, u64 offset, size_t len,
 		       enum p2prig_xfer_dir dir, void *buf, u64 *xfer_ns);
 int p2prig_attach_check(struct p2prig_attach_check *arg);
 
+/* import_check.c: the exporter's table describes the whole dma-buf. */
+int p2prig_import_check(struct device *dev, struct dma_buf *dmabuf,
+			struct sg_table *sgt);
+
 extern const struct p2prig_provider_ops p2prig_provider_nvme_cmb;
 extern const struct p2prig_provider_ops p2prig_provider_ram;
 extern const struct p2prig_provider_ops p2prig_provider_bar;

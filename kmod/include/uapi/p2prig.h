@@ -94,6 +94,10 @@
  * revocable importers: see ATTACH_CHECK), -EREMOTEIO when the exporter
  * finds no peer-to-peer path to the initiator (ours, and any exporter that
  * answers so), else what the exporter's map answered (-EIO from ours).
+ * IMPORT also answers -EIO when the exporter's table does not describe
+ * the dma-buf, with the fault in the kernel log: DMA lengths short of its
+ * size, an entry that wraps, or for our dma-bufs (one contiguous range)
+ * entries that do not follow each other or add up to more than its size.
  */
 #ifndef _UAPI_P2PRIG_H
 #define _UAPI_P2PRIG_H
