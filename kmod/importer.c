@@ -153,6 +153,9 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 		ret = -EIO;
 		goto unmap;
 	}
+	ret = p2prig_import_check(map->init->dev, dmabuf, sgt);
+	if (ret)
+		goto unmap;
 	arg->nr_segments = sgt->nents;
 	arg->dma_addr = sg_dma_address(sgt->sgl);
 	dma_resv_unlock(dmabuf->resv);
