@@ -61,6 +61,7 @@ run_check() {
 		;;
 	esac
 	cmd+=(--kernel "$kernel")
+	[[ -z $BUG_CONFIG ]] || cmd+=(--config "$BUG_CONFIG")
 	[[ -z $series ]] || cmd+=(--series "$series")
 	log "$label: ${cmd[*]#"$P2PRIG_TOP"/}"
 	t0=$(now_s)
@@ -124,7 +125,7 @@ for id in "${ids[@]}"; do
 		else
 			caught=no by="failed otherwise: $(first_failure "$RUN_DIR" "$out/logs/$id-buggy.log")"
 		fi
-		key="$BUG_KERNEL $BUG_CHECK_KIND $BUG_CHECK_WHAT $BUG_CHECK_ARGS"
+		key="$BUG_KERNEL $BUG_CONFIG $BUG_CHECK_KIND $BUG_CHECK_WHAT $BUG_CHECK_ARGS"
 		if [[ -z ${clean_rc[$key]+set} ]]; then
 			run_check "unmodified-$id" "$BUG_KERNEL" ""
 			clean_rc[$key]=$RUN_RC clean_dir[$key]=$RUN_DIR clean_s[$key]=$RUN_S

@@ -5,7 +5,7 @@
 #
 #   bug_parse DIR   sets BUG_ID BUG_DESCRIBE BUG_FIX_HASH BUG_FIX_VERSION
 #                   BUG_FIX_SUBJECT BUG_KERNEL BUG_CHECK_KIND BUG_CHECK_WHAT
-#                   BUG_CHECK_ARGS BUG_CATCH BUG_NOT_OBSERVABLE BUG_PATCH;
+#                   BUG_CHECK_ARGS BUG_CONFIG BUG_CATCH BUG_NOT_OBSERVABLE BUG_PATCH;
 #                   prints the errors and returns 1 on any
 #
 # Sourced after common.sh.
@@ -18,7 +18,7 @@ bug_parse() {
 	file=$dir/bug
 	BUG_ID=$(basename "$dir")
 	BUG_DESCRIBE="" BUG_FIX_HASH="" BUG_FIX_VERSION="" BUG_FIX_SUBJECT=""
-	BUG_KERNEL=$BUG_DEFAULT_KERNEL BUG_CHECK_KIND="" BUG_CHECK_WHAT="" BUG_CHECK_ARGS=""
+	BUG_KERNEL=$BUG_DEFAULT_KERNEL BUG_CHECK_KIND="" BUG_CHECK_WHAT="" BUG_CHECK_ARGS="" BUG_CONFIG=""
 	BUG_CATCH="" BUG_NOT_OBSERVABLE="" BUG_PATCH=$dir/reintroduce.patch
 
 	_bug_err() {
@@ -60,6 +60,11 @@ bug_parse() {
 			BUG_KERNEL=$rest
 			;;
 		check) _bug_parse_check "$lineno" "$rest" ;;
+		config)
+			[[ $rest =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ && -f $P2PRIG_TOP/configs/${rest}_defconfig ]] ||
+				_bug_err "$lineno" "config: expected a rig config, configs/NAME_defconfig, not '$rest'"
+			BUG_CONFIG=$rest
+			;;
 		catch)
 			if [[ -z $rest ]]; then
 				_bug_err "$lineno" "catch: expected an extended regex"
@@ -74,7 +79,7 @@ bug_parse() {
 			BUG_NOT_OBSERVABLE=$rest
 			;;
 		*)
-			_bug_err "$lineno" "unknown keyword '$keyword': expected describe, fixed-by, kernel, check, catch or not-observable"
+			_bug_err "$lineno" "unknown keyword '$keyword': expected describe, fixed-by, kernel, config, check, catch or not-observable"
 			;;
 		esac
 	done <"$file"
