@@ -129,20 +129,21 @@ test: unit-tests ## run every test (unit, then virtual lab) under prove
 	@prove --timer tests/*.t tests/vlab/*.t
 
 .PHONY: bugs bug
-bugs: ## the bug corpus: put each upstream bug (bugs/) back, run its check on it and without it, print the table
-	@harness/bugs.sh
+bugs: ## the bug corpus: put each upstream bug (bugs/) back, run its check on it and without it, print the table (list=1: only list them)
+	@harness/bugs.sh $(if $(list),--list)
 
 bug: ## one entry of the bug corpus (id=NAME)
 	@harness/bugs.sh '$(or $(id),$(error id=NAME: one of bugs/))'
 
 .PHONY: test-debug test-bare
-test-debug: unit-tests ## the kernel under test's nightly: every kmod program and scenario on the debug kernel, tests/nightly on the built ones
+test-debug: unit-tests ## the kernel under test's nightly: every kmod program and scenario on the debug kernel, tests/nightly on the built ones, the bug corpus
 	@P2PRIG_DEBUG_KMOD_TESTS="kmod-uapi kmod-dmabuf kmod-bar kmod-faults kmod-bench kmod-fuzz" P2PRIG_TEST_FULL=1 \
 		prove --timer tests/vlab/47-kernel-from-source.t tests/vlab/48-kmod-debug-kernel.t \
 		tests/vlab/57-debug-checkers.t tests/nightly/*.t
 	@rc=0; while read -r scenario kernel; do \
 		harness/run-scenario.sh "$$scenario" --kernel "$${kernel#kernel=}" </dev/null || rc=1; \
-	done < <(grep -v '^#' configs/nightly-debug); exit $$rc
+	done < <(grep -v '^#' configs/nightly-debug); \
+	harness/bugs.sh </dev/null || rc=1; exit $$rc
 
 test-bare: ## README's first command in a bare Debian 12 root made here (mmdebstrap; about 3 min; CI runs it)
 	@harness/setup-host.sh --for run

@@ -3,7 +3,8 @@
 # the check that must catch it, run the same check on the kernel without
 # the bug, and say which were caught and by what.
 #
-#   harness/bugs.sh [ID...]        every entry under bugs/, or these
+#   harness/bugs.sh [--list] [ID...]   every entry under bugs/, or these;
+#                                      --list reads and checks them, runs nothing
 #
 # Every entry is read and checked before anything is built. A buggy run
 # boots BUG_KERNEL with the entry's reintroduce.patch as its series (the
@@ -21,7 +22,12 @@ source "$P2PRIG_TOP/harness/lib/host-record.sh"
 # shellcheck source=harness/lib/bugfile.sh
 source "$P2PRIG_TOP/harness/lib/bugfile.sh"
 
-corpus=$P2PRIG_TOP/bugs
+corpus=${P2PRIG_BUGS:-$P2PRIG_TOP/bugs} # another corpus: P2PRIG_BUGS=DIR
+list_only=no
+if [[ ${1:-} == --list ]]; then
+	list_only=yes
+	shift
+fi
 ids=("$@")
 if [[ ${#ids[@]} == 0 ]]; then
 	mapfile -t ids < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort)
@@ -38,6 +44,15 @@ for id in "${ids[@]}"; do
 	bug_parse "$corpus/$id" || bad=1
 done
 ((bad == 0)) || die "bug corpus rejected (above); nothing was built"
+if [[ $list_only == yes ]]; then
+	printf '%-20s %-13s %-10s %s\n' id "upstream fix" version check
+	for id in "${ids[@]}"; do
+		bug_parse "$corpus/$id"
+		printf '%-20s %-13s %-10s %s\n' "$id" "$BUG_FIX_HASH" "$BUG_FIX_VERSION" \
+			"${BUG_NOT_OBSERVABLE:+not observable}${BUG_CHECK_KIND:+$BUG_CHECK_KIND ${BUG_CHECK_WHAT#"$P2PRIG_TOP"/}${BUG_CHECK_ARGS:+ $BUG_CHECK_ARGS} on $BUG_KERNEL}"
+	done
+	exit 0
+fi
 
 make -s -C "$P2PRIG_TOP" runner
 t_start=$(now_s)
@@ -141,13 +156,13 @@ for id in "${ids[@]}"; do
 	jq -nc --arg id "$id" --arg describe "$BUG_DESCRIBE" --arg hash "$BUG_FIX_HASH" \
 		--arg version "$BUG_FIX_VERSION" --arg subject "$BUG_FIX_SUBJECT" --arg kernel "$BUG_KERNEL" \
 		--arg check "${BUG_CHECK_KIND:+$BUG_CHECK_KIND ${BUG_CHECK_WHAT#"$P2PRIG_TOP"/}${BUG_CHECK_ARGS:+ $BUG_CHECK_ARGS}}" \
-		--arg catch "$BUG_CATCH" --arg caught "$caught" --arg by "$by" --arg clean "$clean" \
+		--arg catch_re "$BUG_CATCH" --arg caught "$caught" --arg by "$by" --arg clean "$clean" \
 		--arg buggy_dir "$buggy_dir" --argjson buggy_rc "$buggy_rc" --argjson buggy_s "$buggy_s" \
 		--arg clean_dir "${clean_dir[$key]:-}" --arg clean_s "${clean_s[$key]:-null}" '
 		def nul: if . == "" then null else . end;
 		{ id: $id, describe: $describe,
 		  fixed_by: { commit: $hash, version: ($version | if . == "-" then null else . end), subject: $subject },
-		  kernel: $kernel, check: ($check | nul), catch: ($catch | nul), caught: $caught,
+		  kernel: $kernel, check: ($check | nul), "catch": ($catch_re | nul), caught: $caught,
 		  evidence: (if $caught == "not observable" then null else ($by | nul) end),
 		  not_observable: (if $caught == "not observable" then $by else null end),
 		  buggy: { run: ($buggy_dir | nul), exit_code: $buggy_rc, seconds: $buggy_s },

@@ -16,19 +16,24 @@ BUG_DEFAULT_KERNEL=src:7.3.4+debug
 bug_parse() {
 	local dir=${1%/} file lineno=0 line keyword rest errors=0 seen=" "
 	file=$dir/bug
+	# Said relative to the corpus's parent: bugs/ID/bug.
+	local top
+	top=$(dirname "$(dirname "$dir")")
 	BUG_ID=$(basename "$dir")
 	BUG_DESCRIBE="" BUG_FIX_HASH="" BUG_FIX_VERSION="" BUG_FIX_SUBJECT=""
 	BUG_KERNEL=$BUG_DEFAULT_KERNEL BUG_CHECK_KIND="" BUG_CHECK_WHAT="" BUG_CHECK_ARGS="" BUG_CONFIG=""
 	BUG_CATCH="" BUG_NOT_OBSERVABLE="" BUG_PATCH=$dir/reintroduce.patch
 
 	_bug_err() {
-		printf '%s:%s: %s\n' "$file" "$1" "$2" >&2
+		local where=${file#"$top"/}
+		[[ $1 == 0 ]] || where+=:$1
+		printf '%s: %s\n' "$where" "$2" >&2
 		errors=$((errors + 1))
 	}
 	[[ $BUG_ID =~ ^[a-z0-9][a-z0-9-]*$ ]] || _bug_err 0 "folder name '$BUG_ID': expected [a-z0-9][a-z0-9-]*"
 	[[ -f $file ]] || { _bug_err 0 "no such file: every entry has a bug file (bugs/README.md)"; return 1; }
-	[[ -s $BUG_PATCH ]] || _bug_err 0 "expected $BUG_PATCH, the patch that puts the bug back"
-	[[ -s $dir/README.md ]] || _bug_err 0 "expected $dir/README.md: symptom, upstream fix, why the check catches it"
+	[[ -s $BUG_PATCH ]] || _bug_err 0 "expected ${BUG_PATCH#"$top"/}, the patch that puts the bug back"
+	[[ -s $dir/README.md ]] || _bug_err 0 "expected ${dir#"$top"/}/README.md: symptom, upstream fix, why the check catches it"
 
 	while IFS= read -r line || [[ -n $line ]]; do
 		lineno=$((lineno + 1))
