@@ -49,7 +49,7 @@ if [[ $list_only == yes ]]; then
 	for id in "${ids[@]}"; do
 		bug_parse "$corpus/$id"
 		printf '%-20s %-13s %-10s %s\n' "$id" "$BUG_FIX_HASH" "$BUG_FIX_VERSION" \
-			"${BUG_NOT_OBSERVABLE:+not observable}${BUG_CHECK_KIND:+$BUG_CHECK_KIND ${BUG_CHECK_WHAT#"$P2PRIG_TOP"/}${BUG_CHECK_ARGS:+ $BUG_CHECK_ARGS} on $BUG_KERNEL}"
+			"${BUG_NOT_OBSERVABLE:+not observable}${BUG_CHECK_KIND:+$BUG_CHECK_KIND ${BUG_CHECK_WHAT#"$P2PRIG_TOP"/}${BUG_CHECK_ARGS:+ $BUG_CHECK_ARGS} on $BUG_KERNEL${BUG_CONFIG:+, config $BUG_CONFIG}}"
 	done
 	exit 0
 fi

@@ -71,7 +71,7 @@ rc=0
 "$TOP/harness/bugs.sh" >"$work/out" 2>&1 || rc=$?
 tap_is "a corpus with wrong entries is refused" "$rc" 1
 tap_ok "an unknown keyword, by file and line" grep -qF \
-	"bugs/bad-keyword/bug:3: unknown keyword 'chekc': expected describe, fixed-by, kernel, check, catch or not-observable" "$work/out"
+	"bugs/bad-keyword/bug:3: unknown keyword 'chekc': expected describe, fixed-by, kernel, config, check, catch or not-observable" "$work/out"
 tap_ok "a missing check is said" grep -qF \
 	"bugs/bad-keyword/bug:3: expected check and catch lines (or not-observable with the reason)" "$work/out"
 tap_ok "a short hash and a release without v are refused" grep -qF \
