@@ -13,6 +13,12 @@
  * lock across its DMA, so an invalidation waits for a transfer in flight
  * and no transfer starts on a mapping that is gone. User memory is never
  * touched under the reservation lock (main.c copies it before and after).
+ *
+ * A pinned import (P2PRIG_ATTACH_F_PINNED) is what RDMA makes of a dma-buf
+ * it cannot revoke (ib_umem_dmabuf_get_pinned): the attachment takes peer
+ * memory but has no invalidate_mappings, and the dma-buf is pinned
+ * (dma_buf_pin()) before it is mapped, until release. Exporters that must
+ * be able to revoke refuse it at attach (dma_buf_attach_revocable()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,6 +44,7 @@
  *	reservation lock, as is @revoked
  * @dir: direction it was mapped in
  * @revoked: the exporter invalidated the mapping
+ * @pinned: attached without invalidate_mappings and pinned until release
  */
 struct p2prig_attachment {
 	struct dma_buf *dmabuf;
@@ -45,6 +52,7 @@ struct p2prig_attachment {
 	struct sg_table *sgt;
 	enum dma_data_direction dir;
 	bool revoked;
+	bool pinned;
 };
 
 /* Imports alive. Protected by p2prig_lock. */
@@ -69,6 +77,11 @@ static const struct dma_buf_attach_ops p2prig_import_ops = {
 	.invalidate_mappings = p2prig_import_invalidate,
 };
 
+/* A pinned import: peer memory, but nothing to tell it when it must go. */
+static const struct dma_buf_attach_ops p2prig_import_pinned_ops = {
+	.allow_peer2peer = true,
+};
+
 unsigned int p2prig_nr_imports(void)
 {
 	lockdep_assert_held(&p2prig_lock);
@@ -80,13 +93,13 @@ unsigned int p2prig_nr_imports(void)
  * p2prig_import_create - attach @map's initiator to a dma-buf and map it
  * @map: a new mapping with @init and @dir set; its @attachment, @length and
  *	@dma_addr are filled in
- * @arg: IMPORT's argument: @fd in; nr_segments, length, dma_addr, map_ns
- *	and flags out
+ * @arg: IMPORT's argument: @fd and @attach_flags (checked by the caller)
+ *	in; nr_segments, length, dma_addr, map_ns and flags out
  *
  * Called with p2prig_lock held. Returns 0 or a negative errno: -EBADF or
- * -EINVAL for a bad fd, the exporter's answer to attach or map, -EINTR, or
- * -EIO when the exporter's table does not cover the dma-buf or reaches
- * beyond the initiator's DMA mask.
+ * -EINVAL for a bad fd, the exporter's answer to attach, pin or map,
+ * -EINTR, or -EIO when the exporter's table does not cover the dma-buf or
+ * reaches beyond the initiator's DMA mask.
  */
 int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 {
@@ -112,8 +125,10 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 	}
 	att->dmabuf = dmabuf;
 	att->dir = map->dir;
+	att->pinned = arg->attach_flags & P2PRIG_ATTACH_F_PINNED;
 
 	attach = dma_buf_dynamic_attach(dmabuf, map->init->dev,
+					att->pinned ? &p2prig_import_pinned_ops :
 					&p2prig_import_ops, att);
 	if (IS_ERR(attach)) {
 		ret = PTR_ERR(attach);
@@ -124,12 +139,17 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 	ret = dma_resv_lock_interruptible(dmabuf->resv, NULL);
 	if (ret)
 		goto detach;
+	if (att->pinned) {
+		ret = dma_buf_pin(attach);
+		if (ret)
+			goto unlock;
+	}
 	start = ktime_get_ns();
 	sgt = dma_buf_map_attachment(attach, map->dir);
 	arg->map_ns = ktime_get_ns() - start;
 	if (IS_ERR(sgt)) {
 		ret = PTR_ERR(sgt);
-		goto unlock;
+		goto unpin;
 	}
 	att->sgt = sgt;
 
@@ -179,6 +199,9 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 unmap:
 	dma_buf_unmap_attachment(attach, sgt, map->dir);
 	att->sgt = NULL;
+unpin:
+	if (att->pinned)
+		dma_buf_unpin(attach);
 unlock:
 	dma_resv_unlock(dmabuf->resv);
 detach:
@@ -210,6 +233,8 @@ bool p2prig_import_release(struct p2prig_attachment *att)
 		dma_buf_unmap_attachment(att->attach, att->sgt, att->dir);
 		att->sgt = NULL;
 	}
+	if (att->pinned)
+		dma_buf_unpin(att->attach);
 	dma_resv_unlock(dmabuf->resv);
 
 	dma_buf_detach(dmabuf, att->attach);

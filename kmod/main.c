@@ -722,6 +722,7 @@ unlock:
 /*
  * An import answers -ENODEV once its exporter revoked it, and once its
  * initiator went away; either way UNMAP releases it.
+ * A pinned import (P2PRIG_ATTACH_F_PINNED) is never revoked by its exporter.
  */
 static int p2prig_ioctl_import(struct p2prig_file *pf, void __user *argp)
 {
@@ -735,7 +736,8 @@ static int p2prig_ioctl_import(struct p2prig_file *pf, void __user *argp)
 	if (copy_from_user(&arg, argp, sizeof(arg)))
 		return -EFAULT;
 	if (arg.initiator >= P2PRIG_INITIATOR_MAX || arg.dir >= P2PRIG_DIR_MAX ||
-	    arg.pci.reserved || arg.reserved0 || arg.reserved1 ||
+	    arg.pci.reserved || (arg.attach_flags & ~P2PRIG_ATTACH_F_PINNED) ||
+	    arg.reserved1 ||
 	    !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	iops = p2prig_initiators[array_index_nospec(arg.initiator,

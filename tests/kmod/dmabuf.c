@@ -197,6 +197,28 @@ static void expect_alive(struct __test_metadata *_metadata, int fd,
 }
 
 /*
+ * IMPORT as a pinned importer (P2PRIG_ATTACH_F_PINNED): what RDMA makes of
+ * a dma-buf it cannot revoke, attached without invalidate_mappings, pinned
+ * and mapped until UNMAP.
+ */
+static int import_pinned(int fd, int dbuf, const struct rig_dev *initiator,
+			 struct p2prig_import *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->fd = dbuf;
+	out->initiator = P2PRIG_INITIATOR_EDU;
+	out->pci = initiator->addr;
+	out->dir = P2PRIG_DIR_BIDIRECTIONAL;
+	out->attach_flags = P2PRIG_ATTACH_F_PINNED;
+	return rig_ioctl(fd, P2PRIG_IOC_IMPORT, out);
+}
+
+static const char *rc_text(int rc)
+{
+	return rc ? strerror(-rc) : "accepted";
+}
+
+/*
  * Export @length bytes at @offset of @chunk (file @fd_exp) and import them
  * for edu on file @fd_imp, by the first export method that gives edu an
  * address it can move bytes through here. SKIPs, with every method's
@@ -456,9 +478,12 @@ TEST_F(dmabuf, import_stats_check_bad_input)
 	imp.initiator = P2PRIG_INITIATOR_MAX;
 	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
 	imp.initiator = P2PRIG_INITIATOR_EDU;
-	imp.reserved0 = 1;
+	/* IMPORT takes P2PRIG_ATTACH_F_PINNED alone: NO_P2P, unknown bits. */
+	imp.attach_flags = P2PRIG_ATTACH_F_NO_P2P;
 	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
-	imp.reserved0 = 0;
+	imp.attach_flags = P2PRIG_ATTACH_F_PINNED | (1u << 31);
+	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	imp.attach_flags = 0;
 	imp.reserved1 = 1;
 	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
 	imp.reserved1 = 0;
@@ -494,6 +519,68 @@ TEST_F(dmabuf, import_stats_check_bad_input)
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(dbuf);
+}
+
+/*
+ * A pinned importer cannot be told to drop its mapping: ours refuses it at
+ * attach, as its memory goes back when the provider unbinds.
+ */
+TEST_F(dmabuf, import_pinned_refused)
+{
+	struct p2prig_export_stats st;
+	struct p2prig_import imp;
+	int dbuf;
+
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
+				0, 65536, &dbuf));
+	EXPECT_EQ(-EOPNOTSUPP, import_pinned(self->fd, dbuf, &self->edu, &imp));
+	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(1ull, st.attach_refused);
+	EXPECT_EQ(0ull, st.attaches);
+	EXPECT_EQ(0ull, st.maps);
+	expect_alive(_metadata, self->fd, 1, 0);
+	close(dbuf);
+}
+
+/*
+ * An exporter that never revokes (udmabuf, system RAM) takes a pinned
+ * importer, and bytes move through it as through any import.
+ */
+TEST_F(dmabuf, import_pinned_udmabuf)
+{
+	struct udmabuf_create create;
+	struct p2prig_import imp;
+	int memfd, dev, dbuf;
+	unsigned char *map;
+
+	dev = open("/dev/udmabuf", O_RDWR);
+	if (dev < 0)
+		SKIP(return, "no /dev/udmabuf: %s", strerror(errno));
+	memfd = memfd_create("p2prig", MFD_ALLOW_SEALING);
+	ASSERT_LE(0, memfd);
+	ASSERT_EQ(0, ftruncate(memfd, 65536));
+	ASSERT_EQ(0, fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
+	map = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	memset(&create, 0, sizeof(create));
+	create.memfd = memfd;
+	create.size = 65536;
+	dbuf = ioctl(dev, UDMABUF_CREATE, &create);
+	ASSERT_LE(0, dbuf) TH_LOG("UDMABUF_CREATE: %s", strerror(errno));
+
+	rig_fill(map + 4096 - 500, 1000, 402);
+	ASSERT_EQ(0, import_pinned(self->fd, dbuf, &self->edu, &imp));
+	EXPECT_EQ(65536ull, imp.length);
+	expect_alive(_metadata, self->fd, 0, 1);
+	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
+			      4096 - 500, self->in, 1000));
+	EXPECT_EQ(0, memcmp(map + 4096 - 500, self->in, 1000));
+	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	expect_alive(_metadata, self->fd, 0, 0);
+	close(dbuf);
+	munmap(map, 65536);
+	close(memfd);
+	close(dev);
 }
 
 /* The importers the exporter must refuse, and the one it takes. */
@@ -886,6 +973,50 @@ static void vfio_close(struct vfio_export *v)
 }
 
 /*
+ * ivshmem bound to vfio-pci and 64 KiB of its BAR 2 exported in @v. 0, or
+ * -1 once the test was skipped (no ivshmem, no IOMMU group); an export that
+ * fails is an assertion.
+ */
+static int vfio_setup(struct __test_metadata *_metadata,
+		      struct rig_dev *ivshmem, struct vfio_export *v)
+{
+	char why[256] = "";
+	int rc;
+
+	v->dbuf = -1;
+	if (rig_find(0x1af4, 0x1110, 0, ivshmem))
+		SKIP(return -1, "no ivshmem device");
+	rc = vfio_bind(ivshmem, why, sizeof(why));
+	if (rc)
+		SKIP(return -1, "%s", why);
+	rc = vfio_export_bar2(ivshmem, v);
+	if (rc) {
+		vfio_close(v);
+		vfio_unbind(ivshmem);
+		ASSERT_EQ(0, rc) TH_LOG("vfio-pci dma-buf of %s BAR 2: %s",
+					ivshmem->bdf, strerror(-rc));
+	}
+	return 0;
+}
+
+/* Memory decoding off through vfio's config region: vfio revokes. */
+static int vfio_memory_off(const struct vfio_export *v)
+{
+	struct vfio_region_info config = { .argsz = sizeof(config) };
+	uint16_t cmd;
+
+	config.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, &config))
+		return -errno;
+	if (pread(v->device, &cmd, 2, config.offset + 4) != 2)
+		return -EIO;
+	cmd &= ~0x2;	/* PCI_COMMAND_MEMORY */
+	if (pwrite(v->device, &cmd, 2, config.offset + 4) != 2)
+		return -EIO;
+	return 0;
+}
+
+/*
  * edu's mask narrowed just below where  (another exporter's dma-buf
  * , imported at 64 bits) lies:  is never handed to the engine
  * again, and a new import is refused where the exporter hands out a fixed
@@ -938,27 +1069,14 @@ static void expect_narrow_mask_refused(struct __test_metadata *_metadata,
  */
 TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 {
-	struct vfio_region_info config = { .argsz = sizeof(config) };
 	struct vfio_export v = { .dbuf = -1 };
 	struct p2prig_export_stats st;
 	struct p2prig_import imp;
 	struct rig_dev ivshmem;
-	char why[256] = "";
 	int rc, result;
-	uint16_t cmd;
 
-	if (rig_find(0x1af4, 0x1110, 0, &ivshmem))
-		SKIP(return, "no ivshmem device");
-	rc = vfio_bind(&ivshmem, why, sizeof(why));
-	if (rc)
-		SKIP(return, "%s", why);
-	rc = vfio_export_bar2(&ivshmem, &v);
-	if (rc) {
-		vfio_close(&v);
-		vfio_unbind(&ivshmem);
-		ASSERT_EQ(0, rc) TH_LOG("vfio-pci dma-buf of %s BAR 2: %s",
-					ivshmem.bdf, strerror(-rc));
-	}
+	if (vfio_setup(_metadata, &ivshmem, &v))
+		return;
 	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, v.dbuf, &st));
 
 	/* vfio takes only p2p, revocable importers, as ours does. */
@@ -1009,16 +1127,124 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 				   imp.dma_addr == v.bar_start);
 
 	/* vfio revokes its dma-bufs when memory decoding goes off. */
-	config.index = VFIO_PCI_CONFIG_REGION_INDEX;
-	ASSERT_EQ(0, ioctl(v.device, VFIO_DEVICE_GET_REGION_INFO, &config));
-	ASSERT_EQ(2, pread(v.device, &cmd, 2, config.offset + 4));
-	cmd &= ~0x2;
-	ASSERT_EQ(2, pwrite(v.device, &cmd, 2, config.offset + 4));
+	ASSERT_EQ(0, vfio_memory_off(&v));
 	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
 				    0, self->out, 16));
 	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
 	expect_alive(_metadata, self->fd, 0, 0);
 
+	vfio_close(&v);
+	vfio_unbind(&ivshmem);
+}
+
+/*
+ * vfio-pci revokes its dma-bufs (memory decoding off, reset, close) and
+ * then waits until every importer has unmapped, so it must refuse an
+ * importer it cannot revoke. Since 61ceaf236115 (Linux 6.19) it does, at
+ * attach, with -EOPNOTSUPP (today its attach callback checks
+ * dma_buf_attach_revocable()). Before, a pinned importer (RDMA without
+ * ODP) attached and mapped the BAR, and the next revoke waited for it
+ * forever. A pinned import the kernel wrongly takes is let go at once.
+ */
+TEST_F_TIMEOUT(dmabuf, vfio_pci_refuses_pinned, 120)
+{
+	struct p2prig_import imp;
+	struct vfio_export v;
+	struct rig_dev ivshmem;
+	int rc, result;
+
+	if (vfio_setup(_metadata, &ivshmem, &v))
+		return;
+	ASSERT_EQ(0, rig_attach_check(self->fd, v.dbuf, &self->edu,
+				      P2PRIG_ATTACH_F_PINNED, &result));
+	rc = import_pinned(self->fd, v.dbuf, &self->edu, &imp);
+	if (!rc)
+		EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	if (result != -EOPNOTSUPP || rc != -EOPNOTSUPP)
+		TH_LOG("vfio-pci took a pinned importer: attach %s, import %s (want: %s)",
+		       rc_text(result), rc_text(rc), strerror(EOPNOTSUPP));
+	EXPECT_EQ(-EOPNOTSUPP, result);
+	EXPECT_EQ(-EOPNOTSUPP, rc);
+	expect_alive(_metadata, self->fd, 0, 0);
+	vfio_close(&v);
+	vfio_unbind(&ivshmem);
+}
+
+/*
+ * The vfio device closed after vfio revoked its dma-buf (memory decoding
+ * off) while the dma-buf is still open and imported: the close drains the
+ * dma-buf again (vfio_pci_dma_buf_cleanup()), which must find nothing to
+ * do. Before c64a647c84f3 (Linux 7.1-rc4) it dropped the dma-buf's kref a
+ * second time ("refcount_t: underflow") and waited forever for a
+ * completion the revoke had consumed. The last close of the device runs in
+ * a child, so that such a kernel fails the test instead of hanging it.
+ * The dma-buf outlives its device, revoked, and is released last.
+ */
+TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
+{
+	struct p2prig_import imp, again;
+	struct vfio_export v;
+	struct rig_dev ivshmem;
+	int rc, imported, go[2], status = 0, tries;
+	pid_t child, done = 0;
+	char c = 0;
+
+	if (vfio_setup(_metadata, &ivshmem, &v))
+		return;
+	rc = rig_import(self->fd, v.dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
+			&imp);
+	imported = !rc;
+	if (rc)
+		TH_LOG("no import (%s, map type %u): the close is checked without one",
+		       strerror(-rc), self->probe.map_type);
+
+	ASSERT_EQ(0, vfio_memory_off(&v));
+	if (imported)
+		EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle,
+					    P2PRIG_XFER_TO_PEER, 0, self->out,
+					    16));
+
+	ASSERT_EQ(0, pipe(go));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		/* The device's last reference: its release runs in this close. */
+		close(self->fd);
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		close(v.device);
+		close(v.dbuf);
+		close(v.group);
+		close(v.container);
+		_exit(0);
+	}
+	close(go[0]);
+	close(v.device);
+	close(v.group);
+	close(v.container);
+	v.device = -1;
+	v.group = -1;
+	v.container = -1;
+	ASSERT_EQ(1, write(go[1], &c, 1));
+	close(go[1]);
+	for (tries = 0; tries < 300 && !done; tries++) {
+		done = waitpid(child, &status, WNOHANG);
+		if (!done)
+			usleep(100 * 1000);
+	}
+	/* A child stuck in close holds the group: unbinding would hang too. */
+	ASSERT_NE(0, done) TH_LOG("%s did not return in 30 s: %s",
+				  "closing vfio-pci's device after a revoke",
+				  "its dma-buf drained twice (see the kernel log)");
+	ASSERT_EQ(child, done);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+
+	if (imported)
+		EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-ENODEV, rig_import(self->fd, v.dbuf, &self->edu,
+				      P2PRIG_DIR_BIDIRECTIONAL, &again));
+	expect_alive(_metadata, self->fd, 0, 0);
 	vfio_close(&v);
 	vfio_unbind(&ivshmem);
 }

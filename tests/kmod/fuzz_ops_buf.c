@@ -290,8 +290,9 @@ void fz_op_import(struct fz_thread *t)
 		c.what = "pci.reserved set";
 		break;
 	case 3:
-		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
-		c.what = "reserved0 set";
+		/* IMPORT takes P2PRIG_ATTACH_F_PINNED alone, never NO_P2P. */
+		a.attach_flags = (uint32_t)fz_nonzero(r) | P2PRIG_ATTACH_F_NO_P2P;
+		c.what = "unknown attach_flags";
 		break;
 	case 4:
 		a.reserved1 = (uint32_t)fz_nonzero(r) | 1;
@@ -310,6 +311,13 @@ void fz_op_import(struct fz_thread *t)
 		a.pci = fz_pick_pci(t);
 		c.expect = 0;
 		c.what = "any PCI function";
+		break;
+	case 8:
+		/* Pinned: ours must refuse an importer it cannot revoke. */
+		a.attach_flags = P2PRIG_ATTACH_F_PINNED;
+		c.expect = kind == FZ_FD_OURS && t->w->single ? FZ_EOPNOTSUPP :
+			   fz_fd_expect(kind);
+		c.what = "pinned";
 		break;
 	default:
 		c.expect = fz_fd_expect(kind);

@@ -68,6 +68,14 @@
  * while a file of /dev/p2prig or one of its dma-bufs is open; once all
  * are closed, every chunk has gone back to its provider.
  *
+ * Pinned imports (version 7): IMPORT with P2PRIG_ATTACH_F_PINNED in
+ * attach_flags imports the way RDMA registers a dma-buf it cannot revoke
+ * (ib_umem_dmabuf_get_pinned): a dynamic attachment that takes peer memory
+ * but has no invalidate_mappings, then dma_buf_pin() and a map that lasts
+ * until UNMAP. Exporters that revoke refuse such an importer at attach:
+ * ours, and vfio-pci since its fix 61ceaf236115 (now its attach callback
+ * checks dma_buf_attach_revocable()), both with -EOPNOTSUPP.
+ *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
  * function that is absent or not bound where it must be, -EOPNOTSUPP for a
@@ -106,7 +114,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	6
+#define P2PRIG_UAPI_VERSION	7
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
@@ -346,13 +354,17 @@ struct p2prig_export_stats {
  * dma_buf_map_attachment() under the reservation lock. The handle is a
  * mapping handle: XFER moves bytes through it (offset within the dma-buf),
  * UNMAP unmaps, detaches and releases it, as does closing the file.
+ * attach_flags P2PRIG_ATTACH_F_PINNED (version 7) imports pinned instead:
+ * no invalidate_mappings, dma_buf_pin() before the map, dma_buf_unpin()
+ * at release; the exporter can never revoke such an import. Any other
+ * attach_flags bit is -EINVAL.
  */
 struct p2prig_import {
 	__s32 fd;			/* in: a dma-buf */
 	__u32 initiator;		/* in: enum p2prig_initiator_kind */
 	struct p2prig_pci_addr pci;	/* in: the initiator's PCI function */
 	__u32 dir;			/* in: enum p2prig_dir */
-	__u32 reserved0;		/* in: zero */
+	__u32 attach_flags;		/* in: 0 or P2PRIG_ATTACH_F_PINNED */
 	__u32 handle;			/* out: mapping handle */
 	__u32 nr_segments;		/* out: DMA ranges the exporter gave */
 	__u64 length;			/* out: the dma-buf's size */
