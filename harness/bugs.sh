@@ -103,7 +103,8 @@ evidence() {
 		for f in "$dir"/*.ktap "$dir/dmesg.txt" "$dir/serial.log"; do
 			[[ ! -f $f ]] || cat "$f"
 		done
-	} | grep -m 1 -E -- "$re" | tr -d '\r' | sed 's/^[[:space:]]*//' || true
+	} | grep -m 1 -E -- "$re" | tr -d '\r' |
+		sed -E 's/^[[:space:]]*//; s/^\[ *[0-9]+\.[0-9]+\] (\[ *[A-Z]?[0-9]+\] )?//' || true
 }
 
 # first_failure DIR LOGFILE: what a run failed on, when not the evidence.
@@ -188,10 +189,10 @@ jq -s --arg total "$(elapsed "$t_start")" '
 		       skipped: ($steps | map(select(.result == "skip")) | length) } }' "$rows" >"$out/result.json"
 host_record "$out" "done" "$corpus_rc" || corpus_rc=1
 
-printf '\n%-20s %-13s %-15s %-62s %s\n' id "upstream fix" caught "by what" unmodified
-jq -r '[.id, .fixed_by.commit, .caught, ((.evidence // .not_observable // "") | .[0:60]), .unmodified.verdict] | @tsv' "$rows" |
+printf '\n%-20s %-13s %-15s %-74s %s\n' id "upstream fix" caught "by what" unmodified
+jq -r '[.id, .fixed_by.commit, .caught, ((.evidence // .not_observable // "") | .[0:72]), .unmodified.verdict] | @tsv' "$rows" |
 	while IFS=$'\t' read -r id hash caught by clean; do
-		printf '%-20s %-13s %-15s %-62s %s\n' "$id" "$hash" "$caught" "$by" "$clean"
+		printf '%-20s %-13s %-15s %-74s %s\n' "$id" "$hash" "$caught" "$by" "$clean"
 	done
 echo
 echo "results: $out"
