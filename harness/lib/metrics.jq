@@ -65,8 +65,16 @@ def rdma_metrics($s):
 	   | metric($s.name; "\($s.rdma.op)-\($z.bytes | size_name)"; "latency_ns"; $z.latency_ns.mean;
 		    $z.latency_ns.stddev; $z.latency_ns.n; false; null; null));
 
+# The bug corpus (harness/bugs.sh): 1 for an entry caught with no false
+# alarm, 0 otherwise, so a bug the rig stops catching is a regression. An
+# entry not observable here has no figure.
+def bug_metrics($s):
+	select($s.action == "bug" and $s.result != "skip")
+	| metric($s.name; "bug"; "caught"; (if $s.result == "pass" then 1 else 0 end); null; 1;
+		 true; null; null);
 
 def run_metrics:
-	[ .steps[]? | select(.result == "pass") | . as $s
-	  | timing_metrics($s), map_cost_metrics($s), fio_metrics($s), copy_metrics($s),
-	    rdma_metrics($s) ];
+	[ (.steps[]? | select(.result == "pass") | . as $s
+	   | timing_metrics($s), map_cost_metrics($s), fio_metrics($s), copy_metrics($s),
+	     rdma_metrics($s)),
+	  (.steps[]? | bug_metrics(.)) ];
