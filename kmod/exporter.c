@@ -141,6 +141,30 @@ static void p2prig_dmabuf_detach(struct dma_buf *dmabuf,
 	atomic64_inc(&buf->detaches);
 }
 
+/*
+ * An entry's DMA length is 32 bits: an export of 4 GiB or more is handed
+ * out as entries of at most this many bytes, back to back in DMA space.
+ */
+#define P2PRIG_DMABUF_MAX_ENTRY	ALIGN_DOWN(UINT_MAX, PAGE_SIZE)
+
+/* DMA addresses only: the entries name no page. */
+static void p2prig_dmabuf_fill_dma(struct sg_table *sgt, dma_addr_t addr,
+				   size_t length)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		unsigned int len = min_t(size_t, length,
+					 P2PRIG_DMABUF_MAX_ENTRY);
+
+		sg_dma_address(sg) = addr;
+		sg_dma_len(sg) = len;
+		addr += len;
+		length -= len;
+	}
+}
+
 static struct sg_table *p2prig_dmabuf_map_method(struct p2prig_dmabuf *buf,
 						 struct device *dev,
 						 enum dma_data_direction dir)
@@ -157,7 +181,9 @@ static struct sg_table *p2prig_dmabuf_map_method(struct p2prig_dmabuf *buf,
 	w->map.length = buf->length;
 	w->map.dir = dir;
 
-	ret = sg_alloc_table(&w->sgt, 1, GFP_KERNEL);
+	ret = sg_alloc_table(&w->sgt,
+			     DIV_ROUND_UP(buf->length, P2PRIG_DMABUF_MAX_ENTRY),
+			     GFP_KERNEL);
 	if (ret)
 		goto free;
 	/* dma-direct would WARN on an address beyond the importer's mask. */
@@ -169,9 +195,7 @@ static struct sg_table *p2prig_dmabuf_map_method(struct p2prig_dmabuf *buf,
 	if (ret)
 		goto free_table;
 
-	/* DMA addresses only: the entry names no page. */
-	sg_dma_address(w->sgt.sgl) = w->map.dma_addr;
-	sg_dma_len(w->sgt.sgl) = buf->length;
+	p2prig_dmabuf_fill_dma(&w->sgt, w->map.dma_addr, buf->length);
 	return &w->sgt;
 
 free_table:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A dma-buf of 8 GiB, exported by phys-vec and imported by edu, on the
+ * A dma-buf of 8 GiB, exported by phys-vec (and by the module's own mmio
+ * method, which must split it the same way) and imported by edu, on the
  * kernel's kselftest harness, in the virtual lab with an ivshmem BAR of
  * 8 GiB (--config vlab-switch-iommu-pt-bigbar; elsewhere it skips).
  *
@@ -100,9 +101,6 @@ FIXTURE_SETUP(big)
 	ASSERT_EQ(0, rig_info(self->fd, &self->info));
 	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
 	ASSERT_LE(BIG, self->info.max_bar_chunk_size);
-	if (!(self->info.export_method_mask & (1u << P2PRIG_EXPORT_PHYS_VEC)))
-		SKIP(return, "no phys-vec export on %s (dma_buf_phys_vec_to_sgt, 6.19)",
-		     self->info.kernel_release);
 
 	if (!rig_bound_to(&self->ivshmem, "p2prig_bar"))
 		ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"))
@@ -156,8 +154,14 @@ static void move_both_ways(struct __test_metadata *_metadata,
 		       (unsigned long long)offset);
 }
 
-/* The whole 8 GiB chunk by phys-vec, imported by edu, bytes both ways. */
-TEST_F(big, phys_vec_8g)
+/*
+ * The whole 8 GiB chunk exported by @method, imported by edu, bytes both
+ * ways at the entries' edges. phys-vec hands out the bus address (the pair
+ * is behind one switch), mmio the CPU's physical address (no translating
+ * IOMMU on this rig); both in entries of at most SG_ENT_MAX bytes.
+ */
+static void export_import_8g(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(big) * self, __u32 method)
 {
 	const uint64_t offsets[] = {
 		0,				/* the first entry */
@@ -171,13 +175,13 @@ TEST_F(big, phys_vec_8g)
 	unsigned int i;
 	int rc;
 
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk.handle,
-				P2PRIG_EXPORT_PHYS_VEC, 0, BIG, &self->dbuf));
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk.handle, method, 0, BIG,
+				&self->dbuf));
 	rc = rig_import(self->fd, self->dbuf, &self->edu,
 			P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	ASSERT_EQ(0, rc)
-		TH_LOG("IMPORT of 8 GiB by phys-vec: %s (the kernel log says why)",
-		       strerror(-rc));
+		TH_LOG("IMPORT of 8 GiB exported by method %u: %s (the kernel log says why)",
+		       method, strerror(-rc));
 	TH_LOG("chunk phys %#llx bus %#llx; import: %u DMA entries from %#llx, flags %#x",
 	       (unsigned long long)self->chunk.phys_addr,
 	       (unsigned long long)self->chunk.bus_addr, imp.nr_segments,
@@ -185,9 +189,13 @@ TEST_F(big, phys_vec_8g)
 	EXPECT_EQ(BIG, imp.length);
 	EXPECT_EQ((BIG + SG_ENT_MAX - 1) / SG_ENT_MAX, imp.nr_segments);
 	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
-	/* Behind one switch: the bus address, not an IOVA. */
-	EXPECT_NE(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR);
-	EXPECT_EQ(self->chunk.bus_addr, imp.dma_addr);
+	if (method == P2PRIG_EXPORT_PHYS_VEC) {
+		/* Behind one switch: the bus address, not an IOVA. */
+		EXPECT_NE(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR);
+		EXPECT_EQ(self->chunk.bus_addr, imp.dma_addr);
+	} else if (imp.flags & P2PRIG_MAP_F_DIRECT) {
+		EXPECT_EQ(self->chunk.phys_addr, imp.dma_addr);
+	}
 
 	if (!(imp.flags & P2PRIG_MAP_F_DIRECT)) {
 		/* QEMU sends every DMA through its IOMMU: a bus address faults. */
@@ -203,6 +211,23 @@ TEST_F(big, phys_vec_8g)
 	EXPECT_EQ(1ull, st.maps);
 	EXPECT_EQ(1ull, st.unmaps);
 	EXPECT_EQ(0ull, st.map_failed);
+}
+
+TEST_F(big, phys_vec_8g)
+{
+	if (!(self->info.export_method_mask & (1u << P2PRIG_EXPORT_PHYS_VEC)))
+		SKIP(return, "no phys-vec export on %s (dma_buf_phys_vec_to_sgt, 6.19)",
+		     self->info.kernel_release);
+	export_import_8g(_metadata, self, P2PRIG_EXPORT_PHYS_VEC);
+}
+
+/* The module's own export: an entry's length is 32 bits, so it splits. */
+TEST_F(big, mmio_8g)
+{
+	if (!(self->info.export_method_mask & (1u << P2PRIG_EXPORT_MMIO)))
+		SKIP(return, "no mmio export on %s (dma_map_phys, 6.18)",
+		     self->info.kernel_release);
+	export_import_8g(_metadata, self, P2PRIG_EXPORT_MMIO);
 }
 
 TEST_HARNESS_MAIN
