@@ -543,30 +543,46 @@ TEST_F(dmabuf, import_pinned_refused)
 }
 
 /*
+ * A 64 KiB udmabuf (system RAM, a sealed memfd) and the CPU's mapping of
+ * it in @map: the dma-buf's fd, or -ENODEV without /dev/udmabuf.
+ */
+static int udmabuf_64k(struct __test_metadata *_metadata, unsigned char **map)
+{
+	struct udmabuf_create create = { .size = 65536 };
+	int dev, memfd, dbuf;
+
+	dev = open("/dev/udmabuf", O_RDWR);
+	if (dev < 0)
+		return -ENODEV;
+	memfd = memfd_create("p2prig", MFD_ALLOW_SEALING);
+	EXPECT_LE(0, memfd);
+	EXPECT_EQ(0, ftruncate(memfd, 65536));
+	EXPECT_EQ(0, fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
+	*map = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	EXPECT_NE(MAP_FAILED, *map);
+	create.memfd = memfd;
+	dbuf = ioctl(dev, UDMABUF_CREATE, &create);
+	EXPECT_LE(0, dbuf) TH_LOG("UDMABUF_CREATE: %s", strerror(errno));
+	/* The udmabuf and the mapping hold the memfd's file now. */
+	close(memfd);
+	close(dev);
+	return dbuf < 0 || *map == MAP_FAILED ? -EIO : dbuf;
+}
+
+/*
  * An exporter that never revokes (udmabuf, system RAM) takes a pinned
  * importer, and bytes move through it as through any import.
  */
 TEST_F(dmabuf, import_pinned_udmabuf)
 {
-	struct udmabuf_create create;
 	struct p2prig_import imp;
-	int memfd, dev, dbuf;
+	int dbuf;
 	unsigned char *map;
 
-	dev = open("/dev/udmabuf", O_RDWR);
-	if (dev < 0)
-		SKIP(return, "no /dev/udmabuf: %s", strerror(errno));
-	memfd = memfd_create("p2prig", MFD_ALLOW_SEALING);
-	ASSERT_LE(0, memfd);
-	ASSERT_EQ(0, ftruncate(memfd, 65536));
-	ASSERT_EQ(0, fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
-	map = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	ASSERT_NE(MAP_FAILED, map);
-	memset(&create, 0, sizeof(create));
-	create.memfd = memfd;
-	create.size = 65536;
-	dbuf = ioctl(dev, UDMABUF_CREATE, &create);
-	ASSERT_LE(0, dbuf) TH_LOG("UDMABUF_CREATE: %s", strerror(errno));
+	dbuf = udmabuf_64k(_metadata, &map);
+	if (dbuf == -ENODEV)
+		SKIP(return, "no /dev/udmabuf (CONFIG_UDMABUF)");
+	ASSERT_LE(0, dbuf);
 
 	rig_fill(map + 4096 - 500, 1000, 402);
 	ASSERT_EQ(0, import_pinned(self->fd, dbuf, &self->edu, &imp));
@@ -579,8 +595,6 @@ TEST_F(dmabuf, import_pinned_udmabuf)
 	expect_alive(_metadata, self->fd, 0, 0);
 	close(dbuf);
 	munmap(map, 65536);
-	close(memfd);
-	close(dev);
 }
 
 /* The importers the exporter must refuse, and the one it takes. */
@@ -755,25 +769,14 @@ TEST_F(dmabuf, close_exporter_first)
 TEST_F(dmabuf, import_udmabuf)
 {
 	struct p2prig_export_stats st;
-	struct udmabuf_create create;
 	struct p2prig_import imp;
-	int memfd, dev, dbuf, result;
+	int dbuf, result;
 	unsigned char *map;
 
-	dev = open("/dev/udmabuf", O_RDWR);
-	if (dev < 0)
-		SKIP(return, "no /dev/udmabuf: %s", strerror(errno));
-	memfd = memfd_create("p2prig", MFD_ALLOW_SEALING);
-	ASSERT_LE(0, memfd);
-	ASSERT_EQ(0, ftruncate(memfd, 65536));
-	ASSERT_EQ(0, fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
-	map = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	ASSERT_NE(MAP_FAILED, map);
-	memset(&create, 0, sizeof(create));
-	create.memfd = memfd;
-	create.size = 65536;
-	dbuf = ioctl(dev, UDMABUF_CREATE, &create);
-	ASSERT_LE(0, dbuf) TH_LOG("UDMABUF_CREATE: %s", strerror(errno));
+	dbuf = udmabuf_64k(_metadata, &map);
+	if (dbuf == -ENODEV)
+		SKIP(return, "no /dev/udmabuf (CONFIG_UDMABUF)");
+	ASSERT_LE(0, dbuf);
 
 	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, dbuf, &st));
 	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
@@ -810,8 +813,6 @@ TEST_F(dmabuf, import_udmabuf)
 	expect_alive(_metadata, self->fd, 0, 0);
 	close(dbuf);
 	munmap(map, 65536);
-	close(memfd);
-	close(dev);
 }
 
 /* ivshmem's BAR 2, exported by vfio-pci through the legacy group API. */
