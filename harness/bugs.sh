@@ -153,13 +153,17 @@ for id in "${ids[@]}"; do
 		esac
 	fi
 	[[ ($caught == yes && $clean == pass) || $caught == "not observable" ]] || corpus_rc=1
-	log "$id: caught $caught${by:+ by: $by}; unmodified: $clean"
+	[[ $caught == "not observable" ]] || log "$id: caught $caught${by:+ by: $by}; unmodified: $clean"
+	clean_run="" clean_secs=null
+	if [[ -n $key ]]; then
+		clean_run=${clean_dir[$key]} clean_secs=${clean_s[$key]}
+	fi
 	jq -nc --arg id "$id" --arg describe "$BUG_DESCRIBE" --arg hash "$BUG_FIX_HASH" \
 		--arg version "$BUG_FIX_VERSION" --arg subject "$BUG_FIX_SUBJECT" --arg kernel "$BUG_KERNEL" \
 		--arg check "${BUG_CHECK_KIND:+$BUG_CHECK_KIND ${BUG_CHECK_WHAT#"$P2PRIG_TOP"/}${BUG_CHECK_ARGS:+ $BUG_CHECK_ARGS}}" \
 		--arg catch_re "$BUG_CATCH" --arg caught "$caught" --arg by "$by" --arg clean "$clean" \
 		--arg buggy_dir "$buggy_dir" --argjson buggy_rc "$buggy_rc" --argjson buggy_s "$buggy_s" \
-		--arg clean_dir "${clean_dir[$key]:-}" --arg clean_s "${clean_s[$key]:-null}" '
+		--arg clean_dir "$clean_run" --arg clean_s "$clean_secs" '
 		def nul: if . == "" then null else . end;
 		{ id: $id, describe: $describe,
 		  fixed_by: { commit: $hash, version: ($version | if . == "-" then null else . end), subject: $subject },

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib/tap.sh"
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 command -v jq >/dev/null || tap_skip_all "jq not installed (harness/setup-host.sh installs it)"
 
-tap_plan 13
+tap_plan 16
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -21,6 +21,17 @@ tap_is "--list has a row per folder" "$(($(wc -l <"$work/list") - 1))" \
 	"$(find "$TOP/bugs" -mindepth 1 -maxdepth 1 -type d | wc -l)"
 tap_ok "an entry that x86 cannot show is listed as such" \
 	grep -qE '^iova-unlink-mmio +1a96f3a22fd8 .*not observable' "$work/list"
+
+# An entry the virtual lab cannot show runs nothing and is a skip with its
+# reason, never a pass.
+rc=0
+P2PRIG_RESULTS=$work/results "$TOP/harness/bugs.sh" iova-unlink-mmio >"$work/run" 2>&1 || rc=$?
+corpus=$(sed -n 's/^results: //p' "$work/run")
+tap_is "a not-observable entry: exit 0, no run made" "$rc $(find "$work/results" -mindepth 1 -maxdepth 1 -type d | wc -l)" "0 1"
+tap_is "its step is a skip saying why, with no unmodified run" \
+	"$(jq -r '.steps[0] | "\(.result) \(.caught) \(.unmodified.verdict) \(.reason[0:19])"' "$corpus/result.json")" \
+	"skip not observable - not observable here"
+tap_ok "KTAP says SKIP with the reason" grep -qE '^ok 1 iova-unlink-mmio # SKIP not observable here: .*coherent' "$corpus/ktap.txt"
 
 # A corpus of wrong entries.
 export P2PRIG_BUGS=$work/bugs
