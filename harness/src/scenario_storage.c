@@ -142,7 +142,8 @@ static bool read_io_size(struct parser *p, const char *text, const struct io_mat
 }
 
 /* Keys of `step NAME fio ...`, in the order the README lists them. */
-enum fio_key { FK_STORAGE, FK_BUFFER, FK_SIZES, FK_IODEPTHS, FK_SIZE, FK_ENGINE, FK_RW, FK_OFFSET };
+enum fio_key { FK_STORAGE, FK_BUFFER, FK_SIZES, FK_IODEPTHS, FK_SIZE, FK_ENGINE, FK_RW, FK_OFFSET,
+	       FK_TIMEOUT };
 
 static const struct key_spec fio_keys[] = {
 	[FK_STORAGE] = { "storage", true },
@@ -153,6 +154,7 @@ static const struct key_spec fio_keys[] = {
 	[FK_ENGINE] = { "engine", false },
 	[FK_RW] = { "rw", false },
 	[FK_OFFSET] = { "offset", false },
+	[FK_TIMEOUT] = { "timeout", false },
 };
 
 bool parse_fio_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
@@ -180,6 +182,19 @@ bool parse_fio_keys(struct parser *p, char **words, size_t n, struct scenario_st
 	}
 	if (v[FK_OFFSET])
 		ok &= parser_read_offset(p, v[FK_OFFSET], &f->offset);
+	if (v[FK_TIMEOUT]) {
+		uint64_t s = 0;
+
+		if (!parser_read_number(p, "timeout", v[FK_TIMEOUT], &s)) {
+			ok = false;
+		} else if (s < 1 || s > STORAGE_MAX_FIO_TIMEOUT) {
+			ERROR(p, "timeout=%s is out of range (1 to %d seconds)", v[FK_TIMEOUT],
+			      STORAGE_MAX_FIO_TIMEOUT);
+			ok = false;
+		} else {
+			f->timeout_s = (uint32_t)s;
+		}
+	}
 	return ok;
 }
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,9 @@
 
 /* The loop's write pass stamps blocks with this seed's pattern; its read pass checks it. */
 #define FIO_LOOP_SEED 0x70327269676669ULL
+
+/* After timeout=, how long fio has to go once its process group got SIGKILL. */
+#define FIO_KILL_GRACE_S	10u
 
 struct fio_step {
 	const struct step_env *env;
@@ -173,6 +177,59 @@ static void run_loop(struct fio_step *fs)
 	close(fd);
 }
 
+/* Requests listed in the debugfs files PATTERN matches; the first one's fields in FIRST. */
+static size_t count_listed(const char *pattern, char *first, size_t first_size)
+{
+	glob_t g;
+	size_t n = 0;
+	char line[1024];
+
+	if (glob(pattern, 0, NULL, &g))
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "r");
+
+		while (f && fgets(line, sizeof(line), f)) {
+			const char *fields = strchr(line, '{');
+
+			if (n++)
+				continue;
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(first, first_size, "%.*s", (int)first_size - 1, fields ? fields : line);
+		}
+		if (f)
+			fclose(f);
+	}
+	globfree(&g);
+	return n;
+}
+
+/*
+ * After a timeout: the requests blk-mq holds for the storage's disk that it
+ * could not hand to the driver (debugfs block/DISK/hctxN/dispatch; with
+ * native NVMe multipath the queue is the path's, nvmeXcYnZ). A driver that
+ * answers BLK_STS_RESOURCE for ever keeps its request there, retried and
+ * never issued, where a slow device's requests would be in flight instead.
+ */
+static void note_undispatched(struct fio_step *fs)
+{
+	const char *disk = strrchr(fs->device, '/') ? strrchr(fs->device, '/') + 1 : fs->device;
+	char pattern[300], first[200] = "";
+	unsigned int ctrl, ns;
+	size_t n;
+
+	snprintf(pattern, sizeof(pattern), "/sys/kernel/debug/block/%s/hctx*/dispatch", disk);
+	n = count_listed(pattern, first, sizeof(first));
+	if (!n && sscanf(disk, "nvme%un%u", &ctrl, &ns) == 2) {
+		snprintf(pattern, sizeof(pattern), "/sys/kernel/debug/block/nvme%uc*n%u/hctx*/dispatch",
+			 ctrl, ns);
+		n = count_listed(pattern, first, sizeof(first));
+	}
+	if (n)
+		step_add_reason(fs->out, "blk-mq holds %zu request%s of %s that the driver would not "
+				"take (hctx dispatch list: %s)", n, n == 1 ? "" : "s", disk, first);
+}
+
 static void run_fio(struct fio_step *fs, char *progress, size_t progress_size)
 {
 	struct fio_report *r = &fs->io->fio;
@@ -187,14 +244,30 @@ static void run_fio(struct fio_step *fs, char *progress, size_t progress_size)
 		.json_path = fs->json_path,
 	};
 
+	enum spawn_end end;
+
 	fio_command_build(&in, &cmd);
 	r->command = fio_command_text(&cmd);
-	int rc = spawn_logged(cmd.argv, fs->log_path, fs->env->out_dir);
+	int rc = spawn_logged_within(cmd.argv, fs->log_path, fs->env->out_dir, fs->f->timeout_s,
+				     FIO_KILL_GRACE_S, &end);
 	fio_command_free(&cmd);
 	if (rc < 0) {
 		step_set_reason(fs->out, rc == -ENOENT ? VERDICT_SKIP : VERDICT_FAIL,
 				"cannot run fio: %s%s", strerror(-rc),
 				rc == -ENOENT ? " (fio is not installed)" : "");
+		return;
+	}
+	if (end == SPAWN_KILLED) {
+		step_set_reason(fs->out, VERDICT_FAIL, "fio timeout: not done within timeout=%u s, "
+				"killed (%s)", fs->f->timeout_s, strrchr(fs->log_path, '/') + 1);
+		note_undispatched(fs);
+		return;
+	}
+	if (end == SPAWN_STUCK) {
+		step_set_reason(fs->out, VERDICT_FAIL, "fio timeout: not done within timeout=%u s, "
+				"killed, yet there %u s later: held by I/O that never completes (%s)",
+				fs->f->timeout_s, FIO_KILL_GRACE_S, strrchr(fs->log_path, '/') + 1);
+		note_undispatched(fs);
 		return;
 	}
 	if (fio_json_parse_file(fs->json_path, &fo, why, sizeof(why))) {

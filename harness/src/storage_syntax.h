@@ -22,6 +22,8 @@
 #define STORAGE_MAX_RAM_BUFFER	(256ULL << 20)
 /* The copy reads both ranges back into RAM to compare them. */
 #define STORAGE_MAX_COPY_SIZE	(64ULL << 20)
+/* A fio step's timeout=, in seconds: a day. */
+#define STORAGE_MAX_FIO_TIMEOUT	86400
 
 enum fio_engine {
 	FIO_ENGINE_LIBAIO,
@@ -51,6 +53,7 @@ struct fio_params {
 	uint64_t offset;		/* in the storage's region */
 	enum fio_engine engine;
 	enum fio_rw rw;
+	uint32_t timeout_s;		/* timeout=: seconds fio may run; 0: no bound */
 };
 
 /* `step NAME nvme-copy ...` */

@@ -63,7 +63,7 @@ static void test_fio_step(void **state)
 {
 	struct scenario sc = parse_ok(HEAD FIO("f", GOOD_FIO) "expect verified\n"
 				      "step r fio storage=src buffer=ram sizes=64K iodepths=8 size=4M "
-				      "engine=io_uring rw=read offset=8M\n");
+				      "engine=io_uring rw=read offset=8M timeout=120\n");
 	const struct fio_params *f = &sc.steps[0].fio;
 
 	(void)state;
@@ -79,12 +79,14 @@ static void test_fio_step(void **state)
 	assert_int_equal(f->size, 16 << 20);
 	assert_int_equal(f->engine, FIO_ENGINE_LIBAIO);
 	assert_int_equal(f->rw, FIO_RW_WRITE_READ);
+	assert_int_equal(f->timeout_s, 0);
 
 	f = &sc.steps[1].fio;
 	assert_int_equal(f->buffer, SCENARIO_NO_INDEX);
 	assert_int_equal(f->engine, FIO_ENGINE_IO_URING);
 	assert_int_equal(f->rw, FIO_RW_READ);
 	assert_int_equal(f->offset, 8 << 20);
+	assert_int_equal(f->timeout_s, 120);
 	scenario_free(&sc);
 }
 
@@ -165,9 +167,12 @@ static void test_bad_fio_steps(void **state)
 		      FIO("s7", "sizes=32M iodepths=1 size=32M")
 		      FIO("s8", "iodepths=1 size=16M")
 		      "step g fio storage=nowhere buffer=gpu sizes=4K iodepths=1 size=16M\n"
-		      FIO("s9", "sizes=4K iodepths=1 size=16M offset=60M") "expect dma-address bar\n",
+		      FIO("s9", "sizes=4K iodepths=1 size=16M offset=60M") "expect dma-address bar\n"
+		      FIO("t0", "sizes=4K iodepths=1 size=16M timeout=0")
+		      FIO("t1", "sizes=4K iodepths=1 size=16M timeout=5m")
+		      FIO("t2", "sizes=4K iodepths=1 size=16M timeout=86401"),
 		      "bad:5: unknown key 'colour' (expected storage, buffer, sizes, iodepths, size, "
-		      "engine, rw or offset)",
+		      "engine, rw, offset or timeout)",
 		      "bad:6: size 3K in sizes is not a multiple of 4K (O_DIRECT and p2pmem work in pages)",
 		      "bad:7: bad size '' in sizes (expected a comma-separated list of block sizes with "
 		      "an optional K, M or G suffix, e.g. 4K,64K,1M)",
@@ -183,7 +188,10 @@ static void test_bad_fio_steps(void **state)
 		      "bad:14: missing key 'sizes=' (required by fio steps)",
 		      "bad:15: unknown storage 'nowhere' for storage= (declare it with a storage line)",
 		      "bad:15: unknown buffer 'gpu' (expected a provider's name, or ram)",
-		      "bad:17: 'expect dma-address' does not apply to fio steps (expected verified)");
+		      "bad:17: 'expect dma-address' does not apply to fio steps (expected verified)",
+		      "bad:18: timeout=0 is out of range (1 to 86400 seconds)",
+		      "bad:19: bad number '5m' for timeout (expected decimal or 0x hex)",
+		      "bad:20: timeout=86401 is out of range (1 to 86400 seconds)");
 }
 
 static void test_scratch_rule(void **state)
