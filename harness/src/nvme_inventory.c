@@ -75,26 +75,41 @@ static void read_registers(nvme_ctrl_t c, struct nvme_ctrl_info *info)
 	nvme_cmb_decode(0, cmbloc, cmbsz, &info->cmb);
 }
 
+/*
+ * Identify Controller into a page of its own, as nvme-cli does: 4 KiB on
+ * the stack straddle two pages, which makes the passthrough command a
+ * request of two segments, and a kernel whose block layer mishandles those
+ * (bugs/blk-p2p-uninit) would hold the runner there for ever, before any
+ * step could say what broke.
+ */
 static void identify(nvme_ctrl_t c, struct nvme_ctrl_info *info)
 {
-	struct nvme_id_ctrl id;
+	struct nvme_id_ctrl *id = NULL;
 	uint64_t min_page, mdts;
+	int err;
 
-	memset(&id, 0, sizeof(id));
-	if (nvme_ctrl_identify(c, &id) != 0) {
+	err = posix_memalign((void **)&id, 4096, sizeof(*id));
+	if (err) {
+		snprintf(info->identify_error, sizeof(info->identify_error), "Identify: %s",
+			 strerror(err));
+		return;
+	}
+	memset(id, 0, sizeof(*id));
+	if (nvme_ctrl_identify(c, id) != 0) {
 		snprintf(info->identify_error, sizeof(info->identify_error), "Identify: %s",
 			 errno ? strerror(errno) : "failed");
+		free(id);
 		return;
 	}
 	info->identified = true;
-	info->vid = le16toh(id.vid);
-	info->ssvid = le16toh(id.ssvid);
-	if (!id.mdts)
-		return;
+	info->vid = le16toh(id->vid);
+	info->ssvid = le16toh(id->ssvid);
 	/* MDTS counts in CAP.MPSMIN pages; 4 KiB (MPSMIN 0) when CAP is unread. */
 	min_page = 1ull << (12 + (info->regs_read ? NVME_CAP_MPSMIN(info->cap) : 0));
-	mdts = id.mdts < 32 ? min_page << id.mdts : UINT64_MAX;
-	info->mdts_bytes = mdts > UINT32_MAX ? UINT32_MAX : (uint32_t)mdts;
+	mdts = id->mdts < 32 ? min_page << id->mdts : UINT64_MAX;
+	if (id->mdts)
+		info->mdts_bytes = mdts > UINT32_MAX ? UINT32_MAX : (uint32_t)mdts;
+	free(id);
 }
 
 static bool has_nsid(const struct nvme_ctrl_info *info, uint32_t nsid)
