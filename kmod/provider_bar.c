@@ -20,6 +20,20 @@
  * it instead of all of it (bar_size=0: up to the BAR's end). They are read
  * at probe, so they apply to the next binding.
  *
+ * Test only: bar_non_mappable=1 (default 0, root may change it at run
+ * time; read at probe) has probe mark the function the way the kernel's
+ * quirks mark devices whose BARs neither the CPU nor peers may map
+ * (pdev->non_mappable_bars: the s390 quirk for IBM's ISM devices, the only
+ * ones that set it) and ask p2pdma for the chosen BAR's provider, the step
+ * that comes before any registration or export. Nothing else happens: the
+ * BAR is not enabled, claimed, registered, published or mapped, the mark
+ * is taken off again and probe fails, saying what p2pdma answered. A
+ * kernel with 951ebc18d181 ("PCI/P2PDMA: Avoid returning a provider for
+ * non_mappable_bars") refuses in pcim_p2pdma_init() with -EOPNOTSUPP
+ * (probe fails with it); one without it hands out a provider (probe says
+ * so and fails with -EPROTO). QEMU has no device with such BARs, so this
+ * is how the virtual lab sees the check (tests/kmod/bar.c).
+ *
  * Minimum: p2pdma gives the memory struct pages with memremap_pages(),
  * which hot-plugs whole memory subsections. Start and size of the window
  * must be multiples of memremap_compat_align(): SUBSECTION_SIZE, 2 MiB on
@@ -82,6 +96,11 @@ static unsigned long long p2prig_bar_size;
 module_param_named(bar_size, p2prig_bar_size, ullong, 0644);
 MODULE_PARM_DESC(bar_size,
 		 "Size of the registered window (default 0: up to the end of the BAR; a multiple of 2 MiB)");
+
+static bool p2prig_bar_non_mappable;
+module_param_named(bar_non_mappable, p2prig_bar_non_mappable, bool, 0644);
+MODULE_PARM_DESC(bar_non_mappable,
+		 "Test only: probe marks the function's BARs non-mappable (as the s390 ISM quirk does), asks p2pdma for the BAR's provider, reports the answer and fails, never mapping the BAR (default 0)");
 
 /**
  * struct p2prig_bar - one function bound to p2prig_bar
@@ -189,6 +208,49 @@ static int p2prig_bar_window(struct pci_dev *pdev, struct p2prig_bar *pb)
 	return 0;
 }
 
+#ifdef P2PRIG_HAVE_P2PDMA_NON_MAPPABLE
+/*
+ * bar_non_mappable=1: what p2pdma makes of @bar of a function marked
+ * non_mappable_bars, as a quirk would have marked it. Only p2pdma's
+ * bookkeeping is set up (device-managed, gone when probe fails); the BAR
+ * itself is never touched. The mark is a bitfield beside others of struct
+ * pci_dev: set and cleared under the device lock that probe holds.
+ */
+static int p2prig_bar_ask_non_mappable(struct pci_dev *pdev, int bar)
+{
+	unsigned int was = pdev->non_mappable_bars;
+	struct p2pdma_provider *provider;
+	int ret;
+
+	pdev->non_mappable_bars = 1;
+	ret = pcim_p2pdma_init(pdev);
+	if (ret) {
+		pci_info(pdev, "p2prig_bar: bar_non_mappable: p2pdma refused a device with non_mappable_bars: %d\n",
+			 ret);
+		goto out;
+	}
+	provider = pcim_p2pdma_provider(pdev, bar);
+	if (!provider) {
+		pci_info(pdev, "p2prig_bar: bar_non_mappable: p2pdma gave BAR%d of a device with non_mappable_bars no provider\n",
+			 bar);
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	pci_warn(pdev, "p2prig_bar: bar_non_mappable: p2pdma handed out a provider for BAR%d of a device with non_mappable_bars\n",
+		 bar);
+	ret = -EPROTO;
+out:
+	pdev->non_mappable_bars = was;
+	return ret;
+}
+#else
+static int p2prig_bar_ask_non_mappable(struct pci_dev *pdev, int bar)
+{
+	pci_info(pdev, "p2prig_bar: bar_non_mappable: this kernel has no non_mappable_bars or no p2pdma provider to ask\n");
+	return -EOPNOTSUPP;
+}
+#endif
+
 /*
  * Everything set up here (the enable, the region, p2pdma's pool, pages
  * and provider) is device-managed and goes when the binding does.
@@ -207,6 +269,8 @@ static int p2prig_bar_probe(struct pci_dev *pdev,
 	if (ret < 0)
 		return ret;
 	pb->bar = ret;
+	if (READ_ONCE(p2prig_bar_non_mappable))
+		return p2prig_bar_ask_non_mappable(pdev, pb->bar);
 	ret = p2prig_bar_window(pdev, pb);
 	if (ret)
 		return ret;

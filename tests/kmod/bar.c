@@ -14,7 +14,8 @@
  * (they do with --config vlab-switch-iommu-pt). Every allocation comes
  * back (p2pmem available returns to size), unbinding the BAR revokes
  * chunks, mappings and dma-bufs, and probe refuses functions and windows
- * p2pdma cannot take, without a kernel warning.
+ * p2pdma cannot take, without a kernel warning, and (bar_non_mappable=1)
+ * p2pdma refuses a function marked non_mappable_bars.
  *
  * The tests that rebind devices come last and put them back; ivshmem is
  * left bound to p2prig_bar, so that the rmmod after the tests unbinds it.
@@ -92,6 +93,7 @@ static void default_params(void)
 	set_param("bar", "-1");
 	set_param("bar_offset", "0");
 	set_param("bar_size", "0");
+	set_param("bar_non_mappable", "0");
 }
 
 /* Start and length of BAR @bar from the device's resource file. */
@@ -152,6 +154,57 @@ static int kmsg_seen(int fd, const char *needle, int *warnings)
 			(*warnings)++;
 	}
 	return found;
+}
+
+/*
+ * The text of every record since kmsg_open() in @log, one a line (without
+ * the record's prefix and its dictionary lines); warnings counted.
+ */
+static void kmsg_collect(int fd, char *log, size_t size, int *warnings)
+{
+	size_t used = 0, len;
+	char rec[2048], *text;
+	ssize_t n;
+
+	log[0] = 0;
+	*warnings = 0;
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		if (strstr(rec, "WARNING:") || strstr(rec, "Call Trace") ||
+		    strstr(rec, "BUG:"))
+			(*warnings)++;
+		text = strchr(rec, ';');
+		text = text ? text + 1 : rec;
+		len = strcspn(text, "\n");
+		if (used + len + 2 < size) {
+			memcpy(log + used, text, len);
+			used += len;
+			log[used++] = '\n';
+			log[used] = 0;
+		}
+	}
+}
+
+/* The line of @log that holds @needle, in @line; NULL when none does. */
+static const char *log_line(const char *log, const char *needle, char *line,
+			    size_t size)
+{
+	const char *at = strstr(log, needle), *start, *end;
+
+	if (!at)
+		return NULL;
+	for (start = at; start > log && start[-1] != '\n'; start--)
+		;
+	end = strchr(at, '\n');
+	if (!end)
+		end = at + strlen(at);
+	snprintf(line, size, "%.*s", (int)(end - start), start);
+	return line;
 }
 
 static int bar_alloc(int fd, const struct rig_dev *dev, uint64_t size,
@@ -745,6 +798,51 @@ TEST_F_TIMEOUT(bar, bind_rules, 120)
 	ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"));
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &size));
 	EXPECT_EQ(self->bar_len, size);
+}
+
+/*
+ * A function whose BARs the kernel marks as mappable by nobody, neither
+ * the CPU nor peers (pdev->non_mappable_bars: on s390 the quirk for IBM's
+ * ISM devices). p2pdma must not set itself up for it: since 951ebc18d181
+ * ("PCI/P2PDMA: Avoid returning a provider for non_mappable_bars")
+ * pcim_p2pdma_init() refuses it with -EOPNOTSUPP, before any provider
+ * exists. QEMU has no such device, so bar_non_mappable=1 has p2prig_bar
+ * mark ivshmem as the quirk would, ask p2pdma for BAR2's provider and fail
+ * probe, saying what p2pdma answered; the BAR is never registered, claimed
+ * or mapped. A kernel without the fix hands out a provider.
+ */
+TEST_F_TIMEOUT(bar, non_mappable_refused, 120)
+{
+	static char log[65536];
+	char refused[128], line[512];
+	int kmsg, warnings = 0;
+
+	ASSERT_EQ(0, rig_free(self->fd, self->chunk.handle));
+	ASSERT_EQ(0, rig_driver(&self->ivshmem, "p2prig_bar", 0));
+	set_param("bar_non_mappable", "1");
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	EXPECT_EQ(-ENODEV, rig_hand_over(&self->ivshmem, "p2prig_bar"));
+	set_param("bar_non_mappable", "0");
+	EXPECT_FALSE(has_p2pmem(&self->ivshmem));
+	kmsg_collect(kmsg, log, sizeof(log), &warnings);
+	close(kmsg);
+	EXPECT_EQ(0, warnings);
+
+	/* ivshmem back to p2prig_bar, whole, as the other tests leave it. */
+	ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"));
+	ASSERT_TRUE(has_p2pmem(&self->ivshmem));
+
+	if (strstr(log, "no p2pdma provider to ask"))
+		SKIP(return, "this kernel has no non_mappable_bars or no pcim_p2pdma_provider()");
+	EXPECT_FALSE(!!log_line(log, "p2pdma handed out a provider", line,
+				sizeof(line)))
+		TH_LOG("the kernel lacks 951ebc18d181: %s", line);
+	snprintf(refused, sizeof(refused),
+		 "p2pdma refused a device with non_mappable_bars: %d",
+		 -EOPNOTSUPP);
+	EXPECT_TRUE(!!strstr(log, refused))
+		TH_LOG("no \"%s\" in the kernel log:\n%s", refused, log);
 }
 
 TEST_HARNESS_MAIN
