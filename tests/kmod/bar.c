@@ -96,32 +96,6 @@ static void default_params(void)
 	set_param("bar_non_mappable", "0");
 }
 
-/* Start and length of BAR @bar from the device's resource file. */
-static int bar_extent(const struct rig_dev *dev, int bar, uint64_t *start,
-		      uint64_t *len)
-{
-	unsigned long long s, e, flags;
-	char path[128];
-	int i, rc = -EINVAL;
-	FILE *f;
-
-	dev_file(dev, "resource", path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	for (i = 0; i <= bar; i++) {
-		if (fscanf(f, "%llx %llx %llx", &s, &e, &flags) != 3)
-			break;
-		if (i == bar) {
-			*start = s;
-			*len = e > s ? e - s + 1 : 0;
-			rc = 0;
-		}
-	}
-	fclose(f);
-	return rc;
-}
-
 /* Kernel log records from now on, to look for messages and warnings. */
 static int kmsg_open(void)
 {
@@ -246,8 +220,8 @@ FIXTURE_SETUP(bar)
 	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
 	ASSERT_NE(0u, self->info.provider_mask & (1u << P2PRIG_PROVIDER_BAR));
 
-	ASSERT_EQ(0, bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
-				&self->bar_len));
+	ASSERT_EQ(0, rig_bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
+				    &self->bar_len));
 	if (!rig_bound_to(&self->ivshmem, "p2prig_bar")) {
 		default_params();
 		ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"))

@@ -43,33 +43,6 @@
 /* The rig with an 8 GiB BAR behind the switch, edu untranslated. */
 #define BIG_CONFIG	"vlab-switch-iommu-pt-bigbar"
 
-/* Start and length of BAR @bar from the device's resource file. */
-static int bar_extent(const struct rig_dev *dev, int bar, uint64_t *start,
-		      uint64_t *len)
-{
-	unsigned long long s, e, flags;
-	char path[128];
-	int i, rc = -EINVAL;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource",
-		 dev->bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	for (i = 0; i <= bar; i++) {
-		if (fscanf(f, "%llx %llx %llx", &s, &e, &flags) != 3)
-			break;
-		if (i == bar) {
-			*start = s;
-			*len = e > s ? e - s + 1 : 0;
-			rc = 0;
-		}
-	}
-	fclose(f);
-	return rc;
-}
-
 FIXTURE(big) {
 	int fd, dbuf;
 	struct rig_dev ivshmem, edu;
@@ -89,8 +62,8 @@ FIXTURE_SETUP(big)
 		SKIP(return, "no QEMU ivshmem-plain device");
 	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
 		SKIP(return, "no QEMU edu device");
-	ASSERT_EQ(0, bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
-				&self->bar_len));
+	ASSERT_EQ(0, rig_bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
+				    &self->bar_len));
 	if (self->bar_len < BIG)
 		SKIP(return, "ivshmem's BAR2 is %llu MiB, not 8 GiB: --config " BIG_CONFIG,
 		     (unsigned long long)(self->bar_len >> 20));

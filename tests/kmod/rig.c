@@ -115,6 +115,32 @@ int rig_p2pmem_available(const struct rig_dev *dev, uint64_t *bytes)
 	return rig_read_u64(path, bytes);
 }
 
+int rig_bar_extent(const struct rig_dev *dev, int bar, uint64_t *start,
+		   uint64_t *len)
+{
+	unsigned long long s, e, flags;
+	char path[96];
+	int i, rc = -EINVAL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource",
+		 dev->bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	for (i = 0; i <= bar; i++) {
+		if (fscanf(f, "%llx %llx %llx", &s, &e, &flags) != 3)
+			break;
+		if (i == bar) {
+			*start = s;
+			*len = e > s ? e - s + 1 : 0;
+			rc = 0;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
 int rig_driver(const struct rig_dev *dev, const char *driver, int bind)
 {
 	char path[96];

@@ -31,6 +31,9 @@ void rig_at(unsigned int domain, unsigned int bus, unsigned int slot,
 int rig_read_u64(const char *path, uint64_t *value);
 int rig_write(const char *path, const char *text);
 int rig_p2pmem_available(const struct rig_dev *dev, uint64_t *bytes);
+/* Start and length of BAR @bar from the device's sysfs resource file. */
+int rig_bar_extent(const struct rig_dev *dev, int bar, uint64_t *start,
+		   uint64_t *len);
 /* Unbind or bind the device from or to the named driver. */
 int rig_driver(const struct rig_dev *dev, const char *driver, int bind);
 /* Whether  is bound to  now. */
