@@ -106,27 +106,37 @@ static int kmsg_open(void)
 	return fd;
 }
 
+/*
+ * The next record in @rec (NUL-terminated), a warning counted in
+ * @warnings; its length, or 0 when none is left. EPIPE: records were
+ * overwritten before they were read, and reading goes on.
+ */
+static ssize_t kmsg_next(int fd, char *rec, size_t size, int *warnings)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, rec, size - 1);
+	while (n < 0 && errno == EPIPE);
+	if (n <= 0)
+		return 0;
+	rec[n] = 0;
+	if (strstr(rec, "WARNING:") || strstr(rec, "Call Trace") ||
+	    strstr(rec, "BUG:"))
+		(*warnings)++;
+	return n;
+}
+
 /* Whether a record since kmsg_open() has @needle; count warnings too. */
 static int kmsg_seen(int fd, const char *needle, int *warnings)
 {
 	char rec[2048];
 	int found = 0;
-	ssize_t n;
 
 	*warnings = 0;
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = 0;
+	while (kmsg_next(fd, rec, sizeof(rec), warnings))
 		if (strstr(rec, needle))
 			found = 1;
-		if (strstr(rec, "WARNING:") || strstr(rec, "Call Trace") ||
-		    strstr(rec, "BUG:"))
-			(*warnings)++;
-	}
 	return found;
 }
 
@@ -138,20 +148,10 @@ static void kmsg_collect(int fd, char *log, size_t size, int *warnings)
 {
 	size_t used = 0, len;
 	char rec[2048], *text;
-	ssize_t n;
 
 	log[0] = 0;
 	*warnings = 0;
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = 0;
-		if (strstr(rec, "WARNING:") || strstr(rec, "Call Trace") ||
-		    strstr(rec, "BUG:"))
-			(*warnings)++;
+	while (kmsg_next(fd, rec, sizeof(rec), warnings)) {
 		text = strchr(rec, ';');
 		text = text ? text + 1 : rec;
 		len = strcspn(text, "\n");
