@@ -133,7 +133,7 @@ bugs: ## the bug corpus: put each upstream bug (bugs/) back, run its check on it
 	@harness/bugs.sh $(if $(list),--list)
 
 bug: ## one entry of the bug corpus (id=NAME)
-	@harness/bugs.sh '$(or $(id),$(error id=NAME: one of bugs/))'
+	@harness/bugs.sh '$(or $(id),$(error id=NAME needed, one of: $(patsubst bugs/%/bug,%,$(wildcard bugs/*/bug))))'
 
 .PHONY: test-debug test-bare
 test-debug: unit-tests ## the kernel under test's nightly: every kmod program and scenario on the debug kernel, tests/nightly on the built ones, the bug corpus

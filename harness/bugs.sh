@@ -35,7 +35,7 @@ if [[ ${#ids[@]} == 0 ]]; then
 fi
 for id in "${ids[@]}"; do
 	[[ -d $corpus/$id && $id != */* ]] ||
-		die "no bug '$id' (known: $(find "$corpus" -mindepth 1 -maxdepth 1 -type d -printf '%f ' | LC_ALL=C sort))"
+		die "no bug '$id' (known: $(find "$corpus" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | LC_ALL=C sort | paste -sd ' '))"
 done
 
 # Every entry first: a wrong line stops the corpus before any build.
