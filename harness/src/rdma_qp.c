@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Retry and timeout as ib_write_bw's defaults: 4.096 us * 2^14 per try. */
 #define QP_TIMEOUT	14
@@ -13,6 +16,20 @@
 #define MIN_RNR_TIMER	12
 #define MAX_RD_ATOMIC	16
 #define PSN_MASK	0xffffff
+
+/*
+ * A random start, as perftest, so that a stale packet of an earlier QP,
+ * of this run or another, cannot match: from the kernel, not lrand48(),
+ * which nothing seeds and so starts every process on the same PSN.
+ */
+uint32_t rdma_qp_first_psn(void)
+{
+	uint32_t psn;
+
+	if (getrandom(&psn, sizeof(psn), 0) != (ssize_t)sizeof(psn))
+		psn = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 8);
+	return psn & PSN_MASK;
+}
 
 static uint8_t smallest(int a, int b, int c)
 {
@@ -34,8 +51,7 @@ bool rdma_qp_create(const struct rdma_device *dev, uint32_t send_depth, struct r
 		q->send_depth = (uint32_t)dev->attr.max_qp_wr;
 	q->rd_atomic = smallest(dev->attr.max_qp_rd_atom, dev->attr.max_qp_init_rd_atom,
 				MAX_RD_ATOMIC);
-	/* A random start, as perftest: a stale packet of an earlier QP cannot match. */
-	q->psn = (uint32_t)lrand48() & PSN_MASK;
+	q->psn = rdma_qp_first_psn();
 
 	q->cq = ibv_create_cq(dev->ctx, (int)q->send_depth, NULL, NULL, 0);
 	if (q->cq) {
@@ -121,7 +137,7 @@ static int to_rtr(const struct rdma_qp *q, const struct rdma_endpoint *remote)
 	if (dev->use_grh) {
 		memcpy(attr.ah_attr.grh.dgid.raw, remote->gid, sizeof(remote->gid));
 		attr.ah_attr.grh.sgid_index = (uint8_t)dev->gid_index;
-		attr.ah_attr.grh.hop_limit = 1;
+		attr.ah_attr.grh.hop_limit = RDMA_HOP_LIMIT;
 	}
 	return ibv_modify_qp(q->qp, &attr, IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
 					   IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |

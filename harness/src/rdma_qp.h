@@ -39,6 +39,15 @@ struct rdma_qp {
 };
 
 /* send_depth is capped by the device; q->send_depth says what was used. */
+/*
+ * RoCEv2 packets cross routers in a lab fabric: the GRH hop limit is
+ * perftest's, not 1 (which the first router drops).
+ */
+#define RDMA_HOP_LIMIT 0xff
+
+/* A QP's first send PSN (24 bits), random per call and per process. */
+uint32_t rdma_qp_first_psn(void);
+
 bool rdma_qp_create(const struct rdma_device *dev, uint32_t send_depth, struct rdma_qp *q,
 		    struct rdma_problem *problem);
 void rdma_qp_destroy(struct rdma_qp *q);
