@@ -134,6 +134,7 @@ static unsigned int p2prig_edu_dma_bits = 64;
 static int p2prig_edu_set_mask(struct p2prig_edu *edu, unsigned int bits)
 {
 	struct device *dev = &edu->pdev->dev;
+	u64 old_mask = dma_get_mask(dev);
 	dma_addr_t dma, old_dma;
 	void *buf, *old;
 	int ret;
@@ -146,9 +147,17 @@ static int p2prig_edu_set_mask(struct p2prig_edu *edu, unsigned int bits)
 	if (edu->bounce_dma + EDU_BUF_SIZE - 1 <= DMA_BIT_MASK(bits))
 		return 0;
 
+	/*
+	 * The new buffer must come from under the new mask, so the mask
+	 * goes first; without a buffer the device keeps its old mask, and
+	 * the caller's rollback, which starts at the device before this
+	 * one, finds it as it was.
+	 */
 	buf = dmam_alloc_coherent(dev, EDU_BUF_SIZE, &dma, GFP_KERNEL);
-	if (!buf)
+	if (!buf) {
+		dma_set_mask_and_coherent(dev, old_mask);
 		return -ENOMEM;
+	}
 	mutex_lock(&edu->engine_lock);
 	old = edu->bounce;
 	old_dma = edu->bounce_dma;
