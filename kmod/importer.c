@@ -108,7 +108,7 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 	struct dma_buf *dmabuf;
 	struct scatterlist *sg;
 	struct sg_table *sgt;
-	u64 start, total = 0;
+	u64 start;
 	unsigned int i;
 	long ret;
 
@@ -163,16 +163,12 @@ int p2prig_import_create(struct p2prig_mapping *map, struct p2prig_import *arg)
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		if (!sg_dma_len(sg))
 			continue;
-		total += sg_dma_len(sg);
 		ret = p2prig_dma_reach(map->init->dev, sg_dma_address(sg),
 				       sg_dma_len(sg));
 		if (ret)
 			goto unmap;
 	}
-	if (!sgt->nents || total < dmabuf->size) {
-		ret = -EIO;
-		goto unmap;
-	}
+	/* The table must describe the whole dma-buf (none at all included). */
 	ret = p2prig_import_check(map->init->dev, dmabuf, sgt);
 	if (ret)
 		goto unmap;
