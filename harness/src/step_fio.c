@@ -257,16 +257,15 @@ static void run_fio(struct fio_step *fs, char *progress, size_t progress_size)
 				rc == -ENOENT ? " (fio is not installed)" : "");
 		return;
 	}
-	if (end == SPAWN_KILLED) {
+	if (end != SPAWN_EXITED) {
+		char stuck[96] = "";
+
+		if (end == SPAWN_STUCK)
+			snprintf(stuck, sizeof(stuck), ", yet there %u s later: held by I/O that "
+				 "never completes", FIO_KILL_GRACE_S);
 		step_set_reason(fs->out, VERDICT_FAIL, "fio timeout: not done within timeout=%u s, "
-				"killed (%s)", fs->f->timeout_s, strrchr(fs->log_path, '/') + 1);
-		note_undispatched(fs);
-		return;
-	}
-	if (end == SPAWN_STUCK) {
-		step_set_reason(fs->out, VERDICT_FAIL, "fio timeout: not done within timeout=%u s, "
-				"killed, yet there %u s later: held by I/O that never completes (%s)",
-				fs->f->timeout_s, FIO_KILL_GRACE_S, strrchr(fs->log_path, '/') + 1);
+				"killed%s (%s)", fs->f->timeout_s, stuck,
+				strrchr(fs->log_path, '/') + 1);
 		note_undispatched(fs);
 		return;
 	}
