@@ -97,7 +97,7 @@ evidence() {
 	{
 		jq -r '(.steps[]? | select(.result == "fail")
 			| "\(.name): \(.reason // "")", (.expectations[]? | select(.met == false) | .detail // empty)),
-		       (.health.findings[]? | if type == "string" then . else (.line // .text // tostring) end),
+		       (.health.findings[]?.line),
 		       (.host.checks[]? | select(.result == "fail") | (.reason // ""), (.details[]? | tostring))' \
 			"$dir/result.json" 2>/dev/null || true
 		for f in "$dir"/*.ktap "$dir/dmesg.txt" "$dir/serial.log"; do

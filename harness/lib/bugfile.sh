@@ -114,7 +114,7 @@ _bug_parse_check() {
 		elif [[ -f $P2PRIG_TOP/scenarios/$what && $what != */* ]]; then
 			BUG_CHECK_WHAT=$P2PRIG_TOP/scenarios/$what
 		else
-			_bug_err "$lineno" "check scenario: no file '$what' in $dir or scenarios/"
+			_bug_err "$lineno" "check scenario: no file '$what' in ${dir#"$top"/} or scenarios/"
 		fi
 		;;
 	guest-test)
