@@ -29,7 +29,7 @@ static void arg(struct fio_command *cmd, const char *fmt, ...)
 
 void fio_job_name(char *buf, size_t size, bool write, uint64_t bs, uint32_t iodepth)
 {
-	char shown[16];
+	char shown[SIZE_TEXT_MAX];
 
 	format_size(bs, shown, sizeof(shown));
 	snprintf(buf, size, "%s-%s-qd%" PRIu32, write ? "write" : "read", shown, iodepth);

@@ -81,7 +81,7 @@ static const char *cv_flag(const struct repeat_figure *f, double limit, char *bu
 
 void ktap_format_map_cost(const struct ktap_map_cost_line *l, char *buf, size_t size)
 {
-	char granule[16], map_flag[32], unmap_flag[32];
+	char granule[SIZE_TEXT_MAX], map_flag[32], unmap_flag[32];
 
 	format_size(l->granule, granule, sizeof(granule));
 	if (l->outcome) {

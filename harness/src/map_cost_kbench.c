@@ -210,7 +210,7 @@ static void check_runs(struct map_cost_kbench *k, const struct map_cost_params *
 		       uint64_t page_size)
 {
 	struct kbench_granule ordered[MAP_COST_MAX_GRANULES];
-	char size[16];
+	char size[SIZE_TEXT_MAX];
 
 	for (size_t i = 0; i < m->n_granules; i++) {
 		const struct kbench_granule *g = NULL;

@@ -16,6 +16,13 @@ bool parse_number(const char *text, uint64_t *out);
 /* A number with an optional upper-case K, M or G suffix. */
 bool parse_size(const char *text, uint64_t *out);
 
+/*
+ * Room for any size format_size() spells: 20 digits, a suffix and the NUL.
+ * Buffers that take it are this big, so an error message shows the number
+ * the user wrote, never its first digits.
+ */
+#define SIZE_TEXT_MAX 24
+
 /* Shortest exact spelling: 4096 -> "4K", 1048576 -> "1M", 1000 -> "1000". */
 void format_size(uint64_t bytes, char *buf, size_t size);
 

@@ -36,7 +36,7 @@ static void record_device(struct rdma_run *rr)
 static bool sizes_fit(struct rdma_run *rr)
 {
 	uint64_t largest = rdma_params_max_size(rr->r);
-	char shown[16];
+	char shown[SIZE_TEXT_MAX];
 
 	if (largest <= rr->dev.port_attr.max_msg_sz)
 		return true;

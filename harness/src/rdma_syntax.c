@@ -81,7 +81,7 @@ bool rdma_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why, s
 	/* strtok_r would hide an empty item ("4K,,1M"), so split by hand. */
 	for (char *item = copy, *next; ok && item; item = next) {
 		uint64_t size;
-		char shown[16];
+		char shown[SIZE_TEXT_MAX];
 
 		next = strchr(item, ',');
 		if (next)

@@ -137,7 +137,7 @@ static void copy_lines(json_object *copy, struct strlist *lines)
 
 	for (size_t i = 0; i < length(combinations); i++) {
 		json_object *c = json_object_array_get_idx(combinations, i);
-		char bs[16], rate[32], wrong[48] = "";
+		char bs[SIZE_TEXT_MAX], rate[32], wrong[48] = "";
 		const char *error = json_text(c, "error", NULL);
 
 		if (integer(c, "mismatched_bytes"))
@@ -165,7 +165,7 @@ static void rdma_lines(json_object *rdma, struct strlist *lines)
 
 	for (size_t i = 0; i < length(sizes); i++) {
 		json_object *z = json_object_array_get_idx(sizes, i);
-		char bytes[16], avg[32], peak[32], p99[32];
+		char bytes[SIZE_TEXT_MAX], avg[32], peak[32], p99[32];
 
 		/* A size a skipped or broken step never reached has nothing to show. */
 		if (!json_has_number(z, "bw_avg_mibps") && !json_has_number(z, "bw_avg_mib_s")) {

@@ -300,7 +300,7 @@ static void parse_provider(struct parser *p)
 	if (parser_read_keys(p, p->words + keys_at, p->n_words - keys_at, keys, ARRAY_SIZE(keys),
 		      "provider lines", values) &&
 	    parser_read_size(p, "size", values[0], &prov.size)) {
-		char limit[16], size[16];
+		char limit[SIZE_TEXT_MAX], size[SIZE_TEXT_MAX];
 		format_size(max_size, limit, sizeof(limit));
 		format_size(prov.size, size, sizeof(size));
 		/* A size the module would refuse is left 0: steps then skip the size check. */
@@ -441,7 +441,7 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 	if (v[TK_OFFSET])
 		ok &= parser_read_offset(p, v[TK_OFFSET], &t->offset);
 	if (t->size && t->piece && t->size % t->piece) {
-		char size[16], piece[16];
+		char size[SIZE_TEXT_MAX], piece[SIZE_TEXT_MAX];
 		format_size(t->size, size, sizeof(size));
 		format_size(t->piece, piece, sizeof(piece));
 		ERROR(p, "piece %s does not divide size %s", piece, size);
@@ -936,7 +936,7 @@ static void check_transfer_refs(struct parser *p, struct scenario_step *step,
 {
 	struct scenario *sc = p->sc;
 	struct transfer_params *t = &step->transfer;
-	char a[16], b[16];
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
 	p->line = step->line;
 	/* The first declaration counts; later duplicates were reported where they are. */
@@ -959,7 +959,7 @@ static void check_transfer_refs(struct parser *p, struct scenario_step *step,
 			format_size(prov->size, b, sizeof(b));
 			ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
 		} else if (prov->size && t->offset > prov->size - t->size) {
-			char c[16];
+			char c[SIZE_TEXT_MAX];
 			format_size(t->offset, a, sizeof(a));
 			format_size(t->size, b, sizeof(b));
 			format_size(prov->size, c, sizeof(c));
@@ -998,7 +998,7 @@ static void check_rdma_refs(struct parser *p, struct scenario_step *step,
 {
 	struct scenario *sc = p->sc;
 	struct rdma_params *r = &step->rdma;
-	char a[16], b[16];
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
 	p->line = step->line;
 	if (!pending->provider[0])
@@ -1070,7 +1070,7 @@ static void check_oracle_steps(struct parser *p)
 			if (!step_region(&sc->steps[j], &other, &o_start, &o_end) || other != prov ||
 			    o_end <= start || o_start >= end)
 				continue;
-			char a[16], b[16];
+			char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 			format_size(o_start, a, sizeof(a));
 			format_size(o_end, b, sizeof(b));
 			p->line = sc->steps[j].line;

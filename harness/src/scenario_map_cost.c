@@ -195,7 +195,7 @@ static size_t resolve_provider(struct parser *p, const struct map_cost_params *m
 	}
 	for (size_t g = 0; g < m->n_granules; g++) {
 		if (prov->size && m->granules[g] > prov->size) {
-			char a[16], b[16];
+			char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 			format_size(m->granules[g], a, sizeof(a));
 			format_size(prov->size, b, sizeof(b));
 			ERROR(p, "granule %s is larger than provider '%s' (size=%s)", a, name, b);

@@ -120,7 +120,7 @@ static bool read_matrix(struct parser *p, const char *sizes, const char *iodepth
 static bool read_io_size(struct parser *p, const char *text, const struct io_matrix *m,
 			 uint64_t max, uint64_t *out)
 {
-	char a[16], b[16];
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
 	if (!parser_read_size(p, "size", text, out))
 		return false;
@@ -263,7 +263,7 @@ static size_t resolve_buffer(struct parser *p, const char *name, const struct io
 {
 	const struct scenario *sc = p->sc;
 	uint64_t need = io_matrix_max_buffer(m);
-	char a[16], b[16];
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
 	*ok = true;
 	if (!name[0])
@@ -317,7 +317,7 @@ static void check_fits(struct parser *p, size_t storage, const char *key, uint64
 		       uint64_t bytes)
 {
 	const struct scenario_storage *st;
-	char a[16], b[16], c[16];
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], c[SIZE_TEXT_MAX];
 
 	if (storage == SCENARIO_NO_INDEX || !bytes)
 		return;

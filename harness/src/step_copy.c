@@ -242,7 +242,7 @@ static void copy_all(struct copy_step *cs, char *progress, size_t progress_size)
 
 	for (size_t k = 0; k < io_matrix_count(&cs->c->matrix); k++) {
 		struct copy_combo_report *r = &c->combos[c->n_combos++];
-		char bs[16];
+		char bs[SIZE_TEXT_MAX];
 
 		io_matrix_at(&cs->c->matrix, k, &r->bs, &r->iodepth);
 		r->bytes = cs->c->size;

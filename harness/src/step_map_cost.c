@@ -184,7 +184,7 @@ static void prove(struct map_cost_run *mc, struct map_cost_entry *e,
 {
 	struct map_cost_trace *t = &e->trace;
 	struct p2prig_map_bench result;
-	char size[16];
+	char size[SIZE_TEXT_MAX];
 	const struct tracefs *tf = &mc->tracefs;
 
 	args.threads = 1;
@@ -301,7 +301,7 @@ static void run_entry(struct map_cost_run *mc, struct map_cost_entry *e, char *p
 	map_cost_entry_summarise(e);
 	mc->report->flagged += e->map.cv_flagged + e->unmap.cv_flagged;
 
-	char size[16];
+	char size[SIZE_TEXT_MAX];
 	format_size(e->granule, size, sizeof(size));
 	step_progress(progress, progress_size, "%s %s %.0f/%.0f ns", info->name, size,
 		      e->map.mean_ns, e->unmap.mean_ns);
@@ -327,7 +327,7 @@ static void kernel_bench(struct map_cost_run *mc, char *progress, size_t progres
 		strlist_add(&mc->out->notes, note);
 	} else if (k->outcome == MAP_COST_MEASURED && k->n_granules &&
 		   k->granules[0].map.has_ratio) {
-		char size[16];
+		char size[SIZE_TEXT_MAX];
 
 		format_size(k->granules[0].granule, size, sizeof(size));
 		step_progress(progress, progress_size, "%s %s %.0f ns, ours/kernel %.2f",

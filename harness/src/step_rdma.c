@@ -136,7 +136,7 @@ static void describe_mismatches(struct rdma_run *rr)
 {
 	for (size_t i = 0; i < rr->report->n_sizes; i++) {
 		const struct rdma_size_report *sr = &rr->report->sizes[i];
-		char size[16];
+		char size[SIZE_TEXT_MAX];
 
 		if (!sr->check.has_mismatch)
 			continue;
@@ -225,7 +225,7 @@ void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
 		      sizes_verified(rr.report), rr.r->n_sizes);
 	if (sizes_done && rr.poster) {
 		const struct rdma_size_report *last = &rr.report->sizes[sizes_done - 1];
-		char size[16];
+		char size[SIZE_TEXT_MAX];
 
 		format_size(last->bytes, size, sizeof(size));
 		step_progress(progress, progress_size, "%s: %.1f MiB/s average", size,

@@ -730,7 +730,7 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 	tr.region = malloc(tr.t->size);
 	tr.piece = malloc(tr.t->piece);
 	if (!tr.region || !tr.piece) {
-		char size[16];
+		char size[SIZE_TEXT_MAX];
 		format_size(tr.t->size, size, sizeof(size));
 		step_set_reason(out, VERDICT_FAIL, "cannot allocate %s of buffers", size);
 	} else if (move_bytes(&tr, progress, progress_size)) {

@@ -66,7 +66,7 @@ void storage_resolve(const struct nvme_inventory *inv, const char *scan_error,
 	if (!ref->region_bytes && s->offset < ns->size_bytes)
 		ref->region_bytes = ns->size_bytes - s->offset;
 	if (s->offset >= ns->size_bytes || ref->region_bytes > ns->size_bytes - s->offset) {
-		char a[16], b[16], c[16];
+		char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], c[SIZE_TEXT_MAX];
 		format_size(s->offset, a, sizeof(a));
 		format_size(s->size, b, sizeof(b));
 		format_size(ns->size_bytes, c, sizeof(c));

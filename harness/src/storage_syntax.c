@@ -157,7 +157,7 @@ bool storage_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why
 {
 	char *copy = strdup(text), *at = copy, *item;
 	bool ok = true;
-	char shown[16];
+	char shown[SIZE_TEXT_MAX];
 
 	if (!copy)
 		abort();

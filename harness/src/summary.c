@@ -173,7 +173,7 @@ static void print_storage_figures(json_object *steps)
 		for (size_t k = 0; k < n_rows; k++) {
 			json_object *r = json_object_array_get_idx(rows, k);
 			const char *rate = fio ? "bw_mibps" : "mibps";
-			char bs[16];
+			char bs[SIZE_TEXT_MAX];
 
 			format_size((uint64_t)json_object_get_int64(json_field(r, "bs")), bs, sizeof(bs));
 			printf("  %-5s %6s qd%-4" PRId64 " ", fio ? json_text(r, "rw", "?") : "copy", bs,
@@ -213,7 +213,7 @@ static bool print_steps(json_object *steps, const struct palette *p)
 		json_object *s = json_object_array_get_idx(steps, i);
 		const char *verdict = json_text(s, "result", "?");
 		json_object *in_bar = json_field(s, "dma_in_bar");
-		char bytes[16], verified[16], map[24], unmap[24];
+		char bytes[SIZE_TEXT_MAX], verified[16], map[24], unmap[24];
 
 		format_size((uint64_t)json_object_get_int64(json_field(s, "bytes")), bytes, sizeof(bytes));
 		snprintf(verified, sizeof(verified), "%s/%s", direction_verdict(s, "to_peer"),
@@ -251,7 +251,7 @@ static bool print_steps(json_object *steps, const struct palette *p)
 static void oracle_where(json_object *s, char *buf, size_t size)
 {
 	json_object *copy = json_field(s, "copy");
-	char bytes[16], bar[16];
+	char bytes[SIZE_TEXT_MAX], bar[SIZE_TEXT_MAX];
 
 	format_size((uint64_t)json_object_get_int64(json_field(s, "oracle_bytes")), bytes,
 		    sizeof(bytes));

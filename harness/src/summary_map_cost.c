@@ -48,7 +48,7 @@ static void cv_flags(json_object *entry, double limit, char *buf, size_t size)
 
 static void print_entry(json_object *e, double limit)
 {
-	char granule[16], map[48], unmap[48], note[160];
+	char granule[SIZE_TEXT_MAX], map[48], unmap[48], note[160];
 	const char *result = json_text(e, "result", "?");
 	json_object *trace = json_field(e, "trace");
 
@@ -87,7 +87,7 @@ static void ratio_text(json_object *side, char *buf, size_t size)
 static void print_kbench_granule(json_object *g)
 {
 	static const char *const which[] = { "map", "unmap" };
-	char granule[16], ours[2][48], kernel[2][48], ratio[2][32];
+	char granule[SIZE_TEXT_MAX], ours[2][48], kernel[2][48], ratio[2][32];
 
 	format_size((uint64_t)json_object_get_int64(json_field(g, "granule_bytes")), granule,
 		    sizeof(granule));

@@ -139,7 +139,7 @@ static void test_optional_forms_parse(void **state)
 static void test_numbers_and_sizes(void **state)
 {
 	uint64_t v;
-	char buf[16];
+	char buf[SIZE_TEXT_MAX];
 
 	(void)state;
 	assert_true(parse_number("0x5eed0001", &v) && v == 0x5eed0001);
@@ -163,6 +163,11 @@ static void test_numbers_and_sizes(void **state)
 	assert_string_equal(buf, "6K");
 	format_size(1000, buf, sizeof(buf));
 	assert_string_equal(buf, "1000");
+	/* The widest spellings fit whole. */
+	format_size(UINT64_MAX, buf, sizeof(buf));
+	assert_string_equal(buf, "18446744073709551615");
+	format_size(UINT64_C(0xfffffffffffff000), buf, sizeof(buf));
+	assert_string_equal(buf, "18014398509481980K");
 }
 
 static void test_unknown_keyword(void **state)
@@ -269,6 +274,10 @@ static void test_size_larger_than_provider(void **state)
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=2M piece=4K seed=1"),
 		      "bad:4: size 2M is larger than provider 'cmb' (size=1M)");
+	/* The offset is shown whole, not cut by a small buffer. */
+	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio offset=0xfffffffffffff000 size=4K piece=4K seed=1"),
+		      "bad:4: offset 18014398509481980K + size 4K runs past the end of provider "
+		      "'cmb' (size=1M)");
 }
 
 static void test_unknown_references(void **state)
