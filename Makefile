@@ -95,6 +95,11 @@ doctor: ## can this rig do p2p? lab: on this machine; vlab: in the guest
 bench-nvme: ## figures: fio bandwidth through RAM vs the NVMe CMB vs the ivshmem BAR, per size and queue depth, in one guest (sizes=4K,16K,64K,256K,1M iodepths=1,16 repeats=3)
 	@harness/bench-nvme.sh $(if $(sizes),--sizes '$(sizes)') $(if $(iodepths),--iodepths '$(iodepths)') $(if $(repeats),--repeats '$(repeats)')
 
+.PHONY: bench-pattern
+bench-pattern: runner ## figures: the data pattern's fill and check speed on this host, against a byte-wise loop and memcpy (mib=256 rounds=5)
+	@$(MAKE) -s -C harness BUILD=$(HOST_BUILD) benchmarks
+	@$(HOST_BUILD)/bench/bench_pattern $(or $(mib),256) $(or $(rounds),5)
+
 .PHONY: bench-rdma
 bench-rdma: ## figures: the runner's RDMA WRITE bandwidth vs ib_write_bw on rxe in one guest (sizes=64K,1M iterations=1000)
 	@harness/bench-rdma.sh $(if $(sizes),--sizes '$(sizes)') $(if $(iterations),--iterations '$(iterations)') $(RUN_OPTS)

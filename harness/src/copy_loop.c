@@ -25,6 +25,8 @@ struct worker {
 	struct shared *s;
 	uint32_t index;
 	pthread_t thread;
+	uint64_t busy_ns;	/* from its start to its exit */
+	uint64_t pattern_ns;	/* of that, filling or checking its slot */
 };
 
 static uint64_t now_ns(void)
@@ -76,6 +78,7 @@ static void check_slot(struct shared *s, const uint8_t *slot, uint64_t src)
 static void *work(void *arg)
 {
 	struct worker *w = arg;
+	uint64_t start = now_ns(), t;
 	struct shared *s = w->s;
 	struct copy_loop *c = s->c;
 	uint8_t *slot = c->slots + (uint64_t)w->index * c->block;
@@ -87,17 +90,22 @@ static void *work(void *arg)
 
 		if (i >= n_blocks)
 			break;
-		if (c->src_fd < 0)
+		if (c->src_fd < 0) {
+			t = now_ns();
 			pattern_fill(slot, c->block, c->seed, dst, PATTERN_PLAIN);
-		else if (!whole(s, false, c->src_fd, slot, src))
+			w->pattern_ns += now_ns() - t;
+		} else if (!whole(s, false, c->src_fd, slot, src))
 			break;
 		c->slot_block[w->index] = i;
-		if (c->dst_fd < 0)
+		if (c->dst_fd < 0) {
+			t = now_ns();
 			check_slot(s, slot, src);
-		else if (!whole(s, true, c->dst_fd, slot, dst))
+			w->pattern_ns += now_ns() - t;
+		} else if (!whole(s, true, c->dst_fd, slot, dst))
 			break;
 		atomic_fetch_add(&s->done, 1);
 	}
+	w->busy_ns = now_ns() - start;
 	return NULL;
 }
 
@@ -129,6 +137,14 @@ int copy_loop_run(struct copy_loop *c)
 	for (uint32_t i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
 	c->elapsed_ns = now_ns() - t0;
+	c->io_ns = 0;
+	c->pattern_ns = 0;
+	for (uint32_t i = 0; i < started; i++) {
+		uint64_t io = workers[i].busy_ns - workers[i].pattern_ns;
+
+		c->io_ns = io > c->io_ns ? io : c->io_ns;
+		c->pattern_ns += workers[i].pattern_ns;
+	}
 	c->blocks_done = atomic_load(&s.done);
 	pthread_mutex_destroy(&s.lock);
 	free(workers);

@@ -30,6 +30,13 @@ struct copy_loop {
 	uint64_t seed;
 	/* Out */
 	uint64_t elapsed_ns;		/* first block taken to last block done */
+	/*
+	 * The I/O's own time, the figures' time: the longest any worker
+	 * spent apart from filling or checking its slot. The pattern is CPU
+	 * work, not the device's, whatever the buffer is.
+	 */
+	uint64_t io_ns;
+	uint64_t pattern_ns;		/* CPU time filling or checking, all workers */
 	uint64_t blocks_done;
 	struct pattern_check check;	/* dst_fd < 0: offsets from src_offset */
 	/* Per slot, the block index last read into it (COPY_LOOP_NO_BLOCK: none); depth entries. */

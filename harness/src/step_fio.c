@@ -137,9 +137,12 @@ static bool loop_job(struct fio_step *fs, struct io_job_report *j, int fd, uint8
 	j->ran = true;
 	j->error = rc;
 	j->elapsed_ns = c.elapsed_ns;
+	j->io_ns = c.io_ns;
+	j->pattern_ns = c.pattern_ns;
 	j->bytes = c.blocks_done * j->bs;
-	j->bw_bytes_per_s = c.elapsed_ns ? (uint64_t)((double)j->bytes * 1e9 / (double)c.elapsed_ns) : 0;
-	j->iops = c.elapsed_ns ? (double)c.blocks_done * 1e9 / (double)c.elapsed_ns : 0;
+	/* The device's figures: the pattern's CPU time is not the I/O's. */
+	j->bw_bytes_per_s = c.io_ns ? (uint64_t)((double)j->bytes * 1e9 / (double)c.io_ns) : 0;
+	j->iops = c.io_ns ? (double)c.blocks_done * 1e9 / (double)c.io_ns : 0;
 	j->check = c.check;
 	if (j->verify_checked)
 		j->verified = !rc && !c.check.has_mismatch && j->bytes == fs->f->size;

@@ -94,6 +94,8 @@ static json_object *job_json(const struct io_job_report *j, const char *engine, 
 	jw_add(o, "clat_p99_ns", clat ? jw_count(j->clat_p99_ns) : NULL);
 	jw_add(o, "clat_p99_9_ns", clat ? jw_count(j->clat_p99_9_ns) : NULL);
 	jw_add(o, "elapsed_ns", ran && j->elapsed_ns ? jw_count(j->elapsed_ns) : NULL);
+	jw_add(o, "io_ns", ran && j->io_ns ? jw_count(j->io_ns) : NULL);
+	jw_add(o, "pattern_ns", ran && j->io_ns ? jw_count(j->pattern_ns) : NULL);
 	jw_add(o, "error", json_object_new_int(j->error));
 	jw_add(o, "error_text", j->error ? json_object_new_string(strerror(j->error)) : NULL);
 	jw_add(o, "verified", j->verify_checked ? json_object_new_boolean(j->verified) : NULL);

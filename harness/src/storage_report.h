@@ -55,7 +55,9 @@ struct io_job_report {
 	bool has_clat;			/* fio's completion latencies (not the loop's) */
 	double clat_mean_ns;
 	uint64_t clat_p50_ns, clat_p99_ns, clat_p99_9_ns;
-	uint64_t elapsed_ns;		/* the loop only */
+	uint64_t elapsed_ns;		/* the loop only: wall time */
+	uint64_t io_ns;			/* the loop: the I/O's time, bw and iops use it */
+	uint64_t pattern_ns;		/* the loop: CPU time on the pattern, kept out */
 	int error;			/* fio's error (errno), or the loop's */
 	bool verify_checked;		/* a read that verified what the write wrote */
 	bool verified;

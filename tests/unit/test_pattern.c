@@ -130,6 +130,48 @@ static void test_wrong_seed_is_caught(void **state)
 	assert_true(check.mismatched_bytes > REGION - REGION / 64);
 }
 
+/*
+ * Every head and tail the word-wise loops can meet: each start offset mod
+ * 8, lengths across several words, and a buffer that is not 8-aligned in
+ * memory. Byte for byte what pattern_byte() says.
+ */
+static void test_every_alignment_matches_pattern_byte(void **state)
+{
+	uint8_t storage[64 + 1];
+	uint8_t *buf = storage + 1;
+
+	(void)state;
+	for (uint64_t offset = 0x100; offset < 0x100 + 8; offset++) {
+		for (size_t len = 0; len <= 40; len++) {
+			pattern_fill(buf, len, 3, offset, PATTERN_COMPLEMENT);
+			for (size_t i = 0; i < len; i++)
+				assert_int_equal(buf[i], pattern_byte(3, offset + i, PATTERN_COMPLEMENT));
+		}
+	}
+}
+
+/* Flipped bytes in the head, inside words and in the tail: each counted once. */
+static void test_every_alignment_counts_each_flip(void **state)
+{
+	uint8_t storage[64 + 3];
+	uint8_t *buf = storage + 3;
+
+	(void)state;
+	for (uint64_t offset = 0x200; offset < 0x200 + 8; offset++) {
+		struct pattern_check check = { 0 };
+		size_t len = 61;
+
+		pattern_fill(buf, len, 5, offset, PATTERN_PLAIN);
+		buf[0] ^= 0x01;
+		buf[9] ^= 0x80;
+		buf[10] ^= 0xff;
+		buf[len - 1] ^= 0x40;
+		pattern_check(buf, len, 5, offset, PATTERN_PLAIN, &check);
+		assert_int_equal(check.mismatched_bytes, 4);
+		assert_int_equal(check.first_mismatch, offset);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +184,8 @@ int main(void)
 		cmocka_unit_test(test_one_flipped_byte_found_at_its_offset),
 		cmocka_unit_test(test_mismatches_add_up_across_pieces),
 		cmocka_unit_test(test_wrong_seed_is_caught),
+		cmocka_unit_test(test_every_alignment_matches_pattern_byte),
+		cmocka_unit_test(test_every_alignment_counts_each_flip),
 	};
 
 	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
