@@ -18,7 +18,7 @@ source "$(dirname "$0")/lib/common.sh"
 # bench_table RESULT_JSON: the table, and how many steps it stands on.
 bench_table() {
 	local passed steps
-	jq -r -f "$P2PRIG_TOP/harness/lib/bench-nvme-table.jq" "$1"
+	jq -r -L "$P2PRIG_TOP/harness/lib" -f "$P2PRIG_TOP/harness/lib/bench-nvme-table.jq" "$1"
 	passed=$(jq '[.steps[] | select(.result == "pass")] | length' "$1")
 	steps=$(jq '.steps | length' "$1")
 	echo

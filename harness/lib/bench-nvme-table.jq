@@ -1,14 +1,15 @@
 # The table of make bench-nvme (harness/bench-nvme.sh), from a run's result.json:
 # mean, stddev and n of every (buffer, rw, bs, iodepth) over the repeats,
 # then a line per rw, bs and iodepth with each peer buffer's ratio to RAM.
-def stats: (add / length) as $m
-	| {mean: $m, sd: ((map(. - $m | . * .) | add) / length | sqrt), n: length};
+include "stats";
+def stats: {mean: mean, sd: sample_sd, n: length};
 # One or two decimals always shown: 30.0, 0.50.
 def fixed($p): (. * pow(10; $p) | round | tostring) as $d
 	| ($d | length) as $n | if $n <= $p then ("000" + $d | .[-($p + 1):]) else $d end
 	| .[:-$p] + "." + .[-$p:];
 def size: if . % 1048576 == 0 then "\(. / 1048576)M" else "\(. / 1024)K" end;
-def cell($s): if $s == null then "-" else "\($s.mean | fixed(1)) ± \($s.sd | fixed(1))" end;
+def cell($s): if $s == null then "-" elif $s.sd == null then "\($s.mean | fixed(1))"
+	else "\($s.mean | fixed(1)) ± \($s.sd | fixed(1))" end;
 def ratio($a; $b): if $a == null or $b == null or $b.mean == 0 then "-"
 	else ($a.mean / $b.mean | fixed(2)) end;
 [.steps[] | select(.result == "pass") | .fio.buffer.name as $b | .fio.jobs[]

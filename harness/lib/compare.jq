@@ -11,11 +11,9 @@
 # change is a regression only when it is worse than both the threshold and
 # the noise.
 
-def key_of($run): "\($run.scenario)\(if $run.node then "@\($run.node)" else "" end)/\(.name)";
+include "stats";
 
-def mean: add / length;
-def sample_sd: mean as $m | if length < 2 then null
-	else (map((. - $m) * (. - $m)) | add / (length - 1) | sqrt) end;
+def key_of($run): "\($run.scenario)\(if $run.node then "@\($run.node)" else "" end)/\(.name)";
 
 def side($runs):
 	[ $runs[] | . as $r | .metrics[] | . + { key: key_of($r) } ]
