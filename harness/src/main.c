@@ -1,39 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /* p2prig: the userspace runner of the PCI peer-to-peer DMA test rig. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "p2prig_version.h"
 #include "scenario.h"
+#include "uapi/p2prig.h"
+
+static const struct command {
+	const char *name;
+	const char *args;	/* the usage line after the name */
+	const char *what;	/* one line for the overview */
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", "FILE...", "parse scenario files, print every error as FILE:LINE: message",
+	  cmd_check },
+	{ "run", "FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]",
+	  "run a scenario in the guest (as root); results go to DIR", cmd_run },
+	{ "summary", "RESULT_JSON", "print a verdict table for a run's result.json", cmd_summary },
+	{ "scan-log", "DMESG_FILE [SCENARIO_FILE]",
+	  "print the suspect kernel lines after the run's marker", cmd_scan_log },
+	{ "doctor", "[--provider SEL] [--initiator SEL] [--json FILE|-]",
+	  "predict the kernel's p2pdma map type for a provider and an initiator", cmd_doctor },
+	{ "nvme", "[--json FILE|-]", "the NVMe controllers: address, serial, CMB, PMR, namespaces",
+	  cmd_nvme },
+	{ "bar-devices", "FILE", "the PCI functions the scenario's bar providers select (guest)",
+	  cmd_bar_devices },
+	{ "pci-find", "SELECTOR...", "each selector's PCI function, its ID and driver (lab mode)",
+	  cmd_pci_find },
+	{ "oracle-fill", "FILE SEED",
+	  "fill the BAR's backing file with SEED's pattern (host, before boot)", cmd_oracle_fill },
+	{ "oracle-check", "RESULT_JSON FILE [--seed SEED]",
+	  "judge oracle steps against the backing file (host, after the guest)", cmd_oracle_check },
+	{ "ktap", "RESULT_JSON", "KTAP version 1 for a run, from its result.json alone", cmd_ktap },
+	{ "junit", "RESULT_JSON...", "one JUnit XML document, a testsuite per result.json",
+	  cmd_junit },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *to)
 {
-	fprintf(to,
-		"usage: p2prig check FILE...\n"
-		"       p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n"
-		"       p2prig summary RESULT_JSON\n"
-		"       p2prig scan-log DMESG_FILE [SCENARIO_FILE]\n"
-		"       p2prig doctor [--provider SEL] [--initiator SEL] [--json FILE|-]\n"
-		"       p2prig nvme [--json FILE|-]\n"
-		"       p2prig bar-devices FILE\n"
-		"       p2prig pci-find SELECTOR...\n"
-		"       p2prig oracle-fill FILE SEED\n"
-		"       p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n"
-		"       p2prig ktap RESULT_JSON\n"
-		"       p2prig junit RESULT_JSON...\n"
-		"\n"
-		"check        parse scenario files, print every error as FILE:LINE: message\n"
-		"run          run a scenario in the guest (as root); results go to DIR\n"
-		"summary      print a verdict table for a run's result.json\n"
-		"scan-log     print the suspect kernel lines after the run's marker\n"
-		"doctor       predict the kernel's p2pdma map type for a provider and an initiator\n"
-		"nvme         the NVMe controllers: address, serial, CMB, PMR, namespaces\n"
-		"bar-devices  the PCI functions the scenario's bar providers select (guest)\n"
-		"pci-find     each selector's PCI function, its ID and driver (lab mode)\n"
-		"oracle-fill  fill the BAR's backing file with SEED's pattern (host, before boot)\n"
-		"oracle-check judge oracle steps against the backing file (host, after the guest)\n"
-		"ktap         KTAP version 1 for a run, from its result.json alone\n"
-		"junit        one JUnit XML document, a testsuite per result.json\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(to, "%s p2prig %s %s\n", i ? "      " : "usage:", commands[i].name,
+			commands[i].args);
+	fprintf(to, "       p2prig --version\n       p2prig COMMAND --help\n\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(to, "%-12s %s\n", commands[i].name, commands[i].what);
+}
+
+static bool asks_for_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static bool wants_command_help(int argc, char **argv)
+{
+	if (argc > 2 && asks_for_help(argv[2]))
+		return true;
+	for (int i = 3; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
 }
 
 /* Every file is checked, and every error in it reported, before the exit. */
@@ -56,38 +86,32 @@ int cmd_check(int argc, char **argv)
 	return status;
 }
 
-static const struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-} commands[] = {
-	{ "check", cmd_check },
-	{ "run", cmd_run },
-	{ "summary", cmd_summary },
-	{ "scan-log", cmd_scan_log },
-	{ "doctor", cmd_doctor },
-	{ "nvme", cmd_nvme },
-	{ "bar-devices", cmd_bar_devices },
-	{ "pci-find", cmd_pci_find },
-	{ "oracle-fill", cmd_oracle_fill },
-	{ "oracle-check", cmd_oracle_check },
-	{ "ktap", cmd_ktap },
-	{ "junit", cmd_junit },
-};
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (asks_for_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, argv[1]) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("p2prig %s (uAPI %d)\n", P2PRIG_VERSION, P2PRIG_UAPI_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		const struct command *c = &commands[i];
+
+		if (strcmp(c->name, argv[1]))
+			continue;
+		/* COMMAND --help anywhere (-h first): its usage, whatever it takes. */
+		if (wants_command_help(argc, argv)) {
+			printf("usage: p2prig %s %s\n\n%s\n", c->name, c->args, c->what);
+			return 0;
+		}
+		return c->run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "p2prig: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

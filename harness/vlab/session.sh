@@ -124,7 +124,11 @@ vlab_build_guest() {
 	exec {lock_fd}>"$P2PRIG_TOP/build/.guest-build.lock"
 	flock "$lock_fd"
 	# The module and the runner build side by side: each is mostly serial.
+	# The build root has no git: the version comes from here.
+	local version
+	version=$(git -C "$P2PRIG_TOP" describe --always --dirty 2>/dev/null || echo unknown)
 	in_buildroot make -s -j"$(nproc)" -C /rig/harness BUILD=/rig/build/guest CC=gcc-14 \
+		P2PRIG_VERSION="$version" \
 		>"$P2PRIG_TOP/build/guest-runner.log" 2>&1 &
 	local runner=$!
 	vlab_kmod_sources
