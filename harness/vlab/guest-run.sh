@@ -163,6 +163,47 @@ if [[ ${P2PRIG_MODULE:-yes} == yes && -n ${P2PRIG_SCENARIO:-} && -z ${P2PRIG_GUE
 	hand_bar_devices_to_module
 fi
 
+# Test knob (tests/vlab/92, 90): P2PRIG_TRACE_WITNESS=yes plays someone
+# else's trace in the global tracefs instance (a dma event on, a smaller
+# buffer, a marker in it) and records that instance before and after the
+# runner, which traces in an instance of its own and must leave the global
+# one as it found it. Builtins only (TCG: every program started costs).
+trace_witness() {
+	local t=/sys/kernel/tracing f value ev marker=no line instances=""
+	if [[ $1 == before ]]; then
+		for ev in dma_map_phys dma_map_page; do
+			[[ -w $t/events/dma/$ev/enable ]] || continue
+			echo 1 >"$t/events/dma/$ev/enable"
+			break
+		done
+		echo 512 >"$t/buffer_size_kb"
+		echo 1 >"$t/tracing_on"
+		echo p2prig-trace-witness >"$t/trace_marker"
+	fi
+	{
+		for f in tracing_on buffer_size_kb current_tracer; do
+			read -r value <"$t/$f"
+			printf '%s=%s\n' "$f" "$value"
+		done
+		printf 'set_event='
+		while read -r line; do printf '%s ' "$line"; done <"$t/set_event"
+		printf '\n'
+		for ev in "$t"/events/dma/*/enable; do
+			read -r value <"$ev"
+			f=${ev%/enable}
+			printf 'enable %s=%s\n' "${f##*/}" "$value"
+		done
+		while read -r line; do
+			[[ $line != *p2prig-trace-witness* ]] || marker=yes
+		done <"$t/trace"
+		printf 'marker=%s\n' "$marker"
+		for f in "$t"/instances/*; do
+			[[ ! -d $f ]] || instances+=" ${f##*/}"
+		done
+		printf 'instances=%s\n' "${instances# }"
+	} >"/results/trace-witness-$1.txt"
+}
+
 # map-cost kernel-bench=: the runner runs the kernel's dma_map_benchmark through this.
 export P2PRIG_DMA_BENCH=${0%/*}/guest-dma-bench.sh
 run_scenario() {
@@ -173,7 +214,11 @@ run_scenario() {
 	# Sets rc, the guest's verdict.
 	rc=0
 	case ${P2PRIG_INJECT:-} in
-	"") "${runner[@]}" || rc=$? ;;
+	"")
+		[[ ${P2PRIG_TRACE_WITNESS:-} != yes ]] || trace_witness before
+		"${runner[@]}" || rc=$?
+		[[ ${P2PRIG_TRACE_WITNESS:-} != yes ]] || trace_witness after
+		;;
 	panic | hang)
 		# Test knob: break the guest once the first step is on record, to prove
 		# that the host keeps what was finished and reports the failure.

@@ -2,14 +2,17 @@
 # The dma trace around transfer steps (nvme-cmb, 7.3.4): each step's trace
 # kept, every map paired with its unmap, attrs=MMIO on every single mapping
 # of the mmio and of the resource step (dma_map_resource is MMIO since
-# 6.18), the p2pdma probe's scatterlist aside.
+# 6.18), the p2pdma probe's scatterlist aside. The runner traces in a
+# tracefs instance of its own: someone else's trace in the global instance
+# (a dma event on, a 512 KiB buffer, a marker: P2PRIG_TRACE_WITNESS) is
+# left as it was, and no p2prig instance is left behind.
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
 source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 
-tap_plan 5
-run_scenario nvme-cmb
+tap_plan 9
+P2PRIG_TRACE_WITNESS=yes run_scenario nvme-cmb
 tap_is "exits 0: both steps passed" "$RUN_RC" 0
 tap_is "both steps traced with 7.3's events and judged" \
 	"$(jq_result '[.steps[] | "\(.name):\(.trace.result):\(.trace.events)"] | join(",")')" \
@@ -19,4 +22,12 @@ tap_is "the transfer's own map per step (the timed pairs run untraced), MMIO, un
 	"1 1 1 0 0,1 1 1 0 0"
 tap_ok "the mmio step's trace is kept" grep -q "dma_map_phys: .* attrs=MMIO" "$RUN_DIR/trace-mmio.txt"
 tap_ok "the resource step's trace is kept" grep -q "dma_unmap_phys: .* attrs=MMIO" "$RUN_DIR/trace-resource.txt"
+
+before=$RUN_DIR/trace-witness-before.txt after=$RUN_DIR/trace-witness-after.txt
+tap_ok "the global instance was recorded before and after the run" test -s "$before" -a -s "$after"
+tap_is "the global instance as the run found it (tracing_on, buffer_size_kb, current_tracer, set_event, dma events' enable)" \
+	"$(diff <(grep -v '^marker=\|^instances=' "$before" 2>&1) <(grep -v '^marker=\|^instances=' "$after" 2>&1) || true)" ""
+tap_is "the marker written to the global buffer before the run is still there" \
+	"$(grep '^marker=' "$before" "$after" 2>/dev/null | sed 's/.*://' | paste -sd' ')" "marker=yes marker=yes"
+tap_is "no p2prig instance left behind" "$(grep -o 'p2prig-[^ ]*' <(grep '^instances=' "$after") || true)" ""
 tap_done
