@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The dma events of the run's trace instance read and tallied for one
- * device: every event printed to a kept file as the kernel's trace file
- * would show it, the map and unmap events decoded typed.
+ * device: the instance's trace as the kernel prints it kept in a file, then
+ * its events consumed raw, the map and unmap events decoded typed.
  */
 #ifndef P2PRIG_DMA_TRACE_READ_H
 #define P2PRIG_DMA_TRACE_READ_H
@@ -13,8 +13,8 @@
 #include "trace_instance.h"
 
 /*
- * Consumes the instance's events: each one printed to KEEP (NULL: not
- * kept), those of DEVICE ("0000:04:00.0") tallied into TALLY, with the
+ * Writes the instance's trace to KEEP (NULL: not kept), then consumes its
+ * events: those of DEVICE ("0000:04:00.0") tallied into TALLY, with the
  * events the ring buffer lost. 0 or a negative errno.
  */
 int dma_trace_read(struct trace_instance *t, const char *device, FILE *keep,

@@ -181,3 +181,15 @@ int trace_instance_read(struct trace_instance *t,
 	*lost = t->lost;
 	return rc;
 }
+
+char *trace_instance_text(const struct trace_instance *t)
+{
+	int size = 0;
+
+	errno = 0;
+	char *text = tracefs_instance_file_read(t->instance, "trace", &size);
+
+	if (!text && !errno)
+		errno = EIO;
+	return text;
+}

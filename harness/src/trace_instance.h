@@ -62,6 +62,13 @@ int trace_instance_buffer_kb(const struct trace_instance *t, unsigned long kb);
 int trace_instance_clear(const struct trace_instance *t);
 
 /*
+ * The instance's trace as the kernel prints it (its `trace` file, read
+ * without consuming the events), the caller's to free; NULL with errno
+ * set when it cannot be read.
+ */
+char *trace_instance_text(const struct trace_instance *t);
+
+/*
  * Hands every event in the instance's buffer to each(), in time order
  * across CPUs, and consumes them; *lost counts the events the ring buffer
  * dropped before them (1 for a gap whose size the kernel did not record).
