@@ -163,19 +163,22 @@ if [[ ${P2PRIG_MODULE:-yes} == yes && -n ${P2PRIG_SCENARIO:-} && -z ${P2PRIG_GUE
 	hand_bar_devices_to_module
 fi
 
-# Test knob (tests/vlab/92, 90): P2PRIG_TRACE_WITNESS=yes plays someone
-# else's trace in the global tracefs instance (a dma event on, a smaller
-# buffer, a marker in it) and records that instance before and after the
-# runner, which traces in an instance of its own and must leave the global
-# one as it found it. Builtins only (TCG: every program started costs).
+# Test knob (tests/vlab/92, 90): P2PRIG_TRACE_WITNESS=marker plays someone
+# else's trace in the global tracefs instance (tracing on, a smaller buffer,
+# a marker in it; =dma a dma event on as well) and records that instance
+# before and after the runner, which traces in an instance of its own and
+# must leave the global one as it found it. Builtins only (TCG: every
+# program started costs).
 trace_witness() {
 	local t=/sys/kernel/tracing f value ev marker=no line instances=""
-	if [[ $1 == before ]]; then
+	if [[ $1 == before && $P2PRIG_TRACE_WITNESS == dma ]]; then
 		for ev in dma_map_phys dma_map_page; do
 			[[ -w $t/events/dma/$ev/enable ]] || continue
 			echo 1 >"$t/events/dma/$ev/enable"
 			break
 		done
+	fi
+	if [[ $1 == before ]]; then
 		echo 512 >"$t/buffer_size_kb"
 		echo 1 >"$t/tracing_on"
 		echo p2prig-trace-witness >"$t/trace_marker"
@@ -215,9 +218,9 @@ run_scenario() {
 	rc=0
 	case ${P2PRIG_INJECT:-} in
 	"")
-		[[ ${P2PRIG_TRACE_WITNESS:-} != yes ]] || trace_witness before
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness before
 		"${runner[@]}" || rc=$?
-		[[ ${P2PRIG_TRACE_WITNESS:-} != yes ]] || trace_witness after
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness after
 		;;
 	panic | hang)
 		# Test knob: break the guest once the first step is on record, to prove
