@@ -3,6 +3,8 @@
 #include "trace_instance.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +67,64 @@ static int count_missed(struct tep_event *event, struct tep_record *record, int 
 	return 0;
 }
 
+/*
+ * A run stopped by a signal (Ctrl-C, a job killed) removes its instance on
+ * the way out: left behind, its dma events would go on recording every map
+ * the machine makes. The handler only calls rmdir, async-signal-safe (the
+ * kernel turns the instance's events off as it goes), then lets the signal
+ * do what it would have done. One instance at a time is covered: the steps
+ * open theirs one after the other.
+ */
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+static struct sigaction saved[N_FATAL];
+static bool caught[N_FATAL];
+static char doomed[PATH_MAX];
+static const struct trace_instance *armed_for;
+static volatile sig_atomic_t armed;
+
+static void remove_on_signal(int sig)
+{
+	if (armed)
+		rmdir(doomed);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void arm(const struct trace_instance *t)
+{
+	struct sigaction sa = { .sa_handler = remove_on_signal };
+	char *dir;
+
+	if (armed_for)
+		return;
+	dir = tracefs_instance_get_dir(t->instance);
+	if (!dir)
+		return;
+	snprintf(doomed, sizeof(doomed), "%s", dir);
+	tracefs_put_tracing_file(dir);
+	sigemptyset(&sa.sa_mask);
+	armed_for = t;
+	armed = 1;
+	for (size_t i = 0; i < N_FATAL; i++) {
+		/* A signal the run was told to ignore (nohup) stays ignored. */
+		caught[i] = sigaction(fatal_signals[i], NULL, &saved[i]) == 0 &&
+			    saved[i].sa_handler != SIG_IGN &&
+			    sigaction(fatal_signals[i], &sa, NULL) == 0;
+	}
+}
+
+static void disarm(const struct trace_instance *t)
+{
+	if (armed_for != t)
+		return;
+	for (size_t i = 0; i < N_FATAL; i++)
+		if (caught[i])
+			sigaction(fatal_signals[i], &saved[i], NULL);
+	armed = 0;
+	armed_for = NULL;
+}
+
 int trace_instance_open(struct trace_instance *t)
 {
 	static unsigned int serial;
@@ -88,6 +148,7 @@ int trace_instance_open(struct trace_instance *t)
 	}
 	if (!t->instance)
 		return -EEXIST;
+	arm(t);
 	t->tep = tracefs_local_events_system(NULL, systems);
 	if (!t->tep) {
 		int rc = failed(-1);
@@ -109,6 +170,7 @@ void trace_instance_close(struct trace_instance *t)
 {
 	if (t->instance) {
 		tracefs_instance_destroy(t->instance);
+		disarm(t);
 		tracefs_instance_free(t->instance);
 		t->instance = NULL;
 	}

@@ -222,6 +222,21 @@ run_scenario() {
 		"${runner[@]}" || rc=$?
 		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness after
 		;;
+	term)
+		# Test knob (tests/vlab/92): stop the runner with SIGTERM while its
+		# tracefs instance is there; the instance must go with it.
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness before
+		"${runner[@]}" &
+		runner_pid=$!
+		while kill -0 "$runner_pid" 2>/dev/null &&
+			! compgen -G "/sys/kernel/tracing/instances/p2prig-*" >/dev/null; do
+			sleep 0.2
+		done
+		say "stopping the runner with SIGTERM (P2PRIG_INJECT=term)"
+		kill -TERM "$runner_pid" 2>/dev/null || true
+		wait "$runner_pid" || rc=$?
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness after
+		;;
 	panic | hang)
 		# Test knob: break the guest once the first step is on record, to prove
 		# that the host keeps what was finished and reports the failure.
