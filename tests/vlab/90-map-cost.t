@@ -50,5 +50,5 @@ tap_is "ram: no map shows MMIO, all paired" \
 	"$(jq_result "[$measured | select(.method == \"ram\") | .trace | .expect_attrs == \"no MMIO\" and .calls > 0 and .maps == .calls and .unmaps == .calls and .mmio_maps == 0 and .mmio_unmaps == 0] | all")" true
 tap_ok "summary and ktap show a line per method x granule" \
 	bash -c "[[ \$('$TOP/build/host/p2prig' summary '$RUN_DIR/result.json' | grep -cE '^  (mmio|resource|iova-link|p2p-page|ram) ') -eq 15 && \$(grep -c '^# map-cost ' '$RUN_DIR/ktap.txt') -eq 15 ]]"
-tap_trace_witness
+tap_trace_witness ""
 tap_done

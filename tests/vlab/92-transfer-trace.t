@@ -24,7 +24,7 @@ tap_is "the transfer's own map per step (the timed pairs run untraced), MMIO, un
 tap_ok "the mmio step's trace is kept" grep -q "dma_map_phys: .* attrs=MMIO" "$RUN_DIR/trace-mmio.txt"
 tap_ok "the resource step's trace is kept" grep -q "dma_unmap_phys: .* attrs=MMIO" "$RUN_DIR/trace-resource.txt"
 
-tap_trace_witness
+tap_trace_witness ""
 
 # A runner stopped by SIGTERM while its instance is there takes the instance with it.
 P2PRIG_TRACE_WITNESS=marker P2PRIG_INJECT=term run_scenario nvme-cmb
