@@ -27,8 +27,9 @@ source "$(dirname "$0")/lib/common.sh"
 # machine 38 s of apt.
 CONFIG_PACKAGES=("kconfig-frontends-nox|kconfig-frontends")
 # libnvme.pc requires openssl's .pc file (libssl-dev); pkgconf is pkg-config.
+# libtracefs and libtraceevent read the dma trace in an instance of its own.
 RUNNER_PACKAGES=(make gcc libc6-dev pkgconf libpci-dev libjson-c-dev libibverbs-dev
-	libnvme-dev libssl-dev jq)
+	libnvme-dev libssl-dev libtracefs-dev libtraceevent-dev jq)
 CACHE_PACKAGES=("${CONFIG_PACKAGES[@]}" mmdebstrap kmod git)
 RUN_PACKAGES=("${CACHE_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
 	qemu-system-x86 busybox-static cpio xz-utils zstd socat)

@@ -19,7 +19,8 @@
 #include "map_cost_kbench.h"
 #include "map_cost_report.h"
 #include "numparse.h"
-#include "tracefs.h"
+#include "dma_trace_read.h"
+#include "trace_instance.h"
 
 /* Calls in a proof run: enough to see pairing, few enough that no event is lost. */
 #define PROOF_ITERATIONS 32
@@ -34,7 +35,7 @@ struct map_cost_run {
 	const struct initiator_state *init;
 	uint32_t initiator_kind;
 	bool no_bench;			/* the module answered MAP_BENCH -ENOTTY */
-	struct tracefs tracefs;
+	struct trace_instance trace;	/* the run's own tracefs instance */
 	struct dma_event_set events;
 	FILE *trace_file;
 };
@@ -71,30 +72,37 @@ static void fill_identity(struct map_cost_run *mc)
 
 static bool has_event(const char *name, void *data)
 {
-	return tracefs_has_dma_event(data, name);
+	return trace_instance_has_dma_event(data, name);
 }
 
-/* Chooses this kernel's dma events and opens trace-STEP.txt; a rig without tracefs says why. */
+/*
+ * Creates the run's own tracefs instance (the global one is never touched),
+ * chooses this kernel's dma events and opens trace-STEP.txt; a rig without
+ * tracefs says why.
+ */
 static void trace_setup(struct map_cost_run *mc)
 {
 	struct map_cost_report *r = mc->report;
 	char path[4096];
-	int rc = tracefs_open(&mc->tracefs);
+	int rc = trace_instance_open(&mc->trace);
 
 	if (rc) {
-		snprintf(r->trace_note, sizeof(r->trace_note), "no tracefs (%s): nothing proven",
+		snprintf(r->trace_note, sizeof(r->trace_note),
+			 "no tracefs instance (%s): nothing proven",
 			 strerror(-rc));
 		return;
 	}
-	if (!dma_event_set_choose(has_event, &mc->tracefs, &mc->events)) {
+	if (!dma_event_set_choose(has_event, &mc->trace, &mc->events)) {
 		snprintf(r->trace_note, sizeof(r->trace_note),
 			 "this kernel has no dma map trace events: nothing proven");
+		trace_instance_close(&mc->trace);
 		return;
 	}
-	rc = tracefs_ensure_buffer_kb(&mc->tracefs, PROOF_BUFFER_KB);
+	rc = trace_instance_buffer_kb(&mc->trace, PROOF_BUFFER_KB);
 	if (rc) {
 		snprintf(r->trace_note, sizeof(r->trace_note), "tracefs buffer_size_kb: %s",
 			 strerror(-rc));
+		trace_instance_close(&mc->trace);
 		return;
 	}
 	snprintf(r->trace_file, sizeof(r->trace_file), "trace-%s.txt", mc->step->name);
@@ -105,6 +113,7 @@ static void trace_setup(struct map_cost_run *mc)
 		snprintf(r->trace_note, sizeof(r->trace_note), "cannot write %s: %s", r->trace_file,
 			 strerror(errno));
 		r->trace_file[0] = '\0';
+		trace_instance_close(&mc->trace);
 		return;
 	}
 	r->trace_used = true;
@@ -185,20 +194,20 @@ static void prove(struct map_cost_run *mc, struct map_cost_entry *e,
 	struct map_cost_trace *t = &e->trace;
 	struct p2prig_map_bench result;
 	char size[SIZE_TEXT_MAX];
-	const struct tracefs *tf = &mc->tracefs;
+	struct trace_instance *tf = &mc->trace;
 
 	args.threads = 1;
 	args.iterations = PROOF_ITERATIONS;
 	args.duration_ms = 0;
 	t->expect = expected_attrs(mc, e->method);
-	int rc = tracefs_clear(tf);
+	int rc = trace_instance_clear(tf);
 	if (!rc)
-		rc = tracefs_enable_dma_events(tf, &mc->events, true);
+		rc = trace_instance_enable(tf, &mc->events, true);
 	if (!rc)
-		rc = tracefs_set_tracing(tf, true);
+		rc = trace_instance_tracing(tf, true);
 	bool ran = !rc && bench_once(mc, e, &args, &result);
-	tracefs_set_tracing(tf, false);
-	tracefs_enable_dma_events(tf, &mc->events, false);
+	trace_instance_tracing(tf, false);
+	trace_instance_enable(tf, &mc->events, false);
 	if (rc) {
 		e->outcome = MAP_COST_FAILED;
 		snprintf(e->reason, sizeof(e->reason), "trace: tracefs: %s", strerror(-rc));
@@ -206,22 +215,19 @@ static void prove(struct map_cost_run *mc, struct map_cost_entry *e,
 	}
 	if (!ran)
 		return;	/* bench_once said why */
-	char *text = tracefs_read(tf);
-	if (!text) {
-		e->outcome = MAP_COST_FAILED;
-		snprintf(e->reason, sizeof(e->reason), "trace: cannot read it: %s", strerror(errno));
-		return;
-	}
 	format_size(e->granule, size, sizeof(size));
 	fprintf(mc->trace_file, "# p2prig map-cost %s: method %s, granule %s, %" PRIu64
 		" calls of initiator %s\n", mc->step->name, map_cost_method_info(e->method)->name,
 		size, (uint64_t)result.map.n, mc->init->pci_text);
-	fputs(text, mc->trace_file);
+	rc = dma_trace_read(tf, mc->init->pci_text, mc->trace_file, &t->tally);
 	fflush(mc->trace_file);
+	if (rc) {
+		e->outcome = MAP_COST_FAILED;
+		snprintf(e->reason, sizeof(e->reason), "trace: cannot read it: %s", strerror(-rc));
+		return;
+	}
 	t->ran = true;
 	t->calls = result.map.n;
-	dma_trace_tally(text, mc->init->pci_text, &t->tally);
-	free(text);
 	t->passed = dma_trace_check(&t->tally, t->calls, t->expect, t->verdict, sizeof(t->verdict));
 	if (t->passed) {
 		snprintf(t->verdict, sizeof(t->verdict), "%zu maps, %zu unmaps paired, %zu with MMIO%s",
@@ -411,6 +417,7 @@ void step_map_cost_run(const struct step_env *env, const struct scenario_step *s
 	}
 	if (mc.trace_file)
 		fclose(mc.trace_file);
+	trace_instance_close(&mc.trace);
 	if (mc.no_bench) {
 		mc.report->n_entries = 0;
 		step_set_reason(out, VERDICT_SKIP, "module has no MAP_BENCH (uAPI < 5)");

@@ -9,6 +9,7 @@
 
 #include <json.h>
 
+#include "dma_trace_read.h"
 #include "json_write.h"
 #include "step.h"
 
@@ -19,32 +20,33 @@ bool step_trace_wanted(const struct scenario_step *step)
 
 static bool has_event(const char *name, void *data)
 {
-	return tracefs_has_dma_event(data, name);
+	return trace_instance_has_dma_event(data, name);
 }
 
 void step_trace_begin(struct step_trace *st, const struct scenario_step *step,
 		      struct step_trace_report *r)
 {
-	int rc = tracefs_open(&st->tracefs);
+	/* The run's own instance: someone else's trace in the global one is left alone. */
+	int rc = trace_instance_open(&st->trace);
 
 	(void)step;
 	memset(r, 0, sizeof(*r));
 	if (rc) {
-		snprintf(r->note, sizeof(r->note), "no tracefs (%s): nothing proven", strerror(-rc));
+		snprintf(r->note, sizeof(r->note), "no tracefs instance (%s): nothing proven",
+			 strerror(-rc));
 		return;
 	}
-	if (!dma_event_set_choose(has_event, &st->tracefs, &st->events)) {
+	if (!dma_event_set_choose(has_event, &st->trace, &st->events)) {
 		snprintf(r->note, sizeof(r->note), "this kernel has no dma map trace events");
+		trace_instance_close(&st->trace);
 		return;
 	}
-	rc = tracefs_clear(&st->tracefs);
+	rc = trace_instance_enable(&st->trace, &st->events, true);
 	if (!rc)
-		rc = tracefs_enable_dma_events(&st->tracefs, &st->events, true);
-	if (!rc)
-		rc = tracefs_set_tracing(&st->tracefs, true);
+		rc = trace_instance_tracing(&st->trace, true);
 	if (rc) {
-		tracefs_enable_dma_events(&st->tracefs, &st->events, false);
 		snprintf(r->note, sizeof(r->note), "tracefs: %s", strerror(-rc));
+		trace_instance_close(&st->trace);
 		return;
 	}
 	r->used = true;
@@ -56,8 +58,8 @@ void step_trace_off(struct step_trace *st, struct step_trace_report *r)
 	if (!r->used || r->off_while_timing)
 		return;
 	/* Events off too: a disabled tracepoint costs nothing, tracing_on=0 alone still calls it. */
-	tracefs_set_tracing(&st->tracefs, false);
-	tracefs_enable_dma_events(&st->tracefs, &st->events, false);
+	trace_instance_tracing(&st->trace, false);
+	trace_instance_enable(&st->trace, &st->events, false);
 	r->off_while_timing = true;
 }
 
@@ -72,21 +74,20 @@ static enum dma_trace_attrs expected(const struct step_trace *st, const struct s
 	return DMA_TRACE_ATTRS_ANY;
 }
 
-/* Writes the trace to trace-STEP.txt; false (with the note) when it cannot. */
-static bool keep(struct step_trace_report *r, const struct step_env *env,
-		 const struct scenario_step *step, const char *text)
+/* Opens trace-STEP.txt for the trace; NULL (with the note) when it cannot. */
+static FILE *keep(struct step_trace_report *r, const struct step_env *env,
+		  const struct scenario_step *step)
 {
 	char path[4096];
 
 	snprintf(r->file, sizeof(r->file), "trace-%s.txt", step->name);
 	snprintf(path, sizeof(path), "%s/%s", env->out_dir ? env->out_dir : ".", r->file);
 	FILE *f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
+	if (!f) {
 		snprintf(r->note, sizeof(r->note), "cannot write %s: %s", r->file, strerror(errno));
 		r->file[0] = '\0';
-		return false;
 	}
-	return true;
+	return f;
 }
 
 void step_trace_end(struct step_trace *st, const struct step_env *env,
@@ -99,22 +100,28 @@ void step_trace_end(struct step_trace *st, const struct step_env *env,
 		[DMA_TRACE_ATTRS_NO_MMIO] = "no MMIO", [DMA_TRACE_ATTRS_NO_EVENTS] = "no events",
 	};
 
-	if (!r->used)
-		return;
-	tracefs_set_tracing(&st->tracefs, false);
-	tracefs_enable_dma_events(&st->tracefs, &st->events, false);
-	char *text = tracefs_read(&st->tracefs);
-	if (!text) {
-		snprintf(r->note, sizeof(r->note), "cannot read the trace: %s", strerror(errno));
+	if (!r->used) {
+		trace_instance_close(&st->trace);
 		return;
 	}
-	bool kept = keep(r, env, step, text);
+	trace_instance_tracing(&st->trace, false);
+	trace_instance_enable(&st->trace, &st->events, false);
+	FILE *f = keep(r, env, step);
 	const char *device = env->initiators[step->transfer.initiator].pci_text;
-	dma_trace_tally(text, device, &r->tally);
-	free(text);
+	int rc = dma_trace_read(&st->trace, device, f, &r->tally);
+	bool kept = f && fclose(f) == 0 && !rc;
+
+	trace_instance_close(&st->trace);
 	snprintf(r->expect, sizeof(r->expect), "%s", attrs_names[attrs]);
-	if (!kept)
+	if (rc) {
+		snprintf(r->note, sizeof(r->note), "cannot read the trace: %s", strerror(-rc));
 		return;
+	}
+	if (!kept) {
+		if (f)
+			snprintf(r->note, sizeof(r->note), "cannot write %s", r->file);
+		return;
+	}
 	if (out->verdict == VERDICT_SKIP) {
 		snprintf(r->note, sizeof(r->note), "the step was skipped: nothing to judge");
 		return;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The dma trace around a transfer step: the events on before the step
+ * The dma trace around a transfer step, in a tracefs instance of the
+ * run's own (the global one is never touched): the events on before the step
  * runs, off before its timed map/unmap pairs or after it, the trace kept as trace-STEP.txt and judged for the
  * initiator's device: every map with its unmap, attrs=MMIO on every mmio
  * and resource mapping (6.18 and later), none on RAM. A broken proof fails
@@ -13,7 +14,7 @@
 #include <stdbool.h>
 
 #include "dma_trace.h"
-#include "tracefs.h"
+#include "trace_instance.h"
 
 struct json_object;
 struct step_env;
@@ -33,7 +34,7 @@ struct step_trace_report {
 };
 
 struct step_trace {
-	struct tracefs tracefs;
+	struct trace_instance trace;	/* the run's own tracefs instance, for the step */
 	struct dma_event_set events;
 };
 

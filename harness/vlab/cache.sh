@@ -16,7 +16,7 @@ BUILDROOT_SUITE=trixie
 # guest's userspace and the runner's build dependencies.
 BUILDROOT_PACKAGES=(
 	gcc-14 make libc6-dev dwarves kmod bc libelf1t64 libssl3t64 zlib1g
-	pkgconf libpci-dev pciutils libjson-c-dev libnvme-dev nvme-cli
+	pkgconf libpci-dev pciutils libjson-c-dev libnvme-dev nvme-cli libtracefs-dev libtraceevent-dev
 	rdma-core ibverbs-utils rdmacm-utils perftest libibverbs-dev librdmacm-dev
 	fio iproute2 procps util-linux
 )

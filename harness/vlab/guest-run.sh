@@ -163,6 +163,50 @@ if [[ ${P2PRIG_MODULE:-yes} == yes && -n ${P2PRIG_SCENARIO:-} && -z ${P2PRIG_GUE
 	hand_bar_devices_to_module
 fi
 
+# Test knob (tests/vlab/92, 90): P2PRIG_TRACE_WITNESS=marker plays someone
+# else's trace in the global tracefs instance (tracing on, a smaller buffer,
+# a marker in it; =dma a dma event on as well) and records that instance
+# before and after the runner, which traces in an instance of its own and
+# must leave the global one as it found it. Builtins only (TCG: every
+# program started costs).
+trace_witness() {
+	local t=/sys/kernel/tracing f value ev marker=no line instances=""
+	if [[ $1 == before && $P2PRIG_TRACE_WITNESS == dma ]]; then
+		for ev in dma_map_phys dma_map_page; do
+			[[ -w $t/events/dma/$ev/enable ]] || continue
+			echo 1 >"$t/events/dma/$ev/enable"
+			break
+		done
+	fi
+	if [[ $1 == before ]]; then
+		echo 512 >"$t/buffer_size_kb"
+		echo 1 >"$t/tracing_on"
+		echo p2prig-trace-witness >"$t/trace_marker"
+	fi
+	{
+		for f in tracing_on buffer_size_kb current_tracer; do
+			read -r value <"$t/$f"
+			printf '%s=%s\n' "$f" "$value"
+		done
+		printf 'set_event='
+		while read -r line; do printf '%s ' "$line"; done <"$t/set_event"
+		printf '\n'
+		for ev in "$t"/events/dma/*/enable; do
+			read -r value <"$ev"
+			f=${ev%/enable}
+			printf 'enable %s=%s\n' "${f##*/}" "$value"
+		done
+		while read -r line; do
+			[[ $line != *p2prig-trace-witness* ]] || marker=yes
+		done <"$t/trace"
+		printf 'marker=%s\n' "$marker"
+		for f in "$t"/instances/*; do
+			[[ ! -d $f ]] || instances+=" ${f##*/}"
+		done
+		printf 'instances=%s\n' "${instances# }"
+	} >"/results/trace-witness-$1.txt"
+}
+
 # map-cost kernel-bench=: the runner runs the kernel's dma_map_benchmark through this.
 export P2PRIG_DMA_BENCH=${0%/*}/guest-dma-bench.sh
 run_scenario() {
@@ -173,7 +217,26 @@ run_scenario() {
 	# Sets rc, the guest's verdict.
 	rc=0
 	case ${P2PRIG_INJECT:-} in
-	"") "${runner[@]}" || rc=$? ;;
+	"")
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness before
+		"${runner[@]}" || rc=$?
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness after
+		;;
+	term)
+		# Test knob (tests/vlab/92): stop the runner with SIGTERM while its
+		# tracefs instance is there; the instance must go with it.
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness before
+		"${runner[@]}" &
+		runner_pid=$!
+		while kill -0 "$runner_pid" 2>/dev/null &&
+			! compgen -G "/sys/kernel/tracing/instances/p2prig-*" >/dev/null; do
+			sleep 0.2
+		done
+		say "stopping the runner with SIGTERM (P2PRIG_INJECT=term)"
+		kill -TERM "$runner_pid" 2>/dev/null || true
+		wait "$runner_pid" || rc=$?
+		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness after
+		;;
 	panic | hang)
 		# Test knob: break the guest once the first step is on record, to prove
 		# that the host keeps what was finished and reports the failure.

@@ -73,3 +73,19 @@ copy_ends() {
 	local IFS=,
 	echo "${ends[*]}"
 }
+
+# tap_trace_witness [PREFIX]: four results on the global tracefs instance of a run
+# made with P2PRIG_TRACE_WITNESS (harness/vlab/guest-run.sh): recorded
+# before and after, its settings unchanged, the marker still in its buffer,
+# no p2prig instance left behind.
+tap_trace_witness() {
+	local p=${1:-} before=$RUN_DIR/trace-witness-before.txt after=$RUN_DIR/trace-witness-after.txt
+	tap_ok "${p}the global trace instance was recorded before and after the run" \
+		test -s "$before" -a -s "$after"
+	tap_is "${p}the global instance as the run found it (tracing_on, buffer_size_kb, current_tracer, set_event, dma events' enable)" \
+		"$(diff <(grep -v '^marker=\|^instances=' "$before" 2>&1) <(grep -v '^marker=\|^instances=' "$after" 2>&1) || true)" ""
+	tap_is "${p}the marker written to the global buffer before the run is still there" \
+		"$(grep -h '^marker=' "$before" "$after" 2>/dev/null | paste -sd' ')" "marker=yes marker=yes"
+	tap_is "${p}no p2prig instance left behind" \
+		"$(grep '^instances=' "$after" 2>/dev/null | grep -o 'p2prig-[^ ]*' || true)" ""
+}
