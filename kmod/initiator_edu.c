@@ -79,10 +79,42 @@ static_assert(P2PRIG_MAX_XFER_SIZE <= EDU_BUF_SIZE);
 /* edu ends every DMA 100 ms after it starts, reset or not: ample. */
 #define EDU_IDLE_WAIT_MS	1000
 
+/*
+ * Bounds of edu_timeout_ms. An XFER runs up to four DMAs under p2prig_lock,
+ * so the largest keeps it under a minute, resets included; 0 would time
+ * every DMA out at once.
+ */
+#define EDU_TIMEOUT_MS_MIN	1
+#define EDU_TIMEOUT_MS_MAX	10000
+
 static unsigned int p2prig_edu_timeout_ms = 5000;
-module_param_named(edu_timeout_ms, p2prig_edu_timeout_ms, uint, 0644);
+
+static int p2prig_edu_timeout_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms < EDU_TIMEOUT_MS_MIN || ms > EDU_TIMEOUT_MS_MAX) {
+		pr_info("edu_timeout_ms=%u refused: it takes %u..%u ms\n", ms,
+			EDU_TIMEOUT_MS_MIN, EDU_TIMEOUT_MS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(p2prig_edu_timeout_ms, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops p2prig_edu_timeout_ops = {
+	.set = p2prig_edu_timeout_set,
+	.get = param_get_uint,
+};
+module_param_cb(edu_timeout_ms, &p2prig_edu_timeout_ops,
+		&p2prig_edu_timeout_ms, 0644);
 MODULE_PARM_DESC(edu_timeout_ms,
-		 "How long one edu DMA may take before the function is reset, in ms (default 5000)");
+		 "How long one edu DMA may take before the function is reset, 1..10000 ms (default 5000)");
 
 static unsigned int p2prig_edu_inject_lost_irq;
 module_param_named(edu_inject_lost_irq, p2prig_edu_inject_lost_irq, uint,
@@ -187,7 +219,8 @@ static int p2prig_edu_dma_bits_set(const char *val,
 	if (bits < EDU_DMA_BITS_MIN || bits > 64)
 		return -EINVAL;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	list_for_each_entry(edu, &p2prig_edu_devices, node) {
 		ret = p2prig_edu_set_mask(edu, bits);
 		if (ret)
