@@ -17,7 +17,8 @@
  * translating IOMMU the IOVA lands below the mask and bytes move through
  * it, but p2pdma's bus address (p2p-page, BUS_ADDR) is still refused.
  * Either way a mapping made before the mask narrowed is never handed to
- * the engine again: its XFERs answer -EIO.
+ * the engine again: its XFERs answer -EIO. A mask no bounce buffer fits
+ * under (one page) is refused and the old one kept.
  *
  * rmmod while the module's objects live: refused while /dev/p2prig or a
  * dma-buf is open, accepted once both are closed, with the CMB's p2pmem
@@ -292,10 +293,10 @@ TEST_F(faults, no_reset_retires_until_reset)
 	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
 }
 
-/* edu_dma_bits takes 28..64 and nothing else. */
+/* edu_dma_bits takes 12..64 and nothing else. */
 TEST_F(faults, dma_bits_bad_input)
 {
-	static const char bad[][4] = { "27", "65", "0", "-1", "x" };
+	static const char bad[][4] = { "11", "65", "0", "-1", "x" };
 	uint64_t bits;
 	unsigned int i;
 
@@ -477,6 +478,40 @@ TEST_F(faults, narrow_dma_mask)
 			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
 			     &m));
 	check_moves(_metadata, self, m.handle, 20, "mask back at 64 bits");
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/*
+ * After narrow_dma_mask: a narrow mask leaves low IOVAs in the IOMMU's
+ * caches, which a mapping made under 64 bits may get back, and
+ * narrow_dma_mask needs one above its mask.
+ */
+/*
+ * A mask of one page, below anything a coherent bounce buffer can get:
+ * the DMA layer refuses the mask (dma-direct: below ZONE_DMA, -EIO), or
+ * takes it and the allocation finds nothing (an IOMMU: no IOVA below 4 KiB,
+ * -ENOMEM). Either way the write is refused, edu keeps the mask it had,
+ * and bytes move as before.
+ */
+TEST_F(faults, dma_bits_no_bounce_fits)
+{
+	int translated = iommu_translates(&self->edu);
+	struct p2prig_map m;
+	uint64_t bits;
+	int rc;
+
+	ASSERT_EQ(0, write_u64(BITS_PARAM, 64));
+	rc = write_u64(BITS_PARAM, 12);
+	TH_LOG("%s: edu_dma_bits=12: %s", translated ? "translated" : "direct",
+	       strerror(-rc));
+	/* An IOMMU takes the mask: only the allocation can fail. */
+	EXPECT_TRUE(rc == -ENOMEM || (!translated && rc == -EIO));
+	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &bits));
+	EXPECT_EQ(64ull, bits);
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	check_moves(_metadata, self, m.handle, 30, "after the refused mask");
 	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
 }
 
