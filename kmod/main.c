@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include <linux/xarray.h>
@@ -616,6 +617,48 @@ int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len)
 	return p2prig_dma_reach(dev, phys_to_dma(dev, phys), len);
 }
 
+/* Whether dma-direct has a swiotlb pool for @dev that lies within @limit. */
+static bool p2prig_swiotlb_reach(struct device *dev, u64 limit)
+{
+#ifdef CONFIG_SWIOTLB
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+
+	if (!mem || !mem->nslabs)
+		return false;
+	return phys_to_dma(dev, mem->defpool.end - 1) <= limit;
+#else
+	return false;
+#endif
+}
+
+/**
+ * p2prig_dma_reach_ram - refuse RAM that @dev would get untranslated beyond
+ *	its DMA mask, with nowhere to bounce it, before asking the DMA layer
+ * @dev: the initiator
+ * @phys: CPU physical address of the range
+ * @len: bytes, > 0
+ *
+ * dma-direct hands RAM beyond the mask to swiotlb, which copies it through
+ * a pool within the mask; with no pool, or one beyond the mask too, it
+ * WARNs (its overflow check, or swiotlb's) and fails. Returns 0 when the
+ * memory is in reach or swiotlb can bounce it (MAP then says
+ * P2PRIG_MAP_F_BOUNCED), else -EIO as p2prig_dma_reach().
+ */
+int p2prig_dma_reach_ram(struct device *dev, phys_addr_t phys, u64 len)
+{
+	u64 limit = min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+	u64 addr, end;
+
+	if (limit == DMA_BIT_MASK(64) || !p2prig_dma_is_direct(dev))
+		return 0;
+	addr = phys_to_dma(dev, phys);
+	if (!check_add_overflow(addr, len - 1, &end) && end <= limit)
+		return 0;
+	if (p2prig_swiotlb_reach(dev, limit))
+		return 0;
+	return p2prig_dma_reach(dev, addr, len);
+}
+
 /* What a fresh mapping turned out to be, as P2PRIG_MAP_F_* flags. */
 static u32 p2prig_mapping_flags(const struct p2prig_mapping *map)
 {
@@ -709,13 +752,15 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 	}
 
 	/* Never an address beyond the mask; checked outside the timed call. */
-	if (chunk->pdev) {
+	if (chunk->pdev)
 		ret = p2prig_dma_reach_direct(init->dev,
 					      p2prig_mapping_phys(map),
 					      map->length);
-		if (ret)
-			goto unlock;
-	}
+	else
+		ret = p2prig_dma_reach_ram(init->dev, p2prig_mapping_phys(map),
+					   map->length);
+	if (ret)
+		goto unlock;
 
 	/* Only ever an address a provider gave us. */
 	start = ktime_get_ns();
@@ -1149,6 +1194,9 @@ static int p2prig_ioctl_map_bench(struct p2prig_file *pf, void __user *argp)
 		arg.first_error = -EREMOTEIO;
 	else if (chunk->pdev &&
 		 p2prig_dma_reach_direct(init->dev, chunk->phys, chunk->size))
+		arg.first_error = -EIO;
+	else if (!chunk->pdev &&
+		 p2prig_dma_reach_ram(init->dev, chunk->phys, chunk->size))
 		arg.first_error = -EIO;
 	else
 		ret = p2prig_bench_run(&proto, &arg);

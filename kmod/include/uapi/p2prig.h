@@ -59,7 +59,10 @@
  * edu_dma_bits narrows edu's) and says so in the kernel log, where the DMA
  * layer would have warned (dma-direct) or handed the address out unchecked
  * (p2pdma's bus addresses); under a translating IOMMU the IOVA is
- * allocated within the mask. Where the initiator is untranslated, PROBE
+ * allocated within the mask. RAM (method page) beyond the mask of an
+ * untranslated initiator is mapped only where swiotlb can bounce it below
+ * the mask (P2PRIG_MAP_F_BOUNCED), else refused with -EIO; MAP_BENCH's
+ * first_error says the same. Where the initiator is untranslated, PROBE
  * answers -EIO for such a page and MAP_BENCH has first_error -EIO; PROBE
  * under an IOMMU reports what p2pdma answers, bus address and all. Our
  * dma-bufs' maps (mmio, resource and phys-vec) refuse such an importer
