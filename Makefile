@@ -142,7 +142,7 @@ bug: ## one entry of the bug corpus (id=NAME)
 
 .PHONY: test-debug test-bare
 test-debug: unit-tests ## the kernel under test's nightly: every kmod program and scenario on the debug kernel, tests/nightly on the built ones, the bug corpus
-	@P2PRIG_DEBUG_KMOD_TESTS="kmod-uapi kmod-dmabuf kmod-bar kmod-faults kmod-bench kmod-fuzz" P2PRIG_TEST_FULL=1 \
+	@P2PRIG_DEBUG_KMOD_TESTS="kmod-uapi kmod-dmabuf kmod-bar kmod-faults kmod-bench kmod-fuzz kmod-locks" P2PRIG_TEST_FULL=1 \
 		prove --timer tests/vlab/47-kernel-from-source.t tests/vlab/48-kmod-debug-kernel.t \
 		tests/vlab/57-debug-checkers.t tests/nightly/*.t
 	@rc=0; while read -r scenario kernel; do \

@@ -49,8 +49,13 @@
 
 MODULE_IMPORT_NS("DMA_BUF");
 
-/* Revocation says so at this interval while importers keep mappings. */
+/*
+ * Revocation says so at this interval while importers keep mappings, and
+ * waits this long in all (under p2prig_lock) before it takes the memory
+ * back regardless.
+ */
 #define P2PRIG_REVOKE_NAG_MS	10000
+#define P2PRIG_REVOKE_MAX_MS	60000
 
 /**
  * struct p2prig_dmabuf - one of our dma-bufs
@@ -467,17 +472,46 @@ static unsigned int p2prig_dmabuf_nr_attached(struct dma_buf *dmabuf)
 	return n;
 }
 
+/*
+ * Say in the kernel log how many mappings of revoked @buf are left, and
+ * name the devices still attached to it: the importers holding them.
+ * @gave_up: the wait is over and the memory goes back anyway.
+ */
+static void p2prig_dmabuf_name_importers(struct p2prig_dmabuf *buf,
+					 bool gave_up)
+{
+	struct pci_dev *pdev = buf->chunk->pdev;
+	struct dma_buf_attachment *attach;
+	struct dma_resv *resv = buf->dmabuf->resv;
+
+	dma_resv_lock(resv, NULL);
+	if (gave_up)
+		pci_err(pdev, "%s: importers kept %u mapping(s) of a revoked dma-buf for %u ms; its memory goes back anyway, and their DMA may reach it once reused\n",
+			KBUILD_MODNAME, buf->live_maps, P2PRIG_REVOKE_MAX_MS);
+	else
+		pci_info(pdev, "%s: waiting for importers to unmap a revoked dma-buf (%u mapping(s))\n",
+			 KBUILD_MODNAME, buf->live_maps);
+	list_for_each_entry(attach, &buf->dmabuf->attachments, node)
+		pci_info(pdev, "%s: revoked dma-buf still attached to %s %s\n",
+			 KBUILD_MODNAME, dev_driver_string(attach->dev),
+			 dev_name(attach->dev));
+	dma_resv_unlock(resv);
+}
+
 /**
  * p2prig_export_revoke - take the memory of a chunk back from its importers
  * @chunk: a chunk whose provider is unbinding
  *
  * Every dma-buf of @chunk is marked revoked and its importers told to drop
- * their mappings; returns once all of them have. Called with p2prig_lock
- * held, before the chunk's memory goes back to the provider. Importers
- * must not need p2prig_lock to unmap, and ours do not.
+ * their mappings; returns once all of them have, or after
+ * P2PRIG_REVOKE_MAX_MS, naming the importers that have not: the provider's
+ * unbind goes on either way. Called with p2prig_lock held, before the
+ * chunk's memory goes back to the provider. Importers must not need
+ * p2prig_lock to unmap, and ours do not.
  */
 void p2prig_export_revoke(struct p2prig_chunk *chunk)
 {
+	unsigned long deadline;
 	struct p2prig_dmabuf *buf;
 	struct dma_resv *resv;
 	unsigned int n;
@@ -496,12 +530,16 @@ void p2prig_export_revoke(struct p2prig_chunk *chunk)
 		dma_resv_unlock(resv);
 		atomic64_add(n, &buf->revocations);
 
+		deadline = jiffies + msecs_to_jiffies(P2PRIG_REVOKE_MAX_MS);
 		while (!wait_event_timeout(buf->unmapped,
 					   !READ_ONCE(buf->live_maps),
-					   msecs_to_jiffies(P2PRIG_REVOKE_NAG_MS)))
-			pci_info(chunk->pdev,
-				 "%s: waiting for importers to unmap a revoked dma-buf (%u mapping(s))\n",
-				 KBUILD_MODNAME, READ_ONCE(buf->live_maps));
+					   msecs_to_jiffies(P2PRIG_REVOKE_NAG_MS))) {
+			if (time_after_eq(jiffies, deadline)) {
+				p2prig_dmabuf_name_importers(buf, true);
+				break;
+			}
+			p2prig_dmabuf_name_importers(buf, false);
+		}
 	}
 }
 

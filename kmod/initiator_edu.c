@@ -71,18 +71,52 @@
 static_assert(P2PRIG_MAX_XFER_SIZE <= EDU_BUF_SIZE);
 
 /*
- * QEMU's edu reaches 28 bits of address unless told more: the narrowest
- * DMA mask the rig sets.
+ * The narrowest DMA mask edu_dma_bits takes: one page. The rig starts edu
+ * with dma_mask=0xffffffffffffffff, so QEMU truncates nothing the mask
+ * allows. The DMA layer refuses a mask it cannot serve (dma-direct: below
+ * ZONE_DMA), and a mask that no bounce buffer fits under is refused too.
  */
-#define EDU_DMA_BITS_MIN	28
+#define EDU_DMA_BITS_MIN	12
 
 /* edu ends every DMA 100 ms after it starts, reset or not: ample. */
 #define EDU_IDLE_WAIT_MS	1000
 
+/*
+ * Bounds of edu_timeout_ms. An XFER runs up to four DMAs under p2prig_lock,
+ * so the largest keeps it under a minute, resets included; 0 would time
+ * every DMA out at once.
+ */
+#define EDU_TIMEOUT_MS_MIN	1
+#define EDU_TIMEOUT_MS_MAX	10000
+
 static unsigned int p2prig_edu_timeout_ms = 5000;
-module_param_named(edu_timeout_ms, p2prig_edu_timeout_ms, uint, 0644);
+
+static int p2prig_edu_timeout_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms < EDU_TIMEOUT_MS_MIN || ms > EDU_TIMEOUT_MS_MAX) {
+		pr_info("edu_timeout_ms=%u refused: it takes %u..%u ms\n", ms,
+			EDU_TIMEOUT_MS_MIN, EDU_TIMEOUT_MS_MAX);
+		return -EINVAL;
+	}
+	WRITE_ONCE(p2prig_edu_timeout_ms, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops p2prig_edu_timeout_ops = {
+	.set = p2prig_edu_timeout_set,
+	.get = param_get_uint,
+};
+module_param_cb(edu_timeout_ms, &p2prig_edu_timeout_ops,
+		&p2prig_edu_timeout_ms, 0644);
 MODULE_PARM_DESC(edu_timeout_ms,
-		 "How long one edu DMA may take before the function is reset, in ms (default 5000)");
+		 "How long one edu DMA may take before the function is reset, 1..10000 ms (default 5000)");
 
 static unsigned int p2prig_edu_inject_lost_irq;
 module_param_named(edu_inject_lost_irq, p2prig_edu_inject_lost_irq, uint,
@@ -125,37 +159,57 @@ static LIST_HEAD(p2prig_edu_devices);
 
 static unsigned int p2prig_edu_dma_bits = 64;
 
+/* Put back both masks p2prig_edu_set_mask() found. */
+static void p2prig_edu_restore_masks(struct device *dev, u64 mask,
+				     u64 coherent)
+{
+	/* Masks the device had before: the DMA layer took them then. */
+	if (dma_set_mask(dev, mask) || dma_set_coherent_mask(dev, coherent))
+		dev_err(dev, "%s: cannot put back DMA masks %#llx/%#llx\n",
+			KBUILD_MODNAME, mask, coherent);
+}
+
 /*
  * Give @edu a DMA mask of @bits. The engine's own bounce buffer must stay
  * within it, so one the mask no longer covers is moved: no DMA can be
  * aimed at the old one, as the caller holds p2prig_lock, which every
  * transfer holds, and a retired engine's late DMA finds mastering off.
+ *
+ * All or nothing: on failure the device has the masks and the buffer it
+ * had, so the caller's rollback need only walk the devices done before.
  */
 static int p2prig_edu_set_mask(struct p2prig_edu *edu, unsigned int bits)
 {
 	struct device *dev = &edu->pdev->dev;
 	u64 old_mask = dma_get_mask(dev);
+	u64 old_coherent = dev->coherent_dma_mask;
 	dma_addr_t dma, old_dma;
 	void *buf, *old;
 	int ret;
 
 	lockdep_assert_held(&p2prig_lock);
 
+	/*
+	 * dma_set_mask_and_coherent() can fail with the streaming mask
+	 * already set: both go back.
+	 */
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits));
-	if (ret)
+	if (ret) {
+		p2prig_edu_restore_masks(dev, old_mask, old_coherent);
 		return ret;
+	}
 	if (edu->bounce_dma + EDU_BUF_SIZE - 1 <= DMA_BIT_MASK(bits))
 		return 0;
 
 	/*
 	 * The new buffer must come from under the new mask, so the mask
-	 * goes first; without a buffer the device keeps its old mask, and
-	 * the caller's rollback, which starts at the device before this
-	 * one, finds it as it was.
+	 * goes first; without a buffer the device keeps its old masks.
 	 */
 	buf = dmam_alloc_coherent(dev, EDU_BUF_SIZE, &dma, GFP_KERNEL);
 	if (!buf) {
-		dma_set_mask_and_coherent(dev, old_mask);
+		p2prig_edu_restore_masks(dev, old_mask, old_coherent);
+		dev_info(dev, "%s: no coherent bounce buffer under a %u-bit DMA mask; mask kept\n",
+			 KBUILD_MODNAME, bits);
 		return -ENOMEM;
 	}
 	mutex_lock(&edu->engine_lock);
@@ -187,7 +241,8 @@ static int p2prig_edu_dma_bits_set(const char *val,
 	if (bits < EDU_DMA_BITS_MIN || bits > 64)
 		return -EINVAL;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	list_for_each_entry(edu, &p2prig_edu_devices, node) {
 		ret = p2prig_edu_set_mask(edu, bits);
 		if (ret)
@@ -197,7 +252,10 @@ static int p2prig_edu_dma_bits_set(const char *val,
 				 bits, &edu->bounce_dma);
 	}
 	if (ret) {
-		/* All or nothing: put the devices done so far back. */
+		/*
+		 * All or nothing: the failing device put itself back, so put
+		 * back the devices before it.
+		 */
 		list_for_each_entry_continue_reverse(edu, &p2prig_edu_devices,
 						     node)
 			p2prig_edu_set_mask(edu, p2prig_edu_dma_bits);
@@ -216,7 +274,7 @@ static const struct kernel_param_ops p2prig_edu_dma_bits_ops = {
 module_param_cb(edu_dma_bits, &p2prig_edu_dma_bits_ops, &p2prig_edu_dma_bits,
 		0644);
 MODULE_PARM_DESC(edu_dma_bits,
-		 "DMA mask of every edu in bits, 28..64 (default 64); MAP refuses with -EIO an address beyond it");
+		 "DMA mask of every edu in bits, 12..64 (default 64); refused when the DMA layer cannot serve it or no bounce buffer fits under it; MAP refuses with -EIO an address beyond it");
 
 static struct p2prig_edu *to_p2prig_edu(struct p2prig_initiator *init)
 {
@@ -418,6 +476,10 @@ static int p2prig_edu_xfer(struct p2prig_initiator *init, dma_addr_t peer,
 		return ret;
 
 	mutex_lock(&edu->engine_lock);
+	/* Nor a bounce buffer the mask no longer covers. */
+	ret = p2prig_dma_reach(&edu->pdev->dev, edu->bounce_dma, len);
+	if (ret)
+		goto unlock;
 	if (dir == P2PRIG_XFER_TO_PEER)
 		memcpy(edu->bounce, buf, len);
 

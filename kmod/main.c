@@ -27,7 +27,9 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include <linux/xarray.h>
@@ -89,8 +91,13 @@ DEFINE_MUTEX(p2prig_lock);
 /* Open files, so that revocation can find every mapping. */
 static LIST_HEAD(p2prig_files);
 
-/* Every chunk, named by a handle or held by an export only. */
+/*
+ * Every chunk, named by a handle or held by an export only. Changed under
+ * p2prig_lock and p2prig_chunks_lock both, so either one keeps it still:
+ * the bus notifier reads it under the spinlock alone (p2prig_backs()).
+ */
 static LIST_HEAD(p2prig_chunks);
+static DEFINE_SPINLOCK(p2prig_chunks_lock);
 
 /*
  * Undo the method's mapping, or unmap and detach an import. The object
@@ -148,7 +155,9 @@ void p2prig_chunk_put(struct p2prig_chunk *chunk)
 	if (chunk->pf || !list_empty(&chunk->exports))
 		return;
 
+	spin_lock(&p2prig_chunks_lock);
 	list_del(&chunk->node);
+	spin_unlock(&p2prig_chunks_lock);
 	if (!chunk->revoked)
 		chunk->ops->free(chunk);
 	pci_dev_put(chunk->pdev);
@@ -230,20 +239,49 @@ static void p2prig_revoke_provider(struct pci_dev *pdev)
 }
 
 /*
+ * Whether any chunk, revoked or not, came from @pdev. Without p2prig_lock,
+ * which an ioctl may hold for long (MAP_BENCH, XFER). Called with the
+ * device lock of @pdev held: CHUNK_ALLOC lists a chunk from @pdev under
+ * that lock, so none can appear meanwhile; one that goes meanwhile only
+ * costs a walk under p2prig_lock that finds nothing.
+ */
+static bool p2prig_backs(struct pci_dev *pdev)
+{
+	struct p2prig_chunk *chunk;
+	bool found = false;
+
+	spin_lock(&p2prig_chunks_lock);
+	list_for_each_entry(chunk, &p2prig_chunks, node) {
+		if (chunk->pdev == pdev) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&p2prig_chunks_lock);
+	return found;
+}
+
+/*
  * p2pmem is device-managed on the provider's driver binding, and the
  * provider's teardown waits for every allocation to come back. This runs
  * under the device lock before the driver's remove, so it is the last
  * moment to unmap and free what we took; CHUNK_ALLOC holds the same
  * device lock, so no chunk can appear after it.
+ *
+ * It runs for every PCI device of the machine: one that lent us nothing
+ * goes on at once, never waiting for p2prig_lock. (Our initiators revoke
+ * in their own driver's remove.)
  */
 static int p2prig_pci_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
 	struct device *dev = data;
 
-	if (action != BUS_NOTIFY_UNBIND_DRIVER)
+	if (action != BUS_NOTIFY_UNBIND_DRIVER ||
+	    !p2prig_backs(to_pci_dev(dev)))
 		return NOTIFY_DONE;
 
+	/* An unbind cannot fail: not killable. */
 	mutex_lock(&p2prig_lock);
 	p2prig_revoke_provider(to_pci_dev(dev));
 	mutex_unlock(&p2prig_lock);
@@ -276,7 +314,8 @@ static int p2prig_ioctl_info(void __user *argp)
 	info.export_method_mask = p2prig_export_method_mask();
 	strscpy(info.kernel_release, utsname()->release);
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	info.nr_exports = p2prig_nr_exports();
 	info.nr_imports = p2prig_nr_imports();
 	mutex_unlock(&p2prig_lock);
@@ -286,6 +325,31 @@ static int p2prig_ioctl_info(void __user *argp)
 	return 0;
 }
 
+/*
+ * CHUNK_ALLOC could not tell user space its handle: take the chunk back,
+ * unless someone mapped or exported it meanwhile through a guessed handle;
+ * then it stays the file's, for CHUNK_FREE or close.
+ */
+static void p2prig_chunk_alloc_undo(struct p2prig_file *pf, u32 handle,
+				    struct p2prig_chunk *chunk)
+{
+	/* Cleanup: not killable. */
+	mutex_lock(&p2prig_lock);
+	if (xa_load(&pf->chunks, handle) == chunk && !chunk->nr_mappings &&
+	    list_empty(&chunk->exports)) {
+		xa_erase(&pf->chunks, handle);
+		chunk->pf = NULL;
+		p2prig_chunk_put(chunk);
+	}
+	mutex_unlock(&p2prig_lock);
+}
+
+/*
+ * The provider's device lock is held while the memory is taken and the
+ * chunk listed, so that its driver binding (and the bus notifier, which
+ * runs under that lock) sees the chunk or none of it; the answer is copied
+ * out after both locks are dropped.
+ */
 static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 {
 	const struct p2prig_provider_ops *ops;
@@ -336,7 +400,9 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 		if (ret)
 			goto free_chunk;
 	}
-	mutex_lock(&p2prig_lock);
+	ret = mutex_lock_killable(&p2prig_lock);
+	if (ret)
+		goto unlock_dev;
 
 	ret = ops->alloc(chunk);
 	if (ret)
@@ -352,23 +418,26 @@ static int p2prig_ioctl_chunk_alloc(struct p2prig_file *pf, void __user *argp)
 	arg.bus_addr = chunk->bus_addr;
 	arg.bar_phys = pdev ? pci_resource_start(pdev, chunk->bar) : 0;
 	arg.bar_size = pdev ? pci_resource_len(pdev, chunk->bar) : 0;
-	if (copy_to_user(argp, &arg, sizeof(arg))) {
-		ret = -EFAULT;
-		goto erase_handle;
-	}
+	spin_lock(&p2prig_chunks_lock);
 	list_add_tail(&chunk->node, &p2prig_chunks);
+	spin_unlock(&p2prig_chunks_lock);
 
 	mutex_unlock(&p2prig_lock);
 	if (pdev)
 		device_unlock(&pdev->dev);
+
+	/* From here on the chunk is the file's, and lives by its rules. */
+	if (copy_to_user(argp, &arg, sizeof(arg))) {
+		p2prig_chunk_alloc_undo(pf, handle, chunk);
+		return -EFAULT;
+	}
 	return 0;
 
-erase_handle:
-	xa_erase(&pf->chunks, handle);
 free_mem:
 	ops->free(chunk);
 unlock:
 	mutex_unlock(&p2prig_lock);
+unlock_dev:
 	if (pdev)
 		device_unlock(&pdev->dev);
 free_chunk:
@@ -393,7 +462,8 @@ static int p2prig_ioctl_chunk_free(struct p2prig_file *pf, void __user *argp)
 	if (arg.reserved)
 		return -EINVAL;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	chunk = xa_load(&pf->chunks, arg.handle);
 	if (!chunk) {
 		ret = -EINVAL;
@@ -481,7 +551,8 @@ static int p2prig_ioctl_chunk_io(struct p2prig_file *pf, void __user *argp)
 	if (!arg.length || check_add_overflow(arg.offset, arg.length, &end))
 		return -EINVAL;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	chunk = p2prig_chunk_lookup(pf, arg.handle, end);
 	if (IS_ERR(chunk)) {
 		ret = PTR_ERR(chunk);
@@ -546,6 +617,48 @@ int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len)
 	return p2prig_dma_reach(dev, phys_to_dma(dev, phys), len);
 }
 
+/* Whether dma-direct has a swiotlb pool for @dev that lies within @limit. */
+static bool p2prig_swiotlb_reach(struct device *dev, u64 limit)
+{
+#ifdef CONFIG_SWIOTLB
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+
+	if (!mem || !mem->nslabs)
+		return false;
+	return phys_to_dma(dev, mem->defpool.end - 1) <= limit;
+#else
+	return false;
+#endif
+}
+
+/**
+ * p2prig_dma_reach_ram - refuse RAM that @dev would get untranslated beyond
+ *	its DMA mask, with nowhere to bounce it, before asking the DMA layer
+ * @dev: the initiator
+ * @phys: CPU physical address of the range
+ * @len: bytes, > 0
+ *
+ * dma-direct hands RAM beyond the mask to swiotlb, which copies it through
+ * a pool within the mask; with no pool, or one beyond the mask too, it
+ * WARNs (its overflow check, or swiotlb's) and fails. Returns 0 when the
+ * memory is in reach or swiotlb can bounce it (MAP then says
+ * P2PRIG_MAP_F_BOUNCED), else -EIO as p2prig_dma_reach().
+ */
+int p2prig_dma_reach_ram(struct device *dev, phys_addr_t phys, u64 len)
+{
+	u64 limit = min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+	u64 addr, end;
+
+	if (limit == DMA_BIT_MASK(64) || !p2prig_dma_is_direct(dev))
+		return 0;
+	addr = phys_to_dma(dev, phys);
+	if (!check_add_overflow(addr, len - 1, &end) && end <= limit)
+		return 0;
+	if (p2prig_swiotlb_reach(dev, limit))
+		return 0;
+	return p2prig_dma_reach(dev, addr, len);
+}
+
 /* What a fresh mapping turned out to be, as P2PRIG_MAP_F_* flags. */
 static u32 p2prig_mapping_flags(const struct p2prig_mapping *map)
 {
@@ -599,7 +712,10 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 	if (!map)
 		return -ENOMEM;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock)) {
+		kfree(map);
+		return -EINTR;
+	}
 	chunk = p2prig_chunk_lookup(pf, arg.chunk, end);
 	if (IS_ERR(chunk)) {
 		ret = PTR_ERR(chunk);
@@ -636,13 +752,15 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 	}
 
 	/* Never an address beyond the mask; checked outside the timed call. */
-	if (chunk->pdev) {
+	if (chunk->pdev)
 		ret = p2prig_dma_reach_direct(init->dev,
 					      p2prig_mapping_phys(map),
 					      map->length);
-		if (ret)
-			goto unlock;
-	}
+	else
+		ret = p2prig_dma_reach_ram(init->dev, p2prig_mapping_phys(map),
+					   map->length);
+	if (ret)
+		goto unlock;
 
 	/* Only ever an address a provider gave us. */
 	start = ktime_get_ns();
@@ -694,7 +812,8 @@ static int p2prig_ioctl_unmap(struct p2prig_file *pf, void __user *argp)
 	if (arg.reserved0 || !mem_is_zero(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	/*
 	 * Erase only a handle the file holds: index 0 of an XA_FLAGS_ALLOC1
 	 * array holds a reserved entry, and xa_erase() of 0 would free it,
@@ -747,7 +866,10 @@ static int p2prig_ioctl_import(struct p2prig_file *pf, void __user *argp)
 	if (!map)
 		return -ENOMEM;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock)) {
+		kfree(map);
+		return -EINTR;
+	}
 	init = iops->find(&arg.pci);
 	if (!init) {
 		ret = -ENODEV;
@@ -822,7 +944,10 @@ static int p2prig_ioctl_xfer(struct p2prig_file *pf, void __user *argp)
 		return -ENOMEM;
 
 	/* Held across the DMA: neither end of the mapping may go meanwhile. */
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock)) {
+		kfree(kbuf);
+		return -EINTR;
+	}
 	map = xa_load(&pf->mappings, arg.mapping);
 	if (!map) {
 		ret = -EINVAL;
@@ -895,7 +1020,8 @@ static int p2prig_ioctl_export(struct p2prig_file *pf, void __user *argp)
 	if (!(p2prig_export_method_mask() & BIT(arg.method)))
 		return -EOPNOTSUPP;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	chunk = p2prig_chunk_lookup(pf, arg.chunk, end);
 	if (IS_ERR(chunk)) {
 		ret = PTR_ERR(chunk);
@@ -969,7 +1095,8 @@ static int p2prig_ioctl_probe(struct p2prig_file *pf, void __user *argp)
 	iops = p2prig_initiators[array_index_nospec(arg.initiator,
 						    P2PRIG_INITIATOR_MAX)];
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	chunk = p2prig_chunk_lookup(pf, arg.chunk, arg.offset + PAGE_SIZE);
 	if (IS_ERR(chunk)) {
 		ret = PTR_ERR(chunk);
@@ -1040,7 +1167,8 @@ static int p2prig_ioctl_map_bench(struct p2prig_file *pf, void __user *argp)
 	if (!proto.method->map)
 		return -EOPNOTSUPP;
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock))
+		return -EINTR;
 	chunk = p2prig_chunk_lookup(pf, arg.chunk, arg.granule);
 	if (IS_ERR(chunk)) {
 		ret = PTR_ERR(chunk);
@@ -1066,6 +1194,9 @@ static int p2prig_ioctl_map_bench(struct p2prig_file *pf, void __user *argp)
 		arg.first_error = -EREMOTEIO;
 	else if (chunk->pdev &&
 		 p2prig_dma_reach_direct(init->dev, chunk->phys, chunk->size))
+		arg.first_error = -EIO;
+	else if (!chunk->pdev &&
+		 p2prig_dma_reach_ram(init->dev, chunk->phys, chunk->size))
 		arg.first_error = -EIO;
 	else
 		ret = p2prig_bench_run(&proto, &arg);
@@ -1131,7 +1262,10 @@ static int p2prig_open(struct inode *inode, struct file *filp)
 	xa_init_flags(&pf->chunks, XA_FLAGS_ALLOC1);
 	xa_init_flags(&pf->mappings, XA_FLAGS_ALLOC1);
 
-	mutex_lock(&p2prig_lock);
+	if (mutex_lock_killable(&p2prig_lock)) {
+		kfree(pf);
+		return -EINTR;
+	}
 	list_add_tail(&pf->node, &p2prig_files);
 	mutex_unlock(&p2prig_lock);
 

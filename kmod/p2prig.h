@@ -221,6 +221,7 @@ void p2prig_chunk_put(struct p2prig_chunk *chunk);
 bool p2prig_dma_is_direct(struct device *dev);
 int p2prig_dma_reach(struct device *dev, u64 addr, u64 len);
 int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len);
+int p2prig_dma_reach_ram(struct device *dev, phys_addr_t phys, u64 len);
 
 /* bench.c: map and unmap timing, under p2prig_lock. */
 int p2prig_bench_check(struct p2prig_map_bench *arg);

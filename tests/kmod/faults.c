@@ -17,7 +17,10 @@
  * translating IOMMU the IOVA lands below the mask and bytes move through
  * it, but p2pdma's bus address (p2p-page, BUS_ADDR) is still refused.
  * Either way a mapping made before the mask narrowed is never handed to
- * the engine again: its XFERs answer -EIO.
+ * the engine again: its XFERs answer -EIO. A RAM chunk beyond a 16 MiB
+ * mask is refused with -EIO (or bounced by swiotlb below it) where
+ * untranslated, never reaching the DMA layer's overflow WARN. A mask no
+ * bounce buffer fits under (one page) is refused and the old one kept.
  *
  * rmmod while the module's objects live: refused while /dev/p2prig or a
  * dma-buf is open, accepted once both are closed, with the CMB's p2pmem
@@ -292,10 +295,10 @@ TEST_F(faults, no_reset_retires_until_reset)
 	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
 }
 
-/* edu_dma_bits takes 28..64 and nothing else. */
+/* edu_dma_bits takes 12..64 and nothing else. */
 TEST_F(faults, dma_bits_bad_input)
 {
-	static const char bad[][4] = { "27", "65", "0", "-1", "x" };
+	static const char bad[][4] = { "11", "65", "0", "-1", "x" };
 	uint64_t bits;
 	unsigned int i;
 
@@ -478,6 +481,113 @@ TEST_F(faults, narrow_dma_mask)
 			     &m));
 	check_moves(_metadata, self, m.handle, 20, "mask back at 64 bits");
 	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/*
+ * The two below come after narrow_dma_mask: their narrow masks leave low
+ * IOVAs in the IOMMU's caches, which a mapping made under 64 bits may get
+ * back, and narrow_dma_mask needs one above its mask.
+ */
+/*
+ * A mask of one page, below anything a coherent bounce buffer can get:
+ * the DMA layer refuses the mask (dma-direct: below ZONE_DMA, -EIO), or
+ * takes it and the allocation finds nothing (an IOMMU: no IOVA below 4 KiB,
+ * -ENOMEM). Either way the write is refused, edu keeps the mask it had,
+ * and bytes move as before.
+ */
+TEST_F(faults, dma_bits_no_bounce_fits)
+{
+	int translated = iommu_translates(&self->edu);
+	struct p2prig_map m;
+	uint64_t bits;
+	int rc;
+
+	ASSERT_EQ(0, write_u64(BITS_PARAM, 64));
+	rc = write_u64(BITS_PARAM, 12);
+	TH_LOG("%s: edu_dma_bits=12: %s", translated ? "translated" : "direct",
+	       strerror(-rc));
+	/* An IOMMU takes the mask: only the allocation can fail. */
+	EXPECT_TRUE(rc == -ENOMEM || (!translated && rc == -EIO));
+	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &bits));
+	EXPECT_EQ(64ull, bits);
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
+			     &m));
+	check_moves(_metadata, self, m.handle, 30, "after the refused mask");
+	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+}
+
+/*
+ * A 16 MiB mask (ZONE_DMA's, the narrowest dma-direct takes): edu's bounce
+ * buffer moves under it, and a RAM chunk lands above it.
+ */
+#define RAM_BITS	24
+
+/*
+ * A RAM chunk beyond the mask. Untranslated, dma-direct would bounce it
+ * through swiotlb where it has a pool within the mask, and otherwise WARN
+ * (its overflow check, or swiotlb's) and fail: MAP answers -EIO before
+ * that, or maps it bounced (P2PRIG_MAP_F_BOUNCED) below the mask, and
+ * MAP_BENCH's first_error is MAP's errno. Under a translating IOMMU the
+ * IOVA lands below the mask and bytes move through it. The kernel log
+ * stays clean either way (the guest test fails on a WARN).
+ */
+TEST_F(faults, ram_beyond_mask)
+{
+	uint64_t mask = (1ull << RAM_BITS) - 1;
+	int translated = iommu_translates(&self->edu);
+	struct p2prig_chunk_alloc ram;
+	struct p2prig_map_bench bench;
+	struct p2prig_map m;
+	int rc;
+
+	memset(&ram, 0, sizeof(ram));
+	ram.provider = P2PRIG_PROVIDER_RAM;
+	ram.size = CHUNK;
+	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &ram));
+	if (ram.phys_addr + CHUNK - 1 <= mask)
+		SKIP(return, "the RAM chunk at %#llx lies under a %u-bit mask",
+		     (unsigned long long)ram.phys_addr, RAM_BITS);
+	rc = write_u64(BITS_PARAM, RAM_BITS);
+	ASSERT_EQ(0, rc) TH_LOG("edu_dma_bits=%u: %s", RAM_BITS, strerror(-rc));
+
+	rc = rig_map(self->fd, ram.handle, P2PRIG_METHOD_PAGE, &self->edu,
+		     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+	TH_LOG("%s: RAM at %#llx, mask %#llx: MAP %s, dma_addr %#llx, flags %#x",
+	       translated ? "translated" : "direct",
+	       (unsigned long long)ram.phys_addr, (unsigned long long)mask,
+	       rc ? strerror(-rc) : "ok", (unsigned long long)m.dma_addr,
+	       m.flags);
+	if (translated || !rc) {
+		ASSERT_EQ(0, rc);
+		EXPECT_LE(m.dma_addr + PIECE - 1, mask);
+		if (!translated)
+			EXPECT_NE(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
+		rig_fill(self->out, PIECE, 60);
+		ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
+				      0, self->out, PIECE));
+		memset(self->in, 0, PIECE);
+		ASSERT_EQ(0, rig_xfer(self->fd, m.handle,
+				      P2PRIG_XFER_FROM_PEER, 0, self->in,
+				      PIECE));
+		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
+		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	} else {
+		EXPECT_EQ(-EIO, rc);
+	}
+
+	memset(&bench, 0, sizeof(bench));
+	bench.chunk = ram.handle;
+	bench.method = P2PRIG_METHOD_PAGE;
+	bench.initiator = P2PRIG_INITIATOR_EDU;
+	bench.pci = self->edu.addr;
+	bench.granule = PIECE;
+	bench.iterations = 10;
+	bench.threads = 1;
+	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &bench));
+	EXPECT_EQ(rc, bench.first_error);
+	EXPECT_EQ(rc ? 0ull : 10ull, bench.map.n);
+	EXPECT_EQ(0, rig_free(self->fd, ram.handle));
 }
 
 static int module_loaded(void)

@@ -6,7 +6,9 @@
 # (-ETIMEDOUT, the function reset, the next transfer right; no reset
 # method: retired with -EIO until a sysfs reset), a DMA mask narrower than
 # the CMB's address (-EIO where untranslated, an IOVA below the mask
-# otherwise), and rmmod while a file and a dma-buf are open (refused, then
+# otherwise), a RAM chunk beyond a 16 MiB mask (-EIO where untranslated
+# without swiotlb, no WARN), a mask no bounce buffer fits under (refused,
+# the old mask kept), and rmmod while a file and a dma-buf are open (refused, then
 # accepted with the CMB's p2pmem all back, the module loaded again).
 # Each run's KTAP results pass through to prove, named with the rig,
 # followed per rig by: the guest finished, the module unloaded and the

@@ -52,12 +52,17 @@
  * bus mastering held off until its engine went idle: the next XFER can
  * succeed. When the function cannot be reset the XFER answers -EIO, as
  * does every later one until the function is reset from user space (its
- * sysfs reset file) or rebound. MAP refuses with -EIO a range whose DMA
+ * sysfs reset file) or rebound. Each of edu's DMAs is given edu_timeout_ms,
+ * 1..10000 ms (other values are refused with -EINVAL), and an XFER runs at
+ * most four. MAP refuses with -EIO a range whose DMA
  * address lies beyond the initiator's DMA mask (module parameter
  * edu_dma_bits narrows edu's) and says so in the kernel log, where the DMA
  * layer would have warned (dma-direct) or handed the address out unchecked
  * (p2pdma's bus addresses); under a translating IOMMU the IOVA is
- * allocated within the mask. Where the initiator is untranslated, PROBE
+ * allocated within the mask. RAM (method page) beyond the mask of an
+ * untranslated initiator is mapped only where swiotlb can bounce it below
+ * the mask (P2PRIG_MAP_F_BOUNCED), else refused with -EIO; MAP_BENCH's
+ * first_error says the same. Where the initiator is untranslated, PROBE
  * answers -EIO for such a page and MAP_BENCH has first_error -EIO; PROBE
  * under an IOMMU reports what p2pdma answers, bus address and all. Our
  * dma-bufs' maps (mmio, resource and phys-vec) refuse such an importer
@@ -83,7 +88,9 @@
  * provider's pool is exhausted, -EBUSY for CHUNK_FREE of a chunk that still
  * has mappings, -EFAULT for a bad user buffer, -ETIMEDOUT when the initiator
  * did not finish, -EIO when mapping failed or the initiator is unusable,
- * -ENOTTY for an unknown ioctl, and -EREMOTEIO from MAP when the kernel's
+ * -ENOTTY for an unknown ioctl, -EINTR when a fatal signal came while the
+ * call waited for another one to finish (every call but close waits
+ * killably for the module's lock), and -EREMOTEIO from MAP when the kernel's
  * p2pdma finds no peer-to-peer path between the provider and the initiator
  * (the mapping is refused rather than handed out to fail or fault). A
  * method that does not fit the chunk (mmio, resource or p2p-page on RAM,
@@ -225,7 +232,11 @@ struct p2prig_info {
 	__u64 reserved[2];
 };
 
-/* P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. */
+/*
+ * P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. When the answer
+ * cannot be written back (-EFAULT) the chunk is given back, unless a call
+ * on the same file mapped or exported it meanwhile.
+ */
 struct p2prig_chunk_alloc {
 	__u32 provider;			/* in: enum p2prig_provider_kind */
 	__u32 reserved0;		/* in: zero */
@@ -417,7 +428,8 @@ struct p2prig_attach_check {
  * with what was timed, n possibly 0. A pair p2pdma finds no path for is
  * refused before any call, as MAP refuses it: first_error -EREMOTEIO.
  * The run holds the module's lock: other calls, CHUNK_FREE and unbinding
- * either end wait for it. Errors: -EINVAL for a malformed field (reserved
+ * either end wait for it (killably: -EINTR); unbinding a device that lent
+ * the module no memory does not. Errors: -EINVAL for a malformed field (reserved
  * set, granule, threads, iterations and duration_ms both or neither set,
  * a limit passed, a method that does not fit the chunk, unknown handle),
  * -EOPNOTSUPP for a method not in method_mask, -ENODEV as for MAP.
