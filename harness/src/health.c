@@ -20,6 +20,11 @@ bool health_line_is_suspect(int prio, const char *text)
 	return kmsg_suspect(prio, text);
 }
 
+bool health_text_is_iommu(const char *text)
+{
+	return kmsg_iommu_driver(text) != NULL;
+}
+
 const char *health_text_checker(const char *text)
 {
 	const struct kmsg_marker *m = kmsg_marker_of(text);
@@ -139,9 +144,8 @@ void health_poll(struct health_watch *w, const struct scenario_allow *allows, si
 	if (lost) {
 		w->lost += lost;
 		snprintf(finding, sizeof(finding),
-			 "p2prig: the kernel log overwrote %llu record%s before the health watch "
-			 "read %s: what %s said is unknown",
-			 lost, lost == 1 ? "" : "s", lost == 1 ? "it" : "them",
+			 "%s%llu record%s before the health watch read %s: what %s said is unknown",
+			 HEALTH_LOST_RECORDS, lost, lost == 1 ? "" : "s", lost == 1 ? "it" : "them",
 			 lost == 1 ? "it" : "they");
 		strlist_add(found, finding);
 	}

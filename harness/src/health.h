@@ -17,6 +17,12 @@
 #define HEALTH_KMSG_PATH "/dev/kmsg"
 
 /*
+ * How a finding, or a line of a saved log, starts that says the kernel
+ * overwrote records before they were read: what they said is unknown.
+ */
+#define HEALTH_LOST_RECORDS "p2prig: the kernel log overwrote "
+
+/*
  * Written into the kernel log by the rig around its own kmemleak scan at
  * the end of a run (harness/vlab/guest-checkers.sh). What kmemleak says
  * between the two is judged by the host's debug-checkers check, by each
@@ -80,6 +86,9 @@ bool health_text_is_suspect(const char *text);
  * none): a marker, or crit and worse, or err and worse from an IOMMU driver.
  */
 bool health_line_is_suspect(int prio, const char *text);
+
+/* Whether an IOMMU driver logged  (its fault, or another of its errors). */
+bool health_text_is_iommu(const char *text);
 
 /*
  * The kernel debug checker whose report a suspect line starts, or NULL:

@@ -21,6 +21,7 @@ static void usage(FILE *to)
 		"       p2prig oracle-check RESULT_JSON FILE [--seed SEED]\n"
 		"       p2prig ktap RESULT_JSON\n"
 		"       p2prig junit RESULT_JSON...\n"
+		"       p2prig kmsg --next | --since SEQ [--path FILE]\n"
 		"\n"
 		"check        parse scenario files, print every error as FILE:LINE: message\n"
 		"run          run a scenario in the guest (as root); results go to DIR\n"
@@ -33,7 +34,8 @@ static void usage(FILE *to)
 		"oracle-fill  fill the BAR's backing file with SEED's pattern (host, before boot)\n"
 		"oracle-check judge oracle steps against the backing file (host, after the guest)\n"
 		"ktap         KTAP version 1 for a run, from its result.json alone\n"
-		"junit        one JUnit XML document, a testsuite per result.json\n");
+		"junit        one JUnit XML document, a testsuite per result.json\n"
+		"kmsg         the kernel log by sequence number: the next one, or the records from SEQ\n");
 }
 
 /* Every file is checked, and every error in it reported, before the exit. */
@@ -72,6 +74,7 @@ static const struct command {
 	{ "oracle-check", cmd_oracle_check },
 	{ "ktap", cmd_ktap },
 	{ "junit", cmd_junit },
+	{ "kmsg", cmd_kmsg },
 };
 
 int main(int argc, char **argv)
