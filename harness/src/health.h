@@ -82,12 +82,12 @@ bool health_record_read(const char *record, size_t len, struct health_record *r,
 bool health_text_is_suspect(const char *text);
 
 /*
- * A line the kernel logged at  (HEALTH_PRIO_UNKNOWN: a log that kept
+ * A line the kernel logged at @prio (HEALTH_PRIO_UNKNOWN: a log that kept
  * none): a marker, or crit and worse, or err and worse from an IOMMU driver.
  */
 bool health_line_is_suspect(int prio, const char *text);
 
-/* Whether an IOMMU driver logged  (its fault, or another of its errors). */
+/* Whether an IOMMU driver logged @text (its fault, or another of its errors). */
 bool health_text_is_iommu(const char *text);
 
 /*
