@@ -350,8 +350,10 @@ static bool prepare(struct run *run)
 
 /*
  * Kernel lines since the last look; each fails the step it followed. An
- * IOMMU driver's line comes first in the step's reason: a DMA it faulted
- * is why the bytes are wrong or the transfer timed out.
+ * IOMMU driver's line comes first in the step's reason, the first that
+ * names an address if one does (intel logs its status register before
+ * the fault): a DMA it faulted is why the bytes are wrong or the transfer
+ * timed out.
  */
 static void look_at_kernel_log(struct run *run, struct step_report *step)
 {
@@ -364,7 +366,8 @@ static void look_at_kernel_log(struct run *run, struct step_report *step)
 		run_report_add_finding(&run->report, step ? step->name : NULL, found.items[i]);
 		if (step)
 			strlist_add(&step->health, found.items[i]);
-		if (!iommu && health_text_is_iommu(found.items[i]))
+		if (health_text_is_iommu(found.items[i]) &&
+		    (!iommu || (!strstr(iommu, "0x") && strstr(found.items[i], "0x"))))
 			iommu = found.items[i];
 	}
 	if (step && found.n) {
