@@ -104,7 +104,7 @@ evidence() {
 			[[ ! -f $f ]] || cat "$f"
 		done
 	} | grep -m 1 -E -- "$re" | tr -d '\r' |
-		sed -E 's/^[[:space:]]*//; s/^\[ *[0-9]+\.[0-9]+\] (\[ *[A-Z]?[0-9]+\] )?//' || true
+		sed -E 's/^[[:space:]]*//; s/^(<[0-9]+>)?\[ *[0-9]+\.[0-9]+\] (\[ *[A-Z]?[0-9]+\] )?//' || true
 }
 
 # first_failure DIR LOGFILE: what a run failed on, when not the evidence.

@@ -185,13 +185,35 @@ lab_release() {
 				warn "$LAB_BAR_BDF could not be bound back to $LAB_BAR_DRIVER"
 		fi
 	fi
-	dmesg | tail -n "+$((LAB_DMESG_LINES + 1))" >"$out/dmesg.txt" 2>&1 || true # a log we could not read is judged skip
+	lab_keep_kernel_log "$out"
+}
+
+# lab_keep_kernel_log OUT: the kernel log's records from the run's first on
+# (LAB_KMSG_SEQ, by sequence number: a wrapped log buffer cannot shift it),
+# priorities kept, as dmesg.txt. Records overwritten before this read are
+# named there, and the kernel-log check fails on that line. A log we could
+# not read leaves no dmesg.txt: judged skip.
+lab_keep_kernel_log() {
+	local out=$1 rc=0
+	if [[ -z ${LAB_KMSG_SEQ:-} ]]; then
+		warn "the kernel log could not be read when the run began: no dmesg.txt"
+		return
+	fi
+	"$P2PRIG_TOP/build/host/p2prig" kmsg --since "$LAB_KMSG_SEQ" >"$out/dmesg.txt" 2>"$out/kmsg.err" || rc=$?
+	case $rc in
+	0) rm -f "$out/kmsg.err" ;;
+	3) warn "the kernel log overwrote some of this run's records before they were read ($(grep -m 1 -o 'overwrote [0-9]* records*' "$out/dmesg.txt")): raise log_buf_len" ;;
+	*) warn "the kernel log could not be read: $(cat "$out/kmsg.err")"
+		rm -f "$out/dmesg.txt" ;;
+	esac
 }
 
 # lab_run OUT SCENARIO: load, hand over, run, release.
 lab_run() {
 	local out=$1 name=$2 dev rc=0
-	LAB_DMESG_LINES=$(dmesg | wc -l) LAB_UNLOADED=""
+	# The number the run's first kernel record will get; dmesg.txt starts there.
+	LAB_KMSG_SEQ=$("$P2PRIG_TOP/build/host/p2prig" kmsg --next) || LAB_KMSG_SEQ=""
+	LAB_UNLOADED=""
 	trap 'lab_release "'"$out"'"' EXIT
 	insmod "$LAB_KMOD/p2prig.ko" || lab_refuse "insmod p2prig.ko failed (see dmesg)"
 	log "module loaded: $(ls -l /dev/p2prig)"

@@ -15,5 +15,6 @@ int cmd_oracle_fill(int argc, char **argv);
 int cmd_oracle_check(int argc, char **argv);
 int cmd_ktap(int argc, char **argv);
 int cmd_junit(int argc, char **argv);
+int cmd_kmsg(int argc, char **argv);
 
 #endif

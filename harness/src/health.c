@@ -8,91 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
-struct health_marker {
-	const char *text;
-	const char *checker;	/* the debug checker whose report it starts; NULL: none */
-};
-
-/*
- * What the kernel prints when something went wrong with it or a DMA. The
- * debug checkers' reports come first, so that a line is named after its
- * checker; most of them start with WARNING: or BUG: too.
- */
-static const struct health_marker suspect_markers[] = {
-	/* dma-debug (CONFIG_DMA_API_DEBUG): every error, see health_checker_notes. */
-	{ "DMA-API: ", "dma-debug" },
-	{ "BUG: KASAN:", "KASAN" },
-	/* lockdep (PROVE_LOCKING, PROVE_RCU) */
-	{ "possible circular locking dependency", "lockdep" },
-	{ "inconsistent lock state", "lockdep" },
-	{ "possible recursive locking", "lockdep" },
-	{ "possible irq lock inversion dependency", "lockdep" },
-	{ "-unsafe lock order detected", "lockdep" },
-	{ "bad unlock balance detected", "lockdep" },
-	{ "held lock freed", "lockdep" },
-	{ "still has locks held", "lockdep" },
-	{ "lock held when returning to user space", "lockdep" },
-	{ "Nested lock was not taken", "lockdep" },
-	{ "suspicious RCU usage", "lockdep" },
-	/* DEBUG_ATOMIC_SLEEP, and the scheduler's own check */
-	{ "sleeping function called from invalid context", "atomic-sleep" },
-	{ "scheduling while atomic", "atomic-sleep" },
-	{ "UBSAN:", "UBSAN" },
-	/* The scan's summary; the leaks themselves are in its debugfs file. */
-	{ "new suspected memory leak", "kmemleak" },
-	{ "WARNING:", NULL },
-	{ "BUG:", NULL },
-	{ "Oops", NULL },
-	{ "general protection fault", NULL },
-	{ "DMAR: [DMA", NULL },
-	{ "DMAR: DRHD: handling fault", NULL },
-	{ "AMD-Vi: Event logged", NULL },
-	{ "IO_PAGE_FAULT", NULL },
-	{ "Call Trace", NULL },
-	{ "Kernel panic", NULL },
-	/* Storage I/O that never completed, or failed: a p2p DMA that went nowhere. */
-	{ "timeout, aborting", NULL },
-	{ "timeout, reset controller", NULL },
-	{ "I/O error, dev ", NULL },
-};
-
-/*
- * What dma-debug says about itself (at boot, when its pool grows, when
- * its driver filter changes), and the allocation stack it prints after an
- * error's report: none of it is an error.
- */
-static const char *const health_checker_notes[] = {
-	"DMA-API: preallocated ",
-	"DMA-API: debugging enabled by kernel config",
-	"DMA-API: debugging disabled on kernel command line",
-	"DMA-API: dma_debug_entry pool grown to",
-	"DMA-API: enable driver filter for driver",
-	"DMA-API: switching off dma-debug driver filter",
-	"DMA-API: Mapped at:",
-};
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The marker @text starts with, NULL if none (or only a checker's note). */
-static const struct health_marker *health_marker_of(const char *text)
-{
-	for (size_t i = 0; i < ARRAY_LEN(health_checker_notes); i++)
-		if (strstr(text, health_checker_notes[i]))
-			return NULL;
-	for (size_t i = 0; i < ARRAY_LEN(suspect_markers); i++)
-		if (strstr(text, suspect_markers[i].text))
-			return &suspect_markers[i];
-	return NULL;
-}
+#include "kmsg_markers.h"
 
 bool health_text_is_suspect(const char *text)
 {
-	return health_marker_of(text) != NULL;
+	return kmsg_marker_of(text) != NULL;
+}
+
+bool health_line_is_suspect(int prio, const char *text)
+{
+	return kmsg_suspect(prio, text);
+}
+
+bool health_text_is_iommu(const char *text)
+{
+	return kmsg_iommu_driver(text) != NULL;
 }
 
 const char *health_text_checker(const char *text)
 {
-	const struct health_marker *m = health_marker_of(text);
+	const struct kmsg_marker *m = kmsg_marker_of(text);
 
 	return m ? m->checker : NULL;
 }
@@ -116,20 +51,28 @@ bool health_text_is_allowed(const char *text, const struct scenario_allow *allow
 	return false;
 }
 
-bool health_record_text(const char *record, size_t len, char *out, size_t size)
+bool health_record_read(const char *record, size_t len, struct health_record *r, char *out,
+			size_t size)
 {
-	const char *semi = memchr(record, ';', len);
+	struct kmsg_record k;
+	size_t n;
 
-	if (!semi || size == 0)
+	if (size == 0 || !kmsg_record_parse(record, len, &k))
 		return false;
-	const char *text = semi + 1;
-	const char *end = memchr(text, '\n', len - (size_t)(text - record));
-	size_t n = end ? (size_t)(end - text) : len - (size_t)(text - record);
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, text, n);
+	r->prio = k.prio;
+	r->seq = k.seq;
+	r->usec = k.usec;
+	n = k.text_len < size ? k.text_len : size - 1;
+	memcpy(out, k.text, n);
 	out[n] = '\0';
 	return true;
+}
+
+bool health_record_text(const char *record, size_t len, char *out, size_t size)
+{
+	struct health_record r;
+
+	return health_record_read(record, len, &r, out, size);
 }
 
 void health_mark(const char *kmsg_path, const char *text)
@@ -148,6 +91,8 @@ bool health_open(struct health_watch *w, const char *kmsg_path, const char *scen
 	char marker[160];
 
 	w->why[0] = '\0';
+	w->next_seq = 0;
+	w->lost = 0;
 	w->fd = open(kmsg_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (w->fd < 0) {
 		snprintf(w->why, sizeof(w->why), "cannot read %s (%s)", kmsg_path, strerror(errno));
@@ -170,6 +115,8 @@ void health_poll(struct health_watch *w, const struct scenario_allow *allows, si
 {
 	/* One record per read; the kernel refuses buffers smaller than a record. */
 	char record[8192 + 1], text[8192], finding[8192 + 32];
+	unsigned long long lost = 0;
+	struct health_record r;
 
 	if (w->fd < 0)
 		return;
@@ -182,11 +129,24 @@ void health_poll(struct health_watch *w, const struct scenario_allow *allows, si
 		}
 		if (n == 0)
 			break;
-		if (!health_record_text(record, (size_t)n, text, sizeof(text)))
+		if (!health_record_read(record, (size_t)n, &r, text, sizeof(text)))
 			continue;
-		if (!health_text_is_suspect(text) || health_text_is_allowed(text, allows, n_allows))
+		/* The first record read is the marker health_open() wrote, or one before it. */
+		if (w->next_seq && r.seq > w->next_seq)
+			lost += r.seq - w->next_seq;
+		w->next_seq = r.seq + 1;
+		if (!health_line_is_suspect(r.prio, text) ||
+		    health_text_is_allowed(text, allows, n_allows))
 			continue;
 		health_finding_text(text, finding, sizeof(finding));
+		strlist_add(found, finding);
+	}
+	if (lost) {
+		w->lost += lost;
+		snprintf(finding, sizeof(finding),
+			 "%s%llu record%s before the health watch read %s: what %s said is unknown",
+			 HEALTH_LOST_RECORDS, lost, lost == 1 ? "" : "s", lost == 1 ? "it" : "them",
+			 lost == 1 ? "it" : "they");
 		strlist_add(found, finding);
 	}
 }

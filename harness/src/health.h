@@ -17,6 +17,12 @@
 #define HEALTH_KMSG_PATH "/dev/kmsg"
 
 /*
+ * How a finding, or a line of a saved log, starts that says the kernel
+ * overwrote records before they were read: what they said is unknown.
+ */
+#define HEALTH_LOST_RECORDS "p2prig: the kernel log overwrote "
+
+/*
  * Written into the kernel log by the rig around its own kmemleak scan at
  * the end of a run (harness/vlab/guest-checkers.sh). What kmemleak says
  * between the two is judged by the host's debug-checkers check, by each
@@ -28,6 +34,17 @@
 struct health_watch {
 	int fd;			/* -1: the log cannot be read, see why */
 	char why[160];
+	unsigned long long next_seq;	/* the record read next; 0: none read yet */
+	unsigned long long lost;	/* records overwritten before they were read */
+};
+
+/* A record's priority (facility * 8 + level) when the log kept none. */
+#define HEALTH_PRIO_UNKNOWN (-1)
+
+struct health_record {
+	int prio;
+	unsigned long long seq;
+	unsigned long long usec;
 };
 
 /*
@@ -42,7 +59,9 @@ void health_mark(const char *kmsg_path, const char *text);
 
 /*
  * Every record since the last call; appends the unexcused suspect ones, as
- * health_finding_text() words them.
+ * health_finding_text() words them, and a finding saying how many records
+ * the kernel overwrote before they could be read (their sequence numbers
+ * jump), if it did.
  */
 void health_poll(struct health_watch *w, const struct scenario_allow *allows, size_t n_allows,
 		 struct strlist *found);
@@ -52,8 +71,24 @@ void health_close(struct health_watch *w);
 /* The message text of one /dev/kmsg record ("PRI,SEQ,TS,FLAGS;TEXT\n..."). */
 bool health_record_text(const char *record, size_t len, char *out, size_t size);
 
-/* WARNING:, BUG:, Oops, IOMMU faults, debug checkers' reports and the like. */
+/* The same, with the record's priority, sequence number and time. */
+bool health_record_read(const char *record, size_t len, struct health_record *r, char *out,
+			size_t size);
+
+/*
+ * WARNING:, BUG:, Oops, IOMMU faults, debug checkers' reports and the like:
+ * the markers of kmsg_markers.h, whatever the line's priority.
+ */
 bool health_text_is_suspect(const char *text);
+
+/*
+ * A line the kernel logged at @prio (HEALTH_PRIO_UNKNOWN: a log that kept
+ * none): a marker, or crit and worse, or err and worse from an IOMMU driver.
+ */
+bool health_line_is_suspect(int prio, const char *text);
+
+/* Whether an IOMMU driver logged @text (its fault, or another of its errors). */
+bool health_text_is_iommu(const char *text);
 
 /*
  * The kernel debug checker whose report a suspect line starts, or NULL:

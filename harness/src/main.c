@@ -37,6 +37,8 @@ static const struct command {
 	{ "ktap", "RESULT_JSON", "KTAP version 1 for a run, from its result.json alone", cmd_ktap },
 	{ "junit", "RESULT_JSON...", "one JUnit XML document, a testsuite per result.json",
 	  cmd_junit },
+	{ "kmsg", "--next | --since SEQ [--path FILE]",
+	  "the kernel log by sequence number: the next one, or the records from SEQ", cmd_kmsg },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -348,21 +348,37 @@ static bool prepare(struct run *run)
 	return true;
 }
 
-/* Kernel lines since the last look; each fails the step it followed. */
+/*
+ * Kernel lines since the last look; each fails the step it followed. An
+ * IOMMU driver's line comes first in the step's reason, the first that
+ * names an address if one does (intel logs its status register before
+ * the fault): a DMA it faulted is why the bytes are wrong or the transfer
+ * timed out.
+ */
 static void look_at_kernel_log(struct run *run, struct step_report *step)
 {
 	struct strlist found = { 0 };
+	char before[sizeof(step->reason)];
+	const char *iommu = NULL;
 
 	health_poll(&run->health, run->sc.allows, run->sc.n_allows, &found);
 	for (size_t i = 0; i < found.n; i++) {
 		run_report_add_finding(&run->report, step ? step->name : NULL, found.items[i]);
 		if (step)
 			strlist_add(&step->health, found.items[i]);
+		if (health_text_is_iommu(found.items[i]) &&
+		    (!iommu || (!strstr(iommu, "0x") && strstr(found.items[i], "0x"))))
+			iommu = found.items[i];
 	}
 	if (step && found.n) {
-		if (step->verdict != VERDICT_FAIL)
-			step->reason[0] = '\0';
+		snprintf(before, sizeof(before), "%s",
+			 step->verdict == VERDICT_FAIL ? step->reason : "");
+		step->reason[0] = '\0';
 		step->verdict = VERDICT_FAIL;
+		if (iommu)
+			step_add_reason(step, "IOMMU: %s", iommu);
+		if (before[0])
+			step_add_reason(step, "%s", before);
 		step_add_reason(step, "kernel log: %zu unexpected line%s after this step", found.n,
 				found.n == 1 ? "" : "s");
 	}

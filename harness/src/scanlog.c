@@ -30,13 +30,25 @@
 /*
  * "[   12.345678] text" -> "text"; a kernel with PRINTK_CALLER (the debug
  * kernel's) has the caller after the time, "[   12.345678] [   T81] text".
+ * A log saved with `dmesg -r` (or `p2prig kmsg`) has each record's priority
+ * first, "<3>[   12.345678] text": *prio gets it, else HEALTH_PRIO_UNKNOWN.
  * Other lines are taken whole.
  */
-static const char *scanlog_text(const char *line)
+static const char *scanlog_text(const char *line, int *prio)
 {
 	const char *text, *p;
 	size_t digits;
+	char *end;
+	long n;
 
+	*prio = HEALTH_PRIO_UNKNOWN;
+	if (line[0] == '<' && line[1] >= '0' && line[1] <= '9') {
+		n = strtol(line + 1, &end, 10);
+		if (*end == '>' && n <= 1023) {
+			*prio = (int)n;
+			line = end + 1;
+		}
+	}
 	if (line[0] != '[' || !(text = strchr(line, ']')))
 		return line;
 	text += 1 + strspn(text + 1, " ");
@@ -88,7 +100,8 @@ static void scanlog_print_report(const struct strlist *lines, size_t first)
 	size_t shown = 0;
 
 	for (size_t i = first; i < lines->n && i < first + SCANLOG_REPORT_SCAN; i++) {
-		const char *text = scanlog_text(lines->items[i]);
+		int prio;
+		const char *text = scanlog_text(lines->items[i], &prio);
 
 		if (shown == SCANLOG_REPORT_LINES || health_text_checker(text) ||
 		    scanlog_rig_marker(text))
@@ -154,17 +167,21 @@ int cmd_scan_log(int argc, char **argv)
 		return 2;
 	}
 	for (size_t i = 0; i < lines.n; i++) {
-		const char *text = scanlog_text(lines.items[i]);
+		int prio;
+		const char *text = scanlog_text(lines.items[i], &prio);
 		const char *checker;
+		bool lost = strstr(text, HEALTH_LOST_RECORDS) != NULL;
 
-		if (strstr(text, SCANLOG_MARKER))
+		/* What was lost may have held the marker: the rest counts. */
+		if (strstr(text, SCANLOG_MARKER) || lost)
 			after_marker = true;
 		if (strstr(text, HEALTH_LEAK_SCAN_BEGIN))
 			in_leak_scan = true;
 		else if (strstr(text, HEALTH_LEAK_SCAN_END))
 			in_leak_scan = false;
-		if (!after_marker || !health_text_is_suspect(text) ||
-		    health_text_is_allowed(text, sc.allows, sc.n_allows))
+		/* Lost records are a finding: no allow-dmesg excuses what nobody read. */
+		if (!after_marker || (!lost && (!health_line_is_suspect(prio, text) ||
+						health_text_is_allowed(text, sc.allows, sc.n_allows))))
 			continue;
 		checker = health_text_checker(text);
 		if (in_leak_scan && checker && !strcmp(checker, "kmemleak"))

@@ -363,7 +363,7 @@ static void parse_initiator(struct parser *p)
 /* Keys of `step NAME transfer ...`, in the order the README lists them. */
 enum transfer_key {
 	TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_OFFSET, TK_REPEAT,
-	TK_WARMUP
+	TK_WARMUP, TK_VLAB_BUS_ADDR
 };
 
 static const struct key_spec transfer_keys[] = {
@@ -376,6 +376,7 @@ static const struct key_spec transfer_keys[] = {
 	[TK_OFFSET] = { "offset", false },
 	[TK_REPEAT] = { "map-repeat", false },
 	[TK_WARMUP] = { "warmup", false },
+	[TK_VLAB_BUS_ADDR] = { "vlab-bus-addr", false },
 };
 
 /* A count of map/unmap pairs for KEY, 0 to max. */
@@ -438,6 +439,12 @@ static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
 				 &t->map_repeat);
 	if (v[TK_WARMUP])
 		ok &= read_pairs(p, "warmup", v[TK_WARMUP], SCENARIO_MAX_WARMUP, &t->warmup);
+	if (v[TK_VLAB_BUS_ADDR] && !strcmp(v[TK_VLAB_BUS_ADDR], "run")) {
+		t->vlab_bus_addr_run = true;
+	} else if (v[TK_VLAB_BUS_ADDR] && strcmp(v[TK_VLAB_BUS_ADDR], "skip")) {
+		ERROR(p, "vlab-bus-addr '%s': expected skip or run", v[TK_VLAB_BUS_ADDR]);
+		ok = false;
+	}
 	if (v[TK_OFFSET])
 		ok &= parser_read_offset(p, v[TK_OFFSET], &t->offset);
 	if (t->size && t->piece && t->size % t->piece) {

@@ -135,6 +135,7 @@ struct transfer_params {
 	uint64_t seed;
 	uint32_t map_repeat;	/* steady map/unmap pairs, the timing figures */
 	uint32_t warmup;	/* pairs before them, reported apart as cold */
+	bool vlab_bus_addr_run;	/* hand a bus address out under a translating vlab IOMMU */
 };
 
 struct scenario_step {

@@ -14,7 +14,8 @@ source /results/run.env
 source "$(dirname "$0")/guest-rxe.sh"
 say() { echo "p2prig: $*"; }
 keep_logs() {
-	dmesg >/results/dmesg.txt 2>&1 || true
+	# -r: each line keeps its priority ("<3>[    1.2] text"), which scan-log judges by.
+	dmesg -r >/results/dmesg.txt 2>&1 || true
 	[[ -r /sys/kernel/tracing/trace ]] && cp /sys/kernel/tracing/trace /results/trace.txt
 	sync
 }

@@ -394,7 +394,10 @@ int fz_run(struct fz_world *w, const struct fz_params *p,
 int fz_kmsg_open(void);
 /* Lines that say the kernel went wrong; the first FZ_KMSG_MAX are kept. */
 unsigned int fz_kmsg_scan(int fd, char lines[][FZ_LOG_LEN], unsigned int max);
-/* Whether a kernel log line says the kernel went wrong. */
-bool fz_kmsg_suspect(const char *text);
+/*
+ * Whether a kernel log line, logged at @prio (facility * 8 + level), says
+ * the kernel went wrong.
+ */
+bool fz_kmsg_suspect(int prio, const char *text);
 
 #endif

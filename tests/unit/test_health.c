@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Kernel health: which kernel log lines fail a step, and allow-dmesg. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -153,6 +154,107 @@ static void test_unreadable_log(void **state)
 	assert_string_equal(w.why, "cannot read /nonexistent/kmsg (No such file or directory)");
 }
 
+
+/*
+ * Each IOMMU's fault as its driver words it (drivers/iommu/): suspect
+ * without a priority, as a saved log without one has them.
+ */
+static void test_iommu_faults(void **state)
+{
+	static const char *const faults[] = {
+		/* virtio-iommu: an error line, no WARNING after it */
+		"virtio_iommu virtio0: page fault from EP 8 at 0xfe000000 [R]",
+		"virtio_iommu virtio0: domain fault from EP 16",
+		/* intel */
+		"DMAR: [DMA Write NO_PASID] Request device [00:04.0] fault addr 0xfe000000 "
+		"[fault reason 0x05] PTE Write access is not set",
+		"DMAR: [INTR-REMAP] Request device [00:1f.0] fault index 0x2 [fault reason 0x25] "
+		"Blocked a compatibility format interrupt request",
+		/* AMD-Vi: on the faulting device, or the IOMMU's own line */
+		"nvme 0000:41:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000e "
+		"address=0xfe000000 flags=0x0020]",
+		"AMD-Vi: Event logged [INVALID_DEVICE_REQUEST device=0000:41:00.0 pasid=0x00000 "
+		"address=0xfe000000 flags=0x0a00]",
+		/* ARM SMMUv3's raw dump heading, its global error; SMMUv2 */
+		"arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:",
+		"arm-smmu-v3 arm-smmu-v3.0.auto: unexpected global error reported (0x00000001), "
+		"this could be serious",
+		"arm-smmu 2b400000.iommu: Unhandled context fault: fsr=0x402, iova=0xfe000000, "
+		"fsynr=0x1, cbfrsynra=0x0, cb=0",
+		"arm-smmu 2b400000.iommu: Unexpected global fault, this could be serious",
+	};
+	static const char *const fine[] = {
+		"virtio_iommu virtio0: input address: 64 bits",
+		"AMD-Vi: Interrupt remapping enabled",
+		"arm-smmu-v3 arm-smmu-v3.0.auto: ias 48-bit, oas 48-bit (features 0x00001fef)",
+		"e1000e 0000:00:19.0: event 0x10 queued",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		assert_true(health_text_is_suspect(faults[i]));
+		assert_true(health_line_is_suspect(HEALTH_PRIO_UNKNOWN, faults[i]));
+	}
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		assert_false(health_text_is_suspect(fine[i]));
+}
+
+/*
+ * The kernel's priority: crit or worse from anyone, err or worse from an
+ * IOMMU driver, is a finding without a marker; an error of another driver
+ * (an RCU stall on a slow TCG host) and what user space writes are not.
+ */
+static void test_priority(void **state)
+{
+	static const struct {
+		int prio;
+		const char *text;
+		bool suspect;
+	} lines[] = {
+		{ 3, "virtio_iommu virtio0: could not add event buffer", true },
+		{ 3, "arm-smmu-v3 arm-smmu-v3.0.auto: EVTQ overflow detected -- events lost", true },
+		{ 3, "DMAR: VT-d detected Invalidation Time-out Error: SID 0", true },
+		{ 3, "pcieport 0000:00:01.0: DMAR: no free domain ids", true },
+		{ 3, "iommu: Failed to allocate default IOMMU domain of type 11 for group (null)",
+		  true },
+		{ 2, "EXT4-fs error (device nvme0n1): ext4_find_entry:1455: inode #2: comm ls", true },
+		{ 0, "something the kernel says before it dies", true },
+		{ 4, "virtio_iommu virtio0: unknown resv mem subtype 0x3", false },
+		{ 6, "virtio_iommu virtio0: input address: 64 bits", false },
+		{ 3, "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:", false },
+		{ 3, "nvme 0000:01:00.0: something a driver reports", false },
+		/* user.err: a program wrote it into /dev/kmsg */
+		{ 8 + 3, "virtio_iommu virtio0: text from user space", false },
+		{ 8 + 2, "a program's crit line", false },
+		{ HEALTH_PRIO_UNKNOWN, "virtio_iommu virtio0: could not add event buffer", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (health_line_is_suspect(lines[i].prio, lines[i].text) != lines[i].suspect)
+			fail_msg("<%d> %s: expected %s", lines[i].prio, lines[i].text,
+				 lines[i].suspect ? "suspect" : "fine");
+	}
+}
+
+/* A record's priority and sequence number are kept with its text. */
+static void test_record_fields(void **state)
+{
+	static const char record[] = "3,4711,5678901,-,caller=T81;virtio_iommu virtio0: "
+				     "page fault from EP 8 at 0xfe000000 [R]\n SUBSYSTEM=virtio\n";
+	struct health_record r;
+	char text[128];
+
+	(void)state;
+	assert_true(health_record_read(record, sizeof(record) - 1, &r, text, sizeof(text)));
+	assert_int_equal(r.prio, 3);
+	assert_int_equal(r.seq, 4711);
+	assert_int_equal(r.usec, 5678901);
+	assert_string_equal(text, "virtio_iommu virtio0: page fault from EP 8 at 0xfe000000 [R]");
+	assert_false(health_record_read("x,1,2,-;text\n", 13, &r, text, sizeof(text)));
+	assert_false(health_record_read("6,1,2,-\n", 8, &r, text, sizeof(text)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +263,9 @@ int main(void)
 		cmocka_unit_test(test_checker_lines),
 		cmocka_unit_test(test_allow_dmesg),
 		cmocka_unit_test(test_unreadable_log),
+		cmocka_unit_test(test_iommu_faults),
+		cmocka_unit_test(test_priority),
+		cmocka_unit_test(test_record_fields),
 	};
 
 	return cmocka_run_group_tests_name("health", tests, NULL, NULL);

@@ -244,7 +244,7 @@ static void test_missing_and_unknown_keys(void **state)
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K seed=1 colour=blue")
 		      "provider p2 nvme-cmb id=1b36:0010\n",
 		      "bad:4: unknown key 'colour' (expected provider, initiator, method, size, "
-		      "piece, seed, offset, map-repeat or warmup)",
+		      "piece, seed, offset, map-repeat, warmup or vlab-bus-addr)",
 		      "bad:4: missing key 'piece=' (required by transfer steps)",
 		      "bad:5: missing key 'size=' (required by provider lines)");
 }
@@ -267,6 +267,23 @@ static void test_piece_rules(void **state)
 		      "seed=1\n",
 		      "bad:4: piece 3000 does not divide size 64K",
 		      "bad:5: piece 8K is larger than the edu initiator's window (4K)");
+}
+
+/* vlab-bus-addr: skip (the default) or run, which hands a bus address out anyway. */
+static void test_vlab_bus_addr(void **state)
+{
+	struct scenario sc;
+
+	(void)state;
+	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS " vlab-bus-addr=maybe"),
+		      "bad:4: vlab-bus-addr 'maybe': expected skip or run");
+	assert_int_equal(scenario_parse_text("ok", HEAD STEP_WITH(GOOD_KEYS), &sc), 0);
+	assert_false(sc.steps[0].transfer.vlab_bus_addr_run);
+	scenario_free(&sc);
+	assert_int_equal(scenario_parse_text("ok", HEAD STEP_WITH(GOOD_KEYS " vlab-bus-addr=run"),
+					     &sc), 0);
+	assert_true(sc.steps[0].transfer.vlab_bus_addr_run);
+	scenario_free(&sc);
 }
 
 static void test_size_larger_than_provider(void **state)
@@ -524,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_missing_and_unknown_keys),
 		cmocka_unit_test(test_bad_numbers_and_sizes),
 		cmocka_unit_test(test_piece_rules),
+		cmocka_unit_test(test_vlab_bus_addr),
 		cmocka_unit_test(test_size_larger_than_provider),
 		cmocka_unit_test(test_unknown_references),
 		cmocka_unit_test(test_unknown_method_and_action),
