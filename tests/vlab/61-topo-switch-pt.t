@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/topology.sh"
 
 topology_test topo-switch-pt vlab-switch-iommu-pt \
-	mmio:pass:BUS_ADDR:bar \
-	resource:pass:BUS_ADDR:bar \
-	p2p-page:pass:BUS_ADDR:bar
+	mmio:pass:BUS_ADDR:bar:BUS_ADDR \
+	resource:pass:BUS_ADDR:bar:BUS_ADDR \
+	mmio-host:pass:BUS_ADDR:bar:HOST_BRIDGE \
+	p2p-page:pass:BUS_ADDR:bar:BUS_ADDR
