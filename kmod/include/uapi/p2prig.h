@@ -92,7 +92,10 @@
  * mapping sends switch-local traffic up through the root complex, which
  * must support it (the host-bridge whitelist) or the transfer faults. MAP
  * reports map_type, what p2pdma decided, and route, the route the mapping
- * took (enum p2prig_route); MAP_BENCH both, for the whole run. In the
+ * took (enum p2prig_route); MAP_BENCH both, for the whole run. IOVA_LINK
+ * on a BUS_ADDR pair is the bus address, with or without an IOMMU; only
+ * its route through the host bridge (and IOVA_LINK_HOST) needs a
+ * translating domain, else -EOPNOTSUPP as in version 5. In the
  * virtual lab QEMU sends every device DMA through the IOMMU, so a bus
  * address under a translating IOMMU faults there: on such rigs a BUS_ADDR
  * pair moves bytes only through the "-host" methods.
