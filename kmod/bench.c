@@ -212,7 +212,6 @@ static int p2prig_bench_thread(void *data)
 {
 	struct p2prig_bench_worker *w = data;
 	struct p2prig_bench *bench = w->bench;
-	const struct p2prig_method_ops *method = bench->proto->method;
 	struct device *dev = bench->proto->init->dev;
 	u64 i, rem, t0, t1, t2;
 	int ret;
@@ -225,14 +224,14 @@ static int p2prig_bench_thread(void *data)
 		w->map.offset = (w->first + rem) * w->map.length;
 
 		t0 = ktime_get_ns();
-		ret = method->map(&w->map, dev);
+		ret = p2prig_route_map(&w->map, dev);
 		t1 = ktime_get_ns();
 		if (ret) {
 			atomic_cmpxchg(&bench->first_error, 0, ret);
 			WRITE_ONCE(bench->stop, true);
 			break;
 		}
-		method->unmap(&w->map, dev);
+		p2prig_route_unmap(&w->map, dev);
 		t2 = ktime_get_ns();
 
 		p2prig_bench_add(&w->acc[P2PRIG_BENCH_MAP], t1 - t0);

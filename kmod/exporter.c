@@ -4,8 +4,11 @@
  *
  * The map callback maps the range for the importing device by the export
  * method chosen at export time:
- *   mmio      the "mmio" method: dma_map_phys() with DMA_ATTR_MMIO;
- *   resource  the "resource" method: dma_map_resource();
+ *   mmio      the "mmio" method: the bus address for a BUS_ADDR pair,
+ *             else dma_map_phys() with DMA_ATTR_MMIO (route.c);
+ *   resource  the "resource" method: the same rule, dma_map_resource();
+ *   mmio-host, resource-host
+ *             the same DMA-layer calls whatever p2pdma decided;
  *   phys-vec  dma_buf_phys_vec_to_sgt() with the p2pdma provider of the
  *             chunk's BAR, which gives the PCI bus address to a
  *             switch-local pair (BUS_ADDR) and maps through the host
@@ -191,12 +194,15 @@ static struct sg_table *p2prig_dmabuf_map_method(struct p2prig_dmabuf *buf,
 			     GFP_KERNEL);
 	if (ret)
 		goto free;
-	/* dma-direct would WARN on an address beyond the importer's mask. */
-	ret = p2prig_dma_reach_direct(dev, p2prig_mapping_phys(&w->map),
-				      buf->length);
+	/* The route MAP would take for this importer, decided the same way. */
+	ret = p2prig_route_decide(&w->map, dev);
 	if (ret)
 		goto free_table;
-	ret = buf->mops->map(&w->map, dev);
+	/* dma-direct would WARN on an address beyond the importer's mask. */
+	ret = p2prig_route_reach_direct(&w->map, dev);
+	if (ret)
+		goto free_table;
+	ret = p2prig_route_map(&w->map, dev);
 	if (ret)
 		goto free_table;
 
@@ -216,7 +222,7 @@ static void p2prig_dmabuf_unmap_method(struct p2prig_dmabuf *buf,
 {
 	struct p2prig_dmabuf_sgt *w = container_of(sgt, typeof(*w), sgt);
 
-	buf->mops->unmap(&w->map, dev);
+	p2prig_route_unmap(&w->map, dev);
 	sg_free_table(&w->sgt);
 	kfree(w);
 }
@@ -237,7 +243,8 @@ p2prig_dmabuf_map_phys_vec(struct p2prig_dmabuf *buf,
 	int ret;
 
 	/* As for the other methods: dma-direct would WARN beyond the mask. */
-	ret = p2prig_dma_reach_direct(attach->dev, vec.paddr, vec.len);
+	ret = p2prig_dma_reach_direct(attach->dev, vec.paddr, vec.len,
+				      P2PRIG_DIRECT_MMIO);
 	if (ret)
 		return ERR_PTR(ret);
 	return dma_buf_phys_vec_to_sgt(attach, buf->provider, &vec, 1,
@@ -359,10 +366,11 @@ static const struct dma_buf_ops p2prig_dmabuf_ops = {
 
 u32 p2prig_export_method_mask(void)
 {
-	u32 mask = BIT(P2PRIG_EXPORT_RESOURCE);
+	u32 mask = BIT(P2PRIG_EXPORT_RESOURCE) |
+		   BIT(P2PRIG_EXPORT_RESOURCE_HOST);
 
 	if (p2prig_method_mmio.map)
-		mask |= BIT(P2PRIG_EXPORT_MMIO);
+		mask |= BIT(P2PRIG_EXPORT_MMIO) | BIT(P2PRIG_EXPORT_MMIO_HOST);
 	if (p2prig_have_phys_vec)
 		mask |= BIT(P2PRIG_EXPORT_PHYS_VEC);
 	return mask;
@@ -411,8 +419,14 @@ int p2prig_export_create(struct p2prig_chunk *chunk, u32 method, u64 offset,
 	case P2PRIG_EXPORT_MMIO:
 		buf->mops = &p2prig_method_mmio;
 		break;
+	case P2PRIG_EXPORT_MMIO_HOST:
+		buf->mops = &p2prig_method_mmio_host;
+		break;
 	case P2PRIG_EXPORT_RESOURCE:
 		buf->mops = &p2prig_method_resource;
+		break;
+	case P2PRIG_EXPORT_RESOURCE_HOST:
+		buf->mops = &p2prig_method_resource_host;
 		break;
 	default:
 		/* The provider's driver is bound while the chunk is live. */

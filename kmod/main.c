@@ -53,6 +53,9 @@ static const struct p2prig_method_ops *const p2prig_methods[] = {
 	[P2PRIG_METHOD_P2P_PAGE] = &p2prig_method_p2p_page,
 	[P2PRIG_METHOD_PAGE] = &p2prig_method_page,
 	[P2PRIG_METHOD_IOVA_LINK] = &p2prig_method_iova_link,
+	[P2PRIG_METHOD_MMIO_HOST] = &p2prig_method_mmio_host,
+	[P2PRIG_METHOD_RESOURCE_HOST] = &p2prig_method_resource_host,
+	[P2PRIG_METHOD_IOVA_LINK_HOST] = &p2prig_method_iova_link_host,
 };
 
 static_assert(ARRAY_SIZE(p2prig_methods) == P2PRIG_METHOD_MAX);
@@ -117,7 +120,7 @@ static bool p2prig_mapping_unmap(struct p2prig_mapping *map, u64 *unmap_ns)
 		exporter_revoked = p2prig_import_release(map->attachment);
 		map->attachment = NULL;
 	} else {
-		map->method->unmap(map, map->init->dev);
+		p2prig_route_unmap(map, map->init->dev);
 	}
 	if (unmap_ns)
 		*unmap_ns = ktime_get_ns() - start;
@@ -603,18 +606,21 @@ int p2prig_dma_reach(struct device *dev, u64 addr, u64 len)
  * @dev: the initiator
  * @phys: CPU physical address of the range
  * @len: bytes, > 0
+ * @kind: the dma-direct path the mapping will take
  *
- * Without translation the DMA address is the memory's own, and dma-direct
- * WARNs on one beyond the mask before it fails. A full 64-bit mask, the
- * common case, costs one compare. Returns 0 or -EIO as p2prig_dma_reach().
+ * Without translation the DMA address is the one dma-direct computes for
+ * the path (p2prig_direct_addr()), and dma-direct WARNs on one beyond the
+ * mask before it fails. A full 64-bit mask, the common case, costs one
+ * compare. Returns 0 or -EIO as p2prig_dma_reach().
  */
-int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len)
+int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len,
+			    enum p2prig_direct_kind kind)
 {
 	if (min_not_zero(dma_get_mask(dev), dev->bus_dma_limit) ==
 	    DMA_BIT_MASK(64) || !p2prig_dma_is_direct(dev))
 		return 0;
 
-	return p2prig_dma_reach(dev, phys_to_dma(dev, phys), len);
+	return p2prig_dma_reach(dev, p2prig_direct_addr(dev, phys, kind), len);
 }
 
 /* Whether dma-direct has a swiotlb pool for @dev that lies within @limit. */
@@ -657,26 +663,6 @@ int p2prig_dma_reach_ram(struct device *dev, phys_addr_t phys, u64 len)
 	if (p2prig_swiotlb_reach(dev, limit))
 		return 0;
 	return p2prig_dma_reach(dev, addr, len);
-}
-
-/* What a fresh mapping turned out to be, as P2PRIG_MAP_F_* flags. */
-static u32 p2prig_mapping_flags(const struct p2prig_mapping *map)
-{
-	struct device *dev = map->init->dev;
-	u32 flags = 0;
-
-	if (map->chunk->pdev &&
-	    map->dma_addr == map->chunk->bus_addr + map->offset)
-		flags |= P2PRIG_MAP_F_BUS_ADDR;
-	if (p2prig_dma_is_direct(dev)) {
-		flags |= P2PRIG_MAP_F_DIRECT;
-		/* Untranslated, yet neither the memory nor its bus address. */
-		if (!(flags & P2PRIG_MAP_F_BUS_ADDR) &&
-		    map->dma_addr != phys_to_dma(dev, p2prig_mapping_phys(map)))
-			flags |= P2PRIG_MAP_F_BOUNCED;
-	}
-
-	return flags;
 }
 
 static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
@@ -741,30 +727,27 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 						      P2PRIG_DIR_MAX)];
 
 	arg.p2p_distance = -1;
-	if (chunk->pdev) {
+	if (chunk->pdev)
 		arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev,
 						       false);
-		/* Never hand out a path the kernel's p2pdma does not trust. */
-		if (arg.p2p_distance < 0) {
-			ret = -EREMOTEIO;
-			goto unlock;
-		}
-	}
+	/*
+	 * The kernel's rule for the pair's map type, or the method's
+	 * deliberate host-bridge route; never a path p2pdma does not trust.
+	 */
+	ret = p2prig_route_decide(map, init->dev);
+	if (ret)
+		goto unlock;
+	arg.map_type = map->map_type;
+	arg.route = map->route;
 
 	/* Never an address beyond the mask; checked outside the timed call. */
-	if (chunk->pdev)
-		ret = p2prig_dma_reach_direct(init->dev,
-					      p2prig_mapping_phys(map),
-					      map->length);
-	else
-		ret = p2prig_dma_reach_ram(init->dev, p2prig_mapping_phys(map),
-					   map->length);
+	ret = p2prig_route_reach_direct(map, init->dev);
 	if (ret)
 		goto unlock;
 
 	/* Only ever an address a provider gave us. */
 	start = ktime_get_ns();
-	ret = method->map(map, init->dev);
+	ret = p2prig_route_map(map, init->dev);
 	arg.map_ns = ktime_get_ns() - start;
 	if (ret)
 		goto unlock;
@@ -772,7 +755,7 @@ static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
 	ret = p2prig_dma_reach(init->dev, map->dma_addr, map->length);
 	if (ret)
 		goto unmap;
-	arg.flags = p2prig_mapping_flags(map);
+	arg.flags = p2prig_route_map_flags(map, init->dev);
 
 	ret = xa_alloc(&pf->mappings, &handle, map, xa_limit_32b, GFP_KERNEL);
 	if (ret)
@@ -1116,7 +1099,8 @@ static int p2prig_ioctl_probe(struct p2prig_file *pf, void __user *argp)
 	arg.p2p_distance = pci_p2pdma_distance(chunk->pdev, init->dev, false);
 	/* Untranslated, dma-direct would WARN on an address beyond the mask. */
 	ret = p2prig_dma_reach_direct(init->dev, chunk->phys + arg.offset,
-				      PAGE_SIZE);
+				      PAGE_SIZE,
+				      P2PRIG_DIRECT_PAGES);
 	if (ret)
 		goto unlock;
 	ret = p2prig_p2p_page_probe(chunk, arg.offset, init->dev,
@@ -1189,16 +1173,20 @@ static int p2prig_ioctl_map_bench(struct p2prig_file *pf, void __user *argp)
 	proto.length = arg.granule;
 	proto.dir = p2prig_dma_dirs[array_index_nospec(arg.dir,
 							P2PRIG_DIR_MAX)];
-	if (chunk->pdev && pci_p2pdma_distance(chunk->pdev, init->dev,
-					       false) < 0)
+	/* One route for the whole run, decided as MAP decides it. */
+	if (p2prig_route_decide(&proto, init->dev)) {
 		arg.first_error = -EREMOTEIO;
-	else if (chunk->pdev &&
-		 p2prig_dma_reach_direct(init->dev, chunk->phys, chunk->size))
-		arg.first_error = -EIO;
-	else if (!chunk->pdev &&
-		 p2prig_dma_reach_ram(init->dev, chunk->phys, chunk->size))
-		arg.first_error = -EIO;
-	else
+	} else {
+		/* Every offset the run maps, checked at once. */
+		proto.offset = 0;
+		proto.length = chunk->size;
+		if (p2prig_route_reach_direct(&proto, init->dev))
+			arg.first_error = -EIO;
+		proto.length = arg.granule;
+	}
+	arg.map_type = proto.map_type;
+	arg.route = proto.route;
+	if (!arg.first_error)
 		ret = p2prig_bench_run(&proto, &arg);
 unlock:
 	mutex_unlock(&p2prig_lock);

@@ -7,6 +7,9 @@
  * translating DMA domain: without an IOMMU, in passthrough or when swiotlb
  * is forced, dma_iova_try_alloc() says no and map answers -EOPNOTSUPP.
  * Kernels without the API or the attribute (6.12) leave it out.
+ * "iova-link" follows the kernel's rule (route.c), as dma-buf's phys-vec
+ * helper does: a BUS_ADDR pair gets the bus address, not an IOVA.
+ * "iova-link-host" links an IOVA whatever p2pdma decided.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -56,6 +59,17 @@ static void p2prig_iova_link_unmap(struct p2prig_mapping *map,
 const struct p2prig_method_ops p2prig_method_iova_link = {
 	.name = "iova-link",
 	.peer = true,
+	.policy = P2PRIG_POLICY_P2PDMA,
+	.direct = P2PRIG_DIRECT_MMIO,
+	.map = p2prig_iova_link_map,
+	.unmap = p2prig_iova_link_unmap,
+};
+
+const struct p2prig_method_ops p2prig_method_iova_link_host = {
+	.name = "iova-link-host",
+	.peer = true,
+	.policy = P2PRIG_POLICY_HOST,
+	.direct = P2PRIG_DIRECT_MMIO,
 	.map = p2prig_iova_link_map,
 	.unmap = p2prig_iova_link_unmap,
 };
@@ -66,6 +80,13 @@ const struct p2prig_method_ops p2prig_method_iova_link = {
 const struct p2prig_method_ops p2prig_method_iova_link = {
 	.name = "iova-link",
 	.peer = true,
+	.policy = P2PRIG_POLICY_P2PDMA,
+};
+
+const struct p2prig_method_ops p2prig_method_iova_link_host = {
+	.name = "iova-link-host",
+	.peer = true,
+	.policy = P2PRIG_POLICY_HOST,
 };
 
 #endif /* P2PRIG_HAVE_DMA_IOVA_LINK */

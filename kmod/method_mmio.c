@@ -5,6 +5,11 @@
  * The attribute tells the DMA layer that the range is device memory: no
  * struct page is needed, no CPU cache maintenance is done and swiotlb
  * never bounces it. Unmapping must pass the same attribute.
+ *
+ * "mmio" maps by the kernel's rule (route.c): a BUS_ADDR pair gets the bus
+ * address and this call is not made. "mmio-host" makes it whatever p2pdma
+ * decided: the traffic of a switch-local pair then goes through the host
+ * bridge, which is what it measures.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,6 +41,17 @@ static void p2prig_mmio_unmap(struct p2prig_mapping *map, struct device *dev)
 const struct p2prig_method_ops p2prig_method_mmio = {
 	.name = "mmio",
 	.peer = true,
+	.policy = P2PRIG_POLICY_P2PDMA,
+	.direct = P2PRIG_DIRECT_MMIO,
+	.map = p2prig_mmio_map,
+	.unmap = p2prig_mmio_unmap,
+};
+
+const struct p2prig_method_ops p2prig_method_mmio_host = {
+	.name = "mmio-host",
+	.peer = true,
+	.policy = P2PRIG_POLICY_HOST,
+	.direct = P2PRIG_DIRECT_MMIO,
 	.map = p2prig_mmio_map,
 	.unmap = p2prig_mmio_unmap,
 };
@@ -45,6 +61,11 @@ const struct p2prig_method_ops p2prig_method_mmio = {
 /* Without the attribute the method exists but cannot map. */
 const struct p2prig_method_ops p2prig_method_mmio = {
 	.name = "mmio",
+	.peer = true,
+};
+
+const struct p2prig_method_ops p2prig_method_mmio_host = {
+	.name = "mmio-host",
 	.peer = true,
 };
 

@@ -115,6 +115,8 @@ static void p2prig_p2p_page_unmap(struct p2prig_mapping *map,
 const struct p2prig_method_ops p2prig_method_p2p_page = {
 	.name = "p2p-page",
 	.peer = true,
+	.policy = P2PRIG_POLICY_DMA_LAYER,
+	.direct = P2PRIG_DIRECT_PAGES,
 	.map = p2prig_p2p_page_map,
 	.unmap = p2prig_p2p_page_unmap,
 };

@@ -178,6 +178,8 @@ static void p2prig_page_sync_for_cpu(struct p2prig_mapping *map,
 const struct p2prig_method_ops p2prig_method_page = {
 	.name = "page",
 	.peer = false,
+	.policy = P2PRIG_POLICY_DMA_LAYER,
+	.direct = P2PRIG_DIRECT_PAGES,
 	.map = p2prig_page_map,
 	.unmap = p2prig_page_unmap,
 	.sync_for_device = p2prig_page_sync_for_device,

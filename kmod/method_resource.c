@@ -4,6 +4,8 @@
  * a physical range that has no struct page. Since 6.18 it is a wrapper
  * around dma_map_phys(..., DMA_ATTR_MMIO); before that it had a path of
  * its own, so comparing the two methods across kernels is meaningful.
+ * "resource" follows the kernel's rule for the pair (route.c);
+ * "resource-host" always maps through the host bridge.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +35,17 @@ static void p2prig_resource_unmap(struct p2prig_mapping *map,
 const struct p2prig_method_ops p2prig_method_resource = {
 	.name = "resource",
 	.peer = true,
+	.policy = P2PRIG_POLICY_P2PDMA,
+	.direct = P2PRIG_DIRECT_MMIO,
+	.map = p2prig_resource_map,
+	.unmap = p2prig_resource_unmap,
+};
+
+const struct p2prig_method_ops p2prig_method_resource_host = {
+	.name = "resource-host",
+	.peer = true,
+	.policy = P2PRIG_POLICY_HOST,
+	.direct = P2PRIG_DIRECT_MMIO,
 	.map = p2prig_resource_map,
 	.unmap = p2prig_resource_unmap,
 };

@@ -39,6 +39,20 @@
 
 #include <uapi/p2prig.h>
 
+#include <p2prig/route_rule.h>
+
+/*
+ * The path dma-direct takes for MMIO on this kernel (route_rule.h): with
+ * DMA_ATTR_CC_SHARED (7.3) it applies the DMA offset and, under host memory
+ * encryption, leaves the encryption bit out; before that MMIO and
+ * dma_map_resource() got the physical address unchanged.
+ */
+#ifdef DMA_ATTR_CC_SHARED
+#define P2PRIG_DIRECT_MMIO	P2PRIG_DIRECT_MMIO_SHARED
+#else
+#define P2PRIG_DIRECT_MMIO	P2PRIG_DIRECT_MMIO_PHYS
+#endif
+
 struct dma_buf;
 struct p2prig_attachment;
 struct p2prig_file;
@@ -89,6 +103,8 @@ struct p2prig_chunk {
  * @dir: DMA direction of the mapping
  * @sgt: the scatter list of a p2p-page mapping
  * @iova: the IOVA range of an iova-link mapping
+ * @map_type: enum p2prig_map_type p2pdma decided; UNKNOWN for RAM
+ * @route: enum p2prig_route taken (route.c); set before @method maps
  * @revoked: unmapped because the chunk or the initiator went away (an
  *	import the exporter revoked says so in @attachment instead)
  */
@@ -105,6 +121,8 @@ struct p2prig_mapping {
 #ifdef P2PRIG_HAVE_DMA_IOVA_LINK
 	struct dma_iova_state iova;
 #endif
+	u32 map_type;
+	u32 route;
 	bool revoked;
 };
 
@@ -141,6 +159,11 @@ struct p2prig_provider_ops {
  * @name: for messages
  * @peer: maps peer memory (true) or system RAM (false); MAP refuses a
  *	chunk of the other kind with -EINVAL
+ * @policy: how the route is chosen (enum p2prig_route_policy). With
+ *	P2PRIG_POLICY_P2PDMA, route.c hands out the bus address of a BUS_ADDR
+ *	pair itself and @map is only called for the host-bridge route.
+ * @direct: which dma-direct path @map takes untranslated, for the address
+ *	it hands out (enum p2prig_direct_kind)
  * @map: map @map->length bytes at @map->offset of @map->chunk for @dev,
  *	in @map->dir, and store the DMA address in @map->dma_addr. Returns 0,
  *	-EIO, or -EREMOTEIO when the kernel finds no p2p path. NULL when the
@@ -159,6 +182,8 @@ struct p2prig_provider_ops {
 struct p2prig_method_ops {
 	const char *name;
 	bool peer;
+	enum p2prig_route_policy policy;
+	enum p2prig_direct_kind direct;
 	int (*map)(struct p2prig_mapping *map, struct device *dev);
 	void (*unmap)(struct p2prig_mapping *map, struct device *dev);
 	void (*sync_for_device)(struct p2prig_mapping *map, struct device *dev,
@@ -220,8 +245,21 @@ int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
 bool p2prig_dma_is_direct(struct device *dev);
 int p2prig_dma_reach(struct device *dev, u64 addr, u64 len);
-int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len);
+int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len,
+			    enum p2prig_direct_kind kind);
+dma_addr_t p2prig_direct_addr(struct device *dev, phys_addr_t phys,
+			      enum p2prig_direct_kind kind);
 int p2prig_dma_reach_ram(struct device *dev, phys_addr_t phys, u64 len);
+
+/* route.c: the route a mapping takes, by the map type p2pdma decided. */
+u32 p2prig_p2pdma_map_type(struct pci_dev *provider, struct device *dev);
+int p2prig_route_decide(struct p2prig_mapping *map, struct device *dev);
+int p2prig_route_reach_direct(const struct p2prig_mapping *map,
+			      struct device *dev);
+int p2prig_route_map(struct p2prig_mapping *map, struct device *dev);
+void p2prig_route_unmap(struct p2prig_mapping *map, struct device *dev);
+u32 p2prig_route_map_flags(const struct p2prig_mapping *map,
+			   struct device *dev);
 
 /* bench.c: map and unmap timing, under p2prig_lock. */
 int p2prig_bench_check(struct p2prig_map_bench *arg);
@@ -258,6 +296,9 @@ extern const struct p2prig_method_ops p2prig_method_resource;
 extern const struct p2prig_method_ops p2prig_method_p2p_page;
 extern const struct p2prig_method_ops p2prig_method_page;
 extern const struct p2prig_method_ops p2prig_method_iova_link;
+extern const struct p2prig_method_ops p2prig_method_mmio_host;
+extern const struct p2prig_method_ops p2prig_method_resource_host;
+extern const struct p2prig_method_ops p2prig_method_iova_link_host;
 extern const struct p2prig_initiator_ops p2prig_initiator_edu;
 
 #endif /* P2PRIG_H */

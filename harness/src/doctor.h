@@ -123,7 +123,36 @@ struct doctor_prediction {
 	enum doctor_whitelist_rule whitelist;
 	char whitelist_text[DOCTOR_TEXT_MAX];
 	char reason[DOCTOR_TEXT_MAX];
+	/*
+	 * The deliberate host-bridge route (the "-host" methods) of a
+	 * BUS_ADDR pair: what the kernel's rule says of traffic through the
+	 * host bridge (the CPU rule and the whitelist, as for a pair without a
+	 * common upstream): THRU_HOST_BRIDGE accepted, NOT_SUPPORTED refused,
+	 * UNKNOWN when it cannot tell. Other pairs: their map_type.
+	 */
+	enum doctor_map_type host_route;
+	char host_route_text[DOCTOR_TEXT_MAX];
 };
+
+/* The route a mapping takes (uAPI version 8), as the doctor predicts it. */
+enum doctor_route {
+	DOCTOR_ROUTE_UNKNOWN,
+	DOCTOR_ROUTE_REFUSED,		/* no path the kernel trusts: -EREMOTEIO */
+	DOCTOR_ROUTE_BUS_ADDR,		/* the bus address, switch-local */
+	DOCTOR_ROUTE_HOST_BRIDGE,	/* the DMA layer, through the root complex */
+};
+
+const char *doctor_route_name(enum doctor_route route);
+
+/*
+ * The route for a method: the kernel's rule (deliberate_host false), or
+ * always through the host bridge (the "-host" methods). *unaccepted is
+ * set when that route goes through a host bridge the kernel's rule would
+ * not accept for the pair on real hardware (host_route NOT_SUPPORTED).
+ * Pure.
+ */
+enum doctor_route doctor_predict_route(const struct doctor_prediction *p, bool deliberate_host,
+				       bool *unaccepted);
 
 /* The kernel's decision for the model. Pure. */
 void doctor_predict(const struct doctor_model *model, struct doctor_prediction *out);

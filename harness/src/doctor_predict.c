@@ -410,6 +410,8 @@ static void describe_reason(const struct doctor_model *m, struct doctor_predicti
 		doctor_appendf(r, size, ", no ACS redirect on the path");
 }
 
+static void predict_host_route(const struct doctor_model *m, struct doctor_prediction *out);
+
 void doctor_predict(const struct doctor_model *model, struct doctor_prediction *out)
 {
 	const char *acs_unknown = NULL;
@@ -435,6 +437,7 @@ void doctor_predict(const struct doctor_model *model, struct doctor_prediction *
 		decide_host_bridge(model, out);
 	}
 	describe_reason(model, out, acs_unknown);
+	predict_host_route(model, out);
 	if (out->map_type == DOCTOR_MAP_BUS_ADDR || out->map_type == DOCTOR_MAP_THRU_HOST_BRIDGE)
 		out->p2pdma_distance = out->distance;
 }
@@ -459,4 +462,56 @@ void doctor_note_vlab_limit(struct doctor_pair *p)
 		 "bus address, but QEMU sends all device DMA through the IOMMU and faults it. In "
 		 "the virtual lab run BUS_ADDR with the IOMMU off or iommu=pt.",
 		 initiator->iommu_domain);
+}
+
+const char *doctor_route_name(enum doctor_route route)
+{
+	switch (route) {
+	case DOCTOR_ROUTE_REFUSED:
+		return "REFUSED";
+	case DOCTOR_ROUTE_BUS_ADDR:
+		return "BUS_ADDR";
+	case DOCTOR_ROUTE_HOST_BRIDGE:
+		return "HOST_BRIDGE";
+	case DOCTOR_ROUTE_UNKNOWN:
+		break;
+	}
+	return "UNKNOWN";
+}
+
+/*
+ * A BUS_ADDR pair mapped deliberately through the host bridge: the kernel
+ * never asks its whitelist for it, so ask here what it would say.
+ */
+static void predict_host_route(const struct doctor_model *m, struct doctor_prediction *out)
+{
+	struct doctor_prediction host;
+
+	out->host_route = out->map_type;
+	if (out->map_type != DOCTOR_MAP_BUS_ADDR)
+		return;
+	memset(&host, 0, sizeof(host));
+	decide_host_bridge(m, &host);
+	out->host_route = host.map_type;
+	snprintf(out->host_route_text, sizeof(out->host_route_text), "%s", host.whitelist_text);
+}
+
+enum doctor_route doctor_predict_route(const struct doctor_prediction *p, bool deliberate_host,
+				       bool *unaccepted)
+{
+	*unaccepted = false;
+	switch (p->map_type) {
+	case DOCTOR_MAP_NOT_SUPPORTED:
+		return DOCTOR_ROUTE_REFUSED;
+	case DOCTOR_MAP_THRU_HOST_BRIDGE:
+		return DOCTOR_ROUTE_HOST_BRIDGE;
+	case DOCTOR_MAP_BUS_ADDR:
+		if (!deliberate_host)
+			return DOCTOR_ROUTE_BUS_ADDR;
+		*unaccepted = p->host_route == DOCTOR_MAP_NOT_SUPPORTED;
+		return DOCTOR_ROUTE_HOST_BRIDGE;
+	case DOCTOR_MAP_UNKNOWN:
+		break;
+	}
+	return DOCTOR_ROUTE_UNKNOWN;
 }

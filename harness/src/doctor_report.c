@@ -148,6 +148,31 @@ static json_object *path_json(const struct doctor_pair *p)
 	return a;
 }
 
+/*
+ * The route each kind of method takes (uAPI version 8): the default
+ * methods by the kernel's rule, the "-host" methods through the host
+ * bridge, and whether the kernel's rule would accept that host-bridge
+ * route for the pair on real hardware.
+ */
+static json_object *routes_json(const struct doctor_prediction *d)
+{
+	json_object *o = json_object_new_object();
+	bool unaccepted;
+	enum doctor_route def = doctor_predict_route(d, false, &unaccepted);
+	enum doctor_route host = doctor_predict_route(d, true, &unaccepted);
+
+	json_object_object_add(o, "default", json_object_new_string(doctor_route_name(def)));
+	json_object_object_add(o, "host", json_object_new_string(doctor_route_name(host)));
+	json_object_object_add(o, "host_route_map_type",
+			       json_object_new_string(doctor_map_type_name(d->host_route)));
+	json_object_object_add(o, "host_route_accepted",
+			       host == DOCTOR_ROUTE_HOST_BRIDGE &&
+					       d->host_route != DOCTOR_MAP_UNKNOWN
+				       ? json_object_new_boolean(!unaccepted) : NULL);
+	json_object_object_add(o, "host_route_text", jw_text(d->host_route_text));
+	return o;
+}
+
 static void add_prediction(json_object *o, const struct doctor_pair *p)
 {
 	const struct doctor_prediction *d = &p->prediction;
@@ -168,6 +193,7 @@ static void add_prediction(json_object *o, const struct doctor_pair *p)
 	json_object_object_add(o, "map_type",
 			       json_object_new_string(doctor_map_type_name(d->map_type)));
 	json_object_object_add(o, "reason", json_object_new_string(d->reason));
+	json_object_object_add(o, "routes", routes_json(d));
 	json_object_object_add(o, "vlab_bus_addr_faults",
 			       json_object_new_boolean(p->vlab_bus_addr_faults));
 	json_object_object_add(o, "vlab_note", jw_text(p->vlab_note));
@@ -433,6 +459,26 @@ static void print_path(FILE *to, const struct doctor_pair *p)
 	fputc('\n', to);
 }
 
+static void print_routes(FILE *to, const struct doctor_prediction *d)
+{
+	bool unaccepted;
+	enum doctor_route def = doctor_predict_route(d, false, &unaccepted);
+	enum doctor_route host = doctor_predict_route(d, true, &unaccepted);
+
+	row(to, "route (mmio, resource, iova-link)", "%s", doctor_route_name(def));
+	row(to, "route (the -host methods)", "%s", doctor_route_name(host));
+	if (d->map_type == DOCTOR_MAP_BUS_ADDR && unaccepted)
+		row(to, "host-bridge route", "not accepted by the kernel's rule for this pair "
+		    "(%s): on real hardware the -host methods send switch-local traffic to a "
+		    "root complex that may fault it", d->host_route_text);
+	else if (d->map_type == DOCTOR_MAP_BUS_ADDR && d->host_route == DOCTOR_MAP_UNKNOWN)
+		row(to, "host-bridge route", "cannot tell whether the kernel's rule accepts it "
+		    "(%s)", d->host_route_text);
+	else if (d->map_type == DOCTOR_MAP_BUS_ADDR)
+		row(to, "host-bridge route", "accepted by the kernel's rule (%s)",
+		    d->host_route_text);
+}
+
 static void print_pair(FILE *to, const struct doctor_pair *p)
 {
 	const struct doctor_prediction *d = &p->prediction;
@@ -456,6 +502,7 @@ static void print_pair(FILE *to, const struct doctor_pair *p)
 	    d->whitelist_text[0] ? ": " : "", d->whitelist_text);
 	row(to, "predicted map type", "%s", doctor_map_type_name(d->map_type));
 	row(to, "reason", "%s", d->reason);
+	print_routes(to, d);
 	if (p->vlab_bus_addr_faults)
 		row(to, "virtual lab: bus address faults", "%s", p->vlab_note);
 }

@@ -20,17 +20,22 @@ static const struct initiator_kind initiator_kinds[] = {
 };
 
 static const struct method_kind method_kinds[] = {
-	{ "mmio", P2PRIG_METHOD_MMIO, true },
-	{ "resource", P2PRIG_METHOD_RESOURCE, true },
-	{ "p2p-page", P2PRIG_METHOD_P2P_PAGE, true },
-	{ "page", P2PRIG_METHOD_PAGE, false },
-	{ "iova-link", P2PRIG_METHOD_IOVA_LINK, true },
+	{ "mmio", P2PRIG_METHOD_MMIO, true, P2PRIG_POLICY_P2PDMA, true },
+	{ "resource", P2PRIG_METHOD_RESOURCE, true, P2PRIG_POLICY_P2PDMA, true },
+	{ "p2p-page", P2PRIG_METHOD_P2P_PAGE, true, P2PRIG_POLICY_DMA_LAYER, false },
+	{ "page", P2PRIG_METHOD_PAGE, false, P2PRIG_POLICY_DMA_LAYER, false },
+	{ "iova-link", P2PRIG_METHOD_IOVA_LINK, true, P2PRIG_POLICY_P2PDMA, false },
+	{ "mmio-host", P2PRIG_METHOD_MMIO_HOST, true, P2PRIG_POLICY_HOST, true },
+	{ "resource-host", P2PRIG_METHOD_RESOURCE_HOST, true, P2PRIG_POLICY_HOST, true },
+	{ "iova-link-host", P2PRIG_METHOD_IOVA_LINK_HOST, true, P2PRIG_POLICY_HOST, false },
 };
 
 static const struct export_method_kind export_method_kinds[] = {
 	{ "mmio", P2PRIG_EXPORT_MMIO },
 	{ "resource", P2PRIG_EXPORT_RESOURCE },
 	{ "phys-vec", P2PRIG_EXPORT_PHYS_VEC },
+	{ "mmio-host", P2PRIG_EXPORT_MMIO_HOST },
+	{ "resource-host", P2PRIG_EXPORT_RESOURCE_HOST },
 };
 
 #define FIND(table, name)						\
@@ -109,4 +114,15 @@ const char *map_type_name(uint32_t map_type)
 	};
 
 	return map_type < ARRAY_SIZE(names) ? names[map_type] : "UNKNOWN";
+}
+
+const char *route_name(uint32_t route)
+{
+	static const char *const names[] = {
+		[P2PRIG_ROUTE_NONE] = "NONE",
+		[P2PRIG_ROUTE_BUS_ADDR] = "BUS_ADDR",
+		[P2PRIG_ROUTE_HOST_BRIDGE] = "HOST_BRIDGE",
+	};
+
+	return route < ARRAY_SIZE(names) ? names[route] : "NONE";
 }

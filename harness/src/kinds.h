@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "p2prig/route_rule.h"
+
 struct provider_kind {
 	const char *name;
 	uint32_t uapi;		/* enum p2prig_provider_kind */
@@ -29,6 +31,8 @@ struct method_kind {
 	const char *name;
 	uint32_t uapi;		/* enum p2prig_method */
 	bool peer;		/* maps peer memory; false: system RAM */
+	enum p2prig_route_policy policy;	/* how it picks its route (uAPI 8) */
+	bool mmio_like;		/* mmio, resource and their -host twins */
 };
 
 /* How the module's dma-buf exporter maps a chunk for each importer. */
@@ -51,6 +55,8 @@ const char *export_method_kind_choices(char *buf, size_t size);
 
 /* "BUS_ADDR", "THRU_HOST_BRIDGE", "NOT_SUPPORTED" or "UNKNOWN" (enum p2prig_map_type). */
 const char *map_type_name(uint32_t map_type);
+/* enum p2prig_route as result.json writes it. */
+const char *route_name(uint32_t route);
 
 /* Appends names[i] of n to buf as part of "a, b or c". */
 void choices_append(char *buf, size_t size, size_t i, size_t n, const char *name);

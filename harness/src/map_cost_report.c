@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "json_write.h"
+#include "kinds.h"
 #include "map_cost_kbench.h"
 
 struct map_cost_report *map_cost_report_new(void)
@@ -156,6 +157,8 @@ static json_object *entry_json(const struct map_cost_entry *e)
 
 	jw_add(o, "method", jw_text(map_cost_method_info(e->method)->name));
 	jw_add(o, "granule_bytes", jw_count(e->granule));
+	jw_add(o, "map_type", e->n_repeats ? jw_text(map_type_name(e->map_type)) : NULL);
+	jw_add(o, "route", e->n_repeats ? jw_text(route_name(e->route)) : NULL);
 	jw_add(o, "result", jw_text(map_cost_outcome_name(e->outcome)));
 	jw_add(o, "reason", e->reason[0] ? jw_text(e->reason) : NULL);
 	jw_add(o, "map", map_cost_figure_json(&e->map));

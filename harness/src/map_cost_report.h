@@ -66,6 +66,8 @@ struct map_cost_entry {
 	size_t n_repeats;
 	struct repeat_figure map, unmap;
 	struct map_cost_trace trace;
+	uint32_t map_type;		/* enum p2prig_map_type MAP_BENCH reported */
+	uint32_t route;			/* enum p2prig_route its maps took */
 };
 
 struct map_cost_report {

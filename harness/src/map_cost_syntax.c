@@ -16,6 +16,9 @@ static const struct map_cost_method_info methods[MAP_COST_METHODS] = {
 	[MAP_COST_IOVA_LINK] = { "iova-link", P2PRIG_METHOD_IOVA_LINK, true },
 	[MAP_COST_P2P_PAGE] = { "p2p-page", P2PRIG_METHOD_P2P_PAGE, true },
 	[MAP_COST_RAM] = { "ram", P2PRIG_METHOD_PAGE, false },
+	[MAP_COST_MMIO_HOST] = { "mmio-host", P2PRIG_METHOD_MMIO_HOST, true },
+	[MAP_COST_RESOURCE_HOST] = { "resource-host", P2PRIG_METHOD_RESOURCE_HOST, true },
+	[MAP_COST_IOVA_LINK_HOST] = { "iova-link-host", P2PRIG_METHOD_IOVA_LINK_HOST, true },
 };
 
 const struct map_cost_method_info *map_cost_method_info(enum map_cost_method m)
@@ -79,7 +82,8 @@ bool map_cost_methods_parse(const char *text, enum map_cost_method *out, size_t 
 
 		if (!map_cost_method_parse(words[i], &m)) {
 			snprintf(why, why_size, "unknown map-cost method '%s' (expected mmio, resource, "
-				 "iova-link, p2p-page or ram)", words[i]);
+				 "iova-link, p2p-page, ram, mmio-host, resource-host or "
+				 "iova-link-host)", words[i]);
 			ok = false;
 			break;
 		}

@@ -41,6 +41,10 @@ enum map_cost_method {
 	MAP_COST_IOVA_LINK,	/* dma_iova_try_alloc + dma_iova_link(MMIO) */
 	MAP_COST_P2P_PAGE,	/* dma_map_sgtable() on the p2pmem pages */
 	MAP_COST_RAM,		/* dma_map_page() on a RAM chunk: the reference point */
+	/* The same calls through the host bridge whatever p2pdma decided (uAPI 8). */
+	MAP_COST_MMIO_HOST,
+	MAP_COST_RESOURCE_HOST,
+	MAP_COST_IOVA_LINK_HOST,
 	MAP_COST_METHODS
 };
 

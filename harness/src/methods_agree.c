@@ -13,7 +13,7 @@ static const struct kversion one_path_since = { 6, 18, 0 };
 
 static bool maps_like_mmio(const struct method_kind *m)
 {
-	return m && (strcmp(m->name, "mmio") == 0 || strcmp(m->name, "resource") == 0);
+	return m && m->mmio_like;
 }
 
 bool methods_agree_partners(const struct scenario_step *a, const struct scenario_step *b)
@@ -23,7 +23,8 @@ bool methods_agree_partners(const struct scenario_step *a, const struct scenario
 	return a != b && a->action_name && b->action_name && a->action == STEP_TRANSFER &&
 	       b->action == STEP_TRANSFER && x->provider != SCENARIO_NO_INDEX &&
 	       x->provider == y->provider && x->initiator == y->initiator && x->size == y->size &&
-	       maps_like_mmio(x->method) && maps_like_mmio(y->method);
+	       maps_like_mmio(x->method) && maps_like_mmio(y->method) &&
+	       x->method->policy == y->method->policy;
 }
 
 bool methods_agree_applies(const struct kversion *kernel, char *why, size_t why_size)

@@ -280,6 +280,11 @@ static json_object *step_json(const struct step_report *s)
 	       s->probed ? json_object_new_string(map_type_name(s->map_type)) : NULL);
 	jw_add(o, "predicted_map_type",
 	       s->probed ? json_object_new_string(map_type_name(s->predicted_map_type)) : NULL);
+	jw_add(o, "route", s->mapped && s->route != P2PRIG_ROUTE_NONE
+				   ? json_object_new_string(route_name(s->route)) : NULL);
+	jw_add(o, "predicted_route", s->probed && s->predicted_route != P2PRIG_ROUTE_NONE
+					     ? json_object_new_string(route_name(s->predicted_route))
+					     : NULL);
 	jw_add(o, "prediction", jw_text(s->prediction));
 	jw_add(o, "dma_direct",
 	       s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_DIRECT) : NULL);

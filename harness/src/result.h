@@ -132,6 +132,9 @@ struct step_report {
 	bool probed;			/* map_type and p2p_distance are known */
 	uint32_t map_type;		/* enum p2prig_map_type: what the kernel decided */
 	uint32_t predicted_map_type;	/* what the doctor said; UNKNOWN: no prediction */
+	uint32_t route;			/* enum p2prig_route MAP took; NONE: RAM, an import, unmapped */
+	uint32_t predicted_route;	/* the route the doctor predicted for the method; NONE: none */
+	uint32_t mapped_map_type;	/* MAP's map type, the module's reading; UNKNOWN: none */
 	char prediction[RESULT_TEXT_MAX];	/* the doctor's reason */
 	bool refused;			/* MAP was refused with refused_errno */
 	int refused_errno;

@@ -266,6 +266,10 @@ static void consult_doctor(struct run *run)
 		}
 		/* enum doctor_map_type and enum p2prig_map_type both follow the kernel's. */
 		p->map_type = (uint32_t)pair.prediction.map_type;
+		p->host_route_unaccepted = pair.prediction.map_type == DOCTOR_MAP_BUS_ADDR &&
+					   pair.prediction.host_route == DOCTOR_MAP_NOT_SUPPORTED;
+		snprintf(p->host_route_text, sizeof(p->host_route_text), "%.255s",
+			 pair.prediction.host_route_text);
 		snprintf(p->reason, sizeof(p->reason), "%.255s", pair.prediction.reason);
 
 		json_object *o = doctor_json(NULL, &pair);

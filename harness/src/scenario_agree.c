@@ -44,8 +44,8 @@ void check_methods_agree_steps(struct parser *p)
 		    step->transfer.initiator == SCENARIO_NO_INDEX)
 			continue;
 		p->line = e->line;
-		if (strcmp(step->transfer.method->name, "mmio") != 0 &&
-		    strcmp(step->transfer.method->name, "resource") != 0) {
+		/* mmio and resource, or mmio-host and resource-host: methods_agree.c */
+		if (!step->transfer.method->mmio_like) {
 			ERROR(p, "'expect methods-agree' compares mmio and resource mappings, but step "
 			      "'%s' maps by %s", step->name, step->transfer.method->name);
 			continue;

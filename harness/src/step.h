@@ -42,6 +42,12 @@ struct initiator_state {
 /* What the doctor predicts for a provider and an initiator. */
 struct prediction {
 	uint32_t map_type;		/* enum p2prig_map_type; UNKNOWN: none */
+	/*
+	 * For a BUS_ADDR pair: whether the kernel's rule would refuse its
+	 * traffic through the host bridge (the "-host" methods' route), and why.
+	 */
+	bool host_route_unaccepted;
+	char host_route_text[RESULT_TEXT_MAX];
 	char reason[RESULT_TEXT_MAX];
 };
 

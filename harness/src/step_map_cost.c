@@ -118,22 +118,34 @@ static void trace_setup(struct map_cost_run *mc)
 	}
 	r->trace_used = true;
 	dma_event_set_text(&mc->events, r->trace_events, sizeof(r->trace_events));
-	if (map_cost_has_method(mc->m, MAP_COST_IOVA_LINK))
+	if (map_cost_has_method(mc->m, MAP_COST_IOVA_LINK) ||
+	    map_cost_has_method(mc->m, MAP_COST_IOVA_LINK_HOST))
 		snprintf(r->trace_note, sizeof(r->trace_note),
 			 "no trace events for the dma_iova_link path: iova-link is proven by their "
 			 "absence only");
 }
 
-static enum dma_trace_attrs expected_attrs(const struct map_cost_run *mc, enum map_cost_method m)
+/*
+ * What the trace must show for a method, by the route MAP_BENCH took: the
+ * bus address of a BUS_ADDR pair (the kernel's rule, uAPI 8) is no DMA-layer
+ * call at all, so mmio, resource and iova-link leave no event then.
+ */
+static enum dma_trace_attrs expected_attrs(const struct map_cost_run *mc, enum map_cost_method m,
+					   uint32_t route)
 {
+	if (route == P2PRIG_ROUTE_BUS_ADDR && m != MAP_COST_P2P_PAGE)
+		return DMA_TRACE_ATTRS_NO_EVENTS;
 	switch (m) {
 	case MAP_COST_MMIO:
 	case MAP_COST_RESOURCE:
+	case MAP_COST_MMIO_HOST:
+	case MAP_COST_RESOURCE_HOST:
 		/* Before 6.18 dma_map_resource had its own path and event, without MMIO. */
 		return mc->events.phys ? DMA_TRACE_ATTRS_MMIO : DMA_TRACE_ATTRS_ANY;
 	case MAP_COST_RAM:
 		return DMA_TRACE_ATTRS_NO_MMIO;
 	case MAP_COST_IOVA_LINK:
+	case MAP_COST_IOVA_LINK_HOST:
 		return DMA_TRACE_ATTRS_NO_EVENTS;
 	default:
 		return DMA_TRACE_ATTRS_ANY;	/* p2p pages: the DMA layer decides */
@@ -199,7 +211,6 @@ static void prove(struct map_cost_run *mc, struct map_cost_entry *e,
 	args.threads = 1;
 	args.iterations = PROOF_ITERATIONS;
 	args.duration_ms = 0;
-	t->expect = expected_attrs(mc, e->method);
 	int rc = trace_instance_clear(tf);
 	if (!rc)
 		rc = trace_instance_enable(tf, &mc->events, true);
@@ -215,6 +226,7 @@ static void prove(struct map_cost_run *mc, struct map_cost_entry *e,
 	}
 	if (!ran)
 		return;	/* bench_once said why */
+	t->expect = expected_attrs(mc, e->method, result.route);
 	format_size(e->granule, size, sizeof(size));
 	fprintf(mc->trace_file, "# p2prig map-cost %s: method %s, granule %s, %" PRIu64
 		" calls of initiator %s\n", mc->step->name, map_cost_method_info(e->method)->name,
@@ -297,6 +309,8 @@ static void run_entry(struct map_cost_run *mc, struct map_cost_entry *e, char *p
 		if (!bench_once(mc, e, &args, &result))
 			return;
 		copy_figures(&rep->map, &result.map);
+		e->map_type = result.map_type;
+		e->route = result.route;
 		copy_figures(&rep->unmap, &result.unmap);
 		rep->elapsed_ns = result.elapsed_ns;
 		rep->first_error = result.first_error;

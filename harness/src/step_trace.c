@@ -67,7 +67,7 @@ static enum dma_trace_attrs expected(const struct step_trace *st, const struct s
 {
 	const char *m = step->transfer.method ? step->transfer.method->name : "";
 
-	if (strcmp(m, "mmio") == 0 || strcmp(m, "resource") == 0)
+	if (step->transfer.method && step->transfer.method->mmio_like)
 		return st->events.phys ? DMA_TRACE_ATTRS_MMIO : DMA_TRACE_ATTRS_ANY;
 	if (strcmp(m, "page") == 0)
 		return DMA_TRACE_ATTRS_NO_MMIO;

@@ -481,6 +481,35 @@ static bool time_mapping(struct transfer_run *tr, char *progress, size_t progres
 }
 
 /*
+ * The route the step's method takes by the doctor's map type (the rule of
+ * route_rule.h, as the module applies it), and a note when a "-host"
+ * method sends a switch-local pair through a host bridge the kernel's rule
+ * would not accept for it: the virtual lab carries it, real hardware may
+ * not.
+ */
+static void predict_route(struct transfer_run *tr, const struct prediction *pred)
+{
+	const struct method_kind *m = tr->dmabuf ? NULL : tr->t->method;
+	struct step_report *out = tr->out;
+	uint32_t route;
+
+	if (!m || !m->peer)
+		return;
+	if (p2prig_route_rule(pred->map_type, m->policy, &route) == 0)
+		out->predicted_route = route;
+	if (m->policy == P2PRIG_POLICY_HOST && pred->map_type == P2PRIG_MAP_TYPE_BUS_ADDR &&
+	    pred->host_route_unaccepted) {
+		char note[2 * RESULT_TEXT_MAX];
+
+		snprintf(note, sizeof(note), "method %s maps this switch-local (BUS_ADDR) pair "
+			 "through the host bridge, a route the kernel's rule would not accept here "
+			 "(%s): real hardware may refuse or fault it", m->name,
+			 pred->host_route_text);
+		strlist_add(&out->notes, note);
+	}
+}
+
+/*
  * What the kernel's p2pdma decides for the pair (the module maps one page
  * the way block and RDMA drivers do and reports the map type), and what
  * the doctor predicted from the topology. Peer memory only.
@@ -511,6 +540,7 @@ static bool probe_pair(struct transfer_run *tr, char *progress, size_t progress_
 		snprintf(pred.reason, sizeof(pred.reason), "no doctor in this run");
 	out->predicted_map_type = pred.map_type;
 	snprintf(out->prediction, sizeof(out->prediction), "%s", pred.reason);
+	predict_route(tr, &pred);
 	step_progress(progress, progress_size, "p2pdma %s distance %d (doctor: %s)",
 		      map_type_name(out->map_type), out->p2p_distance, map_type_name(pred.map_type));
 	return true;
@@ -561,6 +591,8 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 	out->mapped = true;
 	out->cold.own_map_ns = m.map_ns;
 	out->dma_flags = m.flags;
+	out->route = m.route;
+	out->mapped_map_type = m.map_type;
 	out->dma_address = m.dma_addr;
 	out->dma_in_bar = dma_in_bar(&tr->prov->chunk, m.dma_addr);
 	if (!out->probed)
@@ -693,6 +725,16 @@ static void evaluate(struct transfer_run *tr)
 			step_add_reason(out, "expect %s%s%s not met: %s", r->expect,
 					r->value[0] ? " " : "", r->value, r->detail);
 	}
+	/* MAP's map type is the module's reading of the tree: p2pdma's own must match. */
+	if (out->probed && out->mapped && out->mapped_map_type != P2PRIG_MAP_TYPE_UNKNOWN &&
+	    out->mapped_map_type != out->map_type)
+		step_add_reason(out, "the module read map type %s for MAP, but p2pdma decided %s",
+				map_type_name(out->mapped_map_type), map_type_name(out->map_type));
+	/* The route the doctor predicted for the method is the one MAP took. */
+	if (out->mapped && out->predicted_route != P2PRIG_ROUTE_NONE &&
+	    out->route != out->predicted_route)
+		step_add_reason(out, "the doctor predicted route %s but the mapping took %s",
+				route_name(out->predicted_route), route_name(out->route));
 	/* The doctor read the topology; the kernel decided. They must agree. */
 	if (out->probed && out->predicted_map_type != P2PRIG_MAP_TYPE_UNKNOWN &&
 	    out->predicted_map_type != out->map_type)

@@ -386,6 +386,14 @@ TEST_F(bar, probe)
  * Map the whole chunk for edu by one method; move two pieces each way
  * where QEMU can deliver them, and check every byte through the CPU.
  */
+/* The methods that map through the host bridge whatever p2pdma decided. */
+static int method_is_host(uint32_t method)
+{
+	return method == P2PRIG_METHOD_MMIO_HOST ||
+	       method == P2PRIG_METHOD_RESOURCE_HOST ||
+	       method == P2PRIG_METHOD_IOVA_LINK_HOST;
+}
+
 static void map_and_move(struct __test_metadata *_metadata,
 			 FIXTURE_DATA(bar) * self, uint32_t method)
 {
@@ -413,9 +421,13 @@ static void map_and_move(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, rc);
 	EXPECT_NE(0ull, m.dma_addr);
 	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
-	if (method == P2PRIG_METHOD_P2P_PAGE) {
+	/* The kernel's rule: a BUS_ADDR pair gets the bus address (uAPI 8). */
+	EXPECT_EQ(self->probe.map_type, m.map_type);
+	if (!method_is_host(method)) {
 		EXPECT_EQ(self->probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR,
 			  !!(m.flags & P2PRIG_MAP_F_BUS_ADDR));
+		EXPECT_EQ(self->probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR,
+			  m.route == P2PRIG_ROUTE_BUS_ADDR);
 	} else if (!(m.flags & P2PRIG_MAP_F_DIRECT)) {
 		EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BUS_ADDR)
 			TH_LOG("behind a translating IOMMU this is an IOVA");
@@ -461,6 +473,16 @@ TEST_F(bar, map_move_mmio)
 TEST_F(bar, map_move_resource)
 {
 	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE);
+}
+
+TEST_F(bar, map_move_mmio_host)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO_HOST);
+}
+
+TEST_F(bar, map_move_resource_host)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE_HOST);
 }
 
 TEST_F(bar, map_move_p2p_page)
@@ -530,8 +552,9 @@ static void export_import_move(struct __test_metadata *_metadata,
 	EXPECT_EQ(elen, imp.length);
 	EXPECT_EQ(1u, imp.nr_segments);
 	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
-	/* phys-vec found the BAR's p2pdma provider: BUS_ADDR is the bus address. */
-	if (method == P2PRIG_EXPORT_PHYS_VEC &&
+	/* The kernel's rule (phys-vec by the BAR's p2pdma provider): BUS_ADDR. */
+	if (method != P2PRIG_EXPORT_MMIO_HOST &&
+	    method != P2PRIG_EXPORT_RESOURCE_HOST &&
 	    self->probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR) {
 		EXPECT_NE(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR);
 		EXPECT_EQ(self->chunk.bus_addr + eoff, imp.dma_addr);
@@ -576,6 +599,16 @@ TEST_F(bar, export_import_mmio)
 TEST_F(bar, export_import_resource)
 {
 	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE);
+}
+
+TEST_F(bar, export_import_mmio_host)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO_HOST);
+}
+
+TEST_F(bar, export_import_resource_host)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE_HOST);
 }
 
 TEST_F(bar, export_import_phys_vec)

@@ -269,6 +269,13 @@ static void export_import_any(struct __test_metadata *_metadata,
  * both ways through the import and check them through the CPU, then
  * release everything and check the counters.
  */
+/* The exports that map through the host bridge whatever p2pdma decided. */
+static int export_is_host(uint32_t method)
+{
+	return method == P2PRIG_EXPORT_MMIO_HOST ||
+	       method == P2PRIG_EXPORT_RESOURCE_HOST;
+}
+
 static void export_import_move(struct __test_metadata *_metadata,
 			       FIXTURE_DATA(dmabuf) * self, uint32_t method)
 {
@@ -314,13 +321,17 @@ static void export_import_move(struct __test_metadata *_metadata,
 	expect_alive(_metadata, self->fd, 1, 1);
 	expect_stats(_metadata, self->fd, dbuf, 1, 0, 1, 0);
 
-	/* What address each method hands out, by what p2pdma decided. */
-	if (method == P2PRIG_EXPORT_PHYS_VEC &&
+	/*
+	 * What address each method hands out, by what p2pdma decided: the
+	 * kernel's rule (mmio, resource, phys-vec) or, for the -host exports,
+	 * through the host bridge whatever it decided.
+	 */
+	if (!export_is_host(method) &&
 	    self->probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR)
 		EXPECT_NE(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
-			TH_LOG("phys-vec for a BUS_ADDR pair is the bus address");
+			TH_LOG("a BUS_ADDR pair gets the bus address");
 	if (!(imp.flags & P2PRIG_MAP_F_DIRECT) &&
-	    (method != P2PRIG_EXPORT_PHYS_VEC ||
+	    (export_is_host(method) ||
 	     self->probe.map_type == P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE))
 		EXPECT_EQ(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
 			TH_LOG("behind a translating IOMMU this is an IOVA");
@@ -390,6 +401,16 @@ TEST_F(dmabuf, move_mmio)
 TEST_F(dmabuf, move_resource)
 {
 	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE);
+}
+
+TEST_F(dmabuf, move_mmio_host)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO_HOST);
+}
+
+TEST_F(dmabuf, move_resource_host)
+{
+	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE_HOST);
 }
 
 TEST_F(dmabuf, move_phys_vec)

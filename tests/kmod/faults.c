@@ -60,6 +60,9 @@ static const char *const method_names[] = {
 	[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
 	[P2PRIG_METHOD_PAGE] = "page",
 	[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
+	[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
+	[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
+	[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
 };
 
 static uint64_t now_ms(void)
@@ -208,7 +211,7 @@ TEST_F(faults, lost_irq_resets_and_recovers)
 	struct p2prig_map m;
 	uint64_t left, ms;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
 			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
 			     &m));
 	check_moves(_metadata, self, m.handle, 1, "before the fault");
@@ -243,7 +246,7 @@ TEST_F(faults, dma_in_flight_at_timeout)
 	unsigned int i;
 	uint64_t ms;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
 			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
 			     &m));
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
@@ -274,7 +277,7 @@ TEST_F(faults, no_reset_retires_until_reset)
 
 	if (!self->reset_method[0])
 		SKIP(return, "%s: no reset method", self->edu.bdf);
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
 			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
 			     &m));
 	self->reset_method_changed = 1;
@@ -378,12 +381,20 @@ static void narrow_direct(struct __test_metadata *_metadata,
 	EXPECT_EQ(0ull, bench.map.n);
 }
 
-/* Translated: IOVAs below the mask that move bytes; bus addresses refused. */
+/*
+ * Translated: IOVAs below the mask that move bytes (the -host methods map
+ * through the IOMMU whatever p2pdma decided); bus addresses refused (the
+ * kernel's rule for a BUS_ADDR pair: p2p-page, mmio, resource, iova-link).
+ */
 static void narrow_translated(struct __test_metadata *_metadata,
 			      FIXTURE_DATA(faults) * self, uint64_t mask,
 			      const struct p2prig_probe *probe)
 {
-	static const uint32_t methods[] = { P2PRIG_METHOD_MMIO,
+	static const uint32_t methods[] = { P2PRIG_METHOD_MMIO_HOST,
+					    P2PRIG_METHOD_RESOURCE_HOST,
+					    P2PRIG_METHOD_IOVA_LINK_HOST };
+	static const uint32_t by_rule[] = { P2PRIG_METHOD_P2P_PAGE,
+					    P2PRIG_METHOD_MMIO,
 					    P2PRIG_METHOD_RESOURCE,
 					    P2PRIG_METHOD_IOVA_LINK };
 	struct p2prig_probe narrow;
@@ -417,16 +428,24 @@ static void narrow_translated(struct __test_metadata *_metadata,
 	       (unsigned long long)mask, rc ? strerror(-rc) : "ok",
 	       narrow.map_type, (unsigned long long)narrow.dma_addr);
 
-	rc = rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_P2P_PAGE,
-		     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
-	if (probe->map_type == P2PRIG_MAP_TYPE_BUS_ADDR &&
-	    probe->dma_addr > mask) {
-		EXPECT_EQ(-EIO, rc) TH_LOG("p2p-page: bus address %#llx handed out",
-					   (unsigned long long)m.dma_addr);
-	} else if (probe->map_type == P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE) {
-		ASSERT_EQ(0, rc);
-		EXPECT_LE(m.dma_addr + PIECE - 1, mask);
-		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	for (i = 0; i < ARRAY_SIZE(by_rule); i++) {
+		if (!(self->info.method_mask & (1u << by_rule[i])))
+			continue;
+		rc = rig_map(self->fd, self->chunk.handle, by_rule[i],
+			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+		if (probe->map_type == P2PRIG_MAP_TYPE_BUS_ADDR &&
+		    probe->dma_addr > mask) {
+			EXPECT_EQ(-EIO, rc)
+				TH_LOG("%s: bus address %#llx handed out",
+				       method_names[by_rule[i]],
+				       (unsigned long long)m.dma_addr);
+		} else if (probe->map_type ==
+			   P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE) {
+			ASSERT_EQ(0, rc);
+			EXPECT_LE(m.dma_addr + PIECE - 1, mask);
+		}
+		if (!rc)
+			EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
 	}
 }
 
@@ -447,7 +466,7 @@ TEST_F(faults, narrow_dma_mask)
 		     (unsigned long long)self->chunk.bus_addr);
 	ASSERT_EQ(0, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
 			       &probe));
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
 			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
 			     &m));
 	TH_LOG("%s; CMB at bus address %#llx; mask now %u bits",
@@ -476,7 +495,7 @@ TEST_F(faults, narrow_dma_mask)
 	ASSERT_EQ(0, rig_unmap(self->fd, m.handle));
 
 	ASSERT_EQ(0, write_u64(BITS_PARAM, 64));
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO,
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
 			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
 			     &m));
 	check_moves(_metadata, self, m.handle, 20, "mask back at 64 bits");
@@ -723,9 +742,9 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
-	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO, &self->edu,
+	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO_HOST, &self->edu,
 			     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
-	ASSERT_EQ(0, rig_export(self->fd, chunk, P2PRIG_EXPORT_MMIO, 0, CHUNK,
+	ASSERT_EQ(0, rig_export(self->fd, chunk, P2PRIG_EXPORT_MMIO_HOST, 0, CHUNK,
 				&self->dbuf));
 	ASSERT_EQ(0, rig_import(self->fd, self->dbuf, &self->edu,
 				P2PRIG_DIR_BIDIRECTIONAL, &imp));
@@ -787,7 +806,7 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
-	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO, &self->edu,
+	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO_HOST, &self->edu,
 			     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
 	rig_fill(out, PIECE, 8);
 	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, out,

@@ -142,7 +142,8 @@ struct p2prig_pci_addr fz_pick_pci(struct fz_thread *t)
 
 static const uint32_t fz_peer_methods[] = {
 	P2PRIG_METHOD_MMIO, P2PRIG_METHOD_RESOURCE, P2PRIG_METHOD_P2P_PAGE,
-	P2PRIG_METHOD_IOVA_LINK,
+	P2PRIG_METHOD_IOVA_LINK, P2PRIG_METHOD_MMIO_HOST, P2PRIG_METHOD_RESOURCE_HOST,
+	P2PRIG_METHOD_IOVA_LINK_HOST,
 };
 
 uint32_t fz_method_for(struct fz_thread *t, bool peer)
@@ -153,7 +154,8 @@ uint32_t fz_method_for(struct fz_thread *t, bool peer)
 	if (!peer)
 		return P2PRIG_METHOD_PAGE;
 	for (i = 0; i < 8; i++) {
-		m = fz_peer_methods[fz_below(&t->rng, 4)];
+		m = fz_peer_methods[fz_below(&t->rng,
+						 ARRAY_SIZE(fz_peer_methods))];
 		if (mask & (1u << m))
 			return m;
 	}

@@ -270,7 +270,7 @@ static void fz_bench_bad(struct fz_thread *t, struct p2prig_map_bench *a,
 		c->what = "pci.reserved set";
 		break;
 	case 4:
-		a->reserved[fz_below(r, 4)] = fz_nonzero(r);
+		a->reserved[fz_below(r, ARRAY_SIZE(a->reserved))] = fz_nonzero(r);
 		c->what = "reserved set";
 		break;
 	case 5:

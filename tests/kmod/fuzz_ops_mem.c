@@ -367,7 +367,7 @@ void fz_op_map(struct fz_thread *t)
 		c.what = "reserved0 set";
 		break;
 	case 5:
-		a.reserved[fz_below(r, 3)] = fz_nonzero(r);
+		a.reserved[fz_below(r, ARRAY_SIZE(a.reserved))] = fz_nonzero(r);
 		c.what = "reserved set";
 		break;
 	case 6:

@@ -135,9 +135,9 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 	int dbuf, result, rc;
 
 	/* In use three ways at once, and working. */
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO, &self->edu,
+	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO_HOST, &self->edu,
 			     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK / 2, &map));
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MMIO, CHUNK / 2,
+	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MMIO_HOST, CHUNK / 2,
 				CHUNK / 2, &dbuf));
 	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL, &imp));
 	rig_fill(self->out, PIECE, 0x0b0e);

@@ -338,6 +338,68 @@ static void vlab_pair(struct doctor_pair *pair, const char *initiator_domain)
 	doctor_note_vlab_limit(pair);
 }
 
+/*
+ * The route a mapping takes (uAPI 8): the default methods follow the map
+ * type, the "-host" methods go through the host bridge, and for a
+ * switch-local pair the doctor says whether the kernel's rule would accept
+ * that host-bridge route on real hardware (the whitelist and CPU rule).
+ */
+static void test_routes(void **state)
+{
+	static const struct {
+		const char *name;
+		struct predict_case c;
+		enum doctor_route def, host;
+		bool unaccepted;
+		enum doctor_map_type host_route;
+	} rows[] = {
+		{ "switch, q35, Intel: host route not accepted",
+		  { "", VLAB_NVME, VLAB_EDU(NO_ACS), Q35, Q35, INTEL, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_BUS_ADDR, DOCTOR_ROUTE_HOST_BRIDGE, true,
+		  DOCTOR_MAP_NOT_SUPPORTED },
+		{ "switch, q35, Zen: host route accepted",
+		  { "", VLAB_NVME, VLAB_EDU(NO_ACS), Q35, Q35, ZEN3, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_BUS_ADDR, DOCTOR_ROUTE_HOST_BRIDGE, false,
+		  DOCTOR_MAP_THRU_HOST_BRIDGE },
+		{ "switch, Skylake: host route accepted",
+		  { "", VLAB_NVME, VLAB_EDU(NO_ACS), SKYLAKE, SKYLAKE, INTEL, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_BUS_ADDR, DOCTOR_ROUTE_HOST_BRIDGE, false,
+		  DOCTOR_MAP_THRU_HOST_BRIDGE },
+		{ "switch, CPU unknown: cannot tell",
+		  { "", VLAB_NVME, VLAB_EDU(NO_ACS), Q35, Q35, { NULL, 0 }, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_BUS_ADDR, DOCTOR_ROUTE_HOST_BRIDGE, false, DOCTOR_MAP_UNKNOWN },
+		{ "root ports, Zen: both through the host bridge",
+		  { "", UNDER_RP1, UNDER_RP2, Q35, Q35, ZEN1, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_HOST_BRIDGE, DOCTOR_ROUTE_HOST_BRIDGE, false,
+		  DOCTOR_MAP_THRU_HOST_BRIDGE },
+		{ "root ports, Intel, q35: both refused",
+		  { "", UNDER_RP1, UNDER_RP2, Q35, Q35, INTEL, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_REFUSED, DOCTOR_ROUTE_REFUSED, false, DOCTOR_MAP_NOT_SUPPORTED },
+		{ "ACS unreadable: unknown",
+		  { "", VLAB_NVME, VLAB_EDU(UNREAD), Q35, Q35, INTEL, DOCTOR_MAP_UNKNOWN, 0, NULL, NULL, DOCTOR_WHITELIST_NOT_ASKED },
+		  DOCTOR_ROUTE_UNKNOWN, DOCTOR_ROUTE_UNKNOWN, false, DOCTOR_MAP_UNKNOWN },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct doctor_model m;
+		struct doctor_prediction p;
+		bool unaccepted = true;
+
+		build_model(&rows[i].c, &m);
+		doctor_predict(&m, &p);
+		print_message("%s\n", rows[i].name);
+		assert_string_equal(doctor_route_name(doctor_predict_route(&p, false, &unaccepted)),
+				    doctor_route_name(rows[i].def));
+		assert_false(unaccepted);
+		assert_string_equal(doctor_route_name(doctor_predict_route(&p, true, &unaccepted)),
+				    doctor_route_name(rows[i].host));
+		assert_int_equal(unaccepted, rows[i].unaccepted);
+		assert_string_equal(doctor_map_type_name(p.host_route),
+				    doctor_map_type_name(rows[i].host_route));
+	}
+}
+
 static void test_vlab_limit(void **state)
 {
 	static struct doctor_pair pair;
@@ -560,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_empty_model),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_vlab_limit),
+		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_pair_json),
 		cmocka_unit_test(test_pair_json_through_host),
 		cmocka_unit_test(test_system_json),

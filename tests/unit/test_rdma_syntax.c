@@ -207,8 +207,8 @@ static void test_memory_keys(void **state)
 		      "bad:3: memory=dmabuf needs method= (the chunk to export and how)");
 	ASSERT_ERRORS(HEAD RDMA("device=rxe0 op=write memory=dmabuf provider=cmb method=p2p-page "
 				"sizes=4K iterations=8 seed=1"),
-		      "bad:3: unknown dma-buf export method 'p2p-page' (expected mmio, resource or "
-		      "phys-vec)");
+		      "bad:3: unknown dma-buf export method 'p2p-page' (expected mmio, resource, "
+		      "phys-vec, mmio-host or resource-host)");
 }
 
 static void test_provider_references(void **state)

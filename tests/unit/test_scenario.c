@@ -39,8 +39,9 @@ static void test_example_file_parses_into_model(void **state)
 	assert_int_equal(errors, 0);
 
 	assert_string_equal(sc.name, "nvme-cmb");
-	assert_string_equal(sc.description, "edu DMA to and from an NVMe CMB, mapped by "
-					    "dma_map_phys(MMIO) and by dma_map_resource");
+	assert_string_equal(sc.description, "edu DMA to and from an NVMe CMB, mapped through "
+					    "the host bridge by dma_map_phys(MMIO) and by "
+					    "dma_map_resource");
 	assert_true(sc.requires_kernel);
 	assert_int_equal(sc.min_kernel.major, 6);
 	assert_int_equal(sc.min_kernel.minor, 18);
@@ -63,7 +64,8 @@ static void test_example_file_parses_into_model(void **state)
 	static const struct {
 		const char *name, *method;
 		uint64_t seed;
-	} want[] = { { "mmio", "mmio", 0x5eed0001 }, { "resource", "resource", 0x5eed0002 } };
+	} want[] = { { "mmio", "mmio-host", 0x5eed0001 },
+		     { "resource", "resource-host", 0x5eed0002 } };
 	assert_int_equal(sc.n_steps, 2);
 	for (size_t i = 0; i < 2; i++) {
 		const struct scenario_step *s = &sc.steps[i];
@@ -89,8 +91,8 @@ static void test_example_file_parses_into_model(void **state)
 	/* The resource step must agree with the mmio step, within the default 3 %. */
 	assert_int_equal(sc.steps[1].expects[3].what, EXPECT_METHODS_AGREE);
 	assert_true(sc.steps[1].expects[3].within_percent == SCENARIO_DEFAULT_AGREE_PERCENT);
-	assert_int_equal(sc.steps[0].line, 19);
-	assert_int_equal(sc.steps[1].line, 24);
+	assert_int_equal(sc.steps[0].line, 21);
+	assert_int_equal(sc.steps[1].line, 26);
 	assert_int_equal(sc.n_allows, 0);
 	scenario_free(&sc);
 }
@@ -310,7 +312,8 @@ static void test_unknown_method_and_action(void **state)
 	(void)state;
 	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
 		      "step t copy provider=cmb\n",
-		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page, page or iova-link)",
+		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page, page, "
+		      "iova-link, mmio-host, resource-host or iova-link-host)",
 		      "bad:5: unknown step action 'copy' (expected transfer, rdma, dmabuf, fio, nvme-copy or map-cost)");
 }
 
@@ -402,8 +405,8 @@ static void test_dmabuf_steps(void **state)
 	ASSERT_ERRORS(HEAD "provider buf ram size=64K\n"
 		      "step a dmabuf provider=cmb initiator=edu method=p2p-page size=64K piece=4K seed=1\n"
 		      "step b dmabuf provider=buf initiator=edu method=mmio size=64K piece=4K seed=1\n",
-		      "bad:5: unknown dma-buf export method 'p2p-page' (expected mmio, resource or "
-		      "phys-vec)",
+		      "bad:5: unknown dma-buf export method 'p2p-page' (expected mmio, resource, "
+		      "phys-vec, mmio-host or resource-host)",
 		      "bad:6: a dmabuf step exports peer memory, but provider 'buf' is system RAM");
 }
 

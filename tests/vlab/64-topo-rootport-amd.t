@@ -6,6 +6,6 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/topology.sh"
 
 topology_test topo-rootport-amd vlab-rootport-iommu \
-	mmio:pass:THRU_HOST_BRIDGE:iova \
-	resource:pass:THRU_HOST_BRIDGE:iova \
-	p2p-page:pass:THRU_HOST_BRIDGE:iova
+	mmio:pass:THRU_HOST_BRIDGE:iova:HOST_BRIDGE:1 \
+	resource:pass:THRU_HOST_BRIDGE:iova:HOST_BRIDGE \
+	p2p-page:pass:THRU_HOST_BRIDGE:iova:HOST_BRIDGE

@@ -6,6 +6,6 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/topology.sh"
 
 topology_test topo-rootport-intel vlab-rootport-intel-cpu \
-	mmio:pass:NOT_SUPPORTED:refused \
-	resource:pass:NOT_SUPPORTED:refused \
-	p2p-page:pass:NOT_SUPPORTED:refused
+	mmio:pass:NOT_SUPPORTED:refused:null \
+	resource:pass:NOT_SUPPORTED:refused:null \
+	p2p-page:pass:NOT_SUPPORTED:refused:null

@@ -81,6 +81,30 @@
  * ours, and vfio-pci since its fix 61ceaf236115 (now its attach callback
  * checks dma_buf_attach_revocable()), both with -EOPNOTSUPP.
  *
+ * Routes (version 8): a method maps peer memory by the kernel's own rule
+ * for the pair, the one dma-buf's phys-vec helper, the block layer and
+ * vfio-pci apply: where p2pdma says BUS_ADDR (a switch routes the traffic
+ * without the root complex) the initiator gets the provider's PCI bus
+ * address and the DMA layer is not called; where it says THRU_HOST_BRIDGE
+ * the method maps through the DMA layer (an IOVA, or the CPU address
+ * untranslated); any other answer is -EREMOTEIO. mmio, resource, iova-link
+ * and the mmio and resource exports follow it (p2p-page always did: the DMA
+ * layer applies it itself). The methods named "-host" (MMIO_HOST,
+ * RESOURCE_HOST, IOVA_LINK_HOST, and the exports MMIO_HOST, RESOURCE_HOST)
+ * map deliberately through the host bridge by the same DMA-layer call
+ * whatever p2pdma decided, to measure that call on a BUS_ADDR pair; a pair
+ * with no trusted path is refused all the same. On real hardware such a
+ * mapping sends switch-local traffic up through the root complex, which
+ * must support it (the host-bridge whitelist) or the transfer faults. MAP
+ * reports map_type, what p2pdma decided, and route, the route the mapping
+ * took (enum p2prig_route); MAP_BENCH both, for the whole run. IOVA_LINK
+ * on a BUS_ADDR pair is the bus address, with or without an IOMMU; only
+ * its route through the host bridge (and IOVA_LINK_HOST) needs a
+ * translating domain, else -EOPNOTSUPP as in version 5. In the
+ * virtual lab QEMU sends every device DMA through the IOMMU, so a bus
+ * address under a translating IOMMU faults there: on such rigs a BUS_ADDR
+ * pair moves bytes only through the "-host" methods.
+ *
  * Errors: -EINVAL for any malformed argument (reserved field set, value out
  * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
  * function that is absent or not bound where it must be, -EOPNOTSUPP for a
@@ -121,7 +145,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define P2PRIG_UAPI_VERSION	7
+#define P2PRIG_UAPI_VERSION	8
 #define P2PRIG_DEVICE_PATH	"/dev/p2prig"
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
@@ -153,6 +177,10 @@ enum p2prig_method {
 	P2PRIG_METHOD_IOVA_LINK = 4,	/* dma_iova_try_alloc() + dma_iova_link(),
 					 * DMA_ATTR_MMIO: IOMMU-translated only
 					 */
+	/* The same DMA-layer calls through the host bridge whatever p2pdma decided: */
+	P2PRIG_METHOD_MMIO_HOST = 5,
+	P2PRIG_METHOD_RESOURCE_HOST = 6,
+	P2PRIG_METHOD_IOVA_LINK_HOST = 7,
 	P2PRIG_METHOD_MAX
 };
 
@@ -163,6 +191,8 @@ enum p2prig_export_method {
 	P2PRIG_EXPORT_PHYS_VEC = 2,	/* dma_buf_phys_vec_to_sgt(), >= 6.19:
 					 * bus address (BUS_ADDR) or IOVA
 					 */
+	P2PRIG_EXPORT_MMIO_HOST = 3,	/* mmio through the host bridge, always */
+	P2PRIG_EXPORT_RESOURCE_HOST = 4,	/* resource through the host bridge, always */
 	P2PRIG_EXPORT_MAX
 };
 
@@ -194,6 +224,14 @@ enum p2prig_map_type {
 	P2PRIG_MAP_TYPE_BUS_ADDR = 2,		/* PCI bus address, switch-local */
 	P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE = 3,	/* through the root complex */
 	P2PRIG_MAP_TYPE_MAX
+};
+
+/* MAP (version 8): the route a peer-memory mapping took. */
+enum p2prig_route {
+	P2PRIG_ROUTE_NONE = 0,		/* system RAM: no peer-to-peer route */
+	P2PRIG_ROUTE_BUS_ADDR = 1,	/* the provider's PCI bus address, switch-local */
+	P2PRIG_ROUTE_HOST_BRIDGE = 2,	/* the DMA layer's mapping, through the root complex */
+	P2PRIG_ROUTE_MAX
 };
 
 /* MAP: what the mapping turned out to be. */
@@ -281,10 +319,16 @@ struct p2prig_map {
 	__u32 handle;			/* out: mapping handle */
 	__s32 p2p_distance;		/* out: pci_p2pdma_distance(), -1: none */
 	__u64 dma_addr;			/* out: what the initiator is given */
-	__u64 map_ns;			/* out: time inside the method's map call */
+	__u64 map_ns;			/* out: time inside the method's map call
+					 * (route BUS_ADDR: of the bus address)
+					 */
 	__u32 flags;			/* out: P2PRIG_MAP_F_* */
+	__u32 map_type;			/* out: enum p2prig_map_type p2pdma decided;
+					 * UNKNOWN for RAM
+					 */
+	__u32 route;			/* out: enum p2prig_route the mapping took */
 	__u32 reserved0;		/* in: zero */
-	__u64 reserved[3];		/* in: zero */
+	__u64 reserved[2];		/* in: zero */
 };
 
 /*
@@ -463,7 +507,9 @@ struct p2prig_map_bench {
 	__u64 elapsed_ns;		/* out: wall time of the whole run */
 	__s32 first_error;		/* out: 0, or the first map's errno (negative) */
 	__u32 interrupted;		/* out: 1 when a signal stopped it early */
-	__u64 reserved[4];		/* in: zero */
+	__u32 map_type;			/* out: enum p2prig_map_type (version 8) */
+	__u32 route;			/* out: enum p2prig_route the run's maps took */
+	__u64 reserved[3];		/* in: zero */
 };
 
 #define P2PRIG_IOC_MAGIC	0xB7
