@@ -187,6 +187,21 @@ static void check_moves(struct __test_metadata *_metadata,
 		TH_LOG("%s: edu read back other bytes", what);
 }
 
+/* Ten MAP_BENCH calls of @method on @chunk for edu; the ioctl's answer. */
+static int short_bench(FIXTURE_DATA(faults) * self, uint32_t chunk,
+		       uint32_t method, struct p2prig_map_bench *bench)
+{
+	memset(bench, 0, sizeof(*bench));
+	bench->chunk = chunk;
+	bench->method = method;
+	bench->initiator = P2PRIG_INITIATOR_EDU;
+	bench->pci = self->edu.addr;
+	bench->granule = PIECE;
+	bench->iterations = 10;
+	bench->threads = 1;
+	return rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, bench);
+}
+
 /* One XFER to the peer that must fail with @want; its time in ms. */
 static uint64_t xfer_fails(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(faults) * self, uint32_t mapping,
@@ -368,15 +383,8 @@ static void narrow_direct(struct __test_metadata *_metadata,
 		close(dbuf);
 	}
 
-	memset(&bench, 0, sizeof(bench));
-	bench.chunk = self->chunk.handle;
-	bench.method = P2PRIG_METHOD_MMIO;
-	bench.initiator = P2PRIG_INITIATOR_EDU;
-	bench.pci = self->edu.addr;
-	bench.granule = PIECE;
-	bench.iterations = 10;
-	bench.threads = 1;
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &bench));
+	ASSERT_EQ(0, short_bench(self, self->chunk.handle, P2PRIG_METHOD_MMIO,
+				 &bench));
 	EXPECT_EQ(-EIO, bench.first_error);
 	EXPECT_EQ(0ull, bench.map.n);
 }
@@ -570,15 +578,7 @@ TEST_F(faults, ram_beyond_mask)
 		EXPECT_EQ(-EIO, rc);
 	}
 
-	memset(&bench, 0, sizeof(bench));
-	bench.chunk = ram.handle;
-	bench.method = P2PRIG_METHOD_PAGE;
-	bench.initiator = P2PRIG_INITIATOR_EDU;
-	bench.pci = self->edu.addr;
-	bench.granule = PIECE;
-	bench.iterations = 10;
-	bench.threads = 1;
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &bench));
+	ASSERT_EQ(0, short_bench(self, ram.handle, P2PRIG_METHOD_PAGE, &bench));
 	EXPECT_EQ(rc, bench.first_error);
 	EXPECT_EQ(rc ? 0ull : 10ull, bench.map.n);
 	EXPECT_EQ(0, rig_free(self->fd, ram.handle));
