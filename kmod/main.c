@@ -653,16 +653,11 @@ static bool p2prig_swiotlb_reach(struct device *dev, u64 limit)
 int p2prig_dma_reach_ram(struct device *dev, phys_addr_t phys, u64 len)
 {
 	u64 limit = min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
-	u64 addr, end;
 
-	if (limit == DMA_BIT_MASK(64) || !p2prig_dma_is_direct(dev))
+	if (limit == DMA_BIT_MASK(64) || !p2prig_dma_is_direct(dev) ||
+	    p2prig_swiotlb_reach(dev, limit))
 		return 0;
-	addr = phys_to_dma(dev, phys);
-	if (!check_add_overflow(addr, len - 1, &end) && end <= limit)
-		return 0;
-	if (p2prig_swiotlb_reach(dev, limit))
-		return 0;
-	return p2prig_dma_reach(dev, addr, len);
+	return p2prig_dma_reach(dev, phys_to_dma(dev, phys), len);
 }
 
 static int p2prig_ioctl_map(struct p2prig_file *pf, void __user *argp)
