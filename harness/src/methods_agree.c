@@ -58,12 +58,12 @@ bool methods_agree_compare(const struct step_report *a, const struct step_report
 	memset(out, 0, sizeof(*out));
 	if (!a->map_ns.n || !a->unmap_ns.n || !b->map_ns.n || !b->unmap_ns.n)
 		return false;
-	out->map_p50[0] = a->map_ns.p50;
-	out->map_p50[1] = b->map_ns.p50;
-	out->unmap_p50[0] = a->unmap_ns.p50;
-	out->unmap_p50[1] = b->unmap_ns.p50;
-	out->map_percent = methods_agree_difference(a->map_ns.p50, b->map_ns.p50);
-	out->unmap_percent = methods_agree_difference(a->unmap_ns.p50, b->unmap_ns.p50);
+	out->map_floor[0] = a->map_ns.min;
+	out->map_floor[1] = b->map_ns.min;
+	out->unmap_floor[0] = a->unmap_ns.min;
+	out->unmap_floor[1] = b->unmap_ns.min;
+	out->map_percent = methods_agree_difference(a->map_ns.min, b->map_ns.min);
+	out->unmap_percent = methods_agree_difference(a->unmap_ns.min, b->unmap_ns.min);
 	out->agree = out->map_percent <= within_percent && out->unmap_percent <= within_percent;
 	return true;
 }
@@ -71,10 +71,11 @@ bool methods_agree_compare(const struct step_report *a, const struct step_report
 void methods_agree_describe(const struct methods_agreement *m, char *buf, size_t size)
 {
 	snprintf(buf, size,
-		 "map p50 %llu vs %llu ns (%.1f %%), unmap p50 %llu vs %llu ns (%.1f %%)",
-		 (unsigned long long)m->map_p50[0], (unsigned long long)m->map_p50[1],
-		 m->map_percent, (unsigned long long)m->unmap_p50[0],
-		 (unsigned long long)m->unmap_p50[1], m->unmap_percent);
+		 "map floor %llu vs %llu ns (%.1f %%), unmap floor %llu vs %llu ns (%.1f %%)",
+		 (unsigned long long)m->map_floor[0], (unsigned long long)m->map_floor[1],
+		 m->map_percent, (unsigned long long)m->unmap_floor[0],
+		 (unsigned long long)m->unmap_floor[1], m->unmap_percent);
+
 }
 
 static double worst(const struct methods_agreement *m)

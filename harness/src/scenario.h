@@ -41,7 +41,7 @@
  */
 #define SCENARIO_DEFAULT_WARMUP	384
 #define SCENARIO_MAX_WARMUP	100000
-/* `expect methods-agree` without within=: steady p50s at most 3 % apart. */
+/* `expect methods-agree` without within=: steady floors at most 3 % apart. */
 #define SCENARIO_DEFAULT_AGREE_PERCENT 3.0
 #define SCENARIO_PAGE_SIZE	4096
 #define SCENARIO_MAX_NODES	2
@@ -82,7 +82,7 @@ enum expect_what {
 	EXPECT_MAP_TYPE,	/* map_type */
 	EXPECT_REFUSED,		/* the MAP must be refused */
 	EXPECT_ORACLE,		/* the host checks the BAR's backing: bar providers, virtual lab */
-	EXPECT_METHODS_AGREE,	/* steady map/unmap p50 as its equivalent steps': within_percent */
+	EXPECT_METHODS_AGREE,	/* steady map/unmap floors as its equivalent steps': within_percent */
 };
 
 /* Where a mapping's DMA address points. */

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # On 7.3.4 dma_map_resource() is dma_map_phys(DMA_ATTR_MMIO): nvme-cmb's mmio
 # and resource steps (methods mmio-host and resource-host) map the same CMB
-# by the same code, so their steady map and unmap p50s must agree within
-# 3 %, whichever step runs first (the warm-up pairs take the IOVA
-# allocator's cold start, reported apart as timings.cold). nvme-cmb runs
-# as shipped and with its two steps swapped.
+# by the same code, so their steady map and unmap floors (the fastest of
+# the 32 steady calls) must agree within 3 %, whichever step runs first.
+# The p50s are printed, not judged: under DMA-FQ a fresh page-table page
+# comes every other map in phases that follow the flush queue's timer,
+# and CI's run caught the first step's 32 in one (p50 11040 against 8299
+# ns, floors 0.4 % apart). nvme-cmb runs as shipped and with its two
+# steps swapped.
 # Every check is a figure of one run against another of the same run
 # (virtual ns under -icount), never the host's clock.
 set -euo pipefail
@@ -31,14 +34,15 @@ check_order() {
 	# shellcheck disable=SC2016 # $t is jq's
 	figures=$(jq_result "$PERCENT"'
 		[.steps[] | { (.name): .timings }] | add as $t
-		| "map p50 mmio \($t.mmio.map_ns.p50) resource \($t.resource.map_ns.p50) " +
-		  "(\(apart($t.mmio.map_ns.p50; $t.resource.map_ns.p50) * 100 | round / 100) %), " +
-		  "unmap p50 mmio \($t.mmio.unmap_ns.p50) resource \($t.resource.unmap_ns.p50) " +
-		  "(\(apart($t.mmio.unmap_ns.p50; $t.resource.unmap_ns.p50) * 100 | round / 100) %)"')
+		| [("map", "unmap") as $call | ("min", "p50") as $stat
+		   | "\($call) \($stat) mmio \($t.mmio[$call + "_ns"][$stat]) " +
+		     "resource \($t.resource[$call + "_ns"][$stat]) " +
+		     "(\(apart($t.mmio[$call + "_ns"][$stat]; $t.resource[$call + "_ns"][$stat])
+			 * 100 | round / 100) %)"] | join(", ")')
 	echo "# $order: $figures"
 	for call in map unmap; do
-		tap_is "$order: mmio and resource steady $call p50 within 3 %" \
-			"$(jq_result "$PERCENT"'[.steps[] | { (.name): .timings.'"$call"'_ns.p50 }] | add
+		tap_is "$order: mmio and resource steady $call floors within 3 %" \
+			"$(jq_result "$PERCENT"'[.steps[] | { (.name): .timings.'"$call"'_ns.min }] | add
 				| apart(.mmio; .resource) <= 3')" true
 	done
 	tap_is "$order: the resource step's expect methods-agree met" \
@@ -59,8 +63,9 @@ check_order() {
 		"true,true"
 	# The first step maps fresh IOVA space: a new page-table page every other map
 	# (~13470 against ~8255 virtual ns) until the flush queue first fills.
-	tap_is "$order: the first step's warm-up took the cold start (cold map p99 >= 1.4 x steady p50)" \
-		"$(jq_result '.steps[0].timings | .cold.map_ns.p99 >= 1.4 * .map_ns.p50')" true
+	tap_is "$order: the first step's warm-up took the cold start (cold map p99 >= 1.4 x steady floor)" \
+		"$(jq_result '.steps[0].timings | .cold.map_ns.p99 >= 1.4 * .map_ns.min')" true
+
 	tap_is "$order: the trace saw the transfer's own mapping and was off while timing" \
 		"$(jq_result '[.steps[].trace | "\(.off_while_timing) \(.maps - .sg_maps)"] | join(",")')" \
 		"true 1,true 1"
