@@ -4,7 +4,8 @@
  *
  * /dev/p2prig (root only) hands each open file handles to chunks of peer
  * memory and to mappings of them for initiator devices; see
- * include/uapi/p2prig.h for the contract and p2prig.h for the pieces.
+ * include/uapi/p2prig.h and Documentation/uapi.rst for the contract, and
+ * p2prig.h for the pieces.
  *
  * This file: the tables of providers, methods and initiators, the misc
  * device, open and release of its files, module load and unload.
