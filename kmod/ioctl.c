@@ -41,8 +41,9 @@ union p2prig_ucmd_buffer {
 /**
  * struct p2prig_ioctl_op - one ioctl
  * @cmd: its number; the argument's size is the one the number carries
- * @in: the argument is read in; else the kernel copy starts zeroed
- * @out: the kernel copy is written back when @handler returns 0
+ * @flags: P2PRIG_UCMD_IN: the argument is read in, else the kernel copy
+ *	starts zeroed; P2PRIG_UCMD_OUT: the kernel copy is written back when
+ *	@handler returns 0
  * @reserved: the argument's reserved fields, all bits set; a call with
  *	any of them nonzero is -EINVAL. NULL: none.
  * @handler: does the call on struct p2prig_ucmd's kernel copy
@@ -52,12 +53,19 @@ union p2prig_ucmd_buffer {
  */
 struct p2prig_ioctl_op {
 	unsigned int cmd;
-	bool in;
-	bool out;
+	unsigned int flags;
 	const void *reserved;
 	int (*handler)(struct p2prig_ucmd *ucmd);
 	void (*undo)(struct p2prig_ucmd *ucmd);
 };
+
+#define P2PRIG_UCMD_IN		BIT(0)
+#define P2PRIG_UCMD_OUT		BIT(1)
+#define P2PRIG_UCMD_IN_OUT	(P2PRIG_UCMD_IN | P2PRIG_UCMD_OUT)
+
+#define P2PRIG_IOCTL_OP(_cmd, _flags, _reserved, _handler, _undo)	\
+	{ .cmd = _cmd, .flags = _flags, .reserved = _reserved,		\
+	  .handler = _handler, .undo = _undo }
 
 /* The reserved fields of each argument struct, as masks. */
 static const struct p2prig_chunk_alloc p2prig_chunk_alloc_reserved = {
@@ -162,48 +170,37 @@ static int p2prig_ioctl_attach_check(struct p2prig_ucmd *ucmd)
 	return p2prig_attach_check(arg);
 }
 
-/* In command-number order: the dispatcher indexes it by _IOC_NR(). */
+/*
+ * In command-number order: the dispatcher indexes it by _IOC_NR(). EXPORT
+ * writes only its fd, itself, before the fd is installed.
+ */
 static const struct p2prig_ioctl_op p2prig_ioctl_ops[] = {
-	{ .cmd = P2PRIG_IOC_INFO, .out = true,
-	  .handler = p2prig_ioctl_info },
-	{ .cmd = P2PRIG_IOC_CHUNK_ALLOC, .in = true, .out = true,
-	  .reserved = &p2prig_chunk_alloc_reserved,
-	  .handler = p2prig_ioctl_chunk_alloc,
-	  .undo = p2prig_chunk_alloc_undo },
-	{ .cmd = P2PRIG_IOC_CHUNK_FREE, .in = true,
-	  .reserved = &p2prig_handle_reserved,
-	  .handler = p2prig_ioctl_chunk_free },
-	{ .cmd = P2PRIG_IOC_CHUNK_IO, .in = true,
-	  .reserved = &p2prig_chunk_io_reserved,
-	  .handler = p2prig_ioctl_chunk_io },
-	{ .cmd = P2PRIG_IOC_MAP, .in = true, .out = true,
-	  .reserved = &p2prig_map_reserved,
-	  .handler = p2prig_ioctl_map, .undo = p2prig_mapping_undo },
-	{ .cmd = P2PRIG_IOC_UNMAP, .in = true, .out = true,
-	  .reserved = &p2prig_unmap_reserved,
-	  .handler = p2prig_ioctl_unmap },
-	{ .cmd = P2PRIG_IOC_XFER, .in = true, .out = true,
-	  .reserved = &p2prig_xfer_reserved,
-	  .handler = p2prig_ioctl_xfer },
-	{ .cmd = P2PRIG_IOC_PROBE, .in = true, .out = true,
-	  .reserved = &p2prig_probe_reserved,
-	  .handler = p2prig_ioctl_probe },
-	/* Writes only its fd, itself: before the fd is installed. */
-	{ .cmd = P2PRIG_IOC_EXPORT, .in = true,
-	  .reserved = &p2prig_export_reserved,
-	  .handler = p2prig_ioctl_export },
-	{ .cmd = P2PRIG_IOC_EXPORT_STATS, .in = true, .out = true,
-	  .reserved = &p2prig_export_stats_reserved,
-	  .handler = p2prig_ioctl_export_stats },
-	{ .cmd = P2PRIG_IOC_IMPORT, .in = true, .out = true,
-	  .reserved = &p2prig_import_reserved,
-	  .handler = p2prig_ioctl_import, .undo = p2prig_mapping_undo },
-	{ .cmd = P2PRIG_IOC_ATTACH_CHECK, .in = true, .out = true,
-	  .reserved = &p2prig_attach_check_reserved,
-	  .handler = p2prig_ioctl_attach_check },
-	{ .cmd = P2PRIG_IOC_MAP_BENCH, .in = true, .out = true,
-	  .reserved = &p2prig_map_bench_reserved,
-	  .handler = p2prig_ioctl_map_bench },
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_INFO, P2PRIG_UCMD_OUT, NULL,
+			p2prig_ioctl_info, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_ALLOC, P2PRIG_UCMD_IN_OUT, &p2prig_chunk_alloc_reserved,
+			p2prig_ioctl_chunk_alloc, p2prig_chunk_alloc_undo),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_FREE, P2PRIG_UCMD_IN, &p2prig_handle_reserved,
+			p2prig_ioctl_chunk_free, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_IO, P2PRIG_UCMD_IN, &p2prig_chunk_io_reserved,
+			p2prig_ioctl_chunk_io, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_MAP, P2PRIG_UCMD_IN_OUT, &p2prig_map_reserved,
+			p2prig_ioctl_map, p2prig_mapping_undo),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_UNMAP, P2PRIG_UCMD_IN_OUT, &p2prig_unmap_reserved,
+			p2prig_ioctl_unmap, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_XFER, P2PRIG_UCMD_IN_OUT, &p2prig_xfer_reserved,
+			p2prig_ioctl_xfer, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_PROBE, P2PRIG_UCMD_IN_OUT, &p2prig_probe_reserved,
+			p2prig_ioctl_probe, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_EXPORT, P2PRIG_UCMD_IN, &p2prig_export_reserved,
+			p2prig_ioctl_export, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_EXPORT_STATS, P2PRIG_UCMD_IN_OUT, &p2prig_export_stats_reserved,
+			p2prig_ioctl_export_stats, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_IMPORT, P2PRIG_UCMD_IN_OUT, &p2prig_import_reserved,
+			p2prig_ioctl_import, p2prig_mapping_undo),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_ATTACH_CHECK, P2PRIG_UCMD_IN_OUT, &p2prig_attach_check_reserved,
+			p2prig_ioctl_attach_check, NULL),
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_MAP_BENCH, P2PRIG_UCMD_IN_OUT, &p2prig_map_bench_reserved,
+			p2prig_ioctl_map_bench, NULL),
 };
 
 /* Whether @arg has no bit set where @reserved has one. */
@@ -240,7 +237,7 @@ long p2prig_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -ENOTTY;
 	size = _IOC_SIZE(cmd);
 
-	if (!op->in)
+	if (!(op->flags & P2PRIG_UCMD_IN))
 		memset(&buf, 0, size);
 	else if (copy_from_user(&buf, ucmd.uarg, size))
 		return -EFAULT;
@@ -249,7 +246,7 @@ long p2prig_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -EINVAL;
 
 	ret = op->handler(&ucmd);
-	if (ret || !op->out)
+	if (ret || !(op->flags & P2PRIG_UCMD_OUT))
 		return ret;
 	if (copy_to_user(ucmd.uarg, &buf, size)) {
 		if (op->undo)
