@@ -11,6 +11,7 @@
 #include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/pci.h>
+#include <linux/pci-p2pdma.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -56,6 +57,34 @@ void p2prig_chunk_put(struct p2prig_chunk *chunk)
 	kfree(chunk);
 }
 
+/**
+ * p2prig_p2pmem_alloc - take @chunk->size bytes of @chunk->pdev's p2pmem
+ * @chunk: the chunk, whose vaddr, phys and bus_addr are filled in
+ *
+ * For providers that lend published p2pmem; they check where it lies.
+ * Returns 0 or -ENOMEM when the pool is exhausted.
+ */
+int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk)
+{
+	void *vaddr = pci_alloc_p2pmem(chunk->pdev, chunk->size);
+
+	if (!vaddr)
+		return -ENOMEM;
+	chunk->vaddr = vaddr;
+	/* p2pmem has struct pages in the direct map (ZONE_DEVICE). */
+	chunk->phys = virt_to_phys(vaddr);
+	chunk->bus_addr = pci_p2pmem_virt_to_bus(chunk->pdev, vaddr);
+	return 0;
+}
+
+/* Give back what p2prig_p2pmem_alloc() took: the providers' free op. */
+void p2prig_p2pmem_free(struct p2prig_chunk *chunk)
+{
+	lockdep_assert_held(&p2prig_lock);
+
+	pci_free_p2pmem(chunk->pdev, chunk->vaddr, chunk->size);
+}
+
 /*
  * CHUNK_ALLOC could not tell user space its handle: take the chunk back,
  * unless someone mapped or exported it meanwhile through a guessed handle;
@@ -78,16 +107,51 @@ void p2prig_chunk_alloc_undo(struct p2prig_ucmd *ucmd)
 }
 
 /*
- * The provider's device lock is held while the memory is taken and the
- * chunk listed, so that its driver binding (and the bus notifier, which
- * runs under that lock) sees the chunk or none of it; the answer is copied
- * out after both locks are dropped.
+ * Take @chunk's memory from its provider, give it a handle of @pf and list
+ * it. The provider's device lock is held meanwhile, so that its driver
+ * binding (and the bus notifier, which runs under that lock) sees the
+ * chunk or none of it.
  */
+static int p2prig_chunk_take(struct p2prig_file *pf,
+			     struct p2prig_chunk *chunk, u32 *handle)
+{
+	struct pci_dev *pdev = chunk->pdev;
+	int ret;
+
+	/* Keep the provider's binding, and so its p2pmem, as it is. */
+	if (pdev) {
+		ret = device_lock_interruptible(&pdev->dev);
+		if (ret)
+			return ret;
+	}
+	ret = mutex_lock_killable(&p2prig_lock);
+	if (ret)
+		goto unlock_dev;
+
+	ret = chunk->ops->alloc(chunk);
+	if (!ret) {
+		ret = xa_alloc(&pf->chunks, handle, chunk, xa_limit_32b,
+			       GFP_KERNEL);
+		if (ret)
+			chunk->ops->free(chunk);
+	}
+	if (!ret) {
+		spin_lock(&p2prig_chunks_lock);
+		list_add_tail(&chunk->node, &p2prig_chunks);
+		spin_unlock(&p2prig_chunks_lock);
+	}
+
+	mutex_unlock(&p2prig_lock);
+unlock_dev:
+	if (pdev)
+		device_unlock(&pdev->dev);
+	return ret;
+}
+
 int p2prig_ioctl_chunk_alloc(struct p2prig_ucmd *ucmd)
 {
 	struct p2prig_chunk_alloc *arg = ucmd->arg;
 	const struct p2prig_provider_ops *ops;
-	struct p2prig_file *pf = ucmd->pf;
 	struct p2prig_chunk *chunk;
 	struct pci_dev *pdev;
 	u32 handle;
@@ -117,64 +181,32 @@ int p2prig_ioctl_chunk_alloc(struct p2prig_ucmd *ucmd)
 
 	chunk = kzalloc_obj(*chunk);
 	if (!chunk) {
-		ret = -ENOMEM;
-		goto put_pdev;
+		pci_dev_put(pdev);
+		return -ENOMEM;
 	}
 	chunk->ops = ops;
 	chunk->pdev = pdev;
 	chunk->size = arg->size;
-	chunk->pf = pf;
+	chunk->pf = ucmd->pf;
 	INIT_LIST_HEAD(&chunk->exports);
 
-	/* Keep the provider's binding, and so its p2pmem, as it is. */
-	if (pdev) {
-		ret = device_lock_interruptible(&pdev->dev);
-		if (ret)
-			goto free_chunk;
+	ret = p2prig_chunk_take(ucmd->pf, chunk, &handle);
+	if (ret) {
+		kfree(chunk);
+		pci_dev_put(pdev);
+		return ret;
 	}
-	ret = mutex_lock_killable(&p2prig_lock);
-	if (ret)
-		goto unlock_dev;
 
-	ret = ops->alloc(chunk);
-	if (ret)
-		goto unlock;
-
-	ret = xa_alloc(&pf->chunks, &handle, chunk, xa_limit_32b, GFP_KERNEL);
-	if (ret)
-		goto free_mem;
-
+	/* From here on the chunk is the file's, and lives by its rules. */
 	arg->handle = handle;
 	arg->bar = chunk->bar;
 	arg->phys_addr = chunk->phys;
 	arg->bus_addr = chunk->bus_addr;
 	arg->bar_phys = pdev ? pci_resource_start(pdev, chunk->bar) : 0;
 	arg->bar_size = pdev ? pci_resource_len(pdev, chunk->bar) : 0;
-	spin_lock(&p2prig_chunks_lock);
-	list_add_tail(&chunk->node, &p2prig_chunks);
-	spin_unlock(&p2prig_chunks_lock);
-
-	mutex_unlock(&p2prig_lock);
-	if (pdev)
-		device_unlock(&pdev->dev);
-
-	/* From here on the chunk is the file's, and lives by its rules. */
 	ucmd->made = chunk;
 	ucmd->handle = handle;
 	return 0;
-
-free_mem:
-	ops->free(chunk);
-unlock:
-	mutex_unlock(&p2prig_lock);
-unlock_dev:
-	if (pdev)
-		device_unlock(&pdev->dev);
-free_chunk:
-	kfree(chunk);
-put_pdev:
-	pci_dev_put(pdev);
-	return ret;
 }
 
 /*
@@ -186,26 +218,21 @@ int p2prig_ioctl_chunk_free(struct p2prig_ucmd *ucmd)
 	struct p2prig_handle *arg = ucmd->arg;
 	struct p2prig_file *pf = ucmd->pf;
 	struct p2prig_chunk *chunk;
-	int ret = 0;
+	int ret;
 
 	if (mutex_lock_killable(&p2prig_lock))
 		return -EINTR;
 	chunk = xa_load(&pf->chunks, arg->handle);
 	if (!chunk) {
 		ret = -EINVAL;
-		goto unlock;
-	}
-	if (chunk->nr_mappings || !list_empty(&chunk->exports)) {
+	} else if (chunk->nr_mappings || !list_empty(&chunk->exports)) {
 		ret = -EBUSY;
-		goto unlock;
+	} else {
+		ret = chunk->revoked ? -ENODEV : 0;
+		xa_erase(&pf->chunks, arg->handle);
+		chunk->pf = NULL;
+		p2prig_chunk_put(chunk);
 	}
-	if (chunk->revoked)
-		ret = -ENODEV;
-
-	xa_erase(&pf->chunks, arg->handle);
-	chunk->pf = NULL;
-	p2prig_chunk_put(chunk);
-unlock:
 	mutex_unlock(&p2prig_lock);
 	return ret;
 }

@@ -291,6 +291,8 @@ extern spinlock_t p2prig_chunks_lock;
 struct p2prig_chunk *p2prig_chunk_lookup(struct p2prig_file *pf, u32 handle,
 					 u64 end);
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
+int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk);
+void p2prig_p2pmem_free(struct p2prig_chunk *chunk);
 int p2prig_with_chunk(struct p2prig_ucmd *ucmd, u32 handle, u64 end,
 		      int (*fn)(struct p2prig_ucmd *ucmd,
 				struct p2prig_chunk *chunk));
