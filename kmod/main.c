@@ -38,6 +38,7 @@ const struct p2prig_method_ops *const p2prig_methods[] = {
 	[P2PRIG_METHOD_P2P_PAGE] = &p2prig_method_p2p_page,
 	[P2PRIG_METHOD_PAGE] = &p2prig_method_page,
 	[P2PRIG_METHOD_IOVA_LINK] = &p2prig_method_iova_link,
+	/* The same calls through the host bridge whatever p2pdma decided: */
 	[P2PRIG_METHOD_MMIO_HOST] = &p2prig_method_mmio_host,
 	[P2PRIG_METHOD_RESOURCE_HOST] = &p2prig_method_resource_host,
 	[P2PRIG_METHOD_IOVA_LINK_HOST] = &p2prig_method_iova_link_host,
@@ -116,6 +117,7 @@ static const struct file_operations p2prig_fops = {
 	.open = p2prig_open,
 	.release = p2prig_release,
 	.unlocked_ioctl = p2prig_ioctl,
+	/* Fixed-width fields only: 32-bit callers pass the same structs. */
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
