@@ -107,13 +107,15 @@ void p2prig_chunk_alloc_undo(struct p2prig_ucmd *ucmd)
 }
 
 /*
- * Take @chunk's memory from its provider, give it a handle of @pf and list
- * it. The provider's device lock is held meanwhile, so that its driver
- * binding (and the bus notifier, which runs under that lock) sees the
- * chunk or none of it.
+ * Take @chunk's memory from its provider, give it a handle of @pf, list it
+ * and write the answer in @arg. The provider's device lock is held
+ * meanwhile, so that its driver binding (and the bus notifier, which runs
+ * under that lock) sees the chunk or none of it. Once the locks are
+ * dropped the chunk is the file's: a call on a guessed handle may free it.
  */
 static int p2prig_chunk_take(struct p2prig_file *pf,
-			     struct p2prig_chunk *chunk, u32 *handle)
+			     struct p2prig_chunk *chunk,
+			     struct p2prig_chunk_alloc *arg)
 {
 	struct pci_dev *pdev = chunk->pdev;
 	int ret;
@@ -130,12 +132,17 @@ static int p2prig_chunk_take(struct p2prig_file *pf,
 
 	ret = chunk->ops->alloc(chunk);
 	if (!ret) {
-		ret = xa_alloc(&pf->chunks, handle, chunk, xa_limit_32b,
+		ret = xa_alloc(&pf->chunks, &arg->handle, chunk, xa_limit_32b,
 			       GFP_KERNEL);
 		if (ret)
 			chunk->ops->free(chunk);
 	}
 	if (!ret) {
+		arg->bar = chunk->bar;
+		arg->phys_addr = chunk->phys;
+		arg->bus_addr = chunk->bus_addr;
+		arg->bar_phys = pdev ? pci_resource_start(pdev, chunk->bar) : 0;
+		arg->bar_size = pdev ? pci_resource_len(pdev, chunk->bar) : 0;
 		spin_lock(&p2prig_chunks_lock);
 		list_add_tail(&chunk->node, &p2prig_chunks);
 		spin_unlock(&p2prig_chunks_lock);
@@ -154,7 +161,6 @@ int p2prig_ioctl_chunk_alloc(struct p2prig_ucmd *ucmd)
 	const struct p2prig_provider_ops *ops;
 	struct p2prig_chunk *chunk;
 	struct pci_dev *pdev;
-	u32 handle;
 	int ret;
 
 	if (arg->provider >= P2PRIG_PROVIDER_MAX)
@@ -190,7 +196,7 @@ int p2prig_ioctl_chunk_alloc(struct p2prig_ucmd *ucmd)
 	chunk->pf = ucmd->pf;
 	INIT_LIST_HEAD(&chunk->exports);
 
-	ret = p2prig_chunk_take(ucmd->pf, chunk, &handle);
+	ret = p2prig_chunk_take(ucmd->pf, chunk, arg);
 	if (ret) {
 		kfree(chunk);
 		pci_dev_put(pdev);
@@ -198,14 +204,8 @@ int p2prig_ioctl_chunk_alloc(struct p2prig_ucmd *ucmd)
 	}
 
 	/* From here on the chunk is the file's, and lives by its rules. */
-	arg->handle = handle;
-	arg->bar = chunk->bar;
-	arg->phys_addr = chunk->phys;
-	arg->bus_addr = chunk->bus_addr;
-	arg->bar_phys = pdev ? pci_resource_start(pdev, chunk->bar) : 0;
-	arg->bar_size = pdev ? pci_resource_len(pdev, chunk->bar) : 0;
 	ucmd->made = chunk;
-	ucmd->handle = handle;
+	ucmd->handle = arg->handle;
 	return 0;
 }
 
