@@ -4,17 +4,18 @@
  *
  * Each entry names the command (which carries its argument's size), its
  * handler, whether the argument is read in and the answer written back,
- * and the argument's reserved fields. The dispatcher copies the argument in, refuses a set
- * reserved field with -EINVAL before the handler sees it, and copies the
- * answer out when the handler returns 0; handlers work on the kernel copy.
+ * and the argument's reserved fields. The dispatcher copies the argument
+ * in, refuses a set reserved field with -EINVAL before the handler sees
+ * it, and copies the answer out when the handler returns 0; handlers work
+ * on the kernel copy.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bits.h>
 #include <linux/fs.h>
+#include <linux/limits.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
-#include <linux/limits.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
@@ -175,31 +176,44 @@ static int p2prig_ioctl_attach_check(struct p2prig_ucmd *ucmd)
  * writes only its fd, itself, before the fd is installed.
  */
 static const struct p2prig_ioctl_op p2prig_ioctl_ops[] = {
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_INFO, P2PRIG_UCMD_OUT, NULL,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_INFO, P2PRIG_UCMD_OUT,
+			NULL,
 			p2prig_ioctl_info, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_ALLOC, P2PRIG_UCMD_IN_OUT, &p2prig_chunk_alloc_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_ALLOC, P2PRIG_UCMD_IN_OUT,
+			&p2prig_chunk_alloc_reserved,
 			p2prig_ioctl_chunk_alloc, p2prig_chunk_alloc_undo),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_FREE, P2PRIG_UCMD_IN, &p2prig_handle_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_FREE, P2PRIG_UCMD_IN,
+			&p2prig_handle_reserved,
 			p2prig_ioctl_chunk_free, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_IO, P2PRIG_UCMD_IN, &p2prig_chunk_io_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_CHUNK_IO, P2PRIG_UCMD_IN,
+			&p2prig_chunk_io_reserved,
 			p2prig_ioctl_chunk_io, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_MAP, P2PRIG_UCMD_IN_OUT, &p2prig_map_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_MAP, P2PRIG_UCMD_IN_OUT,
+			&p2prig_map_reserved,
 			p2prig_ioctl_map, p2prig_mapping_undo),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_UNMAP, P2PRIG_UCMD_IN_OUT, &p2prig_unmap_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_UNMAP, P2PRIG_UCMD_IN_OUT,
+			&p2prig_unmap_reserved,
 			p2prig_ioctl_unmap, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_XFER, P2PRIG_UCMD_IN_OUT, &p2prig_xfer_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_XFER, P2PRIG_UCMD_IN_OUT,
+			&p2prig_xfer_reserved,
 			p2prig_ioctl_xfer, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_PROBE, P2PRIG_UCMD_IN_OUT, &p2prig_probe_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_PROBE, P2PRIG_UCMD_IN_OUT,
+			&p2prig_probe_reserved,
 			p2prig_ioctl_probe, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_EXPORT, P2PRIG_UCMD_IN, &p2prig_export_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_EXPORT, P2PRIG_UCMD_IN,
+			&p2prig_export_reserved,
 			p2prig_ioctl_export, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_EXPORT_STATS, P2PRIG_UCMD_IN_OUT, &p2prig_export_stats_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_EXPORT_STATS, P2PRIG_UCMD_IN_OUT,
+			&p2prig_export_stats_reserved,
 			p2prig_ioctl_export_stats, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_IMPORT, P2PRIG_UCMD_IN_OUT, &p2prig_import_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_IMPORT, P2PRIG_UCMD_IN_OUT,
+			&p2prig_import_reserved,
 			p2prig_ioctl_import, p2prig_mapping_undo),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_ATTACH_CHECK, P2PRIG_UCMD_IN_OUT, &p2prig_attach_check_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_ATTACH_CHECK, P2PRIG_UCMD_IN_OUT,
+			&p2prig_attach_check_reserved,
 			p2prig_ioctl_attach_check, NULL),
-	P2PRIG_IOCTL_OP(P2PRIG_IOC_MAP_BENCH, P2PRIG_UCMD_IN_OUT, &p2prig_map_bench_reserved,
+	P2PRIG_IOCTL_OP(P2PRIG_IOC_MAP_BENCH, P2PRIG_UCMD_IN_OUT,
+			&p2prig_map_bench_reserved,
 			p2prig_ioctl_map_bench, NULL),
 };
 
