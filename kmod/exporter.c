@@ -37,6 +37,7 @@
 #include <linux/file.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/pci-p2pdma.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -383,6 +384,16 @@ unsigned int p2prig_nr_exports(void)
 	return p2prig_exports_alive;
 }
 
+/* The method each export method maps by; NULL: phys-vec maps by itself. */
+static const struct p2prig_method_ops *const
+p2prig_export_mops[P2PRIG_EXPORT_MAX] = {
+	[P2PRIG_EXPORT_MMIO] = &p2prig_method_mmio,
+	[P2PRIG_EXPORT_RESOURCE] = &p2prig_method_resource,
+	/* Through the host bridge whatever p2pdma decided: */
+	[P2PRIG_EXPORT_MMIO_HOST] = &p2prig_method_mmio_host,
+	[P2PRIG_EXPORT_RESOURCE_HOST] = &p2prig_method_resource_host,
+};
+
 /**
  * p2prig_export_create - wrap part of a chunk as a dma-buf, as a new fd
  * @chunk: live peer memory
@@ -415,27 +426,15 @@ int p2prig_export_create(struct p2prig_chunk *chunk, u32 method, u64 offset,
 	buf->length = length;
 	init_waitqueue_head(&buf->unmapped);
 
-	switch (method) {
-	case P2PRIG_EXPORT_MMIO:
-		buf->mops = &p2prig_method_mmio;
-		break;
-	case P2PRIG_EXPORT_MMIO_HOST:
-		buf->mops = &p2prig_method_mmio_host;
-		break;
-	case P2PRIG_EXPORT_RESOURCE:
-		buf->mops = &p2prig_method_resource;
-		break;
-	case P2PRIG_EXPORT_RESOURCE_HOST:
-		buf->mops = &p2prig_method_resource_host;
-		break;
-	default:
+	buf->mops = p2prig_export_mops[array_index_nospec(method,
+							    P2PRIG_EXPORT_MAX)];
+	if (!buf->mops) {
 		/* The provider's driver is bound while the chunk is live. */
 		buf->provider = p2prig_dmabuf_provider(chunk);
 		if (!buf->provider) {
 			ret = -EOPNOTSUPP;
 			goto free;
 		}
-		break;
 	}
 
 	fd = get_unused_fd_flags(O_CLOEXEC);

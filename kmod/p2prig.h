@@ -5,7 +5,10 @@
  * A provider lends peer memory (a chunk), a method maps part of a chunk
  * for an initiator device, and an initiator moves bytes through such a
  * mapping. Each lives in its own file and ends in a const ops struct;
- * main.c lists them in tables indexed by the uapi enums.
+ * main.c lists them in tables indexed by the uapi enums. The ioctls are
+ * one table too (ioctl.c), whose handlers live with what they act on:
+ * chunk.c, mapping.c, xfer.c; revoke.c takes things back, dma_reach.c
+ * keeps addresses within an initiator's DMA mask.
  *
  * Locking: p2prig_lock protects every chunk and mapping, the handle
  * tables of each open file, the list of open files and the initiators'
@@ -35,7 +38,9 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <uapi/p2prig.h>
 
@@ -54,6 +59,7 @@
 #endif
 
 struct dma_buf;
+struct file;
 struct p2prig_attachment;
 struct p2prig_file;
 struct p2prig_initiator;
@@ -237,12 +243,87 @@ static inline phys_addr_t p2prig_mapping_phys(const struct p2prig_mapping *map)
 	return map->chunk->phys + map->offset;
 }
 
-extern struct mutex p2prig_lock;
+/**
+ * struct p2prig_file - what one open file of /dev/p2prig holds
+ * @node: on p2prig_files
+ * @chunks: handle -> struct p2prig_chunk
+ * @mappings: handle -> struct p2prig_mapping; each names a chunk of @chunks
+ *
+ * Handles start at 1, so a zeroed handle is never valid.
+ */
+struct p2prig_file {
+	struct list_head node;
+	struct xarray chunks;
+	struct xarray mappings;
+};
 
+/**
+ * struct p2prig_ucmd - one ioctl call, as its handler sees it
+ * @pf: the file it was made on
+ * @arg: the kernel copy of its argument, copied back out after a handler
+ *	that returns 0 (for calls with an answer)
+ * @uarg: the user's argument, for what a handler writes itself
+ * @made: what the handler made, for the op's undo when the answer cannot
+ *	be copied out
+ * @handle: the handle @made was given
+ */
+struct p2prig_ucmd {
+	struct p2prig_file *pf;
+	void *arg;
+	void __user *uarg;
+	void *made;
+	u32 handle;
+};
+
+/* main.c: the tables indexed by the uapi enums, and the open files. */
+extern const struct p2prig_provider_ops *const p2prig_providers[P2PRIG_PROVIDER_MAX];
+extern const struct p2prig_method_ops *const p2prig_methods[P2PRIG_METHOD_MAX];
+extern const struct p2prig_initiator_ops *const p2prig_initiators[P2PRIG_INITIATOR_MAX];
+extern struct mutex p2prig_lock;
+extern struct list_head p2prig_files;
+
+/* ioctl.c: the table and its dispatcher. */
+long p2prig_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
+
+/* chunk.c: chunks by handle, and every chunk alive. */
+extern struct list_head p2prig_chunks;
+extern spinlock_t p2prig_chunks_lock;
+struct p2prig_chunk *p2prig_chunk_lookup(struct p2prig_file *pf, u32 handle,
+					 u64 end);
+void p2prig_chunk_put(struct p2prig_chunk *chunk);
+int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk);
+void p2prig_p2pmem_free(struct p2prig_chunk *chunk);
+int p2prig_with_chunk(struct p2prig_ucmd *ucmd, u32 handle, u64 end,
+		      int (*fn)(struct p2prig_ucmd *ucmd,
+				struct p2prig_chunk *chunk));
+int p2prig_ioctl_chunk_alloc(struct p2prig_ucmd *ucmd);
+void p2prig_chunk_alloc_undo(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_chunk_free(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_chunk_io(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_export(struct p2prig_ucmd *ucmd);
+
+/* mapping.c: mappings by handle. */
+bool p2prig_mapping_unmap(struct p2prig_mapping *map, u64 *unmap_ns);
+void p2prig_mapping_free(struct p2prig_mapping *map);
+void p2prig_mapping_undo(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_map(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_unmap(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_import(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_probe(struct p2prig_ucmd *ucmd);
+int p2prig_ioctl_map_bench(struct p2prig_ucmd *ucmd);
+
+/* xfer.c */
+int p2prig_ioctl_xfer(struct p2prig_ucmd *ucmd);
+
+/* revoke.c: take back what a device's driver binding lent or served. */
+int p2prig_revoke_register(void);
+void p2prig_revoke_unregister(void);
 void p2prig_revoke_initiator(struct p2prig_initiator *init);
+
+/* method_p2p_page.c */
 int p2prig_p2p_page_probe(struct p2prig_chunk *chunk, u64 offset,
 			  struct device *dev, u64 *dma);
-void p2prig_chunk_put(struct p2prig_chunk *chunk);
+/* dma_reach.c */
 bool p2prig_dma_is_direct(struct device *dev);
 int p2prig_dma_reach(struct device *dev, u64 addr, u64 len);
 int p2prig_dma_reach_direct(struct device *dev, phys_addr_t phys, u64 len,

@@ -342,7 +342,7 @@ static int p2prig_bar_alloc(struct p2prig_chunk *chunk)
 {
 	struct pci_dev *pdev = chunk->pdev;
 	struct p2prig_bar *pb;
-	void *vaddr;
+	int ret;
 
 	device_lock_assert(&pdev->dev);
 	lockdep_assert_held(&p2prig_lock);
@@ -352,29 +352,16 @@ static int p2prig_bar_alloc(struct p2prig_chunk *chunk)
 		return -ENODEV;
 	pb = pci_get_drvdata(pdev);
 
-	vaddr = pci_alloc_p2pmem(pdev, chunk->size);
-	if (!vaddr)
-		return -ENOMEM;
-
-	/* p2pmem has struct pages in the direct map (ZONE_DEVICE). */
-	chunk->phys = virt_to_phys(vaddr);
+	ret = p2prig_p2pmem_alloc(chunk);
+	if (ret)
+		return ret;
 	if (chunk->phys < pb->start || chunk->size > pb->size ||
 	    chunk->phys - pb->start > pb->size - chunk->size) {
-		pci_free_p2pmem(pdev, vaddr, chunk->size);
+		p2prig_p2pmem_free(chunk);
 		return -EIO;
 	}
-
-	chunk->vaddr = vaddr;
-	chunk->bus_addr = pci_p2pmem_virt_to_bus(pdev, vaddr);
 	chunk->bar = pb->bar;
 	return 0;
-}
-
-static void p2prig_bar_free(struct p2prig_chunk *chunk)
-{
-	lockdep_assert_held(&p2prig_lock);
-
-	pci_free_p2pmem(chunk->pdev, chunk->vaddr, chunk->size);
 }
 
 const struct p2prig_provider_ops p2prig_provider_bar = {
@@ -383,5 +370,5 @@ const struct p2prig_provider_ops p2prig_provider_bar = {
 	.register_driver = p2prig_bar_register,
 	.unregister_driver = p2prig_bar_unregister,
 	.alloc = p2prig_bar_alloc,
-	.free = p2prig_bar_free,
+	.free = p2prig_p2pmem_free,
 };

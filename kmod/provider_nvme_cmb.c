@@ -54,8 +54,7 @@ static int p2prig_nvme_cmb_bar(struct pci_dev *pdev, phys_addr_t phys,
 static int p2prig_nvme_cmb_alloc(struct p2prig_chunk *chunk)
 {
 	struct pci_dev *pdev = chunk->pdev;
-	void *vaddr;
-	int bar;
+	int bar, ret;
 
 	device_lock_assert(&pdev->dev);
 	lockdep_assert_held(&p2prig_lock);
@@ -64,34 +63,21 @@ static int p2prig_nvme_cmb_alloc(struct p2prig_chunk *chunk)
 	    !p2prig_nvme_cmb_published(pdev))
 		return -EOPNOTSUPP;
 
-	vaddr = pci_alloc_p2pmem(pdev, chunk->size);
-	if (!vaddr)
-		return -ENOMEM;
-
-	/* p2pmem has struct pages in the direct map (ZONE_DEVICE). */
-	chunk->phys = virt_to_phys(vaddr);
+	ret = p2prig_p2pmem_alloc(chunk);
+	if (ret)
+		return ret;
 	bar = p2prig_nvme_cmb_bar(pdev, chunk->phys, chunk->size);
 	if (bar < 0) {
-		pci_free_p2pmem(pdev, vaddr, chunk->size);
+		p2prig_p2pmem_free(chunk);
 		return -EIO;
 	}
-
-	chunk->vaddr = vaddr;
-	chunk->bus_addr = pci_p2pmem_virt_to_bus(pdev, vaddr);
 	chunk->bar = bar;
 	return 0;
-}
-
-static void p2prig_nvme_cmb_free(struct p2prig_chunk *chunk)
-{
-	lockdep_assert_held(&p2prig_lock);
-
-	pci_free_p2pmem(chunk->pdev, chunk->vaddr, chunk->size);
 }
 
 const struct p2prig_provider_ops p2prig_provider_nvme_cmb = {
 	.name = "nvme-cmb",
 	.peer = true,
 	.alloc = p2prig_nvme_cmb_alloc,
-	.free = p2prig_nvme_cmb_free,
+	.free = p2prig_p2pmem_free,
 };

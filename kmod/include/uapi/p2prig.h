@@ -1,142 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * p2prig user API: ioctls on the root-only misc device /dev/p2prig.
- *
- * One header for the module and the runner. Every struct has fixed-width
- * fields and reserved space that must be zero on input; the module answers
- * -EINVAL for any reserved field that is not, so the layout can grow
- * without a new ioctl number. P2PRIG_UAPI_VERSION changes when a meaning
- * changes; the runner refuses a module whose version differs.
- *
- * Objects are named by handles that belong to the open file: a chunk of
- * peer memory from a provider, and a mapping of (part of) a chunk for an
- * initiator by a method. Closing the file unmaps and frees everything it
- * holds. A handle whose provider or initiator went away answers -ENODEV;
- * UNMAP and CHUNK_FREE still release such a handle (and answer -ENODEV).
- *
- * dma-bufs (version 3): EXPORT wraps part of a peer-memory chunk as a
- * dma-buf fd whose map callback uses an export method. The dma-buf holds
- * the chunk: closing the file that exported it does not give the memory
- * back while the dma-buf lives (CHUNK_FREE answers -EBUSY meanwhile). Only
- * importers that handle peer memory (allow_peer2peer) and can be revoked
- * (invalidate_mappings) may attach, and only devices the kernel's p2pdma
- * finds a path to. When the provider's driver unbinds, every importer is
- * told to drop its mappings, the memory goes back, and later maps fail
- * with -ENODEV. IMPORT does what an RDMA driver does with a dma-buf, on
- * behalf of an initiator: attach (dynamic, peer-to-peer, revocable), map,
- * and hand back a mapping handle that XFER and UNMAP take like any other.
- * An import the exporter revoked answers -ENODEV.
- *
- * Provider "bar" (version 4): a device's memory BAR as p2pmem, the way a
- * GPU driver lends its VRAM. The module's PCI driver p2prig_bar has no ID
- * table and binds only to a function handed to it with driver_override;
- * its probe registers one BAR and publishes it: module parameter bar=, or
- * by default the largest prefetchable memory BAR p2pdma can take, else the
- * largest such memory BAR (bar_offset= and bar_size= for a window of it).
- * p2pdma takes whole memory subsections: start and size must be multiples
- * of 2 MiB on x86-64, else probe refuses the function. CHUNK_ALLOC with
- * P2PRIG_PROVIDER_BAR names that function and answers -ENODEV when it is
- * not bound to p2prig_bar. Everything else works as for nvme-cmb; unbinding
- * the function from p2prig_bar revokes its chunks, mappings and dma-bufs.
- *
- * Map cost (version 5): MAP_BENCH times a method's map and unmap calls
- * inside the kernel, in kthreads, on a chunk's memory for an initiator,
- * and answers n, min, max, mean, stddev, p50 and p99 for each. Method
- * IOVA_LINK maps through the two-step IOVA API with DMA_ATTR_MMIO; it
- * needs a translating IOMMU domain (not passthrough, no forced swiotlb),
- * else its map answers -EOPNOTSUPP (MAP's errno, MAP_BENCH's first_error).
- * Like every method a kernel lacks, it is missing from method_mask there.
- *
- * Faults (version 6): an XFER whose initiator does not finish in time
- * answers -ETIMEDOUT once the initiator's function has been reset, with
- * bus mastering held off until its engine went idle: the next XFER can
- * succeed. When the function cannot be reset the XFER answers -EIO, as
- * does every later one until the function is reset from user space (its
- * sysfs reset file) or rebound. Each of edu's DMAs is given edu_timeout_ms,
- * 1..10000 ms (other values are refused with -EINVAL), and an XFER runs at
- * most four. MAP refuses with -EIO a range whose DMA
- * address lies beyond the initiator's DMA mask (module parameter
- * edu_dma_bits narrows edu's) and says so in the kernel log, where the DMA
- * layer would have warned (dma-direct) or handed the address out unchecked
- * (p2pdma's bus addresses); under a translating IOMMU the IOVA is
- * allocated within the mask. RAM (method page) beyond the mask of an
- * untranslated initiator is mapped only where swiotlb can bounce it below
- * the mask (P2PRIG_MAP_F_BOUNCED), else refused with -EIO; MAP_BENCH's
- * first_error says the same. Where the initiator is untranslated, PROBE
- * answers -EIO for such a page and MAP_BENCH has first_error -EIO; PROBE
- * under an IOMMU reports what p2pdma answers, bus address and all. Our
- * dma-bufs' maps (mmio, resource and phys-vec) refuse such an importer
- * with -EIO where it is untranslated, and IMPORT refuses with -EIO a
- * dma-buf of any exporter mapped beyond the initiator's mask. An XFER
- * never hands the initiator an address beyond its mask: a mapping made
- * before the mask narrowed answers -EIO. The module cannot be unloaded
- * while a file of /dev/p2prig or one of its dma-bufs is open; once all
- * are closed, every chunk has gone back to its provider.
- *
- * Pinned imports (version 7): IMPORT with P2PRIG_ATTACH_F_PINNED in
- * attach_flags imports the way RDMA registers a dma-buf it cannot revoke
- * (ib_umem_dmabuf_get_pinned): a dynamic attachment that takes peer memory
- * but has no invalidate_mappings, then dma_buf_pin() and a map that lasts
- * until UNMAP. Exporters that revoke refuse such an importer at attach:
- * ours, and vfio-pci since its fix 61ceaf236115 (now its attach callback
- * checks dma_buf_attach_revocable()), both with -EOPNOTSUPP.
- *
- * Routes (version 8): a method maps peer memory by the kernel's own rule
- * for the pair, the one dma-buf's phys-vec helper, the block layer and
- * vfio-pci apply: where p2pdma says BUS_ADDR (a switch routes the traffic
- * without the root complex) the initiator gets the provider's PCI bus
- * address and the DMA layer is not called; where it says THRU_HOST_BRIDGE
- * the method maps through the DMA layer (an IOVA, or the CPU address
- * untranslated); any other answer is -EREMOTEIO. mmio, resource, iova-link
- * and the mmio and resource exports follow it (p2p-page always did: the DMA
- * layer applies it itself). The methods named "-host" (MMIO_HOST,
- * RESOURCE_HOST, IOVA_LINK_HOST, and the exports MMIO_HOST, RESOURCE_HOST)
- * map deliberately through the host bridge by the same DMA-layer call
- * whatever p2pdma decided, to measure that call on a BUS_ADDR pair; a pair
- * with no trusted path is refused all the same. On real hardware such a
- * mapping sends switch-local traffic up through the root complex, which
- * must support it (the host-bridge whitelist) or the transfer faults. MAP
- * reports map_type, what p2pdma decided, and route, the route the mapping
- * took (enum p2prig_route); MAP_BENCH both, for the whole run. IOVA_LINK
- * on a BUS_ADDR pair is the bus address, with or without an IOMMU; only
- * its route through the host bridge (and IOVA_LINK_HOST) needs a
- * translating domain, else -EOPNOTSUPP as in version 5. In the
- * virtual lab QEMU sends every device DMA through the IOMMU, so a bus
- * address under a translating IOMMU faults there: on such rigs a BUS_ADDR
- * pair moves bytes only through the "-host" methods.
- *
- * Errors: -EINVAL for any malformed argument (reserved field set, value out
- * of range, zero or misaligned length, unknown handle), -ENODEV for a PCI
- * function that is absent or not bound where it must be, -EOPNOTSUPP for a
- * device or method this kernel or module cannot serve, -ENOMEM when the
- * provider's pool is exhausted, -EBUSY for CHUNK_FREE of a chunk that still
- * has mappings, -EFAULT for a bad user buffer, -ETIMEDOUT when the initiator
- * did not finish, -EIO when mapping failed or the initiator is unusable,
- * -ENOTTY for an unknown ioctl, -EINTR when a fatal signal came while the
- * call waited for another one to finish (every call but close waits
- * killably for the module's lock), and -EREMOTEIO from MAP when the kernel's
- * p2pdma finds no peer-to-peer path between the provider and the initiator
- * (the mapping is refused rather than handed out to fail or fault). A
- * method that does not fit the chunk (mmio, resource or p2p-page on RAM,
- * page on peer memory) is -EINVAL; a map call the DMA layer refuses, such as
- * MMIO under swiotlb=force, is -EIO.
- *
- * EXPORT: -EINVAL for a malformed argument or a RAM chunk, -ENODEV for a
- * revoked chunk, -EOPNOTSUPP for an export method this kernel or module
- * lacks (not in export_method_mask; all of them on a kernel without
- * revocable importers, dma_buf_attach_revocable(), such as 6.12) or
- * phys-vec for a provider without a p2pdma provider for its BAR, and the
- * errno of fd allocation (-EMFILE). IMPORT, ATTACH_CHECK and EXPORT_STATS: -EBADF when fd is not
- * open, -EINVAL when it is not a dma-buf (EXPORT_STATS: not one of ours).
- * IMPORT: -ENODEV when the initiator is not bound or the dma-buf was
- * revoked, -EOPNOTSUPP when the exporter refuses the importer (no p2p or
- * revocable importers: see ATTACH_CHECK), -EREMOTEIO when the exporter
- * finds no peer-to-peer path to the initiator (ours, and any exporter that
- * answers so), else what the exporter's map answered (-EIO from ours).
- * IMPORT also answers -EIO when the exporter's table does not describe
- * the dma-buf, with the fault in the kernel log: DMA lengths short of its
- * size, an entry that wraps, or for our dma-bufs (one contiguous range)
- * entries that do not follow each other or add up to more than its size.
+ * Reserved fields must be zero (-EINVAL otherwise). Prose, errors and the
+ * version history: kmod/Documentation/uapi.rst.
  */
 #ifndef _UAPI_P2PRIG_H
 #define _UAPI_P2PRIG_H
@@ -150,11 +16,7 @@
 
 /* Largest chunk one allocation may ask for, and the edu engine's window. */
 #define P2PRIG_MAX_CHUNK_SIZE	(256ULL << 20)
-/*
- * ...except from a bar provider, which lends a BAR as large as a GPU's
- * VRAM (INFO: max_bar_chunk_size): a dma-buf of 8 GiB and more is where
- * dma_buf_phys_vec_to_sgt() splits a range into several DMA entries.
- */
+/* ...from a bar provider: a dma-buf this large splits into DMA entries. */
 #define P2PRIG_MAX_BAR_CHUNK_SIZE	_BITULL(40)
 #define P2PRIG_MAX_XFER_SIZE	4096U
 /* System RAM chunks are physically contiguous pages: at most this much. */
@@ -174,9 +36,7 @@ enum p2prig_method {
 	P2PRIG_METHOD_RESOURCE = 1,	/* dma_map_resource() */
 	P2PRIG_METHOD_P2P_PAGE = 2,	/* dma_map_sgtable() on the p2pmem pages */
 	P2PRIG_METHOD_PAGE = 3,		/* dma_map_page(), RAM chunks only */
-	P2PRIG_METHOD_IOVA_LINK = 4,	/* dma_iova_try_alloc() + dma_iova_link(),
-					 * DMA_ATTR_MMIO: IOMMU-translated only
-					 */
+	P2PRIG_METHOD_IOVA_LINK = 4,	/* two-step IOVA API; IOMMU-translated only */
 	/* The same DMA-layer calls through the host bridge whatever p2pdma decided: */
 	P2PRIG_METHOD_MMIO_HOST = 5,
 	P2PRIG_METHOD_RESOURCE_HOST = 6,
@@ -188,9 +48,7 @@ enum p2prig_method {
 enum p2prig_export_method {
 	P2PRIG_EXPORT_MMIO = 0,		/* dma_map_phys(..., DMA_ATTR_MMIO), >= 6.18 */
 	P2PRIG_EXPORT_RESOURCE = 1,	/* dma_map_resource() */
-	P2PRIG_EXPORT_PHYS_VEC = 2,	/* dma_buf_phys_vec_to_sgt(), >= 6.19:
-					 * bus address (BUS_ADDR) or IOVA
-					 */
+	P2PRIG_EXPORT_PHYS_VEC = 2,	/* dma_buf_phys_vec_to_sgt(), >= 6.19 */
 	P2PRIG_EXPORT_MMIO_HOST = 3,	/* mmio through the host bridge, always */
 	P2PRIG_EXPORT_RESOURCE_HOST = 4,	/* resource through the host bridge, always */
 	P2PRIG_EXPORT_MAX
@@ -226,7 +84,7 @@ enum p2prig_map_type {
 	P2PRIG_MAP_TYPE_MAX
 };
 
-/* MAP (version 8): the route a peer-memory mapping took. */
+/* MAP: the route a peer-memory mapping took. */
 enum p2prig_route {
 	P2PRIG_ROUTE_NONE = 0,		/* system RAM: no peer-to-peer route */
 	P2PRIG_ROUTE_BUS_ADDR = 1,	/* the provider's PCI bus address, switch-local */
@@ -270,18 +128,12 @@ struct p2prig_info {
 	__u64 reserved[2];
 };
 
-/*
- * P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. When the answer
- * cannot be written back (-EFAULT) the chunk is given back, unless a call
- * on the same file mapped or exported it meanwhile.
- */
+/* P2PRIG_IOC_CHUNK_ALLOC: take peer memory from a provider. */
 struct p2prig_chunk_alloc {
 	__u32 provider;			/* in: enum p2prig_provider_kind */
 	__u32 reserved0;		/* in: zero */
 	struct p2prig_pci_addr pci;	/* in: the provider's PCI function; zero for RAM */
-	__u64 size;			/* in: bytes, page multiple, <= max (RAM: 4 MiB,
-					 * bar: max_bar_chunk_size)
-					 */
+	__u64 size;			/* in: bytes, page multiple, <= max for the provider */
 	__u32 handle;			/* out */
 	__u32 bar;			/* out: BAR that backs the chunk */
 	__u64 phys_addr;		/* out: CPU physical address */
@@ -319,23 +171,15 @@ struct p2prig_map {
 	__u32 handle;			/* out: mapping handle */
 	__s32 p2p_distance;		/* out: pci_p2pdma_distance(), -1: none */
 	__u64 dma_addr;			/* out: what the initiator is given */
-	__u64 map_ns;			/* out: time inside the method's map call
-					 * (route BUS_ADDR: of the bus address)
-					 */
+	__u64 map_ns;			/* out: time inside the method's map call */
 	__u32 flags;			/* out: P2PRIG_MAP_F_* */
-	__u32 map_type;			/* out: enum p2prig_map_type p2pdma decided;
-					 * UNKNOWN for RAM
-					 */
+	__u32 map_type;			/* out: enum p2prig_map_type; UNKNOWN for RAM */
 	__u32 route;			/* out: enum p2prig_route the mapping took */
 	__u32 reserved0;		/* in: zero */
 	__u64 reserved[2];		/* in: zero */
 };
 
-/*
- * P2PRIG_IOC_PROBE: ask the kernel's p2pdma how it would map one page of a
- * peer-memory chunk for an initiator, by mapping it with dma_map_sgtable()
- * and unmapping it at once. NOT_SUPPORTED is an answer, not an error.
- */
+/* P2PRIG_IOC_PROBE: how p2pdma would map one page of a chunk for an initiator. */
 struct p2prig_probe {
 	__u32 chunk;			/* in: chunk handle (peer memory) */
 	__u32 initiator;		/* in: enum p2prig_initiator_kind */
@@ -366,10 +210,7 @@ struct p2prig_xfer {
 	__u64 reserved[3];		/* in: zero */
 };
 
-/*
- * P2PRIG_IOC_EXPORT: part of a peer-memory chunk as a dma-buf (O_RDWR,
- * O_CLOEXEC). Its size is length; each importer gets one DMA range.
- */
+/* P2PRIG_IOC_EXPORT: part of a peer-memory chunk as a dma-buf. */
 struct p2prig_export {
 	__u32 chunk;			/* in: chunk handle (peer memory) */
 	__u32 method;			/* in: enum p2prig_export_method */
@@ -380,11 +221,7 @@ struct p2prig_export {
 	__u64 reserved[4];		/* in: zero */
 };
 
-/*
- * P2PRIG_IOC_EXPORT_STATS: what importers did with one of our dma-bufs,
- * counted since EXPORT. Once every importer is gone, attaches == detaches
- * and maps == unmaps.
- */
+/* P2PRIG_IOC_EXPORT_STATS: what importers did with one of our dma-bufs. */
 struct p2prig_export_stats {
 	__s32 fd;			/* in: a dma-buf from P2PRIG_IOC_EXPORT */
 	__u32 method;			/* out: enum p2prig_export_method */
@@ -394,26 +231,13 @@ struct p2prig_export_stats {
 	__u64 maps;			/* out: successful map calls */
 	__u64 unmaps;			/* out: unmap calls */
 	__u64 map_failed;		/* out: map calls that failed */
-	__u64 revocations;		/* out: attachments told to drop their
-					 * mappings when the provider went away
-					 */
+	__u64 revocations;		/* out: attachments revoked by the provider */
 	__u32 revoked;			/* out: 1 once the memory went back */
 	__u32 live_maps;		/* out: maps - unmaps, now */
 	__u64 reserved[4];		/* in: zero */
 };
 
-/*
- * P2PRIG_IOC_IMPORT: an initiator imports a whole dma-buf (ours or another
- * exporter's) the way an RDMA driver does: dma_buf_dynamic_attach() with
- * allow_peer2peer and an invalidate_mappings callback, then
- * dma_buf_map_attachment() under the reservation lock. The handle is a
- * mapping handle: XFER moves bytes through it (offset within the dma-buf),
- * UNMAP unmaps, detaches and releases it, as does closing the file.
- * attach_flags P2PRIG_ATTACH_F_PINNED (version 7) imports pinned instead:
- * no invalidate_mappings, dma_buf_pin() before the map, dma_buf_unpin()
- * at release; the exporter can never revoke such an import. Any other
- * attach_flags bit is -EINVAL.
- */
+/* P2PRIG_IOC_IMPORT: an initiator imports a whole dma-buf, as RDMA does. */
 struct p2prig_import {
 	__s32 fd;			/* in: a dma-buf */
 	__u32 initiator;		/* in: enum p2prig_initiator_kind */
@@ -425,10 +249,7 @@ struct p2prig_import {
 	__u64 length;			/* out: the dma-buf's size */
 	__u64 dma_addr;			/* out: DMA address of the first range */
 	__u64 map_ns;			/* out: time in dma_buf_map_attachment() */
-	__u32 flags;			/* out: P2PRIG_IMPORT_F_OURS,
-					 * P2PRIG_MAP_F_DIRECT and, for
-					 * our dma-bufs, P2PRIG_MAP_F_BUS_ADDR
-					 */
+	__u32 flags;			/* out: P2PRIG_IMPORT_F_OURS, P2PRIG_MAP_F_* */
 	__u32 reserved1;		/* in: zero */
 	__u64 reserved[4];		/* in: zero */
 };
@@ -436,12 +257,7 @@ struct p2prig_import {
 /* IMPORT: the dma-buf is one of ours (then P2PRIG_MAP_F_BUS_ADDR is known). */
 #define P2PRIG_IMPORT_F_OURS	_BITUL(8)
 
-/*
- * P2PRIG_IOC_ATTACH_CHECK: attach any PCI function to a dma-buf as an
- * importer of the given kind and detach at once, without mapping, to learn
- * whether the exporter accepts it. A refusal is an answer (result), not an
- * error of the ioctl.
- */
+/* P2PRIG_IOC_ATTACH_CHECK: whether an exporter accepts an importer. */
 struct p2prig_attach_check {
 	__s32 fd;			/* in: a dma-buf */
 	__u32 flags;			/* in: P2PRIG_ATTACH_F_* */
@@ -456,28 +272,7 @@ struct p2prig_attach_check {
 /* ATTACH_CHECK: an importer that cannot be revoked (no invalidate_mappings). */
 #define P2PRIG_ATTACH_F_PINNED		_BITUL(1)
 
-/*
- * P2PRIG_IOC_MAP_BENCH (version 5): time map and unmap of a chunk's memory
- * by one method for one initiator, inside the kernel, the way the kernel's
- * dma_map_benchmark does for RAM: threads kthreads each map granule bytes
- * at successive offsets of the chunk and unmap them at once, iterations
- * times each, or until duration_ms has passed. Each call is timed apart
- * (ktime_get_ns around the method's map, then its unmap). The loop is
- * bounded (P2PRIG_BENCH_MAX_MS, P2PRIG_BENCH_MAX_ITERATIONS) and stops
- * early on a fatal signal (interrupted set). Methods: any that fits the
- * chunk, IOVA_LINK included (dma_iova_try_alloc + dma_iova_link with
- * DMA_ATTR_MMIO + dma_iova_sync; unmap: dma_iova_destroy). A map the
- * kernel refuses stops the loop: its errno is first_error (-EOPNOTSUPP
- * for IOVA_LINK without a translating IOMMU) and the ioctl still succeeds
- * with what was timed, n possibly 0. A pair p2pdma finds no path for is
- * refused before any call, as MAP refuses it: first_error -EREMOTEIO.
- * The run holds the module's lock: other calls, CHUNK_FREE and unbinding
- * either end wait for it (killably: -EINTR); unbinding a device that lent
- * the module no memory does not. Errors: -EINVAL for a malformed field (reserved
- * set, granule, threads, iterations and duration_ms both or neither set,
- * a limit passed, a method that does not fit the chunk, unknown handle),
- * -EOPNOTSUPP for a method not in method_mask, -ENODEV as for MAP.
- */
+/* P2PRIG_IOC_MAP_BENCH: time a method's map and unmap inside the kernel. */
 #define P2PRIG_BENCH_MAX_THREADS	16
 #define P2PRIG_BENCH_MAX_MS		60000U
 #define P2PRIG_BENCH_MAX_ITERATIONS	_BITULL(24)
@@ -507,7 +302,7 @@ struct p2prig_map_bench {
 	__u64 elapsed_ns;		/* out: wall time of the whole run */
 	__s32 first_error;		/* out: 0, or the first map's errno (negative) */
 	__u32 interrupted;		/* out: 1 when a signal stopped it early */
-	__u32 map_type;			/* out: enum p2prig_map_type (version 8) */
+	__u32 map_type;			/* out: enum p2prig_map_type */
 	__u32 route;			/* out: enum p2prig_route the run's maps took */
 	__u64 reserved[3];		/* in: zero */
 };
