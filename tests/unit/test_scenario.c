@@ -91,8 +91,8 @@ static void test_example_file_parses_into_model(void **state)
 	/* The resource step must agree with the mmio step, within the default 3 %. */
 	assert_int_equal(sc.steps[1].expects[3].what, EXPECT_METHODS_AGREE);
 	assert_true(sc.steps[1].expects[3].within_percent == SCENARIO_DEFAULT_AGREE_PERCENT);
-	assert_int_equal(sc.steps[0].line, 21);
-	assert_int_equal(sc.steps[1].line, 26);
+	assert_int_equal(sc.steps[0].line, 23);
+	assert_int_equal(sc.steps[1].line, 28);
 	assert_int_equal(sc.n_allows, 0);
 	scenario_free(&sc);
 }
