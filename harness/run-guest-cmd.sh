@@ -4,7 +4,7 @@
 # the checkout at /rig, read-only; /results, the results folder, writable),
 # with the nvme driver loaded and p2prig.ko not loaded. Its output is kept
 # as guest-cmd.out. The lab-mode test uses it to make a guest the lab
-# machine (tests/vlab/95-lab-mode.t).
+# machine (tests/vlab/ops/95-lab-mode.t).
 #
 #   harness/run-guest-cmd.sh SCRIPT [--config NAME|FILE] [--kernel SPEC] [--series FILE|DIR]
 #

@@ -86,7 +86,7 @@ prepare_guest() {
 		# Test knob (tests/vlab): panic, hang or early-panic on purpose.
 		printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
 		printf 'P2PRIG_KMOD_PARAMS=%q\n' "${P2PRIG_KMOD_PARAMS:-}" # and insmod's (inject_dma_debug=size)
-		# Test knob (tests/vlab/92, 90): someone else's trace in the global instance.
+		# Test knob (tests/vlab/ops/92, 90): someone else's trace in the global instance.
 		printf 'P2PRIG_TRACE_WITNESS=%q\n' "${P2PRIG_TRACE_WITNESS:-}"
 		[[ $# -lt 4 ]] || printf 'P2PRIG_NODE=%q\nP2PRIG_NODE_ADDR=%q\nP2PRIG_PEER_ADDR=%q\nP2PRIG_LINK_MAC=%q\n' \
 			"$2" "$3" "$4" "$(vlab_link_mac "$2")"
