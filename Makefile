@@ -138,7 +138,7 @@ vlab_dirs_unlisted = $(filter-out $(VLAB_TEST_DIRS),$(patsubst %/,%,$(sort $(dir
 .PHONY: test
 test: unit-tests ## run every test (host and unit, then virtual lab) under prove
 	$(if $(vlab_dirs_unlisted),$(error make test does not list $(vlab_dirs_unlisted): add it to VLAB_TEST_DIRS))
-	@prove -r --timer tests/host $(VLAB_TEST_DIRS)
+	@prove -r --timer tests/host tests/unit $(VLAB_TEST_DIRS)
 
 .PHONY: bugs bug
 bugs: ## the bug corpus: put each upstream bug (bugs/) back, run its check on it and without it, print the table (list=1: only list them)
