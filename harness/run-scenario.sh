@@ -32,20 +32,18 @@ else
 	fi
 fi
 scenario=$(basename "$scenario_file")
-vlab_host_packages config
-vlab_select_config "$config" "$scenario_file"
-[[ $RIG_RIG_KIND == vlab ]] ||
-	die "config $RIG_CONFIG_NAME is a lab rig: scenarios run in the virtual lab only so far (make doctor config=$RIG_CONFIG_NAME checks the lab machine)"
-vlab_select_kernel
-
-t_start=$(now_s)
-vlab_prepare_host "$kernel"
-# Bad input is rejected here, before the guest boots.
-"$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
-	die "scenario $scenario rejected; nothing was run"
-
-out=$(vlab_results_dir "$scenario")
-vlab_build_guest "$kernel"
+# scenario_host_ready: once the runner is built for the host, before the
+# guest builds: bad input is rejected here, and a results folder that cannot
+# keep the run is refused, before the guest boots.
+# shellcheck disable=SC2317 # called by vlab_front_door, named in VLAB_HOST_READY
+scenario_host_ready() {
+	"$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
+		die "scenario $scenario rejected; nothing was run"
+	out=$(vlab_results_dir "$scenario")
+}
+VLAB_HOST_READY=scenario_host_ready
+vlab_front_door "$config" "$scenario_file" \
+	": scenarios run in the virtual lab only so far (make doctor config=CONFIG checks the lab machine)"
 
 # The host oracle (`expect oracle`, scenarios/README.md): ivshmem's backing
 # file holds this seed's pattern, addressed by file offset, when the guest
