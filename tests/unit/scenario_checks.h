@@ -21,6 +21,34 @@ static inline const char *source_top(void)
 	return top && *top ? top : P2PRIG_SOURCE_TOP;
 }
 
+/* Asserts a parse found no errors, showing them when it did. */
+static inline void assert_parsed(size_t errors, const struct scenario *sc)
+{
+	if (errors)
+		scenario_print_errors(sc, stdout);
+	assert_int_equal(errors, 0);
+}
+
+/* Parses text as file "ok", which must have no errors. */
+static inline struct scenario parse_ok(const char *text)
+{
+	struct scenario sc;
+
+	assert_parsed(scenario_parse_text("ok", text, &sc), &sc);
+	return sc;
+}
+
+/* Parses the repository's scenarios/NAME, which must have no errors. */
+static inline struct scenario parse_repository_ok(const char *name)
+{
+	char path[4096];
+	struct scenario sc;
+
+	snprintf(path, sizeof(path), "%s/scenarios/%s", source_top(), name);
+	assert_parsed(scenario_parse_file(path, &sc), &sc);
+	return sc;
+}
+
 /* Parses text as file "bad" and asserts exactly the expected errors, in order. */
 static inline void assert_errors(const char *text, const char *const *expected)
 {

@@ -232,18 +232,46 @@ static void fill_map_cost(struct step_report *s)
 }
 
 /* The live writer and this one, on the same run, say the same thing line for line. */
+/* A complete run of one scenario, health watched: the live writer's input. */
+static void live_run_init(struct run_report *r, const char *scenario)
+{
+	run_report_init(r, scenario, NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
+	r->started = 1735689600;
+	r->finished = r->started + 2;
+	r->complete = true;
+	r->health.watched = true;
+}
+
+/*
+ * Ends the live ktap.txt with the health test and writes result.json, both
+ * in temp_dir; returns the KTAP p2prig ktap makes of result.json, and sets
+ * live to ktap.txt's text. The run is freed.
+ */
+static char *ktap_finish_and_remake(struct ktap *k, struct run_report *r, char **live)
+{
+	char path[256];
+
+	ktap_health(k, r->n_steps + 1, r);
+	ktap_close(k);
+	assert_int_equal(result_write_json(r, temp_dir), 0);
+	run_report_free(r);
+
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
+	char *made = ktap_of(path);
+	temp_files[n_temp_files++] = strdup(path);
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
+	*live = read_whole(path);
+	temp_files[n_temp_files++] = strdup(path);
+	return made;
+}
+
 static void test_ktap_agrees_with_live_writer(void **state)
 {
 	struct run_report r;
 	struct ktap k;
-	char path[256];
 
 	(void)state;
-	run_report_init(&r, "agree", NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
-	r.started = 1735689600;
-	r.finished = r.started + 2;
-	r.complete = true;
-	r.health.watched = true;
+	live_run_init(&r, "agree");
 	fill_map_cost(run_report_add_step(&r));
 	struct step_report *s = run_report_add_step(&r);
 	snprintf(s->name, sizeof(s->name), "resource");
@@ -260,17 +288,7 @@ static void test_ktap_agrees_with_live_writer(void **state)
 	assert_int_equal(ktap_open(&k, temp_dir, r.n_steps + 1), 0);
 	for (size_t i = 0; i < r.n_steps; i++)
 		ktap_step(&k, i + 1, &r.steps[i]);
-	ktap_health(&k, r.n_steps + 1, &r);
-	ktap_close(&k);
-	assert_int_equal(result_write_json(&r, temp_dir), 0);
-	run_report_free(&r);
-
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
-	char *made = ktap_of(path);
-	temp_files[n_temp_files++] = strdup(path);
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
-	char *live = read_whole(path);
-	temp_files[n_temp_files++] = strdup(path);
+	char *live, *made = ktap_finish_and_remake(&k, &r, &live);
 	assert_string_equal(made, live);
 	assert_non_null(strstr(made, "# map-cost mmio 4K: map 1200 +- 60 ns (cv 5.0 % > 3 %, "
 				     "flagged), unmap 960 +- 12 ns (cv 1.5 %), trace pass\n"));
@@ -290,14 +308,9 @@ static void test_ktap_amended_after_the_last_step(void **state)
 	static const char *const names[] = { "mmio", "resource", "again" };
 	struct run_report r;
 	struct ktap k;
-	char path[256];
 
 	(void)state;
-	run_report_init(&r, "amend", NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
-	r.started = 1735689600;
-	r.finished = r.started + 2;
-	r.complete = true;
-	r.health.watched = true;
+	live_run_init(&r, "amend");
 	for (size_t i = 0; i < 3; i++)
 		snprintf(run_report_add_step(&r)->name, SCENARIO_NAME_MAX, "%s", names[i]);
 
@@ -312,17 +325,7 @@ static void test_ktap_amended_after_the_last_step(void **state)
 	assert_int_equal(ktap_amend_test(&k, temp_dir, 3, VERDICT_SKIP, r.steps[2].reason), 0);
 	/* Only a test that passed can be amended. */
 	assert_int_equal(ktap_amend_test(&k, temp_dir, 2, VERDICT_FAIL, "again"), -ENOENT);
-	ktap_health(&k, r.n_steps + 1, &r);
-	ktap_close(&k);
-	assert_int_equal(result_write_json(&r, temp_dir), 0);
-	run_report_free(&r);
-
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
-	char *made = ktap_of(path);
-	temp_files[n_temp_files++] = strdup(path);
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
-	char *live = read_whole(path);
-	temp_files[n_temp_files++] = strdup(path);
+	char *live, *made = ktap_finish_and_remake(&k, &r, &live);
 	assert_string_equal(live, made);
 	assert_non_null(strstr(live, "ok 1 mmio\n# expect methods-agree not met\nnot ok 2 resource\n"
 				     "ok 3 again # SKIP expect methods-agree: before 6.18\nok 4 "

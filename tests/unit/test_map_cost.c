@@ -121,14 +121,9 @@ static void test_bad_lines(void **state)
 static void test_repository_scenario(void **state)
 {
 	struct scenario sc;
-	char path[4096];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/scenarios/map-cost", source_top());
-	size_t errors = scenario_parse_file(path, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_repository_ok("map-cost");
 	assert_int_equal(sc.n_steps, 1);
 	/* Every method but the -host twins: through a root port they make the same calls. */
 	assert_int_equal(sc.steps[0].map_cost.n_methods, MAP_COST_METHODS - 3);

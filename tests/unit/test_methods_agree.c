@@ -62,10 +62,7 @@ static void test_parse_forms(void **state)
 		"expect methods-agree within=2.5%\n";
 
 	(void)state;
-	size_t errors = scenario_parse_text("ok", good, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_ok(good);
 	assert_int_equal(sc.steps[0].transfer.warmup, SCENARIO_DEFAULT_WARMUP);
 	assert_int_equal(sc.steps[1].transfer.warmup, 0);
 	assert_int_equal(sc.steps[1].transfer.map_repeat, 5);
