@@ -141,16 +141,25 @@ static void test_both_nodes_skip_in_lock_step(void **state)
 	scenario_free(&n.sc);
 }
 
-/* The client child of a scenario with another step count. */
-static int client_with_other_scenario(uint16_t port)
+/*
+ * A client child that says hello with text's scenario and leaves: exits 10
+ * when text does not parse, else if_opened or if_refused.
+ */
+static int client_says_hello(uint16_t port, const char *text, int if_opened, int if_refused)
 {
 	static struct node n;
 
-	if (scenario_parse_text("unit", ONE_STEP, &n.sc))
+	if (scenario_parse_text("unit", text, &n.sc))
 		return 10;
 	bool opened = node_peer_open(&n.peer, NODE_CLIENT, "127.0.0.1", port, &n.sc, WAIT_MS);
 	node_peer_close(&n.peer);
-	return opened ? 11 : 0;
+	return opened ? if_opened : if_refused;
+}
+
+/* The client child of a scenario with another step count. */
+static int client_with_other_scenario(uint16_t port)
+{
+	return client_says_hello(port, ONE_STEP, 11, 0);
 }
 
 static void test_hello_refuses_another_scenario(void **state)
@@ -172,13 +181,7 @@ static void test_hello_refuses_another_scenario(void **state)
 /* The client child that says hello and leaves. */
 static int client_that_leaves(uint16_t port)
 {
-	static struct node n;
-
-	if (scenario_parse_text("unit", TWO_STEPS, &n.sc))
-		return 10;
-	bool opened = node_peer_open(&n.peer, NODE_CLIENT, "127.0.0.1", port, &n.sc, WAIT_MS);
-	node_peer_close(&n.peer);
-	return opened ? 0 : 11;
+	return client_says_hello(port, TWO_STEPS, 0, 11);
 }
 
 static void test_peer_gone_fails_at_once(void **state)

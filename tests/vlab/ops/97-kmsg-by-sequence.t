@@ -12,30 +12,22 @@ source "$(dirname "$0")/../../lib/vlab.sh"
 vlab_requires
 tap_plan 9
 
-results=$(mktemp -d "${TMPDIR:-/tmp}/p2prig-test.XXXXXX")
-rc=0
-P2PRIG_RESULTS=$results "$TOP/harness/run-guest-cmd.sh" tests/vlab/ops/kmsg-guest.sh \
-	--config vlab-switch-noiommu >"$results/run.log" 2>&1 || rc=$?
-sed 's/^/# /' "$results/run.log"
-dir=$(find "$results" -mindepth 1 -maxdepth 1 -type d | head -n 1)
-tap_is "the guest ran the script to its end" "$rc $(grep -c 'p2prig-kmsg: done' "$dir/guest-cmd.out" 2>/dev/null)" "0 1"
-declare -A code=()
-while IFS='=' read -r key value; do code[$key]=$value; done <"$dir/kmsg.env"
-sed 's/^/# kmsg.env: /' "$dir/kmsg.env"
+run_guest_script tests/vlab/ops/kmsg-guest.sh vlab-switch-noiommu kmsg script
+dir=$GUEST_DIR
 
-tap_is "kmsg --since: exit 0, nothing lost" "${code[since_rc]-}" 0
+tap_is "kmsg --since: exit 0, nothing lost" "${GUEST_CODE[since_rc]-}" 0
 tap_ok "... the run's marker there, its priority kept (user.warning: <12>)" \
 	grep -qE '^<12>\[ *[0-9]+\.[0-9]+\] p2prig: begin scenario kmsg-check$' "$dir/kmsg-since.txt"
 tap_ok "... user space's \"<3>\" line kept as the kernel filed it: user.err (<11>)" \
 	grep -qE '^<11>\[ *[0-9.]+\] virtio_iommu virtio0: a line user space wrote at err$' "$dir/kmsg-since.txt"
-tap_is "... and scan-log does not take it for an IOMMU driver's error" "${code[since_scan_rc]-}" 0
-tap_ok "flooded past the buffer (${code[written]-?} lines, the loss seen before 200000): kmsg --since exits 3" \
-	test "${code[wrapped_rc]-}" = 3 -a "${code[written]-200000}" -lt 200000
+tap_is "... and scan-log does not take it for an IOMMU driver's error" "${GUEST_CODE[since_scan_rc]-}" 0
+tap_ok "flooded past the buffer (${GUEST_CODE[written]-?} lines, the loss seen before 200000): kmsg --since exits 3" \
+	test "${GUEST_CODE[wrapped_rc]-}" = 3 -a "${GUEST_CODE[written]-200000}" -lt 200000
 tap_ok "... its first line says how many records were lost, from the run's first" \
 	grep -qE '^p2prig: the kernel log overwrote [0-9]+ records? \(numbers [0-9]+ to [0-9]+\) before they were read' \
 	<(head -n 1 "$dir/kmsg-wrapped.txt")
 tap_ok "... the marker is gone, the records after the loss are there" \
 	bash -c "! grep -q 'begin scenario kmsg-wrap' '$dir/kmsg-wrapped.txt' && grep -q 'after_wrap' '$dir/kmsg-wrapped.txt'"
 tap_ok "... scan-log fails on the loss" \
-	bash -c "test '${code[wrapped_scan_rc]-}' = 1 && grep -q 'overwrote' '$dir/kmsg-wrapped-scan.txt'"
+	bash -c "test '${GUEST_CODE[wrapped_scan_rc]-}' = 1 && grep -q 'overwrote' '$dir/kmsg-wrapped-scan.txt'"
 tap_done

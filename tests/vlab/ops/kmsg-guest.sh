@@ -11,17 +11,21 @@ p2prig=/rig/build/guest/p2prig
 env=/results/kmsg.env
 : >"$env"
 
+# record NAME COMMAND...: COMMAND's exit code into kmsg.env as NAME.
+record() {
+	local name=$1 rc=0
+	shift
+	"$@" || rc=$?
+	echo "$name=$rc" >>"$env"
+}
+
 # Not wrapped: the marker and a user-space "<3>" line (facility user, as
 # the kernel files every line from user space), nothing lost.
 start=$("$p2prig" kmsg --next)
 echo "p2prig: begin scenario kmsg-check" >/dev/kmsg
 echo "<3>virtio_iommu virtio0: a line user space wrote at err" >/dev/kmsg
-rc=0
-"$p2prig" kmsg --since "$start" >/results/kmsg-since.txt || rc=$?
-echo "since_rc=$rc" >>"$env"
-rc=0
-"$p2prig" scan-log /results/kmsg-since.txt >/results/kmsg-since-scan.txt || rc=$?
-echo "since_scan_rc=$rc" >>"$env"
+record since_rc "$p2prig" kmsg --since "$start" >/results/kmsg-since.txt
+record since_scan_rc "$p2prig" scan-log /results/kmsg-since.txt >/results/kmsg-since-scan.txt
 
 # Wrapped: user space may log without the kernel's rate limit here, and
 # writes until the marker's record is gone (at most 200000 lines of 200
@@ -44,10 +48,6 @@ done
 exec 3>&-
 echo "written=$written" >>"$env"
 echo "after_wrap" >/dev/kmsg
-rc=0
-"$p2prig" kmsg --since "$start" >/results/kmsg-wrapped.txt || rc=$?
-echo "wrapped_rc=$rc" >>"$env"
-rc=0
-"$p2prig" scan-log /results/kmsg-wrapped.txt >/results/kmsg-wrapped-scan.txt || rc=$?
-echo "wrapped_scan_rc=$rc" >>"$env"
+record wrapped_rc "$p2prig" kmsg --since "$start" >/results/kmsg-wrapped.txt
+record wrapped_scan_rc "$p2prig" scan-log /results/kmsg-wrapped.txt >/results/kmsg-wrapped-scan.txt
 echo "p2prig-kmsg: done"
