@@ -290,10 +290,10 @@ static void test_ktap_agrees_with_live_writer(void **state)
 		ktap_step(&k, i + 1, &r.steps[i]);
 	char *live, *made = ktap_finish_and_remake(&k, &r, &live);
 	assert_string_equal(made, live);
-	assert_non_null(strstr(made, "# map-cost mmio 4K: map 1200 +- 60 ns (cv 5.0 % > 3 %, "
-				     "flagged), unmap 960 +- 12 ns (cv 1.5 %), trace pass\n"));
-	assert_non_null(strstr(made, "# map-cost iova-link 2M: skipped: method iova-link: "
-				     "this kernel lacks it\n"));
+	ASSERT_CONTAINS(made, "# map-cost mmio 4K: map 1200 +- 60 ns (cv 5.0 % > 3 %, "
+			  "flagged), unmap 960 +- 12 ns (cv 1.5 %), trace pass\n",
+			"# map-cost iova-link 2M: skipped: method iova-link: "
+			  "this kernel lacks it\n");
 	free(made);
 	free(live);
 }
@@ -353,17 +353,17 @@ static void test_ktap_failures_skips_and_host_checks(void **state)
 	assert_non_null(strstr(text, "# the guest ended: done\nok 6 host-guest-outcome\n"));
 	line_with(text, "ok 7 host-guest-machine # SKIP no guest-facts.env: the guest never "
 			"reported its machine\n");
-	assert_non_null(strstr(text, "# oracle: 4096 bytes differ in the BAR's backing\n"
-				     "# first mismatch at BAR offset 0x1000\n"
-				     "# expected 0x5eed0001's pattern\n"
-				     "not ok 8 host-oracle\n"));
-	assert_non_null(strstr(text, "# exit code 1, as the steps' verdicts say\n"
-				     "ok 9 host-runner-exit\n"));
+	ASSERT_CONTAINS(text, "# oracle: 4096 bytes differ in the BAR's backing\n"
+			  "# first mismatch at BAR offset 0x1000\n"
+			  "# expected 0x5eed0001's pattern\n"
+			  "not ok 8 host-oracle\n",
+			"# exit code 1, as the steps' verdicts say\n"
+			  "ok 9 host-runner-exit\n");
 	/* A step's figures precede its result line. */
-	assert_non_null(strstr(text, "# timings, mean: map 11737 ns (n 33), unmap 5558 ns "
-				     "(n 33)\nok 1 mmio\n"));
-	assert_non_null(strstr(text, "# rdma write 64K: avg 68.4 MiB/s, peak 108.9 MiB/s, "
-				     "latency p99 1194158 ns, verified\nok 4 write-host\n"));
+	ASSERT_CONTAINS(text, "# timings, mean: map 11737 ns (n 33), unmap 5558 ns "
+			  "(n 33)\nok 1 mmio\n",
+			"# rdma write 64K: avg 68.4 MiB/s, peak 108.9 MiB/s, "
+			  "latency p99 1194158 ns, verified\nok 4 write-host\n");
 	free(text);
 }
 
@@ -425,28 +425,28 @@ static void test_junit_reasons_and_escaping(void **state)
 	char *xml = junit_of(failing, 1);
 
 	(void)state;
-	assert_non_null(strstr(xml, "<testcase classname=\"p2prig.failing\" name=\"phys-vec\">\n"
-				    "      <skipped message=\"method phys-vec: not supported by this "
-				    "kernel (EOPNOTSUPP)\"/>\n"));
-	assert_non_null(strstr(xml, "<failure message=\"to peer: 16 mismatched bytes "
-				    "&lt;&amp;&quot;&apos;&gt; at 0x40\" type=\"step\">kernel: DMAR: "
-				    "[DMA Read NO_PASID] Request device [04:00.0] fault\n"
-				    "expect verified: not met: 16 bytes wrong to peer</failure>"));
+	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.failing\" name=\"phys-vec\">\n"
+			  "      <skipped message=\"method phys-vec: not supported by this "
+			  "kernel (EOPNOTSUPP)\"/>\n",
+			"<failure message=\"to peer: 16 mismatched bytes "
+			  "&lt;&amp;&quot;&apos;&gt; at 0x40\" type=\"step\">kernel: DMAR: "
+			  "[DMA Read NO_PASID] Request device [04:00.0] fault\n"
+			  "expect verified: not met: 16 bytes wrong to peer</failure>");
 	/* A met expectation is no part of the failure. */
 	assert_null(strstr(xml, "dma-address iova: not met"));
-	assert_non_null(strstr(xml, "name=\"host-oracle\">\n      <failure message=\"oracle: "
-				    "4096 bytes differ in the BAR&apos;s backing\" type=\"host\">"
-				    "first mismatch at BAR offset 0x1000\n"
-				    "expected 0x5eed0001&apos;s pattern</failure>"));
-	assert_non_null(strstr(xml, "name=\"host-guest-machine\">\n      <skipped message=\"no "
-				    "guest-facts.env: the guest never reported its machine\"/>"));
-	assert_non_null(strstr(xml, "<failure message=\"2 unexpected kernel lines\" "
-				    "type=\"kernel-health\">resource: DMAR"));
+	ASSERT_CONTAINS(xml, "name=\"host-oracle\">\n      <failure message=\"oracle: "
+			  "4096 bytes differ in the BAR&apos;s backing\" type=\"host\">"
+			  "first mismatch at BAR offset 0x1000\n"
+			  "expected 0x5eed0001&apos;s pattern</failure>",
+			"name=\"host-guest-machine\">\n      <skipped message=\"no "
+			  "guest-facts.env: the guest never reported its machine\"/>",
+			"<failure message=\"2 unexpected kernel lines\" "
+			  "type=\"kernel-health\">resource: DMAR");
 	/* The BEL in a kernel line is no XML character. */
-	assert_non_null(strstr(xml, "p2pdma.c:1 ?bell</failure>"));
-	assert_non_null(strstr(xml, "<system-out>rdma write 64K: avg 68.4 MiB/s"));
-	assert_non_null(strstr(xml, "<property name=\"host.exit_code\" value=\"1\"/>"));
-	assert_non_null(strstr(xml, "timestamp=\"2026-11-24T23:03:47\" time=\"32\""));
+	ASSERT_CONTAINS(xml, "p2pdma.c:1 ?bell</failure>",
+			"<system-out>rdma write 64K: avg 68.4 MiB/s",
+			"<property name=\"host.exit_code\" value=\"1\"/>",
+			"timestamp=\"2026-11-24T23:03:47\" time=\"32\"");
 	free(xml);
 }
 
@@ -456,14 +456,14 @@ static void test_junit_incomplete_run(void **state)
 	char *xml = junit_of(hang, 1);
 
 	(void)state;
-	assert_non_null(strstr(xml, "<testcase classname=\"p2prig.nvme-p2p-copy\" "
-				    "name=\"run-complete\">\n      <error message=\"run incomplete: "
-				    "hang\" type=\"incomplete\"/>"));
-	assert_non_null(strstr(xml, "<testsuite name=\"nvme-p2p-copy\" tests=\"7\" "
-				    "failures=\"2\" errors=\"1\" skipped=\"0\" "
-				    "timestamp=\"2026-11-24T22:16:09\">"));
-	assert_non_null(strstr(xml, "<property name=\"complete\" value=\"false\"/>"));
-	assert_non_null(strstr(xml, "<property name=\"host.outcome\" value=\"hang\"/>"));
+	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.nvme-p2p-copy\" "
+			  "name=\"run-complete\">\n      <error message=\"run incomplete: "
+			  "hang\" type=\"incomplete\"/>",
+			"<testsuite name=\"nvme-p2p-copy\" tests=\"7\" "
+			  "failures=\"2\" errors=\"1\" skipped=\"0\" "
+			  "timestamp=\"2026-11-24T22:16:09\">",
+			"<property name=\"complete\" value=\"false\"/>",
+			"<property name=\"host.outcome\" value=\"hang\"/>");
 	free(xml);
 }
 
@@ -475,12 +475,12 @@ static void test_junit_two_nodes(void **state)
 
 	(void)state;
 	assert_counts_agree(xml);
-	assert_non_null(strstr(xml, "<testsuite name=\"rdma-2node.server\" tests=\"2\""));
-	assert_non_null(strstr(xml, "<testsuite name=\"rdma-2node.client\" tests=\"2\""));
-	assert_non_null(strstr(xml, "classname=\"p2prig.rdma-2node.client\" name=\"kernel-health\""
-				    ">\n      <skipped message=\"cannot open /dev/kmsg: Permission "
-				    "denied\"/>"));
-	assert_non_null(strstr(xml, "<property name=\"node\" value=\"server\"/>"));
+	ASSERT_CONTAINS(xml, "<testsuite name=\"rdma-2node.server\" tests=\"2\"",
+			"<testsuite name=\"rdma-2node.client\" tests=\"2\"",
+			"classname=\"p2prig.rdma-2node.client\" name=\"kernel-health\""
+			  ">\n      <skipped message=\"cannot open /dev/kmsg: Permission "
+			  "denied\"/>",
+			"<property name=\"node\" value=\"server\"/>");
 	free((char *)both[0]);
 	free((char *)both[1]);
 	free(xml);

@@ -186,12 +186,12 @@ static void test_entry_and_json(void **state)
 
 	json_object *o = map_cost_json(r);
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	assert_non_null(strstr(text, "\"method\":\"mmio\""));
-	assert_non_null(strstr(text, "\"granule_bytes\":4096"));
-	assert_non_null(strstr(text, "\"cv_flagged\":true"));
-	assert_non_null(strstr(text, "\"p99_ns\":1500"));
-	assert_non_null(strstr(text, "\"result\":\"skipped\""));
-	assert_non_null(strstr(text, "\"reason\":\"method iova-link: not in the mask\""));
+	ASSERT_CONTAINS(text, "\"method\":\"mmio\"",
+			"\"granule_bytes\":4096",
+			"\"cv_flagged\":true",
+			"\"p99_ns\":1500",
+			"\"result\":\"skipped\"",
+			"\"reason\":\"method iova-link: not in the mask\"");
 	json_object *entries = json_object_object_get(o, "entries");
 	json_object *map = json_object_object_get(json_object_array_get_idx(entries, 0), "map");
 	assert_true(json_object_get_double(json_object_object_get(map, "mean_ns")) == 1040.0);
