@@ -27,13 +27,7 @@ done
 [[ $iterations =~ ^[1-9][0-9]*$ && $iterations -ge 5 ]] ||
 	die "bad --iterations '$iterations' (ib_write_bw needs at least 5)"
 
-vlab_host_packages config
-vlab_select_config "$config"
-[[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig: bench-rdma boots the virtual lab"
-vlab_select_kernel
-t_start=$(now_s)
-vlab_prepare_host "$kernel"
-vlab_build_guest "$kernel"
+vlab_front_door "$config" "" ": bench-rdma boots the virtual lab"
 out=$(vlab_results_dir bench-rdma)
 vlab_keep_config "$out" "$kernel"
 {

@@ -27,14 +27,10 @@ while [[ $# -gt 0 ]]; do
 	esac
 done
 
-# Reading the rig config needs kconfig-frontends; what else this machine
-# needs depends on the config: a lab machine needs neither QEMU nor the
-# build root.
-vlab_host_packages config
-vlab_select_config "$config"
-t_start=$(now_s)
-vlab_host_packages "$([[ $RIG_RIG_KIND == lab ]] && echo lab || echo run)"
-vlab_build_host
+# What this machine needs depends on the config: a lab machine needs
+# neither QEMU nor the build root, and builds no guest. A module that does
+# not build for the guest kernel leaves the doctor to look without it.
+vlab_front_door "$config" "" doctor module-optional
 
 # doctor_finish RESULTS STATUS: print the doctor's table and the verdict.
 doctor_finish() {
@@ -62,8 +58,6 @@ if [[ $RIG_RIG_KIND == lab ]]; then
 	doctor_finish "$out" "$status"
 fi
 
-vlab_select_kernel
-vlab_build_guest "$kernel" module-optional
 out=$(vlab_results_dir doctor)
 vlab_keep_config "$out" "$kernel"
 {

@@ -4,7 +4,7 @@
 # the checkout at /rig, read-only; /results, the results folder, writable),
 # with the nvme driver loaded and p2prig.ko not loaded. Its output is kept
 # as guest-cmd.out. The lab-mode test uses it to make a guest the lab
-# machine (tests/vlab/95-lab-mode.t).
+# machine (tests/vlab/ops/95-lab-mode.t).
 #
 #   harness/run-guest-cmd.sh SCRIPT [--config NAME|FILE] [--kernel SPEC] [--series FILE|DIR]
 #
@@ -16,15 +16,9 @@ source "$(dirname "$0")/vlab/session.sh"
 vlab_front_door_args "usage: $0 SCRIPT [--config NAME|FILE] [--kernel SPEC] [--series FILE|DIR]" "$@"
 script=$FRONT_DOOR_NAME
 [[ -f $P2PRIG_TOP/$script ]] || die "no $script in this checkout"
-vlab_host_packages config
-vlab_select_config "$config"
-[[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the guest needs a virtual-lab rig"
-vlab_select_kernel
-t_start=$(now_s)
 # The guest is a lab machine: it builds the runner and the module itself.
 VLAB_LAYERS=(lab)
-vlab_prepare_host "$kernel"
-vlab_build_guest "$kernel"
+vlab_front_door "$config" "" "; the guest needs a virtual-lab rig"
 out=$(vlab_results_dir "$(basename "$script" .sh)")
 vlab_keep_config "$out" "$kernel"
 {

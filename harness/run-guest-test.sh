@@ -45,14 +45,7 @@ name=$FRONT_DOOR_NAME
 [[ $name =~ ^[a-z0-9-]+$ ]] || die "bad guest test name '$name'"
 [[ -z $fuzz_seed$fuzz_calls || $name == kmod-fuzz ]] ||
 	die "--seed and --calls are the fuzzer's (kmod-fuzz), not $name's"
-vlab_host_packages config
-vlab_select_config "$config"
-[[ $RIG_RIG_KIND == vlab ]] || die "config $RIG_CONFIG_NAME is a lab rig; the module's tests run in the virtual lab"
-vlab_select_kernel
-
-t_start=$(now_s)
-vlab_prepare_host "$kernel"
-vlab_build_guest "$kernel" tests
+vlab_front_door "$config" "" "; the module's tests run in the virtual lab" tests
 [[ -x $P2PRIG_TOP/build/guest/tests/$name ]] ||
 	die "no guest test '$name' (built: $(find "$P2PRIG_TOP/build/guest/tests" -maxdepth 1 -type f -executable -printf '%f ' 2>/dev/null))"
 

@@ -32,20 +32,18 @@ else
 	fi
 fi
 scenario=$(basename "$scenario_file")
-vlab_host_packages config
-vlab_select_config "$config" "$scenario_file"
-[[ $RIG_RIG_KIND == vlab ]] ||
-	die "config $RIG_CONFIG_NAME is a lab rig: scenarios run in the virtual lab only so far (make doctor config=$RIG_CONFIG_NAME checks the lab machine)"
-vlab_select_kernel
-
-t_start=$(now_s)
-vlab_prepare_host "$kernel"
-# Bad input is rejected here, before the guest boots.
-"$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
-	die "scenario $scenario rejected; nothing was run"
-
-out=$(vlab_results_dir "$scenario")
-vlab_build_guest "$kernel"
+# scenario_host_ready: once the runner is built for the host, before the
+# guest builds: bad input is rejected here, and a results folder that cannot
+# keep the run is refused, before the guest boots.
+# shellcheck disable=SC2317 # called by vlab_front_door, named in VLAB_HOST_READY
+scenario_host_ready() {
+	"$P2PRIG_TOP/build/host/p2prig" check "$scenario_file" ||
+		die "scenario $scenario rejected; nothing was run"
+	out=$(vlab_results_dir "$scenario")
+}
+VLAB_HOST_READY=scenario_host_ready
+vlab_front_door "$config" "$scenario_file" \
+	": scenarios run in the virtual lab only so far (make doctor config=CONFIG checks the lab machine)"
 
 # The host oracle (`expect oracle`, scenarios/README.md): ivshmem's backing
 # file holds this seed's pattern, addressed by file offset, when the guest
@@ -86,7 +84,7 @@ prepare_guest() {
 		# Test knob (tests/vlab): panic, hang or early-panic on purpose.
 		printf 'P2PRIG_INJECT=%q\n' "${P2PRIG_INJECT:-}"
 		printf 'P2PRIG_KMOD_PARAMS=%q\n' "${P2PRIG_KMOD_PARAMS:-}" # and insmod's (inject_dma_debug=size)
-		# Test knob (tests/vlab/92, 90): someone else's trace in the global instance.
+		# Test knob (tests/vlab/ops/92, 90): someone else's trace in the global instance.
 		printf 'P2PRIG_TRACE_WITNESS=%q\n' "${P2PRIG_TRACE_WITNESS:-}"
 		[[ $# -lt 4 ]] || printf 'P2PRIG_NODE=%q\nP2PRIG_NODE_ADDR=%q\nP2PRIG_PEER_ADDR=%q\nP2PRIG_LINK_MAC=%q\n' \
 			"$2" "$3" "$4" "$(vlab_link_mac "$2")"

@@ -26,7 +26,7 @@ declare -A BUILDROOT_LAYERS=(
 	# The virtual lab's QEMU when a rig asks for the newer one
 	# (CONFIG_VLAB_QEMU=buildroot: the storage rigs).
 	[qemu]="qemu-system-x86"
-	# Lab mode inside a guest (tests/vlab/95): the guest is the lab machine
+	# Lab mode inside a guest (tests/vlab/ops/95): the guest is the lab machine
 	# and builds the runner and the module itself, as a lab machine does, and
 	# a namespace with a file system mounted on it must be refused.
 	[lab]="gcc jq kconfig-frontends-nox e2fsprogs"

@@ -164,7 +164,7 @@ if [[ ${P2PRIG_MODULE:-yes} == yes && -n ${P2PRIG_SCENARIO:-} && -z ${P2PRIG_GUE
 	hand_bar_devices_to_module
 fi
 
-# Test knob (tests/vlab/92, 90): P2PRIG_TRACE_WITNESS=marker plays someone
+# Test knob (tests/vlab/ops/92, 90): P2PRIG_TRACE_WITNESS=marker plays someone
 # else's trace in the global tracefs instance (tracing on, a smaller buffer,
 # a marker in it; =dma a dma event on as well) and records that instance
 # before and after the runner, which traces in an instance of its own and
@@ -224,7 +224,7 @@ run_scenario() {
 		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness after
 		;;
 	term)
-		# Test knob (tests/vlab/92): stop the runner with SIGTERM while its
+		# Test knob (tests/vlab/ops/92): stop the runner with SIGTERM while its
 		# tracefs instance is there; the instance must go with it.
 		[[ -z ${P2PRIG_TRACE_WITNESS:-} ]] || trace_witness before
 		"${runner[@]}" &

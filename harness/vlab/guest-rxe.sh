@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Soft-RoCE inside a virtual-lab guest, for guest-run.sh and for the lab
-# guest (tests/vlab/lab-guest.sh).
+# guest (tests/vlab/ops/lab-guest.sh).
 
 # netdev_with_mac MAC: the name the kernel gave the NIC whose address is
 # MAC (the host sets it on QEMU's command line): names follow probe order,

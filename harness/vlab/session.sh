@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# What every virtual-lab run does before and after its boot, shared by
-# run-scenario.sh (scenarios) and run-guest-test.sh (the module's own tests).
+# What every virtual-lab run does before and after its boot, shared by the
+# front doors: run-scenario.sh (scenarios), run-guest-test.sh (the module's
+# own tests), run-guest-cmd.sh, run-doctor.sh and bench-rdma.sh.
 
 # shellcheck source=harness/vlab/boot.sh
 source "$(dirname "${BASH_SOURCE[0]}")/boot.sh"
@@ -12,6 +13,37 @@ vlab_host_packages() {
 	phase_begin apt
 	"$P2PRIG_TOP/harness/setup-host.sh" --for "${1:-run}"
 	phase_end
+}
+
+# vlab_front_door CONFIG SCENARIO_FILE LAB_RIG [GUEST_BUILD]: the preamble
+# of every front door, once it has read its command line: the packages a
+# rig config needs, the config chosen (CONFIG, else SCENARIO_FILE's line,
+# else .config, else the default), checked and loaded, the guest kernel
+# (--kernel or the config's) pinned, the host prepared (vlab_prepare_host),
+# then VLAB_HOST_READY, when a front door names a function there (a check
+# made with the host's runner before the guest builds), and the guest build
+# (vlab_build_guest KERNEL GUEST_BUILD). Sets kernel and t_start (the run's
+# clock, started once the rig is known). LAB_RIG is why a lab rig is
+# refused (CONFIG in it stands for the config's name), or "doctor": a lab
+# rig then gets the lab packages and the runner, and the front door goes on
+# on this machine.
+# shellcheck disable=SC2034 # the front door reads t_start
+vlab_front_door() {
+	local config=$1 scenario_file=$2 lab_rig=$3 guest_build=${4:-}
+	vlab_host_packages config
+	vlab_select_config "$config" "$scenario_file"
+	if [[ $RIG_RIG_KIND == lab ]]; then
+		[[ $lab_rig == doctor ]] || die "config $RIG_CONFIG_NAME is a lab rig${lab_rig//CONFIG/$RIG_CONFIG_NAME}"
+		t_start=$(now_s)
+		vlab_host_packages lab
+		vlab_build_host
+		return 0
+	fi
+	vlab_select_kernel
+	t_start=$(now_s)
+	vlab_prepare_host "$kernel"
+	[[ -z ${VLAB_HOST_READY:-} ]] || "$VLAB_HOST_READY"
+	vlab_build_guest "$kernel" "$guest_build"
 }
 
 # vlab_prepare_host VERSION: once the rig config is chosen, what the host

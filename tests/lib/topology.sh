@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by the topology tests (tests/vlab/6*.t): run one topology scenario
+# Shared by the topology tests (tests/vlab/topology/*.t): run one topology scenario
 # under the rig configuration it names, and check every step's verdict, the
 # kernel's map type, that the doctor predicted the same, and where the DMA
 # address pointed.

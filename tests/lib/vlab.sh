@@ -29,6 +29,27 @@ run_scenario() {
 	sed 's/^/# /' "$RUN_LOG"
 }
 
+# run_guest_script SCRIPT CONFIG NAME WHAT: run SCRIPT of this checkout in a
+# guest of rig CONFIG (harness/run-guest-cmd.sh) into a results folder of
+# the test's own, its log shown, and check it ran to its end (exit 0, its
+# "p2prig-NAME: done" line): the result "the guest ran the WHAT to its
+# end". Sets GUEST_DIR, the run's folder, and GUEST_CODE from the KEY=VALUE
+# lines the script wrote to NAME.env, each shown.
+declare -A GUEST_CODE=()
+# shellcheck disable=SC2034 # GUEST_CODE and GUEST_DIR: read by the test that sourced this file
+run_guest_script() {
+	local script=$1 config=$2 name=$3 results rc=0 key value
+	results=$(mktemp -d "${TMPDIR:-/tmp}/p2prig-test.XXXXXX")
+	P2PRIG_RESULTS=$results "$TOP/harness/run-guest-cmd.sh" "$script" --config "$config" \
+		>"$results/run.log" 2>&1 || rc=$?
+	sed 's/^/# /' "$results/run.log"
+	GUEST_DIR=$(find "$results" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+	tap_is "the guest ran the $4 to its end" \
+		"$rc $(grep -c "p2prig-$name: done" "$GUEST_DIR/guest-cmd.out" 2>/dev/null)" "0 1"
+	while IFS='=' read -r key value; do GUEST_CODE[$key]=$value; done <"$GUEST_DIR/$name.env"
+	sed "s/^/# $name.env: /" "$GUEST_DIR/$name.env"
+}
+
 # jq_result FILTER: evaluate FILTER on the run's result.json.
 jq_result() { jq -r "$1" "$RUN_DIR/result.json"; }
 

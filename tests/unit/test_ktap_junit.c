@@ -232,18 +232,46 @@ static void fill_map_cost(struct step_report *s)
 }
 
 /* The live writer and this one, on the same run, say the same thing line for line. */
+/* A complete run of one scenario, health watched: the live writer's input. */
+static void live_run_init(struct run_report *r, const char *scenario)
+{
+	run_report_init(r, scenario, NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
+	r->started = 1735689600;
+	r->finished = r->started + 2;
+	r->complete = true;
+	r->health.watched = true;
+}
+
+/*
+ * Ends the live ktap.txt with the health test and writes result.json, both
+ * in temp_dir; returns the KTAP p2prig ktap makes of result.json, and sets
+ * live to ktap.txt's text. The run is freed.
+ */
+static char *ktap_finish_and_remake(struct ktap *k, struct run_report *r, char **live)
+{
+	char path[256];
+
+	ktap_health(k, r->n_steps + 1, r);
+	ktap_close(k);
+	assert_int_equal(result_write_json(r, temp_dir), 0);
+	run_report_free(r);
+
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
+	char *made = ktap_of(path);
+	temp_files[n_temp_files++] = strdup(path);
+	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
+	*live = read_whole(path);
+	temp_files[n_temp_files++] = strdup(path);
+	return made;
+}
+
 static void test_ktap_agrees_with_live_writer(void **state)
 {
 	struct run_report r;
 	struct ktap k;
-	char path[256];
 
 	(void)state;
-	run_report_init(&r, "agree", NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
-	r.started = 1735689600;
-	r.finished = r.started + 2;
-	r.complete = true;
-	r.health.watched = true;
+	live_run_init(&r, "agree");
 	fill_map_cost(run_report_add_step(&r));
 	struct step_report *s = run_report_add_step(&r);
 	snprintf(s->name, sizeof(s->name), "resource");
@@ -260,22 +288,12 @@ static void test_ktap_agrees_with_live_writer(void **state)
 	assert_int_equal(ktap_open(&k, temp_dir, r.n_steps + 1), 0);
 	for (size_t i = 0; i < r.n_steps; i++)
 		ktap_step(&k, i + 1, &r.steps[i]);
-	ktap_health(&k, r.n_steps + 1, &r);
-	ktap_close(&k);
-	assert_int_equal(result_write_json(&r, temp_dir), 0);
-	run_report_free(&r);
-
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
-	char *made = ktap_of(path);
-	temp_files[n_temp_files++] = strdup(path);
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
-	char *live = read_whole(path);
-	temp_files[n_temp_files++] = strdup(path);
+	char *live, *made = ktap_finish_and_remake(&k, &r, &live);
 	assert_string_equal(made, live);
-	assert_non_null(strstr(made, "# map-cost mmio 4K: map 1200 +- 60 ns (cv 5.0 % > 3 %, "
-				     "flagged), unmap 960 +- 12 ns (cv 1.5 %), trace pass\n"));
-	assert_non_null(strstr(made, "# map-cost iova-link 2M: skipped: method iova-link: "
-				     "this kernel lacks it\n"));
+	ASSERT_CONTAINS(made, "# map-cost mmio 4K: map 1200 +- 60 ns (cv 5.0 % > 3 %, "
+			  "flagged), unmap 960 +- 12 ns (cv 1.5 %), trace pass\n",
+			"# map-cost iova-link 2M: skipped: method iova-link: "
+			  "this kernel lacks it\n");
 	free(made);
 	free(live);
 }
@@ -290,14 +308,9 @@ static void test_ktap_amended_after_the_last_step(void **state)
 	static const char *const names[] = { "mmio", "resource", "again" };
 	struct run_report r;
 	struct ktap k;
-	char path[256];
 
 	(void)state;
-	run_report_init(&r, "amend", NULL, NULL, "vlab", NULL, "7.3.4+deb13-amd64");
-	r.started = 1735689600;
-	r.finished = r.started + 2;
-	r.complete = true;
-	r.health.watched = true;
+	live_run_init(&r, "amend");
 	for (size_t i = 0; i < 3; i++)
 		snprintf(run_report_add_step(&r)->name, SCENARIO_NAME_MAX, "%s", names[i]);
 
@@ -312,17 +325,7 @@ static void test_ktap_amended_after_the_last_step(void **state)
 	assert_int_equal(ktap_amend_test(&k, temp_dir, 3, VERDICT_SKIP, r.steps[2].reason), 0);
 	/* Only a test that passed can be amended. */
 	assert_int_equal(ktap_amend_test(&k, temp_dir, 2, VERDICT_FAIL, "again"), -ENOENT);
-	ktap_health(&k, r.n_steps + 1, &r);
-	ktap_close(&k);
-	assert_int_equal(result_write_json(&r, temp_dir), 0);
-	run_report_free(&r);
-
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, RESULT_JSON_NAME);
-	char *made = ktap_of(path);
-	temp_files[n_temp_files++] = strdup(path);
-	snprintf(path, sizeof(path), "%s/%s", temp_dir, KTAP_FILE_NAME);
-	char *live = read_whole(path);
-	temp_files[n_temp_files++] = strdup(path);
+	char *live, *made = ktap_finish_and_remake(&k, &r, &live);
 	assert_string_equal(live, made);
 	assert_non_null(strstr(live, "ok 1 mmio\n# expect methods-agree not met\nnot ok 2 resource\n"
 				     "ok 3 again # SKIP expect methods-agree: before 6.18\nok 4 "
@@ -350,17 +353,17 @@ static void test_ktap_failures_skips_and_host_checks(void **state)
 	assert_non_null(strstr(text, "# the guest ended: done\nok 6 host-guest-outcome\n"));
 	line_with(text, "ok 7 host-guest-machine # SKIP no guest-facts.env: the guest never "
 			"reported its machine\n");
-	assert_non_null(strstr(text, "# oracle: 4096 bytes differ in the BAR's backing\n"
-				     "# first mismatch at BAR offset 0x1000\n"
-				     "# expected 0x5eed0001's pattern\n"
-				     "not ok 8 host-oracle\n"));
-	assert_non_null(strstr(text, "# exit code 1, as the steps' verdicts say\n"
-				     "ok 9 host-runner-exit\n"));
+	ASSERT_CONTAINS(text, "# oracle: 4096 bytes differ in the BAR's backing\n"
+			  "# first mismatch at BAR offset 0x1000\n"
+			  "# expected 0x5eed0001's pattern\n"
+			  "not ok 8 host-oracle\n",
+			"# exit code 1, as the steps' verdicts say\n"
+			  "ok 9 host-runner-exit\n");
 	/* A step's figures precede its result line. */
-	assert_non_null(strstr(text, "# timings, mean: map 11737 ns (n 33), unmap 5558 ns "
-				     "(n 33)\nok 1 mmio\n"));
-	assert_non_null(strstr(text, "# rdma write 64K: avg 68.4 MiB/s, peak 108.9 MiB/s, "
-				     "latency p99 1194158 ns, verified\nok 4 write-host\n"));
+	ASSERT_CONTAINS(text, "# timings, mean: map 11737 ns (n 33), unmap 5558 ns "
+			  "(n 33)\nok 1 mmio\n",
+			"# rdma write 64K: avg 68.4 MiB/s, peak 108.9 MiB/s, "
+			  "latency p99 1194158 ns, verified\nok 4 write-host\n");
 	free(text);
 }
 
@@ -422,28 +425,28 @@ static void test_junit_reasons_and_escaping(void **state)
 	char *xml = junit_of(failing, 1);
 
 	(void)state;
-	assert_non_null(strstr(xml, "<testcase classname=\"p2prig.failing\" name=\"phys-vec\">\n"
-				    "      <skipped message=\"method phys-vec: not supported by this "
-				    "kernel (EOPNOTSUPP)\"/>\n"));
-	assert_non_null(strstr(xml, "<failure message=\"to peer: 16 mismatched bytes "
-				    "&lt;&amp;&quot;&apos;&gt; at 0x40\" type=\"step\">kernel: DMAR: "
-				    "[DMA Read NO_PASID] Request device [04:00.0] fault\n"
-				    "expect verified: not met: 16 bytes wrong to peer</failure>"));
+	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.failing\" name=\"phys-vec\">\n"
+			  "      <skipped message=\"method phys-vec: not supported by this "
+			  "kernel (EOPNOTSUPP)\"/>\n",
+			"<failure message=\"to peer: 16 mismatched bytes "
+			  "&lt;&amp;&quot;&apos;&gt; at 0x40\" type=\"step\">kernel: DMAR: "
+			  "[DMA Read NO_PASID] Request device [04:00.0] fault\n"
+			  "expect verified: not met: 16 bytes wrong to peer</failure>");
 	/* A met expectation is no part of the failure. */
 	assert_null(strstr(xml, "dma-address iova: not met"));
-	assert_non_null(strstr(xml, "name=\"host-oracle\">\n      <failure message=\"oracle: "
-				    "4096 bytes differ in the BAR&apos;s backing\" type=\"host\">"
-				    "first mismatch at BAR offset 0x1000\n"
-				    "expected 0x5eed0001&apos;s pattern</failure>"));
-	assert_non_null(strstr(xml, "name=\"host-guest-machine\">\n      <skipped message=\"no "
-				    "guest-facts.env: the guest never reported its machine\"/>"));
-	assert_non_null(strstr(xml, "<failure message=\"2 unexpected kernel lines\" "
-				    "type=\"kernel-health\">resource: DMAR"));
+	ASSERT_CONTAINS(xml, "name=\"host-oracle\">\n      <failure message=\"oracle: "
+			  "4096 bytes differ in the BAR&apos;s backing\" type=\"host\">"
+			  "first mismatch at BAR offset 0x1000\n"
+			  "expected 0x5eed0001&apos;s pattern</failure>",
+			"name=\"host-guest-machine\">\n      <skipped message=\"no "
+			  "guest-facts.env: the guest never reported its machine\"/>",
+			"<failure message=\"2 unexpected kernel lines\" "
+			  "type=\"kernel-health\">resource: DMAR");
 	/* The BEL in a kernel line is no XML character. */
-	assert_non_null(strstr(xml, "p2pdma.c:1 ?bell</failure>"));
-	assert_non_null(strstr(xml, "<system-out>rdma write 64K: avg 68.4 MiB/s"));
-	assert_non_null(strstr(xml, "<property name=\"host.exit_code\" value=\"1\"/>"));
-	assert_non_null(strstr(xml, "timestamp=\"2026-11-24T23:03:47\" time=\"32\""));
+	ASSERT_CONTAINS(xml, "p2pdma.c:1 ?bell</failure>",
+			"<system-out>rdma write 64K: avg 68.4 MiB/s",
+			"<property name=\"host.exit_code\" value=\"1\"/>",
+			"timestamp=\"2026-11-24T23:03:47\" time=\"32\"");
 	free(xml);
 }
 
@@ -453,14 +456,14 @@ static void test_junit_incomplete_run(void **state)
 	char *xml = junit_of(hang, 1);
 
 	(void)state;
-	assert_non_null(strstr(xml, "<testcase classname=\"p2prig.nvme-p2p-copy\" "
-				    "name=\"run-complete\">\n      <error message=\"run incomplete: "
-				    "hang\" type=\"incomplete\"/>"));
-	assert_non_null(strstr(xml, "<testsuite name=\"nvme-p2p-copy\" tests=\"7\" "
-				    "failures=\"2\" errors=\"1\" skipped=\"0\" "
-				    "timestamp=\"2026-11-24T22:16:09\">"));
-	assert_non_null(strstr(xml, "<property name=\"complete\" value=\"false\"/>"));
-	assert_non_null(strstr(xml, "<property name=\"host.outcome\" value=\"hang\"/>"));
+	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.nvme-p2p-copy\" "
+			  "name=\"run-complete\">\n      <error message=\"run incomplete: "
+			  "hang\" type=\"incomplete\"/>",
+			"<testsuite name=\"nvme-p2p-copy\" tests=\"7\" "
+			  "failures=\"2\" errors=\"1\" skipped=\"0\" "
+			  "timestamp=\"2026-11-24T22:16:09\">",
+			"<property name=\"complete\" value=\"false\"/>",
+			"<property name=\"host.outcome\" value=\"hang\"/>");
 	free(xml);
 }
 
@@ -472,12 +475,12 @@ static void test_junit_two_nodes(void **state)
 
 	(void)state;
 	assert_counts_agree(xml);
-	assert_non_null(strstr(xml, "<testsuite name=\"rdma-2node.server\" tests=\"2\""));
-	assert_non_null(strstr(xml, "<testsuite name=\"rdma-2node.client\" tests=\"2\""));
-	assert_non_null(strstr(xml, "classname=\"p2prig.rdma-2node.client\" name=\"kernel-health\""
-				    ">\n      <skipped message=\"cannot open /dev/kmsg: Permission "
-				    "denied\"/>"));
-	assert_non_null(strstr(xml, "<property name=\"node\" value=\"server\"/>"));
+	ASSERT_CONTAINS(xml, "<testsuite name=\"rdma-2node.server\" tests=\"2\"",
+			"<testsuite name=\"rdma-2node.client\" tests=\"2\"",
+			"classname=\"p2prig.rdma-2node.client\" name=\"kernel-health\""
+			  ">\n      <skipped message=\"cannot open /dev/kmsg: Permission "
+			  "denied\"/>",
+			"<property name=\"node\" value=\"server\"/>");
 	free((char *)both[0]);
 	free((char *)both[1]);
 	free(xml);

@@ -121,14 +121,9 @@ static void test_bad_lines(void **state)
 static void test_repository_scenario(void **state)
 {
 	struct scenario sc;
-	char path[4096];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/scenarios/map-cost", source_top());
-	size_t errors = scenario_parse_file(path, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_repository_ok("map-cost");
 	assert_int_equal(sc.n_steps, 1);
 	/* Every method but the -host twins: through a root port they make the same calls. */
 	assert_int_equal(sc.steps[0].map_cost.n_methods, MAP_COST_METHODS - 3);
@@ -191,12 +186,12 @@ static void test_entry_and_json(void **state)
 
 	json_object *o = map_cost_json(r);
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	assert_non_null(strstr(text, "\"method\":\"mmio\""));
-	assert_non_null(strstr(text, "\"granule_bytes\":4096"));
-	assert_non_null(strstr(text, "\"cv_flagged\":true"));
-	assert_non_null(strstr(text, "\"p99_ns\":1500"));
-	assert_non_null(strstr(text, "\"result\":\"skipped\""));
-	assert_non_null(strstr(text, "\"reason\":\"method iova-link: not in the mask\""));
+	ASSERT_CONTAINS(text, "\"method\":\"mmio\"",
+			"\"granule_bytes\":4096",
+			"\"cv_flagged\":true",
+			"\"p99_ns\":1500",
+			"\"result\":\"skipped\"",
+			"\"reason\":\"method iova-link: not in the mask\"");
 	json_object *entries = json_object_object_get(o, "entries");
 	json_object *map = json_object_object_get(json_object_array_get_idx(entries, 0), "map");
 	assert_true(json_object_get_double(json_object_object_get(map, "mean_ns")) == 1040.0);

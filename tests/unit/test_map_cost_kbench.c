@@ -369,14 +369,14 @@ static void test_json(void **state)
 	o = map_cost_json(r);
 	json_object *k = json_object_object_get(o, "kernel_bench");
 	const char *text = json_object_to_json_string_ext(k, JSON_C_TO_STRING_PLAIN);
-	assert_non_null(strstr(text, "\"program\":\"dma_map_benchmark\""));
-	assert_non_null(strstr(text, "\"compared_with\":\"ram\""));
-	assert_non_null(strstr(text, "\"result\":\"measured\""));
-	assert_non_null(strstr(text, "\"device\":\"0000:00:04.0\""));
-	assert_non_null(strstr(text, "\"dma_bits\":64"));
-	assert_non_null(strstr(text, "\"output\":\"kbench-cost.txt\""));
-	assert_non_null(strstr(text, "\"resolution_ns\":100"));
-	assert_non_null(strstr(text, "\"differs\":\"Both time dma_map_page_attrs()"));
+	ASSERT_CONTAINS(text, "\"program\":\"dma_map_benchmark\"",
+			"\"compared_with\":\"ram\"",
+			"\"result\":\"measured\"",
+			"\"device\":\"0000:00:04.0\"",
+			"\"dma_bits\":64",
+			"\"output\":\"kbench-cost.txt\"",
+			"\"resolution_ns\":100",
+			"\"differs\":\"Both time dma_map_page_attrs()");
 	json_object *g = json_object_array_get_idx(json_object_object_get(k, "granules"), 0);
 	assert_int_equal(json_object_get_int64(json_object_object_get(g, "pages")), 1);
 	json_object *map = json_object_object_get(g, "map");
@@ -397,8 +397,8 @@ static void test_json(void **state)
 	o = map_cost_json(r);
 	text = json_object_to_json_string_ext(json_object_object_get(o, "kernel_bench"),
 					      JSON_C_TO_STRING_PLAIN);
-	assert_non_null(strstr(text, "\"result\":\"skipped\",\"reason\":\"no program\""));
-	assert_non_null(strstr(text, "\"granules\":[]"));
+	ASSERT_CONTAINS(text, "\"result\":\"skipped\",\"reason\":\"no program\"",
+			"\"granules\":[]");
 	json_object_put(o);
 	map_cost_report_free(r);
 }

@@ -62,10 +62,7 @@ static void test_parse_forms(void **state)
 		"expect methods-agree within=2.5%\n";
 
 	(void)state;
-	size_t errors = scenario_parse_text("ok", good, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_ok(good);
 	assert_int_equal(sc.steps[0].transfer.warmup, SCENARIO_DEFAULT_WARMUP);
 	assert_int_equal(sc.steps[1].transfer.warmup, 0);
 	assert_int_equal(sc.steps[1].transfer.map_repeat, 5);
@@ -166,24 +163,45 @@ static void free_reports(struct step_report *out, size_t n)
 static const char stated_text[] = HEAD STEP("mmio", "mmio", "1M") STEP("resource", "resource", "1M")
 	"expect methods-agree\n";
 
-static void test_stated_met(void **state)
-{
+/* A scenario of two transfer steps and their reports. */
+struct pair {
 	struct scenario sc;
 	struct step_report out[2];
+};
+
+/*
+ * text parsed, its steps reported with these floors (reports) and, when kv
+ * is given, judged by methods_agree_evaluate on that kernel and checkers.
+ */
+static void judge(struct pair *p, const char *text, const uint64_t *map_floor,
+		  const uint64_t *unmap_floor, const struct kversion *kv, const char *checkers)
+{
+	assert_int_equal(scenario_parse_text("ok", text, &p->sc), 0);
+	reports(&p->sc, p->out, map_floor, unmap_floor);
+	if (kv)
+		methods_agree_evaluate(&p->sc, p->out, 2, kv, checkers);
+}
+
+static void pair_free(struct pair *p)
+{
+	free_reports(p->out, 2);
+	scenario_free(&p->sc);
+}
+
+static void test_stated_met(void **state)
+{
+	struct pair p;
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_MET);
-	assert_string_equal(out[1].expectations[0].detail,
+	judge(&p, stated_text, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 }, &v7_3, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_MET);
+	assert_string_equal(p.out[1].expectations[0].detail,
 			    "map floor 9047 vs 9030 ns (0.2 %), unmap floor 5558 vs 5540 ns (0.3 %) "
 			    "against step 'mmio' (mmio): within 3 %");
-	assert_int_equal(out[0].verdict, VERDICT_PASS);
-	assert_int_equal(out[1].verdict, VERDICT_PASS);
-	assert_int_equal(out[0].notes.n + out[1].notes.n, 0);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	assert_int_equal(p.out[0].verdict, VERDICT_PASS);
+	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	assert_int_equal(p.out[0].notes.n + p.out[1].notes.n, 0);
+	pair_free(&p);
 }
 
 /*
@@ -193,43 +211,37 @@ static void test_stated_met(void **state)
  */
 static void test_p50_modes_not_judged(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 8301, 8269 }, (uint64_t[]){ 5555, 5559 });
-	out[0].map_ns.p50 = 11040;
-	out[1].map_ns.p50 = 8299;
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_MET);
-	assert_string_equal(out[1].expectations[0].detail,
+	judge(&p, stated_text, (uint64_t[]){ 8301, 8269 }, (uint64_t[]){ 5555, 5559 }, NULL, NULL);
+	p.out[0].map_ns.p50 = 11040;
+	p.out[1].map_ns.p50 = 8299;
+	methods_agree_evaluate(&p.sc, p.out, 2, &v7_3, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_MET);
+	assert_string_equal(p.out[1].expectations[0].detail,
 			    "map floor 8269 vs 8301 ns (0.4 %), unmap floor 5559 vs 5555 ns (0.1 %) "
 			    "against step 'mmio' (mmio): within 3 %");
-	assert_int_equal(out[1].verdict, VERDICT_PASS);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	pair_free(&p);
 }
 
 /* A debug kernel's figures measure its checkers: 6 % apart is not judged. */
 static void test_debug_kernel_not_judged(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 1304029, 1382917 }, (uint64_t[]){ 230196, 230195 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3, "dma-debug, kmemleak, lockdep");
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_SKIPPED);
-	assert_string_equal(out[1].expectations[0].detail,
+	judge(&p, stated_text, (uint64_t[]){ 1304029, 1382917 }, (uint64_t[]){ 230196, 230195 },
+	      &v7_3, "dma-debug, kmemleak, lockdep");
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_SKIPPED);
+	assert_string_equal(p.out[1].expectations[0].detail,
 			    "not judged: the kernel runs debug checkers (dma-debug, kmemleak, "
 			    "lockdep), whose cost, not the methods', sets map timings");
-	assert_int_equal(out[1].verdict, VERDICT_PASS);
-	assert_int_equal(out[1].notes.n, 1);
-	assert_int_equal(out[0].notes.n, 0);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	assert_int_equal(p.out[1].notes.n, 1);
+	assert_int_equal(p.out[0].notes.n, 0);
+	pair_free(&p);
 }
 
 /* Known by the files they make; none under an empty root. */
@@ -252,110 +264,92 @@ static void test_kernel_checkers_detect(void **state)
 
 static void test_stated_unmet_fails(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
 	/* The map agrees; the unmap is 3.5 % apart: either one fails it. */
-	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5400, 5589 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_UNMET);
-	assert_int_equal(out[1].verdict, VERDICT_FAIL);
-	assert_string_equal(out[1].reason,
+	judge(&p, stated_text, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5400, 5589 }, &v7_3, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_UNMET);
+	assert_int_equal(p.out[1].verdict, VERDICT_FAIL);
+	assert_string_equal(p.out[1].reason,
 			    "expect methods-agree not met: map floor 9047 vs 9030 ns (0.2 %), unmap floor "
 			    "5589 vs 5400 ns (3.5 %) against step 'mmio' (mmio): more than 3 %");
-	assert_int_equal(out[0].verdict, VERDICT_PASS);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	assert_int_equal(p.out[0].verdict, VERDICT_PASS);
+	pair_free(&p);
 }
 
 static void test_stated_tolerance(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 	static const char text[] = HEAD STEP("mmio", "mmio", "1M") STEP("resource", "resource", "1M")
 		"expect methods-agree within=40%\n";
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_MET);
-	assert_int_equal(out[1].verdict, VERDICT_PASS);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	judge(&p, text, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 }, &v7_3, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_MET);
+	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	pair_free(&p);
 }
 
 static void test_stated_before_6_18_skips(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v6_12, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_SKIPPED);
-	assert_int_equal(out[1].verdict, VERDICT_SKIP);
-	assert_string_equal(out[1].reason,
+	judge(&p, stated_text, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 },
+	      &v6_12, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_SKIPPED);
+	assert_int_equal(p.out[1].verdict, VERDICT_SKIP);
+	assert_string_equal(p.out[1].reason,
 			    "expect methods-agree: before 6.18 dma_map_resource has its own path");
-	assert_int_equal(out[0].verdict, VERDICT_PASS);
-	assert_int_equal(out[1].notes.n, 0);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	assert_int_equal(p.out[0].verdict, VERDICT_PASS);
+	assert_int_equal(p.out[1].notes.n, 0);
+	pair_free(&p);
 }
 
 static void test_partner_measured_nothing(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", stated_text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 0, 9047 }, (uint64_t[]){ 0, 5558 });
-	out[0].verdict = VERDICT_FAIL;
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_NOT_EVALUATED);
-	assert_non_null(strstr(out[1].expectations[0].detail, "no equivalent step"));
-	assert_int_equal(out[1].verdict, VERDICT_PASS);
+	judge(&p, stated_text, (uint64_t[]){ 0, 9047 }, (uint64_t[]){ 0, 5558 }, NULL, NULL);
+	p.out[0].verdict = VERDICT_FAIL;
+	methods_agree_evaluate(&p.sc, p.out, 2, &v7_3, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_NOT_EVALUATED);
+	assert_non_null(strstr(p.out[1].expectations[0].detail, "no equivalent step"));
+	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
 	/* A run that stopped after the first step: nothing to compare yet. */
-	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 });
-	methods_agree_evaluate(&sc, out, 1, &v7_3, NULL);
-	assert_int_equal(out[1].expectations[0].outcome, EXPECT_NOT_EVALUATED);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	reports(&p.sc, p.out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 });
+	methods_agree_evaluate(&p.sc, p.out, 1, &v7_3, NULL);
+	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_NOT_EVALUATED);
+	pair_free(&p);
 }
 
 static void test_unstated_pair_is_noted(void **state)
 {
-	struct scenario sc;
-	struct step_report out[2];
+	struct pair p;
 	static const char text[] = HEAD STEP("mmio", "mmio", "1M") STEP("resource", "resource", "1M");
 
 	(void)state;
-	assert_int_equal(scenario_parse_text("ok", text, &sc), 0);
-	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[0].verdict, VERDICT_PASS);
-	assert_int_equal(out[1].verdict, VERDICT_PASS);
-	assert_int_equal(out[0].notes.n, 0);
-	assert_int_equal(out[1].notes.n, 1);
-	assert_string_equal(out[1].notes.items[0],
+	judge(&p, text, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 }, &v7_3, NULL);
+	assert_int_equal(p.out[0].verdict, VERDICT_PASS);
+	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	assert_int_equal(p.out[0].notes.n, 0);
+	assert_int_equal(p.out[1].notes.n, 1);
+	assert_string_equal(p.out[1].notes.items[0],
 			    "methods disagree: map floor 9047 vs 12417 ns (37.2 %), unmap floor 5558 vs "
 			    "5558 ns (0.0 %) against step 'mmio' (mmio), more than 3 % apart where "
 			    "6.18+ runs one path (not stated, so not a failure)");
-	free_reports(out, 2);
+	free_reports(p.out, 2);
 
 	/* Within 3 %, or before 6.18: no note. */
-	reports(&sc, out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v7_3, NULL);
-	assert_int_equal(out[1].notes.n, 0);
-	reports(&sc, out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
-	methods_agree_evaluate(&sc, out, 2, &v6_12, NULL);
-	assert_int_equal(out[1].notes.n, 0);
-	free_reports(out, 2);
-	scenario_free(&sc);
+	reports(&p.sc, p.out, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5558, 5558 });
+	methods_agree_evaluate(&p.sc, p.out, 2, &v7_3, NULL);
+	assert_int_equal(p.out[1].notes.n, 0);
+	reports(&p.sc, p.out, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 });
+	methods_agree_evaluate(&p.sc, p.out, 2, &v6_12, NULL);
+	assert_int_equal(p.out[1].notes.n, 0);
+	pair_free(&p);
 }
 
 int main(void)

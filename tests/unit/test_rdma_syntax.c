@@ -28,7 +28,6 @@
 
 static void test_scenario_file_parses_into_model(void **state)
 {
-	char path[4096];
 	struct scenario sc;
 	static const struct {
 		const char *name;
@@ -42,11 +41,7 @@ static void test_scenario_file_parses_into_model(void **state)
 	};
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/scenarios/rdma-dmabuf", source_top());
-	size_t errors = scenario_parse_file(path, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_repository_ok("rdma-dmabuf");
 	/* The rdma steps come first; dmabuf import steps follow them. */
 	assert_true(sc.n_steps >= 3);
 	for (size_t i = 0; i < 3; i++) {
@@ -92,10 +87,7 @@ static void test_optional_forms_parse(void **state)
 		"describe d\n";
 
 	(void)state;
-	size_t errors = scenario_parse_text("ok", text, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_ok(text);
 	const struct rdma_params *r = &sc.steps[0].rdma;
 	assert_string_equal(r->device, "mlx5_0");
 	assert_int_equal(r->op, RDMA_OP_READ);

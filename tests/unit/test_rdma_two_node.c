@@ -108,6 +108,21 @@ static pid_t start(int (*fn)(uint16_t), uint16_t port)
 	return pid;
 }
 
+/*
+ * The server node of TWO_STEPS, linked to a client child running client:
+ * the child's pid.
+ */
+static pid_t server_with(struct node *n, int (*client)(uint16_t))
+{
+	uint16_t port = test_port();
+
+	parse(TWO_STEPS, &n->sc);
+	node_env(n);
+	pid_t pid = start(client, port);
+	assert_true(node_peer_open(&n->peer, NODE_SERVER, "127.0.0.1", port, &n->sc, WAIT_MS));
+	return pid;
+}
+
 static void assert_child_ok(pid_t pid)
 {
 	int status;
@@ -121,13 +136,9 @@ static void test_both_nodes_skip_in_lock_step(void **state)
 {
 	static struct node n;
 	static struct step_report out;
-	uint16_t port = test_port();
 
 	(void)state;
-	parse(TWO_STEPS, &n.sc);
-	node_env(&n);
-	pid_t pid = start(client_runs_both_steps, port);
-	assert_true(node_peer_open(&n.peer, NODE_SERVER, "127.0.0.1", port, &n.sc, WAIT_MS));
+	pid_t pid = server_with(&n, client_runs_both_steps);
 	for (size_t i = 0; i < 2; i++) {
 		run_step(&n, i, &out);
 		assert_int_equal(out.verdict, VERDICT_SKIP);
@@ -141,16 +152,25 @@ static void test_both_nodes_skip_in_lock_step(void **state)
 	scenario_free(&n.sc);
 }
 
-/* The client child of a scenario with another step count. */
-static int client_with_other_scenario(uint16_t port)
+/*
+ * A client child that says hello with text's scenario and leaves: exits 10
+ * when text does not parse, else if_opened or if_refused.
+ */
+static int client_says_hello(uint16_t port, const char *text, int if_opened, int if_refused)
 {
 	static struct node n;
 
-	if (scenario_parse_text("unit", ONE_STEP, &n.sc))
+	if (scenario_parse_text("unit", text, &n.sc))
 		return 10;
 	bool opened = node_peer_open(&n.peer, NODE_CLIENT, "127.0.0.1", port, &n.sc, WAIT_MS);
 	node_peer_close(&n.peer);
-	return opened ? 11 : 0;
+	return opened ? if_opened : if_refused;
+}
+
+/* The client child of a scenario with another step count. */
+static int client_with_other_scenario(uint16_t port)
+{
+	return client_says_hello(port, ONE_STEP, 11, 0);
 }
 
 static void test_hello_refuses_another_scenario(void **state)
@@ -172,27 +192,17 @@ static void test_hello_refuses_another_scenario(void **state)
 /* The client child that says hello and leaves. */
 static int client_that_leaves(uint16_t port)
 {
-	static struct node n;
-
-	if (scenario_parse_text("unit", TWO_STEPS, &n.sc))
-		return 10;
-	bool opened = node_peer_open(&n.peer, NODE_CLIENT, "127.0.0.1", port, &n.sc, WAIT_MS);
-	node_peer_close(&n.peer);
-	return opened ? 0 : 11;
+	return client_says_hello(port, TWO_STEPS, 0, 11);
 }
 
 static void test_peer_gone_fails_at_once(void **state)
 {
 	static struct node n;
 	static struct step_report out;
-	uint16_t port = test_port();
 	time_t started;
 
 	(void)state;
-	parse(TWO_STEPS, &n.sc);
-	node_env(&n);
-	pid_t pid = start(client_that_leaves, port);
-	assert_true(node_peer_open(&n.peer, NODE_SERVER, "127.0.0.1", port, &n.sc, WAIT_MS));
+	pid_t pid = server_with(&n, client_that_leaves);
 	assert_child_ok(pid);
 	started = time(NULL);
 	run_step(&n, 0, &out);
@@ -237,13 +247,9 @@ static void test_sync_hands_a_problem_over(void **state)
 	static struct node n;
 	struct rdma_sync mine = { 0 }, theirs = { 0 };
 	struct rdma_run rr = { 0 };
-	uint16_t port = test_port();
 
 	(void)state;
-	parse(TWO_STEPS, &n.sc);
-	node_env(&n);
-	pid_t pid = start(client_learns_problem, port);
-	assert_true(node_peer_open(&n.peer, NODE_SERVER, "127.0.0.1", port, &n.sc, WAIT_MS));
+	pid_t pid = server_with(&n, client_learns_problem);
 	rr.env = &n.env;
 	rr.step = &n.sc.steps[1];
 	rdma_run_assign_roles(&rr);

@@ -126,14 +126,29 @@ static int teardown(void **state)
 	return 0;
 }
 
-static json_object *read_back(const struct fixture *f)
+/* The fixture's run written as result.json, and read back. */
+static json_object *written(struct fixture *f)
 {
 	char path[128];
 
+	assert_int_equal(result_write_json(&f->report, f->dir), 0);
 	snprintf(path, sizeof(path), "%s/%s", f->dir, RESULT_JSON_NAME);
 	json_object *root = json_object_from_file(path);
 	assert_non_null(root);
 	return root;
+}
+
+/* The fixture's ktap.txt, whole, into text. */
+static void read_ktap(const struct fixture *f, char *text, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, KTAP_FILE_NAME);
+	FILE *in = fopen(path, "r");
+	assert_non_null(in);
+	size_t n = fread(text, 1, size - 1, in);
+	text[n] = '\0';
+	fclose(in);
 }
 
 /* obj.key, failing the test when absent (present-but-null is returned as NULL). */
@@ -144,6 +159,13 @@ static json_object *at(json_object *obj, const char *key)
 	if (!json_object_object_get_ex(obj, key, &v))
 		fail_msg("no field '%s'", key);
 	return v;
+}
+
+/* Step i of the fixture's run as result.json holds it; root: the whole file. */
+static json_object *written_step(struct fixture *f, size_t i, json_object **root)
+{
+	*root = written(f);
+	return json_object_array_get_idx(at(*root, "steps"), i);
 }
 
 static const char *str(json_object *obj, const char *key)
@@ -181,8 +203,7 @@ static void test_run_fields(void **state)
 
 	f->report.complete = true;
 	f->report.finished = 1735689660;
-	assert_int_equal(result_write_json(&f->report, f->dir), 0);
-	json_object *root = read_back(f);
+	json_object *root = written(f);
 
 	assert_int_equal(num(root, "format"), 2);
 	assert_string_equal(str(root, "scenario"), "nvme-cmb");
@@ -214,11 +235,7 @@ static void test_run_fields(void **state)
 
 static void test_passing_step_fields(void **state)
 {
-	struct fixture *f = *state;
-
-	assert_int_equal(result_write_json(&f->report, f->dir), 0);
-	json_object *root = read_back(f);
-	json_object *s = json_object_array_get_idx(at(root, "steps"), 0);
+	json_object *root, *s = written_step(*state, 0, &root);
 
 	assert_string_equal(str(s, "name"), "mmio");
 	assert_string_equal(str(s, "action"), "transfer");
@@ -284,11 +301,7 @@ static void test_passing_step_fields(void **state)
 
 static void test_failing_step_fields(void **state)
 {
-	struct fixture *f = *state;
-
-	assert_int_equal(result_write_json(&f->report, f->dir), 0);
-	json_object *root = read_back(f);
-	json_object *s = json_object_array_get_idx(at(root, "steps"), 1);
+	json_object *root, *s = written_step(*state, 1, &root);
 
 	assert_string_equal(str(s, "result"), "fail");
 	assert_string_equal(str(s, "reason"),
@@ -310,7 +323,7 @@ static void test_ktap_text(void **state)
 {
 	struct fixture *f = *state;
 	struct ktap k;
-	char path[128], text[1024] = "";
+	char text[1024];
 
 	assert_int_equal(ktap_open(&k, f->dir, 3), 0);
 	ktap_step(&k, 1, &f->report.steps[0]);
@@ -318,12 +331,7 @@ static void test_ktap_text(void **state)
 	ktap_health(&k, 3, &f->report);
 	ktap_close(&k);
 
-	snprintf(path, sizeof(path), "%s/%s", f->dir, KTAP_FILE_NAME);
-	FILE *in = fopen(path, "r");
-	assert_non_null(in);
-	size_t n = fread(text, 1, sizeof(text) - 1, in);
-	text[n] = '\0';
-	fclose(in);
+	read_ktap(f, text, sizeof(text));
 	assert_string_equal(text,
 			    "KTAP version 1\n"
 			    "1..3\n"
@@ -340,7 +348,7 @@ static void test_ktap_skip_and_clean_health(void **state)
 	struct fixture *f = *state;
 	struct run_report r;
 	struct ktap k;
-	char path[128], text[512] = "";
+	char text[512];
 
 	run_report_init(&r, "x", NULL, NULL, NULL, NULL, NULL);
 	r.health.watched = true;
@@ -354,12 +362,7 @@ static void test_ktap_skip_and_clean_health(void **state)
 	ktap_step(&k, 1, s);
 	ktap_health(&k, 2, &r);
 	ktap_close(&k);
-	snprintf(path, sizeof(path), "%s/%s", f->dir, KTAP_FILE_NAME);
-	FILE *in = fopen(path, "r");
-	assert_non_null(in);
-	size_t n = fread(text, 1, sizeof(text) - 1, in);
-	text[n] = '\0';
-	fclose(in);
+	read_ktap(f, text, sizeof(text));
 	assert_string_equal(text, "KTAP version 1\n"
 				  "1..2\n"
 				  "ok 1 mmio # SKIP method mmio: not supported by this kernel "
@@ -375,8 +378,7 @@ static void test_incomplete_run(void **state)
 	char tmp[128];
 
 	snprintf(f->report.error, sizeof(f->report.error), "cannot open /dev/p2prig");
-	assert_int_equal(result_write_json(&f->report, f->dir), 0);
-	json_object *root = read_back(f);
+	json_object *root = written(f);
 	assert_false(boolean(root, "complete"));
 	assert_null_field(root, "finished");
 	assert_string_equal(str(root, "error"), "cannot open /dev/p2prig");

@@ -28,15 +28,10 @@
 
 static void test_example_file_parses_into_model(void **state)
 {
-	char path[4096];
 	struct scenario sc;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/scenarios/nvme-cmb", source_top());
-	size_t errors = scenario_parse_file(path, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_repository_ok("nvme-cmb");
 
 	assert_string_equal(sc.name, "nvme-cmb");
 	assert_string_equal(sc.description, "edu DMA to and from an NVMe CMB, mapped through "
@@ -91,8 +86,8 @@ static void test_example_file_parses_into_model(void **state)
 	/* The resource step must agree with the mmio step, within the default 3 %. */
 	assert_int_equal(sc.steps[1].expects[3].what, EXPECT_METHODS_AGREE);
 	assert_true(sc.steps[1].expects[3].within_percent == SCENARIO_DEFAULT_AGREE_PERCENT);
-	assert_int_equal(sc.steps[0].line, 21);
-	assert_int_equal(sc.steps[1].line, 26);
+	assert_int_equal(sc.steps[0].line, 23);
+	assert_int_equal(sc.steps[1].line, 28);
 	assert_int_equal(sc.n_allows, 0);
 	scenario_free(&sc);
 }
@@ -113,10 +108,7 @@ static void test_optional_forms_parse(void **state)
 		"describe\tspaced   out  text  \n";
 
 	(void)state;
-	size_t errors = scenario_parse_text("ok", text, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_ok(text);
 	const struct scenario_step *s = &sc.steps[0];
 	assert_int_equal(s->transfer.seed, 10);
 	assert_int_equal(s->transfer.piece, 512);
@@ -393,10 +385,7 @@ static void test_dmabuf_steps(void **state)
 		"expect verified\n";
 
 	(void)state;
-	size_t errors = scenario_parse_text("ok", good, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_ok(good);
 	assert_int_equal(sc.steps[0].action, STEP_DMABUF);
 	assert_string_equal(sc.steps[0].transfer.export_method->name, "phys-vec");
 	assert_null(sc.steps[0].transfer.method);
@@ -439,10 +428,7 @@ static void test_topology_expectations(void **state)
 		"expect dma-address bounced\n";
 
 	(void)state;
-	size_t errors = scenario_parse_text("ok", good, &sc);
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
+	sc = parse_ok(good);
 	assert_string_equal(sc.config, "vlab-rootport-intel-cpu");
 	assert_int_equal(sc.steps[0].expects[0].map_type, EXPECT_MAP_NOT_SUPPORTED);
 	assert_int_equal(sc.steps[0].expects[1].what, EXPECT_REFUSED);

@@ -24,17 +24,6 @@
 #define STEP(name, action, keys) \
 	"step " name " " action " provider=vram initiator=edu piece=4K seed=1 " keys "\n"
 
-static struct scenario parse_ok(const char *text)
-{
-	struct scenario sc;
-	size_t errors = scenario_parse_text("ok", text, &sc);
-
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
-	return sc;
-}
-
 static void test_bar_provider_and_offsets(void **state)
 {
 	struct scenario sc = parse_ok(HEAD STEP("a", "transfer", "method=p2p-page size=64K")

@@ -27,17 +27,6 @@
 #define COPY(name, keys) "step " name " nvme-copy from=src to=dst buffer=cmb " keys "\n"
 #define GOOD_COPY "size=1M sizes=4K,64K iodepths=1,4"
 
-static struct scenario parse_ok(const char *text)
-{
-	struct scenario sc;
-	size_t errors = scenario_parse_text("ok", text, &sc);
-
-	if (errors)
-		scenario_print_errors(&sc, stdout);
-	assert_int_equal(errors, 0);
-	return sc;
-}
-
 static void test_storage_lines(void **state)
 {
 	struct scenario sc = parse_ok(HEAD "storage ro nvme slot=0000:04:00.0 nsid=0x3 offset=1M\n"
@@ -246,16 +235,10 @@ static void test_bad_copy_steps(void **state)
 static void test_repository_scenarios(void **state)
 {
 	static const char *const names[] = { "nvme-p2p-copy", "nvme-to-bar" };
-	char path[4096];
-	struct scenario sc;
-
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/scenarios/%s", source_top(), names[i]);
-		size_t errors = scenario_parse_file(path, &sc);
-		if (errors)
-			scenario_print_errors(&sc, stdout);
-		assert_int_equal(errors, 0);
+		struct scenario sc = parse_repository_ok(names[i]);
+
 		assert_int_equal(sc.n_storages, 2);
 		/* Every copy is also the host's to check. */
 		for (size_t s = 0; s < sc.n_steps; s++)

@@ -1,4 +1,0 @@
-#!/usr/bin/env bash
-# Unit tests of the runner (cmocka): the scenario parser. Run from the repo root.
-set -euo pipefail
-exec "$(dirname "$0")/unit/cmocka-tap.sh" test_scenario
