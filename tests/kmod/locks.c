@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define PARAMS		"/sys/module/p2prig/parameters/"
 #define TIMEOUT_PARAM	PARAMS "edu_timeout_ms"
@@ -72,7 +72,7 @@ struct bench_seen {
 };
 
 FIXTURE(locks) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu, nic;
 	char nic_driver[64];
 	int nic_unbound;
@@ -101,13 +101,11 @@ FIXTURE_SETUP(locks)
 {
 	int rc;
 
-	self->fd = -1;
+	self->dev.fd = -1;
 	self->bench_pid = -1;
 	self->seen = MAP_FAILED;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_find(_metadata, &self->nvme, &self->edu))
+		return;
 	/* virtio-net, transitional or modern: nothing of the module's. */
 	if (rig_find(0x1af4, 0x1000, 0, &self->nic) &&
 	    rig_find(0x1af4, 0x1041, 0, &self->nic))
@@ -119,10 +117,9 @@ FIXTURE_SETUP(locks)
 	self->seen = mmap(NULL, sizeof(*self->seen), PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->seen);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->cmb);
+	rig_fixture_open(_metadata, &self->dev, NULL);
+	rc = rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			      &self->nvme.addr, CHUNK, &self->cmb);
 	ASSERT_EQ(0, rc) TH_LOG("2 MiB from %s: %s", self->nvme.bdf,
 				strerror(-rc));
 }
@@ -137,8 +134,8 @@ FIXTURE_TEARDOWN(locks)
 	}
 	if (self->nic_unbound)
 		rig_driver(&self->nic, self->nic_driver, 1);
-	if (self->fd >= 0)
-		close(self->fd);
+	if (self->dev.fd >= 0)
+		close(self->dev.fd);
 	if (self->seen != MAP_FAILED)
 		munmap(self->seen, sizeof(*self->seen));
 }
@@ -177,7 +174,8 @@ static void start_bench(struct __test_metadata *_metadata,
 		self->seen->start = now_s();
 		if (write(ready[1], "x", 1) != 1)
 			_exit(2);
-		self->seen->rc = rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, arg);
+		self->seen->rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					      arg);
 		self->seen->end = now_s();
 		_exit(0);
 	}
@@ -260,7 +258,7 @@ TEST_F_TIMEOUT(locks, killed_waiter_leaves, 900)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(rig_info(self->fd, &info) ? 1 : 0);
+		_exit(rigdev_info(&self->dev, &info) ? 1 : 0);
 	/* Long enough for the child to be waiting on the lock. */
 	usleep(500 * 1000);
 	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG))
@@ -280,7 +278,7 @@ TEST_F_TIMEOUT(locks, killed_waiter_leaves, 900)
 		TH_LOG("the killed waiter stayed for the run: %.3f s of %.3f s",
 		       took, ran);
 	/* The module carries on. */
-	EXPECT_EQ(0, rig_info(self->fd, &info));
+	EXPECT_EQ(0, rigdev_info(&self->dev, &info));
 }
 
 /* edu_timeout_ms takes 1..10000 ms and nothing else; a refusal keeps it. */
@@ -330,15 +328,16 @@ TEST_F(locks, chunk_alloc_efault_takes_nothing)
 	arg->pci = self->nvme.addr;
 	arg->size = GRANULE;
 	ASSERT_EQ(0, mprotect(arg, 4096, PROT_READ));
-	rc = rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, arg);
+	rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC, arg);
 	EXPECT_EQ(-EFAULT, rc);
 	munmap(arg, 4096);
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &after));
 	EXPECT_EQ(before, after) TH_LOG("p2pmem kept by a failed CHUNK_ALLOC");
 	/* Handles are handed out in order: the failed one would be next. */
-	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->cmb + 1));
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, GRANULE, &next));
-	EXPECT_EQ(0, rig_free(self->fd, next));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, self->cmb + 1));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, GRANULE, &next));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, next));
 }
 
 TEST_HARNESS_MAIN

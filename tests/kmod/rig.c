@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <pci/pci.h>
@@ -180,90 +179,6 @@ int rig_hand_over(const struct rig_dev *dev, const char *driver)
 	return driver && !rig_bound_to(dev, driver) ? -ENODEV : 0;
 }
 
-int rig_ioctl(int fd, unsigned long request, void *arg)
-{
-	return ioctl(fd, request, arg) < 0 ? -errno : 0;
-}
-
-int rig_alloc_from(int fd, uint32_t kind, const struct rig_dev *provider,
-		   uint64_t size, uint32_t *handle)
-{
-	struct p2prig_chunk_alloc arg = {
-		.provider = kind,
-		.pci = provider ? provider->addr : (struct p2prig_pci_addr){ 0 },
-		.size = size,
-	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_CHUNK_ALLOC, &arg);
-
-	*handle = arg.handle;
-	return rc;
-}
-
-int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
-	      uint32_t *handle)
-{
-	return rig_alloc_from(fd, provider ? P2PRIG_PROVIDER_NVME_CMB :
-						 P2PRIG_PROVIDER_RAM,
-			      provider, size, handle);
-}
-
-int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
-		 void *buf, uint64_t length)
-{
-	struct p2prig_chunk_io arg = {
-		.handle = chunk,
-		.op = op,
-		.offset = offset,
-		.length = length,
-		.user_ptr = (uintptr_t)buf,
-	};
-
-	return rig_ioctl(fd, P2PRIG_IOC_CHUNK_IO, &arg);
-}
-
-int rig_map(int fd, uint32_t chunk, uint32_t method,
-	    const struct rig_dev *initiator, uint32_t dir, uint64_t offset,
-	    uint64_t length, struct p2prig_map *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->chunk = chunk;
-	out->method = method;
-	out->initiator = P2PRIG_INITIATOR_EDU;
-	out->dir = dir;
-	out->pci = initiator->addr;
-	out->offset = offset;
-	out->length = length;
-	return rig_ioctl(fd, P2PRIG_IOC_MAP, out);
-}
-
-int rig_unmap(int fd, uint32_t mapping)
-{
-	struct p2prig_unmap arg = { .handle = mapping };
-
-	return rig_ioctl(fd, P2PRIG_IOC_UNMAP, &arg);
-}
-
-int rig_free(int fd, uint32_t chunk)
-{
-	struct p2prig_handle arg = { .handle = chunk };
-
-	return rig_ioctl(fd, P2PRIG_IOC_CHUNK_FREE, &arg);
-}
-
-int rig_xfer(int fd, uint32_t mapping, uint32_t dir, uint64_t offset,
-	     void *buf, uint64_t length)
-{
-	struct p2prig_xfer arg = {
-		.mapping = mapping,
-		.dir = dir,
-		.offset = offset,
-		.length = length,
-		.user_ptr = (uintptr_t)buf,
-	};
-
-	return rig_ioctl(fd, P2PRIG_IOC_XFER, &arg);
-}
-
 void rig_fill(unsigned char *buf, size_t length, unsigned int seed)
 {
 	uint32_t x = seed * 2654435761u + 1;
@@ -275,69 +190,4 @@ void rig_fill(unsigned char *buf, size_t length, unsigned int seed)
 		x ^= x << 5;
 		buf[i] = (unsigned char)x;
 	}
-}
-
-int rig_probe(int fd, uint32_t chunk, const struct rig_dev *initiator,
-	      uint64_t offset, struct p2prig_probe *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->chunk = chunk;
-	out->initiator = P2PRIG_INITIATOR_EDU;
-	out->pci = initiator->addr;
-	out->offset = offset;
-	return rig_ioctl(fd, P2PRIG_IOC_PROBE, out);
-}
-
-int rig_export(int fd, uint32_t chunk, uint32_t method, uint64_t offset,
-	       uint64_t length, int *dbuf)
-{
-	struct p2prig_export arg = {
-		.chunk = chunk,
-		.method = method,
-		.offset = offset,
-		.length = length,
-		.fd = -1,
-	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_EXPORT, &arg);
-
-	*dbuf = rc ? -1 : arg.fd;
-	return rc;
-}
-
-int rig_export_stats(int fd, int dbuf, struct p2prig_export_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->fd = dbuf;
-	return rig_ioctl(fd, P2PRIG_IOC_EXPORT_STATS, out);
-}
-
-int rig_import(int fd, int dbuf, const struct rig_dev *initiator,
-	       uint32_t dir, struct p2prig_import *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->fd = dbuf;
-	out->initiator = P2PRIG_INITIATOR_EDU;
-	out->pci = initiator->addr;
-	out->dir = dir;
-	return rig_ioctl(fd, P2PRIG_IOC_IMPORT, out);
-}
-
-int rig_attach_check(int fd, int dbuf, const struct rig_dev *dev,
-		     uint32_t flags, int *result)
-{
-	struct p2prig_attach_check arg = {
-		.fd = dbuf,
-		.flags = flags,
-		.pci = dev->addr,
-	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_ATTACH_CHECK, &arg);
-
-	*result = arg.result;
-	return rc;
-}
-
-int rig_info(int fd, struct p2prig_info *out)
-{
-	memset(out, 0, sizeof(*out));
-	return rig_ioctl(fd, P2PRIG_IOC_INFO, out);
 }
