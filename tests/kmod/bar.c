@@ -469,53 +469,6 @@ static void map_and_move(struct __test_metadata *_metadata,
 	expect_available(_metadata, self, 0);
 }
 
-/*
- * bar's fixture again under the name of what varies, so that its variants
- * leave bar's other tests run once: the data path by each method.
- */
-FIXTURE(bar_map) {
-	FIXTURE_DATA(bar) bar;
-};
-
-FIXTURE_VARIANT(bar_map) {
-	uint32_t method;	/* enum p2prig_method */
-};
-
-FIXTURE_SETUP(bar_map)
-{
-	bar_setup(_metadata, &self->bar, NULL);
-}
-
-FIXTURE_TEARDOWN(bar_map)
-{
-	bar_teardown(_metadata, &self->bar, NULL);
-}
-
-FIXTURE_VARIANT_ADD(bar_map, mmio) {
-	.method = P2PRIG_METHOD_MMIO,
-};
-
-FIXTURE_VARIANT_ADD(bar_map, resource) {
-	.method = P2PRIG_METHOD_RESOURCE,
-};
-
-FIXTURE_VARIANT_ADD(bar_map, mmio_host) {
-	.method = P2PRIG_METHOD_MMIO_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_map, resource_host) {
-	.method = P2PRIG_METHOD_RESOURCE_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_map, p2p_page) {
-	.method = P2PRIG_METHOD_P2P_PAGE,
-};
-
-TEST_F(bar_map, move)
-{
-	map_and_move(_metadata, &self->bar, variant->method);
-}
-
 /* RAM's page method is not for a BAR. */
 TEST_F(bar, map_page_refused)
 {
@@ -618,48 +571,84 @@ static void export_import_move(struct __test_metadata *_metadata,
 	expect_available(_metadata, self, 0);
 }
 
-/* The same for the dma-buf path, by each export method. */
-FIXTURE(bar_export) {
+/*
+ * The data path by each method, mapped or exported and imported: bar's
+ * fixture under the name of what varies, so that its variants leave bar's
+ * other tests run once.
+ */
+FIXTURE(bar_method) {
 	FIXTURE_DATA(bar) bar;
 };
 
-FIXTURE_VARIANT(bar_export) {
-	uint32_t method;	/* enum p2prig_export_method */
+FIXTURE_VARIANT(bar_method) {
+	void (*move)(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(bar) * self, uint32_t method);
+	uint32_t method;	/* of enum p2prig_method or p2prig_export_method */
 };
 
-FIXTURE_SETUP(bar_export)
+FIXTURE_VARIANT_ADD(bar_method, map_mmio) {
+	.move = map_and_move,
+	.method = P2PRIG_METHOD_MMIO,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, map_resource) {
+	.move = map_and_move,
+	.method = P2PRIG_METHOD_RESOURCE,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, map_mmio_host) {
+	.move = map_and_move,
+	.method = P2PRIG_METHOD_MMIO_HOST,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, map_resource_host) {
+	.move = map_and_move,
+	.method = P2PRIG_METHOD_RESOURCE_HOST,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, map_p2p_page) {
+	.move = map_and_move,
+	.method = P2PRIG_METHOD_P2P_PAGE,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, export_mmio) {
+	.move = export_import_move,
+	.method = P2PRIG_EXPORT_MMIO,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, export_resource) {
+	.move = export_import_move,
+	.method = P2PRIG_EXPORT_RESOURCE,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, export_mmio_host) {
+	.move = export_import_move,
+	.method = P2PRIG_EXPORT_MMIO_HOST,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, export_resource_host) {
+	.move = export_import_move,
+	.method = P2PRIG_EXPORT_RESOURCE_HOST,
+};
+
+FIXTURE_VARIANT_ADD(bar_method, export_phys_vec) {
+	.move = export_import_move,
+	.method = P2PRIG_EXPORT_PHYS_VEC,
+};
+
+FIXTURE_SETUP(bar_method)
 {
 	bar_setup(_metadata, &self->bar, NULL);
 }
 
-FIXTURE_TEARDOWN(bar_export)
+FIXTURE_TEARDOWN(bar_method)
 {
 	bar_teardown(_metadata, &self->bar, NULL);
 }
 
-FIXTURE_VARIANT_ADD(bar_export, mmio) {
-	.method = P2PRIG_EXPORT_MMIO,
-};
-
-FIXTURE_VARIANT_ADD(bar_export, resource) {
-	.method = P2PRIG_EXPORT_RESOURCE,
-};
-
-FIXTURE_VARIANT_ADD(bar_export, mmio_host) {
-	.method = P2PRIG_EXPORT_MMIO_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_export, resource_host) {
-	.method = P2PRIG_EXPORT_RESOURCE_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_export, phys_vec) {
-	.method = P2PRIG_EXPORT_PHYS_VEC,
-};
-
-TEST_F(bar_export, import_move)
+TEST_F(bar_method, move)
 {
-	export_import_move(_metadata, &self->bar, variant->method);
+	variant->move(_metadata, &self->bar, variant->method);
 }
 
 /* Closing a file gives its memory back; a dma-buf keeps its chunk. */
