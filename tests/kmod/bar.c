@@ -35,26 +35,6 @@
 #define IVSHMEM_BAR	2
 #define MIB		(1024ull * 1024)
 
-static const char *no_data_reason(uint32_t flags)
-{
-	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
-		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
-	return NULL;
-}
-
-static int swiotlb_forced(void)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return !!strstr(line, "swiotlb=force");
-}
-
 static int dev_file(const struct rig_dev *dev, const char *name, char *path,
 		    size_t size)
 {
@@ -235,8 +215,7 @@ FIXTURE_SETUP(bar)
 /* Put back what an aborted test may have changed; ivshmem stays ours. */
 FIXTURE_TEARDOWN(bar)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 	default_params();
 	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_hand_over(&self->edu, NULL);
@@ -417,7 +396,7 @@ static void map_and_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(-EREMOTEIO, rc);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_METHOD_P2P_PAGE && swiotlb_forced())
+	if (rc == -EIO && method != P2PRIG_METHOD_P2P_PAGE && rig_swiotlb_forced())
 		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
 		     method);
 	ASSERT_EQ(0, rc);
@@ -435,7 +414,7 @@ static void map_and_move(struct __test_metadata *_metadata,
 			TH_LOG("behind a translating IOMMU this is an IOVA");
 	}
 
-	why = no_data_reason(m.flags);
+	why = rig_no_data_reason(m.flags);
 	if (why) {
 		TH_LOG("method %u: no data movement: %s", method, why);
 		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
@@ -523,7 +502,7 @@ static void export_import_move(struct __test_metadata *_metadata,
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && swiotlb_forced()) {
+	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
 		close(dbuf);
 		SKIP(return, "export method %u: the DMA layer refuses MMIO under swiotlb=force",
 		     method);
@@ -540,7 +519,7 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(self->chunk.bus_addr + eoff, imp.dma_addr);
 	}
 
-	why = no_data_reason(imp.flags);
+	why = rig_no_data_reason(imp.flags);
 	if (why) {
 		TH_LOG("export method %u: no data movement: %s", method, why);
 		TH_LOG("bytes move with --config vlab-switch-iommu-pt");

@@ -36,24 +36,19 @@ FIXTURE(bench) {
 
 FIXTURE_SETUP(bench)
 {
-	int rc;
-
 	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
 			       &self->info))
 		return;
 	rig_absent(&self->absent);
-	rc = rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
-			      &self->nvme.addr, CHUNK, &self->cmb);
-	ASSERT_EQ(0, rc) TH_LOG("2 MiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->cmb);
 	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
 				      RAM_CHUNK, &self->ram));
 }
 
 FIXTURE_TEARDOWN(bench)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 }
 
 static void bench_arg(struct p2prig_map_bench *arg, uint32_t chunk,
@@ -69,34 +64,6 @@ static void bench_arg(struct p2prig_map_bench *arg, uint32_t chunk,
 	arg->iterations = ITERATIONS;
 	arg->threads = 1;
 }
-
-/* Whether the device's DMA goes through a translating IOMMU domain. */
-static int iommu_translates(const struct rig_dev *dev)
-{
-	char path[128], type[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(type, sizeof(type), f))
-		type[0] = '\0';
-	fclose(f);
-	return strncmp(type, "DMA", 3) == 0;
-}
-
-static const char *const method_names[] = {
-	[P2PRIG_METHOD_MMIO] = "mmio",
-	[P2PRIG_METHOD_RESOURCE] = "resource",
-	[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
-	[P2PRIG_METHOD_PAGE] = "page",
-	[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
-	[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
-	[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
-	[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
-};
 
 /* The figures of one kind of call hold together, and n is as expected. */
 static void check_stats(struct __test_metadata *_metadata, const char *what,
@@ -137,18 +104,18 @@ static void bench_method(struct __test_metadata *_metadata,
 	int rc;
 
 	if (!(self->info.method_mask & (1u << method)))
-		SKIP(return, "%s: not in this kernel", method_names[method]);
+		SKIP(return, "%s: not in this kernel", rig_method_name(method));
 	bench_arg(&arg, chunk, method, &self->edu);
 	rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg);
-	ASSERT_EQ(0, rc) TH_LOG("%s: %s", method_names[method], strerror(-rc));
+	ASSERT_EQ(0, rc) TH_LOG("%s: %s", rig_method_name(method), strerror(-rc));
 	ASSERT_EQ(0, arg.first_error) TH_LOG("%s: first map: %s",
-					     method_names[method],
+					     rig_method_name(method),
 					     strerror(-arg.first_error));
 	EXPECT_EQ(0u, arg.interrupted);
 	check_stats(_metadata, "map", &arg.map, ITERATIONS);
 	check_stats(_metadata, "unmap", &arg.unmap, ITERATIONS);
 	EXPECT_LT(0ull, arg.elapsed_ns);
-	log_figures(_metadata, method_names[method], &arg);
+	log_figures(_metadata, rig_method_name(method), &arg);
 }
 
 TEST_F(bench, mmio)
@@ -228,7 +195,7 @@ TEST_F(bench, iova_link)
 {
 	struct p2prig_map_bench arg;
 
-	if (iommu_translates(&self->edu)) {
+	if (rig_iommu_translates(&self->edu)) {
 		bench_method(_metadata, self, P2PRIG_METHOD_IOVA_LINK);
 		return;
 	}
@@ -293,14 +260,6 @@ TEST_F(bench, duration)
 	       (unsigned long long)arg.map.n);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* SIGKILL ends a long run at once; the module carries on. */
 TEST_F(bench, killed_caller_stops_the_run)
 {
@@ -319,11 +278,11 @@ TEST_F(bench, killed_caller_stops_the_run)
 		_exit(0);
 	}
 	usleep(200 * 1000);
-	start = now_s();
+	start = rig_now_s();
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_GT(5.0, now_s() - start) TH_LOG("the run outlived SIGKILL");
+	EXPECT_GT(5.0, rig_now_s() - start) TH_LOG("the run outlived SIGKILL");
 
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE, &self->edu);
 	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));

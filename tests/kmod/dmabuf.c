@@ -56,31 +56,6 @@ struct vfio_device_feature_dma_buf {
 #define PIECE		P2PRIG_MAX_XFER_SIZE
 #define EDU_BITS_PARAM	"/sys/module/p2prig/parameters/edu_dma_bits"
 
-/*
- * Why edu cannot move bytes through this mapping in QEMU, or NULL: QEMU
- * sends all device DMA through its IOMMU, which faults on a bus address.
- * Bytes do move with --config vlab-switch-iommu-pt or vlab-switch-noiommu.
- */
-static const char *no_data_reason(uint32_t flags)
-{
-	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
-		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
-	return NULL;
-}
-
-static int swiotlb_forced(void)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return !!strstr(line, "swiotlb=force");
-}
-
 /* Whether the kernel trusts the host bridge for p2p (AMD family >= 0x17). */
 static int host_bridge_trusted(void)
 {
@@ -127,8 +102,6 @@ FIXTURE(dmabuf) {
 
 FIXTURE_SETUP(dmabuf)
 {
-	int rc;
-
 	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
 			       &self->info))
 		return;
@@ -136,10 +109,8 @@ FIXTURE_SETUP(dmabuf)
 	rig_at(0, 0, 0, 0, &self->host_bridge);
 	if (!self->info.export_method_mask)
 		SKIP(return, "no dma-buf export in this kernel (no revocable importers)");
-	rc = rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
-			      &self->nvme.addr, CHUNK, &self->chunk);
-	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->chunk);
 	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
 				  &self->edu.addr, 0, &self->probe));
 }
@@ -147,8 +118,7 @@ FIXTURE_SETUP(dmabuf)
 /* Put back what an aborted test may have unbound. */
 FIXTURE_TEARDOWN(dmabuf)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_driver(&self->edu, "p2prig_edu", 1);
 	if (self->nvme.bdf[0] && !rig_bound_to(&self->nvme, "nvme"))
@@ -241,7 +211,7 @@ static void export_import_any(struct __test_metadata *_metadata,
 		rc = rigdev_import(imp_dev, *dbuf, P2PRIG_INITIATOR_EDU,
 				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
 				   imp);
-		reason = rc ? strerror(-rc) : no_data_reason(imp->flags);
+		reason = rc ? strerror(-rc) : rig_no_data_reason(imp->flags);
 		if (!reason) {
 			TH_LOG("export method %u, dma %#llx", order[i],
 			       (unsigned long long)imp->dma_addr);
@@ -302,7 +272,7 @@ static void export_import_move(struct __test_metadata *_metadata,
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && swiotlb_forced()) {
+	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
 		/* dma-direct never bounces MMIO: the map itself fails. */
 		close(dbuf);
 		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
@@ -331,7 +301,7 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
 			TH_LOG("behind a translating IOMMU this is an IOVA");
 
-	why = no_data_reason(imp.flags);
+	why = rig_no_data_reason(imp.flags);
 	if (why) {
 		TH_LOG("method %u: no data movement: %s", method, why);
 		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
@@ -866,7 +836,7 @@ TEST_F(dmabuf, import_udmabuf)
 	 * udmabuf maps and unmaps with DMA_ATTR_SKIP_CPU_SYNC: what a device
 	 * writes into a swiotlb bounce buffer never reaches the pages.
 	 */
-	if (swiotlb_forced())
+	if (rig_swiotlb_forced())
 		TH_LOG("edu's write not checked: %s",
 		       "udmabuf skips the swiotlb copy back (DMA_ATTR_SKIP_CPU_SYNC)");
 	else

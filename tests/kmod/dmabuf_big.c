@@ -88,8 +88,7 @@ FIXTURE_TEARDOWN(big)
 {
 	if (self->dbuf >= 0)
 		close(self->dbuf);
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_hand_over(&self->edu, NULL);
 }

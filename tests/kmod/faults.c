@@ -54,17 +54,6 @@
 /* Shorter than edu's 100 ms: the DMA is still running at the timeout. */
 #define TOO_SHORT_MS	20
 
-static const char *const method_names[] = {
-	[P2PRIG_METHOD_MMIO] = "mmio",
-	[P2PRIG_METHOD_RESOURCE] = "resource",
-	[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
-	[P2PRIG_METHOD_PAGE] = "page",
-	[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
-	[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
-	[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
-	[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
-};
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -79,31 +68,6 @@ static int write_u64(const char *path, uint64_t value)
 
 	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
 	return rig_write(path, text);
-}
-
-/* The first line of a file, without its newline; "" when unreadable. */
-static void read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)size, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Whether the device's DMA goes through a translating IOMMU domain. */
-static int iommu_translates(const struct rig_dev *dev)
-{
-	char path[128], type[32];
-
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
-	read_line(path, type, sizeof(type));
-	return strncmp(type, "DMA", 3) == 0;
 }
 
 FIXTURE(faults) {
@@ -131,8 +95,8 @@ FIXTURE_SETUP(faults)
 		 "/sys/bus/pci/devices/%s/reset", self->edu.bdf);
 	snprintf(self->reset_method_path, sizeof(self->reset_method_path),
 		 "/sys/bus/pci/devices/%s/reset_method", self->edu.bdf);
-	read_line(self->reset_method_path, self->reset_method,
-		  sizeof(self->reset_method));
+	rig_read_line(self->reset_method_path, self->reset_method,
+		      sizeof(self->reset_method));
 
 	rig_fixture_open(_metadata, &self->dev, &self->info);
 
@@ -153,8 +117,7 @@ FIXTURE_TEARDOWN(faults)
 		write_u64(BITS_PARAM, self->dma_bits);
 	if (self->reset_method_changed)
 		rig_write(self->reset_method_path, "default");
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 }
 
 /* Bytes moved both ways through @mapping and read back by the CPU too. */
@@ -353,7 +316,7 @@ static void narrow_direct(struct __test_metadata *_metadata,
 				P2PRIG_INITIATOR_EDU, &self->edu.addr,
 				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
 		EXPECT_EQ(-EIO, rc) TH_LOG("%s: MAP %s, dma_addr %#llx, mask %#llx",
-					   method_names[methods[i]],
+					   rig_method_name(methods[i]),
 					   strerror(-rc),
 					   (unsigned long long)m.dma_addr,
 					   (unsigned long long)mask);
@@ -419,17 +382,17 @@ static void narrow_translated(struct __test_metadata *_metadata,
 		rc = rigdev_map(&self->dev, self->chunk.handle, methods[i],
 				P2PRIG_INITIATOR_EDU, &self->edu.addr,
 				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
-		ASSERT_EQ(0, rc) TH_LOG("%s: MAP %s", method_names[methods[i]],
+		ASSERT_EQ(0, rc) TH_LOG("%s: MAP %s", rig_method_name(methods[i]),
 					strerror(-rc));
 		EXPECT_LE(m.dma_addr + PIECE - 1, mask)
 			TH_LOG("%s: IOVA %#llx beyond the mask",
-			       method_names[methods[i]],
+			       rig_method_name(methods[i]),
 			       (unsigned long long)m.dma_addr);
 		TH_LOG("%s under mask %#llx: IOVA %#llx",
-		       method_names[methods[i]], (unsigned long long)mask,
+		       rig_method_name(methods[i]), (unsigned long long)mask,
 		       (unsigned long long)m.dma_addr);
 		check_moves(_metadata, self, m.handle, 10 + i,
-			    method_names[methods[i]]);
+			    rig_method_name(methods[i]));
 		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
 
@@ -450,7 +413,7 @@ static void narrow_translated(struct __test_metadata *_metadata,
 		    probe->dma_addr > mask) {
 			EXPECT_EQ(-EIO, rc)
 				TH_LOG("%s: bus address %#llx handed out",
-				       method_names[by_rule[i]],
+				       rig_method_name(by_rule[i]),
 				       (unsigned long long)m.dma_addr);
 		} else if (probe->map_type ==
 			   P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE) {
@@ -472,7 +435,7 @@ TEST_F(faults, narrow_dma_mask)
 	struct p2prig_map m;
 	unsigned int bits = bits_below(self->chunk.bus_addr);
 	uint64_t mask = (1ull << bits) - 1;
-	int translated = iommu_translates(&self->edu);
+	int translated = rig_iommu_translates(&self->edu);
 
 	if (bits < 28)
 		SKIP(return, "the CMB at %#llx lies below any mask edu takes",
@@ -545,7 +508,7 @@ TEST_F(faults, narrow_dma_mask)
 TEST_F(faults, ram_beyond_mask)
 {
 	uint64_t mask = (1ull << RAM_BITS) - 1;
-	int translated = iommu_translates(&self->edu);
+	int translated = rig_iommu_translates(&self->edu);
 	struct p2prig_chunk_alloc ram;
 	struct p2prig_map_bench bench;
 	struct p2prig_map m;
@@ -603,7 +566,7 @@ TEST_F(faults, ram_beyond_mask)
  */
 TEST_F(faults, dma_bits_no_bounce_fits)
 {
-	int translated = iommu_translates(&self->edu);
+	int translated = rig_iommu_translates(&self->edu);
 	struct p2prig_map m;
 	uint64_t bits;
 	int rc;
@@ -728,8 +691,7 @@ FIXTURE_SETUP(unload)
 /* Whatever happened, the run ends with the module loaded, as it began. */
 FIXTURE_TEARDOWN(unload)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 	if (self->dbuf >= 0)
 		close(self->dbuf);
 	if (!module_loaded())

@@ -43,6 +43,19 @@ static inline void rig_fixture_open(struct __test_metadata *_metadata,
 	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, info->uapi_version);
 }
 
+/* A chunk of @size from @provider as kind @kind; its handle in *chunk. */
+static inline void rig_fixture_chunk(struct __test_metadata *_metadata,
+				     const struct rigdev *dev, uint32_t kind,
+				     const struct rig_dev *provider,
+				     uint64_t size, uint32_t *chunk)
+{
+	int rc = rigdev_chunk_new(dev, kind, &provider->addr, size, chunk);
+
+	ASSERT_EQ(0, rc) TH_LOG("%llu KiB from %s: %s",
+				(unsigned long long)(size >> 10), provider->bdf,
+				strerror(-rc));
+}
+
 /* Both of the above: the set-up of most fixtures. */
 static inline bool rig_fixture_setup(struct __test_metadata *_metadata,
 				     struct rigdev *dev, struct rig_dev *nvme,

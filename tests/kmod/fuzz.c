@@ -63,8 +63,7 @@ FIXTURE_SETUP(fuzz)
 
 FIXTURE_TEARDOWN(fuzz)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 }
 
 /* uid and gid nobody, no supplementary groups: every open is refused. */

@@ -45,14 +45,6 @@
  */
 #define THREADS		4
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Whether child @pid has not exited yet; it stays to be waited for. */
 static int running(pid_t pid)
 {
@@ -99,8 +91,6 @@ static void driver_of(const struct rig_dev *dev, char *buf, size_t size)
 
 FIXTURE_SETUP(locks)
 {
-	int rc;
-
 	self->dev.fd = -1;
 	self->bench_pid = -1;
 	self->seen = MAP_FAILED;
@@ -118,10 +108,8 @@ FIXTURE_SETUP(locks)
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->seen);
 	rig_fixture_open(_metadata, &self->dev, NULL);
-	rc = rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
-			      &self->nvme.addr, CHUNK, &self->cmb);
-	ASSERT_EQ(0, rc) TH_LOG("2 MiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->cmb);
 }
 
 FIXTURE_TEARDOWN(locks)
@@ -134,8 +122,7 @@ FIXTURE_TEARDOWN(locks)
 	}
 	if (self->nic_unbound)
 		rig_driver(&self->nic, self->nic_driver, 1);
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 	if (self->seen != MAP_FAILED)
 		munmap(self->seen, sizeof(*self->seen));
 }
@@ -171,12 +158,12 @@ static void start_bench(struct __test_metadata *_metadata,
 	ASSERT_LE(0, self->bench_pid);
 	if (self->bench_pid == 0) {
 		close(ready[0]);
-		self->seen->start = now_s();
+		self->seen->start = rig_now_s();
 		if (write(ready[1], "x", 1) != 1)
 			_exit(2);
 		self->seen->rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
 					      arg);
-		self->seen->end = now_s();
+		self->seen->end = rig_now_s();
 		_exit(0);
 	}
 	close(ready[1]);
@@ -222,9 +209,9 @@ TEST_F_TIMEOUT(locks, unrelated_unbind_during_bench, 900)
 	int rc;
 
 	start_bench(_metadata, self, BENCH_MS);
-	start = now_s();
+	start = rig_now_s();
 	rc = rig_driver(&self->nic, self->nic_driver, 0);
-	took = now_s() - start;
+	took = rig_now_s() - start;
 	ASSERT_EQ(0, rc) TH_LOG("unbind %s from %s: %s", self->nic.bdf,
 				self->nic_driver, strerror(-rc));
 	self->nic_unbound = 1;
@@ -263,10 +250,10 @@ TEST_F_TIMEOUT(locks, killed_waiter_leaves, 900)
 	usleep(500 * 1000);
 	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG))
 		TH_LOG("INFO did not wait for the run");
-	start = now_s();
+	start = rig_now_s();
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	took = now_s() - start;
+	took = rig_now_s() - start;
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	if (!running(self->bench_pid))
 		TH_LOG("the run ended before the waiter died");

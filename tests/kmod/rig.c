@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pci/pci.h>
@@ -190,4 +191,64 @@ void rig_fill(unsigned char *buf, size_t length, unsigned int seed)
 		x ^= x << 5;
 		buf[i] = (unsigned char)x;
 	}
+}
+
+void rig_read_line(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int rig_iommu_translates(const struct rig_dev *dev)
+{
+	char path[128], type[32];
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
+	rig_read_line(path, type, sizeof(type));
+	return strncmp(type, "DMA", 3) == 0;
+}
+
+int rig_swiotlb_forced(void)
+{
+	char line[4096];
+
+	rig_read_line("/proc/cmdline", line, sizeof(line));
+	return !!strstr(line, "swiotlb=force");
+}
+
+const char *rig_no_data_reason(uint32_t flags)
+{
+	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
+		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
+	return NULL;
+}
+
+const char *rig_method_name(uint32_t method)
+{
+	static const char *const names[] = {
+		[P2PRIG_METHOD_MMIO] = "mmio",
+		[P2PRIG_METHOD_RESOURCE] = "resource",
+		[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
+		[P2PRIG_METHOD_PAGE] = "page",
+		[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
+		[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
+		[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
+		[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
+	};
+
+	return method < P2PRIG_METHOD_MAX && names[method] ? names[method] : "?";
+}
+
+double rig_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -45,6 +45,24 @@ int rig_bound_to(const struct rig_dev *dev, const char *driver);
  */
 int rig_hand_over(const struct rig_dev *dev, const char *driver);
 
+/* The first line of a file, without its newline; "" when unreadable. */
+void rig_read_line(const char *path, char *buf, size_t size);
+/* Whether the device's DMA goes through a translating IOMMU domain. */
+int rig_iommu_translates(const struct rig_dev *dev);
+/* Whether the kernel was booted with swiotlb=force. */
+int rig_swiotlb_forced(void);
+/*
+ * Why edu cannot move bytes through a mapping with these MAP/IMPORT flags
+ * in QEMU, or NULL: QEMU sends all device DMA through its IOMMU, which
+ * faults on a bus address. Bytes do move with --config vlab-switch-iommu-pt
+ * or vlab-switch-noiommu.
+ */
+const char *rig_no_data_reason(uint32_t flags);
+/* A map method's name as the runner writes it: "p2p-page". */
+const char *rig_method_name(uint32_t method);
+/* Seconds on the monotonic clock. */
+double rig_now_s(void);
+
 /* A byte pattern that differs per seed and per offset. */
 void rig_fill(unsigned char *buf, size_t length, unsigned int seed);
 

@@ -35,22 +35,17 @@ FIXTURE(uapi) {
 
 FIXTURE_SETUP(uapi)
 {
-	int rc;
-
 	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
 			       NULL))
 		return;
 	rig_absent(&self->absent);
-	rc = rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
-			      &self->nvme.addr, CHUNK, &self->chunk);
-	ASSERT_EQ(0, rc) TH_LOG("64 KiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->chunk);
 }
 
 FIXTURE_TEARDOWN(uapi)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 }
 
 TEST_F(uapi, info)

@@ -94,8 +94,6 @@ FIXTURE_VARIANT_ADD(unplug, bar) {
 
 FIXTURE_SETUP(unplug)
 {
-	int rc;
-
 	self->dev.fd = -1;
 	if (rig_find(variant->vendor, variant->device, !variant->driver,
 		     &self->provider))
@@ -112,16 +110,13 @@ FIXTURE_SETUP(unplug)
 		ASSERT_EQ(0, rig_hand_over(&self->provider, variant->driver))
 			TH_LOG("%s not bound to %s", self->provider.bdf,
 			       variant->driver);
-	rc = rigdev_chunk_new(&self->dev, variant->provider,
-			      &self->provider.addr, CHUNK, &self->chunk);
-	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->provider.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, variant->provider,
+			  &self->provider, CHUNK, &self->chunk);
 }
 
 FIXTURE_TEARDOWN(unplug)
 {
-	if (self->dev.fd >= 0)
-		close(self->dev.fd);
+	rigdev_close(&self->dev);
 }
 
 TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
