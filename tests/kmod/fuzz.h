@@ -354,6 +354,15 @@ struct fz_call {
 };
 
 /*
+ * A call of P2PRIG_IOC_<kind> counted as FZ_<kind>, its argument the
+ * image @arg passed as @ptr says.
+ */
+#define FZ_CALL_OF(kind, arg, ptr_) {					\
+	.op = FZ_##kind, .cmd = P2PRIG_IOC_##kind,			\
+	.img = &(arg), .size = sizeof(arg), .ptr = (ptr_),		\
+}
+
+/*
  * Break rule @i of @fields in @c's argument (an image of their struct): an
  * enum past its range, or a reserved field (an element picked at random)
  * not zero; then the call must give -EINVAL, and @c says which rule. False

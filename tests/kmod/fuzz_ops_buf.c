@@ -138,10 +138,7 @@ void fz_op_export(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_export a = { 0 };
-	struct fz_call c = {
-		.op = FZ_EXPORT, .cmd = P2PRIG_IOC_EXPORT, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(EXPORT, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	bool have = false;
 	unsigned int i;
@@ -213,10 +210,7 @@ void fz_op_export(struct fz_thread *t)
 void fz_op_export_stats(struct fz_thread *t)
 {
 	struct p2prig_export_stats a;
-	struct fz_call c = {
-		.op = FZ_EXPORT_STATS, .cmd = P2PRIG_IOC_EXPORT_STATS,
-		.img = &a, .size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(EXPORT_STATS, a, fz_pick_ptr(t));
 	enum fz_fd_kind kind;
 	uint64_t size;
 
@@ -244,10 +238,7 @@ void fz_op_import(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_import a = { 0 };
-	struct fz_call c = {
-		.op = FZ_IMPORT, .cmd = P2PRIG_IOC_IMPORT, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(IMPORT, a, fz_pick_ptr(t));
 	enum fz_fd_kind kind;
 	struct fz_map map;
 	uint64_t size, pick;
@@ -324,10 +315,7 @@ void fz_op_attach_check(struct fz_thread *t)
 	struct fz_world *w = t->w;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_attach_check a = { 0 };
-	struct fz_call c = {
-		.op = FZ_ATTACH_CHECK, .cmd = P2PRIG_IOC_ATTACH_CHECK,
-		.img = &a, .size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(ATTACH_CHECK, a, fz_pick_ptr(t));
 	const uint32_t results = FZ_OK | FZ_EOPNOTSUPP | FZ_EREMOTEIO |
 				 FZ_ENODEV | FZ_EINVAL | FZ_ENOMEM | FZ_EIO;
 	enum fz_fd_kind kind;

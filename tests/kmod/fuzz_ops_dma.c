@@ -138,10 +138,7 @@ void fz_op_xfer(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_xfer a = { 0 };
-	struct fz_call c = {
-		.op = FZ_XFER, .cmd = P2PRIG_IOC_XFER, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(XFER, a, fz_pick_ptr(t));
 	const struct fz_map *m = NULL;
 
 	pthread_mutex_lock(&o->lock);
@@ -160,10 +157,7 @@ void fz_op_probe(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 	struct p2prig_probe a = { 0 };
-	struct fz_call c = {
-		.op = FZ_PROBE, .cmd = P2PRIG_IOC_PROBE, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(PROBE, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	uint64_t pick;
 
@@ -314,10 +308,7 @@ void fz_op_map_bench(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 	struct p2prig_map_bench a = { 0 };
-	struct fz_call c = {
-		.op = FZ_MAP_BENCH, .cmd = P2PRIG_IOC_MAP_BENCH, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(MAP_BENCH, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	bool have = fz_pick_chunk(t, false, &chunk);
 	uint64_t most = chunk.size < (64u << 10) ? chunk.size : 64u << 10;

@@ -179,10 +179,7 @@ void fz_op_chunk_free(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_handle h = { 0 };
-	struct fz_call c = {
-		.op = FZ_CHUNK_FREE, .cmd = P2PRIG_IOC_CHUNK_FREE, .img = &h,
-		.size = sizeof(h), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(CHUNK_FREE, h, fz_pick_ptr(t));
 	struct fz_chunk chunk;
 	unsigned int pick = (unsigned int)fz_below(r, 10);
 	int rc;
@@ -209,10 +206,7 @@ void fz_op_chunk_io(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 	struct p2prig_chunk_io a = { 0 };
-	struct fz_call c = {
-		.op = FZ_CHUNK_IO, .cmd = P2PRIG_IOC_CHUNK_IO, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(CHUNK_IO, a, fz_pick_ptr(t));
 	uint64_t size = FZ_PAGE, len, k, pick;
 	struct fz_chunk chunk;
 
@@ -296,10 +290,7 @@ void fz_op_map(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_map a = { 0 };
-	struct fz_call c = {
-		.op = FZ_MAP, .cmd = P2PRIG_IOC_MAP, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(MAP, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	struct fz_map map;
 	uint64_t pick;
@@ -406,10 +397,7 @@ void fz_op_unmap(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_unmap a = { 0 };
-	struct fz_call c = {
-		.op = FZ_UNMAP, .cmd = P2PRIG_IOC_UNMAP, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(UNMAP, a, fz_pick_ptr(t));
 	unsigned int pick = (unsigned int)fz_below(r, 10);
 	int rc;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -231,17 +232,14 @@ const char *rig_no_data_reason(uint32_t flags)
 
 const char *rig_method_name(uint32_t method)
 {
-	static const char *const names[] = {
-		[P2PRIG_METHOD_MMIO] = "mmio",
-		[P2PRIG_METHOD_RESOURCE] = "resource",
-		[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
-		[P2PRIG_METHOD_PAGE] = "page",
-		[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
-		[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
-		[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
-		[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
+	/* In enum p2prig_method's order, spelled as the runner spells them. */
+	static const char *const names[P2PRIG_METHOD_MAX] = {
+		"mmio", "resource", "p2p-page", "page", "iova-link",
+		"mmio-host", "resource-host", "iova-link-host",
 	};
 
+	static_assert(P2PRIG_METHOD_IOVA_LINK_HOST == 7,
+		      "names[] follows enum p2prig_method");
 	return method < P2PRIG_METHOD_MAX && names[method] ? names[method] : "?";
 }
 
