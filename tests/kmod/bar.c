@@ -565,54 +565,17 @@ FIXTURE_VARIANT(bar_method) {
 	uint32_t method;	/* of enum p2prig_method or p2prig_export_method */
 };
 
-FIXTURE_VARIANT_ADD(bar_method, map_mmio) {
-	.move = map_and_move,
-	.method = P2PRIG_METHOD_MMIO,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, map_resource) {
-	.move = map_and_move,
-	.method = P2PRIG_METHOD_RESOURCE,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, map_mmio_host) {
-	.move = map_and_move,
-	.method = P2PRIG_METHOD_MMIO_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, map_resource_host) {
-	.move = map_and_move,
-	.method = P2PRIG_METHOD_RESOURCE_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, map_p2p_page) {
-	.move = map_and_move,
-	.method = P2PRIG_METHOD_P2P_PAGE,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, export_mmio) {
-	.move = export_import_move,
-	.method = P2PRIG_EXPORT_MMIO,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, export_resource) {
-	.move = export_import_move,
-	.method = P2PRIG_EXPORT_RESOURCE,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, export_mmio_host) {
-	.move = export_import_move,
-	.method = P2PRIG_EXPORT_MMIO_HOST,
-};
-
+FIXTURE_VARIANT_ADD(bar_method, map_mmio) { map_and_move, P2PRIG_METHOD_MMIO };
+FIXTURE_VARIANT_ADD(bar_method, map_resource) { map_and_move, P2PRIG_METHOD_RESOURCE };
+FIXTURE_VARIANT_ADD(bar_method, map_mmio_host) { map_and_move, P2PRIG_METHOD_MMIO_HOST };
+FIXTURE_VARIANT_ADD(bar_method, map_resource_host) { map_and_move, P2PRIG_METHOD_RESOURCE_HOST };
+FIXTURE_VARIANT_ADD(bar_method, map_p2p_page) { map_and_move, P2PRIG_METHOD_P2P_PAGE };
+FIXTURE_VARIANT_ADD(bar_method, export_mmio) { export_import_move, P2PRIG_EXPORT_MMIO };
+FIXTURE_VARIANT_ADD(bar_method, export_resource) { export_import_move, P2PRIG_EXPORT_RESOURCE };
+FIXTURE_VARIANT_ADD(bar_method, export_mmio_host) { export_import_move, P2PRIG_EXPORT_MMIO_HOST };
+FIXTURE_VARIANT_ADD(bar_method, export_phys_vec) { export_import_move, P2PRIG_EXPORT_PHYS_VEC };
 FIXTURE_VARIANT_ADD(bar_method, export_resource_host) {
-	.move = export_import_move,
-	.method = P2PRIG_EXPORT_RESOURCE_HOST,
-};
-
-FIXTURE_VARIANT_ADD(bar_method, export_phys_vec) {
-	.move = export_import_move,
-	.method = P2PRIG_EXPORT_PHYS_VEC,
+	export_import_move, P2PRIG_EXPORT_RESOURCE_HOST
 };
 
 FIXTURE_SETUP(bar_method)

@@ -116,9 +116,16 @@ struct fz_field {
 	uint32_t bad;		/* an enum: values from here on; 0: zero */
 };
 
+/* An (offset, length) pair of u64 fields within a chunk. */
+struct fz_range {
+	unsigned int offset_at, length_at;
+	uint64_t unit;		/* the length's granule: 1 or FZ_PAGE */
+};
+
 struct fz_fields {
 	const struct fz_field *field;
 	unsigned int n;
+	const struct fz_range *range;	/* NULL: none; else its rules follow */
 };
 
 extern const struct fz_fields fz_chunk_alloc_fields, fz_handle_fields,
@@ -370,6 +377,13 @@ struct fz_call {
  */
 bool fz_break(struct fz_rng *r, struct fz_call *c,
 	      const struct fz_fields *fields, uint64_t i);
+/*
+ * The same for a struct with a range in a chunk of @room bytes: past the
+ * field rules come the range's (length 0, offset unaligned, overflowing,
+ * past the end, length not a multiple of its granule).
+ */
+bool fz_break_in(struct fz_rng *r, struct fz_call *c,
+		 const struct fz_fields *fields, uint64_t i, uint64_t room);
 /* Make the call, count it, judge it; returns 0 or -errno. */
 int fz_call(struct fz_thread *t, struct fz_call *c);
 /* An argument pointer mode: mostly good, sometimes not. */

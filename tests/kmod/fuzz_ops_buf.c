@@ -142,7 +142,7 @@ void fz_op_export(struct fz_thread *t)
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	bool have = false;
 	unsigned int i;
-	uint64_t k, pick;
+	uint64_t pick;
 
 	pthread_mutex_lock(&o->lock);
 	if (o->nr_dbufs == FZ_MAX_DBUFS)
@@ -158,43 +158,15 @@ void fz_op_export(struct fz_thread *t)
 
 	c.expect = FZ_EINVAL;
 	pick = fz_below(r, 16);
-	switch (pick) {
-	case 0:
-		a.length = 0;
-		c.what = "length 0";
-		break;
-	case 1:
-		a.length += 1 + fz_below(r, FZ_PAGE - 1);
-		c.what = "length not a page multiple";
-		break;
-	case 2:
-		a.offset += 1 + fz_below(r, FZ_PAGE - 1);
-		c.what = "offset not page aligned";
-		break;
-	case 3:
-		k = fz_below(r, 16);
-		a.offset = ~0ull - (FZ_PAGE - 1) - k * FZ_PAGE;
-		a.length = (k + 2 + fz_below(r, 16)) * FZ_PAGE;
-		c.what = "offset + length overflows";
-		break;
-	case 4:
-		if (fz_chance(r, 50))
-			a.offset = chunk.size;
-		a.length = chunk.size - a.offset + FZ_PAGE * (1 + fz_below(r, 4));
-		c.what = "past the end of the chunk";
-		break;
-	case 5:
+	/* 0: a chunk unknown; 1 and on: a rule broken, or a good call. */
+	if (!pick) {
 		a.chunk = fz_unknown_chunk(t);
 		c.what = "a chunk handle the file does not hold";
-		break;
-	default:
-		/* 6 and on: a rule of the struct broken, or a good call. */
-		if (fz_break(r, &c, &fz_export_fields, pick - 6))
-			break;
+	} else if (!fz_break_in(r, &c, &fz_export_fields, pick - 1,
+				chunk.size)) {
 		c.expect = have && chunk.peer ? 0 : FZ_EINVAL;
 		c.what = !have ? "a chunk handle the file does not hold" :
 			 !chunk.peer ? "a RAM chunk" : NULL;
-		break;
 	}
 
 	if (!fz_call(t, &c) && c.ptr == FZ_PTR_OK) {
