@@ -120,6 +120,15 @@ FIXTURE_TEARDOWN(faults)
 	rigdev_close(&self->dev);
 }
 
+/* PIECE bytes at the chunk's start, both ways, for edu by @method. */
+static int map_piece(FIXTURE_DATA(faults) * self, uint32_t method,
+		     struct p2prig_map *m)
+{
+	return rigdev_map(&self->dev, self->chunk.handle, method,
+			  P2PRIG_INITIATOR_EDU, &self->edu.addr,
+			  P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, m);
+}
+
 /* Bytes moved both ways through @mapping and read back by the CPU too. */
 static void check_moves(struct __test_metadata *_metadata,
 			FIXTURE_DATA(faults) * self, uint32_t mapping,
@@ -183,10 +192,7 @@ TEST_F(faults, lost_irq_resets_and_recovers)
 	struct p2prig_map m;
 	uint64_t left, ms;
 
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk.handle,
-				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
-				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				PIECE, &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	check_moves(_metadata, self, m.handle, 1, "before the fault");
 
 	ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, SHORT_MS));
@@ -219,10 +225,7 @@ TEST_F(faults, dma_in_flight_at_timeout)
 	unsigned int i;
 	uint64_t ms;
 
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk.handle,
-				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
-				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				PIECE, &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		rig_fill(self->out, PIECE, 40 + i);
 		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk.handle,
@@ -251,10 +254,7 @@ TEST_F(faults, no_reset_retires_until_reset)
 
 	if (!self->reset_method[0])
 		SKIP(return, "%s: no reset method", self->edu.bdf);
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk.handle,
-				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
-				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				PIECE, &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	self->reset_method_changed = 1;
 	ASSERT_EQ(0, rig_write(self->reset_method_path, "\n"));
 	ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, SHORT_MS));
@@ -312,9 +312,7 @@ static void narrow_direct(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		if (!(self->info.method_mask & (1u << methods[i])))
 			continue;
-		rc = rigdev_map(&self->dev, self->chunk.handle, methods[i],
-				P2PRIG_INITIATOR_EDU, &self->edu.addr,
-				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+		rc = map_piece(self, methods[i], &m);
 		EXPECT_EQ(-EIO, rc) TH_LOG("%s: MAP %s, dma_addr %#llx, mask %#llx",
 					   rig_method_name(methods[i]),
 					   strerror(-rc),
@@ -379,9 +377,7 @@ static void narrow_translated(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		if (!(self->info.method_mask & (1u << methods[i])))
 			continue;
-		rc = rigdev_map(&self->dev, self->chunk.handle, methods[i],
-				P2PRIG_INITIATOR_EDU, &self->edu.addr,
-				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+		rc = map_piece(self, methods[i], &m);
 		ASSERT_EQ(0, rc) TH_LOG("%s: MAP %s", rig_method_name(methods[i]),
 					strerror(-rc));
 		EXPECT_LE(m.dma_addr + PIECE - 1, mask)
@@ -406,9 +402,7 @@ static void narrow_translated(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(by_rule); i++) {
 		if (!(self->info.method_mask & (1u << by_rule[i])))
 			continue;
-		rc = rigdev_map(&self->dev, self->chunk.handle, by_rule[i],
-				P2PRIG_INITIATOR_EDU, &self->edu.addr,
-				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+		rc = map_piece(self, by_rule[i], &m);
 		if (probe->map_type == P2PRIG_MAP_TYPE_BUS_ADDR &&
 		    probe->dma_addr > mask) {
 			EXPECT_EQ(-EIO, rc)
@@ -443,10 +437,7 @@ TEST_F(faults, narrow_dma_mask)
 	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk.handle,
 				  P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
 				  &probe));
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk.handle,
-				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
-				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				PIECE, &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	TH_LOG("%s; CMB at bus address %#llx; mask now %u bits",
 	       translated ? "IOMMU translating" : "untranslated",
 	       (unsigned long long)self->chunk.bus_addr, bits);
@@ -473,10 +464,7 @@ TEST_F(faults, narrow_dma_mask)
 	ASSERT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 
 	ASSERT_EQ(0, write_u64(BITS_PARAM, 64));
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk.handle,
-				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
-				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				PIECE, &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	check_moves(_metadata, self, m.handle, 20, "mask back at 64 bits");
 	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
@@ -580,10 +568,7 @@ TEST_F(faults, dma_bits_no_bounce_fits)
 	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &bits));
 	EXPECT_EQ(64ull, bits);
 	/* An IOVA where the IOMMU translates: QEMU faults a bus address. */
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk.handle,
-				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
-				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				PIECE, &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	check_moves(_metadata, self, m.handle, 30, "after the refused mask");
 	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
@@ -698,6 +683,19 @@ FIXTURE_TEARDOWN(unload)
 		load(self->ko);
 }
 
+/* The device open, a CMB chunk, and PIECE of it mapped for edu. */
+static void open_and_map(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(unload) * self, uint32_t *chunk,
+			 struct p2prig_map *m)
+{
+	rig_fixture_open(_metadata, &self->dev, NULL);
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, chunk);
+	ASSERT_EQ(0, rigdev_map(&self->dev, *chunk, P2PRIG_METHOD_MMIO_HOST,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, m));
+}
+
 TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 {
 	unsigned char out[PIECE], in[PIECE];
@@ -716,12 +714,7 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	/* nvme keeps its I/O submission queue in the CMB: not ours to free. */
 	TH_LOG("p2pmem size %llu, available %llu before the test",
 	       (unsigned long long)size, (unsigned long long)before);
-	rig_fixture_open(_metadata, &self->dev, NULL);
-	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, CHUNK, &chunk));
-	ASSERT_EQ(0, rigdev_map(&self->dev, chunk, P2PRIG_METHOD_MMIO_HOST,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr,
-				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
+	open_and_map(_metadata, self, &chunk, &m);
 	ASSERT_EQ(0, rigdev_export(&self->dev, chunk, P2PRIG_EXPORT_MMIO_HOST,
 				   0, CHUNK, &self->dbuf));
 	ASSERT_EQ(0, rigdev_import(&self->dev, self->dbuf, P2PRIG_INITIATOR_EDU,
@@ -782,12 +775,7 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	EXPECT_STREQ("p2prig_edu", strrchr(driver, '/') + 1);
 
 	/* The module loaded again works as before. */
-	rig_fixture_open(_metadata, &self->dev, NULL);
-	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, CHUNK, &chunk));
-	ASSERT_EQ(0, rigdev_map(&self->dev, chunk, P2PRIG_METHOD_MMIO_HOST,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr,
-				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
+	open_and_map(_metadata, self, &chunk, &m);
 	rig_fill(out, PIECE, 8);
 	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER, 0,
 				 out, PIECE, NULL));
