@@ -458,8 +458,9 @@ TEST_F(bar, map_page_refused)
 				      &self->edu.addr, 0, 0, CHUNK, &m));
 }
 
-static void expect_balanced(struct __test_metadata *_metadata, const struct rigdev *dev,
-			    int dbuf, uint64_t imports)
+static void expect_balanced(struct __test_metadata *_metadata,
+			    const struct rigdev *dev, int dbuf,
+			    uint64_t imports)
 {
 	struct p2prig_export_stats st;
 

@@ -128,9 +128,9 @@ FIXTURE_TEARDOWN(dmabuf)
 }
 
 /* Exporter counters, all at once. */
-static void expect_stats(struct __test_metadata *_metadata, const struct rigdev *dev, int dbuf,
-			 uint64_t attaches, uint64_t detaches, uint64_t maps,
-			 uint64_t unmaps)
+static void expect_stats(struct __test_metadata *_metadata,
+			 const struct rigdev *dev, int dbuf, uint64_t attaches,
+			 uint64_t detaches, uint64_t maps, uint64_t unmaps)
 {
 	struct p2prig_export_stats st;
 
@@ -150,8 +150,9 @@ static void expect_stats(struct __test_metadata *_metadata, const struct rigdev 
 	EXPECT_EQ(maps - unmaps, (uint64_t)st.live_maps);
 }
 
-static void expect_alive(struct __test_metadata *_metadata, const struct rigdev *dev,
-			 unsigned int exports, unsigned int imports)
+static void expect_alive(struct __test_metadata *_metadata,
+			 const struct rigdev *dev, unsigned int exports,
+			 unsigned int imports)
 {
 	struct p2prig_info info;
 
@@ -165,7 +166,8 @@ static void expect_alive(struct __test_metadata *_metadata, const struct rigdev 
  * a dma-buf it cannot revoke, attached without invalidate_mappings, pinned
  * and mapped until UNMAP.
  */
-static int import_pinned(const struct rigdev *dev, int dbuf, const struct rig_dev *initiator,
+static int import_pinned(const struct rigdev *dev, int dbuf,
+			 const struct rig_dev *initiator,
 			 struct p2prig_import *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -189,10 +191,11 @@ static const char *rc_text(int rc)
  * reason, when none does.
  */
 static void export_import_any(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(dmabuf) * self, const struct rigdev *exp_dev,
-			      uint32_t chunk, uint64_t offset, uint64_t length,
-			      const struct rigdev *imp_dev, int *dbuf, struct p2prig_import *imp,
-			      uint32_t *method)
+			      FIXTURE_DATA(dmabuf) * self,
+			      const struct rigdev *exp_dev, uint32_t chunk,
+			      uint64_t offset, uint64_t length,
+			      const struct rigdev *imp_dev, int *dbuf,
+			      struct p2prig_import *imp, uint32_t *method)
 {
 	static const uint32_t order[] = {
 		P2PRIG_EXPORT_RESOURCE, P2PRIG_EXPORT_MMIO,

@@ -123,8 +123,9 @@ static const struct range export_out[] = {
 };
 
 /* Every transfer through @handle (of @len bytes) leaving it is -EINVAL. */
-static void xfer_out_refused(struct __test_metadata *_metadata, const struct rigdev *dev,
-			     uint32_t handle, uint64_t len, void *buf)
+static void xfer_out_refused(struct __test_metadata *_metadata,
+			     const struct rigdev *dev, uint32_t handle,
+			     uint64_t len, void *buf)
 {
 	const struct range out[] = {
 		{ len, 1 }, { len - 1, 2 }, { len - 4095, 4096 },

@@ -286,7 +286,8 @@ static int fz_sentinel_open(struct fz_world *w, uint32_t chunk[2])
 		goto fail;
 	for (i = 0; i < 2; i++) {
 		rig_fill(buf, FZ_SENTINEL, 7000 + i);
-		if (rigdev_chunk_new(&dev, i ? P2PRIG_PROVIDER_RAM : P2PRIG_PROVIDER_NVME_CMB,
+		if (rigdev_chunk_new(&dev, i ? P2PRIG_PROVIDER_RAM :
+					       P2PRIG_PROVIDER_NVME_CMB,
 				     i ? NULL : &w->nvme.addr, FZ_SENTINEL,
 				     &chunk[i]) ||
 		    rigdev_chunk_io(&dev, chunk[i], P2PRIG_IO_WRITE, 0, buf,
