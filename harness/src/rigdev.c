@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ioctl wrappers over /dev/p2prig. */
+/* ioctl wrappers over /dev/p2prig: libc and the uAPI header only. */
 #include "rigdev.h"
 
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static int call(const struct rigdev *dev, unsigned long request, void *arg)
+int rigdev_ioctl(const struct rigdev *dev, unsigned long request, void *arg)
 {
 	int rc;
 
@@ -34,7 +34,7 @@ void rigdev_close(struct rigdev *dev)
 int rigdev_info(const struct rigdev *dev, struct p2prig_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	return call(dev, P2PRIG_IOC_INFO, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_INFO, out);
 }
 
 int rigdev_chunk_alloc(const struct rigdev *dev, uint32_t provider_kind,
@@ -43,16 +43,27 @@ int rigdev_chunk_alloc(const struct rigdev *dev, uint32_t provider_kind,
 {
 	memset(out, 0, sizeof(*out));
 	out->provider = provider_kind;
-	out->pci = *pci;
+	if (pci)
+		out->pci = *pci;
 	out->size = size;
-	return call(dev, P2PRIG_IOC_CHUNK_ALLOC, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_CHUNK_ALLOC, out);
+}
+
+int rigdev_chunk_new(const struct rigdev *dev, uint32_t provider_kind,
+		     const struct p2prig_pci_addr *pci, uint64_t size, uint32_t *chunk)
+{
+	struct p2prig_chunk_alloc arg;
+	int rc = rigdev_chunk_alloc(dev, provider_kind, pci, size, &arg);
+
+	*chunk = arg.handle;
+	return rc;
 }
 
 int rigdev_chunk_free(const struct rigdev *dev, uint32_t chunk)
 {
 	struct p2prig_handle arg = { .handle = chunk };
 
-	return call(dev, P2PRIG_IOC_CHUNK_FREE, &arg);
+	return rigdev_ioctl(dev, P2PRIG_IOC_CHUNK_FREE, &arg);
 }
 
 int rigdev_chunk_io(const struct rigdev *dev, uint32_t chunk, enum p2prig_io_op op,
@@ -66,7 +77,7 @@ int rigdev_chunk_io(const struct rigdev *dev, uint32_t chunk, enum p2prig_io_op 
 		.user_ptr = (uintptr_t)buf,
 	};
 
-	return call(dev, P2PRIG_IOC_CHUNK_IO, &arg);
+	return rigdev_ioctl(dev, P2PRIG_IOC_CHUNK_IO, &arg);
 }
 
 int rigdev_map(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint32_t initiator_kind,
@@ -81,15 +92,15 @@ int rigdev_map(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint32
 	out->pci = *initiator;
 	out->offset = offset;
 	out->length = length;
-	return call(dev, P2PRIG_IOC_MAP, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_MAP, out);
 }
 
 int rigdev_unmap(const struct rigdev *dev, uint32_t mapping, uint64_t *unmap_ns)
 {
 	struct p2prig_unmap arg = { .handle = mapping };
-	int rc = call(dev, P2PRIG_IOC_UNMAP, &arg);
+	int rc = rigdev_ioctl(dev, P2PRIG_IOC_UNMAP, &arg);
 
-	if (rc == 0)
+	if (rc == 0 && unmap_ns)
 		*unmap_ns = arg.unmap_ns;
 	return rc;
 }
@@ -104,9 +115,9 @@ int rigdev_xfer(const struct rigdev *dev, uint32_t mapping, enum p2prig_xfer_dir
 		.length = length,
 		.user_ptr = (uintptr_t)buf,
 	};
-	int rc = call(dev, P2PRIG_IOC_XFER, &arg);
+	int rc = rigdev_ioctl(dev, P2PRIG_IOC_XFER, &arg);
 
-	if (rc == 0)
+	if (rc == 0 && xfer_ns)
 		*xfer_ns = arg.xfer_ns;
 	return rc;
 }
@@ -119,7 +130,7 @@ int rigdev_probe(const struct rigdev *dev, uint32_t chunk, uint32_t initiator_ki
 	out->initiator = initiator_kind;
 	out->pci = *initiator;
 	out->offset = offset;
-	return call(dev, P2PRIG_IOC_PROBE, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_PROBE, out);
 }
 
 int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uint64_t offset,
@@ -131,10 +142,9 @@ int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uin
 		.offset = offset,
 		.length = length,
 	};
-	int rc = call(dev, P2PRIG_IOC_EXPORT, &arg);
+	int rc = rigdev_ioctl(dev, P2PRIG_IOC_EXPORT, &arg);
 
-	if (rc == 0)
-		*dmabuf_fd = arg.fd;
+	*dmabuf_fd = rc ? -1 : arg.fd;
 	return rc;
 }
 
@@ -147,14 +157,14 @@ int rigdev_import(const struct rigdev *dev, int dmabuf_fd, uint32_t initiator_ki
 	out->initiator = initiator_kind;
 	out->pci = *initiator;
 	out->dir = dir;
-	return call(dev, P2PRIG_IOC_IMPORT, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_IMPORT, out);
 }
 
 int rigdev_export_stats(const struct rigdev *dev, int dmabuf_fd, struct p2prig_export_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->fd = dmabuf_fd;
-	return call(dev, P2PRIG_IOC_EXPORT_STATS, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_EXPORT_STATS, out);
 }
 
 int rigdev_map_bench(const struct rigdev *dev, const struct rigdev_bench_args *in,
@@ -170,5 +180,19 @@ int rigdev_map_bench(const struct rigdev *dev, const struct rigdev_bench_args *i
 	out->iterations = in->iterations;
 	out->duration_ms = in->duration_ms;
 	out->threads = in->threads;
-	return call(dev, P2PRIG_IOC_MAP_BENCH, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_MAP_BENCH, out);
+}
+
+int rigdev_attach_check(const struct rigdev *dev, int dmabuf_fd,
+			const struct p2prig_pci_addr *importer, uint32_t flags, int *result)
+{
+	struct p2prig_attach_check arg = {
+		.fd = dmabuf_fd,
+		.flags = flags,
+		.pci = *importer,
+	};
+	int rc = rigdev_ioctl(dev, P2PRIG_IOC_ATTACH_CHECK, &arg);
+
+	*result = arg.result;
+	return rc;
 }

@@ -28,32 +28,12 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define CHUNK		(256u << 10)
 #define PIECE		P2PRIG_MAX_XFER_SIZE
 #define IVSHMEM_BAR	2
 #define MIB		(1024ull * 1024)
-
-static const char *no_data_reason(uint32_t flags)
-{
-	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
-		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
-	return NULL;
-}
-
-static int swiotlb_forced(void)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return !!strstr(line, "swiotlb=force");
-}
 
 static int dev_file(const struct rig_dev *dev, const char *name, char *path,
 		    size_t size)
@@ -181,18 +161,18 @@ static const char *log_line(const char *log, const char *needle, char *line,
 	return line;
 }
 
-static int bar_alloc(int fd, const struct rig_dev *dev, uint64_t size,
-		     struct p2prig_chunk_alloc *out)
+static int bar_alloc(const struct rigdev *dev, const struct rig_dev *provider,
+		     uint64_t size, struct p2prig_chunk_alloc *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->provider = P2PRIG_PROVIDER_BAR;
-	out->pci = dev->addr;
+	out->pci = provider->addr;
 	out->size = size;
-	return rig_ioctl(fd, P2PRIG_IOC_CHUNK_ALLOC, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_CHUNK_ALLOC, out);
 }
 
 FIXTURE(bar) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev ivshmem, edu, nvme, absent;
 	uint64_t bar_start, bar_len, size;
 	struct p2prig_chunk_alloc chunk;
@@ -205,19 +185,15 @@ FIXTURE_SETUP(bar)
 {
 	int rc;
 
-	self->fd = -1;
+	self->dev.fd = -1;
 	if (rig_find(0x1af4, 0x1110, 0, &self->ivshmem))
 		SKIP(return, "no QEMU ivshmem-plain device");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+	if (rig_find(RIG_EDU_VENDOR, RIG_EDU_DEVICE, 0, &self->edu))
 		SKIP(return, "no QEMU edu device");
-	if (rig_find(0x1b36, 0x0010, 0, &self->nvme))
+	if (rig_find(RIG_NVME_VENDOR, RIG_NVME_DEVICE, 0, &self->nvme))
 		self->nvme.bdf[0] = 0;
 	rig_absent(&self->absent);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
+	rig_fixture_open(_metadata, &self->dev, &self->info);
 	ASSERT_NE(0u, self->info.provider_mask & (1u << P2PRIG_PROVIDER_BAR));
 
 	ASSERT_EQ(0, rig_bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
@@ -228,18 +204,18 @@ FIXTURE_SETUP(bar)
 			TH_LOG("%s not bound to p2prig_bar", self->ivshmem.bdf);
 	}
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &self->size));
-	rc = bar_alloc(self->fd, &self->ivshmem, CHUNK, &self->chunk);
+	rc = bar_alloc(&self->dev, &self->ivshmem, CHUNK, &self->chunk);
 	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->ivshmem.bdf,
 				strerror(-rc));
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
-			       &self->probe));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk.handle,
+				  P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				  &self->probe));
 }
 
 /* Put back what an aborted test may have changed; ivshmem stays ours. */
 FIXTURE_TEARDOWN(bar)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 	default_params();
 	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_hand_over(&self->edu, NULL);
@@ -282,7 +258,7 @@ TEST_F(bar, published)
 	EXPECT_GE(c->bar_phys + c->bar_size, c->phys_addr + CHUNK);
 	EXPECT_NE(0ull, c->bus_addr);
 
-	EXPECT_EQ(0, rig_free(self->fd, c->handle));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, c->handle));
 	expect_available(_metadata, self, 0);
 }
 
@@ -295,16 +271,16 @@ TEST_F(bar, chunk_io)
 	int rfd;
 
 	rig_fill(self->out, sizeof(self->out), 1);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle, P2PRIG_IO_WRITE,
-				  CHUNK - sizeof(self->out), self->out,
-				  sizeof(self->out)));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle, P2PRIG_IO_READ,
-				  CHUNK - sizeof(self->in), self->in,
-				  sizeof(self->in)));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk.handle,
+				     P2PRIG_IO_WRITE, CHUNK - sizeof(self->out),
+				     self->out, sizeof(self->out)));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk.handle,
+				     P2PRIG_IO_READ, CHUNK - sizeof(self->in),
+				     self->in, sizeof(self->in)));
 	EXPECT_EQ(0, memcmp(self->out, self->in, sizeof(self->in)));
-	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk.handle,
-					P2PRIG_IO_READ, CHUNK - 1, self->in,
-					2));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, self->chunk.handle,
+					   P2PRIG_IO_READ, CHUNK - 1, self->in,
+					   2));
 
 	/* The same bytes through resource2: the chunk is that BAR's memory. */
 	snprintf(name, sizeof(name), "resource%d", IVSHMEM_BAR);
@@ -325,8 +301,8 @@ TEST_F(bar, chunk_io)
 	rig_fill(self->out, PIECE, 2);
 	memcpy(bar + off, self->out, PIECE);
 	munmap(bar, self->bar_len);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle, P2PRIG_IO_READ,
-				  0, self->in, PIECE));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk.handle,
+				     P2PRIG_IO_READ, 0, self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 }
 
@@ -335,28 +311,29 @@ TEST_F(bar, alloc_bad_input)
 	struct p2prig_chunk_alloc c, rest;
 
 	/* Only a function bound to p2prig_bar lends a BAR. */
-	EXPECT_EQ(-ENODEV, bar_alloc(self->fd, &self->edu, CHUNK, &c));
-	EXPECT_EQ(-ENODEV, bar_alloc(self->fd, &self->absent, CHUNK, &c));
+	EXPECT_EQ(-ENODEV, bar_alloc(&self->dev, &self->edu, CHUNK, &c));
+	EXPECT_EQ(-ENODEV, bar_alloc(&self->dev, &self->absent, CHUNK, &c));
 	if (self->nvme.bdf[0])
-		EXPECT_EQ(-ENODEV, bar_alloc(self->fd, &self->nvme, CHUNK, &c));
+		EXPECT_EQ(-ENODEV, bar_alloc(&self->dev, &self->nvme, CHUNK, &c));
 	/* ... and it is not an NVMe CMB. */
 	memset(&c, 0, sizeof(c));
 	c.provider = P2PRIG_PROVIDER_NVME_CMB;
 	c.pci = self->ivshmem.addr;
 	c.size = CHUNK;
-	EXPECT_EQ(-EOPNOTSUPP, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &c));
+	EXPECT_EQ(-EOPNOTSUPP, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					    &c));
 
-	EXPECT_EQ(-EINVAL, bar_alloc(self->fd, &self->ivshmem, 4095, &c));
-	EXPECT_EQ(-EINVAL, bar_alloc(self->fd, &self->ivshmem,
+	EXPECT_EQ(-EINVAL, bar_alloc(&self->dev, &self->ivshmem, 4095, &c));
+	EXPECT_EQ(-EINVAL, bar_alloc(&self->dev, &self->ivshmem,
 				     P2PRIG_MAX_BAR_CHUNK_SIZE + 4096, &c));
 	/* More than the BAR has, then all it has left, then a page more. */
-	EXPECT_EQ(-ENOMEM, bar_alloc(self->fd, &self->ivshmem,
+	EXPECT_EQ(-ENOMEM, bar_alloc(&self->dev, &self->ivshmem,
 				     self->size + 4096, &c));
-	ASSERT_EQ(0, bar_alloc(self->fd, &self->ivshmem, self->size - CHUNK,
+	ASSERT_EQ(0, bar_alloc(&self->dev, &self->ivshmem, self->size - CHUNK,
 			       &rest));
 	expect_available(_metadata, self, self->size);
-	EXPECT_EQ(-ENOMEM, bar_alloc(self->fd, &self->ivshmem, 4096, &c));
-	EXPECT_EQ(0, rig_free(self->fd, rest.handle));
+	EXPECT_EQ(-ENOMEM, bar_alloc(&self->dev, &self->ivshmem, 4096, &c));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, rest.handle));
 	expect_available(_metadata, self, CHUNK);
 }
 
@@ -373,13 +350,16 @@ TEST_F(bar, probe)
 		  self->probe.p2p_distance < 0);
 	if (self->probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR)
 		EXPECT_EQ(self->chunk.bus_addr, self->probe.dma_addr);
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk.handle, &self->edu,
-			       CHUNK - 4096, &probe));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk.handle,
+				  P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				  CHUNK - 4096, &probe));
 	EXPECT_EQ(self->probe.map_type, probe.map_type);
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk.handle, &self->edu,
-				     CHUNK, &probe));
-	EXPECT_EQ(-ENODEV, rig_probe(self->fd, self->chunk.handle,
-				     &self->absent, 0, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, self->chunk.handle,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					CHUNK, &probe));
+	EXPECT_EQ(-ENODEV, rigdev_probe(&self->dev, self->chunk.handle,
+					P2PRIG_INITIATOR_EDU,
+					&self->absent.addr, 0, &probe));
 }
 
 /*
@@ -405,8 +385,9 @@ static void map_and_move(struct __test_metadata *_metadata,
 	if (!(self->info.method_mask & (1u << method)))
 		SKIP(return, "method %u: not in this kernel", method);
 
-	rc = rig_map(self->fd, chunk, method, &self->edu,
-		     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m);
+	rc = rigdev_map(&self->dev, chunk, method, P2PRIG_INITIATOR_EDU,
+			&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK,
+			&m);
 	TH_LOG("method %u, map type %u: map %s, dma %#llx, flags %#x, distance %d, %llu ns",
 	       method, self->probe.map_type, strerror(-rc),
 	       (unsigned long long)m.dma_addr, m.flags, m.p2p_distance,
@@ -415,7 +396,7 @@ static void map_and_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(-EREMOTEIO, rc);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_METHOD_P2P_PAGE && swiotlb_forced())
+	if (rc == -EIO && method != P2PRIG_METHOD_P2P_PAGE && rig_swiotlb_forced())
 		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
 		     method);
 	ASSERT_EQ(0, rc);
@@ -433,61 +414,38 @@ static void map_and_move(struct __test_metadata *_metadata,
 			TH_LOG("behind a translating IOMMU this is an IOVA");
 	}
 
-	why = no_data_reason(m.flags);
+	why = rig_no_data_reason(m.flags);
 	if (why) {
 		TH_LOG("method %u: no data movement: %s", method, why);
 		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
 	} else {
 		/* edu -> BAR, checked through the CPU. */
 		rig_fill(self->out, sizeof(self->out), 10 + method);
-		ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
-				      8192, self->out, PIECE));
-		ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
-				      8192 + PIECE, self->out + PIECE, PIECE));
-		ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ,
-					  8192, self->in, sizeof(self->in)));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle,
+					 P2PRIG_XFER_TO_PEER, 8192, self->out,
+					 PIECE, NULL));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle,
+					 P2PRIG_XFER_TO_PEER, 8192 + PIECE,
+					 self->out + PIECE, PIECE, NULL));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ,
+					     8192, self->in, sizeof(self->in)));
 		EXPECT_EQ(0, memcmp(self->out, self->in, sizeof(self->in)));
 
 		/* BAR -> edu, seeded through the CPU; odd offset and length. */
 		rig_fill(self->out, sizeof(self->out), 20 + method);
-		ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_WRITE,
-					  CHUNK - 3001, self->out, 3001));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_WRITE,
+					     CHUNK - 3001, self->out, 3001));
 		memset(self->in, 0, sizeof(self->in));
-		ASSERT_EQ(0, rig_xfer(self->fd, m.handle,
-				      P2PRIG_XFER_FROM_PEER, CHUNK - 3001,
-				      self->in, 3001));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle,
+					 P2PRIG_XFER_FROM_PEER, CHUNK - 3001,
+					 self->in, 3001, NULL));
 		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
 	}
 
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, chunk));
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(0, rig_free(self->fd, chunk));
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, chunk));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, chunk));
 	expect_available(_metadata, self, 0);
-}
-
-TEST_F(bar, map_move_mmio)
-{
-	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO);
-}
-
-TEST_F(bar, map_move_resource)
-{
-	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE);
-}
-
-TEST_F(bar, map_move_mmio_host)
-{
-	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO_HOST);
-}
-
-TEST_F(bar, map_move_resource_host)
-{
-	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE_HOST);
-}
-
-TEST_F(bar, map_move_p2p_page)
-{
-	map_and_move(_metadata, self, P2PRIG_METHOD_P2P_PAGE);
 }
 
 /* RAM's page method is not for a BAR. */
@@ -495,17 +453,18 @@ TEST_F(bar, map_page_refused)
 {
 	struct p2prig_map m;
 
-	EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk.handle,
-				   P2PRIG_METHOD_PAGE, &self->edu, 0, 0,
-				   CHUNK, &m));
+	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk.handle,
+				      P2PRIG_METHOD_PAGE, P2PRIG_INITIATOR_EDU,
+				      &self->edu.addr, 0, 0, CHUNK, &m));
 }
 
-static void expect_balanced(struct __test_metadata *_metadata, int fd,
-			    int dbuf, uint64_t imports)
+static void expect_balanced(struct __test_metadata *_metadata,
+			    const struct rigdev *dev, int dbuf,
+			    uint64_t imports)
 {
 	struct p2prig_export_stats st;
 
-	ASSERT_EQ(0, rig_export_stats(fd, dbuf, &st));
+	ASSERT_EQ(0, rigdev_export_stats(dev, dbuf, &st));
 	EXPECT_EQ(imports, st.attaches);
 	EXPECT_EQ(st.attaches, st.detaches);
 	EXPECT_EQ(imports, st.maps);
@@ -531,10 +490,11 @@ static void export_import_move(struct __test_metadata *_metadata,
 		SKIP(return, "export method %u: not in this kernel or module",
 		     method);
 
-	ASSERT_EQ(0, rig_export(self->fd, chunk, method, eoff, elen, &dbuf));
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, chunk));
-	rc = rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-			&imp);
+	ASSERT_EQ(0, rigdev_export(&self->dev, chunk, method, eoff, elen,
+				   &dbuf));
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, chunk));
+	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	TH_LOG("export method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x",
 	       method, self->probe.map_type, strerror(-rc),
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
@@ -543,7 +503,7 @@ static void export_import_move(struct __test_metadata *_metadata,
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && swiotlb_forced()) {
+	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
 		close(dbuf);
 		SKIP(return, "export method %u: the DMA layer refuses MMIO under swiotlb=force",
 		     method);
@@ -560,60 +520,78 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(self->chunk.bus_addr + eoff, imp.dma_addr);
 	}
 
-	why = no_data_reason(imp.flags);
+	why = rig_no_data_reason(imp.flags);
 	if (why) {
 		TH_LOG("export method %u: no data movement: %s", method, why);
 		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
 	} else {
 		rig_fill(self->out, PIECE, 100 + method);
-		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
-				      P2PRIG_XFER_TO_PEER, elen - PIECE,
-				      self->out, PIECE));
-		ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ,
-					  eoff + elen - PIECE, self->in,
-					  PIECE));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_TO_PEER, elen - PIECE,
+					 self->out, PIECE, NULL));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ,
+					     eoff + elen - PIECE, self->in,
+					     PIECE));
 		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 
 		rig_fill(self->out, 3001, 200 + method);
-		ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_WRITE,
-					  eoff + 5000, self->out, 3001));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_WRITE,
+					     eoff + 5000, self->out, 3001));
 		memset(self->in, 0, PIECE);
-		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
-				      P2PRIG_XFER_FROM_PEER, 5000, self->in,
-				      3001));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_FROM_PEER, 5000, self->in,
+					 3001, NULL));
 		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
 	}
 
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
-	expect_balanced(_metadata, self->fd, dbuf, 1);
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
+	expect_balanced(_metadata, &self->dev, dbuf, 1);
 	close(dbuf);
-	EXPECT_EQ(0, rig_free(self->fd, chunk));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, chunk));
 	expect_available(_metadata, self, 0);
 }
 
-TEST_F(bar, export_import_mmio)
+/*
+ * The data path by each method, mapped or exported and imported: bar's
+ * fixture under the name of what varies, so that its variants leave bar's
+ * other tests run once.
+ */
+FIXTURE(bar_method) {
+	FIXTURE_DATA(bar) bar;
+};
+
+FIXTURE_VARIANT(bar_method) {
+	void (*move)(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(bar) * self, uint32_t method);
+	uint32_t method;	/* of enum p2prig_method or p2prig_export_method */
+};
+
+FIXTURE_VARIANT_ADD(bar_method, map_mmio) { map_and_move, P2PRIG_METHOD_MMIO };
+FIXTURE_VARIANT_ADD(bar_method, map_resource) { map_and_move, P2PRIG_METHOD_RESOURCE };
+FIXTURE_VARIANT_ADD(bar_method, map_mmio_host) { map_and_move, P2PRIG_METHOD_MMIO_HOST };
+FIXTURE_VARIANT_ADD(bar_method, map_resource_host) { map_and_move, P2PRIG_METHOD_RESOURCE_HOST };
+FIXTURE_VARIANT_ADD(bar_method, map_p2p_page) { map_and_move, P2PRIG_METHOD_P2P_PAGE };
+FIXTURE_VARIANT_ADD(bar_method, export_mmio) { export_import_move, P2PRIG_EXPORT_MMIO };
+FIXTURE_VARIANT_ADD(bar_method, export_resource) { export_import_move, P2PRIG_EXPORT_RESOURCE };
+FIXTURE_VARIANT_ADD(bar_method, export_mmio_host) { export_import_move, P2PRIG_EXPORT_MMIO_HOST };
+FIXTURE_VARIANT_ADD(bar_method, export_phys_vec) { export_import_move, P2PRIG_EXPORT_PHYS_VEC };
+FIXTURE_VARIANT_ADD(bar_method, export_resource_host) {
+	export_import_move, P2PRIG_EXPORT_RESOURCE_HOST
+};
+
+FIXTURE_SETUP(bar_method)
 {
-	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO);
+	bar_setup(_metadata, &self->bar, NULL);
 }
 
-TEST_F(bar, export_import_resource)
+FIXTURE_TEARDOWN(bar_method)
 {
-	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE);
+	bar_teardown(_metadata, &self->bar, NULL);
 }
 
-TEST_F(bar, export_import_mmio_host)
+TEST_F(bar_method, move)
 {
-	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO_HOST);
-}
-
-TEST_F(bar, export_import_resource_host)
-{
-	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE_HOST);
-}
-
-TEST_F(bar, export_import_phys_vec)
-{
-	export_import_move(_metadata, self, P2PRIG_EXPORT_PHYS_VEC);
+	variant->move(_metadata, &self->bar, variant->method);
 }
 
 /* Closing a file gives its memory back; a dma-buf keeps its chunk. */
@@ -621,20 +599,22 @@ TEST_F(bar, close_releases)
 {
 	struct p2prig_chunk_alloc a, b;
 	struct p2prig_map m;
-	int fd2, dbuf = -1;
+	struct rigdev dev2;
+	int dbuf = -1;
 
-	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, bar_alloc(fd2, &self->ivshmem, 4 * MIB, &a));
-	ASSERT_EQ(0, bar_alloc(fd2, &self->ivshmem, 2 * MIB, &b));
+	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
+	ASSERT_EQ(0, bar_alloc(&dev2, &self->ivshmem, 4 * MIB, &a));
+	ASSERT_EQ(0, bar_alloc(&dev2, &self->ivshmem, 2 * MIB, &b));
 	if (self->probe.map_type != P2PRIG_MAP_TYPE_NOT_SUPPORTED)
-		ASSERT_EQ(0, rig_map(fd2, a.handle, P2PRIG_METHOD_RESOURCE,
-				     &self->edu, 0, 0, 4 * MIB, &m));
+		ASSERT_EQ(0, rigdev_map(&dev2, a.handle, P2PRIG_METHOD_RESOURCE,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					0, 0, 4 * MIB, &m));
 	if (self->info.export_method_mask & (1u << P2PRIG_EXPORT_RESOURCE))
-		ASSERT_EQ(0, rig_export(fd2, b.handle, P2PRIG_EXPORT_RESOURCE,
-					0, 2 * MIB, &dbuf));
+		ASSERT_EQ(0, rigdev_export(&dev2, b.handle,
+					   P2PRIG_EXPORT_RESOURCE, 0, 2 * MIB,
+					   &dbuf));
 	expect_available(_metadata, self, CHUNK + 6 * MIB);
-	close(fd2);
+	rigdev_close(&dev2);
 	expect_available(_metadata, self, CHUNK + (dbuf >= 0 ? 2 * MIB : 0));
 	if (dbuf >= 0)
 		close(dbuf);
@@ -653,28 +633,33 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 	struct p2prig_chunk_alloc orphan, again;
 	struct p2prig_import imp;
 	struct p2prig_map m;
-	int dbuf = -1, obuf = -1, fd2, kmsg, warnings, rc;
+	struct rigdev dev2;
+	int dbuf = -1, obuf = -1, kmsg, warnings, rc;
 	uint32_t chunk = self->chunk.handle;
 	int path = self->probe.map_type != P2PRIG_MAP_TYPE_NOT_SUPPORTED;
 
 	if (path)
-		ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_RESOURCE,
-				     &self->edu, 0, 0, CHUNK, &m));
+		ASSERT_EQ(0, rigdev_map(&self->dev, chunk,
+					P2PRIG_METHOD_RESOURCE,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					0, 0, CHUNK, &m));
 	if (self->info.export_method_mask & (1u << P2PRIG_EXPORT_RESOURCE)) {
-		ASSERT_EQ(0, rig_export(self->fd, chunk,
-					P2PRIG_EXPORT_RESOURCE, 0, 65536,
-					&dbuf));
+		ASSERT_EQ(0, rigdev_export(&self->dev, chunk,
+					   P2PRIG_EXPORT_RESOURCE, 0, 65536,
+					   &dbuf));
 		if (path)
-			ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu,
-						P2PRIG_DIR_BIDIRECTIONAL,
-						&imp));
+			ASSERT_EQ(0, rigdev_import(&self->dev, dbuf,
+						   P2PRIG_INITIATOR_EDU,
+						   &self->edu.addr,
+						   P2PRIG_DIR_BIDIRECTIONAL,
+						   &imp));
 		/* A chunk only a dma-buf holds, its file closed. */
-		fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-		ASSERT_LE(0, fd2);
-		ASSERT_EQ(0, bar_alloc(fd2, &self->ivshmem, MIB, &orphan));
-		ASSERT_EQ(0, rig_export(fd2, orphan.handle,
-					P2PRIG_EXPORT_RESOURCE, 0, MIB, &obuf));
-		close(fd2);
+		ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
+		ASSERT_EQ(0, bar_alloc(&dev2, &self->ivshmem, MIB, &orphan));
+		ASSERT_EQ(0, rigdev_export(&dev2, orphan.handle,
+					   P2PRIG_EXPORT_RESOURCE, 0, MIB,
+					   &obuf));
+		rigdev_close(&dev2);
 	}
 
 	kmsg = kmsg_open();
@@ -682,39 +667,43 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 	EXPECT_FALSE(has_p2pmem(&self->ivshmem));
 
 	if (path) {
-		EXPECT_EQ(-ENODEV, rig_xfer(self->fd, m.handle,
-					    P2PRIG_XFER_TO_PEER, 0, self->out,
-					    16));
+		EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, m.handle,
+					       P2PRIG_XFER_TO_PEER, 0,
+					       self->out, 16, NULL));
 	}
-	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ, 0,
-					self->in, 16));
-	EXPECT_EQ(-ENODEV, rig_probe(self->fd, chunk, &self->edu, 0,
-				     &self->probe));
-	EXPECT_EQ(-ENODEV, bar_alloc(self->fd, &self->ivshmem, CHUNK, &again));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ, 0,
+					   self->in, 16));
+	EXPECT_EQ(-ENODEV, rigdev_probe(&self->dev, chunk, P2PRIG_INITIATOR_EDU,
+					&self->edu.addr, 0, &self->probe));
+	EXPECT_EQ(-ENODEV, bar_alloc(&self->dev, &self->ivshmem, CHUNK, &again));
 	if (dbuf >= 0) {
 		if (path) {
-			EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle,
-						    P2PRIG_XFER_FROM_PEER, 0,
-						    self->in, 16));
-			EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+			EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, imp.handle,
+						       P2PRIG_XFER_FROM_PEER, 0,
+						       self->in, 16, NULL));
+			EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle,
+							NULL));
 		}
-		ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+		ASSERT_EQ(0, rigdev_export_stats(&self->dev, dbuf, &st));
 		EXPECT_EQ(1u, st.revoked);
 		EXPECT_EQ((uint64_t)path, st.revocations);
 		EXPECT_EQ(0u, st.live_maps);
-		ASSERT_EQ(0, rig_export_stats(self->fd, obuf, &st));
+		ASSERT_EQ(0, rigdev_export_stats(&self->dev, obuf, &st));
 		EXPECT_EQ(1u, st.revoked);
-		EXPECT_EQ(-ENODEV, rig_import(self->fd, obuf, &self->edu,
-					      P2PRIG_DIR_BIDIRECTIONAL, &imp));
+		EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, obuf,
+						 P2PRIG_INITIATOR_EDU,
+						 &self->edu.addr,
+						 P2PRIG_DIR_BIDIRECTIONAL,
+						 &imp));
 		close(dbuf);
 		close(obuf);
 	}
 	/* Handles stay until released, and say what happened. */
 	if (path) {
-		EXPECT_EQ(-EBUSY, rig_free(self->fd, chunk));
-		EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
+		EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, chunk));
+		EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
-	EXPECT_EQ(-ENODEV, rig_free(self->fd, chunk));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_free(&self->dev, chunk));
 	if (kmsg >= 0) {
 		EXPECT_EQ(1, kmsg_seen(kmsg, "unpublished, unbinding",
 				       &warnings));
@@ -727,15 +716,15 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &self->size));
 	EXPECT_EQ(self->bar_len, self->size);
 	expect_available(_metadata, self, 0);
-	rc = bar_alloc(self->fd, &self->ivshmem, CHUNK, &again);
+	rc = bar_alloc(&self->dev, &self->ivshmem, CHUNK, &again);
 	ASSERT_EQ(0, rc) TH_LOG("after rebind: %s", strerror(-rc));
 	rig_fill(self->out, 64, 7);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, again.handle, P2PRIG_IO_WRITE, 0,
-				  self->out, 64));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, again.handle, P2PRIG_IO_READ, 0,
-				  self->in, 64));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, again.handle, P2PRIG_IO_WRITE,
+				     0, self->out, 64));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, again.handle, P2PRIG_IO_READ,
+				     0, self->in, 64));
 	EXPECT_EQ(0, memcmp(self->out, self->in, 64));
-	EXPECT_EQ(0, rig_free(self->fd, again.handle));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, again.handle));
 	expect_available(_metadata, self, 0);
 }
 
@@ -772,7 +761,7 @@ TEST_F_TIMEOUT(bar, bind_rules, 120)
 	EXPECT_EQ(0, rig_hand_over(&self->edu, NULL));
 	EXPECT_TRUE(rig_bound_to(&self->edu, "p2prig_edu"));
 
-	ASSERT_EQ(0, rig_free(self->fd, self->chunk.handle));
+	ASSERT_EQ(0, rigdev_chunk_free(&self->dev, self->chunk.handle));
 	ASSERT_EQ(0, rig_driver(&self->ivshmem, "p2prig_bar", 0));
 
 	set_param("bar", "0");		/* ivshmem's 256-byte registers */
@@ -794,10 +783,10 @@ TEST_F_TIMEOUT(bar, bind_rules, 120)
 	ASSERT_EQ(0, rig_hand_over(&self->ivshmem, "p2prig_bar"));
 	ASSERT_EQ(0, p2pmem_read(&self->ivshmem, "size", &size));
 	EXPECT_EQ(16 * MIB, size);
-	ASSERT_EQ(0, bar_alloc(self->fd, &self->ivshmem, 16 * MIB, &c));
+	ASSERT_EQ(0, bar_alloc(&self->dev, &self->ivshmem, 16 * MIB, &c));
 	EXPECT_EQ(self->bar_start + 32 * MIB, c.phys_addr);
 	EXPECT_EQ((__u32)IVSHMEM_BAR, c.bar);
-	EXPECT_EQ(0, rig_free(self->fd, c.handle));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, c.handle));
 	ASSERT_EQ(0, rig_driver(&self->ivshmem, "p2prig_bar", 0));
 
 	/* Defaults again: all of BAR2. */
@@ -824,7 +813,7 @@ TEST_F_TIMEOUT(bar, non_mappable_refused, 120)
 	char refused[128], line[512];
 	int kmsg, warnings = 0;
 
-	ASSERT_EQ(0, rig_free(self->fd, self->chunk.handle));
+	ASSERT_EQ(0, rigdev_chunk_free(&self->dev, self->chunk.handle));
 	ASSERT_EQ(0, rig_driver(&self->ivshmem, "p2prig_bar", 0));
 	set_param("bar_non_mappable", "1");
 	kmsg = kmsg_open();

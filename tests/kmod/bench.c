@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define CHUNK		(2u << 20)
 #define RAM_CHUNK	(256u << 10)
@@ -28,7 +28,7 @@
 #define ITERATIONS	200u
 
 FIXTURE(bench) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu, absent;
 	struct p2prig_info info;
 	uint32_t cmb, ram;
@@ -36,29 +36,19 @@ FIXTURE(bench) {
 
 FIXTURE_SETUP(bench)
 {
-	int rc;
-
-	self->fd = -1;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
+			       &self->info))
+		return;
 	rig_absent(&self->absent);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
-	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->cmb);
-	ASSERT_EQ(0, rc) TH_LOG("2 MiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
-	ASSERT_EQ(0, rig_alloc(self->fd, NULL, RAM_CHUNK, &self->ram));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->cmb);
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
+				      RAM_CHUNK, &self->ram));
 }
 
 FIXTURE_TEARDOWN(bench)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 }
 
 static void bench_arg(struct p2prig_map_bench *arg, uint32_t chunk,
@@ -74,34 +64,6 @@ static void bench_arg(struct p2prig_map_bench *arg, uint32_t chunk,
 	arg->iterations = ITERATIONS;
 	arg->threads = 1;
 }
-
-/* Whether the device's DMA goes through a translating IOMMU domain. */
-static int iommu_translates(const struct rig_dev *dev)
-{
-	char path[128], type[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(type, sizeof(type), f))
-		type[0] = '\0';
-	fclose(f);
-	return strncmp(type, "DMA", 3) == 0;
-}
-
-static const char *const method_names[] = {
-	[P2PRIG_METHOD_MMIO] = "mmio",
-	[P2PRIG_METHOD_RESOURCE] = "resource",
-	[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
-	[P2PRIG_METHOD_PAGE] = "page",
-	[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
-	[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
-	[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
-	[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
-};
 
 /* The figures of one kind of call hold together, and n is as expected. */
 static void check_stats(struct __test_metadata *_metadata, const char *what,
@@ -142,18 +104,18 @@ static void bench_method(struct __test_metadata *_metadata,
 	int rc;
 
 	if (!(self->info.method_mask & (1u << method)))
-		SKIP(return, "%s: not in this kernel", method_names[method]);
+		SKIP(return, "%s: not in this kernel", rig_method_name(method));
 	bench_arg(&arg, chunk, method, &self->edu);
-	rc = rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg);
-	ASSERT_EQ(0, rc) TH_LOG("%s: %s", method_names[method], strerror(-rc));
+	rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg);
+	ASSERT_EQ(0, rc) TH_LOG("%s: %s", rig_method_name(method), strerror(-rc));
 	ASSERT_EQ(0, arg.first_error) TH_LOG("%s: first map: %s",
-					     method_names[method],
+					     rig_method_name(method),
 					     strerror(-arg.first_error));
 	EXPECT_EQ(0u, arg.interrupted);
 	check_stats(_metadata, "map", &arg.map, ITERATIONS);
 	check_stats(_metadata, "unmap", &arg.unmap, ITERATIONS);
 	EXPECT_LT(0ull, arg.elapsed_ns);
-	log_figures(_metadata, method_names[method], &arg);
+	log_figures(_metadata, rig_method_name(method), &arg);
 }
 
 TEST_F(bench, mmio)
@@ -188,21 +150,22 @@ TEST_F(bench, route)
 
 	if (!(self->info.method_mask & (1u << P2PRIG_METHOD_MMIO)))
 		SKIP(return, "mmio: not in this kernel");
-	ASSERT_EQ(0, rig_probe(self->fd, self->cmb, &self->edu, 0, &probe));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->cmb, P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, 0, &probe));
 	if (probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED)
 		SKIP(return, "p2pdma finds no path from edu to the CMB");
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_MMIO, &self->edu);
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	EXPECT_EQ(probe.map_type, arg.map_type);
 	EXPECT_EQ(probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR ?
 		  (uint32_t)P2PRIG_ROUTE_BUS_ADDR :
 		  (uint32_t)P2PRIG_ROUTE_HOST_BRIDGE, arg.route);
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_MMIO_HOST, &self->edu);
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	EXPECT_EQ(probe.map_type, arg.map_type);
 	EXPECT_EQ((uint32_t)P2PRIG_ROUTE_HOST_BRIDGE, arg.route);
 	bench_arg(&arg, self->ram, P2PRIG_METHOD_PAGE, &self->edu);
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	EXPECT_EQ((uint32_t)P2PRIG_MAP_TYPE_UNKNOWN, arg.map_type);
 	EXPECT_EQ((uint32_t)P2PRIG_ROUTE_NONE, arg.route);
 }
@@ -211,7 +174,8 @@ TEST_F(bench, p2p_page)
 {
 	struct p2prig_probe probe;
 
-	ASSERT_EQ(0, rig_probe(self->fd, self->cmb, &self->edu, 0, &probe));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->cmb, P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, 0, &probe));
 	if (probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED)
 		SKIP(return, "p2pdma finds no path from edu to the CMB");
 	bench_method(_metadata, self, P2PRIG_METHOD_P2P_PAGE);
@@ -231,14 +195,14 @@ TEST_F(bench, iova_link)
 {
 	struct p2prig_map_bench arg;
 
-	if (iommu_translates(&self->edu)) {
+	if (rig_iommu_translates(&self->edu)) {
 		bench_method(_metadata, self, P2PRIG_METHOD_IOVA_LINK);
 		return;
 	}
 	if (!(self->info.method_mask & (1u << P2PRIG_METHOD_IOVA_LINK)))
 		SKIP(return, "iova-link: not in this kernel");
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_IOVA_LINK, &self->edu);
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	if (arg.route == P2PRIG_ROUTE_BUS_ADDR) {
 		EXPECT_EQ(0, arg.first_error);
 		EXPECT_EQ(ITERATIONS, arg.map.n);
@@ -246,7 +210,7 @@ TEST_F(bench, iova_link)
 		EXPECT_EQ(-EOPNOTSUPP, arg.first_error);
 	}
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_IOVA_LINK_HOST, &self->edu);
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	EXPECT_EQ(-EOPNOTSUPP, arg.first_error);
 	EXPECT_EQ(0ull, arg.map.n);
 	EXPECT_EQ(0ull, arg.unmap.n);
@@ -260,7 +224,7 @@ TEST_F(bench, four_threads_and_largest_granule)
 
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE, &self->edu);
 	arg.threads = 4;
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	ASSERT_EQ(0, arg.first_error);
 	check_stats(_metadata, "map", &arg.map, 4 * ITERATIONS);
 	check_stats(_metadata, "unmap", &arg.unmap, 4 * ITERATIONS);
@@ -268,7 +232,7 @@ TEST_F(bench, four_threads_and_largest_granule)
 
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE, &self->edu);
 	arg.granule = CHUNK;
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	ASSERT_EQ(0, arg.first_error);
 	check_stats(_metadata, "map", &arg.map, ITERATIONS);
 	log_figures(_metadata, "resource", &arg);
@@ -283,7 +247,7 @@ TEST_F(bench, duration)
 	arg.iterations = 0;
 	arg.duration_ms = 200;
 	arg.threads = 2;
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	ASSERT_EQ(0, arg.first_error);
 	EXPECT_LT(0ull, arg.map.n);
 	EXPECT_EQ(arg.map.n, arg.unmap.n);
@@ -294,14 +258,6 @@ TEST_F(bench, duration)
 	TH_LOG("200 ms asked, %llu ms taken, %llu calls",
 	       (unsigned long long)arg.elapsed_ns / 1000000,
 	       (unsigned long long)arg.map.n);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* SIGKILL ends a long run at once; the module carries on. */
@@ -318,18 +274,18 @@ TEST_F(bench, killed_caller_stops_the_run)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg);
+		rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg);
 		_exit(0);
 	}
 	usleep(200 * 1000);
-	start = now_s();
+	start = rig_now_s();
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_GT(5.0, now_s() - start) TH_LOG("the run outlived SIGKILL");
+	EXPECT_GT(5.0, rig_now_s() - start) TH_LOG("the run outlived SIGKILL");
 
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE, &self->edu);
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	EXPECT_EQ(0, arg.first_error);
 	EXPECT_EQ((uint64_t)ITERATIONS, arg.map.n);
 }
@@ -352,14 +308,14 @@ TEST_F(bench, chunk_free_mid_run)
 	if (pid == 0) {
 		/* The same open file: the same handle. */
 		usleep(100 * 1000);
-		_exit(rig_free(self->fd, self->cmb) == 0 ? 0 : 1);
+		_exit(rigdev_chunk_free(&self->dev, self->cmb) == 0 ? 0 : 1);
 	}
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, &arg));
 	EXPECT_EQ(0, arg.first_error);
 	EXPECT_LT(0ull, arg.map.n);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("CHUNK_FREE after the run");
-	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->cmb));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, self->cmb));
 }
 
 /* Each malformed field alone is -EINVAL; the rest of the call is good. */
@@ -372,9 +328,9 @@ TEST_F(bench, bad_input)
 		bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE,	\
 			  &self->edu);					\
 		arg.field = value;					\
-		EXPECT_EQ(-EINVAL, rig_ioctl(self->fd,			\
-					     P2PRIG_IOC_MAP_BENCH,	\
-					     &arg))			\
+		EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev,		\
+						P2PRIG_IOC_MAP_BENCH,	\
+						&arg))			\
 			TH_LOG(#field " = " #value);			\
 	} while (0)
 
@@ -402,15 +358,18 @@ TEST_F(bench, bad_input)
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE, &self->edu);
 	arg.iterations = 0;
 	arg.duration_ms = P2PRIG_BENCH_MAX_MS + 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					&arg));
 	bench_arg(&arg, self->ram, P2PRIG_METHOD_PAGE, &self->edu);
 	arg.granule = 2u * RAM_CHUNK;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					&arg));
 
 	bench_arg(&arg, self->cmb, P2PRIG_METHOD_RESOURCE, &self->absent);
-	EXPECT_EQ(-ENODEV, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &arg));
-	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH,
-				     (void *)8));
+	EXPECT_EQ(-ENODEV, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					&arg));
+	EXPECT_EQ(-EFAULT, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					(void *)8));
 #undef BAD
 }
 

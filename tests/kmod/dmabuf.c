@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 /* vfio-pci's dma-buf export (Linux 6.19), for older uAPI headers. */
 #ifndef VFIO_DEVICE_FEATURE_DMA_BUF
@@ -55,31 +55,6 @@ struct vfio_device_feature_dma_buf {
 #define EXP_LEN		(128u << 10)
 #define PIECE		P2PRIG_MAX_XFER_SIZE
 #define EDU_BITS_PARAM	"/sys/module/p2prig/parameters/edu_dma_bits"
-
-/*
- * Why edu cannot move bytes through this mapping in QEMU, or NULL: QEMU
- * sends all device DMA through its IOMMU, which faults on a bus address.
- * Bytes do move with --config vlab-switch-iommu-pt or vlab-switch-noiommu.
- */
-static const char *no_data_reason(uint32_t flags)
-{
-	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
-		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
-	return NULL;
-}
-
-static int swiotlb_forced(void)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return !!strstr(line, "swiotlb=force");
-}
 
 /* Whether the kernel trusts the host bridge for p2p (AMD family >= 0x17). */
 static int host_bridge_trusted(void)
@@ -117,7 +92,7 @@ static int wait_published(const struct rig_dev *nvme, uint64_t *available)
 }
 
 FIXTURE(dmabuf) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu, absent, host_bridge;
 	uint32_t chunk;
 	struct p2prig_info info;
@@ -127,34 +102,23 @@ FIXTURE(dmabuf) {
 
 FIXTURE_SETUP(dmabuf)
 {
-	int rc;
-
-	self->fd = -1;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
+			       &self->info))
+		return;
 	rig_absent(&self->absent);
 	rig_at(0, 0, 0, 0, &self->host_bridge);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
 	if (!self->info.export_method_mask)
 		SKIP(return, "no dma-buf export in this kernel (no revocable importers)");
-	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk);
-	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0,
-			       &self->probe));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->chunk);
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, 0, &self->probe));
 }
 
 /* Put back what an aborted test may have unbound. */
 FIXTURE_TEARDOWN(dmabuf)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_driver(&self->edu, "p2prig_edu", 1);
 	if (self->nvme.bdf[0] && !rig_bound_to(&self->nvme, "nvme"))
@@ -164,13 +128,13 @@ FIXTURE_TEARDOWN(dmabuf)
 }
 
 /* Exporter counters, all at once. */
-static void expect_stats(struct __test_metadata *_metadata, int fd, int dbuf,
-			 uint64_t attaches, uint64_t detaches, uint64_t maps,
-			 uint64_t unmaps)
+static void expect_stats(struct __test_metadata *_metadata,
+			 const struct rigdev *dev, int dbuf, uint64_t attaches,
+			 uint64_t detaches, uint64_t maps, uint64_t unmaps)
 {
 	struct p2prig_export_stats st;
 
-	ASSERT_EQ(0, rig_export_stats(fd, dbuf, &st));
+	ASSERT_EQ(0, rigdev_export_stats(dev, dbuf, &st));
 	TH_LOG("attaches %llu detaches %llu refused %llu maps %llu unmaps %llu",
 	       (unsigned long long)st.attaches,
 	       (unsigned long long)st.detaches,
@@ -186,12 +150,13 @@ static void expect_stats(struct __test_metadata *_metadata, int fd, int dbuf,
 	EXPECT_EQ(maps - unmaps, (uint64_t)st.live_maps);
 }
 
-static void expect_alive(struct __test_metadata *_metadata, int fd,
-			 unsigned int exports, unsigned int imports)
+static void expect_alive(struct __test_metadata *_metadata,
+			 const struct rigdev *dev, unsigned int exports,
+			 unsigned int imports)
 {
 	struct p2prig_info info;
 
-	ASSERT_EQ(0, rig_info(fd, &info));
+	ASSERT_EQ(0, rigdev_info(dev, &info));
 	EXPECT_EQ(exports, info.nr_exports);
 	EXPECT_EQ(imports, info.nr_imports);
 }
@@ -201,7 +166,8 @@ static void expect_alive(struct __test_metadata *_metadata, int fd,
  * a dma-buf it cannot revoke, attached without invalidate_mappings, pinned
  * and mapped until UNMAP.
  */
-static int import_pinned(int fd, int dbuf, const struct rig_dev *initiator,
+static int import_pinned(const struct rigdev *dev, int dbuf,
+			 const struct rig_dev *initiator,
 			 struct p2prig_import *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -210,7 +176,7 @@ static int import_pinned(int fd, int dbuf, const struct rig_dev *initiator,
 	out->pci = initiator->addr;
 	out->dir = P2PRIG_DIR_BIDIRECTIONAL;
 	out->attach_flags = P2PRIG_ATTACH_F_PINNED;
-	return rig_ioctl(fd, P2PRIG_IOC_IMPORT, out);
+	return rigdev_ioctl(dev, P2PRIG_IOC_IMPORT, out);
 }
 
 static const char *rc_text(int rc)
@@ -219,16 +185,17 @@ static const char *rc_text(int rc)
 }
 
 /*
- * Export @length bytes at @offset of @chunk (file @fd_exp) and import them
- * for edu on file @fd_imp, by the first export method that gives edu an
+ * Export @length bytes at @offset of @chunk (file @exp_dev) and import them
+ * for edu on file @imp_dev, by the first export method that gives edu an
  * address it can move bytes through here. SKIPs, with every method's
  * reason, when none does.
  */
 static void export_import_any(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(dmabuf) * self, int fd_exp,
-			      uint32_t chunk, uint64_t offset, uint64_t length,
-			      int fd_imp, int *dbuf, struct p2prig_import *imp,
-			      uint32_t *method)
+			      FIXTURE_DATA(dmabuf) * self,
+			      const struct rigdev *exp_dev, uint32_t chunk,
+			      uint64_t offset, uint64_t length,
+			      const struct rigdev *imp_dev, int *dbuf,
+			      struct p2prig_import *imp, uint32_t *method)
 {
 	static const uint32_t order[] = {
 		P2PRIG_EXPORT_RESOURCE, P2PRIG_EXPORT_MMIO,
@@ -242,11 +209,12 @@ static void export_import_any(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
 		if (!(self->info.export_method_mask & (1u << order[i])))
 			continue;
-		ASSERT_EQ(0, rig_export(fd_exp, chunk, order[i], offset,
-					length, dbuf));
-		rc = rig_import(fd_imp, *dbuf, &self->edu,
-				P2PRIG_DIR_BIDIRECTIONAL, imp);
-		reason = rc ? strerror(-rc) : no_data_reason(imp->flags);
+		ASSERT_EQ(0, rigdev_export(exp_dev, chunk, order[i], offset,
+					   length, dbuf));
+		rc = rigdev_import(imp_dev, *dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   imp);
+		reason = rc ? strerror(-rc) : rig_no_data_reason(imp->flags);
 		if (!reason) {
 			TH_LOG("export method %u, dma %#llx", order[i],
 			       (unsigned long long)imp->dma_addr);
@@ -256,7 +224,7 @@ static void export_import_any(struct __test_metadata *_metadata,
 		snprintf(why + strlen(why), sizeof(why) - strlen(why),
 			 "%smethod %u: %s", i ? "; " : "", order[i], reason);
 		if (!rc)
-			ASSERT_EQ(0, rig_unmap(fd_imp, imp->handle));
+			ASSERT_EQ(0, rigdev_unmap(imp_dev, imp->handle, NULL));
 		close(*dbuf);
 	}
 	*dbuf = -1;
@@ -287,15 +255,15 @@ static void export_import_move(struct __test_metadata *_metadata,
 		SKIP(return, "export method %u: not in this kernel or module",
 		     method);
 
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, method, EXP_OFF,
-				EXP_LEN, &dbuf));
+	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk, method, EXP_OFF,
+				   EXP_LEN, &dbuf));
 	ASSERT_LE(0, dbuf);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(dbuf, F_GETFD) & FD_CLOEXEC);
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
-	expect_alive(_metadata, self->fd, 1, 0);
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
+	expect_alive(_metadata, &self->dev, 1, 0);
 
-	rc = rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-			&imp);
+	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	TH_LOG("method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x, map %llu ns",
 	       method, self->probe.map_type, strerror(-rc),
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags,
@@ -303,11 +271,11 @@ static void export_import_move(struct __test_metadata *_metadata,
 	if (self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
 		/* The exporter refuses a device p2pdma finds no path to. */
 		EXPECT_EQ(-EREMOTEIO, rc);
-		expect_stats(_metadata, self->fd, dbuf, 0, 0, 0, 0);
+		expect_stats(_metadata, &self->dev, dbuf, 0, 0, 0, 0);
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && swiotlb_forced()) {
+	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
 		/* dma-direct never bounces MMIO: the map itself fails. */
 		close(dbuf);
 		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
@@ -318,8 +286,8 @@ static void export_import_move(struct __test_metadata *_metadata,
 	EXPECT_EQ(1u, imp.nr_segments);
 	EXPECT_NE(0ull, imp.dma_addr);
 	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
-	expect_alive(_metadata, self->fd, 1, 1);
-	expect_stats(_metadata, self->fd, dbuf, 1, 0, 1, 0);
+	expect_alive(_metadata, &self->dev, 1, 1);
+	expect_stats(_metadata, &self->dev, dbuf, 1, 0, 1, 0);
 
 	/*
 	 * What address each method hands out, by what p2pdma decided: the
@@ -336,45 +304,46 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
 			TH_LOG("behind a translating IOMMU this is an IOVA");
 
-	why = no_data_reason(imp.flags);
+	why = rig_no_data_reason(imp.flags);
 	if (why) {
 		TH_LOG("method %u: no data movement: %s", method, why);
 		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
 	} else {
 		/* edu -> dma-buf, checked through the CPU at the export. */
 		rig_fill(self->out, PIECE, 100 + method);
-		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
-				      P2PRIG_XFER_TO_PEER, EXP_LEN - PIECE,
-				      self->out, PIECE));
-		ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk,
-					  P2PRIG_IO_READ,
-					  EXP_OFF + EXP_LEN - PIECE, self->in,
-					  PIECE));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_TO_PEER, EXP_LEN - PIECE,
+					 self->out, PIECE, NULL));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk,
+					     P2PRIG_IO_READ,
+					     EXP_OFF + EXP_LEN - PIECE,
+					     self->in, PIECE));
 		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 
 		/* dma-buf -> edu, seeded by the CPU; odd offset and length. */
 		rig_fill(self->out, 3001, 200 + method);
-		ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk,
-					  P2PRIG_IO_WRITE, EXP_OFF + 5000,
-					  self->out, 3001));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk,
+					     P2PRIG_IO_WRITE, EXP_OFF + 5000,
+					     self->out, 3001));
 		memset(self->in, 0, PIECE);
-		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
-				      P2PRIG_XFER_FROM_PEER, 5000, self->in,
-				      3001));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_FROM_PEER, 5000, self->in,
+					 3001, NULL));
 		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
 	}
 	/* The import is the dma-buf, not the chunk. */
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-				    EXP_LEN - 8, self->out, 16));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, imp.handle,
+				       P2PRIG_XFER_TO_PEER, EXP_LEN - 8,
+				       self->out, 16, NULL));
 
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
-	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, imp.handle));
-	expect_stats(_metadata, self->fd, dbuf, 1, 1, 1, 1);
-	expect_alive(_metadata, self->fd, 1, 0);
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, imp.handle, NULL));
+	expect_stats(_metadata, &self->dev, dbuf, 1, 1, 1, 1);
+	expect_alive(_metadata, &self->dev, 1, 0);
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
 	close(dbuf);
-	expect_alive(_metadata, self->fd, 0, 0);
-	EXPECT_EQ(0, rig_free(self->fd, self->chunk));
+	expect_alive(_metadata, &self->dev, 0, 0);
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, self->chunk));
 }
 
 TEST_F(dmabuf, info)
@@ -393,29 +362,52 @@ TEST_F(dmabuf, info)
 	EXPECT_EQ(0u, self->info.nr_imports);
 }
 
-TEST_F(dmabuf, move_mmio)
+/*
+ * Bytes each way through an import, by each export method: dmabuf's
+ * fixture under another name, so that its variants leave dmabuf's other
+ * tests run once.
+ */
+FIXTURE(dmabuf_export) {
+	FIXTURE_DATA(dmabuf) dmabuf;
+};
+
+FIXTURE_SETUP(dmabuf_export)
 {
-	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO);
+	dmabuf_setup(_metadata, &self->dmabuf, NULL);
 }
 
-TEST_F(dmabuf, move_resource)
+FIXTURE_TEARDOWN(dmabuf_export)
 {
-	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE);
+	dmabuf_teardown(_metadata, &self->dmabuf, NULL);
 }
 
-TEST_F(dmabuf, move_mmio_host)
-{
-	export_import_move(_metadata, self, P2PRIG_EXPORT_MMIO_HOST);
-}
+FIXTURE_VARIANT(dmabuf_export) {
+	uint32_t method;	/* enum p2prig_export_method */
+};
 
-TEST_F(dmabuf, move_resource_host)
-{
-	export_import_move(_metadata, self, P2PRIG_EXPORT_RESOURCE_HOST);
-}
+FIXTURE_VARIANT_ADD(dmabuf_export, mmio) {
+	.method = P2PRIG_EXPORT_MMIO,
+};
 
-TEST_F(dmabuf, move_phys_vec)
+FIXTURE_VARIANT_ADD(dmabuf_export, resource) {
+	.method = P2PRIG_EXPORT_RESOURCE,
+};
+
+FIXTURE_VARIANT_ADD(dmabuf_export, mmio_host) {
+	.method = P2PRIG_EXPORT_MMIO_HOST,
+};
+
+FIXTURE_VARIANT_ADD(dmabuf_export, resource_host) {
+	.method = P2PRIG_EXPORT_RESOURCE_HOST,
+};
+
+FIXTURE_VARIANT_ADD(dmabuf_export, phys_vec) {
+	.method = P2PRIG_EXPORT_PHYS_VEC,
+};
+
+TEST_F(dmabuf_export, move)
 {
-	export_import_move(_metadata, self, P2PRIG_EXPORT_PHYS_VEC);
+	export_import_move(_metadata, &self->dmabuf, variant->method);
 }
 
 TEST_F(dmabuf, export_bad_input)
@@ -429,34 +421,39 @@ TEST_F(dmabuf, export_bad_input)
 	arg.method = P2PRIG_EXPORT_RESOURCE;
 	arg.length = 4096;
 	arg.reserved[3] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT, &arg));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_EXPORT, &arg));
 	arg.reserved[3] = 0;
 	arg.reserved0 = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT, &arg));
-	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT, (void *)8));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_EXPORT, &arg));
+	EXPECT_EQ(-EFAULT, rigdev_ioctl(&self->dev, P2PRIG_IOC_EXPORT,
+					(void *)8));
 
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MAX,
-				      0, 4096, &dbuf));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
-				      P2PRIG_EXPORT_RESOURCE, 100, 4096,
-				      &dbuf));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
-				      P2PRIG_EXPORT_RESOURCE, 0, 4095, &dbuf));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
-				      P2PRIG_EXPORT_RESOURCE, 0, 0, &dbuf));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
-				      P2PRIG_EXPORT_RESOURCE, CHUNK - 4096,
-				      8192, &dbuf));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk,
-				      P2PRIG_EXPORT_RESOURCE, ~0ull & ~4095ull,
-				      8192, &dbuf));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, self->chunk + 1000,
-				      P2PRIG_EXPORT_RESOURCE, 0, 4096, &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_MAX, 0, 4096, &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_RESOURCE, 100, 4096,
+					 &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_RESOURCE, 0, 4095,
+					 &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_RESOURCE, 0, 0, &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_RESOURCE, CHUNK - 4096,
+					 8192, &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_RESOURCE,
+					 ~0ull & ~4095ull, 8192, &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, self->chunk + 1000,
+					 P2PRIG_EXPORT_RESOURCE, 0, 4096,
+					 &dbuf));
 	/* System RAM is not peer memory. */
-	ASSERT_EQ(0, rig_alloc(self->fd, NULL, 65536, &ram));
-	EXPECT_EQ(-EINVAL, rig_export(self->fd, ram, P2PRIG_EXPORT_RESOURCE,
-				      0, 4096, &dbuf));
-	expect_alive(_metadata, self->fd, 0, 0);
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
+				      65536, &ram));
+	EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, ram,
+					 P2PRIG_EXPORT_RESOURCE, 0, 4096,
+					 &dbuf));
+	expect_alive(_metadata, &self->dev, 0, 0);
 }
 
 TEST_F(dmabuf, import_stats_check_bad_input)
@@ -466,77 +463,86 @@ TEST_F(dmabuf, import_stats_check_bad_input)
 	struct p2prig_import imp;
 	int dbuf, pipefd[2], result;
 
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
-				0, 65536, &dbuf));
+	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk,
+				   P2PRIG_EXPORT_RESOURCE, 0, 65536, &dbuf));
 	ASSERT_EQ(0, pipe(pipefd));
 
 	/* An fd that is not open, and one that is not a dma-buf. */
-	EXPECT_EQ(-EBADF, rig_import(self->fd, 9999, &self->edu, 0, &imp));
-	EXPECT_EQ(-EBADF, rig_import(self->fd, -1, &self->edu, 0, &imp));
-	EXPECT_EQ(-EINVAL, rig_import(self->fd, pipefd[0], &self->edu, 0,
-				      &imp));
-	EXPECT_EQ(-EINVAL, rig_import(self->fd, self->fd, &self->edu, 0,
-				      &imp));
-	EXPECT_EQ(-EBADF, rig_export_stats(self->fd, 9999, &st));
-	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, pipefd[0], &st));
-	EXPECT_EQ(-EBADF, rig_attach_check(self->fd, 9999, &self->edu, 0,
-					   &result));
-	EXPECT_EQ(-EINVAL, rig_attach_check(self->fd, pipefd[1], &self->edu,
-					    0, &result));
+	EXPECT_EQ(-EBADF, rigdev_import(&self->dev, 9999, P2PRIG_INITIATOR_EDU,
+					&self->edu.addr, 0, &imp));
+	EXPECT_EQ(-EBADF, rigdev_import(&self->dev, -1, P2PRIG_INITIATOR_EDU,
+					&self->edu.addr, 0, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_import(&self->dev, pipefd[0],
+					 P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					 0, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_import(&self->dev, self->dev.fd,
+					 P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					 0, &imp));
+	EXPECT_EQ(-EBADF, rigdev_export_stats(&self->dev, 9999, &st));
+	EXPECT_EQ(-EINVAL, rigdev_export_stats(&self->dev, pipefd[0], &st));
+	EXPECT_EQ(-EBADF, rigdev_attach_check(&self->dev, 9999, &self->edu.addr,
+					      0, &result));
+	EXPECT_EQ(-EINVAL, rigdev_attach_check(&self->dev, pipefd[1],
+					       &self->edu.addr, 0, &result));
 
 	/* No initiator there, or not one. */
-	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->absent, 0, &imp));
-	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->nvme, 0, &imp));
-	EXPECT_EQ(-ENODEV, rig_attach_check(self->fd, dbuf, &self->absent, 0,
-					    &result));
+	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+					 &self->absent.addr, 0, &imp));
+	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+					 &self->nvme.addr, 0, &imp));
+	EXPECT_EQ(-ENODEV, rigdev_attach_check(&self->dev, dbuf,
+					       &self->absent.addr, 0, &result));
 
 	/* Reserved fields and values out of range. */
-	EXPECT_EQ(-EINVAL, rig_import(self->fd, dbuf, &self->edu,
-				      P2PRIG_DIR_MAX, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+					 &self->edu.addr, P2PRIG_DIR_MAX,
+					 &imp));
 	memset(&imp, 0, sizeof(imp));
 	imp.fd = dbuf;
 	imp.pci = self->edu.addr;
 	imp.initiator = P2PRIG_INITIATOR_MAX;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT, &imp));
 	imp.initiator = P2PRIG_INITIATOR_EDU;
 	/* IMPORT takes P2PRIG_ATTACH_F_PINNED alone: NO_P2P, unknown bits. */
 	imp.attach_flags = P2PRIG_ATTACH_F_NO_P2P;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT, &imp));
 	imp.attach_flags = P2PRIG_ATTACH_F_PINNED | (1u << 31);
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT, &imp));
 	imp.attach_flags = 0;
 	imp.reserved1 = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT, &imp));
 	imp.reserved1 = 0;
 	imp.reserved[3] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT, &imp));
 	imp.reserved[3] = 0;
 	imp.pci.reserved = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, &imp));
-	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_IMPORT, (void *)8));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT, &imp));
+	EXPECT_EQ(-EFAULT, rigdev_ioctl(&self->dev, P2PRIG_IOC_IMPORT,
+					(void *)8));
 
 	memset(&st, 0, sizeof(st));
 	st.fd = dbuf;
 	st.reserved[0] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_EXPORT_STATS, &st));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_EXPORT_STATS,
+					&st));
 
 	memset(&check, 0, sizeof(check));
 	check.fd = dbuf;
 	check.pci = self->edu.addr;
 	check.flags = 4;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_ATTACH_CHECK,
-				     &check));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_ATTACH_CHECK,
+					&check));
 	check.flags = 0;
 	check.reserved0 = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_ATTACH_CHECK,
-				     &check));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_ATTACH_CHECK,
+					&check));
 	check.reserved0 = 0;
 	check.reserved[1] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_ATTACH_CHECK,
-				     &check));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_ATTACH_CHECK,
+					&check));
 
 	/* None of it reached the exporter. */
-	expect_stats(_metadata, self->fd, dbuf, 0, 0, 0, 0);
+	expect_stats(_metadata, &self->dev, dbuf, 0, 0, 0, 0);
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(dbuf);
@@ -552,14 +558,14 @@ TEST_F(dmabuf, import_pinned_refused)
 	struct p2prig_import imp;
 	int dbuf;
 
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
-				0, 65536, &dbuf));
-	EXPECT_EQ(-EOPNOTSUPP, import_pinned(self->fd, dbuf, &self->edu, &imp));
-	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk,
+				   P2PRIG_EXPORT_RESOURCE, 0, 65536, &dbuf));
+	EXPECT_EQ(-EOPNOTSUPP, import_pinned(&self->dev, dbuf, &self->edu, &imp));
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, dbuf, &st));
 	EXPECT_EQ(1ull, st.attach_refused);
 	EXPECT_EQ(0ull, st.attaches);
 	EXPECT_EQ(0ull, st.maps);
-	expect_alive(_metadata, self->fd, 1, 0);
+	expect_alive(_metadata, &self->dev, 1, 0);
 	close(dbuf);
 }
 
@@ -606,14 +612,14 @@ TEST_F(dmabuf, import_pinned_udmabuf)
 	ASSERT_LE(0, dbuf);
 
 	rig_fill(map + 4096 - 500, 1000, 402);
-	ASSERT_EQ(0, import_pinned(self->fd, dbuf, &self->edu, &imp));
+	ASSERT_EQ(0, import_pinned(&self->dev, dbuf, &self->edu, &imp));
 	EXPECT_EQ(65536ull, imp.length);
-	expect_alive(_metadata, self->fd, 0, 1);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
-			      4096 - 500, self->in, 1000));
+	expect_alive(_metadata, &self->dev, 0, 1);
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_FROM_PEER,
+				 4096 - 500, self->in, 1000, NULL));
 	EXPECT_EQ(0, memcmp(map + 4096 - 500, self->in, 1000));
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
-	expect_alive(_metadata, self->fd, 0, 0);
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
+	expect_alive(_metadata, &self->dev, 0, 0);
 	close(dbuf);
 	munmap(map, 65536);
 }
@@ -625,27 +631,28 @@ TEST_F(dmabuf, attach_rules)
 	unsigned int accepted = 0, refused = 0;
 	int dbuf, result, expect;
 
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_RESOURCE,
-				0, 65536, &dbuf));
+	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk,
+				   P2PRIG_EXPORT_RESOURCE, 0, 65536, &dbuf));
 
 	/* An importer that cannot take peer memory. */
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu,
-				      P2PRIG_ATTACH_F_NO_P2P, &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr,
+					 P2PRIG_ATTACH_F_NO_P2P, &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 	refused++;
 	/* One that cannot be revoked. */
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu,
-				      P2PRIG_ATTACH_F_PINNED, &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr,
+					 P2PRIG_ATTACH_F_PINNED, &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 	refused++;
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu,
-				      P2PRIG_ATTACH_F_NO_P2P |
-				      P2PRIG_ATTACH_F_PINNED, &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr,
+					 P2PRIG_ATTACH_F_NO_P2P | P2PRIG_ATTACH_F_PINNED,
+					 &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 	refused++;
 
 	/* edu, as p2pdma sees the pair. */
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr, 0,
+					 &result));
 	expect = self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED ?
 		 -EREMOTEIO : 0;
 	EXPECT_EQ(expect, result);
@@ -659,8 +666,8 @@ TEST_F(dmabuf, attach_rules)
 	 * the host bridge, which p2pdma trusts only on AMD Zen (q35's is not
 	 * on its list).
 	 */
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->host_bridge, 0,
-				      &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf,
+					 &self->host_bridge.addr, 0, &result));
 	expect = host_bridge_trusted() ? 0 : -EREMOTEIO;
 	TH_LOG("attach for %s: %s (host bridge trusted: %d)",
 	       self->host_bridge.bdf, strerror(-result), host_bridge_trusted());
@@ -670,7 +677,7 @@ TEST_F(dmabuf, attach_rules)
 	else
 		accepted++;
 
-	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, dbuf, &st));
 	EXPECT_EQ(accepted, st.attaches);
 	EXPECT_EQ(accepted, st.detaches);
 	EXPECT_EQ(refused, st.attach_refused);
@@ -686,46 +693,50 @@ TEST_F(dmabuf, close_importer_balances)
 {
 	struct p2prig_import to_dev, from_dev;
 	uint32_t method;
-	int fd2, dbuf, rc = -EOPNOTSUPP;
+	struct rigdev dev2;
+	int dbuf, rc = -EOPNOTSUPP;
 
-	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
 	/* Any method the DMA layer maps here (swiotlb=force refuses MMIO). */
 	for (method = 0; rc && method < P2PRIG_EXPORT_MAX; method++) {
 		if (!(self->info.export_method_mask & (1u << method)))
 			continue;
-		ASSERT_EQ(0, rig_export(self->fd, self->chunk, method, 0,
-					65536, &dbuf));
-		rc = rig_import(fd2, dbuf, &self->edu, P2PRIG_DIR_TO_DEVICE,
-				&to_dev);
+		ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk, method, 0,
+					   65536, &dbuf));
+		rc = rigdev_import(&dev2, dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_TO_DEVICE,
+				   &to_dev);
 		if (rc)
 			close(dbuf);
 	}
 	if (rc == -EREMOTEIO || rc == -EIO) {
-		close(fd2);
+		rigdev_close(&dev2);
 		SKIP(return, "edu cannot import the CMB here (map type %u): %s",
 		     self->probe.map_type, strerror(-rc));
 	}
 	ASSERT_EQ(0, rc);
-	ASSERT_EQ(0, rig_import(fd2, dbuf, &self->edu,
-				P2PRIG_DIR_FROM_DEVICE, &from_dev));
-	expect_alive(_metadata, self->fd, 1, 2);
-	expect_stats(_metadata, self->fd, dbuf, 2, 0, 2, 0);
+	ASSERT_EQ(0, rigdev_import(&dev2, dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_FROM_DEVICE,
+				   &from_dev));
+	expect_alive(_metadata, &self->dev, 1, 2);
+	expect_stats(_metadata, &self->dev, dbuf, 2, 0, 2, 0);
 
 	/* A TO_DEVICE import only lets edu read the dma-buf, and back. */
-	EXPECT_EQ(-EINVAL, rig_xfer(fd2, to_dev.handle, P2PRIG_XFER_TO_PEER, 0,
-				    self->out, 16));
-	EXPECT_EQ(-EINVAL, rig_xfer(fd2, from_dev.handle,
-				    P2PRIG_XFER_FROM_PEER, 0, self->in, 16));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&dev2, to_dev.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&dev2, from_dev.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in, 16,
+				       NULL));
 	/* Handles belong to their file. */
-	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, to_dev.handle));
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, to_dev.handle, NULL));
 
-	close(fd2);
-	expect_alive(_metadata, self->fd, 1, 0);
-	expect_stats(_metadata, self->fd, dbuf, 2, 2, 2, 2);
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
+	rigdev_close(&dev2);
+	expect_alive(_metadata, &self->dev, 1, 0);
+	expect_stats(_metadata, &self->dev, dbuf, 2, 2, 2, 2);
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
 	close(dbuf);
-	EXPECT_EQ(0, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, self->chunk));
 }
 
 /*
@@ -738,45 +749,46 @@ TEST_F(dmabuf, close_exporter_first)
 	uint64_t before, now;
 	struct p2prig_import imp;
 	uint32_t chunk, method;
-	int fd2, dbuf;
+	struct rigdev dev2;
+	int dbuf;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
-	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, rig_alloc(fd2, &self->nvme, 1u << 20, &chunk));
-	export_import_any(_metadata, self, fd2, chunk, 0, 1u << 20, self->fd,
+	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
+	ASSERT_EQ(0, rigdev_chunk_new(&dev2, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, 1u << 20, &chunk));
+	export_import_any(_metadata, self, &dev2, chunk, 0, 1u << 20, &self->dev,
 			  &dbuf, &imp, &method);
 	if (dbuf < 0) {
-		close(fd2);
+		rigdev_close(&dev2);
 		return;
 	}
 
-	close(fd2);
+	rigdev_close(&dev2);
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &now));
 	EXPECT_EQ(before - (1u << 20), now) TH_LOG("the dma-buf holds the memory");
-	expect_alive(_metadata, self->fd, 1, 1);
+	expect_alive(_metadata, &self->dev, 1, 1);
 
 	/* Round trip through edu alone: no handle names the chunk now. */
 	rig_fill(self->out, PIECE, 300);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-			      (1u << 20) - PIECE, self->out, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER,
+				 (1u << 20) - PIECE, self->out, PIECE, NULL));
 	memset(self->in, 0, PIECE);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
-			      (1u << 20) - PIECE, self->in, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_FROM_PEER,
+				 (1u << 20) - PIECE, self->in, PIECE, NULL));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 
 	/* The import holds the dma-buf: closing its fd frees nothing yet. */
 	close(dbuf);
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &now));
 	EXPECT_EQ(before - (1u << 20), now);
-	expect_alive(_metadata, self->fd, 1, 1);
+	expect_alive(_metadata, &self->dev, 1, 1);
 	memset(self->in, 0, PIECE);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
-			      (1u << 20) - PIECE, self->in, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_FROM_PEER,
+				 (1u << 20) - PIECE, self->in, PIECE, NULL));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
-	expect_alive(_metadata, self->fd, 0, 0);
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
+	expect_alive(_metadata, &self->dev, 0, 0);
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &now));
 	EXPECT_EQ(before, now);
 }
@@ -799,39 +811,41 @@ TEST_F(dmabuf, import_udmabuf)
 		SKIP(return, "no /dev/udmabuf (CONFIG_UDMABUF)");
 	ASSERT_LE(0, dbuf);
 
-	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, dbuf, &st));
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
+	EXPECT_EQ(-EINVAL, rigdev_export_stats(&self->dev, dbuf, &st));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr, 0,
+					 &result));
 	EXPECT_EQ(0, result);
 
 	rig_fill(map + 8192 - 1000, 2000, 401);
-	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu,
-				P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   &imp));
 	TH_LOG("udmabuf: dma %#llx, %u range(s), flags %#x",
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
 	EXPECT_EQ(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
 	EXPECT_EQ(65536ull, imp.length);
-	expect_alive(_metadata, self->fd, 0, 1);
+	expect_alive(_metadata, &self->dev, 0, 1);
 
 	/* Across a page boundary: two ranges wherever pages are not merged. */
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER,
-			      8192 - 1000, self->in, 2000));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_FROM_PEER,
+				 8192 - 1000, self->in, 2000, NULL));
 	EXPECT_EQ(0, memcmp(map + 8192 - 1000, self->in, 2000));
 	rig_fill(self->out, PIECE, 400);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-			      40960 + 100, self->out, PIECE - 100));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER,
+				 40960 + 100, self->out, PIECE - 100, NULL));
 
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
 	/*
 	 * udmabuf maps and unmaps with DMA_ATTR_SKIP_CPU_SYNC: what a device
 	 * writes into a swiotlb bounce buffer never reaches the pages.
 	 */
-	if (swiotlb_forced())
+	if (rig_swiotlb_forced())
 		TH_LOG("edu's write not checked: %s",
 		       "udmabuf skips the swiotlb copy back (DMA_ATTR_SKIP_CPU_SYNC)");
 	else
 		EXPECT_EQ(0, memcmp(self->out, map + 40960 + 100,
 				    PIECE - 100));
-	expect_alive(_metadata, self->fd, 0, 0);
+	expect_alive(_metadata, &self->dev, 0, 0);
 	close(dbuf);
 	munmap(map, 65536);
 }
@@ -1064,10 +1078,11 @@ static void expect_narrow_mask_refused(struct __test_metadata *_metadata,
 	}
 	snprintf(text, sizeof(text), "%u", bits);
 	ASSERT_EQ(0, rig_write(EDU_BITS_PARAM, text));
-	EXPECT_EQ(-EIO, rig_xfer(self->fd, imp->handle, P2PRIG_XFER_TO_PEER, 0,
-				 self->out, 16));
-	rc = rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-			&narrow);
+	EXPECT_EQ(-EIO, rigdev_xfer(&self->dev, imp->handle,
+				    P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				    NULL));
+	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &narrow);
 	TH_LOG("mask %#llx: import %s at %#llx (%s address)",
 	       (unsigned long long)mask, strerror(-rc),
 	       (unsigned long long)narrow.dma_addr, fixed ? "fixed" : "IOVA");
@@ -1078,7 +1093,7 @@ static void expect_narrow_mask_refused(struct __test_metadata *_metadata,
 		EXPECT_LE(narrow.dma_addr + narrow.length - 1, mask);
 	}
 	if (!rc)
-		EXPECT_EQ(0, rig_unmap(self->fd, narrow.handle));
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, narrow.handle, NULL));
 	ASSERT_EQ(0, rig_write(EDU_BITS_PARAM, "64"));
 }
 
@@ -1099,18 +1114,18 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 
 	if (vfio_setup(_metadata, &ivshmem, &v))
 		return;
-	EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, v.dbuf, &st));
+	EXPECT_EQ(-EINVAL, rigdev_export_stats(&self->dev, v.dbuf, &st));
 
 	/* vfio takes only p2p, revocable importers, as ours does. */
-	ASSERT_EQ(0, rig_attach_check(self->fd, v.dbuf, &self->edu,
-				      P2PRIG_ATTACH_F_NO_P2P, &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, v.dbuf, &self->edu.addr,
+					 P2PRIG_ATTACH_F_NO_P2P, &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
-	ASSERT_EQ(0, rig_attach_check(self->fd, v.dbuf, &self->edu,
-				      P2PRIG_ATTACH_F_PINNED, &result));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, v.dbuf, &self->edu.addr,
+					 P2PRIG_ATTACH_F_PINNED, &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 
-	rc = rig_import(self->fd, v.dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-			&imp);
+	rc = rigdev_import(&self->dev, v.dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	TH_LOG("vfio-pci %s BAR 2 at %#llx: import %s, dma %#llx, %u range(s), flags %#x",
 	       ivshmem.bdf, (unsigned long long)v.bar_start, strerror(-rc),
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
@@ -1130,9 +1145,9 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 		       "the bus address behind a translating IOMMU faults in QEMU");
 	} else {
 		rig_fill(self->out, PIECE, 700);
-		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
-				      P2PRIG_XFER_TO_PEER, VFIO_LEN - PIECE,
-				      self->out, PIECE));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_TO_PEER, VFIO_LEN - PIECE,
+					 self->out, PIECE, NULL));
 		ASSERT_EQ((ssize_t)PIECE,
 			  pread(v.device, self->in, PIECE,
 				v.bar_offset + VFIO_LEN - PIECE));
@@ -1140,9 +1155,9 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 		rig_fill(self->out, 1500, 701);
 		ASSERT_EQ(1500, pwrite(v.device, self->out, 1500,
 				       v.bar_offset + 300));
-		ASSERT_EQ(0, rig_xfer(self->fd, imp.handle,
-				      P2PRIG_XFER_FROM_PEER, 300, self->in,
-				      1500));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_FROM_PEER, 300, self->in,
+					 1500, NULL));
 		EXPECT_EQ(0, memcmp(self->out, self->in, 1500));
 	}
 	expect_narrow_mask_refused(_metadata, self, v.dbuf, &imp,
@@ -1150,10 +1165,11 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 
 	/* vfio revokes its dma-bufs when memory decoding goes off. */
 	ASSERT_EQ(0, vfio_memory_off(&v));
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-				    0, self->out, 16));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
-	expect_alive(_metadata, self->fd, 0, 0);
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, imp.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
+	expect_alive(_metadata, &self->dev, 0, 0);
 
 	vfio_close(&v);
 	vfio_unbind(&ivshmem);
@@ -1177,17 +1193,17 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_refuses_pinned, 120)
 
 	if (vfio_setup(_metadata, &ivshmem, &v))
 		return;
-	ASSERT_EQ(0, rig_attach_check(self->fd, v.dbuf, &self->edu,
-				      P2PRIG_ATTACH_F_PINNED, &result));
-	rc = import_pinned(self->fd, v.dbuf, &self->edu, &imp);
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, v.dbuf, &self->edu.addr,
+					 P2PRIG_ATTACH_F_PINNED, &result));
+	rc = import_pinned(&self->dev, v.dbuf, &self->edu, &imp);
 	if (!rc)
-		EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
 	if (result != -EOPNOTSUPP || rc != -EOPNOTSUPP)
 		TH_LOG("vfio-pci took a pinned importer: attach %s, import %s (want: %s)",
 		       rc_text(result), rc_text(rc), strerror(EOPNOTSUPP));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 	EXPECT_EQ(-EOPNOTSUPP, rc);
-	expect_alive(_metadata, self->fd, 0, 0);
+	expect_alive(_metadata, &self->dev, 0, 0);
 	vfio_close(&v);
 	vfio_unbind(&ivshmem);
 }
@@ -1213,8 +1229,8 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 
 	if (vfio_setup(_metadata, &ivshmem, &v))
 		return;
-	rc = rig_import(self->fd, v.dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-			&imp);
+	rc = rigdev_import(&self->dev, v.dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	imported = !rc;
 	if (rc)
 		TH_LOG("no import (%s, map type %u): the close is checked without one",
@@ -1222,16 +1238,16 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 
 	ASSERT_EQ(0, vfio_memory_off(&v));
 	if (imported)
-		EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle,
-					    P2PRIG_XFER_TO_PEER, 0, self->out,
-					    16));
+		EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, imp.handle,
+					       P2PRIG_XFER_TO_PEER, 0,
+					       self->out, 16, NULL));
 
 	ASSERT_EQ(0, pipe(go));
 	child = fork();
 	ASSERT_LE(0, child);
 	if (!child) {
 		/* The device's last reference: its release runs in this close. */
-		close(self->fd);
+		close(self->dev.fd);
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(2);
@@ -1263,10 +1279,11 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 
 	if (imported)
-		EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
-	EXPECT_EQ(-ENODEV, rig_import(self->fd, v.dbuf, &self->edu,
-				      P2PRIG_DIR_BIDIRECTIONAL, &again));
-	expect_alive(_metadata, self->fd, 0, 0);
+		EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
+	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, v.dbuf,
+					 P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	expect_alive(_metadata, &self->dev, 0, 0);
 	vfio_close(&v);
 	vfio_unbind(&ivshmem);
 }
@@ -1278,30 +1295,32 @@ TEST_F_TIMEOUT(dmabuf, initiator_unbind_releases_import, 120)
 	uint32_t method;
 	int dbuf;
 
-	export_import_any(_metadata, self, self->fd, self->chunk, 0, 65536,
-			  self->fd, &dbuf, &imp, &method);
+	export_import_any(_metadata, self, &self->dev, self->chunk, 0, 65536,
+			  &self->dev, &dbuf, &imp, &method);
 	if (dbuf < 0)
 		return;
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-				    0, self->out, 16));
-	expect_alive(_metadata, self->fd, 1, 0);
-	expect_stats(_metadata, self->fd, dbuf, 1, 1, 1, 1);
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
-	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, imp.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	expect_alive(_metadata, &self->dev, 1, 0);
+	expect_stats(_metadata, &self->dev, dbuf, 1, 1, 1, 1);
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, imp.handle, NULL));
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
 
 	/* A rebound edu imports the same dma-buf again. */
-	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu,
-				P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   &imp));
 	rig_fill(self->out, PIECE, 500);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER, 0,
-			      self->out, PIECE));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0,
-				  self->in, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER, 0,
+				 self->out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_READ, 0,
+				     self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
-	expect_stats(_metadata, self->fd, dbuf, 2, 2, 2, 2);
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
+	expect_stats(_metadata, &self->dev, dbuf, 2, 2, 2, 2);
 	close(dbuf);
 }
 
@@ -1317,56 +1336,62 @@ TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
 	struct p2prig_import imp, orphan_imp, again;
 	uint64_t avail0, avail;
 	uint32_t orphan, method;
-	int dbuf, orphan_buf, fd2, result;
+	struct rigdev dev2;
+	int dbuf, orphan_buf, result;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &avail0));
-	export_import_any(_metadata, self, self->fd, self->chunk, 0, 65536,
-			  self->fd, &dbuf, &imp, &method);
+	export_import_any(_metadata, self, &self->dev, self->chunk, 0, 65536,
+			  &self->dev, &dbuf, &imp, &method);
 	if (dbuf < 0)
 		return;
-	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, rig_alloc(fd2, &self->nvme, 1u << 20, &orphan));
-	ASSERT_EQ(0, rig_export(fd2, orphan, method, 0, 1u << 20,
-				&orphan_buf));
-	close(fd2);
-	ASSERT_EQ(0, rig_import(self->fd, orphan_buf, &self->edu,
-				P2PRIG_DIR_BIDIRECTIONAL, &orphan_imp));
-	expect_alive(_metadata, self->fd, 2, 2);
+	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
+	ASSERT_EQ(0, rigdev_chunk_new(&dev2, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, 1u << 20, &orphan));
+	ASSERT_EQ(0, rigdev_export(&dev2, orphan, method, 0, 1u << 20,
+				   &orphan_buf));
+	rigdev_close(&dev2);
+	ASSERT_EQ(0, rigdev_import(&self->dev, orphan_buf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   &orphan_imp));
+	expect_alive(_metadata, &self->dev, 2, 2);
 
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
 
 	/* Both importers stopped, with the exporter's word for it. */
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-				    0, self->out, 16));
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, orphan_imp.handle,
-				    P2PRIG_XFER_FROM_PEER, 0, self->in, 16));
-	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, imp.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, orphan_imp.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in, 16,
+				       NULL));
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, dbuf, &st));
 	EXPECT_EQ(1u, st.revoked);
 	EXPECT_EQ(1ull, st.revocations);
 	EXPECT_EQ(0u, st.live_maps);
 	EXPECT_EQ(st.maps, st.unmaps);
-	ASSERT_EQ(0, rig_export_stats(self->fd, orphan_buf, &st));
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, orphan_buf, &st));
 	EXPECT_EQ(1u, st.revoked);
 	EXPECT_EQ(1ull, st.revocations);
 	EXPECT_EQ(0u, st.live_maps);
 
 	/* No new importer, no CPU access, no new export. */
-	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->edu,
-				      P2PRIG_DIR_BIDIRECTIONAL, &again));
-	ASSERT_EQ(0, rig_attach_check(self->fd, dbuf, &self->edu, 0, &result));
+	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+					 &self->edu.addr,
+					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr, 0,
+					 &result));
 	EXPECT_EQ(-ENODEV, result);
-	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-					0, self->in, 16));
-	EXPECT_EQ(-ENODEV, rig_export(self->fd, self->chunk,
-				      P2PRIG_EXPORT_RESOURCE, 0, 4096,
-				      &result));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, 0, self->in, 16));
+	EXPECT_EQ(-ENODEV, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_RESOURCE, 0, 4096,
+					 &result));
 
 	/* Release: the imports say they were revoked, and go. */
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, orphan_imp.handle));
-	expect_alive(_metadata, self->fd, 2, 0);
-	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, orphan_imp.handle, NULL));
+	expect_alive(_metadata, &self->dev, 2, 0);
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, dbuf, &st));
 	EXPECT_EQ(st.attaches, st.detaches);
 	EXPECT_EQ(st.maps, st.unmaps);
 	/* Refused at attach, so never mapped: import and check above. */
@@ -1374,8 +1399,8 @@ TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
 	EXPECT_EQ(0ull, st.map_failed);
 	close(dbuf);
 	close(orphan_buf);
-	expect_alive(_metadata, self->fd, 0, 0);
-	EXPECT_EQ(-ENODEV, rig_free(self->fd, self->chunk));
+	expect_alive(_metadata, &self->dev, 0, 0);
+	EXPECT_EQ(-ENODEV, rigdev_chunk_free(&self->dev, self->chunk));
 
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 1));
 	ASSERT_EQ(0, wait_published(&self->nvme, &avail))
@@ -1398,8 +1423,8 @@ TEST_F_TIMEOUT(dmabuf, revoke_during_xfer, 120)
 	char c;
 	pid_t pid;
 
-	export_import_any(_metadata, self, self->fd, self->chunk, 0, 65536,
-			  self->fd, &dbuf, &imp, &method);
+	export_import_any(_metadata, self, &self->dev, self->chunk, 0, 65536,
+			  &self->dev, &dbuf, &imp, &method);
 	if (dbuf < 0)
 		return;
 
@@ -1415,13 +1440,14 @@ TEST_F_TIMEOUT(dmabuf, revoke_during_xfer, 120)
 		close(sync[0]);
 		for (i = 0; i < 200; i++) {
 			rig_fill(self->out, PIECE, 600 + i);
-			rc = rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER,
-				      (i % 16) * PIECE, self->out, PIECE);
+			rc = rigdev_xfer(&self->dev, imp.handle,
+					 P2PRIG_XFER_TO_PEER, (i % 16) * PIECE,
+					 self->out, PIECE, NULL);
 			if (!rc)
-				rc = rig_xfer(self->fd, imp.handle,
-					      P2PRIG_XFER_FROM_PEER,
-					      (i % 16) * PIECE, self->in,
-					      PIECE);
+				rc = rigdev_xfer(&self->dev, imp.handle,
+						 P2PRIG_XFER_FROM_PEER,
+						 (i % 16) * PIECE, self->in,
+						 PIECE, NULL);
 			if (!rc && revoked)
 				_exit(11);	/* moved bytes after -ENODEV */
 			if (!rc && memcmp(self->out, self->in, PIECE))
@@ -1446,9 +1472,9 @@ TEST_F_TIMEOUT(dmabuf, revoke_during_xfer, 120)
 	EXPECT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("transfer loop exit %d: see the child's codes above",
 		       WEXITSTATUS(status));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
 	close(dbuf);
-	expect_alive(_metadata, self->fd, 0, 0);
+	expect_alive(_metadata, &self->dev, 0, 0);
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 1));
 	ASSERT_EQ(0, wait_published(&self->nvme, &avail));
 }

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define GIB		(1024ull * 1024 * 1024)
 #define BIG		(8 * GIB)
@@ -44,7 +44,8 @@
 #define BIG_CONFIG	"vlab-switch-iommu-pt-bigbar"
 
 FIXTURE(big) {
-	int fd, dbuf;
+	struct rigdev dev;
+	int dbuf;
 	struct rig_dev ivshmem, edu;
 	uint64_t bar_start, bar_len;
 	struct p2prig_chunk_alloc chunk;
@@ -56,11 +57,11 @@ FIXTURE_SETUP(big)
 {
 	int rc;
 
-	self->fd = -1;
+	self->dev.fd = -1;
 	self->dbuf = -1;
 	if (rig_find(0x1af4, 0x1110, 0, &self->ivshmem))
 		SKIP(return, "no QEMU ivshmem-plain device");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+	if (rig_find(RIG_EDU_VENDOR, RIG_EDU_DEVICE, 0, &self->edu))
 		SKIP(return, "no QEMU edu device");
 	ASSERT_EQ(0, rig_bar_extent(&self->ivshmem, IVSHMEM_BAR, &self->bar_start,
 				    &self->bar_len));
@@ -68,11 +69,7 @@ FIXTURE_SETUP(big)
 		SKIP(return, "ivshmem's BAR2 is %llu MiB, not 8 GiB: --config " BIG_CONFIG,
 		     (unsigned long long)(self->bar_len >> 20));
 
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
+	rig_fixture_open(_metadata, &self->dev, &self->info);
 	ASSERT_LE(BIG, self->info.max_bar_chunk_size);
 
 	if (!rig_bound_to(&self->ivshmem, "p2prig_bar"))
@@ -82,7 +79,7 @@ FIXTURE_SETUP(big)
 	self->chunk.provider = P2PRIG_PROVIDER_BAR;
 	self->chunk.pci = self->ivshmem.addr;
 	self->chunk.size = BIG;
-	rc = rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &self->chunk);
+	rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC, &self->chunk);
 	ASSERT_EQ(0, rc) TH_LOG("8 GiB from %s: %s", self->ivshmem.bdf,
 				strerror(-rc));
 }
@@ -91,8 +88,7 @@ FIXTURE_TEARDOWN(big)
 {
 	if (self->dbuf >= 0)
 		close(self->dbuf);
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 	if (self->edu.bdf[0] && !rig_bound_to(&self->edu, "p2prig_edu"))
 		rig_hand_over(&self->edu, NULL);
 }
@@ -105,23 +101,23 @@ static void move_both_ways(struct __test_metadata *_metadata,
 	uint32_t chunk = self->chunk.handle;
 
 	rig_fill(self->out, PIECE, seed);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_WRITE, offset,
-				  self->out, PIECE));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_WRITE, offset,
+				     self->out, PIECE));
 	memset(self->in, 0, PIECE);
-	ASSERT_EQ(0, rig_xfer(self->fd, import, P2PRIG_XFER_FROM_PEER, offset,
-			      self->in, PIECE))
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, import, P2PRIG_XFER_FROM_PEER,
+				 offset, self->in, PIECE, NULL))
 		TH_LOG("edu reading offset %#llx", (unsigned long long)offset);
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE))
 		TH_LOG("edu read other bytes than the CPU wrote at offset %#llx",
 		       (unsigned long long)offset);
 
 	rig_fill(self->out, PIECE, seed + 1000);
-	ASSERT_EQ(0, rig_xfer(self->fd, import, P2PRIG_XFER_TO_PEER, offset,
-			      self->out, PIECE))
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, import, P2PRIG_XFER_TO_PEER,
+				 offset, self->out, PIECE, NULL))
 		TH_LOG("edu writing offset %#llx", (unsigned long long)offset);
 	memset(self->in, 0, PIECE);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ, offset,
-				  self->in, PIECE));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ, offset,
+				     self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE))
 		TH_LOG("the CPU read other bytes than edu wrote at offset %#llx",
 		       (unsigned long long)offset);
@@ -148,10 +144,10 @@ static void export_import_8g(struct __test_metadata *_metadata,
 	unsigned int i;
 	int rc;
 
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk.handle, method, 0, BIG,
-				&self->dbuf));
-	rc = rig_import(self->fd, self->dbuf, &self->edu,
-			P2PRIG_DIR_BIDIRECTIONAL, &imp);
+	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk.handle, method, 0,
+				   BIG, &self->dbuf));
+	rc = rigdev_import(&self->dev, self->dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	ASSERT_EQ(0, rc)
 		TH_LOG("IMPORT of 8 GiB exported by method %u: %s (the kernel log says why)",
 		       method, strerror(-rc));
@@ -179,8 +175,8 @@ static void export_import_8g(struct __test_metadata *_metadata,
 				       i + 1);
 	}
 
-	EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
-	ASSERT_EQ(0, rig_export_stats(self->fd, self->dbuf, &st));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, self->dbuf, &st));
 	EXPECT_EQ(1ull, st.maps);
 	EXPECT_EQ(1ull, st.unmaps);
 	EXPECT_EQ(0ull, st.map_failed);

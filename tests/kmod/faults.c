@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define PARAMS		"/sys/module/p2prig/parameters/"
 #define TIMEOUT_PARAM	PARAMS "edu_timeout_ms"
@@ -53,17 +53,6 @@
 #define SHORT_MS	200
 /* Shorter than edu's 100 ms: the DMA is still running at the timeout. */
 #define TOO_SHORT_MS	20
-
-static const char *const method_names[] = {
-	[P2PRIG_METHOD_MMIO] = "mmio",
-	[P2PRIG_METHOD_RESOURCE] = "resource",
-	[P2PRIG_METHOD_P2P_PAGE] = "p2p-page",
-	[P2PRIG_METHOD_PAGE] = "page",
-	[P2PRIG_METHOD_IOVA_LINK] = "iova-link",
-	[P2PRIG_METHOD_MMIO_HOST] = "mmio-host",
-	[P2PRIG_METHOD_RESOURCE_HOST] = "resource-host",
-	[P2PRIG_METHOD_IOVA_LINK_HOST] = "iova-link-host",
-};
 
 static uint64_t now_ms(void)
 {
@@ -81,33 +70,8 @@ static int write_u64(const char *path, uint64_t value)
 	return rig_write(path, text);
 }
 
-/* The first line of a file, without its newline; "" when unreadable. */
-static void read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)size, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Whether the device's DMA goes through a translating IOMMU domain. */
-static int iommu_translates(const struct rig_dev *dev)
-{
-	char path[128], type[32];
-
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
-	read_line(path, type, sizeof(type));
-	return strncmp(type, "DMA", 3) == 0;
-}
-
 FIXTURE(faults) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu;
 	struct p2prig_info info;
 	struct p2prig_chunk_alloc chunk;
@@ -121,11 +85,9 @@ FIXTURE_SETUP(faults)
 {
 	int rc;
 
-	self->fd = -1;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	self->dev.fd = -1;
+	if (!rig_fixture_find(_metadata, &self->nvme, &self->edu))
+		return;
 	ASSERT_EQ(0, rig_read_u64(TIMEOUT_PARAM, &self->timeout_ms));
 	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &self->dma_bits))
 		TH_LOG("%s: a module without edu_dma_bits", BITS_PARAM);
@@ -133,20 +95,16 @@ FIXTURE_SETUP(faults)
 		 "/sys/bus/pci/devices/%s/reset", self->edu.bdf);
 	snprintf(self->reset_method_path, sizeof(self->reset_method_path),
 		 "/sys/bus/pci/devices/%s/reset_method", self->edu.bdf);
-	read_line(self->reset_method_path, self->reset_method,
-		  sizeof(self->reset_method));
+	rig_read_line(self->reset_method_path, self->reset_method,
+		      sizeof(self->reset_method));
 
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
+	rig_fixture_open(_metadata, &self->dev, &self->info);
 
 	memset(&self->chunk, 0, sizeof(self->chunk));
 	self->chunk.provider = P2PRIG_PROVIDER_NVME_CMB;
 	self->chunk.pci = self->nvme.addr;
 	self->chunk.size = CHUNK;
-	rc = rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &self->chunk);
+	rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC, &self->chunk);
 	ASSERT_EQ(0, rc) TH_LOG("CMB chunk: %s", strerror(-rc));
 }
 
@@ -159,8 +117,16 @@ FIXTURE_TEARDOWN(faults)
 		write_u64(BITS_PARAM, self->dma_bits);
 	if (self->reset_method_changed)
 		rig_write(self->reset_method_path, "default");
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
+}
+
+/* PIECE bytes at the chunk's start, both ways, for edu by @method. */
+static int map_piece(FIXTURE_DATA(faults) * self, uint32_t method,
+		     struct p2prig_map *m)
+{
+	return rigdev_map(&self->dev, self->chunk.handle, method,
+			  P2PRIG_INITIATOR_EDU, &self->edu.addr,
+			  P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, m);
 }
 
 /* Bytes moved both ways through @mapping and read back by the CPU too. */
@@ -171,17 +137,17 @@ static void check_moves(struct __test_metadata *_metadata,
 	int rc;
 
 	rig_fill(self->out, PIECE, seed);
-	rc = rig_xfer(self->fd, mapping, P2PRIG_XFER_TO_PEER, 0, self->out,
-		      PIECE);
+	rc = rigdev_xfer(&self->dev, mapping, P2PRIG_XFER_TO_PEER, 0, self->out,
+			 PIECE, NULL);
 	ASSERT_EQ(0, rc) TH_LOG("%s: XFER to peer: %s", what, strerror(-rc));
 	memset(self->in, 0, PIECE);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle, P2PRIG_IO_READ,
-				  0, self->in, PIECE));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk.handle,
+				     P2PRIG_IO_READ, 0, self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE))
 		TH_LOG("%s: the CPU reads other bytes than edu wrote", what);
 	memset(self->in, 0, PIECE);
-	rc = rig_xfer(self->fd, mapping, P2PRIG_XFER_FROM_PEER, 0, self->in,
-		      PIECE);
+	rc = rigdev_xfer(&self->dev, mapping, P2PRIG_XFER_FROM_PEER, 0,
+			 self->in, PIECE, NULL);
 	ASSERT_EQ(0, rc) TH_LOG("%s: XFER from peer: %s", what, strerror(-rc));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE))
 		TH_LOG("%s: edu read back other bytes", what);
@@ -199,7 +165,7 @@ static int short_bench(FIXTURE_DATA(faults) * self, uint32_t chunk,
 	bench->granule = PIECE;
 	bench->iterations = 10;
 	bench->threads = 1;
-	return rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, bench);
+	return rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH, bench);
 }
 
 /* One XFER to the peer that must fail with @want; its time in ms. */
@@ -211,7 +177,7 @@ static uint64_t xfer_fails(struct __test_metadata *_metadata,
 	int rc;
 
 	rig_fill(self->out, PIECE, 99);
-	rc = rig_xfer(self->fd, mapping, dir, 0, self->out, PIECE);
+	rc = rigdev_xfer(&self->dev, mapping, dir, 0, self->out, PIECE, NULL);
 	EXPECT_EQ(want, rc) TH_LOG("XFER: %s, wanted %s", strerror(-rc),
 				   strerror(-want));
 	return now_ms() - start;
@@ -226,9 +192,7 @@ TEST_F(faults, lost_irq_resets_and_recovers)
 	struct p2prig_map m;
 	uint64_t left, ms;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	check_moves(_metadata, self, m.handle, 1, "before the fault");
 
 	ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, SHORT_MS));
@@ -242,7 +206,7 @@ TEST_F(faults, lost_irq_resets_and_recovers)
 
 	check_moves(_metadata, self, m.handle, 2, "after the reset");
 	check_moves(_metadata, self, m.handle, 3, "again");
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 /*
@@ -261,14 +225,12 @@ TEST_F(faults, dma_in_flight_at_timeout)
 	unsigned int i;
 	uint64_t ms;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		rig_fill(self->out, PIECE, 40 + i);
-		ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk.handle,
-					  P2PRIG_IO_WRITE, 0, self->out,
-					  PIECE));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk.handle,
+					     P2PRIG_IO_WRITE, 0, self->out,
+					     PIECE));
 		ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, TOO_SHORT_MS));
 		ms = xfer_fails(_metadata, self, m.handle, dirs[i], -ETIMEDOUT);
 		TH_LOG("%s, in flight at %u ms: -ETIMEDOUT after %llu ms",
@@ -277,7 +239,7 @@ TEST_F(faults, dma_in_flight_at_timeout)
 		ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, self->timeout_ms));
 		check_moves(_metadata, self, m.handle, 50 + i, "after the reset");
 	}
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 /*
@@ -292,9 +254,7 @@ TEST_F(faults, no_reset_retires_until_reset)
 
 	if (!self->reset_method[0])
 		SKIP(return, "%s: no reset method", self->edu.bdf);
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	self->reset_method_changed = 1;
 	ASSERT_EQ(0, rig_write(self->reset_method_path, "\n"));
 	ASSERT_EQ(0, write_u64(TIMEOUT_PARAM, SHORT_MS));
@@ -310,7 +270,7 @@ TEST_F(faults, no_reset_retires_until_reset)
 	TH_LOG("retired engine back after a sysfs reset of %llu ms",
 	       (unsigned long long)(now_ms() - start));
 	check_moves(_metadata, self, m.handle, 5, "after the sysfs reset");
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 /* edu_dma_bits takes 12..64 and nothing else. */
@@ -352,31 +312,35 @@ static void narrow_direct(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		if (!(self->info.method_mask & (1u << methods[i])))
 			continue;
-		rc = rig_map(self->fd, self->chunk.handle, methods[i],
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m);
+		rc = map_piece(self, methods[i], &m);
 		EXPECT_EQ(-EIO, rc) TH_LOG("%s: MAP %s, dma_addr %#llx, mask %#llx",
-					   method_names[methods[i]],
+					   rig_method_name(methods[i]),
 					   strerror(-rc),
 					   (unsigned long long)m.dma_addr,
 					   (unsigned long long)mask);
 	}
-	EXPECT_EQ(-EIO, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
-				  &probe));
+	EXPECT_EQ(-EIO, rigdev_probe(&self->dev, self->chunk.handle,
+				     P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				     &probe));
 
 	/* Our dma-buf refuses the importer as MAP does. */
 	if (self->info.export_method_mask & (1u << P2PRIG_EXPORT_MMIO)) {
-		ASSERT_EQ(0, rig_export(self->fd, self->chunk.handle,
-					P2PRIG_EXPORT_MMIO, 0, CHUNK, &dbuf));
-		EXPECT_EQ(-EIO, rig_import(self->fd, dbuf, &self->edu,
-					   P2PRIG_DIR_BIDIRECTIONAL, &imp));
+		ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk.handle,
+					   P2PRIG_EXPORT_MMIO, 0, CHUNK,
+					   &dbuf));
+		EXPECT_EQ(-EIO, rigdev_import(&self->dev, dbuf,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->edu.addr,
+					      P2PRIG_DIR_BIDIRECTIONAL, &imp));
 		close(dbuf);
 	}
 	if (self->info.export_method_mask & (1u << P2PRIG_EXPORT_PHYS_VEC)) {
-		ASSERT_EQ(0, rig_export(self->fd, self->chunk.handle,
-					P2PRIG_EXPORT_PHYS_VEC, 0, CHUNK, &dbuf));
-		rc = rig_import(self->fd, dbuf, &self->edu,
-				P2PRIG_DIR_BIDIRECTIONAL, &imp);
+		ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk.handle,
+					   P2PRIG_EXPORT_PHYS_VEC, 0, CHUNK,
+					   &dbuf));
+		rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   &imp);
 		EXPECT_EQ(-EIO, rc) TH_LOG("phys-vec: import %s at %#llx",
 					   strerror(-rc),
 					   (unsigned long long)imp.dma_addr);
@@ -413,25 +377,24 @@ static void narrow_translated(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		if (!(self->info.method_mask & (1u << methods[i])))
 			continue;
-		rc = rig_map(self->fd, self->chunk.handle, methods[i],
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m);
-		ASSERT_EQ(0, rc) TH_LOG("%s: MAP %s", method_names[methods[i]],
+		rc = map_piece(self, methods[i], &m);
+		ASSERT_EQ(0, rc) TH_LOG("%s: MAP %s", rig_method_name(methods[i]),
 					strerror(-rc));
 		EXPECT_LE(m.dma_addr + PIECE - 1, mask)
 			TH_LOG("%s: IOVA %#llx beyond the mask",
-			       method_names[methods[i]],
+			       rig_method_name(methods[i]),
 			       (unsigned long long)m.dma_addr);
 		TH_LOG("%s under mask %#llx: IOVA %#llx",
-		       method_names[methods[i]], (unsigned long long)mask,
+		       rig_method_name(methods[i]), (unsigned long long)mask,
 		       (unsigned long long)m.dma_addr);
 		check_moves(_metadata, self, m.handle, 10 + i,
-			    method_names[methods[i]]);
-		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+			    rig_method_name(methods[i]));
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
 
 	/* What the kernel itself hands out: reported, not judged. */
-	rc = rig_probe(self->fd, self->chunk.handle, &self->edu, 0, &narrow);
+	rc = rigdev_probe(&self->dev, self->chunk.handle, P2PRIG_INITIATOR_EDU,
+			  &self->edu.addr, 0, &narrow);
 	TH_LOG("PROBE under mask %#llx: %s, type %u at %#llx",
 	       (unsigned long long)mask, rc ? strerror(-rc) : "ok",
 	       narrow.map_type, (unsigned long long)narrow.dma_addr);
@@ -439,13 +402,12 @@ static void narrow_translated(struct __test_metadata *_metadata,
 	for (i = 0; i < ARRAY_SIZE(by_rule); i++) {
 		if (!(self->info.method_mask & (1u << by_rule[i])))
 			continue;
-		rc = rig_map(self->fd, self->chunk.handle, by_rule[i],
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+		rc = map_piece(self, by_rule[i], &m);
 		if (probe->map_type == P2PRIG_MAP_TYPE_BUS_ADDR &&
 		    probe->dma_addr > mask) {
 			EXPECT_EQ(-EIO, rc)
 				TH_LOG("%s: bus address %#llx handed out",
-				       method_names[by_rule[i]],
+				       rig_method_name(by_rule[i]),
 				       (unsigned long long)m.dma_addr);
 		} else if (probe->map_type ==
 			   P2PRIG_MAP_TYPE_THRU_HOST_BRIDGE) {
@@ -453,7 +415,7 @@ static void narrow_translated(struct __test_metadata *_metadata,
 			EXPECT_LE(m.dma_addr + PIECE - 1, mask);
 		}
 		if (!rc)
-			EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+			EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
 }
 
@@ -467,16 +429,15 @@ TEST_F(faults, narrow_dma_mask)
 	struct p2prig_map m;
 	unsigned int bits = bits_below(self->chunk.bus_addr);
 	uint64_t mask = (1ull << bits) - 1;
-	int translated = iommu_translates(&self->edu);
+	int translated = rig_iommu_translates(&self->edu);
 
 	if (bits < 28)
 		SKIP(return, "the CMB at %#llx lies below any mask edu takes",
 		     (unsigned long long)self->chunk.bus_addr);
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk.handle, &self->edu, 0,
-			       &probe));
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk.handle,
+				  P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				  &probe));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	TH_LOG("%s; CMB at bus address %#llx; mask now %u bits",
 	       translated ? "IOMMU translating" : "untranslated",
 	       (unsigned long long)self->chunk.bus_addr, bits);
@@ -496,18 +457,16 @@ TEST_F(faults, narrow_dma_mask)
 	 * Made under 64 bits, a mapping keeps its address, which edu could
 	 * no longer reach: never handed to the engine, in either direction.
 	 */
-	EXPECT_EQ(-EIO, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0,
-				 self->out, PIECE));
-	EXPECT_EQ(-EIO, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0,
-				 self->in, PIECE));
-	ASSERT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(-EIO, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER,
+				    0, self->out, PIECE, NULL));
+	EXPECT_EQ(-EIO, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_FROM_PEER,
+				    0, self->in, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 
 	ASSERT_EQ(0, write_u64(BITS_PARAM, 64));
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	check_moves(_metadata, self, m.handle, 20, "mask back at 64 bits");
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 /*
@@ -537,7 +496,7 @@ TEST_F(faults, narrow_dma_mask)
 TEST_F(faults, ram_beyond_mask)
 {
 	uint64_t mask = (1ull << RAM_BITS) - 1;
-	int translated = iommu_translates(&self->edu);
+	int translated = rig_iommu_translates(&self->edu);
 	struct p2prig_chunk_alloc ram;
 	struct p2prig_map_bench bench;
 	struct p2prig_map m;
@@ -546,15 +505,16 @@ TEST_F(faults, ram_beyond_mask)
 	memset(&ram, 0, sizeof(ram));
 	ram.provider = P2PRIG_PROVIDER_RAM;
 	ram.size = CHUNK;
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &ram));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC, &ram));
 	if (ram.phys_addr + CHUNK - 1 <= mask)
 		SKIP(return, "the RAM chunk at %#llx lies under a %u-bit mask",
 		     (unsigned long long)ram.phys_addr, RAM_BITS);
 	rc = write_u64(BITS_PARAM, RAM_BITS);
 	ASSERT_EQ(0, rc) TH_LOG("edu_dma_bits=%u: %s", RAM_BITS, strerror(-rc));
 
-	rc = rig_map(self->fd, ram.handle, P2PRIG_METHOD_PAGE, &self->edu,
-		     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
+	rc = rigdev_map(&self->dev, ram.handle, P2PRIG_METHOD_PAGE,
+			P2PRIG_INITIATOR_EDU, &self->edu.addr,
+			P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m);
 	TH_LOG("%s: RAM at %#llx, mask %#llx: MAP %s, dma_addr %#llx, flags %#x",
 	       translated ? "translated" : "direct",
 	       (unsigned long long)ram.phys_addr, (unsigned long long)mask,
@@ -566,14 +526,15 @@ TEST_F(faults, ram_beyond_mask)
 		if (!translated)
 			EXPECT_NE(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
 		rig_fill(self->out, PIECE, 60);
-		ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
-				      0, self->out, PIECE));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle,
+					 P2PRIG_XFER_TO_PEER, 0, self->out,
+					 PIECE, NULL));
 		memset(self->in, 0, PIECE);
-		ASSERT_EQ(0, rig_xfer(self->fd, m.handle,
-				      P2PRIG_XFER_FROM_PEER, 0, self->in,
-				      PIECE));
+		ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle,
+					 P2PRIG_XFER_FROM_PEER, 0, self->in,
+					 PIECE, NULL));
 		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	} else {
 		EXPECT_EQ(-EIO, rc);
 	}
@@ -581,7 +542,7 @@ TEST_F(faults, ram_beyond_mask)
 	ASSERT_EQ(0, short_bench(self, ram.handle, P2PRIG_METHOD_PAGE, &bench));
 	EXPECT_EQ(rc, bench.first_error);
 	EXPECT_EQ(rc ? 0ull : 10ull, bench.map.n);
-	EXPECT_EQ(0, rig_free(self->fd, ram.handle));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, ram.handle));
 }
 
 /*
@@ -593,7 +554,7 @@ TEST_F(faults, ram_beyond_mask)
  */
 TEST_F(faults, dma_bits_no_bounce_fits)
 {
-	int translated = iommu_translates(&self->edu);
+	int translated = rig_iommu_translates(&self->edu);
 	struct p2prig_map m;
 	uint64_t bits;
 	int rc;
@@ -607,11 +568,9 @@ TEST_F(faults, dma_bits_no_bounce_fits)
 	ASSERT_EQ(0, rig_read_u64(BITS_PARAM, &bits));
 	EXPECT_EQ(64ull, bits);
 	/* An IOVA where the IOMMU translates: QEMU faults a bus address. */
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk.handle, P2PRIG_METHOD_MMIO_HOST,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE,
-			     &m));
+	ASSERT_EQ(0, map_piece(self, P2PRIG_METHOD_MMIO_HOST, &m));
 	check_moves(_metadata, self, m.handle, 30, "after the refused mask");
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 static int module_loaded(void)
@@ -693,20 +652,19 @@ static int wait_path(const char *path, int present)
 }
 
 FIXTURE(unload) {
-	int fd, dbuf;
+	struct rigdev dev;
+	int dbuf;
 	struct rig_dev nvme, edu;
 	const char *ko;
 };
 
 FIXTURE_SETUP(unload)
 {
-	self->fd = -1;
+	self->dev.fd = -1;
 	self->dbuf = -1;
 	self->ko = module_ko();
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_find(_metadata, &self->nvme, &self->edu))
+		return;
 	if (access(self->ko, R_OK))
 		SKIP(return, "%s: %s; it could not be loaded again",
 		     self->ko, strerror(errno));
@@ -718,12 +676,24 @@ FIXTURE_SETUP(unload)
 /* Whatever happened, the run ends with the module loaded, as it began. */
 FIXTURE_TEARDOWN(unload)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 	if (self->dbuf >= 0)
 		close(self->dbuf);
 	if (!module_loaded())
 		load(self->ko);
+}
+
+/* The device open, a CMB chunk, and PIECE of it mapped for edu. */
+static void open_and_map(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(unload) * self, uint32_t *chunk,
+			 struct p2prig_map *m)
+{
+	rig_fixture_open(_metadata, &self->dev, NULL);
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, chunk);
+	ASSERT_EQ(0, rigdev_map(&self->dev, *chunk, P2PRIG_METHOD_MMIO_HOST,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, m));
 }
 
 TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
@@ -744,15 +714,12 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	/* nvme keeps its I/O submission queue in the CMB: not ours to free. */
 	TH_LOG("p2pmem size %llu, available %llu before the test",
 	       (unsigned long long)size, (unsigned long long)before);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
-	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO_HOST, &self->edu,
-			     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
-	ASSERT_EQ(0, rig_export(self->fd, chunk, P2PRIG_EXPORT_MMIO_HOST, 0, CHUNK,
-				&self->dbuf));
-	ASSERT_EQ(0, rig_import(self->fd, self->dbuf, &self->edu,
-				P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	open_and_map(_metadata, self, &chunk, &m);
+	ASSERT_EQ(0, rigdev_export(&self->dev, chunk, P2PRIG_EXPORT_MMIO_HOST,
+				   0, CHUNK, &self->dbuf));
+	ASSERT_EQ(0, rigdev_import(&self->dev, self->dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   &imp));
 	ASSERT_EQ(0, module_refcnt(&refs));
 	TH_LOG("file, mapping, dma-buf and import live: refcnt %llu",
 	       (unsigned long long)refs);
@@ -765,15 +732,15 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	TH_LOG("rmmod with the file open: %s", strerror(-rc));
 	/* Refused, and nothing of it broken. */
 	rig_fill(out, PIECE, 7);
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER, 0,
-			      out, PIECE));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ, 0, in,
-				  PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER, 0,
+				 out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ, 0, in,
+				     PIECE));
 	EXPECT_EQ(0, memcmp(out, in, PIECE));
 
 	/* The dma-buf holds the chunk, and the module. */
-	close(self->fd);
-	self->fd = -1;
+	close(self->dev.fd);
+	self->dev.fd = -1;
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &available));
 	EXPECT_EQ(before - CHUNK, available);
 	ASSERT_EQ(0, module_refcnt(&refs));
@@ -808,17 +775,13 @@ TEST_F_TIMEOUT(unload, refused_while_held_then_clean, 120)
 	EXPECT_STREQ("p2prig_edu", strrchr(driver, '/') + 1);
 
 	/* The module loaded again works as before. */
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
-	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_MMIO_HOST, &self->edu,
-			     P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &m));
+	open_and_map(_metadata, self, &chunk, &m);
 	rig_fill(out, PIECE, 8);
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, out,
-			      PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER, 0,
+				 out, PIECE, NULL));
 	memset(in, 0, PIECE);
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0, in,
-			      PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_FROM_PEER, 0,
+				 in, PIECE, NULL));
 	EXPECT_EQ(0, memcmp(out, in, PIECE));
 }
 

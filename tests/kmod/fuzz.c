@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "fixture.h"
 #include "fuzz.h"
 
 #define CHUNK		(64u << 10)
@@ -47,30 +48,22 @@
 static struct fz_params fz_params = { .calls = 100000 };
 
 FIXTURE(fuzz) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu, absent;
 	struct p2prig_info info;
 };
 
 FIXTURE_SETUP(fuzz)
 {
-	self->fd = -1;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
+			       &self->info))
+		return;
 	rig_absent(&self->absent);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
-	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, self->info.uapi_version);
 }
 
 FIXTURE_TEARDOWN(fuzz)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 }
 
 /* uid and gid nobody, no supplementary groups: every open is refused. */
@@ -130,8 +123,9 @@ static const struct range export_out[] = {
 };
 
 /* Every transfer through @handle (of @len bytes) leaving it is -EINVAL. */
-static void xfer_out_refused(struct __test_metadata *_metadata, int fd,
-			     uint32_t handle, uint64_t len, void *buf)
+static void xfer_out_refused(struct __test_metadata *_metadata,
+			     const struct rigdev *dev, uint32_t handle,
+			     uint64_t len, void *buf)
 {
 	const struct range out[] = {
 		{ len, 1 }, { len - 1, 2 }, { len - 4095, 4096 },
@@ -141,9 +135,9 @@ static void xfer_out_refused(struct __test_metadata *_metadata, int fd,
 
 	for (i = 0; i < ARRAY_SIZE(out); i++) {
 		for (dir = 0; dir < P2PRIG_XFER_MAX; dir++)
-			EXPECT_EQ(-EINVAL, rig_xfer(fd, handle, dir,
-						    out[i].offset, buf,
-						    out[i].length))
+			EXPECT_EQ(-EINVAL, rigdev_xfer(dev, handle, dir,
+						       out[i].offset, buf,
+						       out[i].length, NULL))
 				TH_LOG("XFER dir %u %#llx+%llu of %llu bytes",
 				       dir,
 				       (unsigned long long)out[i].offset,
@@ -179,32 +173,38 @@ TEST_F(fuzz, outside_chunk_refused)
 	ASSERT_TRUE(want && got);
 
 	/* Two CMB chunks, likely next to each other, and one of RAM. */
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk[0]));
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk[1]));
-	ASSERT_EQ(0, rig_alloc(self->fd, NULL, CHUNK, &chunk[2]));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, CHUNK, &chunk[0]));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, CHUNK, &chunk[1]));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
+				      CHUNK, &chunk[2]));
 	for (k = 0; k < 3; k++) {
 		rig_fill(want, CHUNK, 100 + k);
-		ASSERT_EQ(0, rig_chunk_io(self->fd, chunk[k], P2PRIG_IO_WRITE,
-					  0, want, CHUNK));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk[k],
+					     P2PRIG_IO_WRITE, 0, want, CHUNK));
 	}
 	memset(buf, 0xee, 2 * CHUNK);
 
 	for (k = 0; k < 3; k += 2) {
 		for (i = 0; i < ARRAY_SIZE(io_out); i++) {
-			EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, chunk[k],
-							P2PRIG_IO_WRITE,
-							io_out[i].offset, buf,
-							io_out[i].length))
+			EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, chunk[k],
+							   P2PRIG_IO_WRITE,
+							   io_out[i].offset,
+							   buf,
+							   io_out[i].length))
 				TH_LOG("CHUNK_IO write %#llx+%#llx",
 				       (unsigned long long)io_out[i].offset,
 				       (unsigned long long)io_out[i].length);
-			EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, chunk[k],
-							P2PRIG_IO_READ,
-							io_out[i].offset, buf,
-							io_out[i].length));
+			EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, chunk[k],
+							   P2PRIG_IO_READ,
+							   io_out[i].offset,
+							   buf,
+							   io_out[i].length));
 		}
-		EXPECT_EQ(0, rig_chunk_io(self->fd, chunk[k], P2PRIG_IO_READ,
-					  CHUNK - 1, buf, 1));
+		EXPECT_EQ(0, rigdev_chunk_io(&self->dev, chunk[k],
+					     P2PRIG_IO_READ, CHUNK - 1, buf,
+					     1));
 	}
 
 	for (method = 0; method < P2PRIG_METHOD_MAX; method++) {
@@ -212,49 +212,58 @@ TEST_F(fuzz, outside_chunk_refused)
 			continue;
 		h = method == P2PRIG_METHOD_PAGE ? chunk[2] : chunk[0];
 		for (i = 0; i < ARRAY_SIZE(map_out); i++)
-			EXPECT_EQ(-EINVAL, rig_map(self->fd, h, method, &self->edu,
-						   P2PRIG_DIR_BIDIRECTIONAL,
-						   map_out[i].offset,
-						   map_out[i].length, &m))
+			EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, h, method,
+						      P2PRIG_INITIATOR_EDU,
+						      &self->edu.addr,
+						      P2PRIG_DIR_BIDIRECTIONAL,
+						      map_out[i].offset,
+						      map_out[i].length, &m))
 				TH_LOG("MAP method %u %#llx+%#llx", method,
 				       (unsigned long long)map_out[i].offset,
 				       (unsigned long long)map_out[i].length);
-		rc = rig_map(self->fd, h, method, &self->edu,
-			     P2PRIG_DIR_BIDIRECTIONAL, CHUNK - 4096, 4096, &m);
+		rc = rigdev_map(&self->dev, h, method, P2PRIG_INITIATOR_EDU,
+				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				CHUNK - 4096, 4096, &m);
 		TH_LOG("MAP method %u of the last page: %s", method,
 		       rc ? strerror(-rc) : "mapped");
 		if (!rc)
-			EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+			EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
 
 	for (method = 0; method < P2PRIG_EXPORT_MAX; method++) {
 		if (!(self->info.export_method_mask & (1u << method)))
 			continue;
 		for (i = 0; i < ARRAY_SIZE(export_out); i++)
-			EXPECT_EQ(-EINVAL, rig_export(self->fd, chunk[0], method,
-						      export_out[i].offset,
-						      export_out[i].length,
-						      &dbuf))
+			EXPECT_EQ(-EINVAL, rigdev_export(&self->dev, chunk[0],
+							 method,
+							 export_out[i].offset,
+							 export_out[i].length,
+							 &dbuf))
 				TH_LOG("EXPORT method %u %#llx+%#llx", method,
 				       (unsigned long long)export_out[i].offset,
 				       (unsigned long long)export_out[i].length);
-		ASSERT_EQ(0, rig_export(self->fd, chunk[0], method,
-					CHUNK - 4096, 4096, &dbuf));
+		ASSERT_EQ(0, rigdev_export(&self->dev, chunk[0], method,
+					   CHUNK - 4096, 4096, &dbuf));
 		close(dbuf);
 	}
 
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, chunk[0], &self->edu, CHUNK,
-				     &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, chunk[0], &self->edu,
-				     CHUNK + 4096, &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, chunk[0], &self->edu,
-				     ~0ull & ~4095ull, &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, chunk[0], &self->edu,
-				     (~0ull & ~4095ull) - 4096, &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, chunk[0], &self->edu,
-				     1ull << 63, &probe));
-	EXPECT_EQ(0, rig_probe(self->fd, chunk[0], &self->edu, CHUNK - 4096,
-			       &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, chunk[0],
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					CHUNK, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, chunk[0],
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					CHUNK + 4096, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, chunk[0],
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					~0ull & ~4095ull, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, chunk[0],
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					(~0ull & ~4095ull) - 4096, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, chunk[0],
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					1ull << 63, &probe));
+	EXPECT_EQ(0, rigdev_probe(&self->dev, chunk[0], P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, CHUNK - 4096, &probe));
 
 	/* A benchmark granule larger than the chunk. */
 	for (k = 0; k < 3; k += 2) {
@@ -265,47 +274,49 @@ TEST_F(fuzz, outside_chunk_refused)
 		bench.granule = 2 * CHUNK;
 		bench.iterations = 1;
 		bench.threads = 1;
-		EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH,
-					     &bench));
+		EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev,
+						P2PRIG_IOC_MAP_BENCH, &bench));
 		bench.granule = CHUNK;
-		EXPECT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, &bench));
+		EXPECT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					  &bench));
 	}
 
 	/* Through a mapping of the chunk's middle (where the rig maps it). */
-	rc = rig_map(self->fd, chunk[0], P2PRIG_METHOD_RESOURCE, &self->edu,
-		     P2PRIG_DIR_BIDIRECTIONAL, 8192, 8192, &m);
+	rc = rigdev_map(&self->dev, chunk[0], P2PRIG_METHOD_RESOURCE,
+			P2PRIG_INITIATOR_EDU, &self->edu.addr,
+			P2PRIG_DIR_BIDIRECTIONAL, 8192, 8192, &m);
 	if (rc) {
 		TH_LOG("the CMB is not mapped for edu here (%s)", strerror(-rc));
 	} else {
-		xfer_out_refused(_metadata, self->fd, m.handle, 8192, buf);
-		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+		xfer_out_refused(_metadata, &self->dev, m.handle, 8192, buf);
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
 	/* ... and of the whole RAM chunk. */
-	ASSERT_EQ(0, rig_map(self->fd, chunk[2], P2PRIG_METHOD_PAGE,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK,
-			     &m));
-	xfer_out_refused(_metadata, self->fd, m.handle, CHUNK, buf);
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	ASSERT_EQ(0, rigdev_map(&self->dev, chunk[2], P2PRIG_METHOD_PAGE,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m));
+	xfer_out_refused(_metadata, &self->dev, m.handle, CHUNK, buf);
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 
 	/* Through an import of 16 KiB of it. */
-	ASSERT_EQ(0, rig_export(self->fd, chunk[0], P2PRIG_EXPORT_RESOURCE,
-				16384, 16384, &dbuf));
-	rc = rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-			&imp);
+	ASSERT_EQ(0, rigdev_export(&self->dev, chunk[0], P2PRIG_EXPORT_RESOURCE,
+				   16384, 16384, &dbuf));
+	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
 	if (rc) {
 		TH_LOG("import: %s; transfers through an import not tried",
 		       strerror(-rc));
 	} else {
 		EXPECT_EQ(16384ull, imp.length);
-		xfer_out_refused(_metadata, self->fd, imp.handle, 16384, buf);
-		EXPECT_EQ(0, rig_unmap(self->fd, imp.handle));
+		xfer_out_refused(_metadata, &self->dev, imp.handle, 16384, buf);
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
 	}
 	close(dbuf);
 
 	for (k = 0; k < 3; k++) {
 		rig_fill(want, CHUNK, 100 + k);
-		ASSERT_EQ(0, rig_chunk_io(self->fd, chunk[k], P2PRIG_IO_READ,
-					  0, got, CHUNK));
+		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk[k],
+					     P2PRIG_IO_READ, 0, got, CHUNK));
 		EXPECT_EQ(0, memcmp(want, got, CHUNK))
 			TH_LOG("chunk %u lost its bytes", k);
 	}
@@ -324,24 +335,27 @@ TEST_F(fuzz, foreign_handles_refused)
 	struct p2prig_map m, other;
 	uint32_t chunk;
 	unsigned int i;
-	int fd2, dbuf;
+	struct rigdev dev2;
+	int dbuf;
 
 	/* RAM: every rig maps it for edu. */
-	ASSERT_EQ(0, rig_alloc(self->fd, NULL, CHUNK, &chunk));
-	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_PAGE,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK,
-			     &m));
-	fd2 = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
+				      CHUNK, &chunk));
+	ASSERT_EQ(0, rigdev_map(&self->dev, chunk, P2PRIG_METHOD_PAGE,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m));
+	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
 
-	EXPECT_EQ(-EINVAL, rig_chunk_io(fd2, chunk, P2PRIG_IO_READ, 0, buf,
-					sizeof(buf)));
-	EXPECT_EQ(-EINVAL, rig_map(fd2, chunk, P2PRIG_METHOD_PAGE,
-				   &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0,
-				   4096, &other));
-	EXPECT_EQ(-EINVAL, rig_export(fd2, chunk, P2PRIG_EXPORT_RESOURCE, 0,
-				      4096, &dbuf));
-	EXPECT_EQ(-EINVAL, rig_probe(fd2, chunk, &self->edu, 0, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&dev2, chunk, P2PRIG_IO_READ, 0, buf,
+					   sizeof(buf)));
+	EXPECT_EQ(-EINVAL, rigdev_map(&dev2, chunk, P2PRIG_METHOD_PAGE,
+				      P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				      P2PRIG_DIR_BIDIRECTIONAL, 0, 4096,
+				      &other));
+	EXPECT_EQ(-EINVAL, rigdev_export(&dev2, chunk, P2PRIG_EXPORT_RESOURCE,
+					 0, 4096, &dbuf));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&dev2, chunk, P2PRIG_INITIATOR_EDU,
+					&self->edu.addr, 0, &probe));
 	memset(&bench, 0, sizeof(bench));
 	bench.chunk = chunk;
 	bench.method = P2PRIG_METHOD_PAGE;
@@ -349,36 +363,36 @@ TEST_F(fuzz, foreign_handles_refused)
 	bench.granule = 4096;
 	bench.iterations = 1;
 	bench.threads = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(fd2, P2PRIG_IOC_MAP_BENCH, &bench));
-	EXPECT_EQ(-EINVAL, rig_xfer(fd2, m.handle, P2PRIG_XFER_FROM_PEER, 0,
-				    buf, sizeof(buf)));
-	EXPECT_EQ(-EINVAL, rig_unmap(fd2, m.handle));
-	EXPECT_EQ(-EINVAL, rig_free(fd2, chunk));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&dev2, P2PRIG_IOC_MAP_BENCH, &bench));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&dev2, m.handle, P2PRIG_XFER_FROM_PEER,
+				       0, buf, sizeof(buf), NULL));
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&dev2, m.handle, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&dev2, chunk));
 
 	for (i = 0; i < ARRAY_SIZE(numbers); i++) {
-		EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, numbers[i],
-						P2PRIG_IO_READ, 0, buf,
-						sizeof(buf)));
-		EXPECT_EQ(-EINVAL, rig_xfer(self->fd, numbers[i],
-					    P2PRIG_XFER_FROM_PEER, 0, buf,
-					    sizeof(buf)));
-		EXPECT_EQ(-EINVAL, rig_unmap(self->fd, numbers[i]));
-		EXPECT_EQ(-EINVAL, rig_free(self->fd, numbers[i]));
+		EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, numbers[i],
+						   P2PRIG_IO_READ, 0, buf,
+						   sizeof(buf)));
+		EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, numbers[i],
+					       P2PRIG_XFER_FROM_PEER, 0, buf,
+					       sizeof(buf), NULL));
+		EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, numbers[i], NULL));
+		EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, numbers[i]));
 	}
-	close(fd2);
+	rigdev_close(&dev2);
 
 	/* A zeroed handle never names anything, even after UNMAP of 0. */
-	ASSERT_EQ(0, rig_map(self->fd, chunk, P2PRIG_METHOD_PAGE,
-			     &self->edu, P2PRIG_DIR_BIDIRECTIONAL, 0, 4096,
-			     &other));
+	ASSERT_EQ(0, rigdev_map(&self->dev, chunk, P2PRIG_METHOD_PAGE,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_BIDIRECTIONAL, 0, 4096, &other));
 	EXPECT_NE(0u, other.handle);
-	EXPECT_EQ(0, rig_unmap(self->fd, other.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, other.handle, NULL));
 
 	/* None of it touched what the first file holds. */
-	EXPECT_EQ(0, rig_chunk_io(self->fd, chunk, P2PRIG_IO_READ, 0, buf,
-				  sizeof(buf)));
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(0, rig_free(self->fd, chunk));
+	EXPECT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ, 0, buf,
+				     sizeof(buf)));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, chunk));
 }
 
 /* The dma-buf calls refuse an fd that is no dma-buf, or not one at all. */
@@ -401,23 +415,33 @@ TEST_F(fuzz, foreign_fds_refused)
 	fds[n++] = memfd_create("p2prig-fuzz", 0);
 	fds[n++] = open("/", O_RDONLY | O_DIRECTORY);
 	fds[n++] = open("/proc/self/stat", O_RDONLY);
-	fds[n++] = self->fd;
+	fds[n++] = self->dev.fd;
 	for (i = 0; i < n; i++) {
 		ASSERT_LE(0, fds[i]);
-		EXPECT_EQ(-EINVAL, rig_import(self->fd, fds[i], &self->edu,
-					      P2PRIG_DIR_BIDIRECTIONAL, &imp))
+		EXPECT_EQ(-EINVAL, rigdev_import(&self->dev, fds[i],
+						 P2PRIG_INITIATOR_EDU,
+						 &self->edu.addr,
+						 P2PRIG_DIR_BIDIRECTIONAL,
+						 &imp))
 			TH_LOG("IMPORT of fd %d (not a dma-buf)", fds[i]);
-		EXPECT_EQ(-EINVAL, rig_attach_check(self->fd, fds[i],
-						    &self->edu, 0, &result));
-		EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, fds[i], &st));
+		EXPECT_EQ(-EINVAL, rigdev_attach_check(&self->dev, fds[i],
+						       &self->edu.addr, 0,
+						       &result));
+		EXPECT_EQ(-EINVAL, rigdev_export_stats(&self->dev, fds[i],
+						       &st));
 	}
 	ASSERT_EQ(-EBADF, fcntl(999, F_GETFD) < 0 ? -errno : 0);
 	for (i = 0; i < (int)ARRAY_SIZE(closed); i++) {
-		EXPECT_EQ(-EBADF, rig_import(self->fd, closed[i], &self->edu,
-					     P2PRIG_DIR_BIDIRECTIONAL, &imp));
-		EXPECT_EQ(-EBADF, rig_attach_check(self->fd, closed[i],
-						   &self->edu, 0, &result));
-		EXPECT_EQ(-EBADF, rig_export_stats(self->fd, closed[i], &st));
+		EXPECT_EQ(-EBADF, rigdev_import(&self->dev, closed[i],
+						P2PRIG_INITIATOR_EDU,
+						&self->edu.addr,
+						P2PRIG_DIR_BIDIRECTIONAL,
+						&imp));
+		EXPECT_EQ(-EBADF, rigdev_attach_check(&self->dev, closed[i],
+						      &self->edu.addr, 0,
+						      &result));
+		EXPECT_EQ(-EBADF, rigdev_export_stats(&self->dev, closed[i],
+						      &st));
 	}
 	for (i = 0; i < n - 1; i++)
 		close(fds[i]);
@@ -435,13 +459,16 @@ TEST_F(fuzz, foreign_fds_refused)
 		create.size = 65536;
 		udbuf = ioctl(dev, UDMABUF_CREATE, &create);
 		ASSERT_LE(0, udbuf);
-		EXPECT_EQ(-EINVAL, rig_export_stats(self->fd, udbuf, &st));
+		EXPECT_EQ(-EINVAL, rigdev_export_stats(&self->dev, udbuf, &st));
 		/* Nor an initiator where there is none. */
-		EXPECT_EQ(-ENODEV, rig_import(self->fd, udbuf, &self->absent,
-					      P2PRIG_DIR_BIDIRECTIONAL, &imp));
-		EXPECT_EQ(-ENODEV, rig_attach_check(self->fd, udbuf,
-						    &self->absent, 0,
-						    &result));
+		EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, udbuf,
+						 P2PRIG_INITIATOR_EDU,
+						 &self->absent.addr,
+						 P2PRIG_DIR_BIDIRECTIONAL,
+						 &imp));
+		EXPECT_EQ(-ENODEV, rigdev_attach_check(&self->dev, udbuf,
+						       &self->absent.addr, 0,
+						       &result));
 		close(udbuf);
 		close(memfd);
 		close(dev);
@@ -449,7 +476,7 @@ TEST_F(fuzz, foreign_fds_refused)
 		TH_LOG("no /dev/udmabuf: another exporter's dma-buf not tried");
 	}
 
-	ASSERT_EQ(0, rig_info(self->fd, &info));
+	ASSERT_EQ(0, rigdev_info(&self->dev, &info));
 	EXPECT_EQ(0u, info.nr_imports);
 	EXPECT_EQ(0u, info.nr_exports);
 }
@@ -464,8 +491,8 @@ TEST_F_TIMEOUT(fuzz, ioctls, 1800)
 	int rc;
 
 	ASSERT_TRUE(w && rep);
-	close(self->fd);
-	self->fd = -1;
+	close(self->dev.fd);
+	self->dev.fd = -1;
 	TH_LOG("replay: make guest-test name=kmod-fuzz seed=%llu calls=%llu",
 	       (unsigned long long)fz_params.seed,
 	       (unsigned long long)fz_params.calls);

@@ -3,6 +3,7 @@
  * The uAPI fuzzer's parts (tests/kmod/fuzz*.c), one concern per file:
  *   fuzz_rand.c    the seeded generator and boundary values
  *   fuzz_mem.c     where arguments and user buffers live, good and bad
+ *   fuzz_fields.c  each uAPI struct's rules, and breaking one of them
  *   fuzz_call.c    one call: placed, made, counted, judged
  *   fuzz_stats.c   outcome sets per ioctl, the histogram, the JSON report
  *   fuzz_model.c   what each open file holds, as the fuzzer knows it
@@ -105,6 +106,32 @@ bool fz_ptr_readable(enum fz_ptr ptr);
 const char *fz_ptr_name(enum fz_ptr ptr);
 /* A pointer for an embedded user buffer that the kernel can never read. */
 uint64_t fz_mem_bad(struct fz_mem *m, struct fz_rng *r);
+
+/* fuzz_fields.c: a rule of one field of a uAPI argument. */
+struct fz_field {
+	const char *what;	/* the rule broken: "dir out of range" */
+	unsigned int offset;	/* in the struct */
+	unsigned int size;	/* of the field, or of one element */
+	unsigned int count;	/* elements: 1, or reserved[count] */
+	uint32_t bad;		/* an enum: values from here on; 0: zero */
+};
+
+/* An (offset, length) pair of u64 fields within a chunk. */
+struct fz_range {
+	unsigned int offset_at, length_at;
+	uint64_t unit;		/* the length's granule: 1 or FZ_PAGE */
+};
+
+struct fz_fields {
+	const struct fz_field *field;
+	unsigned int n;
+	const struct fz_range *range;	/* NULL: none; else its rules follow */
+};
+
+extern const struct fz_fields fz_chunk_alloc_fields, fz_handle_fields,
+	fz_chunk_io_fields, fz_map_fields, fz_unmap_fields, fz_xfer_fields,
+	fz_probe_fields, fz_map_bench_fields, fz_export_fields,
+	fz_export_stats_fields, fz_import_fields, fz_attach_check_fields;
 
 /* fuzz_stats.c: what is counted, and which outcomes each ioctl may have. */
 enum fz_op {
@@ -333,6 +360,30 @@ struct fz_call {
 	bool racy;
 };
 
+/*
+ * A call of P2PRIG_IOC_<kind> counted as FZ_<kind>, its argument the
+ * image @arg passed as @ptr says.
+ */
+#define FZ_CALL_OF(kind, arg, ptr_) {					\
+	.op = FZ_##kind, .cmd = P2PRIG_IOC_##kind,			\
+	.img = &(arg), .size = sizeof(arg), .ptr = (ptr_),		\
+}
+
+/*
+ * Break rule @i of @fields in @c's argument (an image of their struct): an
+ * enum past its range, or a reserved field (an element picked at random)
+ * not zero; then the call must give -EINVAL, and @c says which rule. False
+ * when @i is past the table: nothing is changed.
+ */
+bool fz_break(struct fz_rng *r, struct fz_call *c,
+	      const struct fz_fields *fields, uint64_t i);
+/*
+ * The same for a struct with a range in a chunk of @room bytes: past the
+ * field rules come the range's (length 0, offset unaligned, overflowing,
+ * past the end, length not a multiple of its granule).
+ */
+bool fz_break_in(struct fz_rng *r, struct fz_call *c,
+		 const struct fz_fields *fields, uint64_t i, uint64_t room);
 /* Make the call, count it, judge it; returns 0 or -errno. */
 int fz_call(struct fz_thread *t, struct fz_call *c);
 /* An argument pointer mode: mostly good, sometimes not. */

@@ -138,14 +138,11 @@ void fz_op_export(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_export a = { 0 };
-	struct fz_call c = {
-		.op = FZ_EXPORT, .cmd = P2PRIG_IOC_EXPORT, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(EXPORT, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	bool have = false;
 	unsigned int i;
-	uint64_t k;
+	uint64_t pick;
 
 	pthread_mutex_lock(&o->lock);
 	if (o->nr_dbufs == FZ_MAX_DBUFS)
@@ -160,52 +157,16 @@ void fz_op_export(struct fz_thread *t)
 	a.fd = (int32_t)fz_next(r);
 
 	c.expect = FZ_EINVAL;
-	switch (fz_below(r, 16)) {
-	case 0:
-		a.method = fz_enum_bad(r, P2PRIG_EXPORT_MAX);
-		c.what = "method out of range";
-		break;
-	case 1:
-		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
-		c.what = "reserved0 set";
-		break;
-	case 2:
-		a.reserved[fz_below(r, 4)] = fz_nonzero(r);
-		c.what = "reserved set";
-		break;
-	case 3:
-		a.length = 0;
-		c.what = "length 0";
-		break;
-	case 4:
-		a.length += 1 + fz_below(r, FZ_PAGE - 1);
-		c.what = "length not a page multiple";
-		break;
-	case 5:
-		a.offset += 1 + fz_below(r, FZ_PAGE - 1);
-		c.what = "offset not page aligned";
-		break;
-	case 6:
-		k = fz_below(r, 16);
-		a.offset = ~0ull - (FZ_PAGE - 1) - k * FZ_PAGE;
-		a.length = (k + 2 + fz_below(r, 16)) * FZ_PAGE;
-		c.what = "offset + length overflows";
-		break;
-	case 7:
-		if (fz_chance(r, 50))
-			a.offset = chunk.size;
-		a.length = chunk.size - a.offset + FZ_PAGE * (1 + fz_below(r, 4));
-		c.what = "past the end of the chunk";
-		break;
-	case 8:
+	pick = fz_below(r, 16);
+	/* 0: a chunk unknown; 1 and on: a rule broken, or a good call. */
+	if (!pick) {
 		a.chunk = fz_unknown_chunk(t);
 		c.what = "a chunk handle the file does not hold";
-		break;
-	default:
+	} else if (!fz_break_in(r, &c, &fz_export_fields, pick - 1,
+				chunk.size)) {
 		c.expect = have && chunk.peer ? 0 : FZ_EINVAL;
 		c.what = !have ? "a chunk handle the file does not hold" :
 			 !chunk.peer ? "a RAM chunk" : NULL;
-		break;
 	}
 
 	if (!fz_call(t, &c) && c.ptr == FZ_PTR_OK) {
@@ -221,10 +182,7 @@ void fz_op_export(struct fz_thread *t)
 void fz_op_export_stats(struct fz_thread *t)
 {
 	struct p2prig_export_stats a;
-	struct fz_call c = {
-		.op = FZ_EXPORT_STATS, .cmd = P2PRIG_IOC_EXPORT_STATS,
-		.img = &a, .size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(EXPORT_STATS, a, fz_pick_ptr(t));
 	enum fz_fd_kind kind;
 	uint64_t size;
 
@@ -235,11 +193,8 @@ void fz_op_export_stats(struct fz_thread *t)
 	c.expect = kind == FZ_FD_UDMABUF ? FZ_EINVAL : fz_fd_expect(kind);
 	if (kind == FZ_FD_OURS && t->w->single)
 		c.expect = FZ_OK;
-	if (fz_chance(&t->rng, 10)) {
-		a.reserved[fz_below(&t->rng, 4)] = fz_nonzero(&t->rng);
-		c.expect = FZ_EINVAL;
-		c.what = "reserved set";
-	}
+	if (fz_chance(&t->rng, 10))
+		fz_break(&t->rng, &c, &fz_export_stats_fields, 0);
 	c.fd = t->obj->fd;
 	if (fz_call(t, &c) || c.ptr != FZ_PTR_OK || kind != FZ_FD_OURS ||
 	    !t->w->single)
@@ -255,13 +210,10 @@ void fz_op_import(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_import a = { 0 };
-	struct fz_call c = {
-		.op = FZ_IMPORT, .cmd = P2PRIG_IOC_IMPORT, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(IMPORT, a, fz_pick_ptr(t));
 	enum fz_fd_kind kind;
 	struct fz_map map;
-	uint64_t size;
+	uint64_t size, pick;
 
 	pthread_mutex_lock(&o->lock);
 	if (o->nr_maps >= FZ_MAX_MAPS - 2) {
@@ -276,43 +228,24 @@ void fz_op_import(struct fz_thread *t)
 	a.dir = (uint32_t)fz_below(r, P2PRIG_DIR_MAX);
 
 	c.expect = FZ_EINVAL;
-	switch (fz_below(r, 16)) {
+	pick = fz_below(r, 16);
+	switch (pick) {
 	case 0:
-		a.initiator = fz_enum_bad(r, P2PRIG_INITIATOR_MAX);
-		c.what = "initiator out of range";
-		break;
-	case 1:
-		a.dir = fz_enum_bad(r, P2PRIG_DIR_MAX);
-		c.what = "dir out of range";
-		break;
-	case 2:
-		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
-		c.what = "pci.reserved set";
-		break;
-	case 3:
 		/* IMPORT takes P2PRIG_ATTACH_F_PINNED alone, never NO_P2P. */
 		a.attach_flags = (uint32_t)fz_nonzero(r) | P2PRIG_ATTACH_F_NO_P2P;
 		c.what = "unknown attach_flags";
 		break;
-	case 4:
-		a.reserved1 = (uint32_t)fz_nonzero(r) | 1;
-		c.what = "reserved1 set";
-		break;
-	case 5:
-		a.reserved[fz_below(r, 4)] = fz_nonzero(r);
-		c.what = "reserved set";
-		break;
-	case 6:
+	case 1:
 		a.pci = fz_chance(r, 50) ? t->w->absent.addr : t->w->nvme.addr;
 		c.expect = FZ_ENODEV;
 		c.what = "no initiator there";
 		break;
-	case 7:
+	case 2:
 		a.pci = fz_pick_pci(t);
 		c.expect = 0;
 		c.what = "any PCI function";
 		break;
-	case 8:
+	case 3:
 		/* Pinned: ours must refuse an importer it cannot revoke. */
 		a.attach_flags = P2PRIG_ATTACH_F_PINNED;
 		c.expect = kind == FZ_FD_OURS && t->w->single ? FZ_EOPNOTSUPP :
@@ -320,6 +253,9 @@ void fz_op_import(struct fz_thread *t)
 		c.what = "pinned";
 		break;
 	default:
+		/* 4 and on: a rule of the struct broken, or a good call. */
+		if (fz_break(r, &c, &fz_import_fields, pick - 4))
+			break;
 		c.expect = fz_fd_expect(kind);
 		break;
 	}
@@ -351,10 +287,7 @@ void fz_op_attach_check(struct fz_thread *t)
 	struct fz_world *w = t->w;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_attach_check a = { 0 };
-	struct fz_call c = {
-		.op = FZ_ATTACH_CHECK, .cmd = P2PRIG_IOC_ATTACH_CHECK,
-		.img = &a, .size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(ATTACH_CHECK, a, fz_pick_ptr(t));
 	const uint32_t results = FZ_OK | FZ_EOPNOTSUPP | FZ_EREMOTEIO |
 				 FZ_ENODEV | FZ_EINVAL | FZ_ENOMEM | FZ_EIO;
 	enum fz_fd_kind kind;
@@ -370,28 +303,16 @@ void fz_op_attach_check(struct fz_thread *t)
 		pick < 8 ? w->nvme.addr : w->absent.addr;
 	c.expect = pick < 8 ? fz_fd_expect(kind) : FZ_ENODEV;
 
-	switch (fz_below(r, 12)) {
+	pick = (unsigned int)fz_below(r, 12);
+	switch (pick) {
 	case 0:
 		a.flags |= 1u << (2 + fz_below(r, 30));
 		c.expect = FZ_EINVAL;
 		c.what = "unknown flags";
 		break;
-	case 1:
-		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
-		c.expect = FZ_EINVAL;
-		c.what = "pci.reserved set";
-		break;
-	case 2:
-		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
-		c.expect = FZ_EINVAL;
-		c.what = "reserved0 set";
-		break;
-	case 3:
-		a.reserved[fz_below(r, 2)] = fz_nonzero(r);
-		c.expect = FZ_EINVAL;
-		c.what = "reserved set";
-		break;
 	default:
+		/* 1 and on: a rule of the struct broken, or a good call. */
+		fz_break(r, &c, &fz_attach_check_fields, pick - 1);
 		break;
 	}
 

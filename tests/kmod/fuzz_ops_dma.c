@@ -66,7 +66,7 @@ static void fz_xfer_refused(struct fz_thread *t, const struct fz_map *m,
 			    struct p2prig_xfer *a, struct fz_call *c)
 {
 	struct fz_rng *r = &t->rng;
-	uint64_t k;
+	uint64_t k, pick;
 
 	a->mapping = m ? m->handle : fz_unknown_map(t);
 	a->dir = (uint32_t)fz_below(r, P2PRIG_XFER_MAX);
@@ -74,34 +74,25 @@ static void fz_xfer_refused(struct fz_thread *t, const struct fz_map *m,
 	a->offset = FZ_BEYOND + fz_below(r, 1ull << 40);
 	a->user_ptr = (uintptr_t)t->mem.io;
 	c->expect = FZ_EINVAL;
-	switch (fz_below(r, 8)) {
+	pick = fz_below(r, 8);
+	switch (pick) {
 	case 0:
-		a->dir = fz_enum_bad(r, P2PRIG_XFER_MAX);
-		a->offset = 0;
-		c->what = "dir out of range";
-		break;
-	case 1:
-		a->reserved[fz_below(r, 3)] = fz_nonzero(r);
-		a->offset = 0;
-		c->what = "reserved set";
-		break;
-	case 2:
 		a->length = 0;
 		a->offset = 0;
 		c->what = "length 0";
 		break;
-	case 3:
+	case 1:
 		a->length = P2PRIG_MAX_XFER_SIZE + 1 +
 			    (fz_chance(r, 50) ? 0 : fz_u64_edge(r) % (1ull << 62));
 		a->offset = 0;
 		c->what = "longer than an initiator moves";
 		break;
-	case 4:
+	case 2:
 		k = fz_below(r, a->length);
 		a->offset = ~0ull - k;
 		c->what = "offset + length overflows";
 		break;
-	case 5:
+	case 3:
 		if (m && m->dir != P2PRIG_DIR_BIDIRECTIONAL) {
 			a->dir = m->dir == P2PRIG_DIR_TO_DEVICE ?
 				 P2PRIG_XFER_TO_PEER : P2PRIG_XFER_FROM_PEER;
@@ -112,7 +103,7 @@ static void fz_xfer_refused(struct fz_thread *t, const struct fz_map *m,
 		}
 		c->what = "past the end of any mapping";
 		break;
-	case 6:
+	case 4:
 		if (m && fz_xfer_allowed(m->dir, P2PRIG_XFER_TO_PEER)) {
 			a->dir = P2PRIG_XFER_TO_PEER;
 			a->length = 1 + fz_below(r, m->length < FZ_PAGE ?
@@ -130,6 +121,11 @@ static void fz_xfer_refused(struct fz_thread *t, const struct fz_map *m,
 		c->what = "past the end of any mapping";
 		break;
 	default:
+		/* 5 and on: a rule of the struct broken, or a bad handle. */
+		if (fz_break(r, c, &fz_xfer_fields, pick - 5)) {
+			a->offset = 0;
+			break;
+		}
 		a->mapping = fz_chance(r, 50) ? fz_unknown_map(t) :
 						fz_u32_edge(r);
 		c->what = "random handle, past the end of any mapping";
@@ -142,10 +138,7 @@ void fz_op_xfer(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_xfer a = { 0 };
-	struct fz_call c = {
-		.op = FZ_XFER, .cmd = P2PRIG_IOC_XFER, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(XFER, a, fz_pick_ptr(t));
 	const struct fz_map *m = NULL;
 
 	pthread_mutex_lock(&o->lock);
@@ -164,11 +157,9 @@ void fz_op_probe(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 	struct p2prig_probe a = { 0 };
-	struct fz_call c = {
-		.op = FZ_PROBE, .cmd = P2PRIG_IOC_PROBE, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(PROBE, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
+	uint64_t pick;
 
 	if (fz_pick_chunk(t, false, &chunk))
 		a.chunk = chunk.handle;
@@ -178,46 +169,38 @@ void fz_op_probe(struct fz_thread *t)
 	a.pci = t->w->edu.addr;
 	a.offset = fz_pages(r, 0, chunk.size - FZ_PAGE);
 	c.expect = FZ_EINVAL;
-	switch (fz_below(r, 12)) {
+	pick = fz_below(r, 12);
+	switch (pick) {
 	case 0:
-		a.initiator = fz_enum_bad(r, P2PRIG_INITIATOR_MAX);
-		c.what = "initiator out of range";
-		break;
-	case 1:
-		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
-		c.what = "pci.reserved set";
-		break;
-	case 2:
 		a.offset += 1 + fz_below(r, FZ_PAGE - 1);
 		c.what = "offset not page aligned";
 		break;
-	case 3:
+	case 1:
 		a.offset = ~0ull - (FZ_PAGE - 1) - fz_below(r, 2) * FZ_PAGE;
 		c.what = "offset at the top of the address space";
 		break;
-	case 4:
-		a.reserved[fz_below(r, 4)] = fz_nonzero(r);
-		c.what = "reserved set";
-		break;
-	case 5:
+	case 2:
 		a.offset = chunk.size + fz_below(r, 4) * FZ_PAGE;
 		c.what = "past the end of the chunk";
 		c.racy = true;
 		break;
-	case 6:
+	case 3:
 		a.pci = t->w->absent.addr;
 		c.expect = chunk.peer ? FZ_ENODEV | FZ_EINVAL : FZ_EINVAL;
 		c.what = "no initiator there";
 		/* A RAM chunk freed by another thread may come back as peer. */
 		c.racy = true;
 		break;
-	case 7:
+	case 4:
 		a.chunk = fz_u32_edge(r);
 		a.pci = fz_pick_pci(t);
 		c.expect = 0;
 		c.what = "random handle and function";
 		break;
 	default:
+		/* 5 and on: a rule of the struct broken, or a good call. */
+		if (fz_break(r, &c, &fz_probe_fields, pick - 5))
+			break;
 		c.expect = chunk.peer ? 0 : FZ_EINVAL;
 		c.what = chunk.peer ? NULL : "a RAM chunk";
 		c.racy = true;
@@ -250,30 +233,12 @@ static void fz_bench_bad(struct fz_thread *t, struct p2prig_map_bench *a,
 			 struct fz_call *c, const struct fz_chunk *chunk)
 {
 	struct fz_rng *r = &t->rng;
+	uint64_t pick;
 
 	c->expect = FZ_EINVAL;
-	switch (fz_below(r, 14)) {
+	pick = fz_below(r, 14);
+	switch (pick) {
 	case 0:
-		a->method = fz_enum_bad(r, P2PRIG_METHOD_MAX);
-		c->what = "method out of range";
-		break;
-	case 1:
-		a->initiator = fz_enum_bad(r, P2PRIG_INITIATOR_MAX);
-		c->what = "initiator out of range";
-		break;
-	case 2:
-		a->dir = fz_enum_bad(r, P2PRIG_DIR_MAX);
-		c->what = "dir out of range";
-		break;
-	case 3:
-		a->pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
-		c->what = "pci.reserved set";
-		break;
-	case 4:
-		a->reserved[fz_below(r, ARRAY_SIZE(a->reserved))] = fz_nonzero(r);
-		c->what = "reserved set";
-		break;
-	case 5:
 		switch (fz_below(r, 4)) {
 		case 0:
 			a->granule = fz_below(r, FZ_PAGE);
@@ -288,31 +253,31 @@ static void fz_bench_bad(struct fz_thread *t, struct p2prig_map_bench *a,
 		}
 		c->what = "granule out of range or unaligned";
 		break;
-	case 6:
+	case 1:
 		a->threads = fz_chance(r, 30) ? 0 :
 			     fz_enum_bad(r, P2PRIG_BENCH_MAX_THREADS + 1);
 		c->what = "threads out of range";
 		break;
-	case 7:
+	case 2:
 		a->duration_ms = 1 + (uint32_t)fz_below(r, 10);
 		c->what = "iterations and duration both set";
 		break;
-	case 8:
+	case 3:
 		a->iterations = 0;
 		c->what = "neither iterations nor duration";
 		break;
-	case 9:
+	case 4:
 		a->iterations = P2PRIG_BENCH_MAX_ITERATIONS + 1 +
 				fz_below(r, 1ull << 40);
 		c->what = "iterations past the limit";
 		break;
-	case 10:
+	case 5:
 		a->iterations = 0;
 		a->duration_ms = P2PRIG_BENCH_MAX_MS + 1 +
 				 (uint32_t)fz_below(r, 1u << 30);
 		c->what = "duration past the limit";
 		break;
-	case 11:
+	case 6:
 		if (chunk->size < (2u << 20)) {
 			a->granule = chunk->size + FZ_PAGE;
 			c->what = "granule larger than the chunk";
@@ -323,12 +288,15 @@ static void fz_bench_bad(struct fz_thread *t, struct p2prig_map_bench *a,
 			c->racy = true;
 		}
 		break;
-	case 12:
+	case 7:
 		a->method = fz_method_misfit(t, chunk->peer);
 		c->what = "a method that does not fit the chunk";
 		c->racy = true;
 		break;
 	default:
+		/* 8 and on: a rule of the struct broken, or no initiator. */
+		if (fz_break(r, c, &fz_map_bench_fields, pick - 8))
+			break;
 		a->pci = t->w->absent.addr;
 		c->expect = FZ_ENODEV | FZ_EINVAL;
 		c->what = "no initiator there";
@@ -340,10 +308,7 @@ void fz_op_map_bench(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 	struct p2prig_map_bench a = { 0 };
-	struct fz_call c = {
-		.op = FZ_MAP_BENCH, .cmd = P2PRIG_IOC_MAP_BENCH, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(MAP_BENCH, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	bool have = fz_pick_chunk(t, false, &chunk);
 	uint64_t most = chunk.size < (64u << 10) ? chunk.size : 64u << 10;

@@ -93,40 +93,24 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 	c.expect = FZ_EINVAL;
 	switch (pick) {
 	case 0:
-		a.provider = fz_enum_bad(r, P2PRIG_PROVIDER_MAX);
-		c.what = "provider out of range";
-		break;
-	case 1:
-		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
-		c.what = "reserved0 set";
-		break;
-	case 2:
-		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
-		c.what = "pci.reserved set";
-		break;
-	case 3:
-		a.reserved[fz_below(r, 4)] = fz_nonzero(r);
-		c.what = "reserved set";
-		break;
-	case 4:
 		a.size = 0;
 		c.what = "size 0";
 		break;
-	case 5:
+	case 1:
 		a.size += 1 + fz_below(r, FZ_PAGE - 1);
 		c.what = "size not a page multiple";
 		break;
-	case 6:
+	case 2:
 		a.size = fz_chance(r, 50) ? P2PRIG_MAX_CHUNK_SIZE + FZ_PAGE :
 			 (fz_u64_edge(r) | (1ull << 40));
 		c.what = "size huge";
 		break;
-	case 7:
+	case 3:
 		a.provider = P2PRIG_PROVIDER_RAM;
 		a.pci = t->w->edu.addr;
 		c.what = "RAM with a PCI address";
 		break;
-	case 8:
+	case 4:
 		a.provider = P2PRIG_PROVIDER_RAM;
 		memset(&a.pci, 0, sizeof(a.pci));
 		a.size = P2PRIG_MAX_RAM_CHUNK_SIZE +
@@ -134,14 +118,14 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 				  P2PRIG_MAX_RAM_CHUNK_SIZE);
 		c.what = "RAM larger than its limit";
 		break;
-	case 9:
+	case 5:
 		a.provider = fz_chance(r, 50) ? P2PRIG_PROVIDER_NVME_CMB :
 						P2PRIG_PROVIDER_BAR;
 		a.pci = t->w->absent.addr;
 		c.expect = FZ_ENODEV;
 		c.what = "no such PCI function";
 		break;
-	case 10:
+	case 6:
 		a.provider = fz_chance(r, 50) ? P2PRIG_PROVIDER_NVME_CMB :
 						P2PRIG_PROVIDER_BAR;
 		i = (unsigned int)fz_below(r, t->w->nr_pci);
@@ -149,12 +133,12 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 		c.expect = FZ_EOPNOTSUPP | FZ_ENODEV;
 		c.what = "a function that lends no memory";
 		break;
-	case 11:
+	case 7:
 		a.size = P2PRIG_MAX_CHUNK_SIZE;
 		c.expect = 0;
 		c.what = "the largest size";
 		break;
-	case 12:
+	case 8:
 		a.provider = fz_u32_edge(r);
 		a.pci.domain = fz_chance(r, 50) ? 0 : fz_u32_edge(r);
 		a.pci.bus = (uint8_t)fz_next(r);
@@ -164,7 +148,9 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 		c.what = "random fields";
 		break;
 	default:
-		c.expect = 0;
+		/* 9 and on: a rule of the struct broken, or none. */
+		if (!fz_break(r, &c, &fz_chunk_alloc_fields, pick - 9))
+			c.expect = 0;
 		break;
 	}
 
@@ -193,10 +179,7 @@ void fz_op_chunk_free(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_handle h = { 0 };
-	struct fz_call c = {
-		.op = FZ_CHUNK_FREE, .cmd = P2PRIG_IOC_CHUNK_FREE, .img = &h,
-		.size = sizeof(h), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(CHUNK_FREE, h, fz_pick_ptr(t));
 	struct fz_chunk chunk;
 	unsigned int pick = (unsigned int)fz_below(r, 10);
 	int rc;
@@ -207,9 +190,7 @@ void fz_op_chunk_free(struct fz_thread *t)
 		h.handle = chunk.handle;
 	} else if (pick == 9 && fz_pick_chunk(t, true, &chunk)) {
 		h.handle = chunk.handle;
-		h.reserved = (uint32_t)fz_nonzero(r) | 1;
-		c.expect = FZ_EINVAL;
-		c.what = "reserved set";
+		fz_break(r, &c, &fz_handle_fields, 0);
 	} else {
 		h.handle = fz_unknown_chunk(t);
 		c.expect = FZ_EINVAL;
@@ -225,11 +206,8 @@ void fz_op_chunk_io(struct fz_thread *t)
 {
 	struct fz_rng *r = &t->rng;
 	struct p2prig_chunk_io a = { 0 };
-	struct fz_call c = {
-		.op = FZ_CHUNK_IO, .cmd = P2PRIG_IOC_CHUNK_IO, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
-	uint64_t size = FZ_PAGE, len, k;
+	struct fz_call c = FZ_CALL_OF(CHUNK_IO, a, fz_pick_ptr(t));
+	uint64_t size = FZ_PAGE, len, k, pick;
 	struct fz_chunk chunk;
 
 	if (fz_pick_chunk(t, false, &chunk)) {
@@ -245,44 +223,37 @@ void fz_op_chunk_io(struct fz_thread *t)
 	a.user_ptr = (uintptr_t)t->mem.io + fz_below(r, FZ_IO_SIZE - len + 1);
 
 	c.expect = FZ_EINVAL;
-	switch (fz_below(r, 16)) {
+	pick = fz_below(r, 16);
+	switch (pick) {
 	case 0:
-		a.op = fz_enum_bad(r, P2PRIG_IO_MAX);
-		c.what = "op out of range";
-		break;
-	case 1:
-		a.reserved[fz_below(r, 2)] = fz_nonzero(r);
-		c.what = "reserved set";
-		break;
-	case 2:
 		a.length = 0;
 		c.what = "length 0";
 		break;
-	case 3:
+	case 1:
 		k = 1 + fz_below(r, 4096);
 		a.offset = ~0ull - k + 1;
 		a.length = k + fz_below(r, 4096);
 		c.what = "offset + length overflows";
 		break;
-	case 4:
+	case 2:
 		k = fz_below(r, len < size ? len : size);
 		a.offset = size - k;
 		a.length = k + 1 + fz_below(r, 4096);
 		c.what = "past the end of the chunk";
 		c.racy = true;
 		break;
-	case 5:
+	case 3:
 		a.length = fz_chance(r, 50) ? size : fz_u64_edge(r);
 		a.offset = 0;
 		c.expect = 0;
 		c.what = "length of the whole chunk or more, into a hole";
 		break;
-	case 6:
+	case 4:
 		a.user_ptr = fz_mem_bad(&t->mem, r);
 		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
 		c.what = "user buffer unmapped or not user memory";
 		break;
-	case 7:
+	case 5:
 		len = len < 2 ? 2 : len;
 		a.length = len;
 		a.user_ptr = (uintptr_t)t->mem.io + FZ_IO_SIZE -
@@ -290,7 +261,7 @@ void fz_op_chunk_io(struct fz_thread *t)
 		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
 		c.what = "user buffer running into a hole";
 		break;
-	case 8:
+	case 6:
 		a.op = P2PRIG_IO_READ;
 		if (a.length > FZ_PAGE)
 			a.length = FZ_PAGE;
@@ -299,13 +270,15 @@ void fz_op_chunk_io(struct fz_thread *t)
 		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
 		c.what = "reading into a read-only buffer";
 		break;
-	case 9:
+	case 7:
 		a.handle = fz_u32_edge(r);
 		c.expect = 0;
 		c.what = "random handle";
 		break;
 	default:
-		c.expect = 0;
+		/* 8 and on: a rule of the struct broken, or none. */
+		if (!fz_break(r, &c, &fz_chunk_io_fields, pick - 8))
+			c.expect = 0;
 		break;
 	}
 	c.fd = t->obj->fd;
@@ -317,12 +290,10 @@ void fz_op_map(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_map a = { 0 };
-	struct fz_call c = {
-		.op = FZ_MAP, .cmd = P2PRIG_IOC_MAP, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(MAP, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	struct fz_map map;
+	uint64_t pick;
 	bool have;
 	int rc;
 
@@ -345,68 +316,27 @@ void fz_op_map(struct fz_thread *t)
 		a.length = (a.length + FZ_PAGE - 1) & ~(uint64_t)(FZ_PAGE - 1);
 
 	c.expect = FZ_EINVAL;
-	switch (fz_below(r, 24)) {
+	pick = fz_below(r, 24);
+	switch (pick) {
 	case 0:
-		a.method = fz_enum_bad(r, P2PRIG_METHOD_MAX);
-		c.what = "method out of range";
-		break;
-	case 1:
-		a.initiator = fz_enum_bad(r, P2PRIG_INITIATOR_MAX);
-		c.what = "initiator out of range";
-		break;
-	case 2:
-		a.dir = fz_enum_bad(r, P2PRIG_DIR_MAX);
-		c.what = "dir out of range";
-		break;
-	case 3:
-		a.pci.reserved = (uint16_t)fz_below(r, 0xffff) + 1;
-		c.what = "pci.reserved set";
-		break;
-	case 4:
-		a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
-		c.what = "reserved0 set";
-		break;
-	case 5:
-		a.reserved[fz_below(r, ARRAY_SIZE(a.reserved))] = fz_nonzero(r);
-		c.what = "reserved set";
-		break;
-	case 6:
-		a.length = 0;
-		c.what = "length 0";
-		break;
-	case 7:
-		a.offset += 1 + fz_below(r, FZ_PAGE - 1);
-		c.what = "offset not page aligned";
-		break;
-	case 8:
-		a.offset = ~0ull - fz_below(r, 16) * FZ_PAGE - (FZ_PAGE - 1);
-		a.length = FZ_PAGE * (17 + fz_below(r, 16));
-		c.what = "offset + length overflows";
-		break;
-	case 9:
-		a.offset = fz_chance(r, 50) ? chunk.size : a.offset;
-		a.length = chunk.size - a.offset + 1 + fz_below(r, 8192);
-		c.what = "past the end of the chunk";
-		break;
-	case 10:
 		a.method = fz_method_misfit(t, chunk.peer);
 		c.what = "a method that does not fit the chunk";
 		break;
-	case 11:
+	case 1:
 		a.pci = fz_chance(r, 50) ? t->w->absent.addr : t->w->nvme.addr;
 		c.expect = FZ_ENODEV;
 		c.what = "no initiator there";
 		break;
-	case 12:
+	case 2:
 		a.chunk = fz_unknown_chunk(t);
 		c.what = "a chunk handle the file does not hold";
 		break;
-	case 13:
+	case 3:
 		a.method = (uint32_t)fz_below(r, P2PRIG_METHOD_MAX);
 		c.expect = 0;
 		c.what = "any method";
 		break;
-	case 14:
+	case 4:
 		a.method = fz_u32_edge(r);
 		a.dir = fz_u32_edge(r);
 		a.pci = fz_pick_pci(t);
@@ -416,7 +346,9 @@ void fz_op_map(struct fz_thread *t)
 		c.what = "random fields";
 		break;
 	default:
-		c.expect = 0;
+		/* 5 and on: a rule of the struct broken, or none. */
+		if (!fz_break_in(r, &c, &fz_map_fields, pick - 5, chunk.size))
+			c.expect = 0;
 		break;
 	}
 	/* No chunk: the handle is unknown, which is checked before the initiator. */
@@ -447,10 +379,7 @@ void fz_op_unmap(struct fz_thread *t)
 	struct fz_obj *o = t->obj;
 	struct fz_rng *r = &t->rng;
 	struct p2prig_unmap a = { 0 };
-	struct fz_call c = {
-		.op = FZ_UNMAP, .cmd = P2PRIG_IOC_UNMAP, .img = &a,
-		.size = sizeof(a), .ptr = fz_pick_ptr(t),
-	};
+	struct fz_call c = FZ_CALL_OF(UNMAP, a, fz_pick_ptr(t));
 	unsigned int pick = (unsigned int)fz_below(r, 10);
 	int rc;
 
@@ -458,14 +387,9 @@ void fz_op_unmap(struct fz_thread *t)
 	c.fd = o->fd;
 	if (o->nr_maps && pick < 7) {
 		a.handle = o->map[fz_below(r, o->nr_maps)].handle;
-		if (pick == 6) {
-			if (fz_chance(r, 50))
-				a.reserved0 = (uint32_t)fz_nonzero(r) | 1;
-			else
-				a.reserved[fz_below(r, 2)] = fz_nonzero(r);
-			c.expect = FZ_EINVAL;
-			c.what = "reserved set";
-		}
+		if (pick == 6)
+			fz_break(r, &c, &fz_unmap_fields,
+				 fz_below(r, fz_unmap_fields.n));
 	} else {
 		a.handle = fz_unknown_map(t);
 		c.expect = FZ_EINVAL;

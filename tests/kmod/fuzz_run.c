@@ -121,8 +121,9 @@ static void fz_add_foreign(struct fz_world *w, int fd)
 int fz_world_init(struct fz_world *w, char *why, size_t len)
 {
 	char path[128];
+	struct rigdev dev;
 	unsigned int i;
-	int fd, p[2];
+	int p[2], rc;
 
 	memset(w, 0, sizeof(*w));
 	fz_log_init(&w->log);
@@ -148,14 +149,14 @@ int fz_world_init(struct fz_world *w, char *why, size_t len)
 		return -EIO;
 	}
 
-	fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || rig_info(fd, &w->info)) {
-		snprintf(why, len, "%s: %s", P2PRIG_DEVICE_PATH, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	rc = rigdev_open(&dev, P2PRIG_DEVICE_PATH);
+	if (!rc)
+		rc = rigdev_info(&dev, &w->info);
+	rigdev_close(&dev);
+	if (rc) {
+		snprintf(why, len, "%s: %s", P2PRIG_DEVICE_PATH, strerror(-rc));
 		return -EIO;
 	}
-	close(fd);
 
 	fz_add_foreign(w, open("/dev/null", O_RDWR | O_CLOEXEC));
 	if (!pipe2(p, O_CLOEXEC)) {
@@ -278,15 +279,19 @@ static int fz_sentinel_open(struct fz_world *w, uint32_t chunk[2])
 {
 	unsigned char *buf = malloc(FZ_SENTINEL);
 	int fd = fz_move_high(open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC));
+	const struct rigdev dev = { .fd = fd };
 	unsigned int i;
 
 	if (fd < 0 || !buf)
 		goto fail;
 	for (i = 0; i < 2; i++) {
 		rig_fill(buf, FZ_SENTINEL, 7000 + i);
-		if (rig_alloc(fd, i ? NULL : &w->nvme, FZ_SENTINEL, &chunk[i]) ||
-		    rig_chunk_io(fd, chunk[i], P2PRIG_IO_WRITE, 0, buf,
-				 FZ_SENTINEL))
+		if (rigdev_chunk_new(&dev, i ? P2PRIG_PROVIDER_RAM :
+					       P2PRIG_PROVIDER_NVME_CMB,
+				     i ? NULL : &w->nvme.addr, FZ_SENTINEL,
+				     &chunk[i]) ||
+		    rigdev_chunk_io(&dev, chunk[i], P2PRIG_IO_WRITE, 0, buf,
+				    FZ_SENTINEL))
 			goto fail;
 	}
 	free(buf);
@@ -300,14 +305,15 @@ fail:
 
 static bool fz_sentinel_check(int fd, const uint32_t chunk[2])
 {
+	const struct rigdev dev = { .fd = fd };
 	unsigned char *want = malloc(FZ_SENTINEL), *got = malloc(FZ_SENTINEL);
 	bool intact = want && got;
 	unsigned int i;
 
 	for (i = 0; i < 2 && intact; i++) {
 		rig_fill(want, FZ_SENTINEL, 7000 + i);
-		intact = !rig_chunk_io(fd, chunk[i], P2PRIG_IO_READ, 0, got,
-				       FZ_SENTINEL) &&
+		intact = !rigdev_chunk_io(&dev, chunk[i], P2PRIG_IO_READ, 0,
+					  got, FZ_SENTINEL) &&
 			 !memcmp(want, got, FZ_SENTINEL);
 	}
 	free(want);
@@ -325,35 +331,39 @@ static int fz_engine_moves(struct fz_world *w, bool peer)
 {
 	unsigned char out[2048], in[2048];
 	struct p2prig_map m;
+	struct rigdev dev;
 	uint32_t chunk;
-	int fd, ok = -1;
+	int ok = -1;
 
-	fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
+	if (rigdev_open(&dev, P2PRIG_DEVICE_PATH))
 		return 0;
-	if (rig_alloc(fd, peer ? &w->nvme : NULL, FZ_SENTINEL, &chunk) ||
-	    rig_map(fd, chunk, peer ? P2PRIG_METHOD_RESOURCE :
-		    P2PRIG_METHOD_PAGE, &w->edu, P2PRIG_DIR_BIDIRECTIONAL, 0,
-		    FZ_SENTINEL, &m) ||
+	if (rigdev_chunk_new(&dev, peer ? P2PRIG_PROVIDER_NVME_CMB :
+			     P2PRIG_PROVIDER_RAM, peer ? &w->nvme.addr : NULL,
+			     FZ_SENTINEL, &chunk) ||
+	    rigdev_map(&dev, chunk,
+		       peer ? P2PRIG_METHOD_RESOURCE : P2PRIG_METHOD_PAGE,
+		       P2PRIG_INITIATOR_EDU, &w->edu.addr,
+		       P2PRIG_DIR_BIDIRECTIONAL, 0, FZ_SENTINEL, &m) ||
 	    ((m.flags & P2PRIG_MAP_F_BUS_ADDR) &&
 	     !(m.flags & P2PRIG_MAP_F_DIRECT)))
 		goto out;
 	ok = 0;
 	rig_fill(out, sizeof(out), 8000);
-	if (rig_xfer(fd, m.handle, P2PRIG_XFER_TO_PEER, 4096, out,
-		     sizeof(out)) ||
-	    rig_chunk_io(fd, chunk, P2PRIG_IO_READ, 4096, in, sizeof(in)) ||
+	if (rigdev_xfer(&dev, m.handle, P2PRIG_XFER_TO_PEER, 4096, out,
+			sizeof(out), NULL) ||
+	    rigdev_chunk_io(&dev, chunk, P2PRIG_IO_READ, 4096, in,
+			    sizeof(in)) ||
 	    memcmp(out, in, sizeof(in)))
 		goto out;
 	rig_fill(out, sizeof(out), 8001);
 	memset(in, 0, sizeof(in));
-	ok = !rig_chunk_io(fd, chunk, P2PRIG_IO_WRITE, 9000, out,
-			   sizeof(out)) &&
-	     !rig_xfer(fd, m.handle, P2PRIG_XFER_FROM_PEER, 9000, in,
-		       sizeof(in)) &&
+	ok = !rigdev_chunk_io(&dev, chunk, P2PRIG_IO_WRITE, 9000, out,
+			      sizeof(out)) &&
+	     !rigdev_xfer(&dev, m.handle, P2PRIG_XFER_FROM_PEER, 9000, in,
+			  sizeof(in), NULL) &&
 	     !memcmp(out, in, sizeof(in));
 out:
-	close(fd);
+	rigdev_close(&dev);
 	return ok;
 }
 
@@ -369,7 +379,7 @@ static void fz_release_check(struct fz_world *w, int sentinel,
 			     const uint32_t chunk[2], struct fz_release *rel)
 {
 	struct p2prig_info info;
-	int fd;
+	struct rigdev dev;
 
 	rel->sentinel_intact = sentinel >= 0 &&
 			       fz_sentinel_check(sentinel, chunk);
@@ -377,16 +387,14 @@ static void fz_release_check(struct fz_world *w, int sentinel,
 		close(sentinel);
 	rel->engine_works = fz_engine_works(w);
 	rig_p2pmem_available(&w->nvme, &rel->available_after);
-	fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (fd >= 0 && !rig_info(fd, &info)) {
+	if (!rigdev_open(&dev, P2PRIG_DEVICE_PATH) && !rigdev_info(&dev, &info)) {
 		rel->nr_exports = info.nr_exports;
 		rel->nr_imports = info.nr_imports;
 	} else {
 		rel->nr_exports = ~0u;
 		rel->nr_imports = ~0u;
 	}
-	if (fd >= 0)
-		close(fd);
+	rigdev_close(&dev);
 	rel->released = rel->available_after == rel->available_before &&
 			!rel->nr_exports && !rel->nr_imports;
 }

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define PARAMS		"/sys/module/p2prig/parameters/"
 #define TIMEOUT_PARAM	PARAMS "edu_timeout_ms"
@@ -44,14 +44,6 @@
  * guest's CPU and run out of time first.
  */
 #define THREADS		4
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Whether child @pid has not exited yet; it stays to be waited for. */
 static int running(pid_t pid)
@@ -72,7 +64,7 @@ struct bench_seen {
 };
 
 FIXTURE(locks) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu, nic;
 	char nic_driver[64];
 	int nic_unbound;
@@ -99,15 +91,11 @@ static void driver_of(const struct rig_dev *dev, char *buf, size_t size)
 
 FIXTURE_SETUP(locks)
 {
-	int rc;
-
-	self->fd = -1;
+	self->dev.fd = -1;
 	self->bench_pid = -1;
 	self->seen = MAP_FAILED;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_find(_metadata, &self->nvme, &self->edu))
+		return;
 	/* virtio-net, transitional or modern: nothing of the module's. */
 	if (rig_find(0x1af4, 0x1000, 0, &self->nic) &&
 	    rig_find(0x1af4, 0x1041, 0, &self->nic))
@@ -119,12 +107,9 @@ FIXTURE_SETUP(locks)
 	self->seen = mmap(NULL, sizeof(*self->seen), PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->seen);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->cmb);
-	ASSERT_EQ(0, rc) TH_LOG("2 MiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
+	rig_fixture_open(_metadata, &self->dev, NULL);
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->cmb);
 }
 
 FIXTURE_TEARDOWN(locks)
@@ -137,8 +122,7 @@ FIXTURE_TEARDOWN(locks)
 	}
 	if (self->nic_unbound)
 		rig_driver(&self->nic, self->nic_driver, 1);
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 	if (self->seen != MAP_FAILED)
 		munmap(self->seen, sizeof(*self->seen));
 }
@@ -174,11 +158,12 @@ static void start_bench(struct __test_metadata *_metadata,
 	ASSERT_LE(0, self->bench_pid);
 	if (self->bench_pid == 0) {
 		close(ready[0]);
-		self->seen->start = now_s();
+		self->seen->start = rig_now_s();
 		if (write(ready[1], "x", 1) != 1)
 			_exit(2);
-		self->seen->rc = rig_ioctl(self->fd, P2PRIG_IOC_MAP_BENCH, arg);
-		self->seen->end = now_s();
+		self->seen->rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP_BENCH,
+					      arg);
+		self->seen->end = rig_now_s();
 		_exit(0);
 	}
 	close(ready[1]);
@@ -224,9 +209,9 @@ TEST_F_TIMEOUT(locks, unrelated_unbind_during_bench, 900)
 	int rc;
 
 	start_bench(_metadata, self, BENCH_MS);
-	start = now_s();
+	start = rig_now_s();
 	rc = rig_driver(&self->nic, self->nic_driver, 0);
-	took = now_s() - start;
+	took = rig_now_s() - start;
 	ASSERT_EQ(0, rc) TH_LOG("unbind %s from %s: %s", self->nic.bdf,
 				self->nic_driver, strerror(-rc));
 	self->nic_unbound = 1;
@@ -260,15 +245,15 @@ TEST_F_TIMEOUT(locks, killed_waiter_leaves, 900)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(rig_info(self->fd, &info) ? 1 : 0);
+		_exit(rigdev_info(&self->dev, &info) ? 1 : 0);
 	/* Long enough for the child to be waiting on the lock. */
 	usleep(500 * 1000);
 	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG))
 		TH_LOG("INFO did not wait for the run");
-	start = now_s();
+	start = rig_now_s();
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	took = now_s() - start;
+	took = rig_now_s() - start;
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	if (!running(self->bench_pid))
 		TH_LOG("the run ended before the waiter died");
@@ -280,7 +265,7 @@ TEST_F_TIMEOUT(locks, killed_waiter_leaves, 900)
 		TH_LOG("the killed waiter stayed for the run: %.3f s of %.3f s",
 		       took, ran);
 	/* The module carries on. */
-	EXPECT_EQ(0, rig_info(self->fd, &info));
+	EXPECT_EQ(0, rigdev_info(&self->dev, &info));
 }
 
 /* edu_timeout_ms takes 1..10000 ms and nothing else; a refusal keeps it. */
@@ -330,15 +315,16 @@ TEST_F(locks, chunk_alloc_efault_takes_nothing)
 	arg->pci = self->nvme.addr;
 	arg->size = GRANULE;
 	ASSERT_EQ(0, mprotect(arg, 4096, PROT_READ));
-	rc = rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, arg);
+	rc = rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC, arg);
 	EXPECT_EQ(-EFAULT, rc);
 	munmap(arg, 4096);
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &after));
 	EXPECT_EQ(before, after) TH_LOG("p2pmem kept by a failed CHUNK_ALLOC");
 	/* Handles are handed out in order: the failed one would be next. */
-	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->cmb + 1));
-	ASSERT_EQ(0, rig_alloc(self->fd, &self->nvme, GRANULE, &next));
-	EXPECT_EQ(0, rig_free(self->fd, next));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, self->cmb + 1));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, GRANULE, &next));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, next));
 }
 
 TEST_HARNESS_MAIN

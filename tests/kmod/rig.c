@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pci/pci.h>
@@ -180,90 +181,6 @@ int rig_hand_over(const struct rig_dev *dev, const char *driver)
 	return driver && !rig_bound_to(dev, driver) ? -ENODEV : 0;
 }
 
-int rig_ioctl(int fd, unsigned long request, void *arg)
-{
-	return ioctl(fd, request, arg) < 0 ? -errno : 0;
-}
-
-int rig_alloc_from(int fd, uint32_t kind, const struct rig_dev *provider,
-		   uint64_t size, uint32_t *handle)
-{
-	struct p2prig_chunk_alloc arg = {
-		.provider = kind,
-		.pci = provider ? provider->addr : (struct p2prig_pci_addr){ 0 },
-		.size = size,
-	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_CHUNK_ALLOC, &arg);
-
-	*handle = arg.handle;
-	return rc;
-}
-
-int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
-	      uint32_t *handle)
-{
-	return rig_alloc_from(fd, provider ? P2PRIG_PROVIDER_NVME_CMB :
-						 P2PRIG_PROVIDER_RAM,
-			      provider, size, handle);
-}
-
-int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
-		 void *buf, uint64_t length)
-{
-	struct p2prig_chunk_io arg = {
-		.handle = chunk,
-		.op = op,
-		.offset = offset,
-		.length = length,
-		.user_ptr = (uintptr_t)buf,
-	};
-
-	return rig_ioctl(fd, P2PRIG_IOC_CHUNK_IO, &arg);
-}
-
-int rig_map(int fd, uint32_t chunk, uint32_t method,
-	    const struct rig_dev *initiator, uint32_t dir, uint64_t offset,
-	    uint64_t length, struct p2prig_map *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->chunk = chunk;
-	out->method = method;
-	out->initiator = P2PRIG_INITIATOR_EDU;
-	out->dir = dir;
-	out->pci = initiator->addr;
-	out->offset = offset;
-	out->length = length;
-	return rig_ioctl(fd, P2PRIG_IOC_MAP, out);
-}
-
-int rig_unmap(int fd, uint32_t mapping)
-{
-	struct p2prig_unmap arg = { .handle = mapping };
-
-	return rig_ioctl(fd, P2PRIG_IOC_UNMAP, &arg);
-}
-
-int rig_free(int fd, uint32_t chunk)
-{
-	struct p2prig_handle arg = { .handle = chunk };
-
-	return rig_ioctl(fd, P2PRIG_IOC_CHUNK_FREE, &arg);
-}
-
-int rig_xfer(int fd, uint32_t mapping, uint32_t dir, uint64_t offset,
-	     void *buf, uint64_t length)
-{
-	struct p2prig_xfer arg = {
-		.mapping = mapping,
-		.dir = dir,
-		.offset = offset,
-		.length = length,
-		.user_ptr = (uintptr_t)buf,
-	};
-
-	return rig_ioctl(fd, P2PRIG_IOC_XFER, &arg);
-}
-
 void rig_fill(unsigned char *buf, size_t length, unsigned int seed)
 {
 	uint32_t x = seed * 2654435761u + 1;
@@ -277,67 +194,59 @@ void rig_fill(unsigned char *buf, size_t length, unsigned int seed)
 	}
 }
 
-int rig_probe(int fd, uint32_t chunk, const struct rig_dev *initiator,
-	      uint64_t offset, struct p2prig_probe *out)
+void rig_read_line(const char *path, char *buf, size_t size)
 {
-	memset(out, 0, sizeof(*out));
-	out->chunk = chunk;
-	out->initiator = P2PRIG_INITIATOR_EDU;
-	out->pci = initiator->addr;
-	out->offset = offset;
-	return rig_ioctl(fd, P2PRIG_IOC_PROBE, out);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 }
 
-int rig_export(int fd, uint32_t chunk, uint32_t method, uint64_t offset,
-	       uint64_t length, int *dbuf)
+int rig_iommu_translates(const struct rig_dev *dev)
 {
-	struct p2prig_export arg = {
-		.chunk = chunk,
-		.method = method,
-		.offset = offset,
-		.length = length,
-		.fd = -1,
+	char path[128], type[32];
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/iommu_group/type", dev->bdf);
+	rig_read_line(path, type, sizeof(type));
+	return strncmp(type, "DMA", 3) == 0;
+}
+
+int rig_swiotlb_forced(void)
+{
+	char line[4096];
+
+	rig_read_line("/proc/cmdline", line, sizeof(line));
+	return !!strstr(line, "swiotlb=force");
+}
+
+const char *rig_no_data_reason(uint32_t flags)
+{
+	if ((flags & P2PRIG_MAP_F_BUS_ADDR) && !(flags & P2PRIG_MAP_F_DIRECT))
+		return "a PCI bus address (BUS_ADDR) behind a translating IOMMU faults in QEMU";
+	return NULL;
+}
+
+const char *rig_method_name(uint32_t method)
+{
+	/* In enum p2prig_method's order, spelled as the runner spells them. */
+	static const char *const names[P2PRIG_METHOD_MAX] = {
+		"mmio", "resource", "p2p-page", "page", "iova-link",
+		"mmio-host", "resource-host", "iova-link-host",
 	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_EXPORT, &arg);
 
-	*dbuf = rc ? -1 : arg.fd;
-	return rc;
+	static_assert(P2PRIG_METHOD_IOVA_LINK_HOST == 7,
+		      "names[] follows enum p2prig_method");
+	return method < P2PRIG_METHOD_MAX && names[method] ? names[method] : "?";
 }
 
-int rig_export_stats(int fd, int dbuf, struct p2prig_export_stats *out)
+double rig_now_s(void)
 {
-	memset(out, 0, sizeof(*out));
-	out->fd = dbuf;
-	return rig_ioctl(fd, P2PRIG_IOC_EXPORT_STATS, out);
-}
+	struct timespec ts;
 
-int rig_import(int fd, int dbuf, const struct rig_dev *initiator,
-	       uint32_t dir, struct p2prig_import *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->fd = dbuf;
-	out->initiator = P2PRIG_INITIATOR_EDU;
-	out->pci = initiator->addr;
-	out->dir = dir;
-	return rig_ioctl(fd, P2PRIG_IOC_IMPORT, out);
-}
-
-int rig_attach_check(int fd, int dbuf, const struct rig_dev *dev,
-		     uint32_t flags, int *result)
-{
-	struct p2prig_attach_check arg = {
-		.fd = dbuf,
-		.flags = flags,
-		.pci = dev->addr,
-	};
-	int rc = rig_ioctl(fd, P2PRIG_IOC_ATTACH_CHECK, &arg);
-
-	*result = arg.result;
-	return rc;
-}
-
-int rig_info(int fd, struct p2prig_info *out)
-{
-	memset(out, 0, sizeof(*out));
-	return rig_ioctl(fd, P2PRIG_IOC_INFO, out);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

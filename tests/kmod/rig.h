@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the module's tests need around the ioctls: the virtual lab's devices
- * found with libpci, sysfs knobs, and one-line wrappers that return -errno.
+ * What the module's tests need around the ioctls, which they make through
+ * rigdev.h (harness/src, the one client library): the virtual lab's devices
+ * found with libpci, sysfs knobs and a byte pattern.
  */
 #ifndef P2PRIG_TESTS_KMOD_RIG_H
 #define P2PRIG_TESTS_KMOD_RIG_H
@@ -9,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "uapi/p2prig.h"
+#include "rigdev.h"
 
 struct rig_dev {
 	struct p2prig_pci_addr addr;
@@ -44,35 +45,23 @@ int rig_bound_to(const struct rig_dev *dev, const char *driver);
  */
 int rig_hand_over(const struct rig_dev *dev, const char *driver);
 
-int rig_ioctl(int fd, unsigned long request, void *arg);
-/* From the nvme CMB of @provider, or from system RAM when it is NULL. */
-int rig_alloc(int fd, const struct rig_dev *provider, uint64_t size,
-	      uint32_t *handle);
-/* From  as provider kind  (enum p2prig_provider_kind). */
-int rig_alloc_from(int fd, uint32_t kind, const struct rig_dev *provider,
-		   uint64_t size, uint32_t *handle);
-int rig_chunk_io(int fd, uint32_t chunk, uint32_t op, uint64_t offset,
-		 void *buf, uint64_t length);
-int rig_map(int fd, uint32_t chunk, uint32_t method,
-	    const struct rig_dev *initiator, uint32_t dir, uint64_t offset,
-	    uint64_t length, struct p2prig_map *out);
-int rig_probe(int fd, uint32_t chunk, const struct rig_dev *initiator,
-	      uint64_t offset, struct p2prig_probe *out);
-int rig_unmap(int fd, uint32_t mapping);
-int rig_free(int fd, uint32_t chunk);
-int rig_xfer(int fd, uint32_t mapping, uint32_t dir, uint64_t offset,
-	     void *buf, uint64_t length);
-
-/* dma-bufs (uAPI 3). rig_export() stores the new dma-buf's fd in *dbuf. */
-int rig_export(int fd, uint32_t chunk, uint32_t method, uint64_t offset,
-	       uint64_t length, int *dbuf);
-int rig_export_stats(int fd, int dbuf, struct p2prig_export_stats *out);
-int rig_import(int fd, int dbuf, const struct rig_dev *initiator,
-	       uint32_t dir, struct p2prig_import *out);
-/* 0 with the exporter's answer in *result, or the ioctl's -errno. */
-int rig_attach_check(int fd, int dbuf, const struct rig_dev *dev,
-		     uint32_t flags, int *result);
-int rig_info(int fd, struct p2prig_info *out);
+/* The first line of a file, without its newline; "" when unreadable. */
+void rig_read_line(const char *path, char *buf, size_t size);
+/* Whether the device's DMA goes through a translating IOMMU domain. */
+int rig_iommu_translates(const struct rig_dev *dev);
+/* Whether the kernel was booted with swiotlb=force. */
+int rig_swiotlb_forced(void);
+/*
+ * Why edu cannot move bytes through a mapping with these MAP/IMPORT flags
+ * in QEMU, or NULL: QEMU sends all device DMA through its IOMMU, which
+ * faults on a bus address. Bytes do move with --config vlab-switch-iommu-pt
+ * or vlab-switch-noiommu.
+ */
+const char *rig_no_data_reason(uint32_t flags);
+/* A map method's name as the runner writes it: "p2p-page". */
+const char *rig_method_name(uint32_t method);
+/* Seconds on the monotonic clock. */
+double rig_now_s(void);
 
 /* A byte pattern that differs per seed and per offset. */
 void rig_fill(unsigned char *buf, size_t length, unsigned int seed);

@@ -20,14 +20,14 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define CHUNK		(64u << 10)
 #define PIECE		P2PRIG_MAX_XFER_SIZE
 #define EDU_TIMEOUT_PARAM "/sys/module/p2prig/parameters/edu_timeout_ms"
 
 FIXTURE(uapi) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev nvme, edu, absent;
 	uint32_t chunk;
 	unsigned char out[2 * PIECE], in[2 * PIECE];
@@ -35,26 +35,17 @@ FIXTURE(uapi) {
 
 FIXTURE_SETUP(uapi)
 {
-	int rc;
-
-	self->fd = -1;
-	if (rig_find(0x1b36, 0x0010, 1, &self->nvme))
-		SKIP(return, "no QEMU nvme with a p2pmem CMB");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
-		SKIP(return, "no QEMU edu device");
+	if (!rig_fixture_setup(_metadata, &self->dev, &self->nvme, &self->edu,
+			       NULL))
+		return;
 	rig_absent(&self->absent);
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", P2PRIG_DEVICE_PATH,
-				      strerror(errno));
-	rc = rig_alloc(self->fd, &self->nvme, CHUNK, &self->chunk);
-	ASSERT_EQ(0, rc) TH_LOG("64 KiB from %s: %s", self->nvme.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, P2PRIG_PROVIDER_NVME_CMB,
+			  &self->nvme, CHUNK, &self->chunk);
 }
 
 FIXTURE_TEARDOWN(uapi)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 }
 
 TEST_F(uapi, info)
@@ -63,7 +54,7 @@ TEST_F(uapi, info)
 	struct utsname uts;
 
 	memset(&info, 0xa5, sizeof(info));
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_INFO, &info));
 	ASSERT_EQ(0, uname(&uts));
 	EXPECT_EQ((__u32)P2PRIG_UAPI_VERSION, info.uapi_version);
 	EXPECT_EQ((1u << P2PRIG_PROVIDER_NVME_CMB) | (1u << P2PRIG_PROVIDER_RAM) |
@@ -80,9 +71,9 @@ TEST_F(uapi, info)
 
 TEST_F(uapi, unknown_ioctl)
 {
-	EXPECT_EQ(-ENOTTY, rig_ioctl(self->fd, _IO(P2PRIG_IOC_MAGIC, 0x40),
-				     NULL));
-	EXPECT_EQ(-ENOTTY, rig_ioctl(self->fd, _IO('x', 0x01), NULL));
+	EXPECT_EQ(-ENOTTY, rigdev_ioctl(&self->dev, _IO(P2PRIG_IOC_MAGIC, 0x40),
+					NULL));
+	EXPECT_EQ(-ENOTTY, rigdev_ioctl(&self->dev, _IO('x', 0x01), NULL));
 }
 
 TEST_F(uapi, chunk_alloc_bad_input)
@@ -94,25 +85,43 @@ TEST_F(uapi, chunk_alloc_bad_input)
 	arg.pci = self->nvme.addr;
 	arg.size = CHUNK;
 	arg.reserved[2] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					&arg));
 	arg.reserved[2] = 0;
 	arg.pci.reserved = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					&arg));
 	arg.pci.reserved = 0;
 	arg.provider = P2PRIG_PROVIDER_MAX;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
-	EXPECT_EQ(-EFAULT, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC,
-				     (void *)8));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					&arg));
+	EXPECT_EQ(-EFAULT, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					(void *)8));
 
-	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, &self->nvme, 0, &handle));
-	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, &self->nvme, 4095, &handle));
-	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, &self->nvme,
-				     P2PRIG_MAX_CHUNK_SIZE + 4096, &handle));
-	EXPECT_EQ(-ENODEV, rig_alloc(self->fd, &self->absent, CHUNK, &handle));
-	EXPECT_EQ(-EOPNOTSUPP, rig_alloc(self->fd, &self->edu, CHUNK, &handle));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_new(&self->dev,
+					    P2PRIG_PROVIDER_NVME_CMB,
+					    &self->nvme.addr, 0, &handle));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_new(&self->dev,
+					    P2PRIG_PROVIDER_NVME_CMB,
+					    &self->nvme.addr, 4095, &handle));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_new(&self->dev,
+					    P2PRIG_PROVIDER_NVME_CMB,
+					    &self->nvme.addr,
+					    P2PRIG_MAX_CHUNK_SIZE + 4096,
+					    &handle));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_new(&self->dev,
+					    P2PRIG_PROVIDER_NVME_CMB,
+					    &self->absent.addr, CHUNK,
+					    &handle));
+	EXPECT_EQ(-EOPNOTSUPP, rigdev_chunk_new(&self->dev,
+						P2PRIG_PROVIDER_NVME_CMB,
+						&self->edu.addr, CHUNK,
+						&handle));
 	/* The CMB is 64 MiB: 128 MiB cannot come from its pool. */
-	EXPECT_EQ(-ENOMEM, rig_alloc(self->fd, &self->nvme, 128u << 20,
-				     &handle));
+	EXPECT_EQ(-ENOMEM, rigdev_chunk_new(&self->dev,
+					    P2PRIG_PROVIDER_NVME_CMB,
+					    &self->nvme.addr, 128u << 20,
+					    &handle));
 }
 
 TEST_F(uapi, chunk_io)
@@ -120,27 +129,27 @@ TEST_F(uapi, chunk_io)
 	unsigned char *out = self->out, *in = self->in;
 
 	rig_fill(out, sizeof(self->out), 1);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_WRITE,
-				  CHUNK - sizeof(self->out), out,
-				  sizeof(self->out)));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_WRITE,
+				     CHUNK - sizeof(self->out), out,
+				     sizeof(self->out)));
 	memset(in, 0, sizeof(self->in));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-				  CHUNK - sizeof(self->in), in,
-				  sizeof(self->in)));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_READ,
+				     CHUNK - sizeof(self->in), in,
+				     sizeof(self->in)));
 	EXPECT_EQ(0, memcmp(out, in, sizeof(self->in)));
 
-	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-					CHUNK - 16, in, 32));
-	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-					~0ull, in, 2));
-	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-					0, in, 0));
-	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_MAX,
-					0, in, 16));
-	EXPECT_EQ(-EINVAL, rig_chunk_io(self->fd, self->chunk + 1000,
-					P2PRIG_IO_READ, 0, in, 16));
-	EXPECT_EQ(-EFAULT, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-					0, (void *)8, 16));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, CHUNK - 16, in, 32));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, ~0ull, in, 2));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, 0, in, 0));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_MAX, 0, in, 16));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_io(&self->dev, self->chunk + 1000,
+					   P2PRIG_IO_READ, 0, in, 16));
+	EXPECT_EQ(-EFAULT, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, 0, (void *)8, 16));
 }
 
 TEST_F(uapi, map_bad_input)
@@ -149,38 +158,50 @@ TEST_F(uapi, map_bad_input)
 	uint32_t method;
 
 	for (method = 0; method < P2PRIG_METHOD_MAX; method++) {
-		EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk, method,
-					   &self->nvme, 0, 0, PIECE, &m));
-		EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk, method,
-					   &self->absent, 0, 0, PIECE, &m));
-		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
-					   &self->edu, 0, 100, PIECE, &m));
-		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
-					   &self->edu, 0, 0, CHUNK + 1, &m));
-		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
-					   &self->edu, 0, 0, 0, &m));
-		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, method,
-					   &self->edu, P2PRIG_DIR_MAX, 0,
-					   PIECE, &m));
-		EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk + 1000,
-					   method, &self->edu, 0, 0, PIECE,
-					   &m));
+		EXPECT_EQ(-ENODEV, rigdev_map(&self->dev, self->chunk, method,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->nvme.addr, 0, 0, PIECE,
+					      &m));
+		EXPECT_EQ(-ENODEV, rigdev_map(&self->dev, self->chunk, method,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->absent.addr, 0, 0, PIECE,
+					      &m));
+		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->edu.addr, 0, 100, PIECE,
+					      &m));
+		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->edu.addr, 0, 0, CHUNK + 1,
+					      &m));
+		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->edu.addr, 0, 0, 0, &m));
+		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
+					      P2PRIG_INITIATOR_EDU,
+					      &self->edu.addr, P2PRIG_DIR_MAX,
+					      0, PIECE, &m));
+		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk + 1000,
+					      method, P2PRIG_INITIATOR_EDU,
+					      &self->edu.addr, 0, 0, PIECE,
+					      &m));
 	}
-	EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MAX,
-				   &self->edu, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk,
+				      P2PRIG_METHOD_MAX, P2PRIG_INITIATOR_EDU,
+				      &self->edu.addr, 0, 0, PIECE, &m));
 
-	rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE, &self->edu, 0,
-		0, PIECE, &m);
-	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, 12345));
+	rigdev_map(&self->dev, self->chunk, P2PRIG_METHOD_RESOURCE,
+		   P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0, PIECE, &m);
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, 12345, NULL));
 	m.chunk = self->chunk;
 	m.method = P2PRIG_METHOD_RESOURCE;
 	m.pci = self->edu.addr;
 	m.length = PIECE;
 	m.initiator = P2PRIG_INITIATOR_MAX;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP, &m));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP, &m));
 	m.initiator = P2PRIG_INITIATOR_EDU;
 	m.reserved[1] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_MAP, &m));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_MAP, &m));
 }
 
 /* Map for edu by one method; move two pieces each way; check every byte. */
@@ -191,18 +212,19 @@ static void map_and_move(struct __test_metadata *_metadata,
 	struct p2prig_map m;
 	int rc;
 
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_INFO, &info));
 	if (!(info.method_mask & (1u << method)))
 		SKIP(return, "method %u: not in this kernel", method);
 
-	rc = rig_map(self->fd, self->chunk, method, &self->edu,
-		     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m);
+	rc = rigdev_map(&self->dev, self->chunk, method, P2PRIG_INITIATOR_EDU,
+			&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK,
+			&m);
 	ASSERT_EQ(0, rc) TH_LOG("map: %s", strerror(-rc));
 	TH_LOG("method %u: dma %#llx distance %d map %llu ns, route %u", method,
 	       (unsigned long long)m.dma_addr, m.p2p_distance,
 	       (unsigned long long)m.map_ns, m.route);
 	if (m.route == P2PRIG_ROUTE_BUS_ADDR && !(m.flags & P2PRIG_MAP_F_DIRECT)) {
-		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 		SKIP(return,
 		     "virtual lab limit: QEMU sends a bus address through the IOMMU");
 	}
@@ -210,28 +232,28 @@ static void map_and_move(struct __test_metadata *_metadata,
 
 	/* edu -> peer memory, checked through the CPU. */
 	rig_fill(self->out, sizeof(self->out), 10 + method);
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 8192,
-			      self->out, PIECE));
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
-			      8192 + PIECE, self->out + PIECE, PIECE));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 8192,
-				  self->in, sizeof(self->in)));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER,
+				 8192, self->out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER,
+				 8192 + PIECE, self->out + PIECE, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_READ,
+				     8192, self->in, sizeof(self->in)));
 	EXPECT_EQ(0, memcmp(self->out, self->in, sizeof(self->in)));
 
 	/* peer memory -> edu, seeded through the CPU, odd offset and length. */
 	rig_fill(self->out, sizeof(self->out), 20 + method);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_WRITE,
-				  CHUNK - 3001, self->out, 3001));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_WRITE,
+				     CHUNK - 3001, self->out, 3001));
 	memset(self->in, 0, sizeof(self->in));
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER,
-			      CHUNK - 3001, self->in, 3001));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_FROM_PEER,
+				 CHUNK - 3001, self->in, 3001, NULL));
 	EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
 
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(0, rig_free(self->fd, self->chunk));
-	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, self->chunk));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, self->chunk));
 }
 
 TEST_F(uapi, map_move_mmio)
@@ -262,7 +284,8 @@ TEST_F(uapi, probe)
 	struct p2prig_probe probe;
 	uint32_t ram;
 
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0, &probe));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, 0, &probe));
 	TH_LOG("map type %u distance %d dma %#llx", probe.map_type,
 	       probe.p2p_distance, (unsigned long long)probe.dma_addr);
 	ASSERT_LT(0u, probe.map_type);
@@ -274,30 +297,39 @@ TEST_F(uapi, probe)
 		memset(&info, 0, sizeof(info));
 		info.pci = self->nvme.addr;
 		info.size = PIECE;
-		ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &info));
-		ASSERT_EQ(0, rig_probe(self->fd, info.handle, &self->edu, 0,
-				       &probe));
+		ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					  &info));
+		ASSERT_EQ(0, rigdev_probe(&self->dev, info.handle,
+					  P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					  0, &probe));
 		EXPECT_EQ(info.bus_addr, probe.dma_addr);
 	}
 
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk, &self->edu, 100,
-				     &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk, &self->edu, CHUNK,
-				     &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk, &self->edu,
-				     ~0ull & ~4095ull, &probe));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, self->chunk + 1000, &self->edu,
-				     0, &probe));
-	EXPECT_EQ(-ENODEV, rig_probe(self->fd, self->chunk, &self->absent, 0,
-				     &probe));
-	ASSERT_EQ(0, rig_alloc(self->fd, NULL, PIECE, &ram));
-	EXPECT_EQ(-EINVAL, rig_probe(self->fd, ram, &self->edu, 0, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, self->chunk,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					100, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, self->chunk,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					CHUNK, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, self->chunk,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					~0ull & ~4095ull, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, self->chunk + 1000,
+					P2PRIG_INITIATOR_EDU, &self->edu.addr,
+					0, &probe));
+	EXPECT_EQ(-ENODEV, rigdev_probe(&self->dev, self->chunk,
+					P2PRIG_INITIATOR_EDU,
+					&self->absent.addr, 0, &probe));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
+				      PIECE, &ram));
+	EXPECT_EQ(-EINVAL, rigdev_probe(&self->dev, ram, P2PRIG_INITIATOR_EDU,
+					&self->edu.addr, 0, &probe));
 	probe.chunk = self->chunk;
 	probe.initiator = P2PRIG_INITIATOR_EDU;
 	probe.pci = self->edu.addr;
 	probe.offset = 0;
 	probe.reserved[3] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_PROBE, &probe));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_PROBE, &probe));
 }
 
 /*
@@ -327,16 +359,18 @@ TEST_F(uapi, map_follows_map_type)
 	unsigned int i;
 	int rc;
 
-	ASSERT_EQ(0, rig_ioctl(self->fd, P2PRIG_IOC_INFO, &info));
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0, &probe));
+	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_INFO, &info));
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, 0, &probe));
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		uint32_t method = methods[i].method;
 
 		if (!(info.method_mask & (1u << method)))
 			continue;
 		memset(&m, 0, sizeof(m));
-		rc = rig_map(self->fd, self->chunk, method, &self->edu,
-			     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m);
+		rc = rigdev_map(&self->dev, self->chunk, method,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK, &m);
 		TH_LOG("method %u, map type %u: %s, dma %#llx flags %#x route %u",
 		       method, probe.map_type, strerror(-rc),
 		       (unsigned long long)m.dma_addr, m.flags, m.route);
@@ -367,7 +401,7 @@ TEST_F(uapi, map_follows_map_type)
 			}
 		}
 		EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
-		EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 	}
 }
 
@@ -378,9 +412,10 @@ TEST_F(uapi, map_p2p_page)
 	struct p2prig_map m;
 	int rc;
 
-	ASSERT_EQ(0, rig_probe(self->fd, self->chunk, &self->edu, 0, &probe));
-	rc = rig_map(self->fd, self->chunk, P2PRIG_METHOD_P2P_PAGE, &self->edu,
-		     0, 0, CHUNK, &m);
+	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
+				  &self->edu.addr, 0, &probe));
+	rc = rigdev_map(&self->dev, self->chunk, P2PRIG_METHOD_P2P_PAGE,
+			P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0, CHUNK, &m);
 	if (probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
 		EXPECT_EQ(-EREMOTEIO, rc);
 		return;
@@ -389,7 +424,7 @@ TEST_F(uapi, map_p2p_page)
 	EXPECT_EQ(probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR,
 		  !!(m.flags & P2PRIG_MAP_F_BUS_ADDR));
 	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 /* System RAM: its own chunk kind, the page method, and nothing else. */
@@ -403,39 +438,48 @@ TEST_F(uapi, ram_chunk)
 	arg.provider = P2PRIG_PROVIDER_RAM;
 	arg.pci = self->nvme.addr;
 	arg.size = PIECE;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_CHUNK_ALLOC, &arg));
-	EXPECT_EQ(-EINVAL, rig_alloc(self->fd, NULL,
-				     P2PRIG_MAX_RAM_CHUNK_SIZE + 4096, &ram));
-	ASSERT_EQ(0, rig_alloc(self->fd, NULL, CHUNK, &ram));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
+					&arg));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM,
+					    NULL,
+					    P2PRIG_MAX_RAM_CHUNK_SIZE + 4096,
+					    &ram));
+	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
+				      CHUNK, &ram));
 
-	EXPECT_EQ(-EINVAL, rig_map(self->fd, ram, P2PRIG_METHOD_MMIO,
-				   &self->edu, 0, 0, PIECE, &m));
-	EXPECT_EQ(-EINVAL, rig_map(self->fd, ram, P2PRIG_METHOD_RESOURCE,
-				   &self->edu, 0, 0, PIECE, &m));
-	EXPECT_EQ(-EINVAL, rig_map(self->fd, ram, P2PRIG_METHOD_P2P_PAGE,
-				   &self->edu, 0, 0, PIECE, &m));
-	EXPECT_EQ(-EINVAL, rig_map(self->fd, self->chunk, P2PRIG_METHOD_PAGE,
-				   &self->edu, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, ram, P2PRIG_METHOD_MMIO,
+				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				      0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, ram, P2PRIG_METHOD_RESOURCE,
+				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				      0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, ram, P2PRIG_METHOD_P2P_PAGE,
+				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				      0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk,
+				      P2PRIG_METHOD_PAGE, P2PRIG_INITIATOR_EDU,
+				      &self->edu.addr, 0, 0, PIECE, &m));
 
-	ASSERT_EQ(0, rig_map(self->fd, ram, P2PRIG_METHOD_PAGE, &self->edu,
-			     0, 0, CHUNK, &m));
+	ASSERT_EQ(0, rigdev_map(&self->dev, ram, P2PRIG_METHOD_PAGE,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
+				CHUNK, &m));
 	EXPECT_EQ(-1, m.p2p_distance);
 	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BUS_ADDR);
 	rig_fill(self->out, PIECE, 50);
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, PIECE,
-			      self->out, PIECE));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, ram, P2PRIG_IO_READ, PIECE,
-				  self->in, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER,
+				 PIECE, self->out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, ram, P2PRIG_IO_READ, PIECE,
+				     self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 	rig_fill(self->out, PIECE, 51);
-	ASSERT_EQ(0, rig_chunk_io(self->fd, ram, P2PRIG_IO_WRITE, 0, self->out,
-				  PIECE));
-	ASSERT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0,
-			      self->in, PIECE));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, ram, P2PRIG_IO_WRITE, 0,
+				     self->out, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_FROM_PEER, 0,
+				 self->in, PIECE, NULL));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, ram));
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(0, rig_free(self->fd, ram));
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, ram));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(0, rigdev_chunk_free(&self->dev, ram));
 }
 
 TEST_F(uapi, xfer_bad_input)
@@ -443,33 +487,38 @@ TEST_F(uapi, xfer_bad_input)
 	struct p2prig_map to_dev;
 	struct p2prig_xfer arg;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE_HOST,
-			     &self->edu, P2PRIG_DIR_TO_DEVICE, 4096, 8192,
-			     &to_dev));
+	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
+				P2PRIG_METHOD_RESOURCE_HOST,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr,
+				P2PRIG_DIR_TO_DEVICE, 4096, 8192, &to_dev));
 	/* A TO_DEVICE mapping only lets the initiator read peer memory. */
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
-				    P2PRIG_XFER_TO_PEER, 0, self->out, 16));
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
-				    P2PRIG_XFER_FROM_PEER, 8192 - 8, self->in,
-				    16));
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
-				    P2PRIG_XFER_FROM_PEER, 0, self->in,
-				    PIECE + 1));
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
-				    P2PRIG_XFER_FROM_PEER, 0, self->in, 0));
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle,
-				    P2PRIG_XFER_MAX, 0, self->in, 16));
-	EXPECT_EQ(-EINVAL, rig_xfer(self->fd, to_dev.handle + 1000,
-				    P2PRIG_XFER_FROM_PEER, 0, self->in, 16));
-	EXPECT_EQ(-EFAULT, rig_xfer(self->fd, to_dev.handle,
-				    P2PRIG_XFER_FROM_PEER, 0, (void *)8, 16));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, to_dev.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, to_dev.handle,
+				       P2PRIG_XFER_FROM_PEER, 8192 - 8,
+				       self->in, 16, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, to_dev.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in,
+				       PIECE + 1, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, to_dev.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in, 0,
+				       NULL));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, to_dev.handle,
+				       P2PRIG_XFER_MAX, 0, self->in, 16, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, to_dev.handle + 1000,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in, 16,
+				       NULL));
+	EXPECT_EQ(-EFAULT, rigdev_xfer(&self->dev, to_dev.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, (void *)8, 16,
+				       NULL));
 	memset(&arg, 0, sizeof(arg));
 	arg.mapping = to_dev.handle;
 	arg.dir = P2PRIG_XFER_FROM_PEER;
 	arg.length = 16;
 	arg.user_ptr = (uintptr_t)self->in;
 	arg.reserved[2] = 1;
-	EXPECT_EQ(-EINVAL, rig_ioctl(self->fd, P2PRIG_IOC_XFER, &arg));
+	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_XFER, &arg));
 }
 
 /* Closing the file gives the pool back, live mappings and all. */
@@ -477,18 +526,19 @@ TEST_F(uapi, close_releases)
 {
 	uint64_t before, during, after;
 	struct p2prig_map m;
+	struct rigdev dev;
 	uint32_t chunk;
-	int fd;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
-	fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, rig_alloc(fd, &self->nvme, 1u << 20, &chunk));
-	ASSERT_EQ(0, rig_map(fd, chunk, P2PRIG_METHOD_RESOURCE, &self->edu,
-			     0, 0, 1u << 20, &m));
+	ASSERT_EQ(0, rigdev_open(&dev, P2PRIG_DEVICE_PATH));
+	ASSERT_EQ(0, rigdev_chunk_new(&dev, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, 1u << 20, &chunk));
+	ASSERT_EQ(0, rigdev_map(&dev, chunk, P2PRIG_METHOD_RESOURCE,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
+				1u << 20, &m));
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &during));
 	EXPECT_EQ(before - (1u << 20), during);
-	close(fd);
+	rigdev_close(&dev);
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &after));
 	EXPECT_EQ(before, after);
 }
@@ -535,25 +585,31 @@ TEST_F(uapi, initiator_unbind_revokes)
 {
 	struct p2prig_map m, again;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE_HOST,
-			     &self->edu, 0, 0, CHUNK, &m));
+	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
+				P2PRIG_METHOD_RESOURCE_HOST,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
+				CHUNK, &m));
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
-				    0, self->out, 16));
-	EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk,
-				   P2PRIG_METHOD_RESOURCE, &self->edu, 0, 0,
-				   PIECE, &again));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(-EINVAL, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, m.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	EXPECT_EQ(-ENODEV, rigdev_map(&self->dev, self->chunk,
+				      P2PRIG_METHOD_RESOURCE,
+				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
+				      0, PIECE, &again));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, m.handle, NULL));
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE_HOST,
-			     &self->edu, 0, 0, PIECE, &again));
+	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
+				P2PRIG_METHOD_RESOURCE_HOST,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
+				PIECE, &again));
 	rig_fill(self->out, PIECE, 30);
-	ASSERT_EQ(0, rig_xfer(self->fd, again.handle, P2PRIG_XFER_TO_PEER, 0,
-			      self->out, PIECE));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0,
-				  self->in, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, again.handle, P2PRIG_XFER_TO_PEER,
+				 0, self->out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_READ, 0,
+				     self->in, PIECE));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
 }
 
@@ -570,28 +626,30 @@ TEST_F(uapi, initiator_timeout)
 	int rc;
 
 	ASSERT_EQ(0, rig_read_u64(EDU_TIMEOUT_PARAM, &saved));
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_RESOURCE_HOST,
-			     &self->edu, 0, 0, CHUNK, &m));
+	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
+				P2PRIG_METHOD_RESOURCE_HOST,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
+				CHUNK, &m));
 	/* edu takes 100 ms (virtual) per DMA: 1 ms cannot be enough. */
 	ASSERT_EQ(0, rig_write(EDU_TIMEOUT_PARAM, "1"));
-	rc = rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, self->out,
-		      PIECE);
+	rc = rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER, 0,
+			 self->out, PIECE, NULL);
 	EXPECT_EQ(-ETIMEDOUT, rc);
-	rc = rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0, self->out,
-		      PIECE);
+	rc = rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER, 0,
+			 self->out, PIECE, NULL);
 	EXPECT_EQ(-ETIMEDOUT, rc);
 
 	snprintf((char *)self->in, sizeof(self->in), "%llu",
 		 (unsigned long long)saved);
 	ASSERT_EQ(0, rig_write(EDU_TIMEOUT_PARAM, (char *)self->in));
 	rig_fill(self->out, PIECE, 40);
-	EXPECT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER, 0,
-			      self->out, PIECE));
+	EXPECT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER, 0,
+				 self->out, PIECE, NULL));
 	memset(self->in, 0, PIECE);
-	EXPECT_EQ(0, rig_xfer(self->fd, m.handle, P2PRIG_XFER_FROM_PEER, 0,
-			      self->in, PIECE));
+	EXPECT_EQ(0, rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_FROM_PEER, 0,
+				 self->in, PIECE, NULL));
 	EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-	EXPECT_EQ(0, rig_unmap(self->fd, m.handle));
+	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
 }
 
 /* Unbinding the provider revokes its chunks and their mappings. */
@@ -602,18 +660,23 @@ TEST_F(uapi, provider_unbind_revokes)
 	uint32_t chunk;
 	int tries;
 
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO,
-			     &self->edu, 0, 0, CHUNK, &m));
+	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk, P2PRIG_METHOD_MMIO,
+				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
+				CHUNK, &m));
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, m.handle, P2PRIG_XFER_TO_PEER,
-				    0, self->out, 16));
-	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ,
-					0, self->in, 16));
-	EXPECT_EQ(-EBUSY, rig_free(self->fd, self->chunk));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, m.handle));
-	EXPECT_EQ(-ENODEV, rig_free(self->fd, self->chunk));
-	EXPECT_EQ(-EINVAL, rig_free(self->fd, self->chunk));
-	EXPECT_EQ(-EOPNOTSUPP, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, m.handle,
+				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
+				       NULL));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, 0, self->in, 16));
+	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, m.handle, NULL));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_free(&self->dev, self->chunk));
+	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, self->chunk));
+	EXPECT_EQ(-EOPNOTSUPP, rigdev_chunk_new(&self->dev,
+						P2PRIG_PROVIDER_NVME_CMB,
+						&self->nvme.addr, CHUNK,
+						&chunk));
 
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 1));
 	/* nvme publishes the CMB from its asynchronous reset work. */
@@ -624,7 +687,8 @@ TEST_F(uapi, provider_unbind_revokes)
 		usleep(100 * 1000);
 	}
 	ASSERT_NE(0ull, available) TH_LOG("CMB not published again");
-	EXPECT_EQ(0, rig_alloc(self->fd, &self->nvme, CHUNK, &chunk));
+	EXPECT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+				      &self->nvme.addr, CHUNK, &chunk));
 }
 
 TEST_HARNESS_MAIN

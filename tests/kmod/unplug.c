@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "rig.h"
+#include "fixture.h"
 
 #define CHUNK		(256u << 10)
 #define PIECE		P2PRIG_MAX_XFER_SIZE
@@ -66,7 +66,7 @@ static int wait_gone(const struct rig_dev *dev, int seconds)
 }
 
 FIXTURE(unplug) {
-	int fd;
+	struct rigdev dev;
 	struct rig_dev provider, edu;
 	struct p2prig_info info;
 	uint32_t chunk;
@@ -94,18 +94,14 @@ FIXTURE_VARIANT_ADD(unplug, bar) {
 
 FIXTURE_SETUP(unplug)
 {
-	int rc;
-
-	self->fd = -1;
+	self->dev.fd = -1;
 	if (rig_find(variant->vendor, variant->device, !variant->driver,
 		     &self->provider))
 		SKIP(return, "no %04x:%04x%s here", variant->vendor,
 		     variant->device, variant->driver ? "" : " with p2pmem");
-	if (rig_find(0x1234, 0x11e8, 0, &self->edu))
+	if (rig_find(RIG_EDU_VENDOR, RIG_EDU_DEVICE, 0, &self->edu))
 		SKIP(return, "no QEMU edu device");
-	self->fd = open(P2PRIG_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, rig_info(self->fd, &self->info));
+	rig_fixture_open(_metadata, &self->dev, &self->info);
 	if (!(self->info.method_mask & (1u << P2PRIG_METHOD_MMIO)))
 		SKIP(return, "no DMA_ATTR_MMIO in this kernel");
 	if (!(self->info.export_method_mask & (1u << P2PRIG_EXPORT_MMIO)))
@@ -114,16 +110,13 @@ FIXTURE_SETUP(unplug)
 		ASSERT_EQ(0, rig_hand_over(&self->provider, variant->driver))
 			TH_LOG("%s not bound to %s", self->provider.bdf,
 			       variant->driver);
-	rc = rig_alloc_from(self->fd, variant->provider, &self->provider, CHUNK,
-			    &self->chunk);
-	ASSERT_EQ(0, rc) TH_LOG("256 KiB from %s: %s", self->provider.bdf,
-				strerror(-rc));
+	rig_fixture_chunk(_metadata, &self->dev, variant->provider,
+			  &self->provider, CHUNK, &self->chunk);
 }
 
 FIXTURE_TEARDOWN(unplug)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	rigdev_close(&self->dev);
 }
 
 TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
@@ -135,15 +128,23 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 	int dbuf, result, rc;
 
 	/* In use three ways at once, and working. */
-	ASSERT_EQ(0, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO_HOST, &self->edu,
-			     P2PRIG_DIR_BIDIRECTIONAL, 0, CHUNK / 2, &map));
-	ASSERT_EQ(0, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MMIO_HOST, CHUNK / 2,
-				CHUNK / 2, &dbuf));
-	ASSERT_EQ(0, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL, &imp));
+	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
+				P2PRIG_METHOD_MMIO_HOST, P2PRIG_INITIATOR_EDU,
+				&self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, 0,
+				CHUNK / 2, &map));
+	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk,
+				   P2PRIG_EXPORT_MMIO_HOST, CHUNK / 2,
+				   CHUNK / 2, &dbuf));
+	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				   &imp));
 	rig_fill(self->out, PIECE, 0x0b0e);
-	ASSERT_EQ(0, rig_xfer(self->fd, map.handle, P2PRIG_XFER_TO_PEER, 0, self->out, PIECE));
-	ASSERT_EQ(0, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_TO_PEER, 0, self->out, PIECE));
-	ASSERT_EQ(0, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0, self->in, PIECE));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, map.handle, P2PRIG_XFER_TO_PEER, 0,
+				 self->out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER, 0,
+				 self->out, PIECE, NULL));
+	ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk, P2PRIG_IO_READ, 0,
+				     self->in, PIECE));
 	ASSERT_EQ(0, memcmp(self->out, self->in, PIECE));
 	TH_LOG("mapped at %#llx, imported at %#llx; asking the host to remove %s (%s)",
 	       (unsigned long long)map.dma_addr, (unsigned long long)imp.dma_addr,
@@ -155,11 +156,13 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 				self->provider.bdf);
 
 	/* Every user stopped, and says why. */
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, map.handle, P2PRIG_XFER_FROM_PEER, 0,
-				    self->in, PIECE));
-	EXPECT_EQ(-ENODEV, rig_xfer(self->fd, imp.handle, P2PRIG_XFER_FROM_PEER, 0,
-				    self->in, PIECE));
-	ASSERT_EQ(0, rig_export_stats(self->fd, dbuf, &st));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, map.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in,
+				       PIECE, NULL));
+	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, imp.handle,
+				       P2PRIG_XFER_FROM_PEER, 0, self->in,
+				       PIECE, NULL));
+	ASSERT_EQ(0, rigdev_export_stats(&self->dev, dbuf, &st));
 	TH_LOG("exporter: revoked %u, revocations %llu, live maps %u, maps %llu unmaps %llu",
 	       st.revoked, (unsigned long long)st.revocations, st.live_maps,
 	       (unsigned long long)st.maps, (unsigned long long)st.unmaps);
@@ -169,23 +172,27 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 	EXPECT_EQ(st.maps, st.unmaps);
 
 	/* Nothing new from the memory that went. */
-	EXPECT_EQ(-ENODEV, rig_chunk_io(self->fd, self->chunk, P2PRIG_IO_READ, 0,
-					self->in, PIECE));
-	EXPECT_EQ(-ENODEV, rig_map(self->fd, self->chunk, P2PRIG_METHOD_MMIO, &self->edu,
-				   P2PRIG_DIR_BIDIRECTIONAL, 0, PIECE, &map2));
-	EXPECT_EQ(-ENODEV, rig_export(self->fd, self->chunk, P2PRIG_EXPORT_MMIO, 0, PIECE,
-				      &result));
-	EXPECT_EQ(-ENODEV, rig_import(self->fd, dbuf, &self->edu, P2PRIG_DIR_BIDIRECTIONAL,
-				      &again));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_io(&self->dev, self->chunk,
+					   P2PRIG_IO_READ, 0, self->in, PIECE));
+	EXPECT_EQ(-ENODEV, rigdev_map(&self->dev, self->chunk,
+				      P2PRIG_METHOD_MMIO, P2PRIG_INITIATOR_EDU,
+				      &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
+				      0, PIECE, &map2));
+	EXPECT_EQ(-ENODEV, rigdev_export(&self->dev, self->chunk,
+					 P2PRIG_EXPORT_MMIO, 0, PIECE,
+					 &result));
+	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
+					 &self->edu.addr,
+					 P2PRIG_DIR_BIDIRECTIONAL, &again));
 	/* A provider that is gone is no provider: allocating names it absent. */
-	EXPECT_NE(0, rig_alloc_from(self->fd, variant->provider, &self->provider,
-				    CHUNK, &another));
+	EXPECT_NE(0, rigdev_chunk_new(&self->dev, variant->provider,
+				      &self->provider.addr, CHUNK, &another));
 
 	/* Everything can still be let go, and says it was revoked. */
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, imp.handle));
-	EXPECT_EQ(-ENODEV, rig_unmap(self->fd, map.handle));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
+	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, map.handle, NULL));
 	EXPECT_EQ(0, close(dbuf));
-	EXPECT_EQ(-ENODEV, rig_free(self->fd, self->chunk));
+	EXPECT_EQ(-ENODEV, rigdev_chunk_free(&self->dev, self->chunk));
 }
 
 TEST_HARNESS_MAIN
