@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* The source tree: $P2PRIG_TOP, else where the test was built from. */
 static inline const char *source_top(void)

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tolerant accessors for a result.json read back on the host. */
+#include "util/json_read.h"
+
+#include "util/numparse.h"
+
+json_object *json_field(json_object *obj, const char *key)
+{
+	json_object *value = NULL;
+
+	if (!obj || !json_object_object_get_ex(obj, key, &value))
+		return NULL;
+	return value;
+}
+
+const char *json_text(json_object *obj, const char *key, const char *fallback)
+{
+	json_object *v = json_field(obj, key);
+
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : fallback;
+}
+
+bool json_has_number(json_object *obj, const char *key)
+{
+	json_object *v = json_field(obj, key);
+
+	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+}
+
+bool json_flag(json_object *obj, const char *key)
+{
+	json_object *v = json_field(obj, key);
+
+	return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+bool json_hex(json_object *obj, const char *key, uint64_t *out)
+{
+	const char *s = json_text(obj, key, NULL);
+
+	return s && parse_number(s, out);
+}
