@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "actions/rdma/rdma_device.h"
+#include "actions/action.h"
 #include "actions/step.h"
 
 #define ABSENT "p2prig-absent0"

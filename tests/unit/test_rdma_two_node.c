@@ -23,6 +23,7 @@
 
 #include "run/node_link.h"
 #include "actions/rdma/rdma_run.h"
+#include "actions/action.h"
 #include "actions/step.h"
 
 #define ABSENT "p2prig-absent0"

@@ -1,28 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The table of step actions and helpers they share. */
+/* Helpers step actions share: their verdict's reason and the progress line. */
 #include "actions/step.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static const struct step_runner step_runners[] = {
-	{ STEP_TRANSFER, step_transfer_run },
-	{ STEP_RDMA, step_rdma_run },
-	{ STEP_DMABUF, step_transfer_run },
-	{ STEP_FIO, step_fio_run },
-	{ STEP_NVME_COPY, step_copy_run },
-	{ STEP_MAP_COST, step_map_cost_run },
-};
-
-const struct step_runner *step_runner_find(enum step_action action)
-{
-	for (size_t i = 0; i < sizeof(step_runners) / sizeof(step_runners[0]); i++)
-		if (step_runners[i].action == action)
-			return &step_runners[i];
-	return NULL;
-}
 
 static void append_v(char *buf, size_t size, const char *sep, const char *fmt, va_list ap)
 {

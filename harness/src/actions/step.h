@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Step actions. The run prepares a step_env (the device, and each provider
- * and initiator resolved and allocated or with the reason it cannot be
- * used); an action's run hook does one step and fills its report. Adding
- * an action is a parse hook in scenario.c and one row in step.c's table.
+ * What a step action runs with. The run prepares a step_env (the device,
+ * and each provider and initiator resolved and allocated or with the
+ * reason it cannot be used); an action's run hook (actions/action.h) does
+ * one step and fills its report, with the helpers below.
  */
 #ifndef P2PRIG_STEP_H
 #define P2PRIG_STEP_H
@@ -80,32 +80,6 @@ struct step_env {
 	bool has_oracle;
 	uint64_t oracle_seed;
 };
-
-/*
- * Runs one step and fills out (zeroed, name and action already set):
- * verdict, reason and whatever was measured. Appends a short account of
- * what happened to progress, for the live progress line.
- */
-typedef void (*step_run_fn)(const struct step_env *env, const struct scenario_step *step,
-			    struct step_report *out, char *progress, size_t progress_size);
-
-struct step_runner {
-	enum step_action action;
-	step_run_fn run;
-};
-
-const struct step_runner *step_runner_find(enum step_action action);
-
-void step_transfer_run(const struct step_env *env, const struct scenario_step *step,
-		       struct step_report *out, char *progress, size_t progress_size);
-void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
-		   struct step_report *out, char *progress, size_t progress_size);
-void step_fio_run(const struct step_env *env, const struct scenario_step *step,
-		  struct step_report *out, char *progress, size_t progress_size);
-void step_copy_run(const struct step_env *env, const struct scenario_step *step,
-		   struct step_report *out, char *progress, size_t progress_size);
-void step_map_cost_run(const struct step_env *env, const struct scenario_step *step,
-		       struct step_report *out, char *progress, size_t progress_size);
 
 /* Helpers shared by actions. */
 __attribute__((format(printf, 3, 4)))

@@ -13,8 +13,7 @@
 #include "cli/commands.h"
 #include "util/json_read.h"
 #include "util/numparse.h"
-#include "actions/rdma/rdma_report.h"
-#include "actions/map-cost/map_cost_summary.h"
+#include "actions/action.h"
 
 struct palette {
 	const char *pass, *fail, *skip, *off;
@@ -37,68 +36,9 @@ static const char *direction_verdict(json_object *step, const char *key)
 	return "yes";
 }
 
-/* A timing's FIELD ("p50", "mean") in whole ns, or "-" when nothing was measured. */
-static void figure_ns(json_object *stats, const char *field, char *buf, size_t size)
-{
-	if (json_has_number(stats, field))
-		snprintf(buf, size, "%.0f", json_object_get_double(json_field(stats, field)));
-	else
-		snprintf(buf, size, "-");
-}
-
 static void p50_ns(json_object *step, const char *key, char *buf, size_t size)
 {
-	figure_ns(json_field(json_field(step, "timings"), key), "p50", buf, size);
-}
-
-/*
- * Transfer and dmabuf steps: the steady figures (mean, p50, p99 side by
- * side) and the cold ones apart: the warm-up pairs and the transfer's own
- * mapping, never mixed into the steady ones.
- */
-static void print_transfer_timings(json_object *steps)
-{
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
-	bool header = false;
-	int w = 4;
-
-	for (size_t i = 0; i < n; i++) {
-		int len = (int)strlen(json_text(json_object_array_get_idx(steps, i), "name", "?"));
-		if (len > w)
-			w = len;
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
-		json_object *t = json_field(s, "timings"), *cold = json_field(t, "cold");
-		static const char *const calls[] = { "map", "unmap" };
-
-		if (!cold || json_object_get_int64(json_field(json_field(t, "map_ns"), "n")) <= 0)
-			continue;
-		if (!header)
-			printf("map/unmap ns, steady (after the warm-up) | cold (warm-up pairs; own: the "
-			       "transfer's mapping):\n  %-*s %-5s %5s %8s %8s %8s %8s | %5s %8s %8s %8s\n",
-			       w, "STEP", "CALL", "N", "MEAN", "P50", "P99", "MAX", "N", "P50", "MAX",
-			       "OWN");
-		header = true;
-		for (size_t k = 0; k < 2; k++) {
-			char key[16], f[7][24];
-			snprintf(key, sizeof(key), "%s_ns", calls[k]);
-			json_object *steady = json_field(t, key), *warm = json_field(cold, key);
-			char own_key[24];
-			snprintf(own_key, sizeof(own_key), "own_%s_ns", calls[k]);
-			figure_ns(steady, "mean", f[0], sizeof(f[0]));
-			figure_ns(steady, "p50", f[1], sizeof(f[1]));
-			figure_ns(steady, "p99", f[2], sizeof(f[2]));
-			figure_ns(steady, "max", f[3], sizeof(f[3]));
-			figure_ns(warm, "p50", f[4], sizeof(f[4]));
-			figure_ns(warm, "max", f[5], sizeof(f[5]));
-			figure_ns(cold, own_key, f[6], sizeof(f[6]));
-			printf("  %-*s %-5s %5" PRId64 " %8s %8s %8s %8s | %5" PRId64 " %8s %8s %8s\n",
-			       w, k ? "" : json_text(s, "name", "?"), calls[k],
-			       json_object_get_int64(json_field(steady, "n")), f[0], f[1], f[2], f[3],
-			       json_object_get_int64(json_field(warm, "n")), f[4], f[5], f[6]);
-		}
-	}
+	json_figure_ns(json_field(json_field(step, "timings"), key), "p50", buf, size);
 }
 
 /* rdma steps: how many sizes came back right, "2/3". */
@@ -113,78 +53,17 @@ static void rdma_verified(json_object *rdma, char *buf, size_t size)
 	snprintf(buf, size, "%zu/%zu", right, n);
 }
 
-static double number(json_object *obj, const char *key)
+/* Each action's section, in the table's order; a hook actions share prints once. */
+static void print_action_sections(json_object *steps)
 {
-	return json_has_number(obj, key) ? json_object_get_double(json_field(obj, key)) : 0.0;
-}
+	for (size_t i = 0; i < n_step_actions; i++) {
+		void (*summarise)(json_object *) = step_actions[i]->summarise;
+		bool printed = false;
 
-/* Each rdma step that measured something, in ib_write_bw's columns. */
-static void print_rdma_figures(json_object *steps)
-{
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
-
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
-		json_object *rdma = json_field(s, "rdma");
-		json_object *sizes = json_field(rdma, "sizes");
-		size_t n_sizes = json_object_is_type(sizes, json_type_array)
-				 ? json_object_array_length(sizes) : 0;
-		bool header = false;
-
-		for (size_t k = 0; k < n_sizes; k++) {
-			json_object *z = json_object_array_get_idx(sizes, k);
-			json_object *lat = json_field(z, "latency_ns");
-
-			if (!json_has_number(z, "bw_avg_mibps"))
-				continue;
-			if (!header) {
-				printf("%s: %s RDMA %s, %s memory\n", json_text(s, "name", "?"),
-				       json_text(rdma, "device", "?"), json_text(rdma, "op", "?"),
-				       json_text(rdma, "memory", "?"));
-				rdma_print_header(stdout, " ");
-				header = true;
-			}
-			rdma_print_row(stdout, " ", (uint64_t)json_object_get_int64(json_field(z, "bytes")),
-				       (uint64_t)json_object_get_int64(json_field(z, "iterations")),
-				       number(z, "bw_peak_mibps"), number(z, "bw_avg_mibps"),
-				       number(z, "msg_rate_mpps"), number(lat, "min"), number(lat, "mean"),
-				       number(lat, "p99"));
-		}
-	}
-}
-
-/* fio and nvme-copy steps: a line per job or combination, bs, qd and MiB/s. */
-static void print_storage_figures(json_object *steps)
-{
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
-
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
-		json_object *fio = json_field(s, "fio"), *copy = json_field(s, "copy");
-		json_object *io = fio ? fio : copy;
-		json_object *rows = json_field(io, fio ? "jobs" : "combinations");
-		size_t n_rows = json_object_is_type(rows, json_type_array) ? json_object_array_length(rows) : 0;
-
-		if (!n_rows)
-			continue;
-		printf("%s: %s %s, buffer %s (%s)\n", json_text(s, "name", "?"), fio ? "fio" : "nvme-copy",
-		       json_text(io, "engine", "?"), json_text(json_field(io, "buffer"), "name", "?"),
-		       json_text(json_field(io, "buffer"), "kind", "?"));
-		for (size_t k = 0; k < n_rows; k++) {
-			json_object *r = json_object_array_get_idx(rows, k);
-			const char *rate = fio ? "bw_mibps" : "mibps";
-			char bs[SIZE_TEXT_MAX];
-
-			format_size((uint64_t)json_object_get_int64(json_field(r, "bs")), bs, sizeof(bs));
-			printf("  %-5s %6s qd%-4" PRId64 " ", fio ? json_text(r, "rw", "?") : "copy", bs,
-			       json_object_get_int64(json_field(r, "iodepth")));
-			if (json_has_number(r, rate))
-				printf("%10.1f MiB/s", number(r, rate));
-			else
-				printf("%10s MiB/s", "-");
-			json_object *v = json_field(r, "verified");
-			printf("%s\n", !v ? "" : json_object_get_boolean(v) ? "  verified" : "  NOT verified");
-		}
+		for (size_t k = 0; k < i; k++)
+			printed |= step_actions[k]->summarise == summarise;
+		if (summarise && !printed)
+			summarise(steps);
 	}
 }
 
@@ -361,10 +240,7 @@ int cmd_summary(int argc, char **argv)
 	if (json_text(root, "node", NULL))
 		printf("node %s, peer %s\n", json_text(root, "node", "?"), json_text(root, "peer", "?"));
 	bool all_passed = print_steps(json_field(root, "steps"), p);
-	print_transfer_timings(json_field(root, "steps"));
-	print_rdma_figures(json_field(root, "steps"));
-	print_storage_figures(json_field(root, "steps"));
-	summary_print_map_cost(json_field(root, "steps"));
+	print_action_sections(json_field(root, "steps"));
 	bool oracle_ok = print_oracle(json_field(root, "steps"), p);
 	bool clean = print_health(json_field(root, "health"), complete, p);
 	if (!complete) {

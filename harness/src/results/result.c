@@ -10,6 +10,7 @@
 
 #include <json.h>
 
+#include "actions/action.h"
 #include "util/json_write.h"
 #include "scenario/kinds.h"
 #include "uapi/p2prig.h"
@@ -320,13 +321,11 @@ static json_object *step_json(const struct step_report *s)
 	if (strcmp(s->action, "transfer") == 0 || strcmp(s->action, "dmabuf") == 0)
 		jw_add(t, "cold", cold_json(&s->cold));
 	jw_add(o, "timings", t);
-	jw_add(o, "rdma", s->rdma.used ? rdma_report_json(&s->rdma) : NULL);
-	if (s->storage_io && strcmp(s->action, "fio") == 0)
-		jw_add(o, "fio", storage_fio_json(s->storage_io));
-	if (s->storage_io && strcmp(s->action, "nvme-copy") == 0)
-		jw_add(o, "copy", storage_copy_json(s->storage_io));
-	if (s->map_cost)
-		jw_add(o, "map_cost", map_cost_json(s->map_cost));
+	/* Every step has "rdma", null but in rdma steps; the action fills its own in place. */
+	jw_add(o, "rdma", NULL);
+	const struct step_action_ops *ops = step_action_find(s->action);
+	if (ops && ops->write_json)
+		ops->write_json(s, o);
 	if (s->trace.used || s->trace.note[0])
 		jw_add(o, "trace", step_trace_json(&s->trace));
 

@@ -39,18 +39,13 @@ static long long integer(json_object *obj, const char *key)
 	return json_object_get_int64(json_field(obj, key));
 }
 
-static double number(json_object *obj, const char *key)
-{
-	return json_has_number(obj, key) ? json_object_get_double(json_field(obj, key)) : 0.0;
-}
-
 /* OBJ[KEY] printed with FMT (one double conversion), or "-" when it is not a number. */
 static const char *figure(json_object *obj, const char *key, const char *fmt, char *buf,
 			  size_t size)
 {
 	if (!json_has_number(obj, key))
 		return "-";
-	snprintf(buf, size, fmt, number(obj, key));
+	snprintf(buf, size, fmt, json_number(obj, key));
 	return buf;
 }
 
@@ -76,9 +71,9 @@ static struct repeat_figure repeat_figure_json(json_object *f)
 {
 	return (struct repeat_figure){
 		.repeats = (size_t)integer(f, "repeats"),
-		.mean_ns = number(f, "mean_ns"),
-		.stddev_ns = number(f, "stddev_ns"),
-		.cv_percent = number(f, "cv_percent"),
+		.mean_ns = json_number(f, "mean_ns"),
+		.stddev_ns = json_number(f, "stddev_ns"),
+		.cv_percent = json_number(f, "cv_percent"),
 		.cv_flagged = json_flag(f, "cv_flagged"),
 	};
 }
@@ -87,7 +82,7 @@ static struct repeat_figure repeat_figure_json(json_object *f)
 static void map_cost_lines(json_object *mc, struct strlist *lines)
 {
 	json_object *entries = json_field(mc, "entries");
-	double limit = json_has_number(mc, "cv_limit_percent") ? number(mc, "cv_limit_percent")
+	double limit = json_has_number(mc, "cv_limit_percent") ? json_number(mc, "cv_limit_percent")
 			: MAP_COST_CV_LIMIT_PERCENT;
 
 	for (size_t i = 0; i < length(entries); i++) {
@@ -202,7 +197,7 @@ static void timing_line(json_object *timings, struct strlist *lines)
 		if (integer(t, "n") <= 0 || !json_has_number(t, "mean") || used >= sizeof(line))
 			continue;
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s %s %.0f ns (n %lld)",
-					 shown++ ? "," : "", kinds[i].label, number(t, "mean"),
+					 shown++ ? "," : "", kinds[i].label, json_number(t, "mean"),
 					 integer(t, "n"));
 	}
 	if (shown)

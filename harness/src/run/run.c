@@ -32,6 +32,7 @@
 #include "client/rigdev.h"
 #include "scenario/scenario.h"
 #include "scenario/selector.h"
+#include "actions/action.h"
 #include "actions/step.h"
 #include "run/step_trace.h"
 #include "actions/storage/storage.h"
@@ -142,16 +143,9 @@ static bool open_device(struct run *run)
 static bool provider_needs_chunk(const struct scenario *sc, size_t provider)
 {
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct scenario_step *s = &sc->steps[i];
+		const struct step_action_ops *ops = step_action_of(&sc->steps[i]);
 
-		if ((s->action == STEP_TRANSFER || s->action == STEP_DMABUF) &&
-		    s->transfer.provider == provider)
-			return true;
-		if (s->action == STEP_RDMA && s->rdma.memory == RDMA_MEMORY_DMABUF &&
-		    s->rdma.provider == provider)
-			return true;
-		if (s->action == STEP_MAP_COST &&
-		    (s->map_cost.provider == provider || s->map_cost.ram == provider))
+		if (ops && ops->uses_chunk && ops->uses_chunk(&sc->steps[i], provider))
 			return true;
 	}
 	return false;
@@ -250,13 +244,15 @@ static void consult_doctor(struct run *run)
 	doctor_system_scan(run->pacc, &system);
 	run->report.doctor = doctor_json(&system, NULL);
 	for (size_t i = 0; i < run->sc.n_steps; i++) {
-		/* Only transfer and dmabuf steps pair a provider with an initiator. */
-		if (run->sc.steps[i].action != STEP_TRANSFER && run->sc.steps[i].action != STEP_DMABUF)
+		/* Only steps that pair a provider with an initiator (transfer, dmabuf). */
+		const struct step_action_ops *ops = step_action_of(&run->sc.steps[i]);
+		size_t provider, initiator;
+
+		if (!ops || !ops->pair || !ops->pair(&run->sc.steps[i], &provider, &initiator))
 			continue;
-		const struct transfer_params *t = &run->sc.steps[i].transfer;
-		struct prediction *p = &run->predictions[t->provider][t->initiator];
-		struct pci_dev *prov = run->providers[t->provider].dev;
-		struct pci_dev *init = run->initiators[t->initiator].dev;
+		struct prediction *p = &run->predictions[provider][initiator];
+		struct pci_dev *prov = run->providers[provider].dev;
+		struct pci_dev *init = run->initiators[initiator].dev;
 
 		if (!prov || !init || p->reason[0])
 			continue;
@@ -275,14 +271,14 @@ static void consult_doctor(struct run *run)
 		json_object *o = doctor_json(NULL, &pair);
 		json_object *entry = json_object_new_object();
 		json_object_object_add(entry, "provider",
-				       json_object_new_string(run->sc.providers[t->provider].name));
+				       json_object_new_string(run->sc.providers[provider].name));
 		json_object_object_add(entry, "initiator",
-				       json_object_new_string(run->sc.initiators[t->initiator].name));
+				       json_object_new_string(run->sc.initiators[initiator].name));
 		json_object_object_add(entry, "pair", json_object_get(json_object_object_get(o, "pair")));
 		json_object_put(o);
 		json_object_array_add(pairs, entry);
 		printf("p2prig: doctor: %s -> %s: %s (%s)%s%s\n",
-		       run->sc.providers[t->provider].name, run->sc.initiators[t->initiator].name,
+		       run->sc.providers[provider].name, run->sc.initiators[initiator].name,
 		       doctor_map_type_name(pair.prediction.map_type), pair.prediction.reason,
 		       pair.vlab_bus_addr_faults ? "; " : "", pair.vlab_bus_addr_faults ? pair.vlab_note : "");
 	}

@@ -9,13 +9,16 @@
 
 #include <json.h>
 
+#include "actions/action.h"
 #include "system/dma_trace_read.h"
 #include "util/json_write.h"
 #include "actions/step.h"
 
 bool step_trace_wanted(const struct scenario_step *step)
 {
-	return step->action_name && step->action == STEP_TRANSFER;
+	const struct step_action_ops *ops = step_action_of(step);
+
+	return ops && ops->traced;
 }
 
 static bool has_event(const char *name, void *data)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/numparse.h"
+#include "actions/action.h"
 #include "scenario/scenario_parser.h"
 #include "uapi/p2prig.h"
 #include "util/array_size.h"
@@ -360,227 +361,6 @@ static void parse_initiator(struct parser *p)
 	sc->initiators[sc->n_initiators++] = init;
 }
 
-/* Keys of `step NAME transfer ...`, in the order the README lists them. */
-enum transfer_key {
-	TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_OFFSET, TK_REPEAT,
-	TK_WARMUP, TK_VLAB_BUS_ADDR
-};
-
-static const struct key_spec transfer_keys[] = {
-	[TK_PROVIDER] = { "provider", true },
-	[TK_INITIATOR] = { "initiator", true },
-	[TK_METHOD] = { "method", true },
-	[TK_SIZE] = { "size", true },
-	[TK_PIECE] = { "piece", true },
-	[TK_SEED] = { "seed", true },
-	[TK_OFFSET] = { "offset", false },
-	[TK_REPEAT] = { "map-repeat", false },
-	[TK_WARMUP] = { "warmup", false },
-	[TK_VLAB_BUS_ADDR] = { "vlab-bus-addr", false },
-};
-
-/* A count of map/unmap pairs for KEY, 0 to max. */
-static bool read_pairs(struct parser *p, const char *key, const char *text, uint32_t max,
-		       uint32_t *out)
-{
-	uint64_t n;
-
-	if (!parser_read_number(p, key, text, &n))
-		return false;
-	if (n > max) {
-		ERROR(p, "%s %" PRIu64 " is too large (at most %" PRIu32 ")", key, n, max);
-		return false;
-	}
-	*out = (uint32_t)n;
-	return true;
-}
-
-/* Reads what the line alone can tell; references are checked at the end. */
-static bool parse_transfer_keys(struct parser *p, char **words, size_t n,
-				struct scenario_step *step, struct pending_step *pending)
-{
-	struct transfer_params *t = &step->transfer;
-	const char *v[ARRAY_SIZE(transfer_keys)];
-	bool ok = parser_read_keys(p, words, n, transfer_keys, ARRAY_SIZE(transfer_keys),
-			    "transfer steps", v);
-
-	t->provider = t->initiator = SCENARIO_NO_INDEX;
-	t->map_repeat = SCENARIO_DEFAULT_MAP_REPEAT;
-	t->warmup = SCENARIO_DEFAULT_WARMUP;
-	if (v[TK_PROVIDER])
-		snprintf(pending->provider, sizeof(pending->provider), "%s", v[TK_PROVIDER]);
-	if (v[TK_INITIATOR])
-		snprintf(pending->initiator, sizeof(pending->initiator), "%s", v[TK_INITIATOR]);
-	if (v[TK_METHOD] && step->action == STEP_DMABUF) {
-		t->export_method = export_method_kind_find(v[TK_METHOD]);
-		if (!t->export_method) {
-			char choices[128];
-			ERROR(p, "unknown dma-buf export method '%s' (expected %s)", v[TK_METHOD],
-			      export_method_kind_choices(choices, sizeof(choices)));
-			ok = false;
-		}
-	} else if (v[TK_METHOD]) {
-		t->method = method_kind_find(v[TK_METHOD]);
-		if (!t->method) {
-			char choices[128];
-			ERROR(p, "unknown method '%s' (expected %s)", v[TK_METHOD],
-			      method_kind_choices(choices, sizeof(choices)));
-			ok = false;
-		}
-	}
-	if (v[TK_SIZE])
-		ok &= parser_read_size(p, "size", v[TK_SIZE], &t->size);
-	if (v[TK_PIECE])
-		ok &= parser_read_size(p, "piece", v[TK_PIECE], &t->piece);
-	if (v[TK_SEED])
-		ok &= parser_read_number(p, "seed", v[TK_SEED], &t->seed);
-	if (v[TK_REPEAT])
-		ok &= read_pairs(p, "map-repeat", v[TK_REPEAT], SCENARIO_MAX_MAP_REPEAT,
-				 &t->map_repeat);
-	if (v[TK_WARMUP])
-		ok &= read_pairs(p, "warmup", v[TK_WARMUP], SCENARIO_MAX_WARMUP, &t->warmup);
-	if (v[TK_VLAB_BUS_ADDR] && !strcmp(v[TK_VLAB_BUS_ADDR], "run")) {
-		t->vlab_bus_addr_run = true;
-	} else if (v[TK_VLAB_BUS_ADDR] && strcmp(v[TK_VLAB_BUS_ADDR], "skip")) {
-		ERROR(p, "vlab-bus-addr '%s': expected skip or run", v[TK_VLAB_BUS_ADDR]);
-		ok = false;
-	}
-	if (v[TK_OFFSET])
-		ok &= parser_read_offset(p, v[TK_OFFSET], &t->offset);
-	if (t->size && t->piece && t->size % t->piece) {
-		char size[SIZE_TEXT_MAX], piece[SIZE_TEXT_MAX];
-		format_size(t->size, size, sizeof(size));
-		format_size(t->piece, piece, sizeof(piece));
-		ERROR(p, "piece %s does not divide size %s", piece, size);
-		ok = false;
-	}
-	return ok;
-}
-
-/* Keys of `step NAME rdma ...`, in the order the README lists them. */
-enum rdma_key {
-	RK_DEVICE, RK_OP, RK_MEMORY, RK_PROVIDER, RK_METHOD, RK_SIZES, RK_ITERATIONS, RK_SEED,
-	RK_TX_DEPTH
-};
-
-static const struct key_spec rdma_keys[] = {
-	[RK_DEVICE] = { "device", true },
-	[RK_OP] = { "op", true },
-	[RK_MEMORY] = { "memory", true },
-	[RK_PROVIDER] = { "provider", false },
-	[RK_METHOD] = { "method", false },
-	[RK_SIZES] = { "sizes", true },
-	[RK_ITERATIONS] = { "iterations", true },
-	[RK_SEED] = { "seed", true },
-	[RK_TX_DEPTH] = { "tx-depth", false },
-};
-
-/* A count in [1, max] for KEY. */
-static bool read_count(struct parser *p, const char *key, const char *text, uint32_t max,
-		       uint32_t *out)
-{
-	uint64_t n;
-
-	if (!parser_read_number(p, key, text, &n))
-		return false;
-	if (n == 0 || n > max) {
-		ERROR(p, "%s %s is out of range (expected 1 to %" PRIu32 ")", key, text, max);
-		return false;
-	}
-	*out = (uint32_t)n;
-	return true;
-}
-
-/* memory=dmabuf needs provider= and method=; memory=host takes neither. */
-static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, const char *provider,
-				   const char *method)
-{
-	char choices[128];
-
-	if (r->memory == RDMA_MEMORY_HOST) {
-		if (provider || method) {
-			ERROR(p, "memory=host takes no %s (only memory=dmabuf exports a provider's chunk)",
-			      provider ? "provider=" : "method=");
-			return false;
-		}
-		return true;
-	}
-	if (!provider || !method) {
-		ERROR(p, "memory=dmabuf needs %s (the chunk to export and how)",
-		      !provider && !method ? "provider= and method=" : !provider ? "provider=" : "method=");
-		return false;
-	}
-	r->method = export_method_kind_find(method);
-	if (!r->method) {
-		ERROR(p, "unknown dma-buf export method '%s' (expected %s)", method,
-		      export_method_kind_choices(choices, sizeof(choices)));
-		return false;
-	}
-	return true;
-}
-
-static bool parse_rdma_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-			    struct pending_step *pending)
-{
-	struct rdma_params *r = &step->rdma;
-	const char *v[ARRAY_SIZE(rdma_keys)];
-	bool ok = parser_read_keys(p, words, n, rdma_keys, ARRAY_SIZE(rdma_keys), "rdma steps", v);
-	char why[256];
-
-	r->provider = SCENARIO_NO_INDEX;
-	r->tx_depth = RDMA_DEFAULT_TX_DEPTH;
-	if (v[RK_DEVICE]) {
-		if (rdma_device_name_ok(v[RK_DEVICE])) {
-			snprintf(r->device, sizeof(r->device), "%s", v[RK_DEVICE]);
-		} else {
-			ERROR(p, "bad RDMA device name '%s' (expected a verbs device such as rxe0 or "
-			      "mlx5_0: letters, digits, '_', '.', '-', at most %d characters)",
-			      v[RK_DEVICE], RDMA_DEVICE_NAME_MAX - 1);
-			ok = false;
-		}
-	}
-	if (v[RK_OP] && !rdma_op_parse(v[RK_OP], &r->op)) {
-		ERROR(p, "unknown rdma op '%s' (expected write or read)", v[RK_OP]);
-		ok = false;
-	}
-	if (v[RK_MEMORY]) {
-		if (!rdma_memory_parse(v[RK_MEMORY], &r->memory)) {
-			ERROR(p, "unknown rdma memory '%s' (expected host or dmabuf)", v[RK_MEMORY]);
-			ok = false;
-		} else {
-			ok &= check_rdma_memory_keys(p, r, v[RK_PROVIDER], v[RK_METHOD]);
-		}
-	}
-	if (v[RK_PROVIDER])
-		snprintf(pending->provider, sizeof(pending->provider), "%s", v[RK_PROVIDER]);
-	if (v[RK_SIZES] && !rdma_sizes_parse(v[RK_SIZES], r->sizes, &r->n_sizes, why, sizeof(why))) {
-		ERROR(p, "%s", why);
-		ok = false;
-	}
-	if (v[RK_ITERATIONS])
-		ok &= read_count(p, "iterations", v[RK_ITERATIONS], RDMA_MAX_ITERATIONS,
-				 &r->iterations);
-	if (v[RK_SEED])
-		ok &= parser_read_number(p, "seed", v[RK_SEED], &r->seed);
-	if (v[RK_TX_DEPTH])
-		ok &= read_count(p, "tx-depth", v[RK_TX_DEPTH], RDMA_MAX_TX_DEPTH, &r->tx_depth);
-	return ok;
-}
-
-static const struct step_action_syntax {
-	const char *name;
-	enum step_action action;
-	bool (*parse_keys)(struct parser *, char **, size_t, struct scenario_step *,
-			   struct pending_step *);
-} step_actions[] = {
-	{ "transfer", STEP_TRANSFER, parse_transfer_keys },
-	{ "rdma", STEP_RDMA, parse_rdma_keys },
-	{ "dmabuf", STEP_DMABUF, parse_transfer_keys },
-	{ "fio", STEP_FIO, parse_fio_keys },
-	{ "nvme-copy", STEP_NVME_COPY, parse_copy_keys },
-	{ "map-cost", STEP_MAP_COST, parse_map_cost_keys },
-};
-
 static void parse_step(struct parser *p)
 {
 	struct scenario *sc = p->sc;
@@ -599,15 +379,12 @@ static void parse_step(struct parser *p)
 				      step.name, sc->steps[i].line);
 	}
 	if (p->n_words >= 2) {
-		const struct step_action_syntax *a = NULL;
-		for (size_t i = 0; i < ARRAY_SIZE(step_actions); i++)
-			if (strcmp(step_actions[i].name, p->words[1]) == 0)
-				a = &step_actions[i];
+		const struct step_action_ops *a = step_action_find(p->words[1]);
 		if (!a) {
 			char choices[128] = "";
-			for (size_t i = 0; i < ARRAY_SIZE(step_actions); i++)
-				choices_append(choices, sizeof(choices), i, ARRAY_SIZE(step_actions),
-					       step_actions[i].name);
+			for (size_t i = 0; i < n_step_actions; i++)
+				choices_append(choices, sizeof(choices), i, n_step_actions,
+					       step_actions[i]->name);
 			ERROR(p, "unknown step action '%s' (expected %s)", p->words[1], choices);
 		} else {
 			step.action = a->action;
@@ -751,43 +528,15 @@ static void parse_expect(struct parser *p)
 		ERROR(p, "unknown expectation '%s' (expected " EXPECT_CHOICES ")", what);
 		return;
 	}
-	if (e.what == EXPECT_METHODS_AGREE && step->action_name && step->action != STEP_TRANSFER) {
+	/* Which expectations apply is the action's to say. */
+	const struct step_action_ops *ops = step_action_of(step);
+	if (e.what == EXPECT_METHODS_AGREE && ops && !ops->compares_methods) {
 		ERROR(p, "'expect methods-agree' applies to transfer steps (it compares their steady "
 		      "map and unmap timings), not to %s steps", step->action_name);
 		return;
 	}
-
-	/*
-	 * Storage steps map nothing through the module: only their data can be
-	 * expected, and a copy's also by the host, which reads the namespaces.
-	 */
-	bool host_sees_copy = step->action == STEP_NVME_COPY && e.what == EXPECT_ORACLE;
-	if (step->action_name && (step->action == STEP_FIO || step->action == STEP_NVME_COPY) &&
-	    e.what != EXPECT_VERIFIED && !host_sees_copy) {
-		ERROR(p, "'expect %s' does not apply to %s steps (expected verified%s)",
-		      names[e.what], step->action_name,
-		      step->action == STEP_NVME_COPY ? " or oracle" : "");
+	if (ops && ops->check_expect && !ops->check_expect(p, step, &e, names[e.what]))
 		return;
-	}
-	if (step->action_name && step->action == STEP_FIO && e.what == EXPECT_VERIFIED &&
-	    step->fio.rw == FIO_RW_READ) {
-		ERROR(p, "'expect verified' needs a fio step that writes what it reads (rw=write-read), "
-		      "step '%s' has rw=read", step->name);
-		return;
-	}
-	/* A map-cost step's figures are reported, never asserted. */
-	if (step->action_name && step->action == STEP_MAP_COST) {
-		ERROR(p, "'expect %s' does not apply to map-cost steps (their figures are reported, "
-		      "not asserted; the trace proof is checked anyway)", names[e.what]);
-		return;
-	}
-	/* An rdma step maps nothing through the module: only the data can be expected. */
-	if (step->action_name && step->action == STEP_RDMA && e.what != EXPECT_VERIFIED &&
-	    e.what != EXPECT_PATTERN) {
-		ERROR(p, "'expect %s' does not apply to rdma steps (expected verified or pattern SEED)",
-		      names[e.what]);
-		return;
-	}
 	const struct scenario_expect *before = scenario_step_expect(step, e.what);
 	if (before) {
 		ERROR(p, "duplicate 'expect %s' for step '%s' (the first is at line %d)",
@@ -938,114 +687,15 @@ static void parse_line(struct parser *p, char *line)
 	free(words_buf);
 }
 
-static void check_transfer_refs(struct parser *p, struct scenario_step *step,
-				const struct pending_step *pending)
-{
-	struct scenario *sc = p->sc;
-	struct transfer_params *t = &step->transfer;
-	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
-
-	p->line = step->line;
-	/* The first declaration counts; later duplicates were reported where they are. */
-	for (size_t i = sc->n_providers; i-- > 0;)
-		if (pending->provider[0] && strcmp(sc->providers[i].name, pending->provider) == 0)
-			t->provider = i;
-	for (size_t i = sc->n_initiators; i-- > 0;)
-		if (pending->initiator[0] && strcmp(sc->initiators[i].name, pending->initiator) == 0)
-			t->initiator = i;
-	if (pending->provider[0] && t->provider == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
-	if (pending->initiator[0] && t->initiator == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
-		      pending->initiator);
-
-	if (t->provider != SCENARIO_NO_INDEX && t->size) {
-		const struct scenario_provider *prov = &sc->providers[t->provider];
-		if (prov->size && t->size > prov->size) {
-			format_size(t->size, a, sizeof(a));
-			format_size(prov->size, b, sizeof(b));
-			ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
-		} else if (prov->size && t->offset > prov->size - t->size) {
-			char c[SIZE_TEXT_MAX];
-			format_size(t->offset, a, sizeof(a));
-			format_size(t->size, b, sizeof(b));
-			format_size(prov->size, c, sizeof(c));
-			ERROR(p, "offset %s + size %s runs past the end of provider '%s' (size=%s)", a,
-			      b, prov->name, c);
-		}
-	}
-	if (t->provider != SCENARIO_NO_INDEX && step->action == STEP_DMABUF) {
-		const struct scenario_provider *prov = &sc->providers[t->provider];
-		if (prov->kind && !prov->kind->peer)
-			ERROR(p, "a dmabuf step exports peer memory, but provider '%s' is system RAM",
-			      prov->name);
-	}
-	if (t->provider != SCENARIO_NO_INDEX && t->method) {
-		const struct scenario_provider *prov = &sc->providers[t->provider];
-		if (prov->kind && prov->kind->peer != t->method->peer)
-			ERROR(p, "method %s maps %s, but provider '%s' is %s (%s)", t->method->name,
-			      t->method->peer ? "peer memory" : "system RAM", prov->name,
-			      prov->kind->peer ? "peer memory" : "system RAM",
-			      prov->kind->peer ? "use mmio, resource or p2p-page" : "use page");
-	}
-	if (t->initiator != SCENARIO_NO_INDEX && t->piece) {
-		const struct scenario_initiator *init = &sc->initiators[t->initiator];
-		if (init->kind && t->piece > init->kind->window) {
-			format_size(t->piece, a, sizeof(a));
-			format_size(init->kind->window, b, sizeof(b));
-			ERROR(p, "piece %s is larger than the %s initiator's window (%s)", a,
-			      init->kind->name, b);
-		}
-	}
-}
-
-/* A dma-buf step's provider: declared, peer memory, and big enough for every size. */
-static void check_rdma_refs(struct parser *p, struct scenario_step *step,
-			    const struct pending_step *pending)
-{
-	struct scenario *sc = p->sc;
-	struct rdma_params *r = &step->rdma;
-	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
-
-	p->line = step->line;
-	if (!pending->provider[0])
-		return;
-	for (size_t i = sc->n_providers; i-- > 0;)
-		if (strcmp(sc->providers[i].name, pending->provider) == 0)
-			r->provider = i;
-	if (r->provider == SCENARIO_NO_INDEX) {
-		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
-		return;
-	}
-	const struct scenario_provider *prov = &sc->providers[r->provider];
-	if (prov->kind && !prov->kind->peer)
-		ERROR(p, "memory=dmabuf exports peer memory, but provider '%s' is system RAM",
-		      prov->name);
-	uint64_t largest = rdma_params_max_size(r);
-	if (prov->size && largest > prov->size) {
-		format_size(largest, a, sizeof(a));
-		format_size(prov->size, b, sizeof(b));
-		ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
-	}
-}
-
 /* The part of a provider's chunk a step writes; false when it writes none. */
 static bool step_region(const struct scenario_step *s, size_t *provider, uint64_t *start,
 			uint64_t *end)
 {
-	if (!s->action_name || s->action == STEP_FIO || s->action == STEP_NVME_COPY ||
-	    s->action == STEP_MAP_COST)
-		return false;	/* their buffers are p2pmem of their own, not the chunk */
-	if (s->action == STEP_RDMA) {
-		uint64_t largest = rdma_params_max_size(&s->rdma);
-		*provider = s->rdma.provider;
-		*start = 0;
-		*end = (largest + SCENARIO_PAGE_SIZE - 1) / SCENARIO_PAGE_SIZE * SCENARIO_PAGE_SIZE;
-	} else {
-		*provider = s->transfer.provider;
-		*start = s->transfer.offset;
-		*end = s->transfer.offset + s->transfer.size;
-	}
+	const struct step_action_ops *ops = step_action_of(s);
+
+	/* fio, nvme-copy and map-cost buffers are p2pmem of their own, not the chunk. */
+	if (!ops || !ops->chunk_region || !ops->chunk_region(s, provider, start, end))
+		return false;
 	return *provider != SCENARIO_NO_INDEX && *end > *start;
 }
 
@@ -1094,14 +744,12 @@ static void check_whole_file(struct parser *p, int last_line)
 	struct scenario *sc = p->sc;
 
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		if (sc->steps[i].action_name &&
-		    (sc->steps[i].action == STEP_TRANSFER || sc->steps[i].action == STEP_DMABUF))
-			check_transfer_refs(p, &sc->steps[i], &p->pending[i]);
-		if (sc->steps[i].action_name && sc->steps[i].action == STEP_RDMA)
-			check_rdma_refs(p, &sc->steps[i], &p->pending[i]);
+		const struct step_action_ops *ops = step_action_of(&sc->steps[i]);
+
+		p->line = sc->steps[i].line;
+		if (ops && ops->check_refs)
+			ops->check_refs(p, &sc->steps[i], &p->pending[i]);
 	}
-	check_storage_steps(p);
-	check_map_cost_steps(p);
 	check_oracle_steps(p);
 	check_methods_agree_steps(p);
 
@@ -1229,7 +877,9 @@ uint64_t scenario_step_check_seed(const struct scenario_step *step)
 {
 	const struct scenario_expect *e = scenario_step_expect(step, EXPECT_PATTERN);
 
+	const struct step_action_ops *ops = step_action_of(step);
+
 	if (e)
 		return e->seed;
-	return step->action == STEP_RDMA ? step->rdma.seed : step->transfer.seed;
+	return ops && ops->seed ? ops->seed(step) : 0;
 }

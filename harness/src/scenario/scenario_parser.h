@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The scenario parser's internals, shared by scenario.c (the file, its
- * keywords, providers, initiators, transfer and rdma steps) and
- * scenario_storage.c (storage lines, fio and nvme-copy steps). Not for
- * anything outside the parser.
+ * The scenario parser's internals: shared by scenario.c (the file, its
+ * keywords, providers, initiators, steps and expectations), storage_lines.c
+ * and scenario_agree.c, and given to each action's parse_keys and
+ * check_refs hooks (actions/action.h). Not for anything else.
  */
 #ifndef P2PRIG_SCENARIO_PARSER_H
 #define P2PRIG_SCENARIO_PARSER_H
@@ -55,20 +55,8 @@ bool parser_read_size(struct parser *p, const char *key, const char *text, uint6
 bool parser_read_offset(struct parser *p, const char *text, uint64_t *out);
 bool parser_read_number(struct parser *p, const char *key, const char *text, uint64_t *out);
 
-/* Storage lines and the steps that use them (scenario_storage.c). */
+/* A storage line (storage_lines.c). */
 void parse_storage(struct parser *p);
-bool parse_fio_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-		    struct pending_step *pending);
-bool parse_copy_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-		     struct pending_step *pending);
-/* End of file: names resolved, sizes against providers and storages, the scratch rule. */
-void check_storage_steps(struct parser *p);
-
-/* map-cost steps (actions/map-cost/map_cost_parse.c). */
-bool parse_map_cost_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-			 struct pending_step *pending);
-/* End of file: providers and the initiator resolved, granules against their sizes. */
-void check_map_cost_steps(struct parser *p);
 
 /* `expect methods-agree` (scenario_agree.c): VALUE is within=N% (0 < N <= 100). */
 bool parse_agree_within(struct parser *p, const char *value, double *percent);

@@ -2,6 +2,8 @@
 /* Tolerant accessors for a result.json read back on the host. */
 #include "util/json_read.h"
 
+#include <stdio.h>
+
 #include "util/numparse.h"
 
 json_object *json_field(json_object *obj, const char *key)
@@ -25,6 +27,19 @@ bool json_has_number(json_object *obj, const char *key)
 	json_object *v = json_field(obj, key);
 
 	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+}
+
+double json_number(json_object *obj, const char *key)
+{
+	return json_has_number(obj, key) ? json_object_get_double(json_field(obj, key)) : 0.0;
+}
+
+void json_figure_ns(json_object *stats, const char *field, char *buf, size_t size)
+{
+	if (json_has_number(stats, field))
+		snprintf(buf, size, "%.0f", json_object_get_double(json_field(stats, field)));
+	else
+		snprintf(buf, size, "-");
 }
 
 bool json_flag(json_object *obj, const char *key)

@@ -7,6 +7,7 @@
 #define P2PRIG_JSON_READ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <json.h>
@@ -16,6 +17,10 @@ json_object *json_field(json_object *obj, const char *key);
 /* OBJ[KEY] when it is a string, else FALLBACK. */
 const char *json_text(json_object *obj, const char *key, const char *fallback);
 bool json_has_number(json_object *obj, const char *key);
+/* OBJ[KEY] as a double, 0 when it is not a number. */
+double json_number(json_object *obj, const char *key);
+/* A timing's FIELD ("p50", "mean") in whole ns into BUF, or "-" when nothing was measured. */
+void json_figure_ns(json_object *stats, const char *field, char *buf, size_t size);
 /* OBJ[KEY] is true. */
 bool json_flag(json_object *obj, const char *key);
 /* OBJ[KEY] as result.json writes addresses and seeds ("0x..."); false when absent. */

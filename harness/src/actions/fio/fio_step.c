@@ -16,13 +16,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json.h>
+
+#include "actions/action.h"
+#include "actions/fio/fio.h"
 #include "actions/nvme-copy/copy_loop.h"
 #include "actions/fio/fio_command.h"
 #include "actions/fio/fio_json.h"
 #include "actions/storage/io_buffer.h"
 #include "util/numparse.h"
 #include "util/spawn.h"
+#include "actions/storage/storage_parse.h"
+#include "actions/storage/storage_report.h"
 #include "actions/storage/storage_step.h"
+#include "util/json_write.h"
 
 /* The loop's write pass stamps blocks with this seed's pattern; its read pass checks it. */
 #define FIO_LOOP_SEED 0x70327269676669ULL
@@ -343,8 +350,8 @@ static void summarise(struct fio_step *fs, char *progress, size_t progress_size)
 	}
 }
 
-void step_fio_run(const struct step_env *env, const struct scenario_step *step,
-		  struct step_report *out, char *progress, size_t progress_size)
+static void run(const struct step_env *env, const struct scenario_step *step,
+		struct step_report *out, char *progress, size_t progress_size)
 {
 	const struct fio_params *f = &step->fio;
 	struct fio_step fs = { .env = env, .step = step, .f = f, .out = out };
@@ -376,3 +383,33 @@ void step_fio_run(const struct step_env *env, const struct scenario_step *step,
 	}
 	step_storage_expectations(step, out);
 }
+
+static bool check_expect(struct parser *p, const struct scenario_step *step,
+			 const struct scenario_expect *e, const char *what)
+{
+	if (!storage_check_expect(p, step, e, what, false))
+		return false;
+	if (e->what == EXPECT_VERIFIED && step->fio.rw == FIO_RW_READ) {
+		ERROR(p, "'expect verified' needs a fio step that writes what it reads (rw=write-read), "
+		      "step '%s' has rw=read", step->name);
+		return false;
+	}
+	return true;
+}
+
+static void write_json(const struct step_report *report, struct json_object *step)
+{
+	if (report->storage_io)
+		jw_add(step, "fio", storage_fio_json(report->storage_io));
+}
+
+const struct step_action_ops fio_action = {
+	.name = "fio",
+	.action = STEP_FIO,
+	.parse_keys = fio_parse_keys,
+	.check_refs = fio_check_refs,
+	.check_expect = check_expect,
+	.run = run,
+	.write_json = write_json,
+	.summarise = storage_summarise,
+};

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/numparse.h"
+#include "actions/map-cost/map_cost.h"
 #include "scenario/scenario_parser.h"
 #include "uapi/p2prig.h"
 #include "util/array_size.h"
@@ -112,7 +113,7 @@ static bool read_kernel_bench(struct parser *p, const char *const *v, struct map
 	return ok;
 }
 
-bool parse_map_cost_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
+bool map_cost_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 			 struct pending_step *pending)
 {
 	struct map_cost_params *m = &step->map_cost;
@@ -204,27 +205,20 @@ static size_t resolve_provider(struct parser *p, const struct map_cost_params *m
 	return at;
 }
 
-void check_map_cost_steps(struct parser *p)
+void map_cost_check_refs(struct parser *p, struct scenario_step *step,
+			 const struct pending_step *pending)
 {
 	struct scenario *sc = p->sc;
+	struct map_cost_params *m = &step->map_cost;
 
-	for (size_t i = 0; i < sc->n_steps; i++) {
-		struct scenario_step *step = &sc->steps[i];
-		const struct pending_step *pending = &p->pending[i];
-		struct map_cost_params *m = &step->map_cost;
-
-		if (!step->action_name || step->action != STEP_MAP_COST)
-			continue;
-		p->line = step->line;
-		if (pending->provider[0])
-			m->provider = resolve_provider(p, m, "provider", pending->provider, true);
-		if (pending->ram[0])
-			m->ram = resolve_provider(p, m, "ram", pending->ram, false);
-		for (size_t k = sc->n_initiators; pending->initiator[0] && k-- > 0;)
-			if (strcmp(sc->initiators[k].name, pending->initiator) == 0)
-				m->initiator = k;
-		if (pending->initiator[0] && m->initiator == SCENARIO_NO_INDEX)
-			ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
-			      pending->initiator);
-	}
+	if (pending->provider[0])
+		m->provider = resolve_provider(p, m, "provider", pending->provider, true);
+	if (pending->ram[0])
+		m->ram = resolve_provider(p, m, "ram", pending->ram, false);
+	for (size_t k = sc->n_initiators; pending->initiator[0] && k-- > 0;)
+		if (strcmp(sc->initiators[k].name, pending->initiator) == 0)
+			m->initiator = k;
+	if (pending->initiator[0] && m->initiator == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
+		      pending->initiator);
 }

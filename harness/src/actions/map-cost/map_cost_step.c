@@ -16,11 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
+#include "actions/action.h"
+#include "actions/map-cost/map_cost.h"
 #include "actions/map-cost/map_cost_kbench.h"
 #include "actions/map-cost/map_cost_report.h"
+#include "actions/map-cost/map_cost_summary.h"
 #include "util/numparse.h"
 #include "system/dma_trace_read.h"
 #include "system/trace_instance.h"
+#include "util/json_write.h"
 
 /* Calls in a proof run: enough to see pairing, few enough that no event is lost. */
 #define PROOF_ITERATIONS 32
@@ -393,8 +399,8 @@ static void judge(struct map_cost_run *mc)
 		step_add_reason(mc->out, "%s", r->entries[i].reason);
 }
 
-void step_map_cost_run(const struct step_env *env, const struct scenario_step *step,
-		       struct step_report *out, char *progress, size_t progress_size)
+static void run(const struct step_env *env, const struct scenario_step *step,
+		struct step_report *out, char *progress, size_t progress_size)
 {
 	const struct map_cost_params *m = &step->map_cost;
 	struct map_cost_run mc = {
@@ -441,3 +447,37 @@ void step_map_cost_run(const struct step_env *env, const struct scenario_step *s
 		kernel_bench(&mc, progress, progress_size);
 	judge(&mc);
 }
+
+/* A map-cost step's figures are reported, never asserted. */
+static bool check_expect(struct parser *p, const struct scenario_step *step,
+			 const struct scenario_expect *e, const char *what)
+{
+	(void)step;
+	(void)e;
+	ERROR(p, "'expect %s' does not apply to map-cost steps (their figures are reported, "
+	      "not asserted; the trace proof is checked anyway)", what);
+	return false;
+}
+
+static bool uses_chunk(const struct scenario_step *step, size_t provider)
+{
+	return step->map_cost.provider == provider || step->map_cost.ram == provider;
+}
+
+static void write_json(const struct step_report *report, struct json_object *step)
+{
+	if (report->map_cost)
+		jw_add(step, "map_cost", map_cost_json(report->map_cost));
+}
+
+const struct step_action_ops map_cost_action = {
+	.name = "map-cost",
+	.action = STEP_MAP_COST,
+	.parse_keys = map_cost_parse_keys,
+	.check_refs = map_cost_check_refs,
+	.check_expect = check_expect,
+	.uses_chunk = uses_chunk,
+	.run = run,
+	.write_json = write_json,
+	.summarise = map_cost_summarise,
+};

@@ -15,16 +15,11 @@
 #include "util/json_read.h"
 #include "util/numparse.h"
 
-static double number(json_object *obj, const char *key)
-{
-	return json_has_number(obj, key) ? json_object_get_double(json_field(obj, key)) : 0.0;
-}
-
 static void mean_sd(json_object *figure, char *buf, size_t size)
 {
 	if (json_has_number(figure, "mean_ns"))
-		snprintf(buf, size, "%.0f ± %.0f", number(figure, "mean_ns"),
-			 number(figure, "stddev_ns"));
+		snprintf(buf, size, "%.0f ± %.0f", json_number(figure, "mean_ns"),
+			 json_number(figure, "stddev_ns"));
 	else
 		snprintf(buf, size, "-");
 }
@@ -41,7 +36,7 @@ static void cv_flags(json_object *entry, double limit, char *buf, size_t size)
 
 		if (json_flag(f, "cv_flagged") && used < size)
 			used += (size_t)snprintf(buf + used, size - used, "%scv %.1f %% > %.0f %% (%s)",
-						 used ? ", " : "", number(f, "cv_percent"), limit,
+						 used ? ", " : "", json_number(f, "cv_percent"), limit,
 						 which[i]);
 	}
 }
@@ -68,8 +63,8 @@ static void print_entry(json_object *e, double limit)
 static void ours_text(json_object *side, char *buf, size_t size)
 {
 	if (json_has_number(side, "ours_mean_ns"))
-		snprintf(buf, size, "%.0f (%.0f)", number(side, "ours_mean_ns"),
-			 number(side, "ours_p50_ns"));
+		snprintf(buf, size, "%.0f (%.0f)", json_number(side, "ours_mean_ns"),
+			 json_number(side, "ours_p50_ns"));
 	else
 		snprintf(buf, size, "-");
 }
@@ -78,8 +73,8 @@ static void ours_text(json_object *side, char *buf, size_t size)
 static void ratio_text(json_object *side, char *buf, size_t size)
 {
 	if (json_has_number(side, "ratio"))
-		snprintf(buf, size, "%.2f (>= %.2f)", number(side, "ratio"),
-			 number(side, "ratio_min"));
+		snprintf(buf, size, "%.2f (>= %.2f)", json_number(side, "ratio"),
+			 json_number(side, "ratio_min"));
 	else
 		snprintf(buf, size, "-");
 }
@@ -133,7 +128,7 @@ static void print_kbench(json_object *k)
 	printf("  what differs: %s\n", json_text(k, "differs", "?"));
 }
 
-void summary_print_map_cost(json_object *steps)
+void map_cost_summarise(json_object *steps)
 {
 	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
 
@@ -144,7 +139,7 @@ void summary_print_map_cost(json_object *steps)
 		json_object *trace = json_field(mc, "trace");
 		size_t n_entries = json_object_is_type(entries, json_type_array)
 				   ? json_object_array_length(entries) : 0;
-		double limit = number(mc, "cv_limit_percent");
+		double limit = json_number(mc, "cv_limit_percent");
 
 		if (!mc || n_entries == 0)
 			continue;

@@ -5,6 +5,6 @@
 
 #include <json.h>
 
-void summary_print_map_cost(json_object *steps);
+void map_cost_summarise(json_object *steps);
 
 #endif

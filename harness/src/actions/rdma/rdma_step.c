@@ -15,6 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
+#include "actions/action.h"
+#include "actions/rdma/rdma.h"
+#include "util/json_write.h"
 #include "util/numparse.h"
 #include "actions/rdma/rdma_bench.h"
 #include "actions/rdma/rdma_report.h"
@@ -188,8 +193,8 @@ static void evaluate(struct rdma_run *rr)
 		out->verdict = VERDICT_FAIL;
 }
 
-void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
-		   struct step_report *out, char *progress, size_t progress_size)
+static void run(const struct step_env *env, const struct scenario_step *step,
+		struct step_report *out, char *progress, size_t progress_size)
 {
 	struct rdma_run rr = {
 		.env = env,
@@ -232,3 +237,56 @@ void step_rdma_run(const struct step_env *env, const struct scenario_step *step,
 			      last->bw_avg_mibps);
 	}
 }
+
+/* An rdma step maps nothing through the module: only the data can be expected. */
+static bool check_expect(struct parser *p, const struct scenario_step *step,
+			 const struct scenario_expect *e, const char *what)
+{
+	(void)step;
+	if (e->what == EXPECT_VERIFIED || e->what == EXPECT_PATTERN)
+		return true;
+	ERROR(p, "'expect %s' does not apply to rdma steps (expected verified or pattern SEED)",
+	      what);
+	return false;
+}
+
+/* The target buffer of memory=dmabuf: the chunk's start, every size's bytes. */
+static bool chunk_region(const struct scenario_step *step, size_t *provider, uint64_t *start,
+			 uint64_t *end)
+{
+	uint64_t largest = rdma_params_max_size(&step->rdma);
+
+	*provider = step->rdma.provider;
+	*start = 0;
+	*end = (largest + SCENARIO_PAGE_SIZE - 1) / SCENARIO_PAGE_SIZE * SCENARIO_PAGE_SIZE;
+	return true;
+}
+
+static uint64_t seed(const struct scenario_step *step)
+{
+	return step->rdma.seed;
+}
+
+static bool uses_chunk(const struct scenario_step *step, size_t provider)
+{
+	return step->rdma.memory == RDMA_MEMORY_DMABUF && step->rdma.provider == provider;
+}
+
+static void write_json(const struct step_report *report, struct json_object *step)
+{
+	jw_add(step, "rdma", report->rdma.used ? rdma_report_json(&report->rdma) : NULL);
+}
+
+const struct step_action_ops rdma_action = {
+	.name = "rdma",
+	.action = STEP_RDMA,
+	.parse_keys = rdma_parse_keys,
+	.check_refs = rdma_check_refs,
+	.check_expect = check_expect,
+	.chunk_region = chunk_region,
+	.seed = seed,
+	.uses_chunk = uses_chunk,
+	.run = run,
+	.write_json = write_json,
+	.summarise = rdma_summarise,
+};

@@ -21,4 +21,8 @@ bool step_buffer_usable(const struct step_env *env, size_t buffer, struct step_r
 /* `expect verified` and friends: each met when out->verified. */
 void step_storage_expectations(const struct scenario_step *step, struct step_report *out);
 
+/* `p2prig summary`: fio and nvme-copy steps' figures, one section (storage_summary.c). */
+struct json_object;
+void storage_summarise(struct json_object *steps);
+
 #endif

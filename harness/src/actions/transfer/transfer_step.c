@@ -15,7 +15,7 @@
  * Before each direction the destination is filled with the complement of
  * what must arrive, so a transfer that silently moved nothing cannot pass.
  */
-#include "actions/step.h"
+#include "actions/transfer/transfer.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions/action.h"
 #include "util/numparse.h"
 #include "util/pattern.h"
 #include "util/stats.h"
@@ -745,8 +746,8 @@ static void evaluate(struct transfer_run *tr)
 		out->verdict = VERDICT_FAIL;
 }
 
-void step_transfer_run(const struct step_env *env, const struct scenario_step *step,
-		       struct step_report *out, char *progress, size_t progress_size)
+void transfer_run(const struct step_env *env, const struct scenario_step *step,
+		  struct step_report *out, char *progress, size_t progress_size, bool dma_buf)
 {
 	bool wants_oracle = scenario_step_expect(step, EXPECT_ORACLE) != NULL;
 	/* A lab machine has no backing file for the host to fill and read. */
@@ -760,7 +761,7 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 		.init_kind = env->sc->initiators[step->transfer.initiator].kind,
 		.out = out,
 		.check_seed = scenario_step_check_seed(step),
-		.dmabuf = step->action == STEP_DMABUF,
+		.dmabuf = dma_buf,
 		.oracle = wants_oracle && !oracle_waived,
 		.oracle_waived = oracle_waived,
 		.dmabuf_fd = -1,
@@ -808,3 +809,62 @@ void step_transfer_run(const struct step_env *env, const struct scenario_step *s
 	free(tr.region);
 	free(tr.piece);
 }
+
+bool transfer_chunk_region(const struct scenario_step *step, size_t *provider, uint64_t *start,
+			   uint64_t *end)
+{
+	*provider = step->transfer.provider;
+	*start = step->transfer.offset;
+	*end = step->transfer.offset + step->transfer.size;
+	return true;
+}
+
+uint64_t transfer_seed(const struct scenario_step *step)
+{
+	return step->transfer.seed;
+}
+
+bool transfer_uses_chunk(const struct scenario_step *step, size_t provider)
+{
+	return step->transfer.provider == provider;
+}
+
+bool transfer_pair(const struct scenario_step *step, size_t *provider, size_t *initiator)
+{
+	*provider = step->transfer.provider;
+	*initiator = step->transfer.initiator;
+	return true;
+}
+
+static bool parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
+		       struct pending_step *pending)
+{
+	return transfer_parse_keys(p, words, n, step, pending, false);
+}
+
+static void check_refs(struct parser *p, struct scenario_step *step,
+		       const struct pending_step *pending)
+{
+	transfer_check_refs(p, step, pending, false);
+}
+
+static void run(const struct step_env *env, const struct scenario_step *step,
+		struct step_report *out, char *progress, size_t progress_size)
+{
+	transfer_run(env, step, out, progress, progress_size, false);
+}
+
+const struct step_action_ops transfer_action = {
+	.name = "transfer",
+	.action = STEP_TRANSFER,
+	.parse_keys = parse_keys,
+	.check_refs = check_refs,
+	.compares_methods = true,
+	.chunk_region = transfer_chunk_region,
+	.seed = transfer_seed,
+	.uses_chunk = transfer_uses_chunk,
+	.pair = transfer_pair,
+	.traced = true,
+	.run = run,
+	.summarise = transfer_summarise,
+};
