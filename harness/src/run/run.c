@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]
- * [--node server|client --peer ADDR] [--oracle-seed SEED]`, in the guest as
- * root (SEED: the pattern the host filled the BAR's backing with): check the
- * scenario, link up with the other node of a two-node run, prepare
- * providers and initiators, run each step, and keep result.json, ktap.txt
- * and a progress line per step up to date as it goes.
+ * The run of a scenario (run.h): results folder, result.json and ktap.txt
+ * kept up to date, each step run with its dma trace and the kernel log
+ * looked at after it, `expect methods-agree` judged once all ran.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,55 +12,13 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include <pci/pci.h>
-
-#include "cli/commands.h"
-#include "doctor/doctor.h"
-#include "system/health.h"
-#include "results/ktap.h"
-#include "util/kversion.h"
-#include "system/kernel_checkers.h"
-#include "results/methods_agree.h"
-#include "run/node_link.h"
-#include "util/numparse.h"
-#include "results/result.h"
-#include "client/rigdev.h"
-#include "scenario/scenario.h"
-#include "scenario/selector.h"
 #include "actions/action.h"
-#include "actions/step.h"
+#include "results/methods_agree.h"
+#include "run/run_internal.h"
 #include "run/step_trace.h"
-#include "actions/storage/storage.h"
-#include "uapi/p2prig.h"
-
-struct run_options {
-	const char *file, *out_dir, *rig, *topology, *config;
-	enum node_role role;		/* NODE_SINGLE unless --node */
-	const char *peer;		/* --peer: the other node's address */
-	bool has_oracle;		/* --oracle-seed: the host filled the BAR's backing */
-	uint64_t oracle_seed;
-};
-
-/* Everything a run holds, so one function can release it. */
-struct run {
-	const struct run_options *opt;
-	struct scenario sc;
-	struct run_report report;
-	struct ktap ktap;
-	struct health_watch health;
-	struct rigdev dev;
-	struct p2prig_info info;
-	struct pci_access *pacc;
-	struct provider_state providers[SCENARIO_MAX_PROVIDERS];
-	struct initiator_state initiators[SCENARIO_MAX_INITIATORS];
-	struct storage_state storages[SCENARIO_MAX_STORAGES];
-	struct nvme_inventory nvme;	/* what storage lines are resolved against */
-	char skip_all[RESULT_TEXT_MAX];
-	/* The doctor's prediction per provider and initiator; UNKNOWN: none. */
-	struct prediction predictions[SCENARIO_MAX_PROVIDERS][SCENARIO_MAX_INITIATORS];
-	struct node_peer peer;		/* a two-node run's link */
-	bool linked;
-};
+#include "system/kernel_checkers.h"
+#include "util/kversion.h"
+#include "util/strlist.h"
 
 /* mkdir -p: the lead names a fresh results folder per run. */
 static int make_dirs(const char *path)
@@ -111,241 +64,6 @@ static void check_kernel(struct run *run)
 		snprintf(run->skip_all, sizeof(run->skip_all),
 			 "needs kernel %s or later, running %s", run->sc.min_kernel_text,
 			 run->report.kernel);
-}
-
-static bool open_device(struct run *run)
-{
-	struct run_report *r = &run->report;
-	int rc = rigdev_open(&run->dev, P2PRIG_DEVICE_PATH);
-
-	if (rc) {
-		snprintf(r->error, sizeof(r->error), "cannot open %s: %s (is p2prig.ko loaded?)",
-			 P2PRIG_DEVICE_PATH, strerror(-rc));
-		return false;
-	}
-	rc = rigdev_info(&run->dev, &run->info);
-	if (rc) {
-		snprintf(r->error, sizeof(r->error), "%s: P2PRIG_IOC_INFO failed: %s",
-			 P2PRIG_DEVICE_PATH, strerror(-rc));
-		return false;
-	}
-	if (run->info.uapi_version != P2PRIG_UAPI_VERSION) {
-		snprintf(r->error, sizeof(r->error),
-			 "%s speaks uapi version %u, this runner was built for version %u: "
-			 "build the module and the runner from the same tree",
-			 P2PRIG_DEVICE_PATH, run->info.uapi_version, P2PRIG_UAPI_VERSION);
-		return false;
-	}
-	return true;
-}
-
-/* Whether a step maps or exports the provider's chunk through the module. */
-static bool provider_needs_chunk(const struct scenario *sc, size_t provider)
-{
-	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct step_action_ops *ops = step_action_of(&sc->steps[i]);
-
-		if (ops && ops->uses_chunk && ops->uses_chunk(&sc->steps[i], provider))
-			return true;
-	}
-	return false;
-}
-
-static void prepare_provider(struct run *run, size_t i)
-{
-	const struct scenario_provider *p = &run->sc.providers[i];
-	struct provider_state *s = &run->providers[i];
-	/* System RAM has no PCI device: its address stays zero. */
-	if (p->kind->peer) {
-		struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
-
-		if (!dev) {
-			s->unusable_verdict = VERDICT_SKIP;
-			snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
-				 p->selector.text);
-			return;
-		}
-		s->resolved = true;
-		s->dev = dev;
-		selector_address_uapi(dev, &s->pci);
-		selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
-	}
-	if (!(run->info.provider_mask & (1u << p->kind->uapi))) {
-		s->unusable_verdict = VERDICT_SKIP;
-		snprintf(s->unusable, sizeof(s->unusable),
-			 "provider kind %s: not offered by the module (provider_mask 0x%x)",
-			 p->kind->name, run->info.provider_mask);
-		return;
-	}
-	/* A buffer of fio and nvme-copy steps only: their p2pmem is mapped from sysfs, not a chunk. */
-	if (!provider_needs_chunk(&run->sc, i))
-		return;
-	int rc = rigdev_chunk_alloc(&run->dev, p->kind->uapi, &s->pci, p->size, &s->chunk);
-	if (rc) {
-		static struct step_report scratch;	/* large: not on the stack */
-
-		memset(&scratch, 0, sizeof(scratch));
-		char who[96];
-		snprintf(who, sizeof(who), "provider %s (%s)", p->name, s->pci_text);
-		step_ioctl_failed(&scratch, rc, who, "CHUNK_ALLOC");
-		s->unusable_verdict = scratch.verdict;
-		snprintf(s->unusable, sizeof(s->unusable), "%s", scratch.reason);
-		return;
-	}
-	s->allocated = true;
-}
-
-/*
- * Storage lines against the NVMe inventory. A missing controller or
- * namespace leaves the storage unusable: its steps say why.
- */
-static void prepare_storages(struct run *run)
-{
-	char why[RESULT_TEXT_MAX] = "";
-	bool scanned;
-
-	if (run->sc.n_storages == 0)
-		return;
-	scanned = nvme_inventory_scan(&run->nvme, why, sizeof(why)) == 0;
-	for (size_t i = 0; i < run->sc.n_storages; i++)
-		storage_resolve(scanned ? &run->nvme : NULL, why, &run->sc.storages[i],
-				&run->storages[i]);
-}
-
-static void prepare_initiator(struct run *run, size_t i)
-{
-	const struct scenario_initiator *p = &run->sc.initiators[i];
-	struct initiator_state *s = &run->initiators[i];
-	struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
-
-	if (!dev) {
-		s->unusable_verdict = VERDICT_SKIP;
-		snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
-			 p->selector.text);
-		return;
-	}
-	s->resolved = true;
-	s->dev = dev;
-	selector_address_uapi(dev, &s->pci);
-	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
-}
-
-/*
- * The doctor, before any step: the machine, and for every peer provider and
- * initiator a step pairs, what the kernel's p2pdma should decide. All of
- * it goes into result.json; each step compares it with what the kernel did.
- */
-static void consult_doctor(struct run *run)
-{
-	struct doctor_system system;
-	json_object *pairs = json_object_new_array();
-	static struct doctor_pair pair;
-
-	doctor_system_scan(run->pacc, &system);
-	run->report.doctor = doctor_json(&system, NULL);
-	for (size_t i = 0; i < run->sc.n_steps; i++) {
-		/* Only steps that pair a provider with an initiator (transfer, dmabuf). */
-		const struct step_action_ops *ops = step_action_of(&run->sc.steps[i]);
-		size_t provider, initiator;
-
-		if (!ops || !ops->pair || !ops->pair(&run->sc.steps[i], &provider, &initiator))
-			continue;
-		struct prediction *p = &run->predictions[provider][initiator];
-		struct pci_dev *prov = run->providers[provider].dev;
-		struct pci_dev *init = run->initiators[initiator].dev;
-
-		if (!prov || !init || p->reason[0])
-			continue;
-		if (doctor_pair(run->pacc, prov, init, &pair)) {
-			snprintf(p->reason, sizeof(p->reason), "the doctor could not read the path");
-			continue;
-		}
-		/* enum doctor_map_type and enum p2prig_map_type both follow the kernel's. */
-		p->map_type = (uint32_t)pair.prediction.map_type;
-		p->host_route_unaccepted = pair.prediction.map_type == DOCTOR_MAP_BUS_ADDR &&
-					   pair.prediction.host_route == DOCTOR_MAP_NOT_SUPPORTED;
-		snprintf(p->host_route_text, sizeof(p->host_route_text), "%.255s",
-			 pair.prediction.host_route_text);
-		snprintf(p->reason, sizeof(p->reason), "%.255s", pair.prediction.reason);
-
-		json_object *o = doctor_json(NULL, &pair);
-		json_object *entry = json_object_new_object();
-		json_object_object_add(entry, "provider",
-				       json_object_new_string(run->sc.providers[provider].name));
-		json_object_object_add(entry, "initiator",
-				       json_object_new_string(run->sc.initiators[initiator].name));
-		json_object_object_add(entry, "pair", json_object_get(json_object_object_get(o, "pair")));
-		json_object_put(o);
-		json_object_array_add(pairs, entry);
-		printf("p2prig: doctor: %s -> %s: %s (%s)%s%s\n",
-		       run->sc.providers[provider].name, run->sc.initiators[initiator].name,
-		       doctor_map_type_name(pair.prediction.map_type), pair.prediction.reason,
-		       pair.vlab_bus_addr_faults ? "; " : "", pair.vlab_bus_addr_faults ? pair.vlab_note : "");
-	}
-	json_object_object_add(run->report.doctor, "pairs", pairs);
-	fflush(stdout);
-}
-
-static void predict_from_doctor(const struct step_env *env, size_t provider, size_t initiator,
-				struct prediction *out)
-{
-	const struct run *run = env->predict_data;
-
-	*out = run->predictions[provider][initiator];
-	if (!out->reason[0])
-		snprintf(out->reason, sizeof(out->reason), "no prediction for this pair");
-}
-
-/*
- * A two-node run meets the other runner first: if either cannot start,
- * both learn it at once rather than at their first rdma step.
- */
-static bool open_link(struct run *run)
-{
-	const struct run_options *opt = run->opt;
-
-	if (opt->role == NODE_SINGLE)
-		return true;
-	printf("p2prig: node %s: %s the %s at %s\n", node_role_name(opt->role),
-	       opt->role == NODE_SERVER ? "waiting for" : "connecting to",
-	       opt->role == NODE_SERVER ? "client" : "server", opt->peer);
-	fflush(stdout);
-	if (!node_peer_open(&run->peer, opt->role, opt->peer, PEER_LINK_PORT, &run->sc,
-			    NODE_CONNECT_TIMEOUT_MS)) {
-		snprintf(run->report.error, sizeof(run->report.error), "%s", run->peer.lost);
-		return false;
-	}
-	run->linked = true;
-	printf("p2prig: node %s: linked with the %s, same scenario\n", node_role_name(opt->role),
-	       node_peer_other(&run->peer));
-	fflush(stdout);
-	return true;
-}
-
-/* Both runners walked every step; a peer gone by now costs nothing, so only say so. */
-static void close_link(struct run *run)
-{
-	if (run->linked && !node_peer_barrier(&run->peer, "end", NODE_STEP_TIMEOUT_MS))
-		printf("p2prig: node %s: %s\n", node_role_name(run->opt->role), run->peer.lost);
-	node_peer_close(&run->peer);
-	run->linked = false;
-}
-
-/* Opens the device and resolves and allocates; false when the run cannot go on. */
-static bool prepare(struct run *run)
-{
-	if (!open_device(run))
-		return false;
-	run->pacc = pci_alloc();
-	pci_init(run->pacc);
-	pci_scan_bus(run->pacc);
-	for (size_t i = 0; i < run->sc.n_providers; i++)
-		prepare_provider(run, i);
-	for (size_t i = 0; i < run->sc.n_initiators; i++)
-		prepare_initiator(run, i);
-	prepare_storages(run);
-	consult_doctor(run);
-	return true;
 }
 
 /*
@@ -500,23 +218,7 @@ static void run_steps(struct run *run)
 	}
 }
 
-static void release(struct run *run)
-{
-	for (size_t i = 0; i < run->sc.n_providers; i++) {
-		struct provider_state *s = &run->providers[i];
-		int rc = s->allocated ? rigdev_chunk_free(&run->dev, s->chunk.handle) : 0;
-		if (rc)
-			fprintf(stderr, "p2prig: provider %s: CHUNK_FREE failed: %s\n",
-				run->sc.providers[i].name, strerror(-rc));
-		s->allocated = false;
-	}
-	rigdev_close(&run->dev);
-	if (run->pacc)
-		pci_cleanup(run->pacc);
-	run->pacc = NULL;
-}
-
-static int run_scenario(const struct run_options *opt)
+int run_scenario(const struct run_options *opt)
 {
 	static struct run run;	/* large; one per process */
 	struct run_report *r = &run.report;
@@ -602,89 +304,4 @@ static int run_scenario(const struct run_options *opt)
 	run_report_free(r);
 	scenario_free(&run.sc);
 	return exit_code;
-}
-
-static void run_usage(FILE *to)
-{
-	fprintf(to, "usage: p2prig run FILE --out DIR [--rig NAME] [--topology TEXT] [--config NAME]\n"
-		    "                  [--node server|client --peer ADDR] [--oracle-seed SEED]\n");
-}
-
-int cmd_run(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "rig", required_argument, NULL, 'r' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "peer", required_argument, NULL, 'p' },
-		{ "oracle-seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct run_options opt = { 0 };
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:t:c:n:p:s:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			opt.out_dir = optarg;
-			break;
-		case 'r':
-			opt.rig = optarg;
-			break;
-		case 't':
-			opt.topology = optarg;
-			break;
-		case 'c':
-			opt.config = optarg;
-			break;
-		case 'n':
-			if (!node_role_parse(optarg, &opt.role)) {
-				fprintf(stderr, "p2prig run: bad --node '%s' (expected server or client)\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'p':
-			opt.peer = optarg;
-			break;
-		case 's':
-			if (!parse_number(optarg, &opt.oracle_seed)) {
-				fprintf(stderr, "p2prig run: bad --oracle-seed '%s' (expected decimal or 0x hex)\n",
-					optarg);
-				return 2;
-			}
-			opt.has_oracle = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc || !opt.out_dir) {
-		if (!opt.out_dir)
-			fprintf(stderr, "p2prig run: --out DIR is required\n");
-		else
-			fprintf(stderr, "p2prig run: expected exactly one scenario FILE\n");
-		run_usage(stderr);
-		return 2;
-	}
-	if ((opt.role != NODE_SINGLE) != (opt.peer != NULL)) {
-		fprintf(stderr, "p2prig run: --node and --peer go together\n");
-		run_usage(stderr);
-		return 2;
-	}
-	struct in_addr addr;
-	if (opt.peer && inet_pton(AF_INET, opt.peer, &addr) != 1) {
-		fprintf(stderr, "p2prig run: bad --peer '%s' (expected an IPv4 address)\n", opt.peer);
-		return 2;
-	}
-	opt.file = argv[optind];
-	return run_scenario(&opt);
 }

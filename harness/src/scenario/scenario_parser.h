@@ -36,6 +36,9 @@ __attribute__((format(printf, 3, 4)))
 void scenario_error_at(struct scenario *sc, int line, const char *fmt, ...);
 #define ERROR(p, ...) scenario_error_at((p)->sc, (p)->line, __VA_ARGS__)
 
+/* Words of fixed-arity lines beyond the TAKES the line takes; reports them. */
+bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
+
 /* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
 bool parser_check_name(struct parser *p, const char *what, const char *name);
 
@@ -54,6 +57,18 @@ bool parser_read_size(struct parser *p, const char *key, const char *text, uint6
 /* Where a region starts: 0 or more, a multiple of 4K. */
 bool parser_read_offset(struct parser *p, const char *text, uint64_t *out);
 bool parser_read_number(struct parser *p, const char *key, const char *text, uint64_t *out);
+
+/* The lines other than step lines, each read on its own (declarations.c). */
+void parse_describe(struct parser *p);
+void parse_config(struct parser *p);
+void parse_nodes(struct parser *p);
+void parse_require(struct parser *p);
+void parse_provider(struct parser *p);
+void parse_initiator(struct parser *p);
+/* An expect line, about the step above it (expect.c). */
+void parse_expect(struct parser *p);
+/* End of file: `expect oracle` steps on host-readable providers, not written over (expect.c). */
+void check_oracle_steps(struct parser *p);
 
 /* A storage line (storage_lines.c). */
 void parse_storage(struct parser *p);

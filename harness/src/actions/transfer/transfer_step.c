@@ -15,7 +15,7 @@
  * Before each direction the destination is filled with the complement of
  * what must arrive, so a transfer that silently moved nothing cannot pass.
  */
-#include "actions/transfer/transfer.h"
+#include "actions/transfer/transfer_run.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,27 +28,6 @@
 #include "util/numparse.h"
 #include "util/pattern.h"
 #include "util/stats.h"
-
-struct transfer_run {
-	const struct step_env *env;
-	const struct scenario_step *step;
-	const struct transfer_params *t;
-	const struct provider_state *prov;
-	const struct initiator_state *init;
-	const struct initiator_kind *init_kind;
-	struct step_report *out;
-	char who_method[64], who_initiator[64], who_provider[64];
-	uint64_t check_seed;
-	uint8_t *region;	/* the whole mapped region, for CPU access */
-	uint8_t *piece;		/* one transfer */
-	struct samples map_ns, unmap_ns, to_ns, from_ns;	/* map and unmap: steady only */
-	struct samples cold_map_ns, cold_unmap_ns;		/* the warm-up pairs */
-	bool dmabuf;		/* a dmabuf step: export and import instead of MAP */
-	bool oracle;		/* `expect oracle`: from peer first, the host's bytes */
-	/* `expect oracle` on a lab machine: no backing file; the CPU read-back checks */
-	bool oracle_waived;
-	int dmabuf_fd;		/* the live export, -1 between mappings */
-};
 
 static const char *method_name(const struct transfer_run *tr)
 {
@@ -171,317 +150,6 @@ static bool usable(struct transfer_run *tr)
 }
 
 /*
- * A dmabuf step's mapping: the module exports the region as a dma-buf and
- * the initiator imports it the way an RDMA driver does. What the import
- * returns is a mapping handle like MAP's.
- */
-static int import_region(struct transfer_run *tr, struct p2prig_map *m)
-{
-	struct p2prig_import imp;
-	int rc = rigdev_export(tr->env->dev, tr->prov->chunk.handle, tr->t->export_method->uapi,
-			       tr->t->offset, tr->t->size, &tr->dmabuf_fd);
-
-	if (rc)
-		return rc;
-	tr->out->dmabuf.exports++;
-	rc = rigdev_import(tr->env->dev, tr->dmabuf_fd, tr->init_kind->uapi, &tr->init->pci,
-			   P2PRIG_DIR_BIDIRECTIONAL, &imp);
-	if (rc) {
-		close(tr->dmabuf_fd);
-		tr->dmabuf_fd = -1;
-		return rc;
-	}
-	memset(m, 0, sizeof(*m));
-	m->handle = imp.handle;
-	m->dma_addr = imp.dma_addr;
-	m->map_ns = imp.map_ns;
-	m->flags = imp.flags;
-	m->p2p_distance = tr->out->p2p_distance;
-	return 0;
-}
-
-/*
- * Once the importer is gone, the exporter's counters must balance: every
- * attach detached, every map unmapped. They add up over the step.
- */
-static int release_export(struct transfer_run *tr)
-{
-	struct p2prig_export_stats st;
-	int rc = rigdev_export_stats(tr->env->dev, tr->dmabuf_fd, &st);
-	struct step_report *out = tr->out;
-
-	close(tr->dmabuf_fd);
-	tr->dmabuf_fd = -1;
-	if (rc)
-		return rc;
-	out->dmabuf.attaches += st.attaches;
-	out->dmabuf.detaches += st.detaches;
-	out->dmabuf.maps += st.maps;
-	out->dmabuf.unmaps += st.unmaps;
-	if (st.attaches != st.detaches || st.maps != st.unmaps || st.live_maps)
-		out->dmabuf.balanced = false;
-	return 0;
-}
-
-/* Every map call's figure, in call order, for the first few calls of the step. */
-static void note_map_call(struct transfer_run *tr, uint64_t ns)
-{
-	struct cold_timings *c = &tr->out->cold;
-
-	if (c->n_first_map_calls < RESULT_FIRST_MAP_CALLS)
-		c->first_map_calls_ns[c->n_first_map_calls++] = ns;
-}
-
-/* Maps the region (m->map_ns: what the call took); the caller files the figure. */
-static int map_region(struct transfer_run *tr, struct p2prig_map *m)
-{
-	int rc;
-
-	if (tr->dmabuf)
-		rc = import_region(tr, m);
-	else
-		rc = rigdev_map(tr->env->dev, tr->prov->chunk.handle, tr->t->method->uapi,
-				tr->init_kind->uapi, &tr->init->pci, P2PRIG_DIR_BIDIRECTIONAL,
-				tr->t->offset, tr->t->size, m);
-	if (rc == 0)
-		note_map_call(tr, m->map_ns);
-	return rc;
-}
-
-static int unmap_region(struct transfer_run *tr, uint32_t mapping, uint64_t *ns)
-{
-	int rc = rigdev_unmap(tr->env->dev, mapping, ns);
-
-	if (tr->dmabuf && tr->dmabuf_fd >= 0) {
-		int stats_rc = release_export(tr);
-		rc = rc ? rc : stats_rc;
-	}
-	return rc;
-}
-
-/*
- * The BAR's start as the bus sees it: the chunk's bus address less its
- * offset into the BAR. An address in [start, start + bar_size) is the BAR
- * itself, anything else was translated.
- */
-static bool dma_in_bar(const struct p2prig_chunk_alloc *c, uint64_t dma)
-{
-	uint64_t start = c->bus_addr - (c->phys_addr - c->bar_phys);
-
-	return dma >= start && dma - start < c->bar_size;
-}
-
-/* Where a mapping points, in the words of `expect dma-address`. */
-static enum expect_dma dma_kind(const struct step_report *out)
-{
-	if (out->dma_in_bar)
-		return EXPECT_DMA_BAR;
-	if (!(out->dma_flags & P2PRIG_MAP_F_DIRECT))
-		return EXPECT_DMA_IOVA;
-	if (out->dma_flags & P2PRIG_MAP_F_BOUNCED)
-		return EXPECT_DMA_BOUNCED;
-	return EXPECT_DMA_RAM;
-}
-
-/* Writes SEED's pattern (in FORM) over the whole region through the CPU. */
-static bool cpu_fill_region(struct transfer_run *tr, uint64_t seed, enum pattern_form form)
-{
-	int rc;
-
-	pattern_fill(tr->region, tr->t->size, seed, 0, form);
-	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_WRITE, tr->t->offset,
-			     tr->region, tr->t->size);
-	if (rc)
-		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO write");
-	return rc == 0;
-}
-
-/* Poisons the chunk, DMAs the pattern in piece by piece, reads it all back. */
-static bool to_peer(struct transfer_run *tr, uint32_t mapping)
-{
-	const struct transfer_params *t = tr->t;
-	struct direction_report *d = &tr->out->to_peer;
-	int rc;
-
-	if (!cpu_fill_region(tr, tr->check_seed, PATTERN_COMPLEMENT))
-		return false;
-	for (uint64_t off = 0; off < t->size; off += t->piece) {
-		uint64_t ns;
-		pattern_fill(tr->piece, t->piece, t->seed, off, PATTERN_PLAIN);
-		rc = rigdev_xfer(tr->env->dev, mapping, P2PRIG_XFER_TO_PEER, off, tr->piece, t->piece,
-				 &ns);
-		if (rc) {
-			step_ioctl_failed(tr->out, rc, tr->who_initiator, "XFER to peer");
-			return false;
-		}
-		samples_add(&tr->to_ns, ns);
-		d->pieces++;
-	}
-	rc = rigdev_chunk_io(tr->env->dev, tr->prov->chunk.handle, P2PRIG_IO_READ, t->offset,
-			     tr->region, t->size);
-	if (rc) {
-		step_ioctl_failed(tr->out, rc, tr->who_provider, "CHUNK_IO read");
-		return false;
-	}
-	pattern_check(tr->region, t->size, tr->check_seed, 0, PATTERN_PLAIN, &d->check);
-	d->bytes = t->size;
-	return true;
-}
-
-/*
- * What the initiator must read out of the region: byte o of it is byte
- * base + o of SEED's pattern in FORM.
- */
-struct peer_contents {
-	uint64_t seed;
-	uint64_t base;
-	enum pattern_form form;
-};
-
-/* DMAs the region out piece by piece and checks each piece against WANT. */
-static bool from_peer(struct transfer_run *tr, uint32_t mapping, const struct peer_contents *want)
-{
-	const struct transfer_params *t = tr->t;
-	struct direction_report *d = &tr->out->from_peer;
-	enum pattern_form opposite = want->form == PATTERN_PLAIN ? PATTERN_COMPLEMENT : PATTERN_PLAIN;
-	int rc;
-
-	for (uint64_t off = 0; off < t->size; off += t->piece) {
-		struct pattern_check piece_check = { 0 };
-		uint64_t ns;
-		/* The opposite of what must arrive, so every byte has to be written. */
-		pattern_fill(tr->piece, t->piece, want->seed, want->base + off, opposite);
-		rc = rigdev_xfer(tr->env->dev, mapping, P2PRIG_XFER_FROM_PEER, off, tr->piece,
-				 t->piece, &ns);
-		if (rc) {
-			step_ioctl_failed(tr->out, rc, tr->who_initiator, "XFER from peer");
-			return false;
-		}
-		samples_add(&tr->from_ns, ns);
-		pattern_check(tr->piece, t->piece, want->seed, want->base + off, want->form,
-			      &piece_check);
-		pattern_check_merge(&d->check, &piece_check, want->base);
-		d->pieces++;
-		d->bytes += t->piece;
-	}
-	return true;
-}
-
-/* Writes ~pattern through the CPU, then has the initiator read it out. */
-static bool from_peer_cpu_seeded(struct transfer_run *tr, uint32_t mapping)
-{
-	const struct peer_contents want = { tr->check_seed, 0, PATTERN_COMPLEMENT };
-
-	return cpu_fill_region(tr, tr->t->seed, PATTERN_COMPLEMENT) &&
-	       from_peer(tr, mapping, &want);
-}
-
-/* The region's offset within its BAR: where the host's pattern is addressed. */
-static uint64_t bar_offset(const struct transfer_run *tr)
-{
-	return tr->prov->chunk.phys_addr - tr->prov->chunk.bar_phys + tr->t->offset;
-}
-
-/*
- * The oracle's order: the initiator reads out what only the host wrote
- * (the CPU never touched the region), then writes the step's pattern,
- * which stays there for the host to check after the guest ends.
- */
-static bool oracle_both_ways(struct transfer_run *tr, uint32_t mapping, char *progress,
-			     size_t progress_size)
-{
-	struct step_report *out = tr->out;
-	struct oracle_report *o = &out->oracle;
-	uint32_t pieces = (uint32_t)(tr->t->size / tr->t->piece);
-	bool ok;
-
-	o->fill_seed = tr->env->oracle_seed;
-	o->bar_offset = bar_offset(tr);
-	o->seed = tr->check_seed;
-	const struct peer_contents host_wrote = { o->fill_seed, o->bar_offset, PATTERN_PLAIN };
-	ok = from_peer(tr, mapping, &host_wrote);
-	step_progress(progress, progress_size,
-		      "from-peer (the host's bytes at BAR offset 0x%" PRIx64 ") %u/%u pieces %" PRIu64
-		      " bad bytes", o->bar_offset, out->from_peer.pieces, pieces,
-		      out->from_peer.check.mismatched_bytes);
-	if (!ok)
-		return false;
-	ok = to_peer(tr, mapping);
-	step_progress(progress, progress_size,
-		      "to-peer %u/%u pieces %" PRIu64 " bad bytes, left for the host",
-		      out->to_peer.pieces, pieces, out->to_peer.check.mismatched_bytes);
-	if (ok)
-		o->state = ORACLE_PENDING;
-	return ok;
-}
-
-/* To peer, then from peer, both seeded and checked through the CPU. */
-static bool cpu_both_ways(struct transfer_run *tr, uint32_t mapping, char *progress,
-			  size_t progress_size)
-{
-	struct step_report *out = tr->out;
-	uint32_t pieces = (uint32_t)(tr->t->size / tr->t->piece);
-	bool ok = to_peer(tr, mapping);
-
-	step_progress(progress, progress_size, "to-peer %u/%u pieces %" PRIu64 " bad bytes",
-		      out->to_peer.pieces, pieces, out->to_peer.check.mismatched_bytes);
-	if (ok) {
-		ok = from_peer_cpu_seeded(tr, mapping);
-		step_progress(progress, progress_size, "from-peer %u/%u pieces %" PRIu64 " bad bytes",
-			      out->from_peer.pieces, pieces, out->from_peer.check.mismatched_bytes);
-	}
-	return ok;
-}
-
-/* COUNT map/unmap pairs, their figures into MAP and UNMAP. */
-static bool timed_pairs(struct transfer_run *tr, uint32_t count, struct samples *map,
-			struct samples *unmap, const char *what)
-{
-	char call[32];
-
-	for (uint32_t i = 0; i < count; i++) {
-		struct p2prig_map m;
-		uint64_t ns;
-		int rc = map_region(tr, &m);
-		if (rc) {
-			snprintf(call, sizeof(call), "MAP (%s)", what);
-			step_ioctl_failed(tr->out, rc, tr->who_method, call);
-			return false;
-		}
-		samples_add(map, m.map_ns);
-		rc = unmap_region(tr, m.handle, &ns);
-		if (rc) {
-			snprintf(call, sizeof(call), "UNMAP (%s)", what);
-			step_ioctl_failed(tr->out, rc, tr->who_method, call);
-			return false;
-		}
-		samples_add(unmap, ns);
-	}
-	return true;
-}
-
-/*
- * The timing: the trace off (its tracepoints would be inside every figure),
- * then the warm-up pairs, which pay the IOVA allocator's and the page
- * tables' cold start, then the steady pairs the step reports.
- */
-static bool time_mapping(struct transfer_run *tr, char *progress, size_t progress_size)
-{
-	const struct step_env *env = tr->env;
-
-	if (env->trace_off)
-		env->trace_off(env->trace_data);
-	if (!timed_pairs(tr, tr->t->warmup, &tr->cold_map_ns, &tr->cold_unmap_ns, "warm-up") ||
-	    !timed_pairs(tr, tr->t->map_repeat, &tr->map_ns, &tr->unmap_ns, "repeat"))
-		return false;
-	struct stats_summary map = stats_summarise(tr->map_ns.values, tr->map_ns.n);
-	struct stats_summary unmap = stats_summarise(tr->unmap_ns.values, tr->unmap_ns.n);
-	step_progress(progress, progress_size, "map/unmap x%zu after %u warm-up, p50 %" PRIu64
-		      "/%" PRIu64 " ns", tr->map_ns.n, tr->t->warmup, map.p50, unmap.p50);
-	return true;
-}
-
-/*
  * The route the step's method takes by the doctor's map type (the rule of
  * route_rule.h, as the module applies it), and a note when a "-host"
  * method sends a switch-local pair through a host bridge the kernel's rule
@@ -578,7 +246,7 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 
 	if (!probe_pair(tr, progress, progress_size))
 		return false;
-	rc = map_region(tr, &m);
+	rc = transfer_map_region(tr, &m);
 	if (rc && refusal_expected(tr, rc)) {
 		out->refused = true;
 		out->refused_errno = -rc;
@@ -595,11 +263,11 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 	out->route = m.route;
 	out->mapped_map_type = m.map_type;
 	out->dma_address = m.dma_addr;
-	out->dma_in_bar = dma_in_bar(&tr->prov->chunk, m.dma_addr);
+	out->dma_in_bar = transfer_dma_in_bar(&tr->prov->chunk, m.dma_addr);
 	if (!out->probed)
 		out->p2p_distance = m.p2p_distance;
 	step_progress(progress, progress_size, "map dma=0x%" PRIx64 " (%s)", (uint64_t)m.dma_addr,
-		      expect_dma_name(dma_kind(out)));
+		      expect_dma_name(transfer_dma_kind(out)));
 	if (vlab_bus_addr_would_fault(tr) && tr->t->vlab_bus_addr_run) {
 		step_progress(progress, progress_size,
 			      "vlab-bus-addr=run: the bus address goes to the initiator under a "
@@ -610,20 +278,20 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 				"sends all device DMA through the IOMMU and would fault, where a "
 				"real switch routes it locally");
 		uint64_t ignored;
-		unmap_region(tr, m.handle, &ignored);
+		transfer_unmap_region(tr, m.handle, &ignored);
 		return false;
 	}
 
-	bool ok = tr->oracle ? oracle_both_ways(tr, m.handle, progress, progress_size)
-			     : cpu_both_ways(tr, m.handle, progress, progress_size);
+	bool ok = tr->oracle ? transfer_oracle_both_ways(tr, m.handle, progress, progress_size)
+			     : transfer_cpu_both_ways(tr, m.handle, progress, progress_size);
 
-	rc = unmap_region(tr, m.handle, &out->cold.own_unmap_ns);
+	rc = transfer_unmap_region(tr, m.handle, &out->cold.own_unmap_ns);
 	out->cold.own_timed = rc == 0;
 	if (rc && ok) {
 		step_ioctl_failed(out, rc, tr->who_method, "UNMAP");
 		ok = false;
 	}
-	return ok && time_mapping(tr, progress, progress_size);
+	return ok && transfer_time_mapping(tr, progress, progress_size);
 }
 
 static void describe_mismatch(struct step_report *out, const char *direction,
@@ -661,11 +329,11 @@ static bool expectation_met(struct transfer_run *tr, const struct scenario_expec
 	case EXPECT_DMA_ADDRESS:
 		snprintf(r->detail, sizeof(r->detail),
 			 "0x%" PRIx64 " is %s (BAR%u bus range [0x%" PRIx64 ", 0x%" PRIx64 ")%s%s)",
-			 out->dma_address, expect_dma_name(dma_kind(out)), c->bar, bar_start,
+			 out->dma_address, expect_dma_name(transfer_dma_kind(out)), c->bar, bar_start,
 			 bar_start + (uint64_t)c->bar_size,
 			 out->dma_flags & P2PRIG_MAP_F_DIRECT ? ", no IOMMU translation" : "",
 			 out->dma_flags & P2PRIG_MAP_F_BOUNCED ? ", swiotlb bounce" : "");
-		return out->mapped && dma_kind(out) == e->dma;
+		return out->mapped && transfer_dma_kind(out) == e->dma;
 	case EXPECT_MAP_TYPE:
 		want = expected_map_type(out, e);
 		snprintf(r->detail, sizeof(r->detail), "the kernel's p2pdma decided %s, expected %s",
