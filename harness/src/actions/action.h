@@ -22,18 +22,26 @@ struct pending_step;
 struct step_env;
 struct step_report;
 
+/* The hooks' types, so an action's header declares each in one line. */
+typedef bool step_parse_keys_fn(struct parser *p, char **words, size_t n,
+				struct scenario_step *step, struct pending_step *pending);
+typedef void step_check_refs_fn(struct parser *p, struct scenario_step *step,
+				const struct pending_step *pending);
+typedef bool step_check_expect_fn(struct parser *p, const struct scenario_step *step,
+				  const struct scenario_expect *e, const char *what);
+typedef void step_run_fn(const struct step_env *env, const struct scenario_step *step,
+			 struct step_report *out, char *progress, size_t progress_size);
+typedef void step_summarise_fn(struct json_object *steps);
+
 struct step_action_ops {
 	const char *name;		/* the ACTION of a step line */
 	enum step_action action;
 	/* The step line's key=value words; names are resolved at the end of the file. */
-	bool (*parse_keys)(struct parser *p, char **words, size_t n, struct scenario_step *step,
-			   struct pending_step *pending);
+	step_parse_keys_fn *parse_keys;
 	/* End of file (p->line is the step's): names resolved, sizes checked against them. */
-	void (*check_refs)(struct parser *p, struct scenario_step *step,
-			   const struct pending_step *pending);
+	step_check_refs_fn *check_refs;
 	/* Whether `expect WHAT` applies to the step; says why not. NULL: every one does. */
-	bool (*check_expect)(struct parser *p, const struct scenario_step *step,
-			     const struct scenario_expect *e, const char *what);
+	step_check_expect_fn *check_expect;
 	/* `expect methods-agree` compares such steps' steady map/unmap timings. */
 	bool compares_methods;
 	/* The part of a provider's chunk the step writes (for `expect oracle`); false: none. */
@@ -52,15 +60,14 @@ struct step_action_ops {
 	 * verdict, reason and whatever was measured. Appends a short account of
 	 * what happened to progress, for the live progress line.
 	 */
-	void (*run)(const struct step_env *env, const struct scenario_step *step,
-		    struct step_report *out, char *progress, size_t progress_size);
+	step_run_fn *run;
 	/* Its figures into the step's object of result.json. */
 	void (*write_json)(const struct step_report *report, struct json_object *step);
 	/*
 	 * `p2prig summary`: its section, from result.json's steps. Actions that
 	 * share a section share the hook; the summary prints each one once.
 	 */
-	void (*summarise)(struct json_object *steps);
+	step_summarise_fn *summarise;
 };
 
 /* The table, in the order the summary prints its sections. */

@@ -54,24 +54,38 @@ static bool provider_needs_chunk(const struct scenario *sc, size_t provider)
 	return false;
 }
 
+/*
+ * The first PCI function SELECTOR matches, its address filled in; NULL
+ * when none does, the reason in UNUSABLE (RESULT_TEXT_MAX) and a skip.
+ */
+static struct pci_dev *resolve_function(struct run *run, const struct selector *selector,
+					struct p2prig_pci_addr *pci,
+					char pci_text[PCI_ADDRESS_TEXT_MAX],
+					enum step_verdict *verdict, char unusable[RESULT_TEXT_MAX])
+{
+	struct pci_dev *dev = selector_first_match(run->pacc, selector);
+
+	if (!dev) {
+		*verdict = VERDICT_SKIP;
+		snprintf(unusable, RESULT_TEXT_MAX, "no PCI device matches %s", selector->text);
+		return NULL;
+	}
+	selector_address_uapi(dev, pci);
+	selector_address_text(dev, pci_text, PCI_ADDRESS_TEXT_MAX);
+	return dev;
+}
+
 static void prepare_provider(struct run *run, size_t i)
 {
 	const struct scenario_provider *p = &run->sc.providers[i];
 	struct provider_state *s = &run->providers[i];
 	/* System RAM has no PCI device: its address stays zero. */
 	if (p->kind->peer) {
-		struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
-
-		if (!dev) {
-			s->unusable_verdict = VERDICT_SKIP;
-			snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
-				 p->selector.text);
+		s->dev = resolve_function(run, &p->selector, &s->pci, s->pci_text,
+					  &s->unusable_verdict, s->unusable);
+		if (!s->dev)
 			return;
-		}
 		s->resolved = true;
-		s->dev = dev;
-		selector_address_uapi(dev, &s->pci);
-		selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
 	}
 	if (!(run->info.provider_mask & (1u << p->kind->uapi))) {
 		s->unusable_verdict = VERDICT_SKIP;
@@ -119,18 +133,10 @@ static void prepare_initiator(struct run *run, size_t i)
 {
 	const struct scenario_initiator *p = &run->sc.initiators[i];
 	struct initiator_state *s = &run->initiators[i];
-	struct pci_dev *dev = selector_first_match(run->pacc, &p->selector);
 
-	if (!dev) {
-		s->unusable_verdict = VERDICT_SKIP;
-		snprintf(s->unusable, sizeof(s->unusable), "no PCI device matches %s",
-			 p->selector.text);
-		return;
-	}
-	s->resolved = true;
-	s->dev = dev;
-	selector_address_uapi(dev, &s->pci);
-	selector_address_text(dev, s->pci_text, sizeof(s->pci_text));
+	s->dev = resolve_function(run, &p->selector, &s->pci, s->pci_text, &s->unusable_verdict,
+				  s->unusable);
+	s->resolved = s->dev != NULL;
 }
 
 /*

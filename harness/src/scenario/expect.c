@@ -60,6 +60,20 @@ static bool expect_about_data(enum expect_what what)
 	       what == EXPECT_ORACLE;
 }
 
+/* verified, refused and oracle: the expectations that are one bare word. */
+static bool bare_expectation(const char *what, const char *const *names, enum expect_what *out)
+{
+	static const enum expect_what bare[] = { EXPECT_VERIFIED, EXPECT_REFUSED, EXPECT_ORACLE };
+
+	for (size_t i = 0; i < ARRAY_SIZE(bare); i++) {
+		if (strcmp(what, names[bare[i]]) == 0) {
+			*out = bare[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 void parse_expect(struct parser *p)
 {
 	size_t found;
@@ -86,10 +100,9 @@ void parse_expect(struct parser *p)
 	}
 	const char *what = p->words[0];
 	const char *value = p->n_words > 1 ? p->words[1] : NULL;
-	if (strcmp(what, "verified") == 0) {
-		e.what = EXPECT_VERIFIED;
+	if (bare_expectation(what, names, &e.what)) {
 		if (value) {
-			ERROR(p, "'expect verified' takes no value, got '%s'", value);
+			ERROR(p, "'expect %s' takes no value, got '%s'", what, value);
 			return;
 		}
 	} else if (strcmp(what, "pattern") == 0) {
@@ -122,18 +135,6 @@ void parse_expect(struct parser *p)
 		if (!parser_no_more_words(p, 2, "expect map-type TYPE"))
 			return;
 		e.map_type = (enum expect_map_type)found;
-	} else if (strcmp(what, "refused") == 0) {
-		e.what = EXPECT_REFUSED;
-		if (value) {
-			ERROR(p, "'expect refused' takes no value, got '%s'", value);
-			return;
-		}
-	} else if (strcmp(what, "oracle") == 0) {
-		e.what = EXPECT_ORACLE;
-		if (value) {
-			ERROR(p, "'expect oracle' takes no value, got '%s'", value);
-			return;
-		}
 	} else if (strcmp(what, "methods-agree") == 0) {
 		e.what = EXPECT_METHODS_AGREE;
 		e.within_percent = SCENARIO_DEFAULT_AGREE_PERCENT;

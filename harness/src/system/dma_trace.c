@@ -97,6 +97,28 @@ void dma_trace_tally_end(struct dma_trace_tally *t)
 	t->pending = NULL;
 }
 
+/* Every unmap met its map, with the same size and attrs, and no map is left. */
+static bool paired(const struct dma_trace_tally *t, char *why, size_t why_size)
+{
+	if (!t->unmatched_unmaps && !t->mismatched && !t->outstanding)
+		return true;
+	snprintf(why, why_size, "maps and unmaps do not pair: %zu unmaps without their map, "
+		 "%zu with other size or attrs, %zu maps left (first: %s)", t->unmatched_unmaps,
+		 t->mismatched, t->outstanding, t->first_problem[0] ? t->first_problem : "-");
+	return false;
+}
+
+/* RAM's calls must not carry DMA_ATTR_MMIO. */
+static bool ram_not_mmio(const struct dma_trace_tally *t, enum dma_trace_attrs attrs, char *why,
+			 size_t why_size)
+{
+	if (attrs != DMA_TRACE_ATTRS_NO_MMIO || (!t->mmio_maps && !t->mmio_unmaps))
+		return true;
+	snprintf(why, why_size, "%zu maps and %zu unmaps of RAM show attrs=MMIO", t->mmio_maps,
+		 t->mmio_unmaps);
+	return false;
+}
+
 bool dma_trace_check(const struct dma_trace_tally *t, uint64_t calls, enum dma_trace_attrs attrs,
 		     char *why, size_t why_size)
 {
@@ -111,23 +133,14 @@ bool dma_trace_check(const struct dma_trace_tally *t, uint64_t calls, enum dma_t
 			 calls, t->maps, t->unmaps);
 		return false;
 	}
-	if (t->unmatched_unmaps || t->mismatched || t->outstanding) {
-		snprintf(why, why_size, "maps and unmaps do not pair: %zu unmaps without their map, "
-			 "%zu with other size or attrs, %zu maps left (first: %s)", t->unmatched_unmaps,
-			 t->mismatched, t->outstanding, t->first_problem[0] ? t->first_problem : "-");
+	if (!paired(t, why, why_size))
 		return false;
-	}
 	if (attrs == DMA_TRACE_ATTRS_MMIO && (t->mmio_maps != t->maps || t->mmio_unmaps != t->unmaps)) {
 		snprintf(why, why_size, "only %zu of %zu maps and %zu of %zu unmaps show attrs=MMIO",
 			 t->mmio_maps, t->maps, t->mmio_unmaps, t->unmaps);
 		return false;
 	}
-	if (attrs == DMA_TRACE_ATTRS_NO_MMIO && (t->mmio_maps || t->mmio_unmaps)) {
-		snprintf(why, why_size, "%zu maps and %zu unmaps of RAM show attrs=MMIO", t->mmio_maps,
-			 t->mmio_unmaps);
-		return false;
-	}
-	return true;
+	return ram_not_mmio(t, attrs, why, why_size);
 }
 
 bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs attrs, char *why,
@@ -135,22 +148,13 @@ bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs
 {
 	size_t single_maps = t->maps - t->sg_maps, single_unmaps = t->unmaps - t->sg_unmaps;
 
-	if (t->unmatched_unmaps || t->mismatched || t->outstanding) {
-		snprintf(why, why_size, "maps and unmaps do not pair: %zu unmaps without their map, "
-			 "%zu with other size or attrs, %zu maps left (first: %s)", t->unmatched_unmaps,
-			 t->mismatched, t->outstanding, t->first_problem[0] ? t->first_problem : "-");
+	if (!paired(t, why, why_size))
 		return false;
-	}
 	if (attrs == DMA_TRACE_ATTRS_MMIO &&
 	    (t->mmio_maps != single_maps || t->mmio_unmaps != single_unmaps)) {
 		snprintf(why, why_size, "%zu of %zu maps and %zu of %zu unmaps show attrs=MMIO",
 			 t->mmio_maps, single_maps, t->mmio_unmaps, single_unmaps);
 		return false;
 	}
-	if (attrs == DMA_TRACE_ATTRS_NO_MMIO && (t->mmio_maps || t->mmio_unmaps)) {
-		snprintf(why, why_size, "%zu maps and %zu unmaps of RAM show attrs=MMIO", t->mmio_maps,
-			 t->mmio_unmaps);
-		return false;
-	}
-	return true;
+	return ram_not_mmio(t, attrs, why, why_size);
 }

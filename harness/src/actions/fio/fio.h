@@ -3,13 +3,10 @@
 #ifndef P2PRIG_FIO_H
 #define P2PRIG_FIO_H
 
-#include "actions/step.h"
-#include "scenario/scenario_parser.h"
+#include "actions/action.h"
 
 /* fio_parse.c */
-bool fio_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-		    struct pending_step *pending);
-void fio_check_refs(struct parser *p, struct scenario_step *step,
-		    const struct pending_step *pending);
+step_parse_keys_fn fio_parse_keys;
+step_check_refs_fn fio_check_refs;
 
 #endif

@@ -3,14 +3,11 @@
 #ifndef P2PRIG_MAP_COST_H
 #define P2PRIG_MAP_COST_H
 
-#include "actions/step.h"
-#include "scenario/scenario_parser.h"
+#include "actions/action.h"
 
 /* map_cost_parse.c */
-bool map_cost_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-			 struct pending_step *pending);
+step_parse_keys_fn map_cost_parse_keys;
 /* Providers and the initiator resolved, granules against their sizes. */
-void map_cost_check_refs(struct parser *p, struct scenario_step *step,
-			 const struct pending_step *pending);
+step_check_refs_fn map_cost_check_refs;
 
 #endif

@@ -19,6 +19,7 @@
 #include <json.h>
 
 #include "actions/action.h"
+#include "scenario/scenario_parser.h"
 #include "actions/map-cost/map_cost.h"
 #include "actions/map-cost/map_cost_kbench.h"
 #include "actions/map-cost/map_cost_report.h"

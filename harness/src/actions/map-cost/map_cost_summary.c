@@ -15,13 +15,20 @@
 #include "util/json_read.h"
 #include "util/numparse.h"
 
-static void mean_sd(json_object *figure, char *buf, size_t size)
+/* OBJ's FIRST and SECOND through FORMAT (two doubles), or "-" when FIRST is not there. */
+static void two_figures(json_object *obj, const char *format, const char *first,
+			const char *second, char *buf, size_t size)
 {
-	if (json_has_number(figure, "mean_ns"))
-		snprintf(buf, size, "%.0f ± %.0f", json_number(figure, "mean_ns"),
-			 json_number(figure, "stddev_ns"));
+	if (json_has_number(obj, first))
+		snprintf(buf, size, format, json_number(obj, first), json_number(obj, second));
 	else
 		snprintf(buf, size, "-");
+}
+
+/* "1234 ± 56": mean and standard deviation. */
+static void mean_sd(json_object *figure, char *buf, size_t size)
+{
+	two_figures(figure, "%.0f ± %.0f", "mean_ns", "stddev_ns", buf, size);
 }
 
 /* "cv 4.2 % > 3 % (map)", for each flagged figure. */
@@ -62,21 +69,13 @@ static void print_entry(json_object *e, double limit)
 /* "1234 (1200)": ours, mean (p50); "-" when not measured. */
 static void ours_text(json_object *side, char *buf, size_t size)
 {
-	if (json_has_number(side, "ours_mean_ns"))
-		snprintf(buf, size, "%.0f (%.0f)", json_number(side, "ours_mean_ns"),
-			 json_number(side, "ours_p50_ns"));
-	else
-		snprintf(buf, size, "-");
+	two_figures(side, "%.0f (%.0f)", "ours_mean_ns", "ours_p50_ns", buf, size);
 }
 
 /* "1.12 (>= 1.05)": the ratio, and how low it could be had the kernel's flooring lost the most. */
 static void ratio_text(json_object *side, char *buf, size_t size)
 {
-	if (json_has_number(side, "ratio"))
-		snprintf(buf, size, "%.2f (>= %.2f)", json_number(side, "ratio"),
-			 json_number(side, "ratio_min"));
-	else
-		snprintf(buf, size, "-");
+	two_figures(side, "%.2f (>= %.2f)", "ratio", "ratio_min", buf, size);
 }
 
 static void print_kbench_granule(json_object *g)

@@ -3,13 +3,10 @@
 #ifndef P2PRIG_NVME_COPY_H
 #define P2PRIG_NVME_COPY_H
 
-#include "actions/step.h"
-#include "scenario/scenario_parser.h"
+#include "actions/action.h"
 
 /* copy_parse.c */
-bool copy_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-		     struct pending_step *pending);
-void copy_check_refs(struct parser *p, struct scenario_step *step,
-		     const struct pending_step *pending);
+step_parse_keys_fn copy_parse_keys;
+step_check_refs_fn copy_check_refs;
 
 #endif

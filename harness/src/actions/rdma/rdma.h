@@ -3,17 +3,13 @@
 #ifndef P2PRIG_RDMA_H
 #define P2PRIG_RDMA_H
 
-#include "actions/step.h"
-#include "scenario/scenario_parser.h"
+#include "actions/action.h"
 
 /* rdma_parse.c */
-bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-		     struct pending_step *pending);
-void rdma_check_refs(struct parser *p, struct scenario_step *step,
-		     const struct pending_step *pending);
+step_parse_keys_fn rdma_parse_keys;
+step_check_refs_fn rdma_check_refs;
 
 /* rdma_summary.c: `p2prig summary`'s rdma figures. */
-struct json_object;
-void rdma_summarise(struct json_object *steps);
+step_summarise_fn rdma_summarise;
 
 #endif

@@ -18,6 +18,7 @@
 #include <json.h>
 
 #include "actions/action.h"
+#include "scenario/scenario_parser.h"
 #include "actions/rdma/rdma.h"
 #include "util/json_write.h"
 #include "util/numparse.h"

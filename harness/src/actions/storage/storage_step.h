@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "actions/action.h"
 #include "actions/step.h"
 
 /* Whether STORAGE (an index in sc->storages) can be used; the step's reason if not. */
@@ -22,7 +23,6 @@ bool step_buffer_usable(const struct step_env *env, size_t buffer, struct step_r
 void step_storage_expectations(const struct scenario_step *step, struct step_report *out);
 
 /* `p2prig summary`: fio and nvme-copy steps' figures, one section (storage_summary.c). */
-struct json_object;
-void storage_summarise(struct json_object *steps);
+step_summarise_fn storage_summarise;
 
 #endif

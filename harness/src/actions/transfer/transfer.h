@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actions/action.h"
 #include "actions/step.h"
 #include "scenario/scenario_parser.h"
 
@@ -32,7 +33,6 @@ bool transfer_uses_chunk(const struct scenario_step *step, size_t provider);
 bool transfer_pair(const struct scenario_step *step, size_t *provider, size_t *initiator);
 
 /* transfer_summary.c: `p2prig summary`'s map/unmap timings of transfer and dmabuf steps. */
-struct json_object;
-void transfer_summarise(struct json_object *steps);
+step_summarise_fn transfer_summarise;
 
 #endif
