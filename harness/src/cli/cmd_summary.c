@@ -45,7 +45,7 @@ static void p50_ns(json_object *step, const char *key, char *buf, size_t size)
 static void rdma_verified(json_object *rdma, char *buf, size_t size)
 {
 	json_object *sizes = json_field(rdma, "sizes");
-	size_t n = json_object_is_type(sizes, json_type_array) ? json_object_array_length(sizes) : 0;
+	size_t n = json_length(sizes);
 	size_t right = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -75,7 +75,7 @@ static const char *paint(const struct palette *p, const char *verdict)
 
 static bool print_steps(json_object *steps, const struct palette *p)
 {
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 	int name_width = 4, method_width = 8;
 	bool all_passed = n > 0;
 
@@ -123,8 +123,7 @@ static bool print_steps(json_object *steps, const struct palette *p)
 		}
 		/* Flagged, never a failure: shown whatever the verdict. */
 		json_object *notes = json_field(s, "notes");
-		size_t n_notes = json_object_is_type(notes, json_type_array)
-				 ? json_object_array_length(notes) : 0;
+		size_t n_notes = json_length(notes);
 		for (size_t k = 0; k < n_notes; k++)
 			printf("%*s  %s! note:%s %s\n", name_width, "", p->skip, p->off,
 			       json_object_get_string(json_object_array_get_idx(notes, k)));
@@ -162,7 +161,7 @@ static void oracle_where(json_object *s, char *buf, size_t size)
  */
 static bool print_oracle(json_object *steps, const struct palette *p)
 {
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 	bool ok = true, header = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -197,8 +196,7 @@ static bool print_oracle(json_object *steps, const struct palette *p)
 static bool print_health(json_object *health, bool complete, const struct palette *p)
 {
 	json_object *findings = json_field(health, "findings");
-	size_t n = json_object_is_type(findings, json_type_array)
-			   ? json_object_array_length(findings) : 0;
+	size_t n = json_length(findings);
 	bool clean = json_flag(health, "clean");
 
 	if (clean)

@@ -187,7 +187,7 @@ static void add_labelled(struct strlist *lines, const char *label, const char *t
 static void unmet_expectations(json_object *step, struct strlist *lines)
 {
 	json_object *all = json_field(step, "expectations");
-	size_t n = json_object_is_type(all, json_type_array) ? json_object_array_length(all) : 0;
+	size_t n = json_length(all);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(all, i);

@@ -29,11 +29,6 @@ static void add_line(struct strlist *lines, const char *fmt, ...)
 	strlist_add(lines, line);
 }
 
-static size_t length(json_object *array)
-{
-	return json_object_is_type(array, json_type_array) ? json_object_array_length(array) : 0;
-}
-
 static long long integer(json_object *obj, const char *key)
 {
 	return json_object_get_int64(json_field(obj, key));
@@ -85,7 +80,7 @@ static void map_cost_lines(json_object *mc, struct strlist *lines)
 	double limit = json_has_number(mc, "cv_limit_percent") ? json_number(mc, "cv_limit_percent")
 			: MAP_COST_CV_LIMIT_PERCENT;
 
-	for (size_t i = 0; i < length(entries); i++) {
+	for (size_t i = 0; i < json_length(entries); i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
 		const char *result = json_text(e, "result", "not run");
 		struct repeat_figure map = repeat_figure_json(json_field(e, "map"));
@@ -111,7 +106,7 @@ static void fio_lines(json_object *fio, struct strlist *lines)
 {
 	json_object *jobs = json_field(fio, "jobs");
 
-	for (size_t i = 0; i < length(jobs); i++) {
+	for (size_t i = 0; i < json_length(jobs); i++) {
 		json_object *j = json_object_array_get_idx(jobs, i);
 		char bw[32], iops[32], p99[32], error[160] = "";
 
@@ -130,7 +125,7 @@ static void copy_lines(json_object *copy, struct strlist *lines)
 {
 	json_object *combinations = json_field(copy, "combinations");
 
-	for (size_t i = 0; i < length(combinations); i++) {
+	for (size_t i = 0; i < json_length(combinations); i++) {
 		json_object *c = json_object_array_get_idx(combinations, i);
 		char bs[SIZE_TEXT_MAX], rate[32], wrong[48] = "";
 		const char *error = json_text(c, "error", NULL);
@@ -158,7 +153,7 @@ static void rdma_lines(json_object *rdma, struct strlist *lines)
 {
 	json_object *sizes = json_field(rdma, "sizes");
 
-	for (size_t i = 0; i < length(sizes); i++) {
+	for (size_t i = 0; i < json_length(sizes); i++) {
 		json_object *z = json_object_array_get_idx(sizes, i);
 		char bytes[SIZE_TEXT_MAX], avg[32], peak[32], p99[32];
 
@@ -207,7 +202,7 @@ static void timing_line(json_object *timings, struct strlist *lines)
 /* A step's flagged notes (methods that should agree and do not): shown, never judged. */
 static void note_lines(json_object *notes, struct strlist *lines)
 {
-	size_t n = json_object_is_type(notes, json_type_array) ? json_object_array_length(notes) : 0;
+	size_t n = json_length(notes);
 	char line[FIGURE_LINE_MAX];
 
 	for (size_t i = 0; i < n; i++) {

@@ -123,7 +123,7 @@ static bool optional_text(json_object *obj, const char *key, const char **out)
 static bool string_list(json_object *obj, const char *key, struct strlist *list)
 {
 	json_object *a = json_field(obj, key);
-	size_t n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+	size_t n = json_length(a);
 
 	if (a && !json_object_is_type(a, json_type_array))
 		return false;

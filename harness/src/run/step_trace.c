@@ -11,6 +11,7 @@
 
 #include "actions/action.h"
 #include "system/dma_trace_read.h"
+#include "system/dma_trace.h"
 #include "util/json_write.h"
 #include "actions/step.h"
 
@@ -159,14 +160,7 @@ json_object *step_trace_json(const struct step_trace_report *r)
 	jw_add(o, "events", jw_text(r->events));
 	jw_add(o, "file", jw_text(r->file));
 	jw_add(o, "expect_attrs", jw_text(r->expect));
-	jw_add(o, "maps", jw_count(r->tally.maps));
-	jw_add(o, "unmaps", jw_count(r->tally.unmaps));
-	jw_add(o, "mmio_maps", jw_count(r->tally.mmio_maps));
-	jw_add(o, "mmio_unmaps", jw_count(r->tally.mmio_unmaps));
-	jw_add(o, "sg_maps", jw_count(r->tally.sg_maps));
-	jw_add(o, "unmatched_unmaps", jw_count(r->tally.unmatched_unmaps));
-	jw_add(o, "mismatched", jw_count(r->tally.mismatched));
-	jw_add(o, "outstanding", jw_count(r->tally.outstanding));
+	dma_trace_tally_json(o, &r->tally);
 	jw_add(o, "refused_maps", jw_count(r->tally.refused));
 	jw_add(o, "lost", jw_count(r->tally.lost));
 	jw_add(o, "note", jw_text(r->note));

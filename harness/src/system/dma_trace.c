@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
+#include "util/json_write.h"
+
 struct dma_trace_pending {
 	struct dma_trace_event *items;
 	size_t n, cap;
@@ -157,4 +161,16 @@ bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs
 		return false;
 	}
 	return ram_not_mmio(t, attrs, why, why_size);
+}
+
+void dma_trace_tally_json(struct json_object *o, const struct dma_trace_tally *t)
+{
+	jw_add(o, "maps", jw_count(t->maps));
+	jw_add(o, "unmaps", jw_count(t->unmaps));
+	jw_add(o, "mmio_maps", jw_count(t->mmio_maps));
+	jw_add(o, "mmio_unmaps", jw_count(t->mmio_unmaps));
+	jw_add(o, "sg_maps", jw_count(t->sg_maps));
+	jw_add(o, "unmatched_unmaps", jw_count(t->unmatched_unmaps));
+	jw_add(o, "mismatched", jw_count(t->mismatched));
+	jw_add(o, "outstanding", jw_count(t->outstanding));
 }

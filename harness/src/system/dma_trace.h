@@ -98,4 +98,8 @@ bool dma_trace_check(const struct dma_trace_tally *t, uint64_t calls, enum dma_t
 bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs attrs, char *why,
 			   size_t why_size);
 
+/* The tally's counts into O, as result.json names them (maps ... outstanding). */
+struct json_object;
+void dma_trace_tally_json(struct json_object *o, const struct dma_trace_tally *t);
+
 #endif

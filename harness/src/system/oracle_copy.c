@@ -53,7 +53,7 @@ static int judge_ranges(json_object *copy, const char *from, const char *to,
 			struct oracle_copy_verdict *v)
 {
 	json_object *combos = json_field(copy, "combinations");
-	size_t n = json_object_is_type(combos, json_type_array) ? json_object_array_length(combos) : 0;
+	size_t n = json_length(combos);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *c = json_object_array_get_idx(combos, i);
@@ -85,7 +85,7 @@ static int judge_bar_regions(json_object *copy, const struct oracle_job *job, co
 			     struct oracle_copy_verdict *v)
 {
 	json_object *list = json_field(json_field(copy, "bar_regions"), "regions");
-	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+	size_t n = json_length(list);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *r = json_object_array_get_idx(list, i);

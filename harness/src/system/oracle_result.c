@@ -27,7 +27,7 @@ static json_object *joined(const char *first, const char *second)
 static void settle_expectation(json_object *step, bool verified, const char *detail)
 {
 	json_object *list = json_field(step, "expectations");
-	size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+	size_t n = json_length(list);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(list, i);
@@ -156,7 +156,7 @@ static void judge_step(json_object *step, size_t number, const struct oracle_job
 static void recount(json_object *root)
 {
 	json_object *steps = json_field(root, "steps");
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 	int64_t passed = 0, failed = 0, skipped = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -177,7 +177,7 @@ void oracle_judge_result(json_object *root, const struct oracle_job *job,
 			 struct oracle_tally *tally, FILE *log)
 {
 	json_object *steps = json_field(root, "steps");
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 
 	for (size_t i = 0; i < n; i++)
 		judge_step(json_object_array_get_idx(steps, i), i + 1, job, tally, log);

@@ -29,6 +29,11 @@ bool json_has_number(json_object *obj, const char *key)
 	return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
 }
 
+size_t json_length(json_object *array)
+{
+	return json_object_is_type(array, json_type_array) ? json_object_array_length(array) : 0;
+}
+
 double json_number(json_object *obj, const char *key)
 {
 	return json_has_number(obj, key) ? json_object_get_double(json_field(obj, key)) : 0.0;

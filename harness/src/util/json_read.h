@@ -17,6 +17,8 @@ json_object *json_field(json_object *obj, const char *key);
 /* OBJ[KEY] when it is a string, else FALLBACK. */
 const char *json_text(json_object *obj, const char *key, const char *fallback);
 bool json_has_number(json_object *obj, const char *key);
+/* How many elements ARRAY has; 0 when it is not an array (or NULL). */
+size_t json_length(json_object *array);
 /* OBJ[KEY] as a double, 0 when it is not a number. */
 double json_number(json_object *obj, const char *key);
 /* A timing's FIELD ("p50", "mean") in whole ns into BUF, or "-" when nothing was measured. */

@@ -8,6 +8,7 @@
 
 #include <json.h>
 
+#include "system/dma_trace.h"
 #include "util/json_write.h"
 #include "scenario/kinds.h"
 #include "actions/map-cost/map_cost_kbench.h"
@@ -138,14 +139,7 @@ static json_object *trace_json(const struct map_cost_trace *t)
 	jw_add(o, "result", jw_text(!t->ran ? "not run" : t->passed ? "pass" : "fail"));
 	jw_add(o, "expect_attrs", jw_text(expect_attrs_name(t->expect)));
 	jw_add(o, "calls", jw_count(t->calls));
-	jw_add(o, "maps", jw_count(t->tally.maps));
-	jw_add(o, "unmaps", jw_count(t->tally.unmaps));
-	jw_add(o, "mmio_maps", jw_count(t->tally.mmio_maps));
-	jw_add(o, "mmio_unmaps", jw_count(t->tally.mmio_unmaps));
-	jw_add(o, "sg_maps", jw_count(t->tally.sg_maps));
-	jw_add(o, "unmatched_unmaps", jw_count(t->tally.unmatched_unmaps));
-	jw_add(o, "mismatched", jw_count(t->tally.mismatched));
-	jw_add(o, "outstanding", jw_count(t->tally.outstanding));
+	dma_trace_tally_json(o, &t->tally);
 	jw_add(o, "detail", jw_text(t->verdict));
 	return o;
 }

@@ -101,8 +101,7 @@ static void print_kbench_granule(json_object *g)
 static void print_kbench(json_object *k)
 {
 	json_object *granules = json_field(k, "granules");
-	size_t n = json_object_is_type(granules, json_type_array)
-		   ? json_object_array_length(granules) : 0;
+	size_t n = json_length(granules);
 	const char *result = json_text(k, "result", "?");
 
 	if (strcmp(result, "measured") != 0) {
@@ -129,15 +128,14 @@ static void print_kbench(json_object *k)
 
 void map_cost_summarise(json_object *steps)
 {
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
 		json_object *mc = json_field(s, "map_cost");
 		json_object *entries = json_field(mc, "entries");
 		json_object *trace = json_field(mc, "trace");
-		size_t n_entries = json_object_is_type(entries, json_type_array)
-				   ? json_object_array_length(entries) : 0;
+		size_t n_entries = json_length(entries);
 		double limit = json_number(mc, "cv_limit_percent");
 
 		if (!mc || n_entries == 0)

@@ -11,14 +11,13 @@
 /* Each rdma step that measured something, in ib_write_bw's columns. */
 void rdma_summarise(json_object *steps)
 {
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
 		json_object *rdma = json_field(s, "rdma");
 		json_object *sizes = json_field(rdma, "sizes");
-		size_t n_sizes = json_object_is_type(sizes, json_type_array)
-				 ? json_object_array_length(sizes) : 0;
+		size_t n_sizes = json_length(sizes);
 		bool header = false;
 
 		for (size_t k = 0; k < n_sizes; k++) {

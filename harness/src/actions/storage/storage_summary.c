@@ -11,14 +11,14 @@
 /* fio and nvme-copy steps: a line per job or combination, bs, qd and MiB/s. */
 void storage_summarise(json_object *steps)
 {
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
 		json_object *fio = json_field(s, "fio"), *copy = json_field(s, "copy");
 		json_object *io = fio ? fio : copy;
 		json_object *rows = json_field(io, fio ? "jobs" : "combinations");
-		size_t n_rows = json_object_is_type(rows, json_type_array) ? json_object_array_length(rows) : 0;
+		size_t n_rows = json_length(rows);
 
 		if (!n_rows)
 			continue;

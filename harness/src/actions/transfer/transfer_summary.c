@@ -15,7 +15,7 @@
  */
 void transfer_summarise(json_object *steps)
 {
-	size_t n = json_object_is_type(steps, json_type_array) ? json_object_array_length(steps) : 0;
+	size_t n = json_length(steps);
 	bool header = false;
 	int w = 4;
 
