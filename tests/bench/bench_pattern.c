@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pattern.h"
+#include "util/pattern.h"
 
 static uint64_t now_ns(void)
 {

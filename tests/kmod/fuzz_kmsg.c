@@ -4,7 +4,7 @@
  * end before the run, read to the end after it. Each record is
  * "prio,seq,time,flags;text", continuation lines start with a space. A
  * line is suspect by the runner's own rules, one list for both
- * (harness/src/kmsg_markers.h: the markers, and the priority for IOMMU
+ * (harness/src/system/kmsg_markers.h: the markers, and the priority for IOMMU
  * drivers' errors and anything at crit or worse), or when the module
  * retired its edu engine, which no fuzzed call may make it do.
  */
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "../../harness/src/kmsg_markers.h"
+#include "system/kmsg_markers.h"
 
 bool fz_kmsg_suspect(int prio, const char *text)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rigdev.h"
+#include "client/rigdev.h"
 
 struct rig_dev {
 	struct p2prig_pci_addr addr;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* The source tree: $P2PRIG_TOP, else where the test was built from. */
 static inline const char *source_top(void)

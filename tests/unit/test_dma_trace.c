@@ -20,9 +20,9 @@
 #include <event-parse.h>
 #include <trace-seq.h>
 
-#include "dma_trace.h"
+#include "system/dma_trace.h"
 #include "scenario_checks.h"
-#include "trace_instance.h"
+#include "system/trace_instance.h"
 
 #define EDU "0000:04:00.0"
 #define NVME "0000:03:00.0"

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "doctor_internal.h"
+#include "doctor/doctor_internal.h"
 
 #define RR PCI_ACS_CTRL_REQ_RED
 #define CR PCI_ACS_CTRL_CMPLT_RED

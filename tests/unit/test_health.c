@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "health.h"
+#include "system/health.h"
 
 static void test_record_text(void **state)
 {

@@ -20,12 +20,12 @@
 
 #include <cmocka.h>
 
-#include "junit.h"
-#include "ktap.h"
-#include "ktap_from_result.h"
-#include "result.h"
-#include "result_figures.h"
-#include "result_view.h"
+#include "results/junit.h"
+#include "results/ktap.h"
+#include "results/ktap_from_result.h"
+#include "results/result.h"
+#include "results/result_figures.h"
+#include "results/result_view.h"
 #include "scenario_checks.h"
 
 #define MAX_TEMP_FILES 32

@@ -15,8 +15,8 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "map_cost_report.h"
-#include "scenario.h"
+#include "actions/map-cost/map_cost_report.h"
+#include "scenario/scenario.h"
 #include "scenario_checks.h"
 #include "uapi/p2prig.h"
 

@@ -20,11 +20,11 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "map_cost_kbench.h"
-#include "map_cost_report.h"
-#include "scenario.h"
+#include "actions/map-cost/map_cost_kbench.h"
+#include "actions/map-cost/map_cost_report.h"
+#include "scenario/scenario.h"
 #include "scenario_checks.h"
-#include "step.h"
+#include "actions/step.h"
 
 #define HEAD                                                 \
 	"describe a test scenario\n"                         \

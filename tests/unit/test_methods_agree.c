@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "kernel_checkers.h"
-#include "methods_agree.h"
+#include "system/kernel_checkers.h"
+#include "results/methods_agree.h"
 #include "scenario_checks.h"
 
 #define HEAD "describe d\nprovider cmb nvme-cmb id=1b36:0010 size=1M\n" \

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "nvme_inventory.h"
-#include "nvme_registers.h"
+#include "system/nvme_inventory.h"
+#include "system/nvme_registers.h"
 
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)

@@ -19,12 +19,12 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "json_read.h"
-#include "ktap.h"
-#include "oracle.h"
-#include "oracle_result.h"
-#include "pattern.h"
-#include "result.h"
+#include "util/json_read.h"
+#include "results/ktap.h"
+#include "system/oracle.h"
+#include "system/oracle_result.h"
+#include "util/pattern.h"
+#include "results/result.h"
 
 #define BACKING_SIZE (256u << 10)
 #define FILL_SEED 0xf111u

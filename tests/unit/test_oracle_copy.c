@@ -19,11 +19,11 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "json_read.h"
-#include "oracle.h"
-#include "oracle_copy.h"
-#include "oracle_result.h"
-#include "pattern.h"
+#include "util/json_read.h"
+#include "system/oracle.h"
+#include "system/oracle_copy.h"
+#include "system/oracle_result.h"
+#include "util/pattern.h"
 
 #define IMAGE_SIZE (1u << 20)
 #define SRC_SEED 0x5eedu

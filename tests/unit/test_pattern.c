@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "pattern.h"
+#include "util/pattern.h"
 
 #define REGION 4096
 

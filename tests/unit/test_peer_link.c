@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "peer_link.h"
+#include "run/peer_link.h"
 
 /* The client side, in a child: exits 0 only if everything it saw was right. */
 static int client(uint16_t port, const char *second_tag)

@@ -15,8 +15,9 @@
 
 #include <cmocka.h>
 
-#include "rdma_device.h"
-#include "step.h"
+#include "actions/rdma/rdma_device.h"
+#include "actions/action.h"
+#include "actions/step.h"
 
 #define ABSENT "p2prig-absent0"
 

@@ -16,9 +16,9 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "rdma_bench.h"
-#include "rdma_figures.h"
-#include "rdma_report.h"
+#include "actions/rdma/rdma_bench.h"
+#include "actions/rdma/rdma_figures.h"
+#include "actions/rdma/rdma_report.h"
 
 #define MIB 1048576.0
 

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "rdma_qp.h"
+#include "actions/rdma/rdma_qp.h"
 
 /* The first PSN a fresh process picks, as a run of the runner would. */
 static uint32_t first_psn_of_a_new_process(void)

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 #include "scenario_checks.h"
 #include "uapi/p2prig.h"
 

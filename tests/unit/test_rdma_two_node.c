@@ -21,9 +21,10 @@
 
 #include <cmocka.h>
 
-#include "node_link.h"
-#include "rdma_run.h"
-#include "step.h"
+#include "run/node_link.h"
+#include "actions/rdma/rdma_run.h"
+#include "actions/action.h"
+#include "actions/step.h"
 
 #define ABSENT "p2prig-absent0"
 #define TWO_STEPS                                                                          \

@@ -16,8 +16,8 @@
 #include <cmocka.h>
 #include <json.h>
 
-#include "ktap.h"
-#include "result.h"
+#include "results/ktap.h"
+#include "results/result.h"
 
 struct fixture {
 	char dir[64];

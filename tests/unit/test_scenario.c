@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "numparse.h"
-#include "scenario.h"
+#include "util/numparse.h"
+#include "scenario/scenario.h"
 #include "scenario_checks.h"
 
 /* Lines 1-3 of every malformed case unless it is about them. */

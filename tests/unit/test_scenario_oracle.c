@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 #include "scenario_checks.h"
 
 #define HEAD                                                  \

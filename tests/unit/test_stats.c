@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "stats.h"
+#include "util/stats.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "bar_regions.h"
-#include "copy_loop.h"
-#include "fio_command.h"
-#include "fio_json.h"
+#include "system/bar_regions.h"
+#include "actions/nvme-copy/copy_loop.h"
+#include "actions/fio/fio_command.h"
+#include "actions/fio/fio_json.h"
 #include "scenario_checks.h"
 
 static struct fio_output fo;

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `step NAME fio ...` lines: their keys, and at the end of the file the names they give. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "actions/fio/fio.h"
+#include "actions/storage/storage_parse.h"
+#include "util/array_size.h"
+#include "util/numparse.h"
+
+/* Keys of `step NAME fio ...`, in the order the README lists them. */
+enum fio_key { FK_STORAGE, FK_BUFFER, FK_SIZES, FK_IODEPTHS, FK_SIZE, FK_ENGINE, FK_RW, FK_OFFSET,
+	       FK_TIMEOUT };
+
+static const struct key_spec fio_keys[] = {
+	[FK_STORAGE] = { "storage", true },
+	[FK_BUFFER] = { "buffer", true },
+	[FK_SIZES] = { "sizes", true },
+	[FK_IODEPTHS] = { "iodepths", true },
+	[FK_SIZE] = { "size", true },
+	[FK_ENGINE] = { "engine", false },
+	[FK_RW] = { "rw", false },
+	[FK_OFFSET] = { "offset", false },
+	[FK_TIMEOUT] = { "timeout", false },
+};
+
+bool fio_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
+		    struct pending_step *pending)
+{
+	struct fio_params *f = &step->fio;
+	const char *v[ARRAY_SIZE(fio_keys)];
+	bool ok = parser_read_keys(p, words, n, fio_keys, ARRAY_SIZE(fio_keys), "fio steps", v);
+
+	f->storage = f->buffer = SCENARIO_NO_INDEX;
+	f->engine = FIO_ENGINE_LIBAIO;
+	f->rw = FIO_RW_WRITE_READ;
+	storage_keep_name(pending->storage, v[FK_STORAGE]);
+	storage_keep_name(pending->provider, v[FK_BUFFER]);
+	ok &= storage_read_matrix(p, v[FK_SIZES], v[FK_IODEPTHS], &f->matrix);
+	if (v[FK_SIZE])
+		ok &= storage_read_io_size(p, v[FK_SIZE], &f->matrix, UINT64_MAX, &f->size);
+	if (v[FK_ENGINE] && !fio_engine_parse(v[FK_ENGINE], &f->engine)) {
+		ERROR(p, "unknown fio engine '%s' (expected libaio or io_uring)", v[FK_ENGINE]);
+		ok = false;
+	}
+	if (v[FK_RW] && !fio_rw_parse(v[FK_RW], &f->rw)) {
+		ERROR(p, "unknown rw '%s' (expected write-read or read)", v[FK_RW]);
+		ok = false;
+	}
+	if (v[FK_OFFSET])
+		ok &= parser_read_offset(p, v[FK_OFFSET], &f->offset);
+	if (v[FK_TIMEOUT]) {
+		uint64_t s = 0;
+
+		if (!parser_read_number(p, "timeout", v[FK_TIMEOUT], &s)) {
+			ok = false;
+		} else if (s < 1 || s > STORAGE_MAX_FIO_TIMEOUT) {
+			ERROR(p, "timeout=%s is out of range (1 to %d seconds)", v[FK_TIMEOUT],
+			      STORAGE_MAX_FIO_TIMEOUT);
+			ok = false;
+		} else {
+			f->timeout_s = (uint32_t)s;
+		}
+	}
+	return ok;
+}
+
+void fio_check_refs(struct parser *p, struct scenario_step *step,
+		    const struct pending_step *pending)
+{
+	struct fio_params *f = &step->fio;
+	bool buffer_ok;
+
+	f->storage = storage_resolve_name(p, "storage", pending->storage);
+	f->buffer = storage_resolve_buffer(p, pending->provider, &f->matrix, &buffer_ok);
+	if (f->rw == FIO_RW_WRITE_READ)
+		storage_check_scratch(p, step, f->storage, "rw=write-read writes before it reads");
+	storage_check_fits(p, f->storage, "storage", f->offset, f->size);
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The words of a map-cost step: methods, granules, direction. */
+#include "actions/map-cost/map_cost_syntax.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/kinds.h"
+#include "util/numparse.h"
+#include "uapi/p2prig.h"
+
+static const struct map_cost_method_info methods[MAP_COST_METHODS] = {
+	[MAP_COST_MMIO] = { "mmio", P2PRIG_METHOD_MMIO, true },
+	[MAP_COST_RESOURCE] = { "resource", P2PRIG_METHOD_RESOURCE, true },
+	[MAP_COST_IOVA_LINK] = { "iova-link", P2PRIG_METHOD_IOVA_LINK, true },
+	[MAP_COST_P2P_PAGE] = { "p2p-page", P2PRIG_METHOD_P2P_PAGE, true },
+	[MAP_COST_RAM] = { "ram", P2PRIG_METHOD_PAGE, false },
+	[MAP_COST_MMIO_HOST] = { "mmio-host", P2PRIG_METHOD_MMIO_HOST, true },
+	[MAP_COST_RESOURCE_HOST] = { "resource-host", P2PRIG_METHOD_RESOURCE_HOST, true },
+	[MAP_COST_IOVA_LINK_HOST] = { "iova-link-host", P2PRIG_METHOD_IOVA_LINK_HOST, true },
+};
+
+const struct map_cost_method_info *map_cost_method_info(enum map_cost_method m)
+{
+	return (size_t)m < MAP_COST_METHODS ? &methods[m] : NULL;
+}
+
+bool map_cost_method_parse(const char *name, enum map_cost_method *out)
+{
+	for (size_t i = 0; i < MAP_COST_METHODS; i++) {
+		if (strcmp(methods[i].name, name) == 0) {
+			*out = (enum map_cost_method)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool map_cost_has_method(const struct map_cost_params *m, enum map_cost_method method)
+{
+	for (size_t i = 0; i < m->n_methods; i++)
+		if (m->methods[i] == method)
+			return true;
+	return false;
+}
+
+/* Splits text at commas into a copy; the words point into *copy. */
+static size_t split_commas(const char *text, char **copy, char **words, size_t max)
+{
+	size_t n = 0;
+
+	*copy = strdup(text);
+	if (!*copy)
+		abort();
+	for (char *w = *copy, *comma; w && n <= max; w = comma ? comma + 1 : NULL) {
+		comma = strchr(w, ',');
+		if (comma)
+			*comma = '\0';
+		if (n < max)
+			words[n] = w;
+		n++;
+	}
+	return n;
+}
+
+bool map_cost_methods_parse(const char *text, enum map_cost_method *out, size_t *n, char *why,
+			    size_t why_size)
+{
+	char *copy, *words[MAP_COST_METHODS];
+	size_t count = split_commas(text, &copy, words, MAP_COST_METHODS);
+	bool ok = true;
+
+	*n = 0;
+	if (count > MAP_COST_METHODS) {
+		snprintf(why, why_size, "too many methods in '%s' (each of the %d at most once)",
+			 text, MAP_COST_METHODS);
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < count; i++) {
+		enum map_cost_method m;
+
+		if (!map_cost_method_parse(words[i], &m)) {
+			snprintf(why, why_size, "unknown map-cost method '%s' (expected mmio, resource, "
+				 "iova-link, p2p-page, ram, mmio-host, resource-host or "
+				 "iova-link-host)", words[i]);
+			ok = false;
+			break;
+		}
+		for (size_t j = 0; j < *n; j++) {
+			if (out[j] == m) {
+				snprintf(why, why_size, "method %s is listed twice", words[i]);
+				ok = false;
+			}
+		}
+		out[(*n)++] = m;
+	}
+	free(copy);
+	return ok;
+}
+
+bool map_cost_granules_parse(const char *text, uint64_t *out, size_t *n, char *why,
+			     size_t why_size)
+{
+	char *copy, *words[MAP_COST_MAX_GRANULES];
+	size_t count = split_commas(text, &copy, words, MAP_COST_MAX_GRANULES);
+	bool ok = true;
+
+	*n = 0;
+	if (count > MAP_COST_MAX_GRANULES) {
+		snprintf(why, why_size, "too many granules in '%s' (at most %d)", text,
+			 MAP_COST_MAX_GRANULES);
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < count; i++) {
+		uint64_t g;
+
+		if (!parse_size(words[i], &g) || g < MAP_COST_MIN_GRANULE ||
+		    g > MAP_COST_MAX_GRANULE || g % MAP_COST_MIN_GRANULE) {
+			snprintf(why, why_size, "bad granule '%s' (expected a multiple of 4K from 4K "
+				 "to 2M)", words[i]);
+			ok = false;
+			break;
+		}
+		for (size_t j = 0; j < *n; j++) {
+			if (out[j] == g) {
+				snprintf(why, why_size, "granule %s is listed twice", words[i]);
+				ok = false;
+			}
+		}
+		out[(*n)++] = g;
+	}
+	free(copy);
+	return ok;
+}
+
+static const char *const dir_names[] = {
+	[P2PRIG_DIR_BIDIRECTIONAL] = "bidirectional",
+	[P2PRIG_DIR_TO_DEVICE] = "to-device",
+	[P2PRIG_DIR_FROM_DEVICE] = "from-device",
+};
+
+bool map_cost_dir_parse(const char *text, uint32_t *out)
+{
+	for (uint32_t i = 0; i < sizeof(dir_names) / sizeof(dir_names[0]); i++) {
+		if (strcmp(dir_names[i], text) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *map_cost_dir_name(uint32_t dir)
+{
+	return dir < sizeof(dir_names) / sizeof(dir_names[0]) ? dir_names[dir] : "?";
+}

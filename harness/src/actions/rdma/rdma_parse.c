@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `step NAME rdma ...` lines: their keys (scenarios/README.md, "rdma
+ * steps"), and at the end of the file the provider memory=dmabuf exports.
+ * rdma_syntax.c parses the values.
+ */
+#include "actions/rdma/rdma.h"
+#include "actions/rdma/rdma_run.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/scenario_parser.h"
+#include "util/array_size.h"
+#include "util/numparse.h"
+
+/* Keys of `step NAME rdma ...`, in the order the README lists them. */
+enum rdma_key {
+	RK_DEVICE, RK_OP, RK_MEMORY, RK_PROVIDER, RK_METHOD, RK_SIZES, RK_ITERATIONS, RK_SEED,
+	RK_TX_DEPTH
+};
+
+static const struct key_spec rdma_keys[] = {
+	[RK_DEVICE] = { "device", true },
+	[RK_OP] = { "op", true },
+	[RK_MEMORY] = { "memory", true },
+	[RK_PROVIDER] = { "provider", false },
+	[RK_METHOD] = { "method", false },
+	[RK_SIZES] = { "sizes", true },
+	[RK_ITERATIONS] = { "iterations", true },
+	[RK_SEED] = { "seed", true },
+	[RK_TX_DEPTH] = { "tx-depth", false },
+};
+
+/* A count in [1, max] for KEY. */
+static bool read_count(struct parser *p, const char *key, const char *text, uint32_t max,
+		       uint32_t *out)
+{
+	uint64_t n;
+
+	if (!parser_read_number(p, key, text, &n))
+		return false;
+	if (n == 0 || n > max) {
+		ERROR(p, "%s %s is out of range (expected 1 to %" PRIu32 ")", key, text, max);
+		return false;
+	}
+	*out = (uint32_t)n;
+	return true;
+}
+
+/* memory=dmabuf needs provider= and method=; memory=host takes neither. */
+static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, const char *provider,
+				   const char *method)
+{
+	char choices[128];
+
+	if (r->memory == RDMA_MEMORY_HOST) {
+		if (provider || method) {
+			ERROR(p, "memory=host takes no %s (only memory=dmabuf exports a provider's chunk)",
+			      provider ? "provider=" : "method=");
+			return false;
+		}
+		return true;
+	}
+	if (!provider || !method) {
+		ERROR(p, "memory=dmabuf needs %s (the chunk to export and how)",
+		      !provider && !method ? "provider= and method=" : !provider ? "provider=" : "method=");
+		return false;
+	}
+	r->method = export_method_kind_find(method);
+	if (!r->method) {
+		ERROR(p, "unknown dma-buf export method '%s' (expected %s)", method,
+		      export_method_kind_choices(choices, sizeof(choices)));
+		return false;
+	}
+	return true;
+}
+
+bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
+		     struct pending_step *pending)
+{
+	struct rdma_params *r = &step->rdma;
+	const char *v[ARRAY_SIZE(rdma_keys)];
+	bool ok = parser_read_keys(p, words, n, rdma_keys, ARRAY_SIZE(rdma_keys), "rdma steps", v);
+	char why[256];
+
+	r->provider = SCENARIO_NO_INDEX;
+	r->tx_depth = RDMA_DEFAULT_TX_DEPTH;
+	if (v[RK_DEVICE]) {
+		if (rdma_device_name_ok(v[RK_DEVICE])) {
+			snprintf(r->device, sizeof(r->device), "%s", v[RK_DEVICE]);
+		} else {
+			ERROR(p, "bad RDMA device name '%s' (expected a verbs device such as rxe0 or "
+			      "mlx5_0: letters, digits, '_', '.', '-', at most %d characters)",
+			      v[RK_DEVICE], RDMA_DEVICE_NAME_MAX - 1);
+			ok = false;
+		}
+	}
+	if (v[RK_OP] && !rdma_op_parse(v[RK_OP], &r->op)) {
+		ERROR(p, "unknown rdma op '%s' (expected write or read)", v[RK_OP]);
+		ok = false;
+	}
+	if (v[RK_MEMORY]) {
+		if (!rdma_memory_parse(v[RK_MEMORY], &r->memory)) {
+			ERROR(p, "unknown rdma memory '%s' (expected host or dmabuf)", v[RK_MEMORY]);
+			ok = false;
+		} else {
+			ok &= check_rdma_memory_keys(p, r, v[RK_PROVIDER], v[RK_METHOD]);
+		}
+	}
+	if (v[RK_PROVIDER])
+		snprintf(pending->provider, sizeof(pending->provider), "%s", v[RK_PROVIDER]);
+	if (v[RK_SIZES] && !rdma_sizes_parse(v[RK_SIZES], r->sizes, &r->n_sizes, why, sizeof(why))) {
+		ERROR(p, "%s", why);
+		ok = false;
+	}
+	if (v[RK_ITERATIONS])
+		ok &= read_count(p, "iterations", v[RK_ITERATIONS], RDMA_MAX_ITERATIONS,
+				 &r->iterations);
+	if (v[RK_SEED])
+		ok &= parser_read_number(p, "seed", v[RK_SEED], &r->seed);
+	if (v[RK_TX_DEPTH])
+		ok &= read_count(p, "tx-depth", v[RK_TX_DEPTH], RDMA_MAX_TX_DEPTH, &r->tx_depth);
+	return ok;
+}
+
+/* A dma-buf step's provider: declared, peer memory, and big enough for every size. */
+void rdma_check_refs(struct parser *p, struct scenario_step *step,
+		     const struct pending_step *pending)
+{
+	struct scenario *sc = p->sc;
+	struct rdma_params *r = &step->rdma;
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
+
+	if (!pending->provider[0])
+		return;
+	for (size_t i = sc->n_providers; i-- > 0;)
+		if (strcmp(sc->providers[i].name, pending->provider) == 0)
+			r->provider = i;
+	if (r->provider == SCENARIO_NO_INDEX) {
+		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
+		return;
+	}
+	const struct scenario_provider *prov = &sc->providers[r->provider];
+	if (prov->kind && !prov->kind->peer)
+		ERROR(p, "memory=dmabuf exports peer memory, but provider '%s' is system RAM",
+		      prov->name);
+	uint64_t largest = rdma_params_max_size(r);
+	if (prov->size && largest > prov->size) {
+		format_size(largest, a, sizeof(a));
+		format_size(prov->size, b, sizeof(b));
+		ERROR(p, "size %s is larger than provider '%s' (size=%s)", a, prov->name, b);
+	}
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The words of storage lines, fio steps and nvme-copy steps. */
+#include "actions/storage/storage_syntax.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/numparse.h"
+
+static const char *const engine_names[] = {
+	[FIO_ENGINE_LIBAIO] = "libaio",
+	[FIO_ENGINE_IO_URING] = "io_uring",
+};
+
+static const char *const rw_names[] = {
+	[FIO_RW_WRITE_READ] = "write-read",
+	[FIO_RW_READ] = "read",
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool find_name(const char *text, const char *const *names, size_t n, size_t *found)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], text) == 0) {
+			*found = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *fio_engine_name(enum fio_engine engine)
+{
+	return (size_t)engine < N_OF(engine_names) ? engine_names[engine] : "?";
+}
+
+bool fio_engine_parse(const char *text, enum fio_engine *out)
+{
+	size_t i;
+
+	if (!find_name(text, engine_names, N_OF(engine_names), &i))
+		return false;
+	*out = (enum fio_engine)i;
+	return true;
+}
+
+const char *fio_rw_name(enum fio_rw rw)
+{
+	return (size_t)rw < N_OF(rw_names) ? rw_names[rw] : "?";
+}
+
+bool fio_rw_parse(const char *text, enum fio_rw *out)
+{
+	size_t i;
+
+	if (!find_name(text, rw_names, N_OF(rw_names), &i))
+		return false;
+	*out = (enum fio_rw)i;
+	return true;
+}
+
+static bool all_of(const char *s, int (*is)(int))
+{
+	for (; *s; s++)
+		if (!is((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int is_graph(int c)
+{
+	return isgraph(c);
+}
+
+static int is_xdigit(int c)
+{
+	return isxdigit(c);
+}
+
+static int is_digit(int c)
+{
+	return isdigit(c);
+}
+
+/* [DOMAIN:]BUS:DEV.FN, hex, as lspci -D prints it. */
+static bool slot_ok(const char *s)
+{
+	char parts[4][8];
+	int n = sscanf(s, "%7[^:]:%7[^:]:%7[^.].%7s", parts[0], parts[1], parts[2], parts[3]);
+
+	if (n != 4) {
+		n = sscanf(s, "%7[^:]:%7[^.].%7s", parts[1], parts[2], parts[3]);
+		if (n != 3)
+			return false;
+		snprintf(parts[0], sizeof(parts[0]), "0");
+	}
+	for (int i = 0; i < 4; i++)
+		if (!parts[i][0] || !all_of(parts[i], is_xdigit))
+			return false;
+	return strlen(parts[0]) <= 4 && strlen(parts[1]) <= 2 && strlen(parts[2]) <= 2 &&
+	       strlen(parts[3]) == 1 && strtoul(parts[2], NULL, 16) < 32 &&
+	       strtoul(parts[3], NULL, 16) < 8;
+}
+
+bool storage_controller_ok(const char *text, char *why, size_t why_size)
+{
+	static const char expected[] = "serial=SERIAL, slot=[DOMAIN:]BUS:DEV.FN or name=nvmeN";
+	const char *value = strchr(text, '=');
+
+	if (!value) {
+		snprintf(why, why_size, "bad controller '%s' (expected %s)", text, expected);
+		return false;
+	}
+	value++;
+	if (strncmp(text, "serial=", 7) == 0) {
+		if (*value && strlen(value) <= 20 && all_of(value, is_graph))
+			return true;
+		snprintf(why, why_size, "bad serial '%s' (at most 20 printable characters, no blanks)",
+			 value);
+	} else if (strncmp(text, "slot=", 5) == 0) {
+		if (slot_ok(value))
+			return true;
+		snprintf(why, why_size, "bad slot '%s' (expected [DOMAIN:]BUS:DEV.FN in hex, as lspci -D)",
+			 value);
+	} else if (strncmp(text, "name=", 5) == 0) {
+		if (strncmp(value, "nvme", 4) == 0 && value[4] && all_of(value + 4, is_digit) &&
+		    strlen(value) < 16)
+			return true;
+		snprintf(why, why_size, "bad controller name '%s' (expected nvmeN, as /dev/nvmeN)",
+			 value);
+	} else {
+		snprintf(why, why_size, "bad controller '%s' (expected %s)", text, expected);
+	}
+	return false;
+}
+
+/* Splits "a,b,c" by hand: strtok_r would hide an empty item ("4K,,1M"). */
+static char *next_item(char **at)
+{
+	char *item = *at, *comma;
+
+	if (!item)
+		return NULL;
+	comma = strchr(item, ',');
+	if (comma)
+		*comma++ = '\0';
+	*at = comma;
+	return item;
+}
+
+bool storage_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why,
+			 size_t why_size)
+{
+	char *copy = strdup(text), *at = copy, *item;
+	bool ok = true;
+	char shown[SIZE_TEXT_MAX];
+
+	if (!copy)
+		abort();
+	*n = 0;
+	while (ok && (item = next_item(&at))) {
+		uint64_t size;
+
+		if (!parse_size(item, &size) || size == 0) {
+			snprintf(why, why_size, "bad size '%s' in sizes (expected a comma-separated list "
+				 "of block sizes with an optional K, M or G suffix, e.g. 4K,64K,1M)", item);
+			ok = false;
+		} else if (size % STORAGE_ALIGN) {
+			snprintf(why, why_size, "size %s in sizes is not a multiple of 4K (O_DIRECT and "
+				 "p2pmem work in pages)", item);
+			ok = false;
+		} else if (size > STORAGE_MAX_BLOCK) {
+			format_size(STORAGE_MAX_BLOCK, shown, sizeof(shown));
+			snprintf(why, why_size, "size %s in sizes is larger than %s", item, shown);
+			ok = false;
+		} else if (*n == STORAGE_MAX_SIZES) {
+			snprintf(why, why_size, "too many sizes (at most %d)", STORAGE_MAX_SIZES);
+			ok = false;
+		} else {
+			for (size_t i = 0; ok && i < *n; i++) {
+				if (sizes[i] == size) {
+					snprintf(why, why_size, "size %s appears twice in sizes", item);
+					ok = false;
+				}
+			}
+			sizes[(*n)++] = size;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+bool storage_iodepths_parse(const char *text, uint32_t *depths, size_t *n, char *why,
+			    size_t why_size)
+{
+	char *copy = strdup(text), *at = copy, *item;
+	bool ok = true;
+
+	if (!copy)
+		abort();
+	*n = 0;
+	while (ok && (item = next_item(&at))) {
+		uint64_t depth;
+
+		if (!parse_number(item, &depth) || depth == 0 || depth > STORAGE_MAX_IODEPTH) {
+			snprintf(why, why_size, "bad iodepth '%s' in iodepths (expected a comma-separated "
+				 "list of numbers from 1 to %d, e.g. 1,16)", item, STORAGE_MAX_IODEPTH);
+			ok = false;
+		} else if (*n == STORAGE_MAX_IODEPTHS) {
+			snprintf(why, why_size, "too many iodepths (at most %d)", STORAGE_MAX_IODEPTHS);
+			ok = false;
+		} else {
+			for (size_t i = 0; ok && i < *n; i++) {
+				if (depths[i] == depth) {
+					snprintf(why, why_size, "iodepth %s appears twice in iodepths", item);
+					ok = false;
+				}
+			}
+			depths[(*n)++] = (uint32_t)depth;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+size_t io_matrix_count(const struct io_matrix *m)
+{
+	return m->n_sizes * m->n_iodepths;
+}
+
+void io_matrix_at(const struct io_matrix *m, size_t i, uint64_t *bs, uint32_t *iodepth)
+{
+	*bs = m->sizes[i / m->n_iodepths];
+	*iodepth = m->iodepths[i % m->n_iodepths];
+}
+
+uint64_t io_matrix_max_buffer(const struct io_matrix *m)
+{
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < io_matrix_count(m); i++) {
+		uint64_t bs;
+		uint32_t depth;
+
+		io_matrix_at(m, i, &bs, &depth);
+		if (bs * depth > max)
+			max = bs * depth;
+	}
+	return max;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scenario parser's internals: shared by scenario.c (the file, its
+ * keywords, providers, initiators, steps and expectations), storage_lines.c
+ * and scenario_agree.c, and given to each action's parse_keys and
+ * check_refs hooks (actions/action.h). Not for anything else.
+ */
+#ifndef P2PRIG_SCENARIO_PARSER_H
+#define P2PRIG_SCENARIO_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+
+/* What a step line named, kept until the whole file is read. */
+struct pending_step {
+	char provider[SCENARIO_NAME_MAX];	/* also a fio or copy step's buffer= */
+	char initiator[SCENARIO_NAME_MAX];
+	char storage[SCENARIO_NAME_MAX];	/* a fio step's storage=, a copy's from= */
+	char to[SCENARIO_NAME_MAX];		/* a copy's to= */
+	char ram[SCENARIO_NAME_MAX];		/* a map-cost step's ram= */
+};
+
+struct parser {
+	struct scenario *sc;
+	int line;
+	char **words;		/* after the keyword */
+	size_t n_words;
+	const char *rest;	/* text after the keyword, trimmed */
+	struct pending_step pending[SCENARIO_MAX_STEPS];
+};
+
+__attribute__((format(printf, 3, 4)))
+void scenario_error_at(struct scenario *sc, int line, const char *fmt, ...);
+#define ERROR(p, ...) scenario_error_at((p)->sc, (p)->line, __VA_ARGS__)
+
+/* Words of fixed-arity lines beyond the TAKES the line takes; reports them. */
+bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
+
+/* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
+bool parser_check_name(struct parser *p, const char *what, const char *name);
+
+/*
+ * key=value words, validated against a list of known keys. values[i] is
+ * the value of keys[i], or NULL when absent. Returns false on any error.
+ */
+struct key_spec {
+	const char *name;
+	bool required;
+};
+
+bool parser_read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
+		      size_t n_keys, const char *needed_by, const char **values);
+bool parser_read_size(struct parser *p, const char *key, const char *text, uint64_t *out);
+/* Where a region starts: 0 or more, a multiple of 4K. */
+bool parser_read_offset(struct parser *p, const char *text, uint64_t *out);
+bool parser_read_number(struct parser *p, const char *key, const char *text, uint64_t *out);
+
+/* The lines other than step lines, each read on its own (declarations.c). */
+void parse_describe(struct parser *p);
+void parse_config(struct parser *p);
+void parse_nodes(struct parser *p);
+void parse_require(struct parser *p);
+void parse_provider(struct parser *p);
+void parse_initiator(struct parser *p);
+/* An expect line, about the step above it (expect.c). */
+void parse_expect(struct parser *p);
+/* End of file: `expect oracle` steps on host-readable providers, not written over (expect.c). */
+void check_oracle_steps(struct parser *p);
+
+/* A storage line (storage_lines.c). */
+void parse_storage(struct parser *p);
+
+/* `expect methods-agree` (scenario_agree.c): VALUE is within=N% (0 < N <= 100). */
+bool parse_agree_within(struct parser *p, const char *value, double *percent);
+/* End of file: each such step has an equivalent step to agree with. */
+void check_methods_agree_steps(struct parser *p);
+
+#endif
