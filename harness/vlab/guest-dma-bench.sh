@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs inside the guest for a map-cost step with kernel-bench=dma_map_benchmark
-# (the runner calls it after the step's own figures, harness/src/map_cost_kbench_run.c):
+# (the runner calls it after the step's own figures, harness/src/actions/map-cost/map_cost_kbench_run.c):
 # the kernel's own benchmark, kernel/dma/map_benchmark.c driven by tools/dma's
 # dma_map_benchmark, on the step's initiator, so that both figures come from
 # the same device in the same IOMMU domain. The device is taken from its
