@@ -24,6 +24,8 @@
 #include "scenario_checks.h"
 #include "trace_instance.h"
 
+#include "unit_helpers.h"
+
 #define EDU "0000:04:00.0"
 #define NVME "0000:03:00.0"
 
@@ -508,16 +510,10 @@ static void test_event_sets(void **state)
 	assert_false(dma_event_set_choose(no_dma_events, NULL, &set));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields_7_3),
-		cmocka_unit_test(test_fields_6_12),
-		cmocka_unit_test(test_pairing_problems),
-		cmocka_unit_test(test_transfer_pairs),
-		cmocka_unit_test(test_other_events),
-		cmocka_unit_test(test_event_sets),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_fields_7_3),
+	cmocka_unit_test(test_fields_6_12),
+	cmocka_unit_test(test_pairing_problems),
+	cmocka_unit_test(test_transfer_pairs),
+	cmocka_unit_test(test_other_events),
+	cmocka_unit_test(test_event_sets));

@@ -28,6 +28,8 @@
 #include "result_view.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 #define MAX_TEMP_FILES 32
 
 static char temp_dir[64];
@@ -647,23 +649,17 @@ static int group_teardown(void **state)
 	return rmdir(temp_dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ktap_as_the_guest_wrote_it),
-		cmocka_unit_test(test_ktap_agrees_with_live_writer),
-		cmocka_unit_test(test_ktap_amended_after_the_last_step),
-		cmocka_unit_test(test_ktap_failures_skips_and_host_checks),
-		cmocka_unit_test(test_ktap_incomplete_run),
-		cmocka_unit_test(test_junit_counts_agree),
-		cmocka_unit_test(test_junit_reasons_and_escaping),
-		cmocka_unit_test(test_junit_incomplete_run),
-		cmocka_unit_test(test_junit_two_nodes),
-		cmocka_unit_test(test_junit_text_xml_cannot_hold),
-		cmocka_unit_test(test_not_a_result_json),
-		cmocka_unit_test(test_figure_lines),
-		cmocka_unit_test(test_same_figures_in_both),
-	};
-
-	return cmocka_run_group_tests_name("ktap_junit", tests, group_setup, group_teardown);
-}
+UNIT_TEST_MAIN_WITH("ktap_junit", group_setup, group_teardown,
+	cmocka_unit_test(test_ktap_as_the_guest_wrote_it),
+	cmocka_unit_test(test_ktap_agrees_with_live_writer),
+	cmocka_unit_test(test_ktap_amended_after_the_last_step),
+	cmocka_unit_test(test_ktap_failures_skips_and_host_checks),
+	cmocka_unit_test(test_ktap_incomplete_run),
+	cmocka_unit_test(test_junit_counts_agree),
+	cmocka_unit_test(test_junit_reasons_and_escaping),
+	cmocka_unit_test(test_junit_incomplete_run),
+	cmocka_unit_test(test_junit_two_nodes),
+	cmocka_unit_test(test_junit_text_xml_cannot_hold),
+	cmocka_unit_test(test_not_a_result_json),
+	cmocka_unit_test(test_figure_lines),
+	cmocka_unit_test(test_same_figures_in_both));

@@ -26,6 +26,8 @@
 #include "scenario_checks.h"
 #include "step.h"
 
+#include "unit_helpers.h"
+
 #define HEAD                                                 \
 	"describe a test scenario\n"                         \
 	"provider cmb nvme-cmb id=1b36:0010 size=2M\n"       \
@@ -505,20 +507,14 @@ static void test_run_stand_in(void **state)
 	fixture_end(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_step_keys),
-		cmocka_unit_test(test_repository_scenario),
-		cmocka_unit_test(test_program_lines),
-		cmocka_unit_test(test_parse_measured),
-		cmocka_unit_test(test_parse_skipped),
-		cmocka_unit_test(test_parse_failures),
-		cmocka_unit_test(test_ratio),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_run_outside_the_lab),
-		cmocka_unit_test(test_run_stand_in),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_step_keys),
+	cmocka_unit_test(test_repository_scenario),
+	cmocka_unit_test(test_program_lines),
+	cmocka_unit_test(test_parse_measured),
+	cmocka_unit_test(test_parse_skipped),
+	cmocka_unit_test(test_parse_failures),
+	cmocka_unit_test(test_ratio),
+	cmocka_unit_test(test_json),
+	cmocka_unit_test(test_run_outside_the_lab),
+	cmocka_unit_test(test_run_stand_in));

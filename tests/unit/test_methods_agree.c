@@ -20,6 +20,8 @@
 #include "methods_agree.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 #define HEAD "describe d\nprovider cmb nvme-cmb id=1b36:0010 size=1M\n" \
 	     "initiator edu edu id=1234:11e8\n"
 #define STEP(name, method, size) \
@@ -352,25 +354,18 @@ static void test_unstated_pair_is_noted(void **state)
 	pair_free(&p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_difference),
-		cmocka_unit_test(test_applies_from_6_18),
-		cmocka_unit_test(test_parse_forms),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_partners),
-		cmocka_unit_test(test_stated_met),
-		cmocka_unit_test(test_p50_modes_not_judged),
-
-		cmocka_unit_test(test_stated_unmet_fails),
-		cmocka_unit_test(test_debug_kernel_not_judged),
-		cmocka_unit_test(test_kernel_checkers_detect),
-		cmocka_unit_test(test_stated_tolerance),
-		cmocka_unit_test(test_stated_before_6_18_skips),
-		cmocka_unit_test(test_partner_measured_nothing),
-		cmocka_unit_test(test_unstated_pair_is_noted),
-	};
-
-	return cmocka_run_group_tests_name("methods-agree", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("methods-agree",
+	cmocka_unit_test(test_difference),
+	cmocka_unit_test(test_applies_from_6_18),
+	cmocka_unit_test(test_parse_forms),
+	cmocka_unit_test(test_parse_errors),
+	cmocka_unit_test(test_partners),
+	cmocka_unit_test(test_stated_met),
+	cmocka_unit_test(test_p50_modes_not_judged),
+	cmocka_unit_test(test_stated_unmet_fails),
+	cmocka_unit_test(test_debug_kernel_not_judged),
+	cmocka_unit_test(test_kernel_checkers_detect),
+	cmocka_unit_test(test_stated_tolerance),
+	cmocka_unit_test(test_stated_before_6_18_skips),
+	cmocka_unit_test(test_partner_measured_nothing),
+	cmocka_unit_test(test_unstated_pair_is_noted));

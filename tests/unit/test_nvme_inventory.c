@@ -20,6 +20,8 @@
 #include "nvme_inventory.h"
 #include "nvme_registers.h"
 
+#include "unit_helpers.h"
+
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)
 
@@ -384,23 +386,17 @@ static void test_print(void **state)
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu_cmb),
-		cmocka_unit_test(test_no_cmb),
-		cmocka_unit_test(test_cmb_not_enabled),
-		cmocka_unit_test(test_cmb_without_cap),
-		cmocka_unit_test(test_size_units),
-		cmocka_unit_test(test_reserved_size_unit),
-		cmocka_unit_test(test_offset_in_units),
-		cmocka_unit_test(test_pmr),
-		cmocka_unit_test(test_read_registers_file),
-		cmocka_unit_test(test_cmb_attribute),
-		cmocka_unit_test(test_find_ns),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_print),
-	};
-
-	return cmocka_run_group_tests_name("nvme_inventory", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("nvme_inventory",
+	cmocka_unit_test(test_qemu_cmb),
+	cmocka_unit_test(test_no_cmb),
+	cmocka_unit_test(test_cmb_not_enabled),
+	cmocka_unit_test(test_cmb_without_cap),
+	cmocka_unit_test(test_size_units),
+	cmocka_unit_test(test_reserved_size_unit),
+	cmocka_unit_test(test_offset_in_units),
+	cmocka_unit_test(test_pmr),
+	cmocka_unit_test(test_read_registers_file),
+	cmocka_unit_test(test_cmb_attribute),
+	cmocka_unit_test(test_find_ns),
+	cmocka_unit_test(test_json),
+	cmocka_unit_test(test_print));

@@ -26,6 +26,8 @@
 #include "pattern.h"
 #include "result.h"
 
+#include "unit_helpers.h"
+
 #define BACKING_SIZE (256u << 10)
 #define FILL_SEED 0xf111u
 #define STEP_SEED 0x5eedu
@@ -284,17 +286,10 @@ static void test_merge_rebases(void **state)
 	assert_int_equal(into.mismatched_bytes, 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fill_is_addressed_by_file_offset, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_check_past_the_end, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compare_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_judged_in_place, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_seed_fails, setup, teardown),
-		cmocka_unit_test(test_merge_rebases),
-	};
-
-	return cmocka_run_group_tests_name("oracle", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("oracle",
+	FIXTURE_TEST(test_fill_is_addressed_by_file_offset),
+	FIXTURE_TEST(test_check_past_the_end),
+	FIXTURE_TEST(test_compare_files),
+	FIXTURE_TEST(test_judged_in_place),
+	FIXTURE_TEST(test_wrong_seed_fails),
+	cmocka_unit_test(test_merge_rebases));

@@ -10,6 +10,8 @@
 
 #include "pattern.h"
 
+#include "unit_helpers.h"
+
 #define REGION 4096
 
 /* splitmix64 seeded with 0 starts with this value (its reference output). */
@@ -172,21 +174,15 @@ static void test_every_alignment_counts_each_flip(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_word_is_splitmix64),
-		cmocka_unit_test(test_same_seed_same_bytes),
-		cmocka_unit_test(test_other_seed_other_bytes),
-		cmocka_unit_test(test_pieces_match_the_whole),
-		cmocka_unit_test(test_complement_is_bitwise_not),
-		cmocka_unit_test(test_clean_region_has_no_mismatch),
-		cmocka_unit_test(test_one_flipped_byte_found_at_its_offset),
-		cmocka_unit_test(test_mismatches_add_up_across_pieces),
-		cmocka_unit_test(test_wrong_seed_is_caught),
-		cmocka_unit_test(test_every_alignment_matches_pattern_byte),
-		cmocka_unit_test(test_every_alignment_counts_each_flip),
-	};
-
-	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("pattern",
+	cmocka_unit_test(test_first_word_is_splitmix64),
+	cmocka_unit_test(test_same_seed_same_bytes),
+	cmocka_unit_test(test_other_seed_other_bytes),
+	cmocka_unit_test(test_pieces_match_the_whole),
+	cmocka_unit_test(test_complement_is_bitwise_not),
+	cmocka_unit_test(test_clean_region_has_no_mismatch),
+	cmocka_unit_test(test_one_flipped_byte_found_at_its_offset),
+	cmocka_unit_test(test_mismatches_add_up_across_pieces),
+	cmocka_unit_test(test_wrong_seed_is_caught),
+	cmocka_unit_test(test_every_alignment_matches_pattern_byte),
+	cmocka_unit_test(test_every_alignment_counts_each_flip));

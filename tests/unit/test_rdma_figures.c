@@ -20,6 +20,8 @@
 #include "rdma_figures.h"
 #include "rdma_report.h"
 
+#include "unit_helpers.h"
+
 #define MIB 1048576.0
 
 static void assert_close(double got, double want)
@@ -232,18 +234,12 @@ static void test_columns(void **state)
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_steady_pipeline),
-		cmocka_unit_test(test_peak_finds_fast_stretch),
-		cmocka_unit_test(test_peak_matches_every_run),
-		cmocka_unit_test(test_zero_span),
-		cmocka_unit_test(test_units),
-		cmocka_unit_test(test_report_json),
-		cmocka_unit_test(test_signal_every),
-		cmocka_unit_test(test_columns),
-	};
-
-	return cmocka_run_group_tests_name("rdma-figures", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("rdma-figures",
+	cmocka_unit_test(test_steady_pipeline),
+	cmocka_unit_test(test_peak_finds_fast_stretch),
+	cmocka_unit_test(test_peak_matches_every_run),
+	cmocka_unit_test(test_zero_span),
+	cmocka_unit_test(test_units),
+	cmocka_unit_test(test_report_json),
+	cmocka_unit_test(test_signal_every),
+	cmocka_unit_test(test_columns));

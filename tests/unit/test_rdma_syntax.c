@@ -19,6 +19,8 @@
 #include "scenario_checks.h"
 #include "uapi/p2prig.h"
 
+#include "unit_helpers.h"
+
 /* Lines 1-2 of every malformed case: a description and a 1M CMB provider. */
 #define HEAD                                           \
 	"describe rdma lines\n"                        \
@@ -246,20 +248,14 @@ static void test_errors_in_line_order(void **state)
 		      "bad:5: duplicate step name 'r' (the first is at line 3)");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scenario_file_parses_into_model),
-		cmocka_unit_test(test_optional_forms_parse),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_missing_and_unknown_keys),
-		cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_bad_sizes),
-		cmocka_unit_test(test_memory_keys),
-		cmocka_unit_test(test_provider_references),
-		cmocka_unit_test(test_expectations),
-		cmocka_unit_test(test_errors_in_line_order),
-	};
-
-	return cmocka_run_group_tests_name("rdma-syntax", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("rdma-syntax",
+	cmocka_unit_test(test_scenario_file_parses_into_model),
+	cmocka_unit_test(test_optional_forms_parse),
+	cmocka_unit_test(test_names),
+	cmocka_unit_test(test_missing_and_unknown_keys),
+	cmocka_unit_test(test_bad_values),
+	cmocka_unit_test(test_bad_sizes),
+	cmocka_unit_test(test_memory_keys),
+	cmocka_unit_test(test_provider_references),
+	cmocka_unit_test(test_expectations),
+	cmocka_unit_test(test_errors_in_line_order));

@@ -25,6 +25,8 @@
 #include "rdma_run.h"
 #include "step.h"
 
+#include "unit_helpers.h"
+
 #define ABSENT "p2prig-absent0"
 #define TWO_STEPS                                                                          \
 	"describe unit\nnodes 2\n"                                                         \
@@ -264,14 +266,8 @@ static void test_sync_hands_a_problem_over(void **state)
 	scenario_free(&n.sc);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_both_nodes_skip_in_lock_step),
-		cmocka_unit_test(test_hello_refuses_another_scenario),
-		cmocka_unit_test(test_peer_gone_fails_at_once),
-		cmocka_unit_test(test_sync_hands_a_problem_over),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_both_nodes_skip_in_lock_step),
+	cmocka_unit_test(test_hello_refuses_another_scenario),
+	cmocka_unit_test(test_peer_gone_fails_at_once),
+	cmocka_unit_test(test_sync_hands_a_problem_over));

@@ -19,6 +19,8 @@
 #include "ktap.h"
 #include "result.h"
 
+#include "unit_helpers.h"
+
 struct fixture {
 	char dir[64];
 	struct run_report report;
@@ -403,17 +405,11 @@ static void test_exit_codes(void **state)
 	run_report_free(&r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_passing_step_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failing_step_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ktap_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ktap_skip_and_clean_health, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_incomplete_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exit_codes, setup, teardown),
-	};
-
-	return cmocka_run_group_tests_name("result", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("result",
+	FIXTURE_TEST(test_run_fields),
+	FIXTURE_TEST(test_passing_step_fields),
+	FIXTURE_TEST(test_failing_step_fields),
+	FIXTURE_TEST(test_ktap_text),
+	FIXTURE_TEST(test_ktap_skip_and_clean_health),
+	FIXTURE_TEST(test_incomplete_run),
+	FIXTURE_TEST(test_exit_codes));
