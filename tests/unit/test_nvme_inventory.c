@@ -380,9 +380,8 @@ static void test_print(void **state)
 	two_controllers(&inv);
 	nvme_inventory_print(f, &inv);
 	fclose(f);
-	assert_non_null(strstr(text, cmb_line));
-	assert_non_null(strstr(text, "CMB    unknown (not read)"));
-	assert_non_null(strstr(text, "ns 1    nvme1n1      64 MiB     /dev/nvme1n1"));
+	ASSERT_CONTAINS(text, cmb_line, "CMB    unknown (not read)",
+			"ns 1    nvme1n1      64 MiB     /dev/nvme1n1");
 	free(text);
 }
 

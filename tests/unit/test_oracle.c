@@ -247,8 +247,8 @@ static void test_judged_in_place(void **state)
 	size_t n = fread(ktap, 1, sizeof(ktap) - 1, k);
 	fclose(k);
 	ktap[n] = '\0';
-	assert_non_null(strstr(ktap, "\nok 1 kept\n# oracle: the host found "));
-	assert_non_null(strstr(ktap, "\nnot ok 2 lost\nok 3 plain\n"));
+	ASSERT_CONTAINS(ktap, "\nok 1 kept\n# oracle: the host found ",
+			"\nnot ok 2 lost\nok 3 plain\n");
 
 	/* Judged once: a second look finds nothing pending and changes nothing. */
 	memset(&tally, 0, sizeof(tally));

@@ -228,9 +228,8 @@ static void test_columns(void **state)
 	const char *rate = strstr(text, "MsgRate[Mpps]");
 	assert_true(bytes && iters && peak && avg && rate);
 	assert_true(bytes < iters && iters < peak && peak < avg && avg < rate);
-	assert_non_null(strstr(text, "\n# 65536      1000         123.46            120.50"));
-	assert_non_null(strstr(text, "0.001928"));
-	assert_non_null(strstr(text, "500.00/510.00/900.00\n"));
+	ASSERT_CONTAINS(text, "\n# 65536      1000         123.46            120.50", "0.001928",
+			"500.00/510.00/900.00\n");
 	free(text);
 }
 

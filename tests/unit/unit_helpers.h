@@ -1,10 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by every cmocka program in tests/unit: its main(), written once.
+ * Shared by every cmocka program in tests/unit: its main(), written once,
+ * and the check that a text (a JSON dump, a report) holds some fragments.
  * Include after <cmocka.h>.
  */
 #ifndef P2PRIG_TESTS_UNIT_HELPERS_H
 #define P2PRIG_TESTS_UNIT_HELPERS_H
+
+#include <string.h>
+
+/* Asserts text holds every fragment, naming the first one it lacks. */
+static inline void assert_contains(const char *text, const char *const *fragments)
+{
+	for (size_t i = 0; fragments[i]; i++)
+		if (!strstr(text, fragments[i]))
+			fail_msg("no '%s' in %s", fragments[i], text);
+}
+
+#define ASSERT_CONTAINS(text, ...) assert_contains(text, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* A test run between the file's own setup() and teardown(). */
 #define FIXTURE_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
