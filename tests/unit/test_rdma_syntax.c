@@ -120,12 +120,9 @@ static void test_names(void **state)
 	assert_false(rdma_memory_parse("dma-buf", &memory));
 	assert_string_equal(rdma_op_name(RDMA_OP_READ), "read");
 	assert_string_equal(rdma_memory_name(RDMA_MEMORY_HOST), "host");
-	assert_true(rdma_device_name_ok("rxe0"));
-	assert_true(rdma_device_name_ok("mlx5_0"));
-	assert_true(rdma_device_name_ok("rocep1s0f0.1-x"));
-	assert_false(rdma_device_name_ok(""));
-	assert_false(rdma_device_name_ok("rxe/0"));
-	assert_false(rdma_device_name_ok("0123456789012345678901234567890123456789012345678901234567890123"));
+	ASSERT_EACH_TRUE(rdma_device_name_ok, "rxe0", "mlx5_0", "rocep1s0f0.1-x");
+	ASSERT_EACH_FALSE(rdma_device_name_ok, "", "rxe/0",
+			  "0123456789012345678901234567890123456789012345678901234567890123");
 }
 
 static void test_missing_and_unknown_keys(void **state)

@@ -7,6 +7,7 @@
 #ifndef P2PRIG_TESTS_UNIT_HELPERS_H
 #define P2PRIG_TESTS_UNIT_HELPERS_H
 
+#include <stdbool.h>
 #include <string.h>
 
 /* Asserts text holds every fragment, naming the first one it lacks. */
@@ -18,6 +19,20 @@ static inline void assert_contains(const char *text, const char *const *fragment
 }
 
 #define ASSERT_CONTAINS(text, ...) assert_contains(text, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Asserts that pred, named name, gives want for every text listed. */
+static inline void assert_each(bool (*pred)(const char *), const char *name, bool want,
+			       const char *const *texts)
+{
+	for (size_t i = 0; texts[i]; i++)
+		if (pred(texts[i]) != want)
+			fail_msg("%s(\"%s\") is %s", name, texts[i], want ? "false" : "true");
+}
+
+#define ASSERT_EACH_TRUE(pred, ...) \
+	assert_each(pred, #pred, true, (const char *const[]){ __VA_ARGS__, NULL })
+#define ASSERT_EACH_FALSE(pred, ...) \
+	assert_each(pred, #pred, false, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* A test run between the file's own setup() and teardown(). */
 #define FIXTURE_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
