@@ -109,10 +109,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	unlink(f->backing);
-	unlink(f->result);
-	unlink(f->ktap);
-	rmdir(f->dir);
+	REMOVE_SCRATCH(f->dir, f->backing, f->result, f->ktap);
 	run_report_free(&f->report);
 	free(f);
 	return 0;

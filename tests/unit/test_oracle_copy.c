@@ -94,10 +94,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	unlink(f->src);
-	unlink(f->dst);
-	unlink(f->bar);
-	rmdir(f->dir);
+	REMOVE_SCRATCH(f->dir, f->src, f->dst, f->bar);
 	free(f);
 	return 0;
 }

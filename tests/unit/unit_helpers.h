@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Asserts text holds every fragment, naming the first one it lacks. */
 static inline void assert_contains(const char *text, const char *const *fragments)
@@ -33,6 +34,16 @@ static inline void assert_each(bool (*pred)(const char *), const char *name, boo
 	assert_each(pred, #pred, true, (const char *const[]){ __VA_ARGS__, NULL })
 #define ASSERT_EACH_FALSE(pred, ...) \
 	assert_each(pred, #pred, false, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* A fixture's scratch folder gone: the files listed, then dir itself. */
+static inline void remove_scratch(const char *dir, const char *const *files)
+{
+	for (size_t i = 0; files[i]; i++)
+		unlink(files[i]);
+	rmdir(dir);
+}
+
+#define REMOVE_SCRATCH(dir, ...) remove_scratch(dir, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* A test run between the file's own setup() and teardown(). */
 #define FIXTURE_TEST(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
