@@ -108,6 +108,12 @@ static char *junit_of(const char *const *paths, size_t n)
 	return text;
 }
 
+/* The JUnit XML of the one result.json at path. */
+static char *junit_of_one(const char *path)
+{
+	return junit_of(&path, 1);
+}
+
 static size_t count(const char *text, const char *end, const char *needle)
 {
 	size_t n = 0;
@@ -398,8 +404,7 @@ static void test_ktap_incomplete_run(void **state)
 
 static void test_junit_counts_agree(void **state)
 {
-	const char *const failing[] = { data_file("result-failing.json") };
-	char *one = junit_of(failing, 1);
+	char *one = junit_of_one(data_file("result-failing.json"));
 	const char *const several[] = { strdup(data_file("result-2node-server.json")),
 					strdup(data_file("result-2node-client.json")),
 					strdup(data_file("result-nvme-p2p-copy-hang.json")),
@@ -423,8 +428,7 @@ static void test_junit_counts_agree(void **state)
 
 static void test_junit_reasons_and_escaping(void **state)
 {
-	const char *const failing[] = { data_file("result-failing.json") };
-	char *xml = junit_of(failing, 1);
+	char *xml = junit_of_one(data_file("result-failing.json"));
 
 	(void)state;
 	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.failing\" name=\"phys-vec\">\n"
@@ -454,8 +458,7 @@ static void test_junit_reasons_and_escaping(void **state)
 
 static void test_junit_incomplete_run(void **state)
 {
-	const char *const hang[] = { data_file("result-nvme-p2p-copy-hang.json") };
-	char *xml = junit_of(hang, 1);
+	char *xml = junit_of_one(data_file("result-nvme-p2p-copy-hang.json"));
 
 	(void)state;
 	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.nvme-p2p-copy\" "
@@ -514,8 +517,7 @@ static void test_junit_text_xml_cannot_hold(void **state)
 			   " \"a\xff b\xc0\xaf c\xed\xa0\x80 d\\u0001e\\tf\\ng \xc3\xa9 \xe2\x82\xac\"}],"
 			   " \"health\": {\"watched\": true, \"reason\": null, \"findings\": []}}";
 	const char *path = temp_file("result-bytes.json", json);
-	const char *const files[] = { path };
-	char *xml = junit_of(files, 1);
+	char *xml = junit_of_one(path);
 	char *ktap = ktap_of(path);
 
 	(void)state;
@@ -618,9 +620,9 @@ static void test_figure_lines(void **state)
 /* The figure lines are the same in both formats: KTAP's diagnostics, JUnit's system-out. */
 static void test_same_figures_in_both(void **state)
 {
-	const char *const files[] = { data_file("result-nvme-p2p-copy-7.3.4.json") };
-	char *xml = junit_of(files, 1);
-	char *ktap = ktap_of(files[0]);
+	const char *path = data_file("result-nvme-p2p-copy-7.3.4.json");
+	char *xml = junit_of_one(path);
+	char *ktap = ktap_of(path);
 
 	(void)state;
 	assert_non_null(strstr(ktap, "# nvme-copy 1M qd16: 116.9 MiB/s, verified\n"
