@@ -14,6 +14,8 @@
 set -euo pipefail
 # shellcheck source=harness/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=harness/lib/options.sh
+source "$(dirname "$0")/lib/options.sh"
 
 # bench_table RESULT_JSON: the table, and how many steps it stands on.
 bench_table() {
@@ -28,16 +30,8 @@ bench_table() {
 
 usage="usage: $0 [--sizes 4K,64K,1M] [--iodepths 1,16] [--repeats N] [--size 8M] | --from RESULTS_DIR"
 sizes=4K,16K,64K,256K,1M iodepths=1,16 repeats=3 size=8M from=""
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--sizes) sizes=${2:?--sizes needs a list}; shift 2 ;;
-	--iodepths) iodepths=${2:?--iodepths needs a list}; shift 2 ;;
-	--repeats) repeats=${2:?--repeats needs a number}; shift 2 ;;
-	--size) size=${2:?--size needs a size}; shift 2 ;;
-	--from) from=${2:?--from needs a results folder}; shift 2 ;;
-	*) die "$usage" ;;
-	esac
-done
+take_options "$usage" '--sizes sizes a list' '--iodepths iodepths a list' \
+	'--repeats repeats a number' '--size size a size' '--from from a results folder' -- "$@"
 if [[ -n $from ]]; then
 	[[ -s $from/result.json ]] || die "bench-nvme: no result.json in $from"
 	bench_table "$from/result.json"

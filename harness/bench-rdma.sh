@@ -11,18 +11,13 @@
 set -euo pipefail
 # shellcheck source=harness/vlab/session.sh
 source "$(dirname "$0")/vlab/session.sh"
+# shellcheck source=harness/lib/options.sh
+source "$(dirname "$0")/lib/options.sh"
 
 usage="usage: $0 [--sizes 64K,1M] [--iterations N] [--config NAME|FILE] [--kernel VERSION]"
 sizes=64K,1M iterations=1000 kernel="" config=""
-while [[ $# -gt 0 ]]; do
-	case $1 in
-	--sizes) sizes=${2:?--sizes needs a list}; shift 2 ;;
-	--iterations) iterations=${2:?--iterations needs a number}; shift 2 ;;
-	--kernel) kernel=${2:?--kernel needs a version}; shift 2 ;;
-	--config) config=${2:?--config needs a name}; shift 2 ;;
-	*) die "$usage" ;;
-	esac
-done
+take_options "$usage" '--sizes sizes a list' '--iterations iterations a number' \
+	'--kernel kernel a version' '--config config a name' -- "$@"
 [[ $sizes =~ ^[0-9]+[KMG]?(,[0-9]+[KMG]?)*$ ]] || die "bad --sizes '$sizes' (e.g. 64K,1M)"
 [[ $iterations =~ ^[1-9][0-9]*$ && $iterations -ge 5 ]] ||
 	die "bad --iterations '$iterations' (ib_write_bw needs at least 5)"

@@ -13,65 +13,42 @@ results=$(mktemp -d)
 work=$(mktemp -d)
 trap 'rm -rf "$results" "$work"' EXIT
 
-# The three lines most cases start from, then the case's own lines.
+# The cases, one a line: name|scenario text (a printf format; most start
+# from the three lines of head3)|the message (a regex after "FILE:").
 head3='describe bad input\nprovider cmb nvme-cmb id=1b36:0010 size=1M\ninitiator edu edu id=1234:11e8\n'
 step="step s1 transfer provider=cmb initiator=edu method=mmio size=64K piece=4K seed=1"
 names=() texts=() wants=()
-bad() { names+=("$1"); texts+=("$2"); wants+=("$3"); }
-bad empty '' \
-	"1: missing 'describe' line"
-bad binary-png '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10' \
-	'3: not text: a NUL byte'
-bad control-bytes "${head3}\x1b[2J$step\n" \
-	'4: not text: byte 0x1b at column 1'
-bad only-comments '# nothing here\n\n' \
-	"2: missing 'describe' line"
-bad unknown-keyword "${head3}frobnicate all\n$step\n" \
-	"4: unknown keyword 'frobnicate' \(expected describe, config"
-bad unknown-action "${head3}step s1 teleport provider=cmb initiator=edu\n" \
-	"4: unknown step action 'teleport' \(expected transfer, rdma"
-bad unknown-key "${head3}$step colour=blue\n" \
-	"4: unknown key 'colour' \(expected provider, initiator, method"
-bad key-twice "${head3}$step seed=2\n" \
-	"4: duplicate key 'seed'"
-bad size-not-a-size "${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=lots piece=4K seed=1\n" \
-	"4: bad size 'lots' for size \(expected a number > 0 with an optional K, M or G suffix\)"
-bad seed-not-a-number "${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=64K piece=4K seed=0xZZ\n" \
-	"4: bad .*seed"
-bad piece-not-dividing "${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=64K piece=3K seed=1\n" \
-	'4: piece 3K does not divide size 64K'
-bad region-past-end "${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=2M piece=4K seed=1\n" \
-	"4: size 2M is larger than provider 'cmb' \(size=1M\)"
-bad unknown-method "${head3}step s1 transfer provider=cmb initiator=edu method=mmo size=64K piece=4K seed=1\n" \
-	"4: unknown method 'mmo' \(expected mmio, resource"
-bad undeclared-provider "${head3}step s1 transfer provider=gpu initiator=edu method=mmio size=64K piece=4K seed=1\n" \
-	"4: unknown provider 'gpu' \(declare it with a provider line\)"
-bad expect-before-step "${head3}expect verified\n$step\n" \
-	"4: 'expect' before any step"
-bad unknown-expectation "${head3}$step\nexpect happiness\n" \
-	"5: unknown expectation 'happiness' \(expected verified, pattern SEED"
-bad expectation-without-seed "${head3}$step\nexpect pattern\n" \
-	"5: 'expect pattern' needs a SEED"
-bad expectation-without-type "${head3}$step\nexpect map-type\n" \
-	"5: bad value '' for 'expect map-type' \(expected BUS_ADDR, THRU_HOST_BRIDGE"
-bad duplicate-step "${head3}$step\nstep s1 transfer provider=cmb initiator=edu method=resource size=64K piece=4K seed=2\n" \
-	"5: duplicate step name 's1' \(the first is at line 4\)"
-bad bad-selector 'describe x\nprovider cmb nvme-cmb id=zz:0010 size=1M\n' \
-	"2: bad selector 'id=zz:0010' \(libpci: Invalid vendor ID"
-bad bad-kernel-version "${head3}require kernel seven\n$step\n" \
-	"4: bad kernel version 'seven' \(expected MAJOR.MINOR"
-bad three-nodes "${head3}nodes 3\n$step\n" \
-	"4: bad node count '3' \(expected 1, or 2"
-bad bad-regex "${head3}allow-dmesg foo(\n$step\n" \
-	"4: invalid allow-dmesg regex 'foo\('"
-bad rdma-unknown-op "${head3}step r rdma device=rxe0 op=frob memory=host sizes=4K iterations=1 seed=1\n" \
-	"4: unknown rdma op 'frob' \(expected write or read\)"
-bad map-cost-bad-granule "${head3}step c map-cost provider=cmb initiator=edu methods=mmio granules=5K repeats=5 iterations=10\n" \
-	"4: bad granule '5K' \(expected a multiple of 4K from 4K to 2M\)"
-bad write-to-non-scratch "${head3}storage disk nvme serial=p2prig1 nsid=1\nstep f fio storage=disk buffer=cmb rw=write-read sizes=4K iodepths=1 size=1M\n" \
-	"5: step 'f' writes to storage 'disk' .*not marked scratch"
-bad unknown-config "${head3}config no-such-rig\n$step\n" \
-	"4: .*no-such-rig"
+while IFS='|' read -r name text want; do
+	names+=("$name") texts+=("$text") wants+=("$want")
+done <<CASES
+empty||1: missing 'describe' line
+binary-png|\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10|3: not text: a NUL byte
+control-bytes|${head3}\x1b[2J$step\n|4: not text: byte 0x1b at column 1
+only-comments|# nothing here\n\n|2: missing 'describe' line
+unknown-keyword|${head3}frobnicate all\n$step\n|4: unknown keyword 'frobnicate' \(expected describe, config
+unknown-action|${head3}step s1 teleport provider=cmb initiator=edu\n|4: unknown step action 'teleport' \(expected transfer, rdma
+unknown-key|${head3}$step colour=blue\n|4: unknown key 'colour' \(expected provider, initiator, method
+key-twice|${head3}$step seed=2\n|4: duplicate key 'seed'
+size-not-a-size|${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=lots piece=4K seed=1\n|4: bad size 'lots' for size \(expected a number > 0 with an optional K, M or G suffix\)
+seed-not-a-number|${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=64K piece=4K seed=0xZZ\n|4: bad .*seed
+piece-not-dividing|${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=64K piece=3K seed=1\n|4: piece 3K does not divide size 64K
+region-past-end|${head3}step s1 transfer provider=cmb initiator=edu method=mmio size=2M piece=4K seed=1\n|4: size 2M is larger than provider 'cmb' \(size=1M\)
+unknown-method|${head3}step s1 transfer provider=cmb initiator=edu method=mmo size=64K piece=4K seed=1\n|4: unknown method 'mmo' \(expected mmio, resource
+undeclared-provider|${head3}step s1 transfer provider=gpu initiator=edu method=mmio size=64K piece=4K seed=1\n|4: unknown provider 'gpu' \(declare it with a provider line\)
+expect-before-step|${head3}expect verified\n$step\n|4: 'expect' before any step
+unknown-expectation|${head3}$step\nexpect happiness\n|5: unknown expectation 'happiness' \(expected verified, pattern SEED
+expectation-without-seed|${head3}$step\nexpect pattern\n|5: 'expect pattern' needs a SEED
+expectation-without-type|${head3}$step\nexpect map-type\n|5: bad value '' for 'expect map-type' \(expected BUS_ADDR, THRU_HOST_BRIDGE
+duplicate-step|${head3}$step\nstep s1 transfer provider=cmb initiator=edu method=resource size=64K piece=4K seed=2\n|5: duplicate step name 's1' \(the first is at line 4\)
+bad-selector|describe x\nprovider cmb nvme-cmb id=zz:0010 size=1M\n|2: bad selector 'id=zz:0010' \(libpci: Invalid vendor ID
+bad-kernel-version|${head3}require kernel seven\n$step\n|4: bad kernel version 'seven' \(expected MAJOR.MINOR
+three-nodes|${head3}nodes 3\n$step\n|4: bad node count '3' \(expected 1, or 2
+bad-regex|${head3}allow-dmesg foo(\n$step\n|4: invalid allow-dmesg regex 'foo\('
+rdma-unknown-op|${head3}step r rdma device=rxe0 op=frob memory=host sizes=4K iterations=1 seed=1\n|4: unknown rdma op 'frob' \(expected write or read\)
+map-cost-bad-granule|${head3}step c map-cost provider=cmb initiator=edu methods=mmio granules=5K repeats=5 iterations=10\n|4: bad granule '5K' \(expected a multiple of 4K from 4K to 2M\)
+write-to-non-scratch|${head3}storage disk nvme serial=p2prig1 nsid=1\nstep f fio storage=disk buffer=cmb rw=write-read sizes=4K iodepths=1 size=1M\n|5: step 'f' writes to storage 'disk' .*not marked scratch
+unknown-config|${head3}config no-such-rig\n$step\n|4: .*no-such-rig
+CASES
 
 tap_plan $((3 * ${#names[@]} + 8))
 for i in "${!names[@]}"; do

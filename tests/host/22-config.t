@@ -37,46 +37,31 @@ declare -A topology=(
 )
 mapfile -t names < <(rig_config_names)
 
-# Broken configs: file name, contents, and the message (a regex after
-# "FILE:LINE: ") the front door must print.
+# Broken configs, one a line: file name|contents (a printf format)|the
+# message (a regex after "FILE:LINE: ") the front door must print.
 bad_names=() bad_texts=() bad_wants=()
-bad() { bad_names+=("$1"); bad_texts+=("$2"); bad_wants+=("$3"); }
-bad unknown-symbol '# Help: x\nCONFIG_VLAB_CMB_SIZE=64\n' \
-	'2: CONFIG_VLAB_CMB_SIZE=64: unknown option'
-bad cmb-3 '# Help: x\n# the CMB\nCONFIG_VLAB_CMB_MB=3\n' \
-	'3: CONFIG_VLAB_CMB_MB=3: the CMB size must be a power of two >= 2 MiB \(the nvme driver only publishes 2 MiB-aligned CMBs\)'
-bad cmb-1 '# Help: x\nCONFIG_VLAB_CMB_MB=1\n' \
-	'2: CONFIG_VLAB_CMB_MB=1: the CMB size must be a power of two >= 2 MiB'
-bad ivshmem-100 '# Help: x\nCONFIG_VLAB_IVSHMEM_MB=100\n' \
-	'2: CONFIG_VLAB_IVSHMEM_MB=100: the ivshmem size must be a power of two'
-bad size-not-a-number '# Help: x\nCONFIG_VLAB_CMB_MB=64M\n' \
-	'2: CONFIG_VLAB_CMB_MB=64M: not a number'
-bad nvme-count-9 '# Help: x\nCONFIG_VLAB_NVME_COUNT=9\n' \
-	'2: CONFIG_VLAB_NVME_COUNT=9: out of range 1\.\.4'
-bad lab-without-provider '# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_INITIATOR="15b3:101d"\n' \
-	'2: CONFIG_RIG_LAB=y: a lab rig needs CONFIG_LAB_PROVIDER'
-bad lab-bad-address '# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="41:00"\nCONFIG_LAB_INITIATOR="15b3:101d"\n' \
-	'3: CONFIG_LAB_PROVIDER=41:00: not a PCI address'
-bad empty '' \
-	'1: empty config'
-bad no-help-line 'CONFIG_VLAB_IOMMU_PT=y\n' \
-	"1: a defconfig starts with a line '# Help: "
-bad swiotlb-translated '# Help: x\nCONFIG_VLAB_SWIOTLB_FORCE=y\n' \
-	'2: CONFIG_VLAB_SWIOTLB_FORCE=y: swiotlb=force has no effect under a translating IOMMU'
-bad tree-without-path '# Help: x\nCONFIG_VLAB_KERNEL_FROM_TREE=y\n' \
-	'2: CONFIG_VLAB_KERNEL_FROM_TREE=y: a kernel built from a local tree needs its path \(CONFIG_VLAB_KERNEL_TREE\)'
-bad two-iommu-modes '# Help: x\nCONFIG_VLAB_IOMMU_OFF=y\nCONFIG_VLAB_IOMMU_PT=y\n' \
-	'3: CONFIG_VLAB_IOMMU_PT=y: "IOMMU mode" is already chosen by CONFIG_VLAB_IOMMU_OFF=y at line 2'
-bad vlab-option-in-lab '# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="0000:41:00.0"\nCONFIG_LAB_INITIATOR="15b3:101d"\nCONFIG_VLAB_CMB_MB=64\n' \
-	'5: CONFIG_VLAB_CMB_MB=64: has no effect in this rig: it applies only with CONFIG_RIG_VLAB'
-bad computed-option '# Help: x\nCONFIG_VLAB_IOMMU="passthrough"\n' \
-	'2: CONFIG_VLAB_IOMMU=passthrough: computed from the options before it'
-bad unquoted-string '# Help: x\nCONFIG_RUN_METHODS=mmio\n' \
-	'2: CONFIG_RUN_METHODS=mmio: a text option needs double quotes'
-bad not-an-option-line '# Help: x\nVLAB_CMB_MB=64\n' \
-	"2: expected CONFIG_NAME=VALUE"
-bad binary '# Help: x\nCONFIG_VLAB_CMB_MB=64\n\x1b[2J\x00\x01\n' \
-	'3: not text: a control byte \(a config is a plain text file'
+while IFS='|' read -r name text want; do
+	bad_names+=("$name") bad_texts+=("$text") bad_wants+=("$want")
+done <<CASES
+unknown-symbol|# Help: x\nCONFIG_VLAB_CMB_SIZE=64\n|2: CONFIG_VLAB_CMB_SIZE=64: unknown option
+cmb-3|# Help: x\n# the CMB\nCONFIG_VLAB_CMB_MB=3\n|3: CONFIG_VLAB_CMB_MB=3: the CMB size must be a power of two >= 2 MiB \(the nvme driver only publishes 2 MiB-aligned CMBs\)
+cmb-1|# Help: x\nCONFIG_VLAB_CMB_MB=1\n|2: CONFIG_VLAB_CMB_MB=1: the CMB size must be a power of two >= 2 MiB
+ivshmem-100|# Help: x\nCONFIG_VLAB_IVSHMEM_MB=100\n|2: CONFIG_VLAB_IVSHMEM_MB=100: the ivshmem size must be a power of two
+size-not-a-number|# Help: x\nCONFIG_VLAB_CMB_MB=64M\n|2: CONFIG_VLAB_CMB_MB=64M: not a number
+nvme-count-9|# Help: x\nCONFIG_VLAB_NVME_COUNT=9\n|2: CONFIG_VLAB_NVME_COUNT=9: out of range 1\.\.4
+lab-without-provider|# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_INITIATOR="15b3:101d"\n|2: CONFIG_RIG_LAB=y: a lab rig needs CONFIG_LAB_PROVIDER
+lab-bad-address|# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="41:00"\nCONFIG_LAB_INITIATOR="15b3:101d"\n|3: CONFIG_LAB_PROVIDER=41:00: not a PCI address
+empty||1: empty config
+no-help-line|CONFIG_VLAB_IOMMU_PT=y\n|1: a defconfig starts with a line '# Help: 
+swiotlb-translated|# Help: x\nCONFIG_VLAB_SWIOTLB_FORCE=y\n|2: CONFIG_VLAB_SWIOTLB_FORCE=y: swiotlb=force has no effect under a translating IOMMU
+tree-without-path|# Help: x\nCONFIG_VLAB_KERNEL_FROM_TREE=y\n|2: CONFIG_VLAB_KERNEL_FROM_TREE=y: a kernel built from a local tree needs its path \(CONFIG_VLAB_KERNEL_TREE\)
+two-iommu-modes|# Help: x\nCONFIG_VLAB_IOMMU_OFF=y\nCONFIG_VLAB_IOMMU_PT=y\n|3: CONFIG_VLAB_IOMMU_PT=y: "IOMMU mode" is already chosen by CONFIG_VLAB_IOMMU_OFF=y at line 2
+vlab-option-in-lab|# Help: x\nCONFIG_RIG_LAB=y\nCONFIG_LAB_PROVIDER="0000:41:00.0"\nCONFIG_LAB_INITIATOR="15b3:101d"\nCONFIG_VLAB_CMB_MB=64\n|5: CONFIG_VLAB_CMB_MB=64: has no effect in this rig: it applies only with CONFIG_RIG_VLAB
+computed-option|# Help: x\nCONFIG_VLAB_IOMMU="passthrough"\n|2: CONFIG_VLAB_IOMMU=passthrough: computed from the options before it
+unquoted-string|# Help: x\nCONFIG_RUN_METHODS=mmio\n|2: CONFIG_RUN_METHODS=mmio: a text option needs double quotes
+not-an-option-line|# Help: x\nVLAB_CMB_MB=64\n|2: expected CONFIG_NAME=VALUE
+binary|# Help: x\nCONFIG_VLAB_CMB_MB=64\n\x1b[2J\x00\x01\n|3: not text: a control byte \(a config is a plain text file
+CASES
 
 tap_plan $((3 * ${#names[@]} + 1 + 3 * ${#bad_names[@]} + 3 + 4 + 3))
 

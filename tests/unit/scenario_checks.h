@@ -3,8 +3,7 @@
  * Shared by the cmocka tests of scenario files: where the repository's own
  * scenarios are, parsing one that must be good, the check that a malformed
  * text gives exactly the "FILE:LINE: message" errors a person would be
- * shown, in order, and that a text (a JSON dump) holds some fragments.
- * Include after <cmocka.h>.
+ * shown, in order. Include after <cmocka.h>.
  */
 #ifndef P2PRIG_TESTS_SCENARIO_CHECKS_H
 #define P2PRIG_TESTS_SCENARIO_CHECKS_H
@@ -70,15 +69,5 @@ static inline void assert_errors(const char *text, const char *const *expected)
 }
 
 #define ASSERT_ERRORS(text, ...) assert_errors(text, (const char *const[]){ __VA_ARGS__, NULL })
-
-/* Asserts text holds every fragment, naming the first one it lacks. */
-static inline void assert_contains(const char *text, const char *const *fragments)
-{
-	for (size_t i = 0; fragments[i]; i++)
-		if (!strstr(text, fragments[i]))
-			fail_msg("no '%s' in %s", fragments[i], text);
-}
-
-#define ASSERT_CONTAINS(text, ...) assert_contains(text, (const char *const[]){ __VA_ARGS__, NULL })
 
 #endif

@@ -24,6 +24,8 @@
 #include "scenario_checks.h"
 #include "system/trace_instance.h"
 
+#include "unit_helpers.h"
+
 #define EDU "0000:04:00.0"
 #define NVME "0000:03:00.0"
 
@@ -217,6 +219,14 @@ static void unmap(struct dma_trace_tally *t, struct kernel *k, const char *devic
 	add(t, EDU, &r);
 }
 
+/* One map of EDU's and its matching unmap. */
+static void map_unmap(struct dma_trace_tally *t, struct kernel *k, uint64_t dma, uint64_t size,
+		      uint64_t attrs)
+{
+	map(t, k, EDU, dma, size, attrs);
+	unmap(t, k, EDU, dma, size, attrs);
+}
+
 static void probe_sg(struct dma_trace_tally *t, struct kernel *k)
 {
 	struct raw r;
@@ -225,6 +235,35 @@ static void probe_sg(struct dma_trace_tally *t, struct kernel *k)
 	add(t, EDU, &r);
 	sg(&r, k, "dma_unmap_sg", EDU, 0xf4010000, 0);
 	add(t, EDU, &r);
+}
+
+/*
+ * nvme's one-entry scatterlist, mapped with NO_WARN and unmapped without: it
+ * pairs by its first physical address (phys_addrs on the map, addrs on the
+ * unmap), decoded and tallied alike on every kernel.
+ */
+static void check_nvme_sg(struct kernel *k)
+{
+	struct raw r;
+	struct dma_trace_event ev;
+	struct dma_trace_tally t;
+
+	dma_trace_tally_begin(&t);
+	sg(&r, k, "dma_map_sg", NVME, 0x4667940, NO_WARN);
+	assert_true(dma_trace_decode(r.event, &r.record, &ev));
+	assert_int_equal(ev.kind, DMA_TRACE_SG);
+	assert_int_equal(ev.key, 0x4667940);
+	assert_int_equal(ev.size, 0);
+	add(&t, NVME, &r);
+	sg(&r, k, "dma_unmap_sg", NVME, 0x4667940, 0);
+	assert_true(dma_trace_decode(r.event, &r.record, &ev));
+	assert_false(ev.map);
+	assert_int_equal(ev.key, 0x4667940);
+	add(&t, NVME, &r);
+	dma_trace_tally_end(&t);
+	assert_int_equal(t.sg_maps, 1);
+	assert_int_equal(t.mismatched, 0);
+	assert_int_equal(t.outstanding, 0);
 }
 
 /* 7.3.4's events decoded typed, and printed as the kernel prints them. */
@@ -267,16 +306,7 @@ static void test_fields_7_3(void **state)
 	assert_string_equal(ev.device, NVME);
 	assert_false(ev.mmio);
 
-	/* A scatterlist pairs by its first physical address: phys_addrs on the map, addrs on the unmap. */
-	sg(&r, &k, "dma_map_sg", NVME, 0x4667940, NO_WARN);
-	assert_true(dma_trace_decode(r.event, &r.record, &ev));
-	assert_int_equal(ev.kind, DMA_TRACE_SG);
-	assert_int_equal(ev.key, 0x4667940);
-	assert_int_equal(ev.size, 0);
-	sg(&r, &k, "dma_unmap_sg", NVME, 0x4667940, 0);
-	assert_true(dma_trace_decode(r.event, &r.record, &ev));
-	assert_false(ev.map);
-	assert_int_equal(ev.key, 0x4667940);
+	check_nvme_sg(&k);
 	tep_free(k.tep);
 }
 
@@ -309,25 +339,13 @@ static void test_fields_6_12(void **state)
 
 	/* A RAM transfer on 6.12, as captured there: three map/unmap pairs, no MMIO. */
 	dma_trace_tally_begin(&t);
-	for (uint64_t a = 0xffffc000; a > 0xffff6000; a -= 0x2000) {
-		map(&t, &k, EDU, a, 8192, 0);
-		unmap(&t, &k, EDU, a, 8192, 0);
-	}
+	for (uint64_t a = 0xffffc000; a > 0xffff6000; a -= 0x2000)
+		map_unmap(&t, &k, a, 8192, 0);
 	dma_trace_tally_end(&t);
 	assert_int_equal(t.maps, 3);
 	assert_int_equal(t.mmio_maps, 0);
 	assert_true(dma_trace_check(&t, 3, DMA_TRACE_ATTRS_NO_MMIO, why, sizeof(why)));
-
-	/* nvme maps its scatterlist with NO_WARN and unmaps it without: still a pair. */
-	dma_trace_tally_begin(&t);
-	sg(&r, &k, "dma_map_sg", NVME, 0x4667940, NO_WARN);
-	add(&t, NVME, &r);
-	sg(&r, &k, "dma_unmap_sg", NVME, 0x4667940, 0);
-	add(&t, NVME, &r);
-	dma_trace_tally_end(&t);
-	assert_int_equal(t.sg_maps, 1);
-	assert_int_equal(t.mismatched, 0);
-	assert_int_equal(t.outstanding, 0);
+	check_nvme_sg(&k);
 	tep_free(k.tep);
 }
 
@@ -401,10 +419,8 @@ static void test_transfer_pairs(void **state)
 	load(&k, "7.3.4");
 	dma_trace_tally_begin(&t);
 	probe_sg(&t, &k);
-	map(&t, &k, EDU, 0xffffc000, 8192, MMIO);
-	unmap(&t, &k, EDU, 0xffffc000, 8192, MMIO);
-	map(&t, &k, EDU, 0xffffa000, 8192, MMIO);
-	unmap(&t, &k, EDU, 0xffffa000, 8192, MMIO);
+	map_unmap(&t, &k, 0xffffc000, 8192, MMIO);
+	map_unmap(&t, &k, 0xffffa000, 8192, MMIO);
 	dma_trace_tally_end(&t);
 	assert_int_equal(t.maps, 3);
 	assert_int_equal(t.sg_maps, 1);
@@ -413,8 +429,7 @@ static void test_transfer_pairs(void **state)
 
 	dma_trace_tally_begin(&t);
 	probe_sg(&t, &k);
-	map(&t, &k, EDU, 0xffffc000, 8192, 0);
-	unmap(&t, &k, EDU, 0xffffc000, 8192, 0);
+	map_unmap(&t, &k, 0xffffc000, 8192, 0);
 	dma_trace_tally_end(&t);
 	assert_false(dma_trace_check_pairs(&t, DMA_TRACE_ATTRS_MMIO, why, sizeof(why)));
 	assert_string_equal(why, "0 of 1 maps and 0 of 1 unmaps show attrs=MMIO");
@@ -495,16 +510,10 @@ static void test_event_sets(void **state)
 	assert_false(dma_event_set_choose(no_dma_events, NULL, &set));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields_7_3),
-		cmocka_unit_test(test_fields_6_12),
-		cmocka_unit_test(test_pairing_problems),
-		cmocka_unit_test(test_transfer_pairs),
-		cmocka_unit_test(test_other_events),
-		cmocka_unit_test(test_event_sets),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_fields_7_3),
+	cmocka_unit_test(test_fields_6_12),
+	cmocka_unit_test(test_pairing_problems),
+	cmocka_unit_test(test_transfer_pairs),
+	cmocka_unit_test(test_other_events),
+	cmocka_unit_test(test_event_sets));

@@ -14,6 +14,8 @@
 
 #include "doctor/doctor_internal.h"
 
+#include "unit_helpers.h"
+
 #define RR PCI_ACS_CTRL_REQ_RED
 #define CR PCI_ACS_CTRL_CMPLT_RED
 #define EC PCI_ACS_CTRL_EGRESS
@@ -253,6 +255,13 @@ static const struct predict_case *find_case(const char *name)
 	return NULL;
 }
 
+/* The named case's model, and what doctor predicts for it. */
+static void predict_named(const char *name, struct doctor_model *m, struct doctor_prediction *p)
+{
+	build_model(find_case(name), m);
+	doctor_predict(m, p);
+}
+
 /* The reasons name what decided, in the words a user looks for. */
 static void test_reasons(void **state)
 {
@@ -260,31 +269,24 @@ static void test_reasons(void **state)
 	struct doctor_prediction p;
 
 	(void)state;
-	build_model(find_case("switch without ACS"), &m);
-	doctor_predict(&m, &p);
+	predict_named("switch without ACS", &m, &p);
 	assert_string_equal(p.reason, "common upstream switch port 0000:01:00.0, no ACS redirect "
 			    "on the path");
 
-	build_model(find_case("separate root ports, Intel, q35"), &m);
-	doctor_predict(&m, &p);
+	predict_named("separate root ports, Intel, q35", &m, &p);
 	assert_string_equal(p.reason, "no common upstream bridge; host bridge 8086:29c0 "
 			    "(0000:00:00.0) not in the whitelist and CPU is GenuineIntel");
 
-	build_model(find_case("separate root ports, AMD family 0x15, q35"), &m);
-	doctor_predict(&m, &p);
+	predict_named("separate root ports, AMD family 0x15, q35", &m, &p);
 	assert_non_null(strstr(p.reason, "CPU is AuthenticAMD family 0x15 (< 0x17)"));
 
-	build_model(find_case("switch, RR on a downstream port, whitelisted"), &m);
-	doctor_predict(&m, &p);
-	assert_non_null(strstr(p.reason, "ACS redirect on 0000:02:01.0"));
-	assert_non_null(strstr(p.reason, "8086:2030"));
+	predict_named("switch, RR on a downstream port, whitelisted", &m, &p);
+	ASSERT_CONTAINS(p.reason, "ACS redirect on 0000:02:01.0", "8086:2030");
 
-	build_model(find_case("same-host-bridge-only entries, two host bridges"), &m);
-	doctor_predict(&m, &p);
+	predict_named("same-host-bridge-only entries, two host bridges", &m, &p);
 	assert_non_null(strstr(p.reason, "(here: pci0000:00, pci0000:80)"));
 
-	build_model(find_case("same function"), &m);
-	doctor_predict(&m, &p);
+	predict_named("same function", &m, &p);
 	assert_non_null(strstr(p.reason, "same function"));
 }
 
@@ -465,8 +467,7 @@ static void test_pair_json_through_host(void **state)
 
 	(void)state;
 	memset(&pair, 0, sizeof(pair));
-	build_model(find_case("switch, RR on a downstream port, q35, Intel"), &pair.model);
-	doctor_predict(&pair.model, &pair.prediction);
+	predict_named("switch, RR on a downstream port, q35, Intel", &pair.model, &pair.prediction);
 	doctor_note_vlab_limit(&pair);
 	o = doctor_json(NULL, &pair);
 	p = get(o, "pair");
@@ -483,8 +484,7 @@ static void test_pair_json_through_host(void **state)
 
 	/* Without a common bridge the host bridge is on the path. */
 	memset(&pair, 0, sizeof(pair));
-	build_model(find_case("separate root ports, Intel, q35"), &pair.model);
-	doctor_predict(&pair.model, &pair.prediction);
+	predict_named("separate root ports, Intel, q35", &pair.model, &pair.prediction);
 	o = doctor_json(NULL, &pair);
 	path = get(get(o, "pair"), "path");
 	assert_int_equal(json_object_array_length(path), 5);
@@ -573,13 +573,10 @@ static void test_config_unset(void **state)
 static void test_swiotlb(void **state)
 {
 	(void)state;
-	assert_true(doctor_cmdline_forces_swiotlb("quiet swiotlb=force\n"));
-	assert_true(doctor_cmdline_forces_swiotlb("swiotlb=65536,force"));
-	assert_true(doctor_cmdline_forces_swiotlb("swiotlb=1024,4,force ro"));
-	assert_false(doctor_cmdline_forces_swiotlb("swiotlb=noforce"));
-	assert_false(doctor_cmdline_forces_swiotlb("swiotlb=65536"));
-	assert_false(doctor_cmdline_forces_swiotlb("ro -- swiotlb=force"));
-	assert_false(doctor_cmdline_forces_swiotlb(""));
+	ASSERT_EACH_TRUE(doctor_cmdline_forces_swiotlb, "quiet swiotlb=force\n",
+			 "swiotlb=65536,force", "swiotlb=1024,4,force ro");
+	ASSERT_EACH_FALSE(doctor_cmdline_forces_swiotlb, "swiotlb=noforce", "swiotlb=65536",
+			  "ro -- swiotlb=force", "");
 }
 
 static void test_cpu_parse(void **state)

@@ -11,6 +11,8 @@
 
 #include "system/health.h"
 
+#include "unit_helpers.h"
+
 static void test_record_text(void **state)
 {
 	static const char record[] =
@@ -255,18 +257,12 @@ static void test_record_fields(void **state)
 	assert_false(health_record_read("6,1,2,-\n", 8, &r, text, sizeof(text)));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record_text),
-		cmocka_unit_test(test_suspect_lines),
-		cmocka_unit_test(test_checker_lines),
-		cmocka_unit_test(test_allow_dmesg),
-		cmocka_unit_test(test_unreadable_log),
-		cmocka_unit_test(test_iommu_faults),
-		cmocka_unit_test(test_priority),
-		cmocka_unit_test(test_record_fields),
-	};
-
-	return cmocka_run_group_tests_name("health", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("health",
+	cmocka_unit_test(test_record_text),
+	cmocka_unit_test(test_suspect_lines),
+	cmocka_unit_test(test_checker_lines),
+	cmocka_unit_test(test_allow_dmesg),
+	cmocka_unit_test(test_unreadable_log),
+	cmocka_unit_test(test_iommu_faults),
+	cmocka_unit_test(test_priority),
+	cmocka_unit_test(test_record_fields));

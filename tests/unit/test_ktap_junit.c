@@ -28,6 +28,8 @@
 #include "results/result_view.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 #define MAX_TEMP_FILES 32
 
 static char temp_dir[64];
@@ -104,6 +106,12 @@ static char *junit_of(const char *const *paths, size_t n)
 	for (size_t i = 0; i < n; i++)
 		result_view_free(&v[i]);
 	return text;
+}
+
+/* The JUnit XML of the one result.json at path. */
+static char *junit_of_one(const char *path)
+{
+	return junit_of(&path, 1);
 }
 
 static size_t count(const char *text, const char *end, const char *needle)
@@ -396,8 +404,7 @@ static void test_ktap_incomplete_run(void **state)
 
 static void test_junit_counts_agree(void **state)
 {
-	const char *const failing[] = { data_file("result-failing.json") };
-	char *one = junit_of(failing, 1);
+	char *one = junit_of_one(data_file("result-failing.json"));
 	const char *const several[] = { strdup(data_file("result-2node-server.json")),
 					strdup(data_file("result-2node-client.json")),
 					strdup(data_file("result-nvme-p2p-copy-hang.json")),
@@ -421,8 +428,7 @@ static void test_junit_counts_agree(void **state)
 
 static void test_junit_reasons_and_escaping(void **state)
 {
-	const char *const failing[] = { data_file("result-failing.json") };
-	char *xml = junit_of(failing, 1);
+	char *xml = junit_of_one(data_file("result-failing.json"));
 
 	(void)state;
 	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.failing\" name=\"phys-vec\">\n"
@@ -452,8 +458,7 @@ static void test_junit_reasons_and_escaping(void **state)
 
 static void test_junit_incomplete_run(void **state)
 {
-	const char *const hang[] = { data_file("result-nvme-p2p-copy-hang.json") };
-	char *xml = junit_of(hang, 1);
+	char *xml = junit_of_one(data_file("result-nvme-p2p-copy-hang.json"));
 
 	(void)state;
 	ASSERT_CONTAINS(xml, "<testcase classname=\"p2prig.nvme-p2p-copy\" "
@@ -512,8 +517,7 @@ static void test_junit_text_xml_cannot_hold(void **state)
 			   " \"a\xff b\xc0\xaf c\xed\xa0\x80 d\\u0001e\\tf\\ng \xc3\xa9 \xe2\x82\xac\"}],"
 			   " \"health\": {\"watched\": true, \"reason\": null, \"findings\": []}}";
 	const char *path = temp_file("result-bytes.json", json);
-	const char *const files[] = { path };
-	char *xml = junit_of(files, 1);
+	char *xml = junit_of_one(path);
 	char *ktap = ktap_of(path);
 
 	(void)state;
@@ -616,9 +620,9 @@ static void test_figure_lines(void **state)
 /* The figure lines are the same in both formats: KTAP's diagnostics, JUnit's system-out. */
 static void test_same_figures_in_both(void **state)
 {
-	const char *const files[] = { data_file("result-nvme-p2p-copy-7.3.4.json") };
-	char *xml = junit_of(files, 1);
-	char *ktap = ktap_of(files[0]);
+	const char *path = data_file("result-nvme-p2p-copy-7.3.4.json");
+	char *xml = junit_of_one(path);
+	char *ktap = ktap_of(path);
 
 	(void)state;
 	assert_non_null(strstr(ktap, "# nvme-copy 1M qd16: 116.9 MiB/s, verified\n"
@@ -647,23 +651,17 @@ static int group_teardown(void **state)
 	return rmdir(temp_dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ktap_as_the_guest_wrote_it),
-		cmocka_unit_test(test_ktap_agrees_with_live_writer),
-		cmocka_unit_test(test_ktap_amended_after_the_last_step),
-		cmocka_unit_test(test_ktap_failures_skips_and_host_checks),
-		cmocka_unit_test(test_ktap_incomplete_run),
-		cmocka_unit_test(test_junit_counts_agree),
-		cmocka_unit_test(test_junit_reasons_and_escaping),
-		cmocka_unit_test(test_junit_incomplete_run),
-		cmocka_unit_test(test_junit_two_nodes),
-		cmocka_unit_test(test_junit_text_xml_cannot_hold),
-		cmocka_unit_test(test_not_a_result_json),
-		cmocka_unit_test(test_figure_lines),
-		cmocka_unit_test(test_same_figures_in_both),
-	};
-
-	return cmocka_run_group_tests_name("ktap_junit", tests, group_setup, group_teardown);
-}
+UNIT_TEST_MAIN_WITH("ktap_junit", group_setup, group_teardown,
+	cmocka_unit_test(test_ktap_as_the_guest_wrote_it),
+	cmocka_unit_test(test_ktap_agrees_with_live_writer),
+	cmocka_unit_test(test_ktap_amended_after_the_last_step),
+	cmocka_unit_test(test_ktap_failures_skips_and_host_checks),
+	cmocka_unit_test(test_ktap_incomplete_run),
+	cmocka_unit_test(test_junit_counts_agree),
+	cmocka_unit_test(test_junit_reasons_and_escaping),
+	cmocka_unit_test(test_junit_incomplete_run),
+	cmocka_unit_test(test_junit_two_nodes),
+	cmocka_unit_test(test_junit_text_xml_cannot_hold),
+	cmocka_unit_test(test_not_a_result_json),
+	cmocka_unit_test(test_figure_lines),
+	cmocka_unit_test(test_same_figures_in_both));

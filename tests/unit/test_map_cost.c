@@ -20,6 +20,8 @@
 #include "scenario_checks.h"
 #include "uapi/p2prig.h"
 
+#include "unit_helpers.h"
+
 #define HEAD                                                 \
 	"describe a test scenario\n"                         \
 	"provider cmb nvme-cmb id=1b36:0010 size=2M\n"       \
@@ -199,16 +201,10 @@ static void test_entry_and_json(void **state)
 	map_cost_report_free(r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_line),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_bad_lines),
-		cmocka_unit_test(test_repository_scenario),
-		cmocka_unit_test(test_repeat_figure),
-		cmocka_unit_test(test_entry_and_json),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_full_line),
+	cmocka_unit_test(test_defaults),
+	cmocka_unit_test(test_bad_lines),
+	cmocka_unit_test(test_repository_scenario),
+	cmocka_unit_test(test_repeat_figure),
+	cmocka_unit_test(test_entry_and_json));

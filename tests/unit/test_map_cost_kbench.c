@@ -26,6 +26,8 @@
 #include "scenario_checks.h"
 #include "actions/step.h"
 
+#include "unit_helpers.h"
+
 #define HEAD                                                 \
 	"describe a test scenario\n"                         \
 	"provider cmb nvme-cmb id=1b36:0010 size=2M\n"       \
@@ -202,6 +204,13 @@ static void test_parse_skipped(void **state)
 	assert_string_equal(k.reason, "guest-dma-bench.sh gave no reason");
 }
 
+/* The runs the failure cases share: one good 4K run, both good 64K runs. */
+#define RUN_4K(repeat) \
+	"run granule=4096 repeat=" repeat "\n" PROGRAM("1", "1.2", "0.3", "0.8", "0.1")
+#define RUN_64K(repeat) \
+	"run granule=65536 repeat=" repeat "\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
+#define RUNS_64K RUN_64K("1") RUN_64K("2")
+
 /* text parsed for m: failed, with a reason containing want. */
 static void assert_parse_fails(const char *text, const char *want)
 {
@@ -227,35 +236,21 @@ static void test_parse_failures(void **state)
 	assert_parse_fails("result=failed\n", "failed without a reason");
 	assert_parse_fails("result=maybe\n", "unknown result 'maybe'");
 	/* A run without its unmap line. */
-	assert_parse_fails(PREAMBLE
-			   "run granule=4096 repeat=1\n" PROGRAM("1", "1.2", "0.3", "0.8", "0.1")
+	assert_parse_fails(PREAMBLE RUN_4K("1")
 			   "run granule=4096 repeat=2\n"
 			   "dma mapping benchmark(SINGLE_MODE): threads:1 seconds:1 node:-1 "
 			   "dir:BIDIRECTIONAL granule:1\naverage map latency(us):1.2 standard "
-			   "deviation:0.3\n"
-			   "run granule=65536 repeat=1\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
-			   "run granule=65536 repeat=2\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
-			   "result=measured\n",
+			   "deviation:0.3\n" RUNS_64K "result=measured\n",
 			   "run 2 at granule 4K: no 'average unmap latency' line");
 	/* The program ran another granule than the run line says. */
 	assert_parse_fails(PREAMBLE
 			   "run granule=4096 repeat=1\n" PROGRAM("2", "1.2", "0.3", "0.8", "0.1")
-			   "run granule=4096 repeat=2\n" PROGRAM("1", "1.2", "0.3", "0.8", "0.1")
-			   "run granule=65536 repeat=1\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
-			   "run granule=65536 repeat=2\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
-			   "result=measured\n",
+			   RUN_4K("2") RUNS_64K "result=measured\n",
 			   "run 1 at granule 4K says granule:2 threads:1, not 1 pages and 1 threads");
 	/* Fewer runs than repeats; a granule missing altogether. */
-	assert_parse_fails(PREAMBLE
-			   "run granule=4096 repeat=1\n" PROGRAM("1", "1.2", "0.3", "0.8", "0.1")
-			   "run granule=65536 repeat=1\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
-			   "run granule=65536 repeat=2\n" PROGRAM("16", "2.5", "0.4", "1.9", "0.2")
-			   "result=measured\n",
+	assert_parse_fails(PREAMBLE RUN_4K("1") RUNS_64K "result=measured\n",
 			   "1 of 2 runs at granule 4K");
-	assert_parse_fails(PREAMBLE
-			   "run granule=4096 repeat=1\n" PROGRAM("1", "1.2", "0.3", "0.8", "0.1")
-			   "run granule=4096 repeat=2\n" PROGRAM("1", "1.2", "0.3", "0.8", "0.1")
-			   "result=measured\n",
+	assert_parse_fails(PREAMBLE RUN_4K("1") RUN_4K("2") "result=measured\n",
 			   "0 of 2 runs at granule 64K");
 	/* A failure the script reports after runs (giving the device back) wins over them. */
 	assert_parse_fails(MEASURED_RUNS "result=failed\n"
@@ -512,20 +507,14 @@ static void test_run_stand_in(void **state)
 	fixture_end(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_step_keys),
-		cmocka_unit_test(test_repository_scenario),
-		cmocka_unit_test(test_program_lines),
-		cmocka_unit_test(test_parse_measured),
-		cmocka_unit_test(test_parse_skipped),
-		cmocka_unit_test(test_parse_failures),
-		cmocka_unit_test(test_ratio),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_run_outside_the_lab),
-		cmocka_unit_test(test_run_stand_in),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_step_keys),
+	cmocka_unit_test(test_repository_scenario),
+	cmocka_unit_test(test_program_lines),
+	cmocka_unit_test(test_parse_measured),
+	cmocka_unit_test(test_parse_skipped),
+	cmocka_unit_test(test_parse_failures),
+	cmocka_unit_test(test_ratio),
+	cmocka_unit_test(test_json),
+	cmocka_unit_test(test_run_outside_the_lab),
+	cmocka_unit_test(test_run_stand_in));

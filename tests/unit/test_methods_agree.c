@@ -20,6 +20,8 @@
 #include "results/methods_agree.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 #define HEAD "describe d\nprovider cmb nvme-cmb id=1b36:0010 size=1M\n" \
 	     "initiator edu edu id=1234:11e8\n"
 #define STEP(name, method, size) \
@@ -188,18 +190,29 @@ static void pair_free(struct pair *p)
 	scenario_free(&p->sc);
 }
 
+/*
+ * The second step's methods-agree outcome, its verdict and, unless NULL,
+ * the expectation's detail.
+ */
+static void assert_second(const struct pair *p, enum expect_outcome outcome,
+			  enum step_verdict verdict, const char *detail)
+{
+	assert_int_equal(p->out[1].expectations[0].outcome, outcome);
+	if (detail)
+		assert_string_equal(p->out[1].expectations[0].detail, detail);
+	assert_int_equal(p->out[1].verdict, verdict);
+}
+
 static void test_stated_met(void **state)
 {
 	struct pair p;
 
 	(void)state;
 	judge(&p, stated_text, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5540, 5558 }, &v7_3, NULL);
-	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_MET);
-	assert_string_equal(p.out[1].expectations[0].detail,
-			    "map floor 9047 vs 9030 ns (0.2 %), unmap floor 5558 vs 5540 ns (0.3 %) "
-			    "against step 'mmio' (mmio): within 3 %");
+	assert_second(&p, EXPECT_MET, VERDICT_PASS,
+		      "map floor 9047 vs 9030 ns (0.2 %), unmap floor 5558 vs 5540 ns (0.3 %) "
+		      "against step 'mmio' (mmio): within 3 %");
 	assert_int_equal(p.out[0].verdict, VERDICT_PASS);
-	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
 	assert_int_equal(p.out[0].notes.n + p.out[1].notes.n, 0);
 	pair_free(&p);
 }
@@ -218,11 +231,9 @@ static void test_p50_modes_not_judged(void **state)
 	p.out[0].map_ns.p50 = 11040;
 	p.out[1].map_ns.p50 = 8299;
 	methods_agree_evaluate(&p.sc, p.out, 2, &v7_3, NULL);
-	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_MET);
-	assert_string_equal(p.out[1].expectations[0].detail,
-			    "map floor 8269 vs 8301 ns (0.4 %), unmap floor 5559 vs 5555 ns (0.1 %) "
-			    "against step 'mmio' (mmio): within 3 %");
-	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	assert_second(&p, EXPECT_MET, VERDICT_PASS,
+		      "map floor 8269 vs 8301 ns (0.4 %), unmap floor 5559 vs 5555 ns (0.1 %) "
+		      "against step 'mmio' (mmio): within 3 %");
 	pair_free(&p);
 }
 
@@ -234,11 +245,9 @@ static void test_debug_kernel_not_judged(void **state)
 	(void)state;
 	judge(&p, stated_text, (uint64_t[]){ 1304029, 1382917 }, (uint64_t[]){ 230196, 230195 },
 	      &v7_3, "dma-debug, kmemleak, lockdep");
-	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_SKIPPED);
-	assert_string_equal(p.out[1].expectations[0].detail,
-			    "not judged: the kernel runs debug checkers (dma-debug, kmemleak, "
-			    "lockdep), whose cost, not the methods', sets map timings");
-	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	assert_second(&p, EXPECT_SKIPPED, VERDICT_PASS,
+		      "not judged: the kernel runs debug checkers (dma-debug, kmemleak, "
+		      "lockdep), whose cost, not the methods', sets map timings");
 	assert_int_equal(p.out[1].notes.n, 1);
 	assert_int_equal(p.out[0].notes.n, 0);
 	pair_free(&p);
@@ -269,8 +278,7 @@ static void test_stated_unmet_fails(void **state)
 	(void)state;
 	/* The map agrees; the unmap is 3.5 % apart: either one fails it. */
 	judge(&p, stated_text, (uint64_t[]){ 9030, 9047 }, (uint64_t[]){ 5400, 5589 }, &v7_3, NULL);
-	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_UNMET);
-	assert_int_equal(p.out[1].verdict, VERDICT_FAIL);
+	assert_second(&p, EXPECT_UNMET, VERDICT_FAIL, NULL);
 	assert_string_equal(p.out[1].reason,
 			    "expect methods-agree not met: map floor 9047 vs 9030 ns (0.2 %), unmap floor "
 			    "5589 vs 5400 ns (3.5 %) against step 'mmio' (mmio): more than 3 %");
@@ -286,8 +294,7 @@ static void test_stated_tolerance(void **state)
 
 	(void)state;
 	judge(&p, text, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 }, &v7_3, NULL);
-	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_MET);
-	assert_int_equal(p.out[1].verdict, VERDICT_PASS);
+	assert_second(&p, EXPECT_MET, VERDICT_PASS, NULL);
 	pair_free(&p);
 }
 
@@ -298,8 +305,7 @@ static void test_stated_before_6_18_skips(void **state)
 	(void)state;
 	judge(&p, stated_text, (uint64_t[]){ 12417, 9047 }, (uint64_t[]){ 5558, 5558 },
 	      &v6_12, NULL);
-	assert_int_equal(p.out[1].expectations[0].outcome, EXPECT_SKIPPED);
-	assert_int_equal(p.out[1].verdict, VERDICT_SKIP);
+	assert_second(&p, EXPECT_SKIPPED, VERDICT_SKIP, NULL);
 	assert_string_equal(p.out[1].reason,
 			    "expect methods-agree: before 6.18 dma_map_resource has its own path");
 	assert_int_equal(p.out[0].verdict, VERDICT_PASS);
@@ -352,25 +358,18 @@ static void test_unstated_pair_is_noted(void **state)
 	pair_free(&p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_difference),
-		cmocka_unit_test(test_applies_from_6_18),
-		cmocka_unit_test(test_parse_forms),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_partners),
-		cmocka_unit_test(test_stated_met),
-		cmocka_unit_test(test_p50_modes_not_judged),
-
-		cmocka_unit_test(test_stated_unmet_fails),
-		cmocka_unit_test(test_debug_kernel_not_judged),
-		cmocka_unit_test(test_kernel_checkers_detect),
-		cmocka_unit_test(test_stated_tolerance),
-		cmocka_unit_test(test_stated_before_6_18_skips),
-		cmocka_unit_test(test_partner_measured_nothing),
-		cmocka_unit_test(test_unstated_pair_is_noted),
-	};
-
-	return cmocka_run_group_tests_name("methods-agree", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("methods-agree",
+	cmocka_unit_test(test_difference),
+	cmocka_unit_test(test_applies_from_6_18),
+	cmocka_unit_test(test_parse_forms),
+	cmocka_unit_test(test_parse_errors),
+	cmocka_unit_test(test_partners),
+	cmocka_unit_test(test_stated_met),
+	cmocka_unit_test(test_p50_modes_not_judged),
+	cmocka_unit_test(test_stated_unmet_fails),
+	cmocka_unit_test(test_debug_kernel_not_judged),
+	cmocka_unit_test(test_kernel_checkers_detect),
+	cmocka_unit_test(test_stated_tolerance),
+	cmocka_unit_test(test_stated_before_6_18_skips),
+	cmocka_unit_test(test_partner_measured_nothing),
+	cmocka_unit_test(test_unstated_pair_is_noted));

@@ -20,6 +20,8 @@
 #include "system/nvme_inventory.h"
 #include "system/nvme_registers.h"
 
+#include "unit_helpers.h"
+
 #define MiB (1024ull * 1024)
 #define GiB (1024 * MiB)
 
@@ -39,12 +41,20 @@
 #define QEMU_CAP_PLAIN 0x004018200f0107ffull
 #define CAP_PMRS (1ull << 56)
 
-static void test_qemu_cmb(void **state)
+/* CAP, CMBLOC and CMBSZ decoded, as the inventory reads them. */
+static struct nvme_cmb_info decoded(uint64_t cap, uint32_t cmbloc, uint32_t cmbsz)
 {
 	struct nvme_cmb_info cmb;
 
+	nvme_cmb_decode(cap, cmbloc, cmbsz, &cmb);
+	return cmb;
+}
+
+static void test_qemu_cmb(void **state)
+{
+	struct nvme_cmb_info cmb = decoded(QEMU_CAP_CMB, QEMU_CMBLOC, QEMU_CMBSZ);
+
 	(void)state;
-	nvme_cmb_decode(QEMU_CAP_CMB, QEMU_CMBLOC, QEMU_CMBSZ, &cmb);
 	assert_true(cmb.present);
 	assert_int_equal(cmb.cmbloc, QEMU_CMBLOC);
 	assert_int_equal(cmb.cmbsz, QEMU_CMBSZ);
@@ -63,10 +73,9 @@ static void test_qemu_cmb(void **state)
 
 static void test_no_cmb(void **state)
 {
-	struct nvme_cmb_info cmb;
+	struct nvme_cmb_info cmb = decoded(QEMU_CAP_PLAIN, 0, 0);
 
 	(void)state;
-	nvme_cmb_decode(QEMU_CAP_PLAIN, 0, 0, &cmb);
 	assert_false(cmb.present);
 	assert_int_equal(cmb.size_bytes, 0);
 	assert_false(cmb.rds || cmb.wds || cmb.sqs || cmb.cqs || cmb.lists);
@@ -75,10 +84,9 @@ static void test_no_cmb(void **state)
 /* CAP.CMBS with CMBSZ still 0: present, its size not reported yet (CRE unset). */
 static void test_cmb_not_enabled(void **state)
 {
-	struct nvme_cmb_info cmb;
+	struct nvme_cmb_info cmb = decoded(QEMU_CAP_CMB, 0, 0);
 
 	(void)state;
-	nvme_cmb_decode(QEMU_CAP_CMB, 0, 0, &cmb);
 	assert_true(cmb.present);
 	assert_int_equal(cmb.size_bytes, 0);
 }
@@ -86,10 +94,9 @@ static void test_cmb_not_enabled(void **state)
 /* Only the driver's sysfs attribute (CAP unknown, passed as 0): CMBSZ alone tells. */
 static void test_cmb_without_cap(void **state)
 {
-	struct nvme_cmb_info cmb;
+	struct nvme_cmb_info cmb = decoded(0, QEMU_CMBLOC, QEMU_CMBSZ);
 
 	(void)state;
-	nvme_cmb_decode(0, QEMU_CMBLOC, QEMU_CMBSZ, &cmb);
 	assert_true(cmb.present);
 	assert_int_equal(cmb.size_bytes, 64 * MiB);
 }
@@ -378,29 +385,22 @@ static void test_print(void **state)
 	two_controllers(&inv);
 	nvme_inventory_print(f, &inv);
 	fclose(f);
-	assert_non_null(strstr(text, cmb_line));
-	assert_non_null(strstr(text, "CMB    unknown (not read)"));
-	assert_non_null(strstr(text, "ns 1    nvme1n1      64 MiB     /dev/nvme1n1"));
+	ASSERT_CONTAINS(text, cmb_line, "CMB    unknown (not read)",
+			"ns 1    nvme1n1      64 MiB     /dev/nvme1n1");
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qemu_cmb),
-		cmocka_unit_test(test_no_cmb),
-		cmocka_unit_test(test_cmb_not_enabled),
-		cmocka_unit_test(test_cmb_without_cap),
-		cmocka_unit_test(test_size_units),
-		cmocka_unit_test(test_reserved_size_unit),
-		cmocka_unit_test(test_offset_in_units),
-		cmocka_unit_test(test_pmr),
-		cmocka_unit_test(test_read_registers_file),
-		cmocka_unit_test(test_cmb_attribute),
-		cmocka_unit_test(test_find_ns),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_print),
-	};
-
-	return cmocka_run_group_tests_name("nvme_inventory", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("nvme_inventory",
+	cmocka_unit_test(test_qemu_cmb),
+	cmocka_unit_test(test_no_cmb),
+	cmocka_unit_test(test_cmb_not_enabled),
+	cmocka_unit_test(test_cmb_without_cap),
+	cmocka_unit_test(test_size_units),
+	cmocka_unit_test(test_reserved_size_unit),
+	cmocka_unit_test(test_offset_in_units),
+	cmocka_unit_test(test_pmr),
+	cmocka_unit_test(test_read_registers_file),
+	cmocka_unit_test(test_cmb_attribute),
+	cmocka_unit_test(test_find_ns),
+	cmocka_unit_test(test_json),
+	cmocka_unit_test(test_print));

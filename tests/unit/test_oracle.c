@@ -26,6 +26,8 @@
 #include "util/pattern.h"
 #include "results/result.h"
 
+#include "unit_helpers.h"
+
 #define BACKING_SIZE (256u << 10)
 #define FILL_SEED 0xf111u
 #define STEP_SEED 0x5eedu
@@ -107,10 +109,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	unlink(f->backing);
-	unlink(f->result);
-	unlink(f->ktap);
-	rmdir(f->dir);
+	REMOVE_SCRATCH(f->dir, f->backing, f->result, f->ktap);
 	run_report_free(&f->report);
 	free(f);
 	return 0;
@@ -245,8 +244,8 @@ static void test_judged_in_place(void **state)
 	size_t n = fread(ktap, 1, sizeof(ktap) - 1, k);
 	fclose(k);
 	ktap[n] = '\0';
-	assert_non_null(strstr(ktap, "\nok 1 kept\n# oracle: the host found "));
-	assert_non_null(strstr(ktap, "\nnot ok 2 lost\nok 3 plain\n"));
+	ASSERT_CONTAINS(ktap, "\nok 1 kept\n# oracle: the host found ",
+			"\nnot ok 2 lost\nok 3 plain\n");
 
 	/* Judged once: a second look finds nothing pending and changes nothing. */
 	memset(&tally, 0, sizeof(tally));
@@ -284,17 +283,10 @@ static void test_merge_rebases(void **state)
 	assert_int_equal(into.mismatched_bytes, 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_fill_is_addressed_by_file_offset, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_check_past_the_end, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compare_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_judged_in_place, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_seed_fails, setup, teardown),
-		cmocka_unit_test(test_merge_rebases),
-	};
-
-	return cmocka_run_group_tests_name("oracle", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("oracle",
+	FIXTURE_TEST(test_fill_is_addressed_by_file_offset),
+	FIXTURE_TEST(test_check_past_the_end),
+	FIXTURE_TEST(test_compare_files),
+	FIXTURE_TEST(test_judged_in_place),
+	FIXTURE_TEST(test_wrong_seed_fails),
+	cmocka_unit_test(test_merge_rebases));

@@ -25,6 +25,8 @@
 #include "system/oracle_result.h"
 #include "util/pattern.h"
 
+#include "unit_helpers.h"
+
 #define IMAGE_SIZE (1u << 20)
 #define SRC_SEED 0x5eedu
 
@@ -92,10 +94,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	unlink(f->src);
-	unlink(f->dst);
-	unlink(f->bar);
-	rmdir(f->dir);
+	REMOVE_SCRATCH(f->dir, f->src, f->dst, f->bar);
 	free(f);
 	return 0;
 }
@@ -225,14 +224,8 @@ static void test_not_the_virtual_lab(void **state)
 	json_object_put(root);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_faithful_copy_is_verified, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_wrong_byte_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_bar_region_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_the_virtual_lab, setup, teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	FIXTURE_TEST(test_faithful_copy_is_verified),
+	FIXTURE_TEST(test_one_wrong_byte_fails),
+	FIXTURE_TEST(test_wrong_bar_region_fails),
+	FIXTURE_TEST(test_not_the_virtual_lab));

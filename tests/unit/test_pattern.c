@@ -10,6 +10,8 @@
 
 #include "util/pattern.h"
 
+#include "unit_helpers.h"
+
 #define REGION 4096
 
 /* splitmix64 seeded with 0 starts with this value (its reference output). */
@@ -74,14 +76,23 @@ static void test_complement_is_bitwise_not(void **state)
 	assert_int_equal(pattern_byte(7, 0x1003, PATTERN_COMPLEMENT), complement[3]);
 }
 
+/* buf checked from scratch against seed's pattern at offset. */
+static struct pattern_check checked(const void *buf, size_t len, uint64_t seed, uint64_t offset,
+				    enum pattern_form form)
+{
+	struct pattern_check check = { 0 };
+
+	pattern_check(buf, len, seed, offset, form, &check);
+	return check;
+}
+
 static void test_clean_region_has_no_mismatch(void **state)
 {
 	uint8_t buf[REGION];
-	struct pattern_check check = { 0 };
 
 	(void)state;
 	pattern_fill(buf, sizeof(buf), 9, 0x2000, PATTERN_PLAIN);
-	pattern_check(buf, sizeof(buf), 9, 0x2000, PATTERN_PLAIN, &check);
+	struct pattern_check check = checked(buf, sizeof(buf), 9, 0x2000, PATTERN_PLAIN);
 	assert_false(check.has_mismatch);
 	assert_int_equal(check.mismatched_bytes, 0);
 }
@@ -89,12 +100,12 @@ static void test_clean_region_has_no_mismatch(void **state)
 static void test_one_flipped_byte_found_at_its_offset(void **state)
 {
 	uint8_t buf[REGION];
-	struct pattern_check check = { 0 };
 
 	(void)state;
 	pattern_fill(buf, sizeof(buf), 0x5eed0001, 0x1000, PATTERN_COMPLEMENT);
 	buf[1234] ^= 0x10;
-	pattern_check(buf, sizeof(buf), 0x5eed0001, 0x1000, PATTERN_COMPLEMENT, &check);
+	struct pattern_check check = checked(buf, sizeof(buf), 0x5eed0001, 0x1000,
+					     PATTERN_COMPLEMENT);
 	assert_true(check.has_mismatch);
 	assert_int_equal(check.mismatched_bytes, 1);
 	assert_int_equal(check.first_mismatch, 0x1000 + 1234);
@@ -122,12 +133,11 @@ static void test_mismatches_add_up_across_pieces(void **state)
 static void test_wrong_seed_is_caught(void **state)
 {
 	uint8_t buf[REGION];
-	struct pattern_check check = { 0 };
 
 	(void)state;
 	pattern_fill(buf, sizeof(buf), 1, 0, PATTERN_PLAIN);
-	pattern_check(buf, sizeof(buf), 2, 0, PATTERN_PLAIN, &check);
-	assert_true(check.mismatched_bytes > REGION - REGION / 64);
+	assert_true(checked(buf, sizeof(buf), 2, 0, PATTERN_PLAIN).mismatched_bytes >
+		    REGION - REGION / 64);
 }
 
 /*
@@ -158,7 +168,7 @@ static void test_every_alignment_counts_each_flip(void **state)
 
 	(void)state;
 	for (uint64_t offset = 0x200; offset < 0x200 + 8; offset++) {
-		struct pattern_check check = { 0 };
+		struct pattern_check check;
 		size_t len = 61;
 
 		pattern_fill(buf, len, 5, offset, PATTERN_PLAIN);
@@ -166,27 +176,21 @@ static void test_every_alignment_counts_each_flip(void **state)
 		buf[9] ^= 0x80;
 		buf[10] ^= 0xff;
 		buf[len - 1] ^= 0x40;
-		pattern_check(buf, len, 5, offset, PATTERN_PLAIN, &check);
+		check = checked(buf, len, 5, offset, PATTERN_PLAIN);
 		assert_int_equal(check.mismatched_bytes, 4);
 		assert_int_equal(check.first_mismatch, offset);
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_word_is_splitmix64),
-		cmocka_unit_test(test_same_seed_same_bytes),
-		cmocka_unit_test(test_other_seed_other_bytes),
-		cmocka_unit_test(test_pieces_match_the_whole),
-		cmocka_unit_test(test_complement_is_bitwise_not),
-		cmocka_unit_test(test_clean_region_has_no_mismatch),
-		cmocka_unit_test(test_one_flipped_byte_found_at_its_offset),
-		cmocka_unit_test(test_mismatches_add_up_across_pieces),
-		cmocka_unit_test(test_wrong_seed_is_caught),
-		cmocka_unit_test(test_every_alignment_matches_pattern_byte),
-		cmocka_unit_test(test_every_alignment_counts_each_flip),
-	};
-
-	return cmocka_run_group_tests_name("pattern", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("pattern",
+	cmocka_unit_test(test_first_word_is_splitmix64),
+	cmocka_unit_test(test_same_seed_same_bytes),
+	cmocka_unit_test(test_other_seed_other_bytes),
+	cmocka_unit_test(test_pieces_match_the_whole),
+	cmocka_unit_test(test_complement_is_bitwise_not),
+	cmocka_unit_test(test_clean_region_has_no_mismatch),
+	cmocka_unit_test(test_one_flipped_byte_found_at_its_offset),
+	cmocka_unit_test(test_mismatches_add_up_across_pieces),
+	cmocka_unit_test(test_wrong_seed_is_caught),
+	cmocka_unit_test(test_every_alignment_matches_pattern_byte),
+	cmocka_unit_test(test_every_alignment_counts_each_flip));

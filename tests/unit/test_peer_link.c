@@ -17,6 +17,8 @@
 
 #include "run/peer_link.h"
 
+#include "unit_helpers.h"
+
 /* The client side, in a child: exits 0 only if everything it saw was right. */
 static int client(uint16_t port, const char *second_tag)
 {
@@ -125,13 +127,8 @@ static void test_bounded_waits(void **state)
 	assert_int_equal(peer_link_exchange(&c, "x", (char[1]){ 0 }, 1, 100), -ENOTCONN);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exchange_and_barrier),
-		cmocka_unit_test(test_barrier_names_must_match),
-		cmocka_unit_test(test_client_waits_for_the_server),
-		cmocka_unit_test(test_bounded_waits),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_exchange_and_barrier),
+	cmocka_unit_test(test_barrier_names_must_match),
+	cmocka_unit_test(test_client_waits_for_the_server),
+	cmocka_unit_test(test_bounded_waits));

@@ -19,6 +19,8 @@
 #include "actions/action.h"
 #include "actions/step.h"
 
+#include "unit_helpers.h"
+
 #define ABSENT "p2prig-absent0"
 
 static void test_absent_device_is_a_skip(void **state)
@@ -123,15 +125,9 @@ static void test_step_skipped_for_the_whole_run(void **state)
 	assert_string_equal(out.reason, "needs kernel 9.0 or later, running 7.3.4");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_absent_device_is_a_skip),
-		cmocka_unit_test(test_first_problem_is_kept),
-		cmocka_unit_test(test_step_on_absent_device_skips),
-		cmocka_unit_test(test_step_without_export_method_skips),
-		cmocka_unit_test(test_step_skipped_for_the_whole_run),
-	};
-
-	return cmocka_run_group_tests_name("rdma-device", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("rdma-device",
+	cmocka_unit_test(test_absent_device_is_a_skip),
+	cmocka_unit_test(test_first_problem_is_kept),
+	cmocka_unit_test(test_step_on_absent_device_skips),
+	cmocka_unit_test(test_step_without_export_method_skips),
+	cmocka_unit_test(test_step_skipped_for_the_whole_run));

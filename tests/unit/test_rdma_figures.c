@@ -20,6 +20,8 @@
 #include "actions/rdma/rdma_figures.h"
 #include "actions/rdma/rdma_report.h"
 
+#include "unit_helpers.h"
+
 #define MIB 1048576.0
 
 static void assert_close(double got, double want)
@@ -226,24 +228,17 @@ static void test_columns(void **state)
 	const char *rate = strstr(text, "MsgRate[Mpps]");
 	assert_true(bytes && iters && peak && avg && rate);
 	assert_true(bytes < iters && iters < peak && peak < avg && avg < rate);
-	assert_non_null(strstr(text, "\n# 65536      1000         123.46            120.50"));
-	assert_non_null(strstr(text, "0.001928"));
-	assert_non_null(strstr(text, "500.00/510.00/900.00\n"));
+	ASSERT_CONTAINS(text, "\n# 65536      1000         123.46            120.50", "0.001928",
+			"500.00/510.00/900.00\n");
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_steady_pipeline),
-		cmocka_unit_test(test_peak_finds_fast_stretch),
-		cmocka_unit_test(test_peak_matches_every_run),
-		cmocka_unit_test(test_zero_span),
-		cmocka_unit_test(test_units),
-		cmocka_unit_test(test_report_json),
-		cmocka_unit_test(test_signal_every),
-		cmocka_unit_test(test_columns),
-	};
-
-	return cmocka_run_group_tests_name("rdma-figures", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("rdma-figures",
+	cmocka_unit_test(test_steady_pipeline),
+	cmocka_unit_test(test_peak_finds_fast_stretch),
+	cmocka_unit_test(test_peak_matches_every_run),
+	cmocka_unit_test(test_zero_span),
+	cmocka_unit_test(test_units),
+	cmocka_unit_test(test_report_json),
+	cmocka_unit_test(test_signal_every),
+	cmocka_unit_test(test_columns));

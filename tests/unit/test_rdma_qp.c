@@ -19,6 +19,8 @@
 
 #include "actions/rdma/rdma_qp.h"
 
+#include "unit_helpers.h"
+
 /* The first PSN a fresh process picks, as a run of the runner would. */
 static uint32_t first_psn_of_a_new_process(void)
 {
@@ -59,12 +61,6 @@ static void test_hop_limit_crosses_routers(void **state)
 	assert_int_equal(255, RDMA_HOP_LIMIT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_psn_differs_between_processes),
-		cmocka_unit_test(test_hop_limit_crosses_routers),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_first_psn_differs_between_processes),
+	cmocka_unit_test(test_hop_limit_crosses_routers));

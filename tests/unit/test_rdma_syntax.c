@@ -19,6 +19,8 @@
 #include "scenario_checks.h"
 #include "uapi/p2prig.h"
 
+#include "unit_helpers.h"
+
 /* Lines 1-2 of every malformed case: a description and a 1M CMB provider. */
 #define HEAD                                           \
 	"describe rdma lines\n"                        \
@@ -77,17 +79,13 @@ static void test_scenario_file_parses_into_model(void **state)
 /* Keys in any order, tx-depth given, sizes unsorted, hex seed, expect pattern. */
 static void test_optional_forms_parse(void **state)
 {
-	struct scenario sc;
-	static const char text[] =
+	struct scenario sc = parse_ok(
 		"step d rdma seed=0x10 sizes=1M,2,4K tx-depth=16 iterations=100000 method=phys-vec "
 		"provider=p memory=dmabuf op=read device=mlx5_0\n"
-		"expect pattern 0x99\n"
-		"expect verified\n"
-		"provider p nvme-cmb slot=3:0.0 size=1M\n"
-		"describe d\n";
+		"expect pattern 0x99\nexpect verified\n"
+		"provider p nvme-cmb slot=3:0.0 size=1M\ndescribe d\n");
 
 	(void)state;
-	sc = parse_ok(text);
 	const struct rdma_params *r = &sc.steps[0].rdma;
 	assert_string_equal(r->device, "mlx5_0");
 	assert_int_equal(r->op, RDMA_OP_READ);
@@ -118,13 +116,13 @@ static void test_names(void **state)
 	assert_false(rdma_memory_parse("dma-buf", &memory));
 	assert_string_equal(rdma_op_name(RDMA_OP_READ), "read");
 	assert_string_equal(rdma_memory_name(RDMA_MEMORY_HOST), "host");
-	assert_true(rdma_device_name_ok("rxe0"));
-	assert_true(rdma_device_name_ok("mlx5_0"));
-	assert_true(rdma_device_name_ok("rocep1s0f0.1-x"));
-	assert_false(rdma_device_name_ok(""));
-	assert_false(rdma_device_name_ok("rxe/0"));
-	assert_false(rdma_device_name_ok("0123456789012345678901234567890123456789012345678901234567890123"));
+	ASSERT_EACH_TRUE(rdma_device_name_ok, "rxe0", "mlx5_0", "rocep1s0f0.1-x");
+	ASSERT_EACH_FALSE(rdma_device_name_ok, "", "rxe/0",
+			  "0123456789012345678901234567890123456789012345678901234567890123");
 }
+
+/* The error for an rdma step on line 3 without KEY=. */
+#define MISSING(key) "bad:3: missing key '" key "=' (required by rdma steps)"
 
 static void test_missing_and_unknown_keys(void **state)
 {
@@ -132,15 +130,9 @@ static void test_missing_and_unknown_keys(void **state)
 	ASSERT_ERRORS(HEAD RDMA("device=rxe0 op=write memory=host sizes=4K colour=red"),
 		      "bad:3: unknown key 'colour' (expected device, op, memory, provider, method, "
 		      "sizes, iterations, seed or tx-depth)",
-		      "bad:3: missing key 'iterations=' (required by rdma steps)",
-		      "bad:3: missing key 'seed=' (required by rdma steps)");
-	ASSERT_ERRORS(HEAD RDMA(""),
-		      "bad:3: missing key 'device=' (required by rdma steps)",
-		      "bad:3: missing key 'op=' (required by rdma steps)",
-		      "bad:3: missing key 'memory=' (required by rdma steps)",
-		      "bad:3: missing key 'sizes=' (required by rdma steps)",
-		      "bad:3: missing key 'iterations=' (required by rdma steps)",
-		      "bad:3: missing key 'seed=' (required by rdma steps)");
+		      MISSING("iterations"), MISSING("seed"));
+	ASSERT_ERRORS(HEAD RDMA(""), MISSING("device"), MISSING("op"), MISSING("memory"),
+		      MISSING("sizes"), MISSING("iterations"), MISSING("seed"));
 	ASSERT_ERRORS(HEAD RDMA(HOST_KEYS " seed=2"), "bad:3: duplicate key 'seed'");
 }
 
@@ -246,20 +238,14 @@ static void test_errors_in_line_order(void **state)
 		      "bad:5: duplicate step name 'r' (the first is at line 3)");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scenario_file_parses_into_model),
-		cmocka_unit_test(test_optional_forms_parse),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_missing_and_unknown_keys),
-		cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_bad_sizes),
-		cmocka_unit_test(test_memory_keys),
-		cmocka_unit_test(test_provider_references),
-		cmocka_unit_test(test_expectations),
-		cmocka_unit_test(test_errors_in_line_order),
-	};
-
-	return cmocka_run_group_tests_name("rdma-syntax", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("rdma-syntax",
+	cmocka_unit_test(test_scenario_file_parses_into_model),
+	cmocka_unit_test(test_optional_forms_parse),
+	cmocka_unit_test(test_names),
+	cmocka_unit_test(test_missing_and_unknown_keys),
+	cmocka_unit_test(test_bad_values),
+	cmocka_unit_test(test_bad_sizes),
+	cmocka_unit_test(test_memory_keys),
+	cmocka_unit_test(test_provider_references),
+	cmocka_unit_test(test_expectations),
+	cmocka_unit_test(test_errors_in_line_order));

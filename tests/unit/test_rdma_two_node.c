@@ -26,6 +26,8 @@
 #include "actions/action.h"
 #include "actions/step.h"
 
+#include "unit_helpers.h"
+
 #define ABSENT "p2prig-absent0"
 #define TWO_STEPS                                                                          \
 	"describe unit\nnodes 2\n"                                                         \
@@ -265,14 +267,8 @@ static void test_sync_hands_a_problem_over(void **state)
 	scenario_free(&n.sc);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_both_nodes_skip_in_lock_step),
-		cmocka_unit_test(test_hello_refuses_another_scenario),
-		cmocka_unit_test(test_peer_gone_fails_at_once),
-		cmocka_unit_test(test_sync_hands_a_problem_over),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_both_nodes_skip_in_lock_step),
+	cmocka_unit_test(test_hello_refuses_another_scenario),
+	cmocka_unit_test(test_peer_gone_fails_at_once),
+	cmocka_unit_test(test_sync_hands_a_problem_over));

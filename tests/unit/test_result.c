@@ -19,6 +19,8 @@
 #include "results/ktap.h"
 #include "results/result.h"
 
+#include "unit_helpers.h"
+
 struct fixture {
 	char dir[64];
 	struct run_report report;
@@ -197,6 +199,15 @@ static void assert_null_field(json_object *obj, const char *key)
 	assert_null(at(obj, key));
 }
 
+/* Asserts obj's string fields, given as key, value, key, value, ..., NULL. */
+static void assert_strings(json_object *obj, const char *const *key_values)
+{
+	for (; key_values[0]; key_values += 2)
+		assert_string_equal(str(obj, key_values[0]), key_values[1]);
+}
+
+#define ASSERT_STRINGS(obj, ...) assert_strings(obj, (const char *const[]){ __VA_ARGS__, NULL })
+
 static void test_run_fields(void **state)
 {
 	struct fixture *f = *state;
@@ -206,14 +217,10 @@ static void test_run_fields(void **state)
 	json_object *root = written(f);
 
 	assert_int_equal(num(root, "format"), 2);
-	assert_string_equal(str(root, "scenario"), "nvme-cmb");
-	assert_string_equal(str(root, "description"), "edu DMA to and from an NVMe CMB");
-	assert_string_equal(str(root, "file"), "scenarios/nvme-cmb");
-	assert_string_equal(str(root, "rig"), "vlab");
-	assert_string_equal(str(root, "topology"), "switch, intel-iommu");
-	assert_string_equal(str(root, "kernel"), "7.3.4+deb13-amd64");
-	assert_string_equal(str(root, "started"), "2025-01-01T00:00:00Z");
-	assert_string_equal(str(root, "finished"), "2025-01-01T00:01:00Z");
+	ASSERT_STRINGS(root, "scenario", "nvme-cmb", "description", "edu DMA to and from an NVMe CMB",
+		       "file", "scenarios/nvme-cmb", "rig", "vlab", "topology", "switch, intel-iommu",
+		       "kernel", "7.3.4+deb13-amd64", "started", "2025-01-01T00:00:00Z",
+		       "finished", "2025-01-01T00:01:00Z");
 	assert_true(boolean(root, "complete"));
 	assert_null_field(root, "error");
 
@@ -237,30 +244,21 @@ static void test_passing_step_fields(void **state)
 {
 	json_object *root, *s = written_step(*state, 0, &root);
 
-	assert_string_equal(str(s, "name"), "mmio");
-	assert_string_equal(str(s, "action"), "transfer");
-	assert_string_equal(str(s, "result"), "pass");
+	ASSERT_STRINGS(s, "name", "mmio", "action", "transfer", "result", "pass");
 	assert_null_field(s, "reason");
 	json_object *p = at(s, "provider");
-	assert_string_equal(str(p, "name"), "cmb");
-	assert_string_equal(str(p, "kind"), "nvme-cmb");
-	assert_string_equal(str(p, "pci"), "0000:03:00.0");
-	assert_string_equal(str(p, "phys_addr"), "0xfe020000");
-	assert_string_equal(str(p, "bus_addr"), "0xfe020000");
+	ASSERT_STRINGS(p, "name", "cmb", "kind", "nvme-cmb", "pci", "0000:03:00.0",
+		       "phys_addr", "0xfe020000", "bus_addr", "0xfe020000");
 	assert_int_equal(num(p, "bar"), 2);
 	assert_string_equal(str(p, "bar_phys"), "0xfe000000");
 	assert_int_equal(num(p, "bar_size"), 64 << 20);
 	json_object *i = at(s, "initiator");
-	assert_string_equal(str(i, "name"), "edu");
-	assert_string_equal(str(i, "kind"), "edu");
-	assert_string_equal(str(i, "pci"), "0000:04:00.0");
-	assert_string_equal(str(s, "method"), "mmio");
-	assert_string_equal(str(s, "dma_address"), "0xfffff000");
+	ASSERT_STRINGS(i, "name", "edu", "kind", "edu", "pci", "0000:04:00.0");
+	ASSERT_STRINGS(s, "method", "mmio", "dma_address", "0xfffff000");
 	assert_false(boolean(s, "dma_in_bar"));
 	assert_int_equal(num(s, "p2p_distance"), 4);
-	assert_string_equal(str(s, "map_type"), "BUS_ADDR");
-	assert_string_equal(str(s, "predicted_map_type"), "BUS_ADDR");
-	assert_string_equal(str(s, "prediction"), "common upstream switch port");
+	ASSERT_STRINGS(s, "map_type", "BUS_ADDR", "predicted_map_type", "BUS_ADDR",
+		       "prediction", "common upstream switch port");
 	assert_false(boolean(s, "dma_direct"));
 	assert_false(boolean(s, "dma_bounced"));
 	assert_false(boolean(s, "refused"));
@@ -407,17 +405,11 @@ static void test_exit_codes(void **state)
 	run_report_free(&r);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_passing_step_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failing_step_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ktap_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ktap_skip_and_clean_health, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_incomplete_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exit_codes, setup, teardown),
-	};
-
-	return cmocka_run_group_tests_name("result", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("result",
+	FIXTURE_TEST(test_run_fields),
+	FIXTURE_TEST(test_passing_step_fields),
+	FIXTURE_TEST(test_failing_step_fields),
+	FIXTURE_TEST(test_ktap_text),
+	FIXTURE_TEST(test_ktap_skip_and_clean_health),
+	FIXTURE_TEST(test_incomplete_run),
+	FIXTURE_TEST(test_exit_codes));

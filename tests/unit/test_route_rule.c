@@ -15,6 +15,8 @@
 
 #include "p2prig/route_rule.h"
 
+#include "unit_helpers.h"
+
 #define NO_ROUTE 0xdeadu
 
 /* The kernel's rule, and the deliberate host-bridge route, per map type. */
@@ -137,14 +139,8 @@ static void test_flags(void **state)
 			 P2PRIG_MAP_F_BUS_ADDR | P2PRIG_MAP_F_DIRECT);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_route_rule),
-		cmocka_unit_test(test_route_is_ours),
-		cmocka_unit_test(test_direct_expected),
-		cmocka_unit_test(test_flags),
-	};
-
-	return cmocka_run_group_tests_name("route_rule", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("route_rule",
+	cmocka_unit_test(test_route_rule),
+	cmocka_unit_test(test_route_is_ours),
+	cmocka_unit_test(test_direct_expected),
+	cmocka_unit_test(test_flags));

@@ -18,6 +18,8 @@
 #include "scenario/scenario.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 /* Lines 1-3 of every malformed case unless it is about them. */
 #define HEAD                                                  \
 	"describe a test scenario\n"                          \
@@ -514,39 +516,33 @@ static void test_unreadable_file(void **state)
 	scenario_free(&sc);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_example_file_parses_into_model),
-		cmocka_unit_test(test_optional_forms_parse),
-		cmocka_unit_test(test_numbers_and_sizes),
-		cmocka_unit_test(test_unknown_keyword),
-		cmocka_unit_test(test_missing_describe),
-		cmocka_unit_test(test_duplicate_describe),
-		cmocka_unit_test(test_bad_name),
-		cmocka_unit_test(test_duplicate_names),
-		cmocka_unit_test(test_unknown_kinds),
-		cmocka_unit_test(test_bad_selectors),
-		cmocka_unit_test(test_missing_and_unknown_keys),
-		cmocka_unit_test(test_bad_numbers_and_sizes),
-		cmocka_unit_test(test_piece_rules),
-		cmocka_unit_test(test_vlab_bus_addr),
-		cmocka_unit_test(test_size_larger_than_provider),
-		cmocka_unit_test(test_unknown_references),
-		cmocka_unit_test(test_unknown_method_and_action),
-		cmocka_unit_test(test_expect_before_any_step),
-		cmocka_unit_test(test_bad_expectations),
-		cmocka_unit_test(test_invalid_regex),
-		cmocka_unit_test(test_bad_require),
-		cmocka_unit_test(test_no_steps),
-		cmocka_unit_test(test_provider_size_rules),
-		cmocka_unit_test(test_ram_provider_rules),
-		cmocka_unit_test(test_dmabuf_steps),
-		cmocka_unit_test(test_topology_expectations),
-		cmocka_unit_test(test_nodes),
-		cmocka_unit_test(test_all_errors_collected_in_line_order),
-		cmocka_unit_test(test_unreadable_file),
-	};
-
-	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("scenario",
+	cmocka_unit_test(test_example_file_parses_into_model),
+	cmocka_unit_test(test_optional_forms_parse),
+	cmocka_unit_test(test_numbers_and_sizes),
+	cmocka_unit_test(test_unknown_keyword),
+	cmocka_unit_test(test_missing_describe),
+	cmocka_unit_test(test_duplicate_describe),
+	cmocka_unit_test(test_bad_name),
+	cmocka_unit_test(test_duplicate_names),
+	cmocka_unit_test(test_unknown_kinds),
+	cmocka_unit_test(test_bad_selectors),
+	cmocka_unit_test(test_missing_and_unknown_keys),
+	cmocka_unit_test(test_bad_numbers_and_sizes),
+	cmocka_unit_test(test_piece_rules),
+	cmocka_unit_test(test_vlab_bus_addr),
+	cmocka_unit_test(test_size_larger_than_provider),
+	cmocka_unit_test(test_unknown_references),
+	cmocka_unit_test(test_unknown_method_and_action),
+	cmocka_unit_test(test_expect_before_any_step),
+	cmocka_unit_test(test_bad_expectations),
+	cmocka_unit_test(test_invalid_regex),
+	cmocka_unit_test(test_bad_require),
+	cmocka_unit_test(test_no_steps),
+	cmocka_unit_test(test_provider_size_rules),
+	cmocka_unit_test(test_ram_provider_rules),
+	cmocka_unit_test(test_dmabuf_steps),
+	cmocka_unit_test(test_topology_expectations),
+	cmocka_unit_test(test_nodes),
+	cmocka_unit_test(test_all_errors_collected_in_line_order),
+	cmocka_unit_test(test_unreadable_file));

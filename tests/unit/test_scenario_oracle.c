@@ -17,6 +17,8 @@
 #include "scenario/scenario.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 #define HEAD                                                  \
 	"describe a test scenario\n"                          \
 	"provider vram bar id=1af4:1110 size=1M\n"            \
@@ -124,14 +126,8 @@ static void test_oracle_regions_kept(void **state)
 		      "offset=)");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bar_provider_and_offsets),
-		cmocka_unit_test(test_bad_offsets),
-		cmocka_unit_test(test_expect_oracle),
-		cmocka_unit_test(test_oracle_regions_kept),
-	};
-
-	return cmocka_run_group_tests_name("scenario-oracle", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("scenario-oracle",
+	cmocka_unit_test(test_bar_provider_and_offsets),
+	cmocka_unit_test(test_bad_offsets),
+	cmocka_unit_test(test_expect_oracle),
+	cmocka_unit_test(test_oracle_regions_kept));

@@ -17,6 +17,8 @@
 #include "scenario/scenario.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 #define HEAD                                                          \
 	"describe a test scenario\n"                                  \
 	"provider cmb nvme-cmb slot=0000:03:00.0 size=16M\n"          \
@@ -248,18 +250,12 @@ static void test_repository_scenarios(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_storage_lines),
-		cmocka_unit_test(test_fio_step),
-		cmocka_unit_test(test_copy_step),
-		cmocka_unit_test(test_bad_storage_lines),
-		cmocka_unit_test(test_bad_fio_steps),
-		cmocka_unit_test(test_scratch_rule),
-		cmocka_unit_test(test_bad_copy_steps),
-		cmocka_unit_test(test_repository_scenarios),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_storage_lines),
+	cmocka_unit_test(test_fio_step),
+	cmocka_unit_test(test_copy_step),
+	cmocka_unit_test(test_bad_storage_lines),
+	cmocka_unit_test(test_bad_fio_steps),
+	cmocka_unit_test(test_scratch_rule),
+	cmocka_unit_test(test_bad_copy_steps),
+	cmocka_unit_test(test_repository_scenarios));

@@ -9,6 +9,8 @@
 
 #include "util/stats.h"
 
+#include "unit_helpers.h"
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_one_to_ten(void **state)
@@ -104,17 +106,11 @@ static void test_samples_grow(void **state)
 	assert_int_equal(samples.n, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_to_ten),
-		cmocka_unit_test(test_textbook_stddev),
-		cmocka_unit_test(test_percentiles_of_one_to_hundred),
-		cmocka_unit_test(test_single_sample),
-		cmocka_unit_test(test_no_samples),
-		cmocka_unit_test(test_large_values),
-		cmocka_unit_test(test_samples_grow),
-	};
-
-	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("stats",
+	cmocka_unit_test(test_one_to_ten),
+	cmocka_unit_test(test_textbook_stddev),
+	cmocka_unit_test(test_percentiles_of_one_to_hundred),
+	cmocka_unit_test(test_single_sample),
+	cmocka_unit_test(test_no_samples),
+	cmocka_unit_test(test_large_values),
+	cmocka_unit_test(test_samples_grow));

@@ -21,6 +21,8 @@
 #include "actions/fio/fio_json.h"
 #include "scenario_checks.h"
 
+#include "unit_helpers.h"
+
 static struct fio_output fo;
 
 static void parse_data(const char *name)
@@ -246,17 +248,11 @@ static void test_bar_regions_merge(void **state)
 	assert_int_equal(out[2].bytes, 2 * P);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fio_json_write_read),
-		cmocka_unit_test(test_fio_json_verify_failed),
-		cmocka_unit_test(test_fio_json_bad),
-		cmocka_unit_test(test_fio_command),
-		cmocka_unit_test(test_copy_loop),
-		cmocka_unit_test(test_copy_loop_check),
-		cmocka_unit_test(test_bar_regions_merge),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN("tests",
+	cmocka_unit_test(test_fio_json_write_read),
+	cmocka_unit_test(test_fio_json_verify_failed),
+	cmocka_unit_test(test_fio_json_bad),
+	cmocka_unit_test(test_fio_command),
+	cmocka_unit_test(test_copy_loop),
+	cmocka_unit_test(test_copy_loop_check),
+	cmocka_unit_test(test_bar_regions_merge));
