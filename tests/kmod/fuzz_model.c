@@ -106,7 +106,7 @@ void fz_model_map(struct fz_thread *t, const struct fz_call *c,
 
 	if (!fz_obj_add_map(t->obj, &map))
 		fz_fail(t, c, "%s: no room in the model (a fuzzer bug)",
-			c->op == FZ_IMPORT ? "IMPORT" : "MAP");
+			fz_op_name(c->op));
 }
 
 bool fz_obj_add_dbuf(struct fz_obj *o, int fd, uint64_t size)
