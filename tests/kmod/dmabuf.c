@@ -247,9 +247,9 @@ static int export_is_host(uint32_t method)
 static void export_import_move(struct __test_metadata *_metadata,
 			       FIXTURE_DATA(dmabuf) * self, uint32_t method)
 {
+	enum rig_import_verdict verdict;
 	struct p2prig_import imp;
-	const char *why;
-	int dbuf, rc;
+	int dbuf;
 
 	if (!(self->info.export_method_mask & (1u << method)))
 		SKIP(return, "export method %u: not in this kernel or module",
@@ -262,30 +262,16 @@ static void export_import_move(struct __test_metadata *_metadata,
 	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
 	expect_alive(_metadata, &self->dev, 1, 0);
 
-	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
-	TH_LOG("method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x, map %llu ns",
-	       method, self->probe.map_type, strerror(-rc),
-	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags,
-	       (unsigned long long)imp.map_ns);
-	if (self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
-		/* The exporter refuses a device p2pdma finds no path to. */
-		EXPECT_EQ(-EREMOTEIO, rc);
+	verdict = rig_fixture_import(_metadata, &self->dev, &self->edu, dbuf,
+				     method, self->probe.map_type, EXP_LEN,
+				     &imp);
+	if (verdict == RIG_IMPORT_REFUSED)
 		expect_stats(_metadata, &self->dev, dbuf, 0, 0, 0, 0);
+	if (verdict != RIG_IMPORTED) {
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
-		/* dma-direct never bounces MMIO: the map itself fails. */
-		close(dbuf);
-		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
-		     method);
-	}
-	ASSERT_EQ(0, rc);
-	EXPECT_EQ(EXP_LEN, imp.length);
-	EXPECT_EQ(1u, imp.nr_segments);
 	EXPECT_NE(0ull, imp.dma_addr);
-	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
 	expect_alive(_metadata, &self->dev, 1, 1);
 	expect_stats(_metadata, &self->dev, dbuf, 1, 0, 1, 0);
 
@@ -304,33 +290,8 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
 			TH_LOG("behind a translating IOMMU this is an IOVA");
 
-	why = rig_no_data_reason(imp.flags);
-	if (why) {
-		TH_LOG("method %u: no data movement: %s", method, why);
-		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
-	} else {
-		/* edu -> dma-buf, checked through the CPU at the export. */
-		rig_fill(self->out, PIECE, 100 + method);
-		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
-					 P2PRIG_XFER_TO_PEER, EXP_LEN - PIECE,
-					 self->out, PIECE, NULL));
-		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk,
-					     P2PRIG_IO_READ,
-					     EXP_OFF + EXP_LEN - PIECE,
-					     self->in, PIECE));
-		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-
-		/* dma-buf -> edu, seeded by the CPU; odd offset and length. */
-		rig_fill(self->out, 3001, 200 + method);
-		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk,
-					     P2PRIG_IO_WRITE, EXP_OFF + 5000,
-					     self->out, 3001));
-		memset(self->in, 0, PIECE);
-		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
-					 P2PRIG_XFER_FROM_PEER, 5000, self->in,
-					 3001, NULL));
-		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
-	}
+	rig_fixture_move_import(_metadata, &self->dev, &imp, self->chunk,
+				EXP_OFF, EXP_LEN, method, self->out, self->in);
 	/* The import is the dma-buf, not the chunk. */
 	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, imp.handle,
 				       P2PRIG_XFER_TO_PEER, EXP_LEN - 8,

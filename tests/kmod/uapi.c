@@ -434,12 +434,9 @@ TEST_F(uapi, ram_chunk)
 	struct p2prig_map m;
 	uint32_t ram;
 
-	memset(&arg, 0, sizeof(arg));
-	arg.provider = P2PRIG_PROVIDER_RAM;
-	arg.pci = self->nvme.addr;
-	arg.size = PIECE;
-	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
-					&arg));
+	/* RAM names no PCI function. */
+	EXPECT_EQ(-EINVAL, rigdev_chunk_alloc(&self->dev, P2PRIG_PROVIDER_RAM,
+					      &self->nvme.addr, PIECE, &arg));
 	EXPECT_EQ(-EINVAL, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM,
 					    NULL,
 					    P2PRIG_MAX_RAM_CHUNK_SIZE + 4096,
