@@ -607,11 +607,7 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 					   P2PRIG_EXPORT_RESOURCE, 0, 65536,
 					   &dbuf));
 		if (path)
-			ASSERT_EQ(0, rigdev_import(&self->dev, dbuf,
-						   P2PRIG_INITIATOR_EDU,
-						   &self->edu.addr,
-						   P2PRIG_DIR_BIDIRECTIONAL,
-						   &imp));
+			ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 		/* A chunk only a dma-buf holds, its file closed. */
 		ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
 		ASSERT_EQ(0, bar_alloc(&dev2, &self->ivshmem, MIB, &orphan));
@@ -649,11 +645,7 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 		EXPECT_EQ(0u, st.live_maps);
 		ASSERT_EQ(0, rigdev_export_stats(&self->dev, obuf, &st));
 		EXPECT_EQ(1u, st.revoked);
-		EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, obuf,
-						 P2PRIG_INITIATOR_EDU,
-						 &self->edu.addr,
-						 P2PRIG_DIR_BIDIRECTIONAL,
-						 &imp));
+		EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, obuf, &self->edu, &imp));
 		close(dbuf);
 		close(obuf);
 	}

@@ -211,9 +211,7 @@ static void export_import_any(struct __test_metadata *_metadata,
 			continue;
 		ASSERT_EQ(0, rigdev_export(exp_dev, chunk, order[i], offset,
 					   length, dbuf));
-		rc = rigdev_import(imp_dev, *dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   imp);
+		rc = rig_import_edu(imp_dev, *dbuf, &self->edu, imp);
 		reason = rc ? strerror(-rc) : rig_no_data_reason(imp->flags);
 		if (!reason) {
 			TH_LOG("export method %u, dma %#llx", order[i],
@@ -714,9 +712,8 @@ TEST_F(dmabuf, close_exporter_first)
 	int dbuf;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
-	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
-	ASSERT_EQ(0, rigdev_chunk_new(&dev2, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, 1u << 20, &chunk));
+	rig_fixture_second_file(_metadata, &self->nvme, 1u << 20, &dev2,
+				&chunk);
 	export_import_any(_metadata, self, &dev2, chunk, 0, 1u << 20, &self->dev,
 			  &dbuf, &imp, &method);
 	if (dbuf < 0) {
@@ -778,9 +775,7 @@ TEST_F(dmabuf, import_udmabuf)
 	EXPECT_EQ(0, result);
 
 	rig_fill(map + 8192 - 1000, 2000, 401);
-	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 	TH_LOG("udmabuf: dma %#llx, %u range(s), flags %#x",
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
 	EXPECT_EQ(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
@@ -1042,8 +1037,7 @@ static void expect_narrow_mask_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(-EIO, rigdev_xfer(&self->dev, imp->handle,
 				    P2PRIG_XFER_TO_PEER, 0, self->out, 16,
 				    NULL));
-	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &narrow);
+	rc = rig_import_edu(&self->dev, dbuf, &self->edu, &narrow);
 	TH_LOG("mask %#llx: import %s at %#llx (%s address)",
 	       (unsigned long long)mask, strerror(-rc),
 	       (unsigned long long)narrow.dma_addr, fixed ? "fixed" : "IOVA");
@@ -1085,8 +1079,7 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 					 P2PRIG_ATTACH_F_PINNED, &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 
-	rc = rigdev_import(&self->dev, v.dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
+	rc = rig_import_edu(&self->dev, v.dbuf, &self->edu, &imp);
 	TH_LOG("vfio-pci %s BAR 2 at %#llx: import %s, dma %#llx, %u range(s), flags %#x",
 	       ivshmem.bdf, (unsigned long long)v.bar_start, strerror(-rc),
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
@@ -1190,8 +1183,7 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 
 	if (vfio_setup(_metadata, &ivshmem, &v))
 		return;
-	rc = rigdev_import(&self->dev, v.dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
+	rc = rig_import_edu(&self->dev, v.dbuf, &self->edu, &imp);
 	imported = !rc;
 	if (rc)
 		TH_LOG("no import (%s, map type %u): the close is checked without one",
@@ -1241,9 +1233,7 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 
 	if (imported)
 		EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
-	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, v.dbuf,
-					 P2PRIG_INITIATOR_EDU, &self->edu.addr,
-					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, v.dbuf, &self->edu, &again));
 	expect_alive(_metadata, &self->dev, 0, 0);
 	vfio_close(&v);
 	vfio_unbind(&ivshmem);
@@ -1271,9 +1261,7 @@ TEST_F_TIMEOUT(dmabuf, initiator_unbind_releases_import, 120)
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
 
 	/* A rebound edu imports the same dma-buf again. */
-	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 	rig_fill(self->out, PIECE, 500);
 	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER, 0,
 				 self->out, PIECE, NULL));
@@ -1305,15 +1293,12 @@ TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
 			  &self->dev, &dbuf, &imp, &method);
 	if (dbuf < 0)
 		return;
-	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
-	ASSERT_EQ(0, rigdev_chunk_new(&dev2, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, 1u << 20, &orphan));
+	rig_fixture_second_file(_metadata, &self->nvme, 1u << 20, &dev2,
+				&orphan);
 	ASSERT_EQ(0, rigdev_export(&dev2, orphan, method, 0, 1u << 20,
 				   &orphan_buf));
 	rigdev_close(&dev2);
-	ASSERT_EQ(0, rigdev_import(&self->dev, orphan_buf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &orphan_imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, orphan_buf, &self->edu, &orphan_imp));
 	expect_alive(_metadata, &self->dev, 2, 2);
 
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
@@ -1336,9 +1321,7 @@ TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
 	EXPECT_EQ(0u, st.live_maps);
 
 	/* No new importer, no CPU access, no new export. */
-	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-					 &self->edu.addr,
-					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, dbuf, &self->edu, &again));
 	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr, 0,
 					 &result));
 	EXPECT_EQ(-ENODEV, result);

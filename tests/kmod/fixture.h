@@ -45,6 +45,17 @@ static inline void rig_fixture_open(struct __test_metadata *_metadata,
 	ASSERT_EQ((__u32)P2PRIG_UAPI_VERSION, info->uapi_version);
 }
 
+/* A second file, @dev2, holding a chunk of @size from @nvme in *chunk. */
+static inline void rig_fixture_second_file(struct __test_metadata *_metadata,
+					   const struct rig_dev *nvme,
+					   uint64_t size, struct rigdev *dev2,
+					   uint32_t *chunk)
+{
+	ASSERT_EQ(0, rigdev_open(dev2, P2PRIG_DEVICE_PATH));
+	ASSERT_EQ(0, rigdev_chunk_new(dev2, P2PRIG_PROVIDER_NVME_CMB,
+				      &nvme->addr, size, chunk));
+}
+
 /* A chunk of @size from @provider as kind @kind; its handle in *chunk. */
 static inline void rig_fixture_chunk(struct __test_metadata *_metadata,
 				     const struct rigdev *dev, uint32_t kind,
@@ -89,8 +100,7 @@ rig_fixture_import(struct __test_metadata *_metadata, const struct rigdev *dev,
 		   uint32_t map_type, uint64_t length,
 		   struct p2prig_import *imp)
 {
-	int rc = rigdev_import(dev, dbuf, P2PRIG_INITIATOR_EDU, &edu->addr,
-			       P2PRIG_DIR_BIDIRECTIONAL, imp);
+	int rc = rig_import_edu(dev, dbuf, edu, imp);
 
 	TH_LOG("method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x, map %llu ns",
 	       method, map_type, strerror(-rc),
