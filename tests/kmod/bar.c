@@ -164,11 +164,8 @@ static const char *log_line(const char *log, const char *needle, char *line,
 static int bar_alloc(const struct rigdev *dev, const struct rig_dev *provider,
 		     uint64_t size, struct p2prig_chunk_alloc *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->provider = P2PRIG_PROVIDER_BAR;
-	out->pci = provider->addr;
-	out->size = size;
-	return rigdev_ioctl(dev, P2PRIG_IOC_CHUNK_ALLOC, out);
+	return rigdev_chunk_alloc(dev, P2PRIG_PROVIDER_BAR, &provider->addr,
+				  size, out);
 }
 
 FIXTURE(bar) {
@@ -316,12 +313,9 @@ TEST_F(bar, alloc_bad_input)
 	if (self->nvme.bdf[0])
 		EXPECT_EQ(-ENODEV, bar_alloc(&self->dev, &self->nvme, CHUNK, &c));
 	/* ... and it is not an NVMe CMB. */
-	memset(&c, 0, sizeof(c));
-	c.provider = P2PRIG_PROVIDER_NVME_CMB;
-	c.pci = self->ivshmem.addr;
-	c.size = CHUNK;
-	EXPECT_EQ(-EOPNOTSUPP, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
-					    &c));
+	EXPECT_EQ(-EOPNOTSUPP,
+		  rigdev_chunk_alloc(&self->dev, P2PRIG_PROVIDER_NVME_CMB,
+				     &self->ivshmem.addr, CHUNK, &c));
 
 	EXPECT_EQ(-EINVAL, bar_alloc(&self->dev, &self->ivshmem, 4095, &c));
 	EXPECT_EQ(-EINVAL, bar_alloc(&self->dev, &self->ivshmem,
@@ -483,8 +477,7 @@ static void export_import_move(struct __test_metadata *_metadata,
 	const uint64_t eoff = 64 << 10, elen = 128 << 10;
 	uint32_t chunk = self->chunk.handle;
 	struct p2prig_import imp;
-	const char *why;
-	int dbuf, rc;
+	int dbuf;
 
 	if (!(self->info.export_method_mask & (1u << method)))
 		SKIP(return, "export method %u: not in this kernel or module",
@@ -493,25 +486,12 @@ static void export_import_move(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, rigdev_export(&self->dev, chunk, method, eoff, elen,
 				   &dbuf));
 	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, chunk));
-	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
-	TH_LOG("export method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x",
-	       method, self->probe.map_type, strerror(-rc),
-	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
-	if (self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
-		EXPECT_EQ(-EREMOTEIO, rc);
+	if (rig_fixture_import(_metadata, &self->dev, &self->edu, dbuf, method,
+			       self->probe.map_type, elen,
+			       &imp) != RIG_IMPORTED) {
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
-		close(dbuf);
-		SKIP(return, "export method %u: the DMA layer refuses MMIO under swiotlb=force",
-		     method);
-	}
-	ASSERT_EQ(0, rc);
-	EXPECT_EQ(elen, imp.length);
-	EXPECT_EQ(1u, imp.nr_segments);
-	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
 	/* The kernel's rule (phys-vec by the BAR's p2pdma provider): BUS_ADDR. */
 	if (method != P2PRIG_EXPORT_MMIO_HOST &&
 	    method != P2PRIG_EXPORT_RESOURCE_HOST &&
@@ -520,29 +500,8 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(self->chunk.bus_addr + eoff, imp.dma_addr);
 	}
 
-	why = rig_no_data_reason(imp.flags);
-	if (why) {
-		TH_LOG("export method %u: no data movement: %s", method, why);
-		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
-	} else {
-		rig_fill(self->out, PIECE, 100 + method);
-		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
-					 P2PRIG_XFER_TO_PEER, elen - PIECE,
-					 self->out, PIECE, NULL));
-		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_READ,
-					     eoff + elen - PIECE, self->in,
-					     PIECE));
-		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-
-		rig_fill(self->out, 3001, 200 + method);
-		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, chunk, P2PRIG_IO_WRITE,
-					     eoff + 5000, self->out, 3001));
-		memset(self->in, 0, PIECE);
-		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
-					 P2PRIG_XFER_FROM_PEER, 5000, self->in,
-					 3001, NULL));
-		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
-	}
+	rig_fixture_move_import(_metadata, &self->dev, &imp, chunk, eoff, elen,
+				method, self->out, self->in);
 
 	EXPECT_EQ(0, rigdev_unmap(&self->dev, imp.handle, NULL));
 	expect_balanced(_metadata, &self->dev, dbuf, 1);
@@ -648,11 +607,7 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 					   P2PRIG_EXPORT_RESOURCE, 0, 65536,
 					   &dbuf));
 		if (path)
-			ASSERT_EQ(0, rigdev_import(&self->dev, dbuf,
-						   P2PRIG_INITIATOR_EDU,
-						   &self->edu.addr,
-						   P2PRIG_DIR_BIDIRECTIONAL,
-						   &imp));
+			ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 		/* A chunk only a dma-buf holds, its file closed. */
 		ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
 		ASSERT_EQ(0, bar_alloc(&dev2, &self->ivshmem, MIB, &orphan));
@@ -690,11 +645,7 @@ TEST_F_TIMEOUT(bar, unbind_revokes, 120)
 		EXPECT_EQ(0u, st.live_maps);
 		ASSERT_EQ(0, rigdev_export_stats(&self->dev, obuf, &st));
 		EXPECT_EQ(1u, st.revoked);
-		EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, obuf,
-						 P2PRIG_INITIATOR_EDU,
-						 &self->edu.addr,
-						 P2PRIG_DIR_BIDIRECTIONAL,
-						 &imp));
+		EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, obuf, &self->edu, &imp));
 		close(dbuf);
 		close(obuf);
 	}

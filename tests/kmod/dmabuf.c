@@ -211,9 +211,7 @@ static void export_import_any(struct __test_metadata *_metadata,
 			continue;
 		ASSERT_EQ(0, rigdev_export(exp_dev, chunk, order[i], offset,
 					   length, dbuf));
-		rc = rigdev_import(imp_dev, *dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   imp);
+		rc = rig_import_edu(imp_dev, *dbuf, &self->edu, imp);
 		reason = rc ? strerror(-rc) : rig_no_data_reason(imp->flags);
 		if (!reason) {
 			TH_LOG("export method %u, dma %#llx", order[i],
@@ -247,9 +245,9 @@ static int export_is_host(uint32_t method)
 static void export_import_move(struct __test_metadata *_metadata,
 			       FIXTURE_DATA(dmabuf) * self, uint32_t method)
 {
+	enum rig_import_verdict verdict;
 	struct p2prig_import imp;
-	const char *why;
-	int dbuf, rc;
+	int dbuf;
 
 	if (!(self->info.export_method_mask & (1u << method)))
 		SKIP(return, "export method %u: not in this kernel or module",
@@ -262,30 +260,16 @@ static void export_import_move(struct __test_metadata *_metadata,
 	EXPECT_EQ(-EBUSY, rigdev_chunk_free(&self->dev, self->chunk));
 	expect_alive(_metadata, &self->dev, 1, 0);
 
-	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
-	TH_LOG("method %u, map type %u: import %s, dma %#llx, %u range(s), flags %#x, map %llu ns",
-	       method, self->probe.map_type, strerror(-rc),
-	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags,
-	       (unsigned long long)imp.map_ns);
-	if (self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
-		/* The exporter refuses a device p2pdma finds no path to. */
-		EXPECT_EQ(-EREMOTEIO, rc);
+	verdict = rig_fixture_import(_metadata, &self->dev, &self->edu, dbuf,
+				     method, self->probe.map_type, EXP_LEN,
+				     &imp);
+	if (verdict == RIG_IMPORT_REFUSED)
 		expect_stats(_metadata, &self->dev, dbuf, 0, 0, 0, 0);
+	if (verdict != RIG_IMPORTED) {
 		close(dbuf);
 		return;
 	}
-	if (rc == -EIO && method != P2PRIG_EXPORT_PHYS_VEC && rig_swiotlb_forced()) {
-		/* dma-direct never bounces MMIO: the map itself fails. */
-		close(dbuf);
-		SKIP(return, "method %u: the DMA layer refuses MMIO under swiotlb=force",
-		     method);
-	}
-	ASSERT_EQ(0, rc);
-	EXPECT_EQ(EXP_LEN, imp.length);
-	EXPECT_EQ(1u, imp.nr_segments);
 	EXPECT_NE(0ull, imp.dma_addr);
-	EXPECT_NE(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
 	expect_alive(_metadata, &self->dev, 1, 1);
 	expect_stats(_metadata, &self->dev, dbuf, 1, 0, 1, 0);
 
@@ -304,33 +288,8 @@ static void export_import_move(struct __test_metadata *_metadata,
 		EXPECT_EQ(0u, imp.flags & P2PRIG_MAP_F_BUS_ADDR)
 			TH_LOG("behind a translating IOMMU this is an IOVA");
 
-	why = rig_no_data_reason(imp.flags);
-	if (why) {
-		TH_LOG("method %u: no data movement: %s", method, why);
-		TH_LOG("bytes move with --config vlab-switch-iommu-pt");
-	} else {
-		/* edu -> dma-buf, checked through the CPU at the export. */
-		rig_fill(self->out, PIECE, 100 + method);
-		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
-					 P2PRIG_XFER_TO_PEER, EXP_LEN - PIECE,
-					 self->out, PIECE, NULL));
-		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk,
-					     P2PRIG_IO_READ,
-					     EXP_OFF + EXP_LEN - PIECE,
-					     self->in, PIECE));
-		EXPECT_EQ(0, memcmp(self->out, self->in, PIECE));
-
-		/* dma-buf -> edu, seeded by the CPU; odd offset and length. */
-		rig_fill(self->out, 3001, 200 + method);
-		ASSERT_EQ(0, rigdev_chunk_io(&self->dev, self->chunk,
-					     P2PRIG_IO_WRITE, EXP_OFF + 5000,
-					     self->out, 3001));
-		memset(self->in, 0, PIECE);
-		ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle,
-					 P2PRIG_XFER_FROM_PEER, 5000, self->in,
-					 3001, NULL));
-		EXPECT_EQ(0, memcmp(self->out, self->in, 3001));
-	}
+	rig_fixture_move_import(_metadata, &self->dev, &imp, self->chunk,
+				EXP_OFF, EXP_LEN, method, self->out, self->in);
 	/* The import is the dma-buf, not the chunk. */
 	EXPECT_EQ(-EINVAL, rigdev_xfer(&self->dev, imp.handle,
 				       P2PRIG_XFER_TO_PEER, EXP_LEN - 8,
@@ -753,9 +712,8 @@ TEST_F(dmabuf, close_exporter_first)
 	int dbuf;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
-	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
-	ASSERT_EQ(0, rigdev_chunk_new(&dev2, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, 1u << 20, &chunk));
+	rig_fixture_second_file(_metadata, &self->nvme, 1u << 20, &dev2,
+				&chunk);
 	export_import_any(_metadata, self, &dev2, chunk, 0, 1u << 20, &self->dev,
 			  &dbuf, &imp, &method);
 	if (dbuf < 0) {
@@ -817,9 +775,7 @@ TEST_F(dmabuf, import_udmabuf)
 	EXPECT_EQ(0, result);
 
 	rig_fill(map + 8192 - 1000, 2000, 401);
-	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 	TH_LOG("udmabuf: dma %#llx, %u range(s), flags %#x",
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
 	EXPECT_EQ(0u, imp.flags & P2PRIG_IMPORT_F_OURS);
@@ -1081,8 +1037,7 @@ static void expect_narrow_mask_refused(struct __test_metadata *_metadata,
 	EXPECT_EQ(-EIO, rigdev_xfer(&self->dev, imp->handle,
 				    P2PRIG_XFER_TO_PEER, 0, self->out, 16,
 				    NULL));
-	rc = rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &narrow);
+	rc = rig_import_edu(&self->dev, dbuf, &self->edu, &narrow);
 	TH_LOG("mask %#llx: import %s at %#llx (%s address)",
 	       (unsigned long long)mask, strerror(-rc),
 	       (unsigned long long)narrow.dma_addr, fixed ? "fixed" : "IOVA");
@@ -1124,8 +1079,7 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 					 P2PRIG_ATTACH_F_PINNED, &result));
 	EXPECT_EQ(-EOPNOTSUPP, result);
 
-	rc = rigdev_import(&self->dev, v.dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
+	rc = rig_import_edu(&self->dev, v.dbuf, &self->edu, &imp);
 	TH_LOG("vfio-pci %s BAR 2 at %#llx: import %s, dma %#llx, %u range(s), flags %#x",
 	       ivshmem.bdf, (unsigned long long)v.bar_start, strerror(-rc),
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
@@ -1229,8 +1183,7 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 
 	if (vfio_setup(_metadata, &ivshmem, &v))
 		return;
-	rc = rigdev_import(&self->dev, v.dbuf, P2PRIG_INITIATOR_EDU,
-			   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL, &imp);
+	rc = rig_import_edu(&self->dev, v.dbuf, &self->edu, &imp);
 	imported = !rc;
 	if (rc)
 		TH_LOG("no import (%s, map type %u): the close is checked without one",
@@ -1280,9 +1233,7 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 
 	if (imported)
 		EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
-	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, v.dbuf,
-					 P2PRIG_INITIATOR_EDU, &self->edu.addr,
-					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, v.dbuf, &self->edu, &again));
 	expect_alive(_metadata, &self->dev, 0, 0);
 	vfio_close(&v);
 	vfio_unbind(&ivshmem);
@@ -1310,9 +1261,7 @@ TEST_F_TIMEOUT(dmabuf, initiator_unbind_releases_import, 120)
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
 
 	/* A rebound edu imports the same dma-buf again. */
-	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 	rig_fill(self->out, PIECE, 500);
 	ASSERT_EQ(0, rigdev_xfer(&self->dev, imp.handle, P2PRIG_XFER_TO_PEER, 0,
 				 self->out, PIECE, NULL));
@@ -1344,15 +1293,12 @@ TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
 			  &self->dev, &dbuf, &imp, &method);
 	if (dbuf < 0)
 		return;
-	ASSERT_EQ(0, rigdev_open(&dev2, P2PRIG_DEVICE_PATH));
-	ASSERT_EQ(0, rigdev_chunk_new(&dev2, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, 1u << 20, &orphan));
+	rig_fixture_second_file(_metadata, &self->nvme, 1u << 20, &dev2,
+				&orphan);
 	ASSERT_EQ(0, rigdev_export(&dev2, orphan, method, 0, 1u << 20,
 				   &orphan_buf));
 	rigdev_close(&dev2);
-	ASSERT_EQ(0, rigdev_import(&self->dev, orphan_buf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &orphan_imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, orphan_buf, &self->edu, &orphan_imp));
 	expect_alive(_metadata, &self->dev, 2, 2);
 
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
@@ -1375,9 +1321,7 @@ TEST_F_TIMEOUT(dmabuf, provider_unbind_revokes, 120)
 	EXPECT_EQ(0u, st.live_maps);
 
 	/* No new importer, no CPU access, no new export. */
-	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-					 &self->edu.addr,
-					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, dbuf, &self->edu, &again));
 	ASSERT_EQ(0, rigdev_attach_check(&self->dev, dbuf, &self->edu.addr, 0,
 					 &result));
 	EXPECT_EQ(-ENODEV, result);

@@ -384,6 +384,21 @@ bool fz_break(struct fz_rng *r, struct fz_call *c,
  */
 bool fz_break_in(struct fz_rng *r, struct fz_call *c,
 		 const struct fz_fields *fields, uint64_t i, uint64_t room);
+/* Narrow @c to @expect (0: any outcome in the ioctl's set); @what names it. */
+static inline void fz_expect(struct fz_call *c, uint32_t expect,
+			     const char *what)
+{
+	c->expect = expect;
+	c->what = what;
+}
+
+/* Lock the thread's object and aim @c at its file. */
+static inline void fz_lock_obj(struct fz_thread *t, struct fz_call *c)
+{
+	pthread_mutex_lock(&t->obj->lock);
+	c->fd = t->obj->fd;
+}
+
 /* Make the call, count it, judge it; returns 0 or -errno. */
 int fz_call(struct fz_thread *t, struct fz_call *c);
 /* An argument pointer mode: mostly good, sometimes not. */
@@ -409,6 +424,14 @@ uint32_t fz_unknown_map(struct fz_thread *t);
 __printf(3, 4)
 void fz_fail(struct fz_thread *t, const struct fz_call *c, const char *fmt,
 	     ...);
+/*
+ * Model the mapping a good MAP or IMPORT (@c) made: @flags (its
+ * P2PRIG_MAP_F_*) tell whether the initiator reaches it; @dbuf as in
+ * struct fz_map. No room in the model is the fuzzer's own bug.
+ */
+void fz_model_map(struct fz_thread *t, const struct fz_call *c,
+		  uint32_t handle, uint64_t length, uint32_t dir,
+		  uint32_t flags, int dbuf);
 
 /* fuzz_ops_mem.c and fuzz_ops_buf.c: one random call of each kind. */
 void fz_op_info(struct fz_thread *t);

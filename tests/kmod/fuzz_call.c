@@ -190,26 +190,28 @@ bool fz_pick_chunk(struct fz_thread *t, bool locked, struct fz_chunk *out)
 	return found;
 }
 
-uint32_t fz_unknown_chunk(struct fz_thread *t)
+/*
+ * A handle the object does not hold: @h (one it held once, or 0), else
+ * mostly an edge value; @map says whether maps or chunks are its kind.
+ */
+static uint32_t fz_unknown(struct fz_thread *t, uint32_t h, bool map)
 {
-	uint32_t h = fz_obj_dead_chunk(t->obj, &t->rng);
-
 	if (!h && fz_chance(&t->rng, 70))
 		h = fz_u32_edge(&t->rng);
-	while (h && fz_obj_chunk(t->obj, h))
+	while (h && (map ? !!fz_obj_map(t->obj, h) :
+			   !!fz_obj_chunk(t->obj, h)))
 		h = fz_u32_edge(&t->rng);
 	return h;
 }
 
+uint32_t fz_unknown_chunk(struct fz_thread *t)
+{
+	return fz_unknown(t, fz_obj_dead_chunk(t->obj, &t->rng), false);
+}
+
 uint32_t fz_unknown_map(struct fz_thread *t)
 {
-	uint32_t h = fz_obj_dead_map(t->obj, &t->rng);
-
-	if (!h && fz_chance(&t->rng, 70))
-		h = fz_u32_edge(&t->rng);
-	while (h && fz_obj_map(t->obj, h))
-		h = fz_u32_edge(&t->rng);
-	return h;
+	return fz_unknown(t, fz_obj_dead_map(t->obj, &t->rng), true);
 }
 
 bool fz_owned(const struct fz_thread *t)

@@ -16,6 +16,13 @@
  */
 #define FZ_AT(type, field)	offsetof(struct type, field)
 
+/* An enum (a u32): its first bad value @max. */
+#define FZ_ENUM(type, field, max)					\
+	{ #field " out of range", FZ_AT(type, field), 4, 1, (max) }
+/* @n reserved elements of @size bytes each: all must be zero. */
+#define FZ_RESERVED(type, field, size, n)				\
+	{ #field " set", FZ_AT(type, field), (size), (n), 0 }
+
 #define FZ_TABLE(name, range_, ...)					\
 	static const struct fz_field name##_fields[] = { __VA_ARGS__ };	\
 	const struct fz_fields name = {					\
@@ -23,6 +30,14 @@
 		.n = ARRAY_SIZE(name##_fields),				\
 		.range = (range_),					\
 	}
+
+/* MAP's and MAP_BENCH's: a method, an initiator, a direction, then more. */
+#define FZ_MAPPING_TABLE(name, type, range_, ...)			\
+	FZ_TABLE(name, range_,						\
+		 FZ_ENUM(type, method, P2PRIG_METHOD_MAX),		\
+		 FZ_ENUM(type, initiator, P2PRIG_INITIATOR_MAX),	\
+		 FZ_ENUM(type, dir, P2PRIG_DIR_MAX),			\
+		 FZ_RESERVED(type, pci.reserved, 2, 1), __VA_ARGS__)
 
 /* MAP's and EXPORT's (offset, length) in a chunk: the offset page aligned. */
 static const struct fz_range fz_map_range = {
@@ -34,75 +49,57 @@ static const struct fz_range fz_export_range = {
 };
 
 FZ_TABLE(fz_chunk_alloc_fields, NULL,
-	 { "provider out of range", FZ_AT(p2prig_chunk_alloc, provider),
-	   4, 1, P2PRIG_PROVIDER_MAX },
-	 { "reserved0 set", FZ_AT(p2prig_chunk_alloc, reserved0), 4, 1, 0 },
-	 { "pci.reserved set", FZ_AT(p2prig_chunk_alloc, pci.reserved), 2, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_chunk_alloc, reserved), 8, 4, 0 });
+	 FZ_ENUM(p2prig_chunk_alloc, provider, P2PRIG_PROVIDER_MAX),
+	 FZ_RESERVED(p2prig_chunk_alloc, reserved0, 4, 1),
+	 FZ_RESERVED(p2prig_chunk_alloc, pci.reserved, 2, 1),
+	 FZ_RESERVED(p2prig_chunk_alloc, reserved, 8, 4));
 
 FZ_TABLE(fz_handle_fields, NULL,
-	 { "reserved set", FZ_AT(p2prig_handle, reserved), 4, 1, 0 });
+	 FZ_RESERVED(p2prig_handle, reserved, 4, 1));
 
 FZ_TABLE(fz_chunk_io_fields, NULL,
-	 { "op out of range", FZ_AT(p2prig_chunk_io, op), 4, 1, P2PRIG_IO_MAX },
-	 { "reserved set", FZ_AT(p2prig_chunk_io, reserved), 8, 2, 0 });
+	 FZ_ENUM(p2prig_chunk_io, op, P2PRIG_IO_MAX),
+	 FZ_RESERVED(p2prig_chunk_io, reserved, 8, 2));
 
-FZ_TABLE(fz_map_fields, &fz_map_range,
-	 { "method out of range", FZ_AT(p2prig_map, method),
-	   4, 1, P2PRIG_METHOD_MAX },
-	 { "initiator out of range", FZ_AT(p2prig_map, initiator),
-	   4, 1, P2PRIG_INITIATOR_MAX },
-	 { "dir out of range", FZ_AT(p2prig_map, dir), 4, 1, P2PRIG_DIR_MAX },
-	 { "pci.reserved set", FZ_AT(p2prig_map, pci.reserved), 2, 1, 0 },
-	 { "reserved0 set", FZ_AT(p2prig_map, reserved0), 4, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_map, reserved), 8, 2, 0 });
+FZ_MAPPING_TABLE(fz_map_fields, p2prig_map, &fz_map_range,
+		 FZ_RESERVED(p2prig_map, reserved0, 4, 1),
+		 FZ_RESERVED(p2prig_map, reserved, 8, 2));
 
 FZ_TABLE(fz_unmap_fields, NULL,
-	 { "reserved0 set", FZ_AT(p2prig_unmap, reserved0), 4, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_unmap, reserved), 8, 2, 0 });
+	 FZ_RESERVED(p2prig_unmap, reserved0, 4, 1),
+	 FZ_RESERVED(p2prig_unmap, reserved, 8, 2));
 
 FZ_TABLE(fz_xfer_fields, NULL,
-	 { "dir out of range", FZ_AT(p2prig_xfer, dir), 4, 1, P2PRIG_XFER_MAX },
-	 { "reserved set", FZ_AT(p2prig_xfer, reserved), 8, 3, 0 });
+	 FZ_ENUM(p2prig_xfer, dir, P2PRIG_XFER_MAX),
+	 FZ_RESERVED(p2prig_xfer, reserved, 8, 3));
 
 FZ_TABLE(fz_probe_fields, NULL,
-	 { "initiator out of range", FZ_AT(p2prig_probe, initiator),
-	   4, 1, P2PRIG_INITIATOR_MAX },
-	 { "pci.reserved set", FZ_AT(p2prig_probe, pci.reserved), 2, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_probe, reserved), 8, 4, 0 });
+	 FZ_ENUM(p2prig_probe, initiator, P2PRIG_INITIATOR_MAX),
+	 FZ_RESERVED(p2prig_probe, pci.reserved, 2, 1),
+	 FZ_RESERVED(p2prig_probe, reserved, 8, 4));
 
-FZ_TABLE(fz_map_bench_fields, NULL,
-	 { "method out of range", FZ_AT(p2prig_map_bench, method),
-	   4, 1, P2PRIG_METHOD_MAX },
-	 { "initiator out of range", FZ_AT(p2prig_map_bench, initiator),
-	   4, 1, P2PRIG_INITIATOR_MAX },
-	 { "dir out of range", FZ_AT(p2prig_map_bench, dir),
-	   4, 1, P2PRIG_DIR_MAX },
-	 { "pci.reserved set", FZ_AT(p2prig_map_bench, pci.reserved), 2, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_map_bench, reserved), 8, 3, 0 });
+FZ_MAPPING_TABLE(fz_map_bench_fields, p2prig_map_bench, NULL,
+		 FZ_RESERVED(p2prig_map_bench, reserved, 8, 3));
 
 FZ_TABLE(fz_export_fields, &fz_export_range,
-	 { "method out of range", FZ_AT(p2prig_export, method),
-	   4, 1, P2PRIG_EXPORT_MAX },
-	 { "reserved0 set", FZ_AT(p2prig_export, reserved0), 4, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_export, reserved), 8, 4, 0 });
+	 FZ_ENUM(p2prig_export, method, P2PRIG_EXPORT_MAX),
+	 FZ_RESERVED(p2prig_export, reserved0, 4, 1),
+	 FZ_RESERVED(p2prig_export, reserved, 8, 4));
 
 FZ_TABLE(fz_export_stats_fields, NULL,
-	 { "reserved set", FZ_AT(p2prig_export_stats, reserved), 8, 4, 0 });
+	 FZ_RESERVED(p2prig_export_stats, reserved, 8, 4));
 
 FZ_TABLE(fz_import_fields, NULL,
-	 { "initiator out of range", FZ_AT(p2prig_import, initiator),
-	   4, 1, P2PRIG_INITIATOR_MAX },
-	 { "dir out of range", FZ_AT(p2prig_import, dir),
-	   4, 1, P2PRIG_DIR_MAX },
-	 { "pci.reserved set", FZ_AT(p2prig_import, pci.reserved), 2, 1, 0 },
-	 { "reserved1 set", FZ_AT(p2prig_import, reserved1), 4, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_import, reserved), 8, 4, 0 });
+	 FZ_ENUM(p2prig_import, initiator, P2PRIG_INITIATOR_MAX),
+	 FZ_ENUM(p2prig_import, dir, P2PRIG_DIR_MAX),
+	 FZ_RESERVED(p2prig_import, pci.reserved, 2, 1),
+	 FZ_RESERVED(p2prig_import, reserved1, 4, 1),
+	 FZ_RESERVED(p2prig_import, reserved, 8, 4));
 
 FZ_TABLE(fz_attach_check_fields, NULL,
-	 { "pci.reserved set", FZ_AT(p2prig_attach_check, pci.reserved), 2, 1, 0 },
-	 { "reserved0 set", FZ_AT(p2prig_attach_check, reserved0), 4, 1, 0 },
-	 { "reserved set", FZ_AT(p2prig_attach_check, reserved), 8, 2, 0 });
+	 FZ_RESERVED(p2prig_attach_check, pci.reserved, 2, 1),
+	 FZ_RESERVED(p2prig_attach_check, reserved0, 4, 1),
+	 FZ_RESERVED(p2prig_attach_check, reserved, 8, 2));
 
 /* Not zero, in @size bytes; the smaller fields take any such value. */
 static uint64_t fz_not_zero(struct fz_rng *r, unsigned int size)
@@ -157,8 +154,7 @@ static bool fz_break_range(struct fz_rng *r, struct fz_call *c,
 		*length += 1 + fz_below(r, range->unit - 1);
 		break;
 	}
-	c->expect = FZ_EINVAL;
-	c->what = fz_range_rules[i];
+	fz_expect(c, FZ_EINVAL, fz_range_rules[i]);
 	return true;
 }
 
@@ -177,8 +173,7 @@ bool fz_break_in(struct fz_rng *r, struct fz_call *c,
 	v = f->bad ? fz_enum_bad(r, f->bad) : fz_not_zero(r, f->size);
 	/* Little-endian: the low bytes of v are the field's value. */
 	memcpy((unsigned char *)c->img + at, &v, f->size);
-	c->expect = FZ_EINVAL;
-	c->what = f->what;
+	fz_expect(c, FZ_EINVAL, f->what);
 	return true;
 }
 

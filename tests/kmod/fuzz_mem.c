@@ -73,25 +73,29 @@ void fz_mem_fini(struct fz_mem *m)
 	m->memfd = -1;
 }
 
+/* Each pointer mode: its name, and whether the kernel can read through it. */
+static const struct {
+	const char *name;
+	bool readable;
+} fz_ptrs[FZ_NR_PTRS] = {
+	[FZ_PTR_OK] = { "ok", true },
+	[FZ_PTR_RO] = { "read-only", true },
+	[FZ_PTR_STRADDLE] = { "straddling a hole", false },
+	[FZ_PTR_NULL] = { "NULL", false },
+	[FZ_PTR_LOW] = { "low address", false },
+	[FZ_PTR_HOLE] = { "unmapped", false },
+	[FZ_PTR_KERNEL] = { "kernel address", false },
+	[FZ_PTR_NONCANON] = { "non-canonical", false },
+};
+
 bool fz_ptr_readable(enum fz_ptr ptr)
 {
-	return ptr == FZ_PTR_OK || ptr == FZ_PTR_RO;
+	return ptr < FZ_NR_PTRS && fz_ptrs[ptr].readable;
 }
 
 const char *fz_ptr_name(enum fz_ptr ptr)
 {
-	static const char *const names[FZ_NR_PTRS] = {
-		[FZ_PTR_OK] = "ok",
-		[FZ_PTR_RO] = "read-only",
-		[FZ_PTR_STRADDLE] = "straddling a hole",
-		[FZ_PTR_NULL] = "NULL",
-		[FZ_PTR_LOW] = "low address",
-		[FZ_PTR_HOLE] = "unmapped",
-		[FZ_PTR_KERNEL] = "kernel address",
-		[FZ_PTR_NONCANON] = "non-canonical",
-	};
-
-	return ptr < FZ_NR_PTRS ? names[ptr] : "?";
+	return ptr < FZ_NR_PTRS ? fz_ptrs[ptr].name : "?";
 }
 
 /* Addresses no user access may reach, whatever the process maps. */

@@ -91,6 +91,24 @@ bool fz_obj_add_map(struct fz_obj *o, const struct fz_map *m)
 	return true;
 }
 
+void fz_model_map(struct fz_thread *t, const struct fz_call *c,
+		  uint32_t handle, uint64_t length, uint32_t dir,
+		  uint32_t flags, int dbuf)
+{
+	const struct fz_map map = {
+		.handle = handle,
+		.length = length,
+		.dir = dir,
+		.deliverable = !(flags & P2PRIG_MAP_F_BUS_ADDR) ||
+			       (flags & P2PRIG_MAP_F_DIRECT),
+		.dbuf = dbuf,
+	};
+
+	if (!fz_obj_add_map(t->obj, &map))
+		fz_fail(t, c, "%s: no room in the model (a fuzzer bug)",
+			fz_op_name(c->op));
+}
+
 bool fz_obj_add_dbuf(struct fz_obj *o, int fd, uint64_t size)
 {
 	if (o->nr_dbufs == FZ_MAX_DBUFS)

@@ -212,7 +212,6 @@ void fz_op_import(struct fz_thread *t)
 	struct p2prig_import a = { 0 };
 	struct fz_call c = FZ_CALL_OF(IMPORT, a, fz_pick_ptr(t));
 	enum fz_fd_kind kind;
-	struct fz_map map;
 	uint64_t size, pick;
 
 	pthread_mutex_lock(&o->lock);
@@ -237,13 +236,11 @@ void fz_op_import(struct fz_thread *t)
 		break;
 	case 1:
 		a.pci = fz_chance(r, 50) ? t->w->absent.addr : t->w->nvme.addr;
-		c.expect = FZ_ENODEV;
-		c.what = "no initiator there";
+		fz_expect(&c, FZ_ENODEV, "no initiator there");
 		break;
 	case 2:
 		a.pci = fz_pick_pci(t);
-		c.expect = 0;
-		c.what = "any PCI function";
+		fz_expect(&c, 0, "any PCI function");
 		break;
 	case 3:
 		/* Pinned: ours must refuse an importer it cannot revoke. */
@@ -267,14 +264,8 @@ void fz_op_import(struct fz_thread *t)
 			fz_fail(t, &c, "IMPORT: handle, ranges or length %llu (of %llu)",
 				(unsigned long long)a.length,
 				(unsigned long long)size);
-		map.handle = a.handle;
-		map.length = a.length;
-		map.dir = a.dir;
-		map.deliverable = !(a.flags & P2PRIG_MAP_F_BUS_ADDR) ||
-				  (a.flags & P2PRIG_MAP_F_DIRECT);
-		map.dbuf = kind == FZ_FD_OURS ? a.fd : -1;
-		if (!fz_obj_add_map(o, &map))
-			fz_fail(t, &c, "IMPORT: no room in the model (a fuzzer bug)");
+		fz_model_map(t, &c, a.handle, a.length, a.dir, a.flags,
+			     kind == FZ_FD_OURS ? a.fd : -1);
 		/* The dma-buf fd goes; the import must keep the memory. */
 		if (kind == FZ_FD_OURS && fz_chance(r, 30))
 			fz_close_dbuf_locked(t, a.fd);
@@ -307,8 +298,7 @@ void fz_op_attach_check(struct fz_thread *t)
 	switch (pick) {
 	case 0:
 		a.flags |= 1u << (2 + fz_below(r, 30));
-		c.expect = FZ_EINVAL;
-		c.what = "unknown flags";
+		fz_expect(&c, FZ_EINVAL, "unknown flags");
 		break;
 	default:
 		/* 1 and on: a rule of the struct broken, or a good call. */

@@ -50,8 +50,8 @@ static void fz_xfer_real(struct fz_thread *t, const struct fz_map *m,
 	if (a->dir == P2PRIG_XFER_FROM_PEER && fz_chance(r, 15)) {
 		a->user_ptr = fz_chance(r, 50) ? (uintptr_t)t->mem.ro :
 						 fz_mem_bad(&t->mem, r);
-		c->expect = fz_op_set(FZ_XFER) & ~FZ_OK;
-		c->what = "a transfer into a buffer that cannot be written";
+		fz_expect(c, fz_op_set(FZ_XFER) & ~FZ_OK,
+			  "a transfer into a buffer that cannot be written");
 	}
 	t->xfer_budget--;
 	if (fz_ptr_readable(c->ptr))
@@ -114,8 +114,8 @@ static void fz_xfer_refused(struct fz_thread *t, const struct fz_map *m,
 					      FZ_IO_SIZE - a->length / 2;
 			else
 				a->user_ptr = fz_mem_bad(&t->mem, r);
-			c->expect = FZ_EFAULT;
-			c->what = "a source buffer that cannot be read";
+			fz_expect(c, FZ_EFAULT,
+				  "a source buffer that cannot be read");
 			break;
 		}
 		c->what = "past the end of any mapping";
@@ -141,8 +141,7 @@ void fz_op_xfer(struct fz_thread *t)
 	struct fz_call c = FZ_CALL_OF(XFER, a, fz_pick_ptr(t));
 	const struct fz_map *m = NULL;
 
-	pthread_mutex_lock(&o->lock);
-	c.fd = o->fd;
+	fz_lock_obj(t, &c);
 	if (o->nr_maps)
 		m = &o->map[fz_below(r, o->nr_maps)];
 	if (m && m->deliverable && t->xfer_budget && fz_chance(r, 10))
@@ -186,23 +185,22 @@ void fz_op_probe(struct fz_thread *t)
 		break;
 	case 3:
 		a.pci = t->w->absent.addr;
-		c.expect = chunk.peer ? FZ_ENODEV | FZ_EINVAL : FZ_EINVAL;
-		c.what = "no initiator there";
+		fz_expect(&c, chunk.peer ? FZ_ENODEV | FZ_EINVAL : FZ_EINVAL,
+			  "no initiator there");
 		/* A RAM chunk freed by another thread may come back as peer. */
 		c.racy = true;
 		break;
 	case 4:
 		a.chunk = fz_u32_edge(r);
 		a.pci = fz_pick_pci(t);
-		c.expect = 0;
-		c.what = "random handle and function";
+		fz_expect(&c, 0, "random handle and function");
 		break;
 	default:
 		/* 5 and on: a rule of the struct broken, or a good call. */
 		if (fz_break(r, &c, &fz_probe_fields, pick - 5))
 			break;
-		c.expect = chunk.peer ? 0 : FZ_EINVAL;
-		c.what = chunk.peer ? NULL : "a RAM chunk";
+		fz_expect(&c, chunk.peer ? 0 : FZ_EINVAL,
+			  chunk.peer ? NULL : "a RAM chunk");
 		c.racy = true;
 		break;
 	}
@@ -298,8 +296,7 @@ static void fz_bench_bad(struct fz_thread *t, struct p2prig_map_bench *a,
 		if (fz_break(r, c, &fz_map_bench_fields, pick - 8))
 			break;
 		a->pci = t->w->absent.addr;
-		c->expect = FZ_ENODEV | FZ_EINVAL;
-		c->what = "no initiator there";
+		fz_expect(c, FZ_ENODEV | FZ_EINVAL, "no initiator there");
 		break;
 	}
 }

@@ -122,21 +122,19 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 		a.provider = fz_chance(r, 50) ? P2PRIG_PROVIDER_NVME_CMB :
 						P2PRIG_PROVIDER_BAR;
 		a.pci = t->w->absent.addr;
-		c.expect = FZ_ENODEV;
-		c.what = "no such PCI function";
+		fz_expect(&c, FZ_ENODEV, "no such PCI function");
 		break;
 	case 6:
 		a.provider = fz_chance(r, 50) ? P2PRIG_PROVIDER_NVME_CMB :
 						P2PRIG_PROVIDER_BAR;
 		i = (unsigned int)fz_below(r, t->w->nr_pci);
 		a.pci = t->w->lends[i] ? t->w->edu.addr : t->w->pci[i].addr;
-		c.expect = FZ_EOPNOTSUPP | FZ_ENODEV;
-		c.what = "a function that lends no memory";
+		fz_expect(&c, FZ_EOPNOTSUPP | FZ_ENODEV,
+			  "a function that lends no memory");
 		break;
 	case 7:
 		a.size = P2PRIG_MAX_CHUNK_SIZE;
-		c.expect = 0;
-		c.what = "the largest size";
+		fz_expect(&c, 0, "the largest size");
 		break;
 	case 8:
 		a.provider = fz_u32_edge(r);
@@ -144,8 +142,7 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 		a.pci.bus = (uint8_t)fz_next(r);
 		a.pci.devfn = (uint8_t)fz_next(r);
 		a.size = fz_u64_edge(r);
-		c.expect = 0;
-		c.what = "random fields";
+		fz_expect(&c, 0, "random fields");
 		break;
 	default:
 		/* 9 and on: a rule of the struct broken, or none. */
@@ -155,8 +152,7 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 	}
 
 	c.ptr = fz_pick_ptr(t);
-	pthread_mutex_lock(&o->lock);
-	c.fd = o->fd;
+	fz_lock_obj(t, &c);
 	rc = fz_call(t, &c);
 	if (!rc && c.ptr == FZ_PTR_OK) {
 		if (!a.handle)
@@ -184,8 +180,7 @@ void fz_op_chunk_free(struct fz_thread *t)
 	unsigned int pick = (unsigned int)fz_below(r, 10);
 	int rc;
 
-	pthread_mutex_lock(&o->lock);
-	c.fd = o->fd;
+	fz_lock_obj(t, &c);
 	if (pick < 6 && fz_pick_chunk(t, true, &chunk)) {
 		h.handle = chunk.handle;
 	} else if (pick == 9 && fz_pick_chunk(t, true, &chunk)) {
@@ -193,8 +188,7 @@ void fz_op_chunk_free(struct fz_thread *t)
 		fz_break(r, &c, &fz_handle_fields, 0);
 	} else {
 		h.handle = fz_unknown_chunk(t);
-		c.expect = FZ_EINVAL;
-		c.what = "a handle the file does not hold";
+		fz_expect(&c, FZ_EINVAL, "a handle the file does not hold");
 	}
 	rc = fz_call(t, &c);
 	if (!rc || rc == -ENODEV)
@@ -245,21 +239,21 @@ void fz_op_chunk_io(struct fz_thread *t)
 	case 3:
 		a.length = fz_chance(r, 50) ? size : fz_u64_edge(r);
 		a.offset = 0;
-		c.expect = 0;
-		c.what = "length of the whole chunk or more, into a hole";
+		fz_expect(&c, 0,
+			  "length of the whole chunk or more, into a hole");
 		break;
 	case 4:
 		a.user_ptr = fz_mem_bad(&t->mem, r);
-		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
-		c.what = "user buffer unmapped or not user memory";
+		fz_expect(&c, fz_op_set(FZ_CHUNK_IO) & ~FZ_OK,
+			  "user buffer unmapped or not user memory");
 		break;
 	case 5:
 		len = len < 2 ? 2 : len;
 		a.length = len;
 		a.user_ptr = (uintptr_t)t->mem.io + FZ_IO_SIZE -
 			     (1 + fz_below(r, len - 1));
-		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
-		c.what = "user buffer running into a hole";
+		fz_expect(&c, fz_op_set(FZ_CHUNK_IO) & ~FZ_OK,
+			  "user buffer running into a hole");
 		break;
 	case 6:
 		a.op = P2PRIG_IO_READ;
@@ -267,13 +261,12 @@ void fz_op_chunk_io(struct fz_thread *t)
 			a.length = FZ_PAGE;
 		a.user_ptr = (uintptr_t)t->mem.ro +
 			     fz_below(r, FZ_PAGE - a.length + 1);
-		c.expect = fz_op_set(FZ_CHUNK_IO) & ~FZ_OK;
-		c.what = "reading into a read-only buffer";
+		fz_expect(&c, fz_op_set(FZ_CHUNK_IO) & ~FZ_OK,
+			  "reading into a read-only buffer");
 		break;
 	case 7:
 		a.handle = fz_u32_edge(r);
-		c.expect = 0;
-		c.what = "random handle";
+		fz_expect(&c, 0, "random handle");
 		break;
 	default:
 		/* 8 and on: a rule of the struct broken, or none. */
@@ -292,7 +285,6 @@ void fz_op_map(struct fz_thread *t)
 	struct p2prig_map a = { 0 };
 	struct fz_call c = FZ_CALL_OF(MAP, a, fz_pick_ptr(t));
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
-	struct fz_map map;
 	uint64_t pick;
 	bool have;
 	int rc;
@@ -324,8 +316,7 @@ void fz_op_map(struct fz_thread *t)
 		break;
 	case 1:
 		a.pci = fz_chance(r, 50) ? t->w->absent.addr : t->w->nvme.addr;
-		c.expect = FZ_ENODEV;
-		c.what = "no initiator there";
+		fz_expect(&c, FZ_ENODEV, "no initiator there");
 		break;
 	case 2:
 		a.chunk = fz_unknown_chunk(t);
@@ -333,8 +324,7 @@ void fz_op_map(struct fz_thread *t)
 		break;
 	case 3:
 		a.method = (uint32_t)fz_below(r, P2PRIG_METHOD_MAX);
-		c.expect = 0;
-		c.what = "any method";
+		fz_expect(&c, 0, "any method");
 		break;
 	case 4:
 		a.method = fz_u32_edge(r);
@@ -342,8 +332,7 @@ void fz_op_map(struct fz_thread *t)
 		a.pci = fz_pick_pci(t);
 		a.offset = fz_u64_edge(r);
 		a.length = fz_u64_edge(r);
-		c.expect = 0;
-		c.what = "random fields";
+		fz_expect(&c, 0, "random fields");
 		break;
 	default:
 		/* 5 and on: a rule of the struct broken, or none. */
@@ -353,8 +342,8 @@ void fz_op_map(struct fz_thread *t)
 	}
 	/* No chunk: the handle is unknown, which is checked before the initiator. */
 	if (!have && (!c.what || c.expect == FZ_ENODEV)) {
-		c.expect = FZ_EINVAL;
-		c.what = "a chunk handle the file does not hold";
+		fz_expect(&c, FZ_EINVAL,
+			  "a chunk handle the file does not hold");
 	}
 
 	rc = fz_call(t, &c);
@@ -362,14 +351,7 @@ void fz_op_map(struct fz_thread *t)
 		if (!a.handle || (a.flags & ~(uint32_t)(P2PRIG_MAP_F_DIRECT |
 			P2PRIG_MAP_F_BOUNCED | P2PRIG_MAP_F_BUS_ADDR)))
 			fz_fail(t, &c, "MAP: handle 0 or unknown flags");
-		map.handle = a.handle;
-		map.length = a.length;
-		map.dir = a.dir;
-		map.deliverable = !(a.flags & P2PRIG_MAP_F_BUS_ADDR) ||
-				  (a.flags & P2PRIG_MAP_F_DIRECT);
-		map.dbuf = -1;
-		if (!fz_obj_add_map(o, &map))
-			fz_fail(t, &c, "MAP: no room in the model (a fuzzer bug)");
+		fz_model_map(t, &c, a.handle, a.length, a.dir, a.flags, -1);
 	}
 	pthread_mutex_unlock(&o->lock);
 }
@@ -383,8 +365,7 @@ void fz_op_unmap(struct fz_thread *t)
 	unsigned int pick = (unsigned int)fz_below(r, 10);
 	int rc;
 
-	pthread_mutex_lock(&o->lock);
-	c.fd = o->fd;
+	fz_lock_obj(t, &c);
 	if (o->nr_maps && pick < 7) {
 		a.handle = o->map[fz_below(r, o->nr_maps)].handle;
 		if (pick == 6)
@@ -392,8 +373,8 @@ void fz_op_unmap(struct fz_thread *t)
 				 fz_below(r, fz_unmap_fields.n));
 	} else {
 		a.handle = fz_unknown_map(t);
-		c.expect = FZ_EINVAL;
-		c.what = "a mapping handle the file does not hold";
+		fz_expect(&c, FZ_EINVAL,
+			  "a mapping handle the file does not hold");
 	}
 	rc = fz_call(t, &c);
 	/* A read-only argument: unmapped, then the time not written back. */

@@ -40,54 +40,33 @@ bool fz_chance(struct fz_rng *r, unsigned int percent)
 	return fz_below(r, 100) < percent;
 }
 
+/*
+ * The edges of a width: the first few picks are fixed values (p a random
+ * power of two), the rest drawn; the draws come in the same order as ever,
+ * so a seed replays the same values.
+ */
 uint64_t fz_u64_edge(struct fz_rng *r)
 {
 	uint64_t p = 1ull << fz_below(r, 64);
+	const uint64_t fixed[] = { 0, 1, ~0ull, 1ull << 63, p, p - 1, p + 1 };
+	uint64_t pick = fz_below(r, 10);
 
-	switch (fz_below(r, 10)) {
-	case 0:
-		return 0;
-	case 1:
-		return 1;
-	case 2:
-		return ~0ull;
-	case 3:
-		return 1ull << 63;
-	case 4:
-		return p;
-	case 5:
-		return p - 1;
-	case 6:
-		return p + 1;
-	case 7:
+	if (pick < ARRAY_SIZE(fixed))
+		return fixed[pick];
+	if (pick == 7)
 		return ~0ull - fz_below(r, 4096);
-	case 8:
-		return fz_below(r, 1u << 16);
-	default:
-		return fz_next(r);
-	}
+	return pick == 8 ? fz_below(r, 1u << 16) : fz_next(r);
 }
 
 uint32_t fz_u32_edge(struct fz_rng *r)
 {
 	uint32_t p = 1u << fz_below(r, 32);
+	const uint32_t fixed[] = { 0, ~0u, 1u << 31, p, p - 1 };
+	uint64_t pick = fz_below(r, 8);
 
-	switch (fz_below(r, 8)) {
-	case 0:
-		return 0;
-	case 1:
-		return ~0u;
-	case 2:
-		return 1u << 31;
-	case 3:
-		return p;
-	case 4:
-		return p - 1;
-	case 5:
-		return (uint32_t)fz_below(r, 64);
-	default:
-		return (uint32_t)fz_next(r);
-	}
+	if (pick < ARRAY_SIZE(fixed))
+		return fixed[pick];
+	return (uint32_t)(pick == 5 ? fz_below(r, 64) : fz_next(r));
 }
 
 uint32_t fz_enum_bad(struct fz_rng *r, uint32_t max)

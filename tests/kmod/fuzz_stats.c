@@ -16,21 +16,25 @@
 
 #include "fuzz.h"
 
+/* An op is named by its ioctl: P2PRIG_IOC_INFO is "INFO". */
+#define FZ_OP_NAME(kind)	\
+	[FZ_##kind] = #kind
+
 static const char *const fz_op_names[FZ_NR_OPS] = {
-	[FZ_INFO] = "INFO",
-	[FZ_CHUNK_ALLOC] = "CHUNK_ALLOC",
-	[FZ_CHUNK_FREE] = "CHUNK_FREE",
-	[FZ_CHUNK_IO] = "CHUNK_IO",
-	[FZ_MAP] = "MAP",
-	[FZ_UNMAP] = "UNMAP",
-	[FZ_XFER] = "XFER",
-	[FZ_PROBE] = "PROBE",
-	[FZ_EXPORT] = "EXPORT",
-	[FZ_EXPORT_STATS] = "EXPORT_STATS",
-	[FZ_IMPORT] = "IMPORT",
-	[FZ_ATTACH_CHECK] = "ATTACH_CHECK",
-	[FZ_MAP_BENCH] = "MAP_BENCH",
-	[FZ_UNKNOWN] = "UNKNOWN",
+	FZ_OP_NAME(INFO),
+	FZ_OP_NAME(CHUNK_ALLOC),
+	FZ_OP_NAME(CHUNK_FREE),
+	FZ_OP_NAME(CHUNK_IO),
+	FZ_OP_NAME(MAP),
+	FZ_OP_NAME(UNMAP),
+	FZ_OP_NAME(XFER),
+	FZ_OP_NAME(PROBE),
+	FZ_OP_NAME(EXPORT),
+	FZ_OP_NAME(EXPORT_STATS),
+	FZ_OP_NAME(IMPORT),
+	FZ_OP_NAME(ATTACH_CHECK),
+	FZ_OP_NAME(MAP_BENCH),
+	FZ_OP_NAME(UNKNOWN),
 };
 
 static const uint32_t fz_op_sets[FZ_NR_OPS] = {

@@ -230,6 +230,13 @@ const char *rig_no_data_reason(uint32_t flags)
 	return NULL;
 }
 
+int rig_import_edu(const struct rigdev *dev, int dbuf,
+		   const struct rig_dev *edu, struct p2prig_import *imp)
+{
+	return rigdev_import(dev, dbuf, P2PRIG_INITIATOR_EDU, &edu->addr,
+			     P2PRIG_DIR_BIDIRECTIONAL, imp);
+}
+
 const char *rig_method_name(uint32_t method)
 {
 	/* In enum p2prig_method's order, spelled as the runner spells them. */

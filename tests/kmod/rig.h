@@ -58,6 +58,9 @@ int rig_swiotlb_forced(void);
  * or vlab-switch-noiommu.
  */
 const char *rig_no_data_reason(uint32_t flags);
+/* IMPORT @dbuf for @edu, both ways: the import most tests make. */
+int rig_import_edu(const struct rigdev *dev, int dbuf,
+		   const struct rig_dev *edu, struct p2prig_import *imp);
 /* A map method's name as the runner writes it: "p2p-page". */
 const char *rig_method_name(uint32_t method);
 /* Seconds on the monotonic clock. */

@@ -26,6 +26,23 @@
 #define PIECE		P2PRIG_MAX_XFER_SIZE
 #define EDU_TIMEOUT_PARAM "/sys/module/p2prig/parameters/edu_timeout_ms"
 
+/* MAP @length bytes of @chunk from its start for edu (direction 0). */
+static int map_for_edu(const struct rigdev *dev, uint32_t chunk,
+		       uint32_t method, const struct rig_dev *edu,
+		       uint64_t length, struct p2prig_map *m)
+{
+	return rigdev_map(dev, chunk, method, P2PRIG_INITIATOR_EDU, &edu->addr,
+			  0, 0, length, m);
+}
+
+/* PROBE @chunk from its start for edu: the pair most tests judge. */
+static int probe_for_edu(const struct rigdev *dev, uint32_t chunk,
+			 const struct rig_dev *edu, struct p2prig_probe *probe)
+{
+	return rigdev_probe(dev, chunk, P2PRIG_INITIATOR_EDU, &edu->addr, 0,
+			    probe);
+}
+
 FIXTURE(uapi) {
 	struct rigdev dev;
 	struct rig_dev nvme, edu, absent;
@@ -170,28 +187,23 @@ TEST_F(uapi, map_bad_input)
 					      P2PRIG_INITIATOR_EDU,
 					      &self->edu.addr, 0, 100, PIECE,
 					      &m));
-		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
-					      P2PRIG_INITIATOR_EDU,
-					      &self->edu.addr, 0, 0, CHUNK + 1,
-					      &m));
-		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
-					      P2PRIG_INITIATOR_EDU,
-					      &self->edu.addr, 0, 0, 0, &m));
+		EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, self->chunk, method,
+					       &self->edu, CHUNK + 1, &m));
+		EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, self->chunk, method,
+					       &self->edu, 0, &m));
 		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk, method,
 					      P2PRIG_INITIATOR_EDU,
 					      &self->edu.addr, P2PRIG_DIR_MAX,
 					      0, PIECE, &m));
-		EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk + 1000,
-					      method, P2PRIG_INITIATOR_EDU,
-					      &self->edu.addr, 0, 0, PIECE,
-					      &m));
+		EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, self->chunk + 1000,
+					       method, &self->edu, PIECE, &m));
 	}
-	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk,
-				      P2PRIG_METHOD_MAX, P2PRIG_INITIATOR_EDU,
-				      &self->edu.addr, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, self->chunk,
+				       P2PRIG_METHOD_MAX, &self->edu, PIECE,
+				       &m));
 
-	rigdev_map(&self->dev, self->chunk, P2PRIG_METHOD_RESOURCE,
-		   P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0, PIECE, &m);
+	map_for_edu(&self->dev, self->chunk, P2PRIG_METHOD_RESOURCE, &self->edu,
+		    PIECE, &m);
 	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, 12345, NULL));
 	m.chunk = self->chunk;
 	m.method = P2PRIG_METHOD_RESOURCE;
@@ -256,6 +268,15 @@ static void map_and_move(struct __test_metadata *_metadata,
 	EXPECT_EQ(-EINVAL, rigdev_chunk_free(&self->dev, self->chunk));
 }
 
+/* A peer mapping is never bounced through RAM; unmapped once it is seen. */
+static void unmap_unbounced(struct __test_metadata *_metadata,
+			    const struct rigdev *dev,
+			    const struct p2prig_map *m)
+{
+	EXPECT_EQ(0u, m->flags & P2PRIG_MAP_F_BOUNCED);
+	EXPECT_EQ(0, rigdev_unmap(dev, m->handle, NULL));
+}
+
 TEST_F(uapi, map_move_mmio)
 {
 	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO);
@@ -284,8 +305,7 @@ TEST_F(uapi, probe)
 	struct p2prig_probe probe;
 	uint32_t ram;
 
-	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
-				  &self->edu.addr, 0, &probe));
+	ASSERT_EQ(0, probe_for_edu(&self->dev, self->chunk, &self->edu, &probe));
 	TH_LOG("map type %u distance %d dma %#llx", probe.map_type,
 	       probe.p2p_distance, (unsigned long long)probe.dma_addr);
 	ASSERT_LT(0u, probe.map_type);
@@ -360,8 +380,7 @@ TEST_F(uapi, map_follows_map_type)
 	int rc;
 
 	ASSERT_EQ(0, rigdev_ioctl(&self->dev, P2PRIG_IOC_INFO, &info));
-	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
-				  &self->edu.addr, 0, &probe));
+	ASSERT_EQ(0, probe_for_edu(&self->dev, self->chunk, &self->edu, &probe));
 	for (i = 0; i < ARRAY_SIZE(methods); i++) {
 		uint32_t method = methods[i].method;
 
@@ -400,8 +419,7 @@ TEST_F(uapi, map_follows_map_type)
 				EXPECT_NE(probe.dma_addr, m.dma_addr);
 			}
 		}
-		EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
-		EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
+		unmap_unbounced(_metadata, &self->dev, &m);
 	}
 }
 
@@ -412,10 +430,9 @@ TEST_F(uapi, map_p2p_page)
 	struct p2prig_map m;
 	int rc;
 
-	ASSERT_EQ(0, rigdev_probe(&self->dev, self->chunk, P2PRIG_INITIATOR_EDU,
-				  &self->edu.addr, 0, &probe));
-	rc = rigdev_map(&self->dev, self->chunk, P2PRIG_METHOD_P2P_PAGE,
-			P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0, CHUNK, &m);
+	ASSERT_EQ(0, probe_for_edu(&self->dev, self->chunk, &self->edu, &probe));
+	rc = map_for_edu(&self->dev, self->chunk, P2PRIG_METHOD_P2P_PAGE,
+			 &self->edu, CHUNK, &m);
 	if (probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
 		EXPECT_EQ(-EREMOTEIO, rc);
 		return;
@@ -423,8 +440,7 @@ TEST_F(uapi, map_p2p_page)
 	ASSERT_EQ(0, rc);
 	EXPECT_EQ(probe.map_type == P2PRIG_MAP_TYPE_BUS_ADDR,
 		  !!(m.flags & P2PRIG_MAP_F_BUS_ADDR));
-	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BOUNCED);
-	EXPECT_EQ(0, rigdev_unmap(&self->dev, m.handle, NULL));
+	unmap_unbounced(_metadata, &self->dev, &m);
 }
 
 /* System RAM: its own chunk kind, the page method, and nothing else. */
@@ -434,12 +450,9 @@ TEST_F(uapi, ram_chunk)
 	struct p2prig_map m;
 	uint32_t ram;
 
-	memset(&arg, 0, sizeof(arg));
-	arg.provider = P2PRIG_PROVIDER_RAM;
-	arg.pci = self->nvme.addr;
-	arg.size = PIECE;
-	EXPECT_EQ(-EINVAL, rigdev_ioctl(&self->dev, P2PRIG_IOC_CHUNK_ALLOC,
-					&arg));
+	/* RAM names no PCI function. */
+	EXPECT_EQ(-EINVAL, rigdev_chunk_alloc(&self->dev, P2PRIG_PROVIDER_RAM,
+					      &self->nvme.addr, PIECE, &arg));
 	EXPECT_EQ(-EINVAL, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM,
 					    NULL,
 					    P2PRIG_MAX_RAM_CHUNK_SIZE + 4096,
@@ -447,22 +460,18 @@ TEST_F(uapi, ram_chunk)
 	ASSERT_EQ(0, rigdev_chunk_new(&self->dev, P2PRIG_PROVIDER_RAM, NULL,
 				      CHUNK, &ram));
 
-	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, ram, P2PRIG_METHOD_MMIO,
-				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
-				      0, PIECE, &m));
-	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, ram, P2PRIG_METHOD_RESOURCE,
-				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
-				      0, PIECE, &m));
-	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, ram, P2PRIG_METHOD_P2P_PAGE,
-				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
-				      0, PIECE, &m));
-	EXPECT_EQ(-EINVAL, rigdev_map(&self->dev, self->chunk,
-				      P2PRIG_METHOD_PAGE, P2PRIG_INITIATOR_EDU,
-				      &self->edu.addr, 0, 0, PIECE, &m));
+	EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, ram, P2PRIG_METHOD_MMIO,
+				       &self->edu, PIECE, &m));
+	EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, ram, P2PRIG_METHOD_RESOURCE,
+				       &self->edu, PIECE, &m));
+	EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, ram, P2PRIG_METHOD_P2P_PAGE,
+				       &self->edu, PIECE, &m));
+	EXPECT_EQ(-EINVAL, map_for_edu(&self->dev, self->chunk,
+				       P2PRIG_METHOD_PAGE, &self->edu, PIECE,
+				       &m));
 
-	ASSERT_EQ(0, rigdev_map(&self->dev, ram, P2PRIG_METHOD_PAGE,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
-				CHUNK, &m));
+	ASSERT_EQ(0, map_for_edu(&self->dev, ram, P2PRIG_METHOD_PAGE,
+				 &self->edu, CHUNK, &m));
 	EXPECT_EQ(-1, m.p2p_distance);
 	EXPECT_EQ(0u, m.flags & P2PRIG_MAP_F_BUS_ADDR);
 	rig_fill(self->out, PIECE, 50);
@@ -530,9 +539,8 @@ TEST_F(uapi, close_releases)
 	uint32_t chunk;
 
 	ASSERT_EQ(0, rig_p2pmem_available(&self->nvme, &before));
-	ASSERT_EQ(0, rigdev_open(&dev, P2PRIG_DEVICE_PATH));
-	ASSERT_EQ(0, rigdev_chunk_new(&dev, P2PRIG_PROVIDER_NVME_CMB,
-				      &self->nvme.addr, 1u << 20, &chunk));
+	rig_fixture_second_file(_metadata, &self->nvme, 1u << 20, &dev,
+				&chunk);
 	ASSERT_EQ(0, rigdev_map(&dev, chunk, P2PRIG_METHOD_RESOURCE,
 				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
 				1u << 20, &m));
@@ -585,26 +593,23 @@ TEST_F(uapi, initiator_unbind_revokes)
 {
 	struct p2prig_map m, again;
 
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
-				P2PRIG_METHOD_RESOURCE_HOST,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
-				CHUNK, &m));
+	ASSERT_EQ(0, map_for_edu(&self->dev, self->chunk,
+				 P2PRIG_METHOD_RESOURCE_HOST, &self->edu, CHUNK,
+				 &m));
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 0));
 	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, m.handle,
 				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,
 				       NULL));
-	EXPECT_EQ(-ENODEV, rigdev_map(&self->dev, self->chunk,
-				      P2PRIG_METHOD_RESOURCE,
-				      P2PRIG_INITIATOR_EDU, &self->edu.addr, 0,
-				      0, PIECE, &again));
+	EXPECT_EQ(-ENODEV, map_for_edu(&self->dev, self->chunk,
+				       P2PRIG_METHOD_RESOURCE, &self->edu,
+				       PIECE, &again));
 	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, m.handle, NULL));
 	EXPECT_EQ(-EINVAL, rigdev_unmap(&self->dev, m.handle, NULL));
 	ASSERT_EQ(0, rig_driver(&self->edu, "p2prig_edu", 1));
 
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
-				P2PRIG_METHOD_RESOURCE_HOST,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
-				PIECE, &again));
+	ASSERT_EQ(0, map_for_edu(&self->dev, self->chunk,
+				 P2PRIG_METHOD_RESOURCE_HOST, &self->edu, PIECE,
+				 &again));
 	rig_fill(self->out, PIECE, 30);
 	ASSERT_EQ(0, rigdev_xfer(&self->dev, again.handle, P2PRIG_XFER_TO_PEER,
 				 0, self->out, PIECE, NULL));
@@ -626,10 +631,9 @@ TEST_F(uapi, initiator_timeout)
 	int rc;
 
 	ASSERT_EQ(0, rig_read_u64(EDU_TIMEOUT_PARAM, &saved));
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk,
-				P2PRIG_METHOD_RESOURCE_HOST,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
-				CHUNK, &m));
+	ASSERT_EQ(0, map_for_edu(&self->dev, self->chunk,
+				 P2PRIG_METHOD_RESOURCE_HOST, &self->edu, CHUNK,
+				 &m));
 	/* edu takes 100 ms (virtual) per DMA: 1 ms cannot be enough. */
 	ASSERT_EQ(0, rig_write(EDU_TIMEOUT_PARAM, "1"));
 	rc = rigdev_xfer(&self->dev, m.handle, P2PRIG_XFER_TO_PEER, 0,
@@ -660,9 +664,8 @@ TEST_F(uapi, provider_unbind_revokes)
 	uint32_t chunk;
 	int tries;
 
-	ASSERT_EQ(0, rigdev_map(&self->dev, self->chunk, P2PRIG_METHOD_MMIO,
-				P2PRIG_INITIATOR_EDU, &self->edu.addr, 0, 0,
-				CHUNK, &m));
+	ASSERT_EQ(0, map_for_edu(&self->dev, self->chunk, P2PRIG_METHOD_MMIO,
+				 &self->edu, CHUNK, &m));
 	ASSERT_EQ(0, rig_driver(&self->nvme, "nvme", 0));
 	EXPECT_EQ(-ENODEV, rigdev_xfer(&self->dev, m.handle,
 				       P2PRIG_XFER_TO_PEER, 0, self->out, 16,

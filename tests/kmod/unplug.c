@@ -135,9 +135,7 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 	ASSERT_EQ(0, rigdev_export(&self->dev, self->chunk,
 				   P2PRIG_EXPORT_MMIO_HOST, CHUNK / 2,
 				   CHUNK / 2, &dbuf));
-	ASSERT_EQ(0, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-				   &self->edu.addr, P2PRIG_DIR_BIDIRECTIONAL,
-				   &imp));
+	ASSERT_EQ(0, rig_import_edu(&self->dev, dbuf, &self->edu, &imp));
 	rig_fill(self->out, PIECE, 0x0b0e);
 	ASSERT_EQ(0, rigdev_xfer(&self->dev, map.handle, P2PRIG_XFER_TO_PEER, 0,
 				 self->out, PIECE, NULL));
@@ -181,9 +179,7 @@ TEST_F_TIMEOUT(unplug, while_mapped_exported_imported, 240)
 	EXPECT_EQ(-ENODEV, rigdev_export(&self->dev, self->chunk,
 					 P2PRIG_EXPORT_MMIO, 0, PIECE,
 					 &result));
-	EXPECT_EQ(-ENODEV, rigdev_import(&self->dev, dbuf, P2PRIG_INITIATOR_EDU,
-					 &self->edu.addr,
-					 P2PRIG_DIR_BIDIRECTIONAL, &again));
+	EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, dbuf, &self->edu, &again));
 	/* A provider that is gone is no provider: allocating names it absent. */
 	EXPECT_NE(0, rigdev_chunk_new(&self->dev, variant->provider,
 				      &self->provider.addr, CHUNK, &another));
