@@ -14,18 +14,16 @@
 #include "util/json_write.h"
 #include "scenario/kinds.h"
 #include "uapi/p2prig.h"
+#include "util/array_size.h"
+#include "util/names.h"
 
 const char *verdict_name(enum step_verdict verdict)
 {
-	switch (verdict) {
-	case VERDICT_PASS:
-		return "pass";
-	case VERDICT_FAIL:
-		return "fail";
-	case VERDICT_SKIP:
-		return "skip";
-	}
-	return "?";
+	static const char *const names[] = {
+		[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail", [VERDICT_SKIP] = "skip",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), verdict, "?");
 }
 
 static char *dup_or_null(const char *s)

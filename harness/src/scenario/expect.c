@@ -10,6 +10,7 @@
 #include "actions/action.h"
 #include "scenario/scenario_parser.h"
 #include "util/array_size.h"
+#include "util/names.h"
 #include "util/numparse.h"
 
 #define EXPECT_CHOICES \
@@ -33,24 +34,12 @@ static const char *const expect_map_type_names[] = {
 
 const char *expect_dma_name(enum expect_dma dma)
 {
-	return (size_t)dma < ARRAY_SIZE(expect_dma_names) ? expect_dma_names[dma] : "?";
+	return name_of(expect_dma_names, ARRAY_SIZE(expect_dma_names), dma, "?");
 }
 
 const char *expect_map_type_name(enum expect_map_type type)
 {
-	return (size_t)type < ARRAY_SIZE(expect_map_type_names) ? expect_map_type_names[type] : "?";
-}
-
-/* Index of VALUE in NAMES; false when VALUE is NULL or not there. */
-static bool lookup_name(const char *value, const char *const *names, size_t n, size_t *found)
-{
-	for (size_t i = 0; value && i < n; i++) {
-		if (names[i] && strcmp(names[i], value) == 0) {
-			*found = i;
-			return true;
-		}
-	}
-	return false;
+	return name_of(expect_map_type_names, ARRAY_SIZE(expect_map_type_names), type, "?");
 }
 
 /* Expectations about the bytes moved, which a refused mapping cannot meet. */
@@ -116,7 +105,7 @@ void parse_expect(struct parser *p)
 			return;
 	} else if (strcmp(what, "dma-address") == 0) {
 		e.what = EXPECT_DMA_ADDRESS;
-		if (!lookup_name(value, expect_dma_names, ARRAY_SIZE(expect_dma_names), &found)) {
+		if (!name_find(value, expect_dma_names, ARRAY_SIZE(expect_dma_names), &found)) {
 			ERROR(p, "bad value '%s' for 'expect dma-address' (expected bar, iova, ram or bounced)",
 			      value ? value : "");
 			return;
@@ -126,7 +115,7 @@ void parse_expect(struct parser *p)
 		e.dma = (enum expect_dma)found;
 	} else if (strcmp(what, "map-type") == 0) {
 		e.what = EXPECT_MAP_TYPE;
-		if (!lookup_name(value, expect_map_type_names, ARRAY_SIZE(expect_map_type_names),
+		if (!name_find(value, expect_map_type_names, ARRAY_SIZE(expect_map_type_names),
 				 &found) || !expect_map_type_names[found]) {
 			ERROR(p, "bad value '%s' for 'expect map-type' (expected " MAP_TYPE_CHOICES ")",
 			      value ? value : "");
