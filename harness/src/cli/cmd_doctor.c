@@ -5,6 +5,7 @@
  * Without selectors: the first device with p2pmem, and the first QEMU edu.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "doctor/doctor.h"
 #include "scenario/selector.h"
+#include "util/json_write.h"
 #include "util/strlist.h"
 
 #define EDU_SELECTOR "id=1234:11e8"
@@ -68,39 +70,46 @@ static struct pci_dev *first_with_p2pmem(struct pci_access *pacc)
 	return best;
 }
 
+/* D when a search found it; else NULL, and the reason, FMT, goes to missing. */
+__attribute__((format(printf, 3, 4)))
+static struct pci_dev *found_or_missing(struct pci_dev *d, struct strlist *missing,
+					const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	if (d)
+		return d;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	strlist_add(missing, why);
+	return NULL;
+}
+
 /* The provider: as selected, or the first with p2pmem; NULL with the reason in missing. */
 static struct pci_dev *find_provider(struct pci_access *pacc, const struct selector *sel,
 				     struct strlist *missing)
 {
-	struct pci_dev *d = sel ? selector_first_match(pacc, sel) : first_with_p2pmem(pacc);
-	char why[160];
-
-	if (d)
-		return d;
 	if (sel)
-		snprintf(why, sizeof(why), "no provider: no PCI device matches %s", sel->text);
-	else
-		snprintf(why, sizeof(why), "no provider: no device has /sys/bus/pci/devices/*/p2pmem "
-			 "(give --provider SEL)");
-	strlist_add(missing, why);
-	return NULL;
+		return found_or_missing(selector_first_match(pacc, sel), missing,
+					"no provider: no PCI device matches %s", sel->text);
+	return found_or_missing(first_with_p2pmem(pacc), missing,
+				"no provider: no device has /sys/bus/pci/devices/*/p2pmem "
+				"(give --provider SEL)");
 }
 
 static struct pci_dev *find_initiator(struct pci_access *pacc, const struct selector *sel,
 				      bool selected, struct strlist *missing)
 {
 	struct pci_dev *d = selector_first_match(pacc, sel);
-	char why[160];
 
-	if (d)
-		return d;
 	if (selected)
-		snprintf(why, sizeof(why), "no initiator: no PCI device matches %s", sel->text);
-	else
-		snprintf(why, sizeof(why), "no initiator: no QEMU edu device (%s; give --initiator SEL)",
-			 EDU_SELECTOR);
-	strlist_add(missing, why);
-	return NULL;
+		return found_or_missing(d, missing, "no initiator: no PCI device matches %s",
+					sel->text);
+	return found_or_missing(d, missing,
+				"no initiator: no QEMU edu device (%s; give --initiator SEL)",
+				EDU_SELECTOR);
 }
 
 static int write_json(const char *path, const struct doctor_system *sys,
@@ -108,22 +117,12 @@ static int write_json(const char *path, const struct doctor_system *sys,
 {
 	json_object *o = doctor_json(sys, pair);
 	json_object *list = json_object_new_array();
-	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
-	int rc = 0;
+	int rc;
 
 	for (size_t i = 0; i < missing->n; i++)
 		json_object_array_add(list, json_object_new_string(missing->items[i]));
 	json_object_object_add(o, "missing", list);
-	if (strcmp(path, "-") == 0) {
-		printf("%s\n", json_object_to_json_string_ext(o, flags));
-	} else if (json_object_to_file_ext(path, o, flags) != 0) {
-		const char *why = json_util_get_last_err();
-
-		/* json-c ends its message with a newline. */
-		fprintf(stderr, "p2prig doctor: cannot write %s: %.*s\n", path,
-			why ? (int)strcspn(why, "\n") : 0, why ? why : "");
-		rc = 1;
-	}
+	rc = jw_write_out(o, path, "doctor");
 	json_object_put(o);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "system/nvme_inventory.h"
+#include "util/json_write.h"
 
 static void nvme_usage(FILE *to)
 {
@@ -18,20 +19,9 @@ static void nvme_usage(FILE *to)
 
 static int write_json(const char *path, const struct nvme_inventory *inv)
 {
-	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
 	json_object *o = nvme_inventory_json(inv);
-	int rc = 0;
+	int rc = jw_write_out(o, path, "nvme");
 
-	if (strcmp(path, "-") == 0) {
-		printf("%s\n", json_object_to_json_string_ext(o, flags));
-	} else if (json_object_to_file_ext(path, o, flags) != 0) {
-		const char *why = json_util_get_last_err();
-
-		/* json-c ends its message with a newline. */
-		fprintf(stderr, "p2prig nvme: cannot write %s: %.*s\n", path,
-			why ? (int)strcspn(why, "\n") : 0, why ? why : "");
-		rc = 1;
-	}
 	json_object_put(o);
 	return rc;
 }

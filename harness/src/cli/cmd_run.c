@@ -21,6 +21,13 @@ static void run_usage(FILE *to)
 		    "                  [--node server|client --peer ADDR] [--oracle-seed SEED]\n");
 }
 
+/* Exit status 2 after naming --OPTION's bad VALUE and what it expects. */
+static int bad_value(const char *option, const char *value, const char *expected)
+{
+	fprintf(stderr, "p2prig run: bad --%s '%s' (expected %s)\n", option, value, expected);
+	return 2;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -53,21 +60,15 @@ int cmd_run(int argc, char **argv)
 			opt.config = optarg;
 			break;
 		case 'n':
-			if (!node_role_parse(optarg, &opt.role)) {
-				fprintf(stderr, "p2prig run: bad --node '%s' (expected server or client)\n",
-					optarg);
-				return 2;
-			}
+			if (!node_role_parse(optarg, &opt.role))
+				return bad_value("node", optarg, "server or client");
 			break;
 		case 'p':
 			opt.peer = optarg;
 			break;
 		case 's':
-			if (!parse_number(optarg, &opt.oracle_seed)) {
-				fprintf(stderr, "p2prig run: bad --oracle-seed '%s' (expected decimal or 0x hex)\n",
-					optarg);
-				return 2;
-			}
+			if (!parse_number(optarg, &opt.oracle_seed))
+				return bad_value("oracle-seed", optarg, "decimal or 0x hex");
 			opt.has_oracle = true;
 			break;
 		case 'h':

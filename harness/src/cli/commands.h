@@ -3,18 +3,9 @@
 #ifndef P2PRIG_COMMANDS_H
 #define P2PRIG_COMMANDS_H
 
-int cmd_check(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_summary(int argc, char **argv);
-int cmd_scan_log(int argc, char **argv);
-int cmd_doctor(int argc, char **argv);
-int cmd_nvme(int argc, char **argv);
-int cmd_bar_devices(int argc, char **argv);
-int cmd_pci_find(int argc, char **argv);
-int cmd_oracle_fill(int argc, char **argv);
-int cmd_oracle_check(int argc, char **argv);
-int cmd_ktap(int argc, char **argv);
-int cmd_junit(int argc, char **argv);
-int cmd_kmsg(int argc, char **argv);
+typedef int command_fn(int argc, char **argv);
+
+command_fn cmd_check, cmd_run, cmd_summary, cmd_scan_log, cmd_doctor, cmd_nvme, cmd_bar_devices,
+	cmd_pci_find, cmd_oracle_fill, cmd_oracle_check, cmd_ktap, cmd_junit, cmd_kmsg;
 
 #endif

@@ -13,7 +13,7 @@ static const struct command {
 	const char *name;
 	const char *args;	/* the usage line after the name */
 	const char *what;	/* one line for the overview */
-	int (*run)(int argc, char **argv);
+	command_fn *run;
 } commands[] = {
 	{ "check", "FILE...", "parse scenario files, print every error as FILE:LINE: message",
 	  cmd_check },

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "doctor/doctor_internal.h"
+#include "util/array_size.h"
+#include "util/names.h"
 
 #define ANY_DEVICE (-1)
 
@@ -83,51 +85,36 @@ void doctor_appendf(char *buf, size_t size, const char *fmt, ...)
 
 const char *doctor_map_type_name(enum doctor_map_type type)
 {
-	switch (type) {
-	case DOCTOR_MAP_NOT_SUPPORTED:
-		return "NOT_SUPPORTED";
-	case DOCTOR_MAP_BUS_ADDR:
-		return "BUS_ADDR";
-	case DOCTOR_MAP_THRU_HOST_BRIDGE:
-		return "THRU_HOST_BRIDGE";
-	case DOCTOR_MAP_UNKNOWN:
-		break;
-	}
-	return "UNKNOWN";
+	static const char *const names[] = {
+		[DOCTOR_MAP_UNKNOWN] = "UNKNOWN", [DOCTOR_MAP_NOT_SUPPORTED] = "NOT_SUPPORTED",
+		[DOCTOR_MAP_BUS_ADDR] = "BUS_ADDR", [DOCTOR_MAP_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), type, "UNKNOWN");
 }
 
 const char *doctor_whitelist_rule_name(enum doctor_whitelist_rule rule)
 {
-	switch (rule) {
-	case DOCTOR_WHITELIST_NOT_ASKED:
-		return "not-asked";
-	case DOCTOR_WHITELIST_CPU:
-		return "cpu-amd-zen";
-	case DOCTOR_WHITELIST_TABLE:
-		return "table";
-	case DOCTOR_WHITELIST_NEEDS_SAME_HOST:
-		return "table-same-host-bridge-only";
-	case DOCTOR_WHITELIST_NOT_LISTED:
-		return "not-listed";
-	case DOCTOR_WHITELIST_NO_DEVICE:
-		return "no-host-bridge-device";
-	case DOCTOR_WHITELIST_CPU_UNKNOWN:
-		return "cpu-unknown";
-	}
-	return "?";
+	static const char *const names[] = {
+		[DOCTOR_WHITELIST_NOT_ASKED] = "not-asked",
+		[DOCTOR_WHITELIST_CPU] = "cpu-amd-zen",
+		[DOCTOR_WHITELIST_TABLE] = "table",
+		[DOCTOR_WHITELIST_NEEDS_SAME_HOST] = "table-same-host-bridge-only",
+		[DOCTOR_WHITELIST_NOT_LISTED] = "not-listed",
+		[DOCTOR_WHITELIST_NO_DEVICE] = "no-host-bridge-device",
+		[DOCTOR_WHITELIST_CPU_UNKNOWN] = "cpu-unknown",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), rule, "?");
 }
 
 const char *doctor_presence_name(enum doctor_presence presence)
 {
-	switch (presence) {
-	case DOCTOR_PRESENT:
-		return "present";
-	case DOCTOR_MISSING:
-		return "missing";
-	case DOCTOR_UNKNOWN:
-		break;
-	}
-	return "unknown";
+	static const char *const names[] = {
+		[DOCTOR_PRESENT] = "present", [DOCTOR_MISSING] = "missing", [DOCTOR_UNKNOWN] = "unknown",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), presence, "unknown");
 }
 
 const char *doctor_port_type_name(int port_type)

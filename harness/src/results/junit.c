@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/array_size.h"
 #include "util/json_read.h"
 #include "results/ktap.h"
 #include "results/result_figures.h"
@@ -65,6 +66,27 @@ static size_t utf8_length(const unsigned char *p)
  * cannot hold and bytes that are not UTF-8 become '?': a kernel line or a
  * device's string must not make the document unreadable.
  */
+/*
+ * How C is written in XML text, or NULL when it is written as itself; an
+ * attribute value also escapes newlines and tabs, which XML would fold.
+ */
+static const char *xml_entity(unsigned char c, bool attribute)
+{
+	static const struct {
+		unsigned char c;
+		const char *in_text, *in_attribute;
+	} entities[] = {
+		{ '&', "&amp;", "&amp;" }, { '<', "&lt;", "&lt;" }, { '>', "&gt;", "&gt;" },
+		{ '"', "&quot;", "&quot;" }, { '\'', "&apos;", "&apos;" },
+		{ '\n', "\n", "&#10;" }, { '\t', "\t", "&#9;" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(entities); i++)
+		if (entities[i].c == c)
+			return attribute ? entities[i].in_attribute : entities[i].in_text;
+	return NULL;
+}
+
 static void xml_text(FILE *f, const char *text, bool attribute)
 {
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
@@ -82,31 +104,12 @@ static void xml_text(FILE *f, const char *text, bool attribute)
 			p += n;
 			continue;
 		}
-		switch (*p) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		case '\n':
-			fputs(attribute ? "&#10;" : "\n", f);
-			break;
-		case '\t':
-			fputs(attribute ? "&#9;" : "\t", f);
-			break;
-		default:
+		const char *entity = xml_entity(*p, attribute);
+
+		if (entity)
+			fputs(entity, f);
+		else
 			fputc(*p < 0x20 ? '?' : *p, f);
-		}
 		p++;
 	}
 }

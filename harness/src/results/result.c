@@ -14,18 +14,16 @@
 #include "util/json_write.h"
 #include "scenario/kinds.h"
 #include "uapi/p2prig.h"
+#include "util/array_size.h"
+#include "util/names.h"
 
 const char *verdict_name(enum step_verdict verdict)
 {
-	switch (verdict) {
-	case VERDICT_PASS:
-		return "pass";
-	case VERDICT_FAIL:
-		return "fail";
-	case VERDICT_SKIP:
-		return "skip";
-	}
-	return "?";
+	static const char *const names[] = {
+		[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail", [VERDICT_SKIP] = "skip",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), verdict, "?");
 }
 
 static char *dup_or_null(const char *s)
@@ -162,13 +160,21 @@ json_object *result_stats_json(const struct stats_summary *s)
 	return o;
 }
 
-static json_object *provider_json(const struct provider_report *p)
+/* What a provider and an initiator both say first: name, kind, PCI function. */
+static json_object *device_json(const char *name, const char *kind, bool resolved, const char *pci)
 {
 	json_object *o = json_object_new_object();
 
-	jw_add(o, "name", jw_text(p->name));
-	jw_add(o, "kind", jw_text(p->kind));
-	jw_add(o, "pci", p->resolved ? json_object_new_string(p->pci) : NULL);
+	jw_add(o, "name", jw_text(name));
+	jw_add(o, "kind", jw_text(kind));
+	jw_add(o, "pci", resolved ? json_object_new_string(pci) : NULL);
+	return o;
+}
+
+static json_object *provider_json(const struct provider_report *p)
+{
+	json_object *o = device_json(p->name, p->kind, p->resolved, p->pci);
+
 	jw_add(o, "phys_addr", p->allocated ? jw_hex(p->phys_addr) : NULL);
 	jw_add(o, "bus_addr", p->allocated ? jw_hex(p->bus_addr) : NULL);
 	jw_add(o, "bar", p->allocated ? json_object_new_int((int)p->bar) : NULL);
@@ -179,12 +185,7 @@ static json_object *provider_json(const struct provider_report *p)
 
 static json_object *initiator_json(const struct initiator_report *i)
 {
-	json_object *o = json_object_new_object();
-
-	jw_add(o, "name", jw_text(i->name));
-	jw_add(o, "kind", jw_text(i->kind));
-	jw_add(o, "pci", i->resolved ? json_object_new_string(i->pci) : NULL);
-	return o;
+	return device_json(i->name, i->kind, i->resolved, i->pci);
 }
 
 static json_object *direction_json(const struct direction_report *d)

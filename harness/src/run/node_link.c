@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/array_size.h"
+#include "util/names.h"
+
 static const char *const role_names[] = {
 	[NODE_SINGLE] = "single",
 	[NODE_SERVER] = "server",
@@ -14,7 +17,7 @@ static const char *const role_names[] = {
 
 const char *node_role_name(enum node_role role)
 {
-	return (size_t)role < sizeof(role_names) / sizeof(role_names[0]) ? role_names[role] : "?";
+	return name_of(role_names, ARRAY_SIZE(role_names), role, "?");
 }
 
 /* Only the two roles of a linked run are given on the command line. */

@@ -10,6 +10,7 @@
 #include "actions/action.h"
 #include "scenario/scenario_parser.h"
 #include "util/array_size.h"
+#include "util/names.h"
 #include "util/numparse.h"
 
 #define EXPECT_CHOICES \
@@ -33,24 +34,28 @@ static const char *const expect_map_type_names[] = {
 
 const char *expect_dma_name(enum expect_dma dma)
 {
-	return (size_t)dma < ARRAY_SIZE(expect_dma_names) ? expect_dma_names[dma] : "?";
+	return name_of(expect_dma_names, ARRAY_SIZE(expect_dma_names), dma, "?");
 }
 
 const char *expect_map_type_name(enum expect_map_type type)
 {
-	return (size_t)type < ARRAY_SIZE(expect_map_type_names) ? expect_map_type_names[type] : "?";
+	return name_of(expect_map_type_names, ARRAY_SIZE(expect_map_type_names), type, "?");
 }
 
-/* Index of VALUE in NAMES; false when VALUE is NULL or not there. */
-static bool lookup_name(const char *value, const char *const *names, size_t n, size_t *found)
+/*
+ * `expect WHAT VALUE` where VALUE is one of NAMES and the line's last word:
+ * its index in FOUND, or false after saying what was expected.
+ */
+static bool read_named_value(struct parser *p, const char *what, const char *value,
+			     const char *const *names, size_t n, const char *choices,
+			     const char *usage, size_t *found)
 {
-	for (size_t i = 0; value && i < n; i++) {
-		if (names[i] && strcmp(names[i], value) == 0) {
-			*found = i;
-			return true;
-		}
+	if (!name_find(value, names, n, found)) {
+		ERROR(p, "bad value '%s' for 'expect %s' (expected %s)", value ? value : "", what,
+		      choices);
+		return false;
 	}
-	return false;
+	return parser_no_more_words(p, 2, usage);
 }
 
 /* Expectations about the bytes moved, which a refused mapping cannot meet. */
@@ -116,23 +121,16 @@ void parse_expect(struct parser *p)
 			return;
 	} else if (strcmp(what, "dma-address") == 0) {
 		e.what = EXPECT_DMA_ADDRESS;
-		if (!lookup_name(value, expect_dma_names, ARRAY_SIZE(expect_dma_names), &found)) {
-			ERROR(p, "bad value '%s' for 'expect dma-address' (expected bar, iova, ram or bounced)",
-			      value ? value : "");
-			return;
-		}
-		if (!parser_no_more_words(p, 2, "expect dma-address bar|iova|ram|bounced"))
+		if (!read_named_value(p, what, value, expect_dma_names, ARRAY_SIZE(expect_dma_names),
+				      "bar, iova, ram or bounced", "expect dma-address bar|iova|ram|bounced",
+				      &found))
 			return;
 		e.dma = (enum expect_dma)found;
 	} else if (strcmp(what, "map-type") == 0) {
 		e.what = EXPECT_MAP_TYPE;
-		if (!lookup_name(value, expect_map_type_names, ARRAY_SIZE(expect_map_type_names),
-				 &found) || !expect_map_type_names[found]) {
-			ERROR(p, "bad value '%s' for 'expect map-type' (expected " MAP_TYPE_CHOICES ")",
-			      value ? value : "");
-			return;
-		}
-		if (!parser_no_more_words(p, 2, "expect map-type TYPE"))
+		if (!read_named_value(p, what, value, expect_map_type_names,
+				      ARRAY_SIZE(expect_map_type_names), MAP_TYPE_CHOICES,
+				      "expect map-type TYPE", &found))
 			return;
 		e.map_type = (enum expect_map_type)found;
 	} else if (strcmp(what, "methods-agree") == 0) {

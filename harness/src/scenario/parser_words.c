@@ -4,6 +4,7 @@
  * order, names, key=value words, sizes, offsets and numbers. The actions'
  * parse hooks use these too (scenario_parser.h).
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,4 +142,17 @@ bool parser_read_number(struct parser *p, const char *key, const char *text, uin
 		return true;
 	ERROR(p, "bad number '%s' for %s (expected decimal or 0x hex)", text, key);
 	return false;
+}
+
+bool parser_read_bounded(struct parser *p, const char *key, const char *text, uint64_t min,
+			 uint64_t max, uint64_t *out)
+{
+	if (!parser_read_number(p, key, text, out))
+		return false;
+	if (*out < min || *out > max) {
+		ERROR(p, "%s %s is out of range (expected %" PRIu64 " to %" PRIu64 ")", key, text,
+		      min, max);
+		return false;
+	}
+	return true;
 }

@@ -21,6 +21,7 @@
 #include "scenario/scenario_parser.h"
 #include "uapi/p2prig.h"
 #include "util/array_size.h"
+#include "util/read_all.h"
 
 #define MAX_WORDS 32
 #define BLANKS " \t\r\v\f"
@@ -257,20 +258,12 @@ static size_t refuse_file(const char *path, struct scenario *sc, int line, const
 size_t scenario_parse_file(const char *path, struct scenario *sc)
 {
 	FILE *f = fopen(path, "r");
-	char *text = NULL;
 	size_t size = 0;
 
 	if (f) {
-		FILE *mem = open_memstream(&text, &size);
-		char chunk[4096];
-		size_t n;
-		if (!mem)
-			abort();
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			fwrite(chunk, 1, n, mem);
-		int read_error = ferror(f);
-		fclose(f);
-		fclose(mem);
+		bool read_error;
+		char *text = read_all_and_close(f, &size, &read_error);
+
 		if (!read_error) {
 			const char *nul = memchr(text, '\0', size);
 

@@ -57,6 +57,9 @@ bool parser_read_size(struct parser *p, const char *key, const char *text, uint6
 /* Where a region starts: 0 or more, a multiple of 4K. */
 bool parser_read_offset(struct parser *p, const char *text, uint64_t *out);
 bool parser_read_number(struct parser *p, const char *key, const char *text, uint64_t *out);
+/* A number in [MIN, MAX] for KEY; *OUT holds what was read even when it is out of range. */
+bool parser_read_bounded(struct parser *p, const char *key, const char *text, uint64_t min,
+			 uint64_t max, uint64_t *out);
 
 /* The lines other than step lines, each read on its own (declarations.c). */
 void parse_describe(struct parser *p);

@@ -10,17 +10,28 @@
 
 #define ORACLE_BLOCK (1u << 20)
 
+/* PATH opened with FLAGS, its size in st, and a block buffer; the caller frees both. */
+static int open_with_block(const char *path, int flags, int *fd, uint8_t **block,
+			   struct stat *st)
+{
+	*block = malloc(ORACLE_BLOCK);
+	*fd = open(path, flags);
+	if (!*block)
+		return -ENOMEM;
+	if (*fd < 0 || fstat(*fd, st))
+		return -errno;
+	return 0;
+}
+
 int oracle_fill_file(const char *path, uint64_t seed)
 {
 	struct stat st;
-	uint8_t *block = malloc(ORACLE_BLOCK);
-	int fd = open(path, O_WRONLY);
-	int rc = 0;
+	uint8_t *block;
+	int fd;
+	int rc = open_with_block(path, O_WRONLY, &fd, &block, &st);
 
-	if (!block || fd < 0 || fstat(fd, &st)) {
-		rc = !block ? -ENOMEM : -errno;
+	if (rc)
 		goto out;
-	}
 	for (uint64_t at = 0; at < (uint64_t)st.st_size && !rc;) {
 		uint64_t left = (uint64_t)st.st_size - at;
 		size_t n = left < ORACLE_BLOCK ? (size_t)left : ORACLE_BLOCK;
@@ -46,14 +57,12 @@ int oracle_check_file(const char *path, uint64_t offset, uint64_t length, uint64
 		      struct pattern_check *check)
 {
 	struct stat st;
-	uint8_t *block = malloc(ORACLE_BLOCK);
-	int fd = open(path, O_RDONLY);
-	int rc = 0;
+	uint8_t *block;
+	int fd;
+	int rc = open_with_block(path, O_RDONLY, &fd, &block, &st);
 
-	if (!block || fd < 0 || fstat(fd, &st)) {
-		rc = !block ? -ENOMEM : -errno;
+	if (rc)
 		goto out;
-	}
 	if (offset > (uint64_t)st.st_size || length > (uint64_t)st.st_size - offset) {
 		rc = -ERANGE;
 		goto out;

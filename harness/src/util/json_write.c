@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 void jw_add(json_object *obj, const char *key, json_object *value)
 {
@@ -35,4 +36,21 @@ json_object *jw_decimal(double v, int places)
 
 	snprintf(buf, sizeof(buf), "%.*f", places, v);
 	return json_object_new_double_s(v, buf);
+}
+
+int jw_write_out(json_object *o, const char *path, const char *command)
+{
+	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	if (strcmp(path, "-") == 0) {
+		printf("%s\n", json_object_to_json_string_ext(o, flags));
+	} else if (json_object_to_file_ext(path, o, flags) != 0) {
+		const char *why = json_util_get_last_err();
+
+		/* json-c ends its message with a newline. */
+		fprintf(stderr, "p2prig %s: cannot write %s: %.*s\n", command, path,
+			why ? (int)strcspn(why, "\n") : 0, why ? why : "");
+		return 1;
+	}
+	return 0;
 }

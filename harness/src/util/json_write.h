@@ -22,5 +22,10 @@ json_object *jw_count(uint64_t v);
 json_object *jw_hex(uint64_t v);
 /* V printed with PLACES decimals: 1234.5 rather than 1234.4999999999998. */
 json_object *jw_decimal(double v, int places);
+/*
+ * O, pretty-printed, to PATH, or to stdout when PATH is "-". Returns 0, or
+ * 1 after saying on stderr "p2prig COMMAND: cannot write PATH: why".
+ */
+int jw_write_out(json_object *o, const char *path, const char *command);
 
 #endif

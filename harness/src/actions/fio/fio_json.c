@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "util/json_read.h"
+#include "util/read_all.h"
 
 static uint64_t unsigned_field(json_object *obj, const char *key)
 {
@@ -104,23 +105,15 @@ int fio_json_parse(const char *text, struct fio_output *out, char *why, size_t w
 int fio_json_parse_file(const char *path, struct fio_output *out, char *why, size_t why_size)
 {
 	FILE *f = fopen(path, "r");
-	char *text = NULL;
 	size_t size = 0;
+	bool read_error;
 
 	if (!f) {
 		snprintf(why, why_size, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	FILE *mem = open_memstream(&text, &size);
-	char chunk[8192];
-	size_t n;
-
-	if (!mem)
-		abort();
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(f);
-	fclose(mem);
+	/* A read cut short leaves text that fio_json_parse() refuses. */
+	char *text = read_all_and_close(f, &size, &read_error);
 	int rc = fio_json_parse(text, out, why, why_size);
 	free(text);
 	return rc;

@@ -37,42 +37,28 @@ static const struct key_spec map_cost_keys[] = {
 	[MK_KBENCH_SECONDS] = { "kernel-bench-seconds", false },
 };
 
-/* A number in [min, max] for KEY. */
-static bool read_bounded(struct parser *p, const char *key, const char *text, uint64_t min,
-			 uint64_t max, uint64_t *out)
-{
-	if (!parser_read_number(p, key, text, out))
-		return false;
-	if (*out < min || *out > max) {
-		ERROR(p, "%s %s is out of range (expected %" PRIu64 " to %" PRIu64 ")", key, text,
-		      min, max);
-		return false;
-	}
-	return true;
-}
-
 static bool read_counts(struct parser *p, const char *const *v, struct map_cost_params *m)
 {
 	uint64_t n = 1;
 	bool ok = true;
 
 	if (v[MK_THREADS]) {
-		ok &= read_bounded(p, "threads", v[MK_THREADS], 1, MAP_COST_MAX_THREADS, &n);
+		ok &= parser_read_bounded(p, "threads", v[MK_THREADS], 1, MAP_COST_MAX_THREADS, &n);
 		m->threads = (uint32_t)n;
 	}
 	if (v[MK_ITERATIONS] && v[MK_SECONDS]) {
 		ERROR(p, "iterations= and seconds= exclude each other (a run is counted or timed)");
 		ok = false;
 	} else if (v[MK_ITERATIONS]) {
-		ok &= read_bounded(p, "iterations", v[MK_ITERATIONS], 1, MAP_COST_MAX_ITERATIONS,
+		ok &= parser_read_bounded(p, "iterations", v[MK_ITERATIONS], 1, MAP_COST_MAX_ITERATIONS,
 				   &m->iterations);
 	} else if (v[MK_SECONDS]) {
 		m->iterations = 0;
-		ok &= read_bounded(p, "seconds", v[MK_SECONDS], 1, MAP_COST_MAX_SECONDS, &n);
+		ok &= parser_read_bounded(p, "seconds", v[MK_SECONDS], 1, MAP_COST_MAX_SECONDS, &n);
 		m->seconds = (uint32_t)n;
 	}
 	if (v[MK_REPEATS]) {
-		ok &= read_bounded(p, "repeats", v[MK_REPEATS], MAP_COST_MIN_REPEATS,
+		ok &= parser_read_bounded(p, "repeats", v[MK_REPEATS], MAP_COST_MIN_REPEATS,
 				   MAP_COST_MAX_REPEATS, &n);
 		m->repeats = (uint32_t)n;
 	}
@@ -105,7 +91,7 @@ static bool read_kernel_bench(struct parser *p, const char *const *v, struct map
 		ok = false;
 	}
 	if (v[MK_KBENCH_SECONDS]) {
-		ok &= read_bounded(p, "kernel-bench-seconds", v[MK_KBENCH_SECONDS], 1,
+		ok &= parser_read_bounded(p, "kernel-bench-seconds", v[MK_KBENCH_SECONDS], 1,
 				   MAP_COST_KBENCH_MAX_SECONDS, &n);
 		m->kernel_bench_seconds = (uint32_t)n;
 	}

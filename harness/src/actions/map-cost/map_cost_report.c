@@ -9,7 +9,9 @@
 #include <json.h>
 
 #include "system/dma_trace.h"
+#include "util/array_size.h"
 #include "util/json_write.h"
+#include "util/names.h"
 #include "scenario/kinds.h"
 #include "actions/map-cost/map_cost_kbench.h"
 
@@ -65,17 +67,12 @@ void map_cost_entry_summarise(struct map_cost_entry *e)
 
 const char *map_cost_outcome_name(enum map_cost_outcome o)
 {
-	switch (o) {
-	case MAP_COST_NOT_RUN:
-		return "not run";
-	case MAP_COST_MEASURED:
-		return "measured";
-	case MAP_COST_SKIPPED:
-		return "skipped";
-	case MAP_COST_FAILED:
-		return "failed";
-	}
-	return "?";
+	static const char *const names[] = {
+		[MAP_COST_NOT_RUN] = "not run", [MAP_COST_MEASURED] = "measured",
+		[MAP_COST_SKIPPED] = "skipped", [MAP_COST_FAILED] = "failed",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), o, "?");
 }
 
 static const char *expect_attrs_name(enum dma_trace_attrs a)

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "scenario/kinds.h"
+#include "util/array_size.h"
+#include "util/names.h"
 #include "util/numparse.h"
 #include "uapi/p2prig.h"
 
@@ -142,16 +144,15 @@ static const char *const dir_names[] = {
 
 bool map_cost_dir_parse(const char *text, uint32_t *out)
 {
-	for (uint32_t i = 0; i < sizeof(dir_names) / sizeof(dir_names[0]); i++) {
-		if (strcmp(dir_names[i], text) == 0) {
-			*out = i;
-			return true;
-		}
-	}
-	return false;
+	size_t i;
+
+	if (!name_find(text, dir_names, ARRAY_SIZE(dir_names), &i))
+		return false;
+	*out = (uint32_t)i;
+	return true;
 }
 
 const char *map_cost_dir_name(uint32_t dir)
 {
-	return dir < sizeof(dir_names) / sizeof(dir_names[0]) ? dir_names[dir] : "?";
+	return name_of(dir_names, ARRAY_SIZE(dir_names), dir, "?");
 }

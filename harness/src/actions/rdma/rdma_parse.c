@@ -39,12 +39,8 @@ static bool read_count(struct parser *p, const char *key, const char *text, uint
 {
 	uint64_t n;
 
-	if (!parser_read_number(p, key, text, &n))
+	if (!parser_read_bounded(p, key, text, 1, max, &n))
 		return false;
-	if (n == 0 || n > max) {
-		ERROR(p, "%s %s is out of range (expected 1 to %" PRIu32 ")", key, text, max);
-		return false;
-	}
 	*out = (uint32_t)n;
 	return true;
 }

@@ -8,6 +8,7 @@
 
 #include "util/numparse.h"
 #include "util/array_size.h"
+#include "util/names.h"
 
 static const char *const op_names[] = {
 	[RDMA_OP_WRITE] = "write",
@@ -19,33 +20,21 @@ static const char *const memory_names[] = {
 	[RDMA_MEMORY_DMABUF] = "dmabuf",
 };
 
-
 const char *rdma_op_name(enum rdma_op op)
 {
-	return (size_t)op < ARRAY_SIZE(op_names) ? op_names[op] : "?";
+	return name_of(op_names, ARRAY_SIZE(op_names), op, "?");
 }
 
 const char *rdma_memory_name(enum rdma_memory memory)
 {
-	return (size_t)memory < ARRAY_SIZE(memory_names) ? memory_names[memory] : "?";
-}
-
-static bool find_name(const char *text, const char *const *names, size_t n, size_t *found)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(names[i], text) == 0) {
-			*found = i;
-			return true;
-		}
-	}
-	return false;
+	return name_of(memory_names, ARRAY_SIZE(memory_names), memory, "?");
 }
 
 bool rdma_op_parse(const char *text, enum rdma_op *out)
 {
 	size_t i;
 
-	if (!find_name(text, op_names, ARRAY_SIZE(op_names), &i))
+	if (!name_find(text, op_names, ARRAY_SIZE(op_names), &i))
 		return false;
 	*out = (enum rdma_op)i;
 	return true;
@@ -55,7 +44,7 @@ bool rdma_memory_parse(const char *text, enum rdma_memory *out)
 {
 	size_t i;
 
-	if (!find_name(text, memory_names, ARRAY_SIZE(memory_names), &i))
+	if (!name_find(text, memory_names, ARRAY_SIZE(memory_names), &i))
 		return false;
 	*out = (enum rdma_memory)i;
 	return true;

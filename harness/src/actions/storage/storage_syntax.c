@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/array_size.h"
+#include "util/names.h"
 #include "util/numparse.h"
 
 static const char *const engine_names[] = {
@@ -20,29 +22,16 @@ static const char *const rw_names[] = {
 	[FIO_RW_READ] = "read",
 };
 
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-static bool find_name(const char *text, const char *const *names, size_t n, size_t *found)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(names[i], text) == 0) {
-			*found = i;
-			return true;
-		}
-	}
-	return false;
-}
-
 const char *fio_engine_name(enum fio_engine engine)
 {
-	return (size_t)engine < N_OF(engine_names) ? engine_names[engine] : "?";
+	return name_of(engine_names, ARRAY_SIZE(engine_names), engine, "?");
 }
 
 bool fio_engine_parse(const char *text, enum fio_engine *out)
 {
 	size_t i;
 
-	if (!find_name(text, engine_names, N_OF(engine_names), &i))
+	if (!name_find(text, engine_names, ARRAY_SIZE(engine_names), &i))
 		return false;
 	*out = (enum fio_engine)i;
 	return true;
@@ -50,14 +39,14 @@ bool fio_engine_parse(const char *text, enum fio_engine *out)
 
 const char *fio_rw_name(enum fio_rw rw)
 {
-	return (size_t)rw < N_OF(rw_names) ? rw_names[rw] : "?";
+	return name_of(rw_names, ARRAY_SIZE(rw_names), rw, "?");
 }
 
 bool fio_rw_parse(const char *text, enum fio_rw *out)
 {
 	size_t i;
 
-	if (!find_name(text, rw_names, N_OF(rw_names), &i))
+	if (!name_find(text, rw_names, ARRAY_SIZE(rw_names), &i))
 		return false;
 	*out = (enum fio_rw)i;
 	return true;

@@ -50,6 +50,14 @@ static bool read_pairs(struct parser *p, const char *key, const char *text, uint
 	return true;
 }
 
+/* An error naming the unknown WHAT and the CHOICES there are; false. */
+static bool unknown_method(struct parser *p, const char *what, const char *name,
+			   const char *choices)
+{
+	ERROR(p, "unknown %s '%s' (expected %s)", what, name, choices);
+	return false;
+}
+
 /* Reads what the line alone can tell; references are checked at the end. */
 bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 			 struct pending_step *pending, bool dma_buf)
@@ -58,6 +66,7 @@ bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 	const char *v[ARRAY_SIZE(transfer_keys)];
 	bool ok = parser_read_keys(p, words, n, transfer_keys, ARRAY_SIZE(transfer_keys),
 			    "transfer steps", v);
+	char choices[128];
 
 	t->provider = t->initiator = SCENARIO_NO_INDEX;
 	t->map_repeat = SCENARIO_DEFAULT_MAP_REPEAT;
@@ -68,20 +77,14 @@ bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 		snprintf(pending->initiator, sizeof(pending->initiator), "%s", v[TK_INITIATOR]);
 	if (v[TK_METHOD] && dma_buf) {
 		t->export_method = export_method_kind_find(v[TK_METHOD]);
-		if (!t->export_method) {
-			char choices[128];
-			ERROR(p, "unknown dma-buf export method '%s' (expected %s)", v[TK_METHOD],
-			      export_method_kind_choices(choices, sizeof(choices)));
-			ok = false;
-		}
+		if (!t->export_method)
+			ok = unknown_method(p, "dma-buf export method", v[TK_METHOD],
+					    export_method_kind_choices(choices, sizeof(choices)));
 	} else if (v[TK_METHOD]) {
 		t->method = method_kind_find(v[TK_METHOD]);
-		if (!t->method) {
-			char choices[128];
-			ERROR(p, "unknown method '%s' (expected %s)", v[TK_METHOD],
-			      method_kind_choices(choices, sizeof(choices)));
-			ok = false;
-		}
+		if (!t->method)
+			ok = unknown_method(p, "method", v[TK_METHOD],
+					    method_kind_choices(choices, sizeof(choices)));
 	}
 	if (v[TK_SIZE])
 		ok &= parser_read_size(p, "size", v[TK_SIZE], &t->size);
