@@ -4,12 +4,12 @@
  * kernel will decide for peer-to-peer DMA between two devices, and why.
  * Without selectors: the first device with p2pmem, and the first QEMU edu.
  */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "doctor/doctor.h"
 #include "scenario/selector.h"
@@ -167,42 +167,20 @@ static int doctor_run(const struct doctor_options *opt, struct selector *psel,
 
 int cmd_doctor(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "provider", required_argument, NULL, 'p' },
-		{ "initiator", required_argument, NULL, 'i' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct doctor_options opt = { 0 };
+	const struct cli_option options[] = {
+		{ "provider", 'p', &opt.provider },
+		{ "initiator", 'i', &opt.initiator },
+		{ "json", 'j', &opt.json_path },
+	};
+	const struct cli_command cmd = {
+		.name = "doctor", .usage = doctor_usage, CLI_OPTIONS(options),
+	};
 	struct selector psel, isel;
-	int c;
+	int rc = cli_parse_options(&cmd, argc, argv);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:i:j:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			opt.provider = optarg;
-			break;
-		case 'i':
-			opt.initiator = optarg;
-			break;
-		case 'j':
-			opt.json_path = optarg;
-			break;
-		case 'h':
-			doctor_usage(stdout);
-			return 0;
-		default:
-			doctor_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "p2prig doctor: unexpected argument '%s'\n", argv[optind]);
-		doctor_usage(stderr);
-		return 2;
-	}
+	if (rc != CLI_GO_ON)
+		return rc;
 	if (opt.provider && !parse_selector("provider", opt.provider, &psel))
 		return 2;
 	if (!parse_selector("initiator", opt.initiator ? opt.initiator : EDU_SELECTOR, &isel))

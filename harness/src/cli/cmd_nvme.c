@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* p2prig nvme: the NVMe controllers, their CMB and PMR, and their namespaces. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <json.h>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "system/nvme_inventory.h"
 #include "util/json_write.h"
@@ -28,36 +28,20 @@ static int write_json(const char *path, const struct nvme_inventory *inv)
 
 int cmd_nvme(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	/* Too large for the stack of a small thread; one per process. */
 	static struct nvme_inventory inv;
 	const char *json_path = NULL;
+	const struct cli_option options[] = {
+		{ "json", 'j', &json_path },
+	};
+	const struct cli_command cmd = {
+		.name = "nvme", .usage = nvme_usage, CLI_OPTIONS(options),
+	};
 	char err[256];
-	int c;
+	int rc = cli_parse_options(&cmd, argc, argv);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json_path = optarg;
-			break;
-		case 'h':
-			nvme_usage(stdout);
-			return 0;
-		default:
-			nvme_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "p2prig nvme: unexpected argument '%s'\n", argv[optind]);
-		nvme_usage(stderr);
-		return 2;
-	}
+	if (rc != CLI_GO_ON)
+		return rc;
 	if (nvme_inventory_scan(&inv, err, sizeof(err))) {
 		fprintf(stderr, "p2prig nvme: %s\n", err);
 		return 1;

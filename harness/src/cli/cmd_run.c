@@ -8,9 +8,10 @@
  * and a progress line per step up to date as it goes.
  */
 #include <arpa/inet.h>
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "run/run.h"
 #include "util/numparse.h"
@@ -30,55 +31,29 @@ static int bad_value(const char *option, const char *value, const char *expected
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "rig", required_argument, NULL, 'r' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "node", required_argument, NULL, 'n' },
-		{ "peer", required_argument, NULL, 'p' },
-		{ "oracle-seed", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct run_options opt = { 0 };
-	int c;
+	const char *node = NULL, *seed = NULL;
+	const struct cli_option options[] = {
+		{ "out", 'o', &opt.out_dir },
+		{ "rig", 'r', &opt.rig },
+		{ "topology", 't', &opt.topology },
+		{ "config", 'c', &opt.config },
+		{ "node", 'n', &node },
+		{ "peer", 'p', &opt.peer },
+		{ "oracle-seed", 's', &seed },
+	};
+	const struct cli_command cmd = {
+		.name = "run", .usage = run_usage, CLI_OPTIONS(options), .takes_operands = true,
+	};
+	int rc = cli_parse_options(&cmd, argc, argv);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:r:t:c:n:p:s:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			opt.out_dir = optarg;
-			break;
-		case 'r':
-			opt.rig = optarg;
-			break;
-		case 't':
-			opt.topology = optarg;
-			break;
-		case 'c':
-			opt.config = optarg;
-			break;
-		case 'n':
-			if (!node_role_parse(optarg, &opt.role))
-				return bad_value("node", optarg, "server or client");
-			break;
-		case 'p':
-			opt.peer = optarg;
-			break;
-		case 's':
-			if (!parse_number(optarg, &opt.oracle_seed))
-				return bad_value("oracle-seed", optarg, "decimal or 0x hex");
-			opt.has_oracle = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return 2;
-		}
-	}
+	if (rc != CLI_GO_ON)
+		return rc;
+	if (node && !node_role_parse(node, &opt.role))
+		return bad_value("node", node, "server or client");
+	if (seed && !parse_number(seed, &opt.oracle_seed))
+		return bad_value("oracle-seed", seed, "decimal or 0x hex");
+	opt.has_oracle = seed != NULL;
 	if (optind + 1 != argc || !opt.out_dir) {
 		if (!opt.out_dir)
 			fprintf(stderr, "p2prig run: --out DIR is required\n");

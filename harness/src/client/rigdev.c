@@ -167,19 +167,10 @@ int rigdev_export_stats(const struct rigdev *dev, int dmabuf_fd, struct p2prig_e
 	return rigdev_ioctl(dev, P2PRIG_IOC_EXPORT_STATS, out);
 }
 
-int rigdev_map_bench(const struct rigdev *dev, const struct rigdev_bench_args *in,
+int rigdev_map_bench(const struct rigdev *dev, const struct p2prig_map_bench *request,
 		     struct p2prig_map_bench *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->chunk = in->chunk;
-	out->method = in->method;
-	out->initiator = in->initiator_kind;
-	out->dir = in->dir;
-	out->pci = in->initiator;
-	out->granule = in->granule;
-	out->iterations = in->iterations;
-	out->duration_ms = in->duration_ms;
-	out->threads = in->threads;
+	*out = *request;
 	return rigdev_ioctl(dev, P2PRIG_IOC_MAP_BENCH, out);
 }
 

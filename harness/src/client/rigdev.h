@@ -61,16 +61,14 @@ int rigdev_export(const struct rigdev *dev, uint32_t chunk, uint32_t method, uin
 int rigdev_attach_check(const struct rigdev *dev, int dmabuf_fd,
 			const struct p2prig_pci_addr *importer, uint32_t flags, int *result);
 
-/* MAP_BENCH's inputs (struct p2prig_map_bench). */
-struct rigdev_bench_args {
-	uint32_t chunk, method, initiator_kind, dir;
-	struct p2prig_pci_addr initiator;
-	uint64_t granule, iterations;
-	uint32_t duration_ms, threads;
-};
-
-/* out holds the map and unmap figures, elapsed_ns, first_error and interrupted on success. */
-int rigdev_map_bench(const struct rigdev *dev, const struct rigdev_bench_args *in,
+/*
+ * MAP_BENCH with request's inputs (its outputs and reserved fields zero,
+ * as a designated initialiser leaves them): out holds the inputs again and
+ * the map and unmap figures, elapsed_ns, first_error and interrupted on
+ * success. request and out may be one struct when the request is not
+ * sent again.
+ */
+int rigdev_map_bench(const struct rigdev *dev, const struct p2prig_map_bench *request,
 		     struct p2prig_map_bench *out);
 
 #endif

@@ -23,6 +23,32 @@ static int open_with_block(const char *path, int flags, int *fd, uint8_t **block
 	return 0;
 }
 
+/*
+ * One pass over [offset, offset + length) of fd a block at a time, with
+ * SEED's pattern by region offset: a NULL check writes the pattern, else
+ * the bytes read are checked against it.
+ */
+static int pattern_pass(int fd, uint8_t *block, uint64_t offset, uint64_t length, uint64_t seed,
+			struct pattern_check *check)
+{
+	for (uint64_t done = 0; done < length;) {
+		uint64_t left = length - done;
+		size_t n = left < ORACLE_BLOCK ? (size_t)left : ORACLE_BLOCK;
+		off_t at = (off_t)(offset + done);
+		ssize_t moved;
+
+		if (!check)
+			pattern_fill(block, n, seed, done, PATTERN_PLAIN);
+		moved = check ? pread(fd, block, n, at) : pwrite(fd, block, n, at);
+		if (moved <= 0)
+			return moved < 0 ? -errno : -EIO;
+		if (check)
+			pattern_check(block, (size_t)moved, seed, done, PATTERN_PLAIN, check);
+		done += (uint64_t)moved;
+	}
+	return 0;
+}
+
 int oracle_fill_file(const char *path, uint64_t seed)
 {
 	struct stat st;
@@ -30,23 +56,11 @@ int oracle_fill_file(const char *path, uint64_t seed)
 	int fd;
 	int rc = open_with_block(path, O_WRONLY, &fd, &block, &st);
 
-	if (rc)
-		goto out;
-	for (uint64_t at = 0; at < (uint64_t)st.st_size && !rc;) {
-		uint64_t left = (uint64_t)st.st_size - at;
-		size_t n = left < ORACLE_BLOCK ? (size_t)left : ORACLE_BLOCK;
-
-		pattern_fill(block, n, seed, at, PATTERN_PLAIN);
-		ssize_t wrote = pwrite(fd, block, n, (off_t)at);
-		if (wrote <= 0)
-			rc = wrote < 0 ? -errno : -EIO;
-		else
-			at += (uint64_t)wrote;
-	}
+	if (!rc)
+		rc = pattern_pass(fd, block, 0, (uint64_t)st.st_size, seed, NULL);
 	/* QEMU maps the file shared: the bytes must be in it, not in a cache of ours. */
 	if (!rc && fsync(fd))
 		rc = -errno;
-out:
 	if (fd >= 0 && close(fd) && !rc)
 		rc = -errno;
 	free(block);
@@ -61,24 +75,10 @@ int oracle_check_file(const char *path, uint64_t offset, uint64_t length, uint64
 	int fd;
 	int rc = open_with_block(path, O_RDONLY, &fd, &block, &st);
 
-	if (rc)
-		goto out;
-	if (offset > (uint64_t)st.st_size || length > (uint64_t)st.st_size - offset) {
+	if (!rc && (offset > (uint64_t)st.st_size || length > (uint64_t)st.st_size - offset))
 		rc = -ERANGE;
-		goto out;
-	}
-	for (uint64_t done = 0; done < length && !rc;) {
-		uint64_t left = length - done;
-		size_t n = left < ORACLE_BLOCK ? (size_t)left : ORACLE_BLOCK;
-		ssize_t got = pread(fd, block, n, (off_t)(offset + done));
-		if (got <= 0) {
-			rc = got < 0 ? -errno : -EIO;
-			break;
-		}
-		pattern_check(block, (size_t)got, seed, done, PATTERN_PLAIN, check);
-		done += (uint64_t)got;
-	}
-out:
+	if (!rc)
+		rc = pattern_pass(fd, block, offset, length, seed, check);
 	if (fd >= 0)
 		close(fd);
 	free(block);

@@ -170,10 +170,10 @@ static void copy_figures(struct bench_figures *to, const struct p2prig_bench_sta
 
 /* MAP_BENCH once; false (with the entry's outcome set) when the entry cannot go on. */
 static bool bench_once(struct map_cost_run *mc, struct map_cost_entry *e,
-		       const struct rigdev_bench_args *args, struct p2prig_map_bench *result)
+		       const struct p2prig_map_bench *request, struct p2prig_map_bench *result)
 {
 	const char *name = map_cost_method_info(e->method)->name;
-	int rc = rigdev_map_bench(mc->env->dev, args, result);
+	int rc = rigdev_map_bench(mc->env->dev, request, result);
 
 	if (rc == -ENOTTY) {
 		mc->no_bench = true;
@@ -208,22 +208,22 @@ static bool bench_once(struct map_cost_run *mc, struct map_cost_entry *e,
 
 /* The traced run of one entry; a broken proof fails the entry. */
 static void prove(struct map_cost_run *mc, struct map_cost_entry *e,
-		  struct rigdev_bench_args args)
+		  struct p2prig_map_bench request)
 {
 	struct map_cost_trace *t = &e->trace;
 	struct p2prig_map_bench result;
 	char size[SIZE_TEXT_MAX];
 	struct trace_instance *tf = &mc->trace;
 
-	args.threads = 1;
-	args.iterations = PROOF_ITERATIONS;
-	args.duration_ms = 0;
+	request.threads = 1;
+	request.iterations = PROOF_ITERATIONS;
+	request.duration_ms = 0;
 	int rc = trace_instance_clear(tf);
 	if (!rc)
 		rc = trace_instance_enable(tf, &mc->events, true);
 	if (!rc)
 		rc = trace_instance_tracing(tf, true);
-	bool ran = !rc && bench_once(mc, e, &args, &result);
+	bool ran = !rc && bench_once(mc, e, &request, &result);
 	trace_instance_tracing(tf, false);
 	trace_instance_enable(tf, &mc->events, false);
 	if (rc) {
@@ -295,12 +295,13 @@ static void run_entry(struct map_cost_run *mc, struct map_cost_entry *e, char *p
 		snprintf(e->reason, sizeof(e->reason), "%s", why);
 		return;
 	}
-	struct rigdev_bench_args args = {
+	/* The inputs only: the kernel's outputs and the reserved fields stay zero. */
+	struct p2prig_map_bench request = {
 		.chunk = mc->env->providers[provider].chunk.handle,
 		.method = info->uapi,
-		.initiator_kind = mc->initiator_kind,
+		.initiator = mc->initiator_kind,
 		.dir = m->dir,
-		.initiator = mc->init->pci,
+		.pci = mc->init->pci,
 		.granule = e->granule,
 		.iterations = m->iterations,
 		.duration_ms = m->iterations ? 0 : m->seconds * 1000,
@@ -308,12 +309,12 @@ static void run_entry(struct map_cost_run *mc, struct map_cost_entry *e, char *p
 	};
 	/* The first calls of a method pay for cold caches and page tables: not timed. */
 	for (uint32_t w = 0; w < MAP_COST_WARMUP_REPEATS; w++)
-		if (!bench_once(mc, e, &args, &result))
+		if (!bench_once(mc, e, &request, &result))
 			return;
 	for (uint32_t r = 0; r < m->repeats; r++) {
 		struct bench_repeat *rep = &e->repeats[e->n_repeats];
 
-		if (!bench_once(mc, e, &args, &result))
+		if (!bench_once(mc, e, &request, &result))
 			return;
 		copy_figures(&rep->map, &result.map);
 		e->map_type = result.map_type;
@@ -333,7 +334,7 @@ static void run_entry(struct map_cost_run *mc, struct map_cost_entry *e, char *p
 	step_progress(progress, progress_size, "%s %s %.0f/%.0f ns", info->name, size,
 		      e->map.mean_ns, e->unmap.mean_ns);
 	if (mc->report->trace_used)
-		prove(mc, e, args);
+		prove(mc, e, request);
 }
 
 /*

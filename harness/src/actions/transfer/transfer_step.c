@@ -29,6 +29,12 @@
 #include "util/pattern.h"
 #include "util/stats.h"
 
+/* The step's action says which of the two it is: the parser set it before the keys. */
+static bool is_dmabuf(const struct scenario_step *step)
+{
+	return step->action == STEP_DMABUF;
+}
+
 static const char *method_name(const struct transfer_run *tr)
 {
 	return tr->dmabuf ? tr->t->export_method->name : tr->t->method->name;
@@ -415,7 +421,7 @@ static void evaluate(struct transfer_run *tr)
 }
 
 void transfer_run(const struct step_env *env, const struct scenario_step *step,
-		  struct step_report *out, char *progress, size_t progress_size, bool dma_buf)
+		  struct step_report *out, char *progress, size_t progress_size)
 {
 	bool wants_oracle = scenario_step_expect(step, EXPECT_ORACLE) != NULL;
 	/* A lab machine has no backing file for the host to fill and read. */
@@ -429,7 +435,7 @@ void transfer_run(const struct step_env *env, const struct scenario_step *step,
 		.init_kind = env->sc->initiators[step->transfer.initiator].kind,
 		.out = out,
 		.check_seed = scenario_step_check_seed(step),
-		.dmabuf = dma_buf,
+		.dmabuf = is_dmabuf(step),
 		.oracle = wants_oracle && !oracle_waived,
 		.oracle_waived = oracle_waived,
 		.dmabuf_fd = -1,
@@ -504,35 +510,29 @@ bool transfer_pair(const struct scenario_step *step, size_t *provider, size_t *i
 	return true;
 }
 
-static bool parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
-		       struct pending_step *pending)
+bool transfer_step_parse_keys(struct parser *p, char **words, size_t n,
+			      struct scenario_step *step, struct pending_step *pending)
 {
-	return transfer_parse_keys(p, words, n, step, pending, false);
+	return transfer_parse_keys(p, words, n, step, pending, is_dmabuf(step));
 }
 
-static void check_refs(struct parser *p, struct scenario_step *step,
-		       const struct pending_step *pending)
+void transfer_step_check_refs(struct parser *p, struct scenario_step *step,
+			      const struct pending_step *pending)
 {
-	transfer_check_refs(p, step, pending, false);
-}
-
-static void run(const struct step_env *env, const struct scenario_step *step,
-		struct step_report *out, char *progress, size_t progress_size)
-{
-	transfer_run(env, step, out, progress, progress_size, false);
+	transfer_check_refs(p, step, pending, is_dmabuf(step));
 }
 
 const struct step_action_ops transfer_action = {
 	.name = "transfer",
 	.action = STEP_TRANSFER,
-	.parse_keys = parse_keys,
-	.check_refs = check_refs,
+	.parse_keys = transfer_step_parse_keys,
+	.check_refs = transfer_step_check_refs,
 	.compares_methods = true,
 	.chunk_region = transfer_chunk_region,
 	.seed = transfer_seed,
 	.uses_chunk = transfer_uses_chunk,
 	.pair = transfer_pair,
 	.traced = true,
-	.run = run,
+	.run = transfer_run,
 	.summarise = transfer_summarise,
 };
