@@ -38,35 +38,14 @@ static void p2prig_mmio_unmap(struct p2prig_mapping *map, struct device *dev)
 		       DMA_ATTR_MMIO);
 }
 
-const struct p2prig_method_ops p2prig_method_mmio = {
-	.name = "mmio",
-	.peer = true,
-	.policy = P2PRIG_POLICY_P2PDMA,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_mmio_map,
-	.unmap = p2prig_mmio_unmap,
-};
-
-const struct p2prig_method_ops p2prig_method_mmio_host = {
-	.name = "mmio-host",
-	.peer = true,
-	.policy = P2PRIG_POLICY_HOST,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_mmio_map,
-	.unmap = p2prig_mmio_unmap,
-};
+P2PRIG_DEFINE_PEER_METHODS(mmio, "mmio", "mmio-host");
 
 #else /* !DMA_ATTR_MMIO */
 
 /* Without the attribute the method exists but cannot map. */
-const struct p2prig_method_ops p2prig_method_mmio = {
-	.name = "mmio",
-	.peer = true,
-};
-
-const struct p2prig_method_ops p2prig_method_mmio_host = {
-	.name = "mmio-host",
-	.peer = true,
-};
+const struct p2prig_method_ops p2prig_method_mmio =
+	P2PRIG_PEER_METHOD_OPS("mmio", P2PRIG_POLICY_P2PDMA, NULL, NULL);
+const struct p2prig_method_ops p2prig_method_mmio_host =
+	P2PRIG_PEER_METHOD_OPS("mmio-host", P2PRIG_POLICY_HOST, NULL, NULL);
 
 #endif /* DMA_ATTR_MMIO */

@@ -198,6 +198,39 @@ struct p2prig_method_ops {
 			     u64 offset, size_t len);
 };
 
+/*
+ * The ops of a method that maps peer memory as MMIO (mmio, resource,
+ * iova-link): P2PRIG_POLICY_P2PDMA follows the kernel's rule for the pair,
+ * P2PRIG_POLICY_HOST always maps through the host bridge. NULL @map_fn
+ * and @unmap_fn where the running kernel lacks the calls.
+ */
+#define P2PRIG_PEER_METHOD_OPS(label, route_policy, map_fn, unmap_fn)	\
+	{								\
+		.name = label,						\
+		.peer = true,						\
+		.policy = route_policy,					\
+		.direct = P2PRIG_DIRECT_MMIO,				\
+		.map = map_fn,						\
+		.unmap = unmap_fn,					\
+	}
+
+/*
+ * Such a method and its "-host" twin: the same calls, once by the kernel's
+ * rule and once through the host bridge whatever p2pdma decided, which is
+ * what the twin measures. Defines p2prig_method_<name> and
+ * p2prig_method_<name>_host, mapping with p2prig_<name>_map() and
+ * p2prig_<name>_unmap().
+ */
+#define P2PRIG_DEFINE_PEER_METHODS(name, label, host_label)		\
+	const struct p2prig_method_ops p2prig_method_##name =		\
+		P2PRIG_PEER_METHOD_OPS(label, P2PRIG_POLICY_P2PDMA,	\
+				       p2prig_##name##_map,		\
+				       p2prig_##name##_unmap);		\
+	const struct p2prig_method_ops p2prig_method_##name##_host =	\
+		P2PRIG_PEER_METHOD_OPS(host_label, P2PRIG_POLICY_HOST,	\
+				       p2prig_##name##_map,		\
+				       p2prig_##name##_unmap)
+
 /**
  * struct p2prig_initiator - a bound device that can move bytes
  * @ops: its kind
