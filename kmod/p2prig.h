@@ -276,6 +276,14 @@ static inline phys_addr_t p2prig_mapping_phys(const struct p2prig_mapping *map)
 	return map->chunk->phys + map->offset;
 }
 
+/* Whether @size bytes at @phys lie within the @len bytes at @start. */
+static inline bool p2prig_range_within(phys_addr_t phys, size_t size,
+				       resource_size_t start,
+				       resource_size_t len)
+{
+	return phys >= start && size <= len && phys - start <= len - size;
+}
+
 /**
  * struct p2prig_file - what one open file of /dev/p2prig holds
  * @node: on p2prig_files
@@ -324,7 +332,8 @@ extern spinlock_t p2prig_chunks_lock;
 struct p2prig_chunk *p2prig_chunk_lookup(struct p2prig_file *pf, u32 handle,
 					 u64 end);
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
-int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk);
+int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk,
+			int (*bar_of)(const struct p2prig_chunk *chunk));
 void p2prig_p2pmem_free(struct p2prig_chunk *chunk);
 int p2prig_with_chunk(struct p2prig_ucmd *ucmd, u32 handle, u64 end,
 		      int (*fn)(struct p2prig_ucmd *ucmd,
