@@ -265,6 +265,12 @@ struct fz_dbuf {
 	uint64_t size;
 };
 
+/* The last FZ_DEAD handles of one kind released, of @released so far. */
+struct fz_dead {
+	uint32_t handle[FZ_DEAD];
+	unsigned int released;
+};
+
 /*
  * Every call that makes or releases a handle, and every transfer, holds
  * @lock, so what is recorded here is what the file holds. Other calls run
@@ -280,10 +286,8 @@ struct fz_obj {
 	unsigned int nr_maps;
 	struct fz_dbuf dbuf[FZ_MAX_DBUFS];
 	unsigned int nr_dbufs;
-	uint32_t dead_chunk[FZ_DEAD];
-	uint32_t dead_map[FZ_DEAD];
-	unsigned int dead_chunks;
-	unsigned int dead_maps;
+	struct fz_dead dead_chunks;
+	struct fz_dead dead_maps;
 };
 
 int fz_obj_open(struct fz_obj *o, bool replace);
