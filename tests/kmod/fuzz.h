@@ -405,6 +405,11 @@ static inline void fz_lock_obj(struct fz_thread *t, struct fz_call *c)
 
 /* Make the call, count it, judge it; returns 0 or -errno. */
 int fz_call(struct fz_thread *t, struct fz_call *c);
+/*
+ * fz_call(), and whether it succeeded with a good argument pointer: only
+ * then is the kernel's answer in @c's image, to be checked and modelled.
+ */
+bool fz_call_answered(struct fz_thread *t, struct fz_call *c);
 /* An argument pointer mode: mostly good, sometimes not. */
 enum fz_ptr fz_pick_ptr(struct fz_thread *t);
 /* A PCI function for an initiator or importer field: mostly edu. */
