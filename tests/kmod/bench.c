@@ -118,7 +118,25 @@ static void bench_method(struct __test_metadata *_metadata,
 	log_figures(_metadata, rig_method_name(method), &arg);
 }
 
-RIG_TEST_F_PEER_METHODS(bench, , bench_method)
+TEST_F(bench, mmio)
+{
+	bench_method(_metadata, self, P2PRIG_METHOD_MMIO);
+}
+
+TEST_F(bench, resource)
+{
+	bench_method(_metadata, self, P2PRIG_METHOD_RESOURCE);
+}
+
+TEST_F(bench, mmio_host)
+{
+	bench_method(_metadata, self, P2PRIG_METHOD_MMIO_HOST);
+}
+
+TEST_F(bench, resource_host)
+{
+	bench_method(_metadata, self, P2PRIG_METHOD_RESOURCE_HOST);
+}
 
 /*
  * The route MAP_BENCH reports (uAPI 8): the kernel's rule for mmio (the

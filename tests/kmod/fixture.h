@@ -163,26 +163,4 @@ static inline void rig_fixture_move_import(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, memcmp(out, in, 3001));
 }
 
-/*
- * RIG_TEST_F_PEER_METHODS(): one test of @fixture per method that maps
- * peer memory as MMIO, named @prefix and the method: mmio, resource, and
- * their -host twins, which map through the host bridge whatever p2pdma
- * decided (an IOVA when translated). Each calls @fn(_metadata, self,
- * method).
- */
-#define RIG_TEST_F_PEER_METHOD(fixture, name, fn, method)		\
-	TEST_F(fixture, name)						\
-	{								\
-		fn(_metadata, self, method);				\
-	}
-#define RIG_TEST_F_PEER_METHODS(fixture, prefix, fn)			\
-	RIG_TEST_F_PEER_METHOD(fixture, prefix##mmio, fn,		\
-			       P2PRIG_METHOD_MMIO)			\
-	RIG_TEST_F_PEER_METHOD(fixture, prefix##resource, fn,		\
-			       P2PRIG_METHOD_RESOURCE)			\
-	RIG_TEST_F_PEER_METHOD(fixture, prefix##mmio_host, fn,		\
-			       P2PRIG_METHOD_MMIO_HOST)			\
-	RIG_TEST_F_PEER_METHOD(fixture, prefix##resource_host, fn,	\
-			       P2PRIG_METHOD_RESOURCE_HOST)
-
 #endif

@@ -277,7 +277,26 @@ static void unmap_unbounced(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, rigdev_unmap(dev, m->handle, NULL));
 }
 
-RIG_TEST_F_PEER_METHODS(uapi, map_move_, map_and_move)
+TEST_F(uapi, map_move_mmio)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO);
+}
+
+TEST_F(uapi, map_move_resource)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE);
+}
+
+/* Through the host bridge whatever p2pdma decided: an IOVA when translated. */
+TEST_F(uapi, map_move_mmio_host)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_MMIO_HOST);
+}
+
+TEST_F(uapi, map_move_resource_host)
+{
+	map_and_move(_metadata, self, P2PRIG_METHOD_RESOURCE_HOST);
+}
 
 /* The kernel's own p2pdma verdict for the pair, and PROBE's bad input. */
 TEST_F(uapi, probe)
