@@ -12,19 +12,6 @@
 
 #include "fuzz.h"
 
-/* The first of the @n elements of @arr whose @member is @key, or NULL. */
-#define FZ_FIND(arr, n, member, key)					\
-	({								\
-		__typeof__(&(arr)[0]) fz_found = NULL;			\
-		unsigned int fz_i;					\
-									\
-		for (fz_i = 0; fz_i < (n) && !fz_found; fz_i++) {	\
-			if ((arr)[fz_i].member == (key))		\
-				fz_found = &(arr)[fz_i];		\
-		}							\
-		fz_found;						\
-	})
-
 static void fz_dead_add(struct fz_dead *dead, uint32_t handle)
 {
 	dead->handle[dead->released++ % FZ_DEAD] = handle;
@@ -70,17 +57,35 @@ void fz_obj_close(struct fz_obj *o)
 
 struct fz_chunk *fz_obj_chunk(struct fz_obj *o, uint32_t handle)
 {
-	return FZ_FIND(o->chunk, o->nr_chunks, handle, handle);
+	unsigned int i;
+
+	for (i = 0; i < o->nr_chunks; i++) {
+		if (o->chunk[i].handle == handle)
+			return &o->chunk[i];
+	}
+	return NULL;
 }
 
 struct fz_map *fz_obj_map(struct fz_obj *o, uint32_t handle)
 {
-	return FZ_FIND(o->map, o->nr_maps, handle, handle);
+	unsigned int i;
+
+	for (i = 0; i < o->nr_maps; i++) {
+		if (o->map[i].handle == handle)
+			return &o->map[i];
+	}
+	return NULL;
 }
 
 struct fz_dbuf *fz_obj_dbuf(struct fz_obj *o, int fd)
 {
-	return FZ_FIND(o->dbuf, o->nr_dbufs, fd, fd);
+	unsigned int i;
+
+	for (i = 0; i < o->nr_dbufs; i++) {
+		if (o->dbuf[i].fd == fd)
+			return &o->dbuf[i];
+	}
+	return NULL;
 }
 
 bool fz_obj_add_chunk(struct fz_obj *o, const struct fz_chunk *c)
