@@ -56,15 +56,12 @@ static void p2prig_iova_link_unmap(struct p2prig_mapping *map,
 			 DMA_ATTR_MMIO);
 }
 
-P2PRIG_DEFINE_PEER_METHODS(iova_link, "iova-link", "iova-link-host");
-
 #else /* !P2PRIG_HAVE_DMA_IOVA_LINK */
 
 /* Without the API the method exists but cannot map. */
-const struct p2prig_method_ops p2prig_method_iova_link =
-	P2PRIG_PEER_METHOD_OPS("iova-link", P2PRIG_POLICY_P2PDMA, NULL, NULL);
-const struct p2prig_method_ops p2prig_method_iova_link_host =
-	P2PRIG_PEER_METHOD_OPS("iova-link-host", P2PRIG_POLICY_HOST,
-			       NULL, NULL);
+#define p2prig_iova_link_map NULL
+#define p2prig_iova_link_unmap NULL
 
 #endif /* P2PRIG_HAVE_DMA_IOVA_LINK */
+
+P2PRIG_DEFINE_PEER_METHODS(iova_link, "iova-link", "iova-link-host");

@@ -38,14 +38,12 @@ static void p2prig_mmio_unmap(struct p2prig_mapping *map, struct device *dev)
 		       DMA_ATTR_MMIO);
 }
 
-P2PRIG_DEFINE_PEER_METHODS(mmio, "mmio", "mmio-host");
-
 #else /* !DMA_ATTR_MMIO */
 
 /* Without the attribute the method exists but cannot map. */
-const struct p2prig_method_ops p2prig_method_mmio =
-	P2PRIG_PEER_METHOD_OPS("mmio", P2PRIG_POLICY_P2PDMA, NULL, NULL);
-const struct p2prig_method_ops p2prig_method_mmio_host =
-	P2PRIG_PEER_METHOD_OPS("mmio-host", P2PRIG_POLICY_HOST, NULL, NULL);
+#define p2prig_mmio_map NULL
+#define p2prig_mmio_unmap NULL
 
 #endif /* DMA_ATTR_MMIO */
+
+P2PRIG_DEFINE_PEER_METHODS(mmio, "mmio", "mmio-host");

@@ -201,8 +201,7 @@ struct p2prig_method_ops {
 /*
  * The ops of a method that maps peer memory as MMIO (mmio, resource,
  * iova-link): P2PRIG_POLICY_P2PDMA follows the kernel's rule for the pair,
- * P2PRIG_POLICY_HOST always maps through the host bridge. NULL @map_fn
- * and @unmap_fn where the running kernel lacks the calls.
+ * P2PRIG_POLICY_HOST always maps through the host bridge.
  */
 #define P2PRIG_PEER_METHOD_OPS(label, route_policy, map_fn, unmap_fn)	\
 	{								\
@@ -219,7 +218,8 @@ struct p2prig_method_ops {
  * rule and once through the host bridge whatever p2pdma decided, which is
  * what the twin measures. Defines p2prig_method_<name> and
  * p2prig_method_<name>_host, mapping with p2prig_<name>_map() and
- * p2prig_<name>_unmap().
+ * p2prig_<name>_unmap(); where the running kernel lacks the calls, the
+ * method's file defines those two names as NULL.
  */
 #define P2PRIG_DEFINE_PEER_METHODS(name, label, host_label)		\
 	const struct p2prig_method_ops p2prig_method_##name =		\
