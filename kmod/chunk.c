@@ -59,14 +59,19 @@ void p2prig_chunk_put(struct p2prig_chunk *chunk)
 
 /**
  * p2prig_p2pmem_alloc - take @chunk->size bytes of @chunk->pdev's p2pmem
- * @chunk: the chunk, whose vaddr, phys and bus_addr are filled in
+ * @chunk: the chunk, whose vaddr, phys, bus_addr and bar are filled in
+ * @bar_of: the provider's check of where the memory lies: the BAR of
+ *	@chunk->pdev that holds @chunk->size bytes at @chunk->phys, or
+ *	-errno when they are not where the provider lends from
  *
- * For providers that lend published p2pmem; they check where it lies.
- * Returns 0 or -ENOMEM when the pool is exhausted.
+ * For providers that lend published p2pmem. Returns 0, -ENOMEM when the
+ * pool is exhausted, or -EIO (the memory given back) when @bar_of refuses.
  */
-int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk)
+int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk,
+			int (*bar_of)(const struct p2prig_chunk *chunk))
 {
 	void *vaddr = pci_alloc_p2pmem(chunk->pdev, chunk->size);
+	int bar;
 
 	if (!vaddr)
 		return -ENOMEM;
@@ -74,6 +79,13 @@ int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk)
 	/* p2pmem has struct pages in the direct map (ZONE_DEVICE). */
 	chunk->phys = virt_to_phys(vaddr);
 	chunk->bus_addr = pci_p2pmem_virt_to_bus(chunk->pdev, vaddr);
+
+	bar = bar_of(chunk);
+	if (bar < 0) {
+		p2prig_p2pmem_free(chunk);
+		return -EIO;
+	}
+	chunk->bar = bar;
 	return 0;
 }
 

@@ -56,37 +56,12 @@ static void p2prig_iova_link_unmap(struct p2prig_mapping *map,
 			 DMA_ATTR_MMIO);
 }
 
-const struct p2prig_method_ops p2prig_method_iova_link = {
-	.name = "iova-link",
-	.peer = true,
-	.policy = P2PRIG_POLICY_P2PDMA,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_iova_link_map,
-	.unmap = p2prig_iova_link_unmap,
-};
-
-const struct p2prig_method_ops p2prig_method_iova_link_host = {
-	.name = "iova-link-host",
-	.peer = true,
-	.policy = P2PRIG_POLICY_HOST,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_iova_link_map,
-	.unmap = p2prig_iova_link_unmap,
-};
-
 #else /* !P2PRIG_HAVE_DMA_IOVA_LINK */
 
 /* Without the API the method exists but cannot map. */
-const struct p2prig_method_ops p2prig_method_iova_link = {
-	.name = "iova-link",
-	.peer = true,
-	.policy = P2PRIG_POLICY_P2PDMA,
-};
-
-const struct p2prig_method_ops p2prig_method_iova_link_host = {
-	.name = "iova-link-host",
-	.peer = true,
-	.policy = P2PRIG_POLICY_HOST,
-};
+#define p2prig_iova_link_map NULL
+#define p2prig_iova_link_unmap NULL
 
 #endif /* P2PRIG_HAVE_DMA_IOVA_LINK */
+
+P2PRIG_DEFINE_PEER_METHODS(iova_link, "iova-link", "iova-link-host");

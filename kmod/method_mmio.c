@@ -38,35 +38,12 @@ static void p2prig_mmio_unmap(struct p2prig_mapping *map, struct device *dev)
 		       DMA_ATTR_MMIO);
 }
 
-const struct p2prig_method_ops p2prig_method_mmio = {
-	.name = "mmio",
-	.peer = true,
-	.policy = P2PRIG_POLICY_P2PDMA,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_mmio_map,
-	.unmap = p2prig_mmio_unmap,
-};
-
-const struct p2prig_method_ops p2prig_method_mmio_host = {
-	.name = "mmio-host",
-	.peer = true,
-	.policy = P2PRIG_POLICY_HOST,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_mmio_map,
-	.unmap = p2prig_mmio_unmap,
-};
-
 #else /* !DMA_ATTR_MMIO */
 
 /* Without the attribute the method exists but cannot map. */
-const struct p2prig_method_ops p2prig_method_mmio = {
-	.name = "mmio",
-	.peer = true,
-};
-
-const struct p2prig_method_ops p2prig_method_mmio_host = {
-	.name = "mmio-host",
-	.peer = true,
-};
+#define p2prig_mmio_map NULL
+#define p2prig_mmio_unmap NULL
 
 #endif /* DMA_ATTR_MMIO */
+
+P2PRIG_DEFINE_PEER_METHODS(mmio, "mmio", "mmio-host");

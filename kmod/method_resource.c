@@ -32,20 +32,4 @@ static void p2prig_resource_unmap(struct p2prig_mapping *map,
 	dma_unmap_resource(dev, map->dma_addr, map->length, map->dir, 0);
 }
 
-const struct p2prig_method_ops p2prig_method_resource = {
-	.name = "resource",
-	.peer = true,
-	.policy = P2PRIG_POLICY_P2PDMA,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_resource_map,
-	.unmap = p2prig_resource_unmap,
-};
-
-const struct p2prig_method_ops p2prig_method_resource_host = {
-	.name = "resource-host",
-	.peer = true,
-	.policy = P2PRIG_POLICY_HOST,
-	.direct = P2PRIG_DIRECT_MMIO,
-	.map = p2prig_resource_map,
-	.unmap = p2prig_resource_unmap,
-};
+P2PRIG_DEFINE_PEER_METHODS(resource, "resource", "resource-host");

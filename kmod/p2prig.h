@@ -198,6 +198,39 @@ struct p2prig_method_ops {
 			     u64 offset, size_t len);
 };
 
+/*
+ * The ops of a method that maps peer memory as MMIO (mmio, resource,
+ * iova-link): P2PRIG_POLICY_P2PDMA follows the kernel's rule for the pair,
+ * P2PRIG_POLICY_HOST always maps through the host bridge.
+ */
+#define P2PRIG_PEER_METHOD_OPS(label, route_policy, map_fn, unmap_fn)	\
+	{								\
+		.name = label,						\
+		.peer = true,						\
+		.policy = route_policy,					\
+		.direct = P2PRIG_DIRECT_MMIO,				\
+		.map = map_fn,						\
+		.unmap = unmap_fn,					\
+	}
+
+/*
+ * Such a method and its "-host" twin: the same calls, once by the kernel's
+ * rule and once through the host bridge whatever p2pdma decided, which is
+ * what the twin measures. Defines p2prig_method_<name> and
+ * p2prig_method_<name>_host, mapping with p2prig_<name>_map() and
+ * p2prig_<name>_unmap(); where the running kernel lacks the calls, the
+ * method's file defines those two names as NULL.
+ */
+#define P2PRIG_DEFINE_PEER_METHODS(name, label, host_label)		\
+	const struct p2prig_method_ops p2prig_method_##name =		\
+		P2PRIG_PEER_METHOD_OPS(label, P2PRIG_POLICY_P2PDMA,	\
+				       p2prig_##name##_map,		\
+				       p2prig_##name##_unmap);		\
+	const struct p2prig_method_ops p2prig_method_##name##_host =	\
+		P2PRIG_PEER_METHOD_OPS(host_label, P2PRIG_POLICY_HOST,	\
+				       p2prig_##name##_map,		\
+				       p2prig_##name##_unmap)
+
 /**
  * struct p2prig_initiator - a bound device that can move bytes
  * @ops: its kind
@@ -241,6 +274,14 @@ struct p2prig_initiator_ops {
 static inline phys_addr_t p2prig_mapping_phys(const struct p2prig_mapping *map)
 {
 	return map->chunk->phys + map->offset;
+}
+
+/* Whether @size bytes at @phys lie within the @len bytes at @start. */
+static inline bool p2prig_range_within(phys_addr_t phys, size_t size,
+				       resource_size_t start,
+				       resource_size_t len)
+{
+	return phys >= start && size <= len && phys - start <= len - size;
 }
 
 /**
@@ -291,7 +332,8 @@ extern spinlock_t p2prig_chunks_lock;
 struct p2prig_chunk *p2prig_chunk_lookup(struct p2prig_file *pf, u32 handle,
 					 u64 end);
 void p2prig_chunk_put(struct p2prig_chunk *chunk);
-int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk);
+int p2prig_p2pmem_alloc(struct p2prig_chunk *chunk,
+			int (*bar_of)(const struct p2prig_chunk *chunk));
 void p2prig_p2pmem_free(struct p2prig_chunk *chunk);
 int p2prig_with_chunk(struct p2prig_ucmd *ucmd, u32 handle, u64 end,
 		      int (*fn)(struct p2prig_ucmd *ucmd,

@@ -338,11 +338,20 @@ static void p2prig_bar_unregister(void)
 	pci_unregister_driver(&p2prig_bar_driver);
 }
 
+/* The BAR of the window p2prig_bar published, if the memory lies in it. */
+static int p2prig_bar_of(const struct p2prig_chunk *chunk)
+{
+	const struct p2prig_bar *pb = pci_get_drvdata(chunk->pdev);
+
+	if (!p2prig_range_within(chunk->phys, chunk->size, pb->start,
+				 pb->size))
+		return -ERANGE;
+	return pb->bar;
+}
+
 static int p2prig_bar_alloc(struct p2prig_chunk *chunk)
 {
 	struct pci_dev *pdev = chunk->pdev;
-	struct p2prig_bar *pb;
-	int ret;
 
 	device_lock_assert(&pdev->dev);
 	lockdep_assert_held(&p2prig_lock);
@@ -350,18 +359,7 @@ static int p2prig_bar_alloc(struct p2prig_chunk *chunk)
 	/* Only what p2prig_bar registered: the binding is stable meanwhile. */
 	if (pdev->dev.driver != &p2prig_bar_driver.driver)
 		return -ENODEV;
-	pb = pci_get_drvdata(pdev);
-
-	ret = p2prig_p2pmem_alloc(chunk);
-	if (ret)
-		return ret;
-	if (chunk->phys < pb->start || chunk->size > pb->size ||
-	    chunk->phys - pb->start > pb->size - chunk->size) {
-		p2prig_p2pmem_free(chunk);
-		return -EIO;
-	}
-	chunk->bar = pb->bar;
-	return 0;
+	return p2prig_p2pmem_alloc(chunk, p2prig_bar_of);
 }
 
 const struct p2prig_provider_ops p2prig_provider_bar = {

@@ -32,10 +32,10 @@ static bool p2prig_nvme_cmb_published(struct pci_dev *pdev)
 	return found == pdev;
 }
 
-/* The memory BAR of @pdev that holds [@phys, @phys + @size), or -ENOENT. */
-static int p2prig_nvme_cmb_bar(struct pci_dev *pdev, phys_addr_t phys,
-			       size_t size)
+/* The memory BAR of the controller that holds the chunk, or -ENOENT. */
+static int p2prig_nvme_cmb_bar(const struct p2prig_chunk *chunk)
 {
+	struct pci_dev *pdev = chunk->pdev;
 	int bar;
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
@@ -44,7 +44,7 @@ static int p2prig_nvme_cmb_bar(struct pci_dev *pdev, phys_addr_t phys,
 
 		if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM) || !len)
 			continue;
-		if (phys >= start && size <= len && phys - start <= len - size)
+		if (p2prig_range_within(chunk->phys, chunk->size, start, len))
 			return bar;
 	}
 
@@ -54,7 +54,6 @@ static int p2prig_nvme_cmb_bar(struct pci_dev *pdev, phys_addr_t phys,
 static int p2prig_nvme_cmb_alloc(struct p2prig_chunk *chunk)
 {
 	struct pci_dev *pdev = chunk->pdev;
-	int bar, ret;
 
 	device_lock_assert(&pdev->dev);
 	lockdep_assert_held(&p2prig_lock);
@@ -63,16 +62,7 @@ static int p2prig_nvme_cmb_alloc(struct p2prig_chunk *chunk)
 	    !p2prig_nvme_cmb_published(pdev))
 		return -EOPNOTSUPP;
 
-	ret = p2prig_p2pmem_alloc(chunk);
-	if (ret)
-		return ret;
-	bar = p2prig_nvme_cmb_bar(pdev, chunk->phys, chunk->size);
-	if (bar < 0) {
-		p2prig_p2pmem_free(chunk);
-		return -EIO;
-	}
-	chunk->bar = bar;
-	return 0;
+	return p2prig_p2pmem_alloc(chunk, p2prig_nvme_cmb_bar);
 }
 
 const struct p2prig_provider_ops p2prig_provider_nvme_cmb = {

@@ -808,6 +808,7 @@ TEST_F(dmabuf, import_udmabuf)
 
 /* ivshmem's BAR 2, exported by vfio-pci through the legacy group API. */
 struct vfio_export {
+	struct rig_dev ivshmem;
 	int container, group, device, dbuf;
 	uint64_t bar_offset;	/* of BAR 2 in the device fd */
 	uint64_t bar_start;	/* CPU (and, in QEMU, bus) address of BAR 2 */
@@ -948,7 +949,8 @@ static int vfio_export_bar2(const struct rig_dev *dev, struct vfio_export *v)
 	return v->dbuf < 0 ? -errno : 0;
 }
 
-static void vfio_close(struct vfio_export *v)
+/* Every fd of @v closed and ivshmem given back to its driver. */
+static void vfio_release(struct vfio_export *v)
 {
 	if (v->dbuf >= 0)
 		close(v->dbuf);
@@ -962,6 +964,7 @@ static void vfio_close(struct vfio_export *v)
 	v->group = -1;
 	v->device = -1;
 	v->dbuf = -1;
+	vfio_unbind(&v->ivshmem);
 }
 
 /*
@@ -970,8 +973,9 @@ static void vfio_close(struct vfio_export *v)
  * fails is an assertion.
  */
 static int vfio_setup(struct __test_metadata *_metadata,
-		      struct rig_dev *ivshmem, struct vfio_export *v)
+		      struct vfio_export *v)
 {
+	struct rig_dev *ivshmem = &v->ivshmem;
 	char why[256] = "";
 	int rc;
 
@@ -983,8 +987,7 @@ static int vfio_setup(struct __test_metadata *_metadata,
 		SKIP(return -1, "%s", why);
 	rc = vfio_export_bar2(ivshmem, v);
 	if (rc) {
-		vfio_close(v);
-		vfio_unbind(ivshmem);
+		vfio_release(v);
 		ASSERT_EQ(0, rc) TH_LOG("vfio-pci dma-buf of %s BAR 2: %s",
 					ivshmem->bdf, strerror(-rc));
 	}
@@ -1064,10 +1067,9 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 	struct vfio_export v = { .dbuf = -1 };
 	struct p2prig_export_stats st;
 	struct p2prig_import imp;
-	struct rig_dev ivshmem;
 	int rc, result;
 
-	if (vfio_setup(_metadata, &ivshmem, &v))
+	if (vfio_setup(_metadata, &v))
 		return;
 	EXPECT_EQ(-EINVAL, rigdev_export_stats(&self->dev, v.dbuf, &st));
 
@@ -1081,12 +1083,11 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 
 	rc = rig_import_edu(&self->dev, v.dbuf, &self->edu, &imp);
 	TH_LOG("vfio-pci %s BAR 2 at %#llx: import %s, dma %#llx, %u range(s), flags %#x",
-	       ivshmem.bdf, (unsigned long long)v.bar_start, strerror(-rc),
+	       v.ivshmem.bdf, (unsigned long long)v.bar_start, strerror(-rc),
 	       (unsigned long long)imp.dma_addr, imp.nr_segments, imp.flags);
 	if (rc == -EINVAL && self->probe.map_type == P2PRIG_MAP_TYPE_NOT_SUPPORTED) {
 		/* vfio maps through dma_buf_phys_vec_to_sgt(): no path, -EINVAL. */
-		vfio_close(&v);
-		vfio_unbind(&ivshmem);
+		vfio_release(&v);
 		SKIP(return, "no p2p path to edu (map type %u): vfio's map: %s",
 		     self->probe.map_type, strerror(-rc));
 	}
@@ -1125,8 +1126,7 @@ TEST_F_TIMEOUT(dmabuf, import_vfio_pci, 120)
 	EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
 	expect_alive(_metadata, &self->dev, 0, 0);
 
-	vfio_close(&v);
-	vfio_unbind(&ivshmem);
+	vfio_release(&v);
 }
 
 /*
@@ -1142,10 +1142,9 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_refuses_pinned, 120)
 {
 	struct p2prig_import imp;
 	struct vfio_export v;
-	struct rig_dev ivshmem;
 	int rc, result;
 
-	if (vfio_setup(_metadata, &ivshmem, &v))
+	if (vfio_setup(_metadata, &v))
 		return;
 	ASSERT_EQ(0, rigdev_attach_check(&self->dev, v.dbuf, &self->edu.addr,
 					 P2PRIG_ATTACH_F_PINNED, &result));
@@ -1158,8 +1157,7 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_refuses_pinned, 120)
 	EXPECT_EQ(-EOPNOTSUPP, result);
 	EXPECT_EQ(-EOPNOTSUPP, rc);
 	expect_alive(_metadata, &self->dev, 0, 0);
-	vfio_close(&v);
-	vfio_unbind(&ivshmem);
+	vfio_release(&v);
 }
 
 /*
@@ -1176,12 +1174,11 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 {
 	struct p2prig_import imp, again;
 	struct vfio_export v;
-	struct rig_dev ivshmem;
 	int rc, imported, go[2], status = 0, tries;
 	pid_t child, done = 0;
 	char c = 0;
 
-	if (vfio_setup(_metadata, &ivshmem, &v))
+	if (vfio_setup(_metadata, &v))
 		return;
 	rc = rig_import_edu(&self->dev, v.dbuf, &self->edu, &imp);
 	imported = !rc;
@@ -1235,8 +1232,7 @@ TEST_F_TIMEOUT(dmabuf, vfio_pci_close_after_revoke, 120)
 		EXPECT_EQ(-ENODEV, rigdev_unmap(&self->dev, imp.handle, NULL));
 	EXPECT_EQ(-ENODEV, rig_import_edu(&self->dev, v.dbuf, &self->edu, &again));
 	expect_alive(_metadata, &self->dev, 0, 0);
-	vfio_close(&v);
-	vfio_unbind(&ivshmem);
+	vfio_release(&v);
 }
 
 /* Unbinding edu revokes and detaches its imports. */

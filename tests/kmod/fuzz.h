@@ -265,6 +265,12 @@ struct fz_dbuf {
 	uint64_t size;
 };
 
+/* The last FZ_DEAD handles of one kind released, of @released so far. */
+struct fz_dead {
+	uint32_t handle[FZ_DEAD];
+	unsigned int released;
+};
+
 /*
  * Every call that makes or releases a handle, and every transfer, holds
  * @lock, so what is recorded here is what the file holds. Other calls run
@@ -280,10 +286,8 @@ struct fz_obj {
 	unsigned int nr_maps;
 	struct fz_dbuf dbuf[FZ_MAX_DBUFS];
 	unsigned int nr_dbufs;
-	uint32_t dead_chunk[FZ_DEAD];
-	uint32_t dead_map[FZ_DEAD];
-	unsigned int dead_chunks;
-	unsigned int dead_maps;
+	struct fz_dead dead_chunks;
+	struct fz_dead dead_maps;
 };
 
 int fz_obj_open(struct fz_obj *o, bool replace);
@@ -401,6 +405,11 @@ static inline void fz_lock_obj(struct fz_thread *t, struct fz_call *c)
 
 /* Make the call, count it, judge it; returns 0 or -errno. */
 int fz_call(struct fz_thread *t, struct fz_call *c);
+/*
+ * fz_call(), and whether it succeeded with a good argument pointer: only
+ * then is the kernel's answer in @c's image, to be checked and modelled.
+ */
+bool fz_call_answered(struct fz_thread *t, struct fz_call *c);
 /* An argument pointer mode: mostly good, sometimes not. */
 enum fz_ptr fz_pick_ptr(struct fz_thread *t);
 /* A PCI function for an initiator or importer field: mostly edu. */

@@ -107,6 +107,11 @@ int fz_call(struct fz_thread *t, struct fz_call *c)
 	return rc;
 }
 
+bool fz_call_answered(struct fz_thread *t, struct fz_call *c)
+{
+	return !fz_call(t, c) && c->ptr == FZ_PTR_OK;
+}
+
 enum fz_ptr fz_pick_ptr(struct fz_thread *t)
 {
 	if (fz_chance(&t->rng, 93))

@@ -12,6 +12,19 @@
 
 #include "fuzz.h"
 
+static void fz_dead_add(struct fz_dead *dead, uint32_t handle)
+{
+	dead->handle[dead->released++ % FZ_DEAD] = handle;
+}
+
+/* One of the handles @dead remembers, or 0 when none was released yet. */
+static uint32_t fz_dead_pick(const struct fz_dead *dead, struct fz_rng *r)
+{
+	unsigned int n = dead->released < FZ_DEAD ? dead->released : FZ_DEAD;
+
+	return n ? dead->handle[fz_below(r, n)] : 0;
+}
+
 int fz_obj_open(struct fz_obj *o, bool replace)
 {
 	memset(o, 0, sizeof(*o));
@@ -25,8 +38,8 @@ void fz_obj_forget(struct fz_obj *o)
 {
 	o->nr_chunks = 0;
 	o->nr_maps = 0;
-	o->dead_chunks = 0;
-	o->dead_maps = 0;
+	o->dead_chunks.released = 0;
+	o->dead_maps.released = 0;
 }
 
 void fz_obj_close(struct fz_obj *o)
@@ -125,7 +138,7 @@ void fz_obj_drop_chunk(struct fz_obj *o, uint32_t handle)
 
 	if (!c)
 		return;
-	o->dead_chunk[o->dead_chunks++ % FZ_DEAD] = handle;
+	fz_dead_add(&o->dead_chunks, handle);
 	*c = o->chunk[--o->nr_chunks];
 }
 
@@ -135,7 +148,7 @@ void fz_obj_drop_map(struct fz_obj *o, uint32_t handle)
 
 	if (!m)
 		return;
-	o->dead_map[o->dead_maps++ % FZ_DEAD] = handle;
+	fz_dead_add(&o->dead_maps, handle);
 	*m = o->map[--o->nr_maps];
 }
 
@@ -149,22 +162,14 @@ void fz_obj_drop_dbuf(struct fz_obj *o, int fd)
 
 uint32_t fz_obj_dead_chunk(struct fz_obj *o, struct fz_rng *r)
 {
-	unsigned int n = o->dead_chunks < FZ_DEAD ? o->dead_chunks : FZ_DEAD;
-	uint32_t h;
+	uint32_t h = fz_dead_pick(&o->dead_chunks, r);
 
-	if (!n)
-		return 0;
-	h = o->dead_chunk[fz_below(r, n)];
 	return fz_obj_chunk(o, h) ? 0 : h;
 }
 
 uint32_t fz_obj_dead_map(struct fz_obj *o, struct fz_rng *r)
 {
-	unsigned int n = o->dead_maps < FZ_DEAD ? o->dead_maps : FZ_DEAD;
-	uint32_t h;
+	uint32_t h = fz_dead_pick(&o->dead_maps, r);
 
-	if (!n)
-		return 0;
-	h = o->dead_map[fz_below(r, n)];
 	return fz_obj_map(o, h) ? 0 : h;
 }

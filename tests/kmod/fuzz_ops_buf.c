@@ -169,7 +169,7 @@ void fz_op_export(struct fz_thread *t)
 			 !chunk.peer ? "a RAM chunk" : NULL;
 	}
 
-	if (!fz_call(t, &c) && c.ptr == FZ_PTR_OK) {
+	if (fz_call_answered(t, &c)) {
 		if (a.fd < 0 || !(fcntl(a.fd, F_GETFD) & FD_CLOEXEC))
 			fz_fail(t, &c, "EXPORT: fd %d not open or not close-on-exec",
 				a.fd);
@@ -196,7 +196,7 @@ void fz_op_export_stats(struct fz_thread *t)
 	if (fz_chance(&t->rng, 10))
 		fz_break(&t->rng, &c, &fz_export_stats_fields, 0);
 	c.fd = t->obj->fd;
-	if (fz_call(t, &c) || c.ptr != FZ_PTR_OK || kind != FZ_FD_OURS ||
+	if (!fz_call_answered(t, &c) || kind != FZ_FD_OURS ||
 	    !t->w->single)
 		return;
 	if (a.method >= P2PRIG_EXPORT_MAX || a.attaches < a.detaches ||
@@ -257,7 +257,7 @@ void fz_op_import(struct fz_thread *t)
 		break;
 	}
 
-	if (!fz_call(t, &c) && c.ptr == FZ_PTR_OK) {
+	if (fz_call_answered(t, &c)) {
 		if (!a.handle || !a.nr_segments ||
 		    ((kind == FZ_FD_OURS || kind == FZ_FD_UDMABUF) &&
 		     a.length != size))
@@ -307,7 +307,7 @@ void fz_op_attach_check(struct fz_thread *t)
 	}
 
 	c.fd = t->obj->fd;
-	if (fz_call(t, &c) || c.ptr != FZ_PTR_OK)
+	if (!fz_call_answered(t, &c))
 		return;
 	if (a.result > 0 || !(fz_bit(a.result) & results))
 		fz_fail(t, &c, "ATTACH_CHECK: result %d", a.result);

@@ -332,6 +332,6 @@ void fz_op_map_bench(struct fz_thread *t)
 		fz_bench_bad(t, &a, &c, &chunk);
 	}
 	c.fd = t->obj->fd;
-	if (!fz_call(t, &c) && c.ptr == FZ_PTR_OK)
+	if (fz_call_answered(t, &c))
 		fz_bench_check(t, &c, &a);
 }

@@ -28,7 +28,7 @@ void fz_op_info(struct fz_thread *t)
 	bool zero = true;
 
 	memset(&info, 0xa5, sizeof(info));
-	if (fz_call(t, &c) || c.ptr != FZ_PTR_OK)
+	if (!fz_call_answered(t, &c))
 		return;
 	for (i = 0; i < sizeof(info.reserved1); i++)
 		zero &= !info.reserved1[i];
@@ -80,7 +80,6 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 	bool peer = fz_chance(r, 75);
 	struct fz_chunk chunk;
 	unsigned int pick, i;
-	int rc;
 
 	memset(&a, 0, sizeof(a));
 	a.provider = peer ? P2PRIG_PROVIDER_NVME_CMB : P2PRIG_PROVIDER_RAM;
@@ -153,8 +152,7 @@ void fz_op_chunk_alloc(struct fz_thread *t)
 
 	c.ptr = fz_pick_ptr(t);
 	fz_lock_obj(t, &c);
-	rc = fz_call(t, &c);
-	if (!rc && c.ptr == FZ_PTR_OK) {
+	if (fz_call_answered(t, &c)) {
 		if (!a.handle)
 			fz_fail(t, &c, "CHUNK_ALLOC: handle 0");
 		if (a.provider == P2PRIG_PROVIDER_RAM ?
@@ -287,7 +285,6 @@ void fz_op_map(struct fz_thread *t)
 	struct fz_chunk chunk = { .size = FZ_PAGE, .peer = true };
 	uint64_t pick;
 	bool have;
-	int rc;
 
 	pthread_mutex_lock(&o->lock);
 	if (o->nr_maps >= FZ_MAX_MAPS - 2) {
@@ -346,8 +343,7 @@ void fz_op_map(struct fz_thread *t)
 			  "a chunk handle the file does not hold");
 	}
 
-	rc = fz_call(t, &c);
-	if (!rc && c.ptr == FZ_PTR_OK) {
+	if (fz_call_answered(t, &c)) {
 		if (!a.handle || (a.flags & ~(uint32_t)(P2PRIG_MAP_F_DIRECT |
 			P2PRIG_MAP_F_BOUNCED | P2PRIG_MAP_F_BUS_ADDR)))
 			fz_fail(t, &c, "MAP: handle 0 or unknown flags");
