@@ -18,29 +18,12 @@
 	"or methods-agree [within=N%%]"
 #define MAP_TYPE_CHOICES "BUS_ADDR, THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted"
 
-static const char *const expect_dma_names[] = {
-	[EXPECT_DMA_BAR] = "bar",
-	[EXPECT_DMA_IOVA] = "iova",
-	[EXPECT_DMA_RAM] = "ram",
-	[EXPECT_DMA_BOUNCED] = "bounced",
-};
-
-static const char *const expect_map_type_names[] = {
-	[EXPECT_MAP_PREDICTED] = "predicted",
-	[EXPECT_MAP_NOT_SUPPORTED] = "NOT_SUPPORTED",
-	[EXPECT_MAP_BUS_ADDR] = "BUS_ADDR",
-	[EXPECT_MAP_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE",
-};
-
-const char *expect_dma_name(enum expect_dma dma)
-{
-	return name_of(expect_dma_names, ARRAY_SIZE(expect_dma_names), dma, "?");
-}
-
-const char *expect_map_type_name(enum expect_map_type type)
-{
-	return name_of(expect_map_type_names, ARRAY_SIZE(expect_map_type_names), type, "?");
-}
+NAMED_ENUM_NAMES(expect_dma, enum expect_dma, [EXPECT_DMA_BAR] = "bar",
+		 [EXPECT_DMA_IOVA] = "iova", [EXPECT_DMA_RAM] = "ram",
+		 [EXPECT_DMA_BOUNCED] = "bounced")
+NAMED_ENUM_NAMES(expect_map_type, enum expect_map_type, [EXPECT_MAP_PREDICTED] = "predicted",
+		 [EXPECT_MAP_NOT_SUPPORTED] = "NOT_SUPPORTED", [EXPECT_MAP_BUS_ADDR] = "BUS_ADDR",
+		 [EXPECT_MAP_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE")
 
 /*
  * `expect WHAT VALUE` where VALUE is one of NAMES and the line's last word:

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "scenario/kinds.h"
-#include "util/array_size.h"
 #include "util/names.h"
 #include "util/numparse.h"
 #include "uapi/p2prig.h"
@@ -136,23 +135,5 @@ bool map_cost_granules_parse(const char *text, uint64_t *out, size_t *n, char *w
 	return ok;
 }
 
-static const char *const dir_names[] = {
-	[P2PRIG_DIR_BIDIRECTIONAL] = "bidirectional",
-	[P2PRIG_DIR_TO_DEVICE] = "to-device",
-	[P2PRIG_DIR_FROM_DEVICE] = "from-device",
-};
-
-bool map_cost_dir_parse(const char *text, uint32_t *out)
-{
-	size_t i;
-
-	if (!name_find(text, dir_names, ARRAY_SIZE(dir_names), &i))
-		return false;
-	*out = (uint32_t)i;
-	return true;
-}
-
-const char *map_cost_dir_name(uint32_t dir)
-{
-	return name_of(dir_names, ARRAY_SIZE(dir_names), dir, "?");
-}
+NAMED_ENUM(map_cost_dir, uint32_t, [P2PRIG_DIR_BIDIRECTIONAL] = "bidirectional",
+	   [P2PRIG_DIR_TO_DEVICE] = "to-device", [P2PRIG_DIR_FROM_DEVICE] = "from-device")

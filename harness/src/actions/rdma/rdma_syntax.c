@@ -7,48 +7,11 @@
 #include <string.h>
 
 #include "util/numparse.h"
-#include "util/array_size.h"
 #include "util/names.h"
 
-static const char *const op_names[] = {
-	[RDMA_OP_WRITE] = "write",
-	[RDMA_OP_READ] = "read",
-};
-
-static const char *const memory_names[] = {
-	[RDMA_MEMORY_HOST] = "host",
-	[RDMA_MEMORY_DMABUF] = "dmabuf",
-};
-
-const char *rdma_op_name(enum rdma_op op)
-{
-	return name_of(op_names, ARRAY_SIZE(op_names), op, "?");
-}
-
-const char *rdma_memory_name(enum rdma_memory memory)
-{
-	return name_of(memory_names, ARRAY_SIZE(memory_names), memory, "?");
-}
-
-bool rdma_op_parse(const char *text, enum rdma_op *out)
-{
-	size_t i;
-
-	if (!name_find(text, op_names, ARRAY_SIZE(op_names), &i))
-		return false;
-	*out = (enum rdma_op)i;
-	return true;
-}
-
-bool rdma_memory_parse(const char *text, enum rdma_memory *out)
-{
-	size_t i;
-
-	if (!name_find(text, memory_names, ARRAY_SIZE(memory_names), &i))
-		return false;
-	*out = (enum rdma_memory)i;
-	return true;
-}
+NAMED_ENUM(rdma_op, enum rdma_op, [RDMA_OP_WRITE] = "write", [RDMA_OP_READ] = "read")
+NAMED_ENUM(rdma_memory, enum rdma_memory,
+	   [RDMA_MEMORY_HOST] = "host", [RDMA_MEMORY_DMABUF] = "dmabuf")
 
 bool rdma_device_name_ok(const char *name)
 {

@@ -8,49 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/array_size.h"
 #include "util/names.h"
 #include "util/numparse.h"
 
-static const char *const engine_names[] = {
-	[FIO_ENGINE_LIBAIO] = "libaio",
-	[FIO_ENGINE_IO_URING] = "io_uring",
-};
-
-static const char *const rw_names[] = {
-	[FIO_RW_WRITE_READ] = "write-read",
-	[FIO_RW_READ] = "read",
-};
-
-const char *fio_engine_name(enum fio_engine engine)
-{
-	return name_of(engine_names, ARRAY_SIZE(engine_names), engine, "?");
-}
-
-bool fio_engine_parse(const char *text, enum fio_engine *out)
-{
-	size_t i;
-
-	if (!name_find(text, engine_names, ARRAY_SIZE(engine_names), &i))
-		return false;
-	*out = (enum fio_engine)i;
-	return true;
-}
-
-const char *fio_rw_name(enum fio_rw rw)
-{
-	return name_of(rw_names, ARRAY_SIZE(rw_names), rw, "?");
-}
-
-bool fio_rw_parse(const char *text, enum fio_rw *out)
-{
-	size_t i;
-
-	if (!name_find(text, rw_names, ARRAY_SIZE(rw_names), &i))
-		return false;
-	*out = (enum fio_rw)i;
-	return true;
-}
+NAMED_ENUM(fio_engine, enum fio_engine,
+	   [FIO_ENGINE_LIBAIO] = "libaio", [FIO_ENGINE_IO_URING] = "io_uring")
+NAMED_ENUM(fio_rw, enum fio_rw, [FIO_RW_WRITE_READ] = "write-read", [FIO_RW_READ] = "read")
 
 static bool all_of(const char *s, int (*is)(int))
 {
