@@ -9,7 +9,6 @@
 
 #include "scenario/scenario_parser.h"
 #include "uapi/p2prig.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 static void check_selector(struct parser *p, const char *text, struct selector *out)
@@ -117,7 +116,6 @@ void parse_require(struct parser *p)
 void parse_provider(struct parser *p)
 {
 	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE (RAM: provider NAME ram size=SIZE)";
-	static const struct key_spec keys[] = { { "size", true } };
 	struct scenario *sc = p->sc;
 	struct scenario_provider prov = { .line = p->line };
 
@@ -153,9 +151,9 @@ void parse_provider(struct parser *p)
 	}
 	uint64_t max_size = prov.kind ? prov.kind->max_size : P2PRIG_MAX_CHUNK_SIZE;
 
-	const char *values[ARRAY_SIZE(keys)];
-	if (parser_read_keys(p, p->words + keys_at, p->n_words - keys_at, keys, ARRAY_SIZE(keys),
-		      "provider lines", values) &&
+	const char *values[1];
+	if (parser_read_keys(p, p->words + keys_at, p->n_words - keys_at, "size", 1,
+			     "provider lines", values) &&
 	    parser_read_size(p, "size", values[0], &prov.size)) {
 		char limit[SIZE_TEXT_MAX], size[SIZE_TEXT_MAX];
 		format_size(max_size, limit, sizeof(limit));

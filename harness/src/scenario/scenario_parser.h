@@ -43,16 +43,15 @@ bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
 bool parser_check_name(struct parser *p, const char *what, const char *name);
 
 /*
- * key=value words, validated against a list of known keys. values[i] is
- * the value of keys[i], or NULL when absent. Returns false on any error.
+ * key=value words, validated against KEY_LIST: the keys as the line's usage
+ * lists them, a bracketed one optional ("storage buffer [engine]").
+ * values[i] is the value of the i-th key, or NULL when absent; N_KEYS is
+ * how many keys KEY_LIST names. Returns false on any error.
  */
-struct key_spec {
-	const char *name;
-	bool required;
-};
-
-bool parser_read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
+bool parser_read_keys(struct parser *p, char **words, size_t n, const char *key_list,
 		      size_t n_keys, const char *needed_by, const char **values);
+/* A name a step line gives (VALUE, or nothing when NULL), kept to be resolved at the end. */
+void parser_keep_name(char into[SCENARIO_NAME_MAX], const char *value);
 bool parser_read_size(struct parser *p, const char *key, const char *text, uint64_t *out);
 /* Where a region starts: 0 or more, a multiple of 4K. */
 bool parser_read_offset(struct parser *p, const char *text, uint64_t *out);
@@ -60,6 +59,9 @@ bool parser_read_number(struct parser *p, const char *key, const char *text, uin
 /* A number in [MIN, MAX] for KEY; *OUT holds what was read even when it is out of range. */
 bool parser_read_bounded(struct parser *p, const char *key, const char *text, uint64_t min,
 			 uint64_t max, uint64_t *out);
+/* The same into a 32-bit count, set only when the number is in range. */
+bool parser_read_count(struct parser *p, const char *key, const char *text, uint32_t min,
+		       uint32_t max, uint32_t *out);
 
 /* The lines other than step lines, each read on its own (declarations.c). */
 void parse_describe(struct parser *p);

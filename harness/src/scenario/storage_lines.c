@@ -14,20 +14,16 @@
 
 #define STORAGE_USAGE "storage NAME nvme CONTROLLER nsid=N [offset=O] [size=S] [scratch]"
 
-enum storage_key { SK_NSID, SK_OFFSET, SK_SIZE };
+enum storage_key { SK_NSID, SK_OFFSET, SK_SIZE, STORAGE_KEYS };
 
-static const struct key_spec storage_keys[] = {
-	[SK_NSID] = { "nsid", true },
-	[SK_OFFSET] = { "offset", false },
-	[SK_SIZE] = { "size", false },
-};
+static const char storage_key_list[] = "nsid [offset] [size]";
 
 /* The words after NAME KIND CONTROLLER: key=value, and the bare word scratch. */
 static void read_storage_words(struct parser *p, struct scenario_storage *st)
 {
 	char *keys[32];
 	size_t n = 0;
-	const char *v[ARRAY_SIZE(storage_keys)];
+	const char *v[STORAGE_KEYS];
 
 	for (size_t w = 3; w < p->n_words && n < ARRAY_SIZE(keys); w++) {
 		if (strcmp(p->words[w], "scratch") != 0)
@@ -37,7 +33,7 @@ static void read_storage_words(struct parser *p, struct scenario_storage *st)
 		else
 			st->scratch = true;
 	}
-	if (!parser_read_keys(p, keys, n, storage_keys, ARRAY_SIZE(storage_keys), "storage lines", v))
+	if (!parser_read_keys(p, keys, n, storage_key_list, STORAGE_KEYS, "storage lines", v))
 		return;
 	uint64_t nsid;
 	if (parser_read_number(p, "nsid", v[SK_NSID], &nsid)) {

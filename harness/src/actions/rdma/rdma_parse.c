@@ -12,38 +12,15 @@
 #include <string.h>
 
 #include "scenario/scenario_parser.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 /* Keys of `step NAME rdma ...`, in the order the README lists them. */
 enum rdma_key {
 	RK_DEVICE, RK_OP, RK_MEMORY, RK_PROVIDER, RK_METHOD, RK_SIZES, RK_ITERATIONS, RK_SEED,
-	RK_TX_DEPTH
-};
+	RK_TX_DEPTH, RDMA_KEYS };
 
-static const struct key_spec rdma_keys[] = {
-	[RK_DEVICE] = { "device", true },
-	[RK_OP] = { "op", true },
-	[RK_MEMORY] = { "memory", true },
-	[RK_PROVIDER] = { "provider", false },
-	[RK_METHOD] = { "method", false },
-	[RK_SIZES] = { "sizes", true },
-	[RK_ITERATIONS] = { "iterations", true },
-	[RK_SEED] = { "seed", true },
-	[RK_TX_DEPTH] = { "tx-depth", false },
-};
-
-/* A count in [1, max] for KEY. */
-static bool read_count(struct parser *p, const char *key, const char *text, uint32_t max,
-		       uint32_t *out)
-{
-	uint64_t n;
-
-	if (!parser_read_bounded(p, key, text, 1, max, &n))
-		return false;
-	*out = (uint32_t)n;
-	return true;
-}
+static const char rdma_key_list[] =
+	"device op memory [provider] [method] sizes iterations seed [tx-depth]";
 
 /* memory=dmabuf needs provider= and method=; memory=host takes neither. */
 static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, const char *provider,
@@ -77,8 +54,8 @@ bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_s
 		     struct pending_step *pending)
 {
 	struct rdma_params *r = &step->rdma;
-	const char *v[ARRAY_SIZE(rdma_keys)];
-	bool ok = parser_read_keys(p, words, n, rdma_keys, ARRAY_SIZE(rdma_keys), "rdma steps", v);
+	const char *v[RDMA_KEYS];
+	bool ok = parser_read_keys(p, words, n, rdma_key_list, RDMA_KEYS, "rdma steps", v);
 	char why[256];
 
 	r->provider = SCENARIO_NO_INDEX;
@@ -105,19 +82,19 @@ bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_s
 			ok &= check_rdma_memory_keys(p, r, v[RK_PROVIDER], v[RK_METHOD]);
 		}
 	}
-	if (v[RK_PROVIDER])
-		snprintf(pending->provider, sizeof(pending->provider), "%s", v[RK_PROVIDER]);
+	parser_keep_name(pending->provider, v[RK_PROVIDER]);
 	if (v[RK_SIZES] && !rdma_sizes_parse(v[RK_SIZES], r->sizes, &r->n_sizes, why, sizeof(why))) {
 		ERROR(p, "%s", why);
 		ok = false;
 	}
 	if (v[RK_ITERATIONS])
-		ok &= read_count(p, "iterations", v[RK_ITERATIONS], RDMA_MAX_ITERATIONS,
-				 &r->iterations);
+		ok &= parser_read_count(p, "iterations", v[RK_ITERATIONS], 1, RDMA_MAX_ITERATIONS,
+					&r->iterations);
 	if (v[RK_SEED])
 		ok &= parser_read_number(p, "seed", v[RK_SEED], &r->seed);
 	if (v[RK_TX_DEPTH])
-		ok &= read_count(p, "tx-depth", v[RK_TX_DEPTH], RDMA_MAX_TX_DEPTH, &r->tx_depth);
+		ok &= parser_read_count(p, "tx-depth", v[RK_TX_DEPTH], 1, RDMA_MAX_TX_DEPTH,
+					&r->tx_depth);
 	return ok;
 }
 
