@@ -124,12 +124,7 @@ void parse_provider(struct parser *p)
 		return;
 	}
 	const char *name = p->words[0];
-	if (parser_check_name(p, "provider", name)) {
-		for (size_t i = 0; i < sc->n_providers; i++)
-			if (strcmp(sc->providers[i].name, name) == 0)
-				ERROR(p, "duplicate provider name '%s' (the first is at line %d)",
-				      name, sc->providers[i].line);
-	}
+	PARSER_CHECK_NEW_NAME(p, "provider", name, sc->providers, sc->n_providers);
 	prov.kind = provider_kind_find(p->words[1]);
 	if (!prov.kind) {
 		char choices[128];
@@ -170,13 +165,10 @@ void parse_provider(struct parser *p)
 		}
 	}
 
-	if (sc->n_providers == SCENARIO_MAX_PROVIDERS) {
-		ERROR(p, "too many providers (at most %d)", SCENARIO_MAX_PROVIDERS);
+	if (!parser_room_for_one_more(p, sc->n_providers, SCENARIO_MAX_PROVIDERS, "providers"))
 		return;
-	}
 	/* A bad provider is still recorded so steps naming it report nothing more. */
-	if (strlen(name) < SCENARIO_NAME_MAX)
-		snprintf(prov.name, sizeof(prov.name), "%s", name);
+	parser_name_declaration(prov.name, name);
 	sc->providers[sc->n_providers++] = prov;
 }
 
@@ -192,12 +184,7 @@ void parse_initiator(struct parser *p)
 	}
 	parser_no_more_words(p, 3, usage);
 	const char *name = p->words[0];
-	if (parser_check_name(p, "initiator", name)) {
-		for (size_t i = 0; i < sc->n_initiators; i++)
-			if (strcmp(sc->initiators[i].name, name) == 0)
-				ERROR(p, "duplicate initiator name '%s' (the first is at line %d)",
-				      name, sc->initiators[i].line);
-	}
+	PARSER_CHECK_NEW_NAME(p, "initiator", name, sc->initiators, sc->n_initiators);
 	init.kind = initiator_kind_find(p->words[1]);
 	if (!init.kind) {
 		char choices[128];
@@ -206,11 +193,8 @@ void parse_initiator(struct parser *p)
 	}
 	check_selector(p, p->words[2], &init.selector);
 
-	if (sc->n_initiators == SCENARIO_MAX_INITIATORS) {
-		ERROR(p, "too many initiators (at most %d)", SCENARIO_MAX_INITIATORS);
+	if (!parser_room_for_one_more(p, sc->n_initiators, SCENARIO_MAX_INITIATORS, "initiators"))
 		return;
-	}
-	if (strlen(name) < SCENARIO_NAME_MAX)
-		snprintf(init.name, sizeof(init.name), "%s", name);
+	parser_name_declaration(init.name, name);
 	sc->initiators[sc->n_initiators++] = init;
 }

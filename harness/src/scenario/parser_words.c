@@ -62,6 +62,35 @@ bool parser_check_name(struct parser *p, const char *what, const char *name)
 	return true;
 }
 
+void parser_check_new_name(struct parser *p, const char *what, const char *name,
+			   const char *first_name, const int *first_line, size_t stride, size_t n)
+{
+	if (!parser_check_name(p, what, name))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *other = first_name + i * stride;
+		const int *line = (const int *)((const char *)first_line + i * stride);
+
+		if (strcmp(other, name) == 0)
+			ERROR(p, "duplicate %s name '%s' (the first is at line %d)", what, name,
+			      *line);
+	}
+}
+
+bool parser_room_for_one_more(struct parser *p, size_t n, size_t max, const char *what)
+{
+	if (n < max)
+		return true;
+	ERROR(p, "too many %s (at most %zu)", what, max);
+	return false;
+}
+
+void parser_name_declaration(char into[SCENARIO_NAME_MAX], const char *name)
+{
+	if (strlen(name) < SCENARIO_NAME_MAX)
+		snprintf(into, SCENARIO_NAME_MAX, "%s", name);
+}
+
 /* Words of fixed-arity lines beyond what the line takes. */
 bool parser_no_more_words(struct parser *p, size_t takes, const char *usage)
 {

@@ -43,6 +43,20 @@ bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
 bool parser_check_name(struct parser *p, const char *what, const char *name);
 
 /*
+ * A WHAT line declaring NAME: a good name, not one of the N declared
+ * before it (DECLS, an array of structs with name and line members).
+ */
+#define PARSER_CHECK_NEW_NAME(p, what, name, decls, n)					\
+	parser_check_new_name(p, what, name, (decls)[0].name, &(decls)[0].line,	\
+			      sizeof((decls)[0]), n)
+void parser_check_new_name(struct parser *p, const char *what, const char *name,
+			   const char *first_name, const int *first_line, size_t stride, size_t n);
+/* Whether N declarations (of at most MAX) leave room for one more; else "too many WHAT". */
+bool parser_room_for_one_more(struct parser *p, size_t n, size_t max, const char *what);
+/* A declaration's NAME, kept when it fits: a bad one was reported and stays empty. */
+void parser_name_declaration(char into[SCENARIO_NAME_MAX], const char *name);
+
+/*
  * key=value words, validated against KEY_LIST: the keys as the line's usage
  * lists them, a bracketed one optional ("storage buffer [engine]").
  * values[i] is the value of the i-th key, or NULL when absent; N_KEYS is

@@ -62,12 +62,7 @@ void parse_storage(struct parser *p)
 		return;
 	}
 	const char *name = p->words[0];
-	if (parser_check_name(p, "storage", name)) {
-		for (size_t i = 0; i < sc->n_storages; i++)
-			if (strcmp(sc->storages[i].name, name) == 0)
-				ERROR(p, "duplicate storage name '%s' (the first is at line %d)", name,
-				      sc->storages[i].line);
-	}
+	PARSER_CHECK_NEW_NAME(p, "storage", name, sc->storages, sc->n_storages);
 	if (strcmp(p->words[1], "nvme") != 0)
 		ERROR(p, "unknown storage kind '%s' (expected nvme)", p->words[1]);
 	if (!storage_controller_ok(p->words[2], why, sizeof(why)))
@@ -76,12 +71,9 @@ void parse_storage(struct parser *p)
 		snprintf(st.controller, sizeof(st.controller), "%s", p->words[2]);
 	read_storage_words(p, &st);
 
-	if (sc->n_storages == SCENARIO_MAX_STORAGES) {
-		ERROR(p, "too many storage lines (at most %d)", SCENARIO_MAX_STORAGES);
+	if (!parser_room_for_one_more(p, sc->n_storages, SCENARIO_MAX_STORAGES, "storage lines"))
 		return;
-	}
 	/* A bad line is still recorded so steps naming it report nothing more. */
-	if (strlen(name) < SCENARIO_NAME_MAX)
-		snprintf(st.name, sizeof(st.name), "%s", name);
+	parser_name_declaration(st.name, name);
 	sc->storages[sc->n_storages++] = st;
 }
