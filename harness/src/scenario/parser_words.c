@@ -126,7 +126,8 @@ static void split_key_list(const char *list, struct key_spec *keys, size_t n_key
 		s += len;
 	}
 	if (count != n_keys) {
-		fprintf(stderr, "p2prig: key list '%s' has %zu keys, not %zu\n", list, count, n_keys);
+		fprintf(stderr, "p2prig: key list '%s' has %zu keys, not %zu\n", list, count,
+			n_keys);
 		abort();
 	}
 }
