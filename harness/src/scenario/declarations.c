@@ -118,19 +118,16 @@ void parse_provider(struct parser *p)
 	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE (RAM: provider NAME ram size=SIZE)";
 	struct scenario *sc = p->sc;
 	struct scenario_provider prov = { .line = p->line };
+	char choices[128];
 
-	if (p->n_words < 3) {
-		ERROR(p, "incomplete provider line (expected %s)", usage);
+	if (!parser_has_words(p, 3, "provider", usage))
 		return;
-	}
 	const char *name = p->words[0];
 	PARSER_CHECK_NEW_NAME(p, "provider", name, sc->providers, sc->n_providers);
 	prov.kind = provider_kind_find(p->words[1]);
-	if (!prov.kind) {
-		char choices[128];
-		ERROR(p, "unknown provider kind '%s' (expected %s)", p->words[1],
-		      provider_kind_choices(choices, sizeof(choices)));
-	}
+	if (!prov.kind)
+		parser_unknown(p, "provider kind", p->words[1],
+			       provider_kind_choices(choices, sizeof(choices)));
 	/* System RAM has no device to select. */
 	size_t keys_at = 3;
 	if (prov.kind && !prov.kind->peer) {
@@ -177,20 +174,17 @@ void parse_initiator(struct parser *p)
 	static const char usage[] = "initiator NAME KIND SELECTOR";
 	struct scenario *sc = p->sc;
 	struct scenario_initiator init = { .line = p->line };
+	char choices[128];
 
-	if (p->n_words < 3) {
-		ERROR(p, "incomplete initiator line (expected %s)", usage);
+	if (!parser_has_words(p, 3, "initiator", usage))
 		return;
-	}
 	parser_no_more_words(p, 3, usage);
 	const char *name = p->words[0];
 	PARSER_CHECK_NEW_NAME(p, "initiator", name, sc->initiators, sc->n_initiators);
 	init.kind = initiator_kind_find(p->words[1]);
-	if (!init.kind) {
-		char choices[128];
-		ERROR(p, "unknown initiator kind '%s' (expected %s)", p->words[1],
-		      initiator_kind_choices(choices, sizeof(choices)));
-	}
+	if (!init.kind)
+		parser_unknown(p, "initiator kind", p->words[1],
+			       initiator_kind_choices(choices, sizeof(choices)));
 	check_selector(p, p->words[2], &init.selector);
 
 	if (!parser_room_for_one_more(p, sc->n_initiators, SCENARIO_MAX_INITIATORS, "initiators"))

@@ -91,6 +91,20 @@ void parser_name_declaration(char into[SCENARIO_NAME_MAX], const char *name)
 		snprintf(into, SCENARIO_NAME_MAX, "%s", name);
 }
 
+bool parser_has_words(struct parser *p, size_t needs, const char *what, const char *usage)
+{
+	if (p->n_words >= needs)
+		return true;
+	ERROR(p, "incomplete %s line (expected %s)", what, usage);
+	return false;
+}
+
+bool parser_unknown(struct parser *p, const char *what, const char *word, const char *choices)
+{
+	ERROR(p, "unknown %s '%s' (expected %s)", what, word, choices);
+	return false;
+}
+
 /* Words of fixed-arity lines beyond what the line takes. */
 bool parser_no_more_words(struct parser *p, size_t takes, const char *usage)
 {

@@ -39,6 +39,11 @@ void scenario_error_at(struct scenario *sc, int line, const char *fmt, ...);
 /* Words of fixed-arity lines beyond the TAKES the line takes; reports them. */
 bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
 
+/* A WHAT line needs NEEDS words after its keyword; else "incomplete WHAT line". */
+bool parser_has_words(struct parser *p, size_t needs, const char *what, const char *usage);
+/* "unknown WHAT 'WORD' (expected CHOICES)"; false. */
+bool parser_unknown(struct parser *p, const char *what, const char *word, const char *choices);
+
 /* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
 bool parser_check_name(struct parser *p, const char *what, const char *name);
 

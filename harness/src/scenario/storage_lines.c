@@ -57,14 +57,12 @@ void parse_storage(struct parser *p)
 	struct scenario_storage st = { .line = p->line };
 	char why[160];
 
-	if (p->n_words < 3) {
-		ERROR(p, "incomplete storage line (expected " STORAGE_USAGE ")");
+	if (!parser_has_words(p, 3, "storage", STORAGE_USAGE))
 		return;
-	}
 	const char *name = p->words[0];
 	PARSER_CHECK_NEW_NAME(p, "storage", name, sc->storages, sc->n_storages);
 	if (strcmp(p->words[1], "nvme") != 0)
-		ERROR(p, "unknown storage kind '%s' (expected nvme)", p->words[1]);
+		parser_unknown(p, "storage kind", p->words[1], "nvme");
 	if (!storage_controller_ok(p->words[2], why, sizeof(why)))
 		ERROR(p, "%s", why);
 	else

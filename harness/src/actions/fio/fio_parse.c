@@ -30,14 +30,10 @@ bool fio_parse_keys(struct parser *p, char **words, size_t n, struct scenario_st
 	ok &= storage_read_matrix(p, v[FK_SIZES], v[FK_IODEPTHS], &f->matrix);
 	if (v[FK_SIZE])
 		ok &= storage_read_io_size(p, v[FK_SIZE], &f->matrix, UINT64_MAX, &f->size);
-	if (v[FK_ENGINE] && !fio_engine_parse(v[FK_ENGINE], &f->engine)) {
-		ERROR(p, "unknown fio engine '%s' (expected libaio or io_uring)", v[FK_ENGINE]);
-		ok = false;
-	}
-	if (v[FK_RW] && !fio_rw_parse(v[FK_RW], &f->rw)) {
-		ERROR(p, "unknown rw '%s' (expected write-read or read)", v[FK_RW]);
-		ok = false;
-	}
+	if (v[FK_ENGINE] && !fio_engine_parse(v[FK_ENGINE], &f->engine))
+		ok = parser_unknown(p, "fio engine", v[FK_ENGINE], "libaio or io_uring");
+	if (v[FK_RW] && !fio_rw_parse(v[FK_RW], &f->rw))
+		ok = parser_unknown(p, "rw", v[FK_RW], "write-read or read");
 	if (v[FK_OFFSET])
 		ok &= parser_read_offset(p, v[FK_OFFSET], &f->offset);
 	if (v[FK_TIMEOUT]) {

@@ -106,11 +106,8 @@ bool map_cost_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 		ERROR(p, "%s", why);
 		ok = false;
 	}
-	if (v[MK_DIR] && !map_cost_dir_parse(v[MK_DIR], &m->dir)) {
-		ERROR(p, "unknown dir '%s' (expected bidirectional, to-device or from-device)",
-		      v[MK_DIR]);
-		ok = false;
-	}
+	if (v[MK_DIR] && !map_cost_dir_parse(v[MK_DIR], &m->dir))
+		ok = parser_unknown(p, "dir", v[MK_DIR], "bidirectional, to-device or from-device");
 	ok &= read_counts(p, v, m);
 	ok &= read_kernel_bench(p, v, m);
 

@@ -42,11 +42,9 @@ static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, cons
 		return false;
 	}
 	r->method = export_method_kind_find(method);
-	if (!r->method) {
-		ERROR(p, "unknown dma-buf export method '%s' (expected %s)", method,
-		      export_method_kind_choices(choices, sizeof(choices)));
-		return false;
-	}
+	if (!r->method)
+		return parser_unknown(p, "dma-buf export method", method,
+				      export_method_kind_choices(choices, sizeof(choices)));
 	return true;
 }
 
@@ -70,17 +68,13 @@ bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_s
 			ok = false;
 		}
 	}
-	if (v[RK_OP] && !rdma_op_parse(v[RK_OP], &r->op)) {
-		ERROR(p, "unknown rdma op '%s' (expected write or read)", v[RK_OP]);
-		ok = false;
-	}
+	if (v[RK_OP] && !rdma_op_parse(v[RK_OP], &r->op))
+		ok = parser_unknown(p, "rdma op", v[RK_OP], "write or read");
 	if (v[RK_MEMORY]) {
-		if (!rdma_memory_parse(v[RK_MEMORY], &r->memory)) {
-			ERROR(p, "unknown rdma memory '%s' (expected host or dmabuf)", v[RK_MEMORY]);
-			ok = false;
-		} else {
+		if (!rdma_memory_parse(v[RK_MEMORY], &r->memory))
+			ok = parser_unknown(p, "rdma memory", v[RK_MEMORY], "host or dmabuf");
+		else
 			ok &= check_rdma_memory_keys(p, r, v[RK_PROVIDER], v[RK_METHOD]);
-		}
 	}
 	parser_keep_name(pending->provider, v[RK_PROVIDER]);
 	if (v[RK_SIZES] && !rdma_sizes_parse(v[RK_SIZES], r->sizes, &r->n_sizes, why, sizeof(why))) {

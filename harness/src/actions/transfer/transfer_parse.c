@@ -38,14 +38,6 @@ static bool read_pairs(struct parser *p, const char *key, const char *text, uint
 	return true;
 }
 
-/* An error naming the unknown WHAT and the CHOICES there are; false. */
-static bool unknown_method(struct parser *p, const char *what, const char *name,
-			   const char *choices)
-{
-	ERROR(p, "unknown %s '%s' (expected %s)", what, name, choices);
-	return false;
-}
-
 /* Reads what the line alone can tell; references are checked at the end. */
 bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 			 struct pending_step *pending, bool dma_buf)
@@ -64,12 +56,12 @@ bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 	if (v[TK_METHOD] && dma_buf) {
 		t->export_method = export_method_kind_find(v[TK_METHOD]);
 		if (!t->export_method)
-			ok = unknown_method(p, "dma-buf export method", v[TK_METHOD],
+			ok = parser_unknown(p, "dma-buf export method", v[TK_METHOD],
 					    export_method_kind_choices(choices, sizeof(choices)));
 	} else if (v[TK_METHOD]) {
 		t->method = method_kind_find(v[TK_METHOD]);
 		if (!t->method)
-			ok = unknown_method(p, "method", v[TK_METHOD],
+			ok = parser_unknown(p, "method", v[TK_METHOD],
 					    method_kind_choices(choices, sizeof(choices)));
 	}
 	if (v[TK_SIZE])
