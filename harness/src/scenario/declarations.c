@@ -118,16 +118,12 @@ void parse_provider(struct parser *p)
 	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE (RAM: provider NAME ram size=SIZE)";
 	struct scenario *sc = p->sc;
 	struct scenario_provider prov = { .line = p->line };
-	char choices[128];
 
-	if (!parser_has_words(p, 3, "provider", usage))
+	if (!PARSER_NEW_DECLARATION(p, "provider", usage, 0, sc->providers, sc->n_providers))
 		return;
-	const char *name = p->words[0];
-	PARSER_CHECK_NEW_NAME(p, "provider", name, sc->providers, sc->n_providers);
 	prov.kind = provider_kind_find(p->words[1]);
 	if (!prov.kind)
-		parser_unknown(p, "provider kind", p->words[1],
-			       provider_kind_choices(choices, sizeof(choices)));
+		parser_unknown_kind(p, "provider kind", p->words[1], provider_kind_choices);
 	/* System RAM has no device to select. */
 	size_t keys_at = 3;
 	if (prov.kind && !prov.kind->peer) {
@@ -165,7 +161,7 @@ void parse_provider(struct parser *p)
 	if (!parser_room_for_one_more(p, sc->n_providers, SCENARIO_MAX_PROVIDERS, "providers"))
 		return;
 	/* A bad provider is still recorded so steps naming it report nothing more. */
-	parser_name_declaration(prov.name, name);
+	parser_name_declaration(prov.name, p->words[0]);
 	sc->providers[sc->n_providers++] = prov;
 }
 
@@ -174,21 +170,16 @@ void parse_initiator(struct parser *p)
 	static const char usage[] = "initiator NAME KIND SELECTOR";
 	struct scenario *sc = p->sc;
 	struct scenario_initiator init = { .line = p->line };
-	char choices[128];
 
-	if (!parser_has_words(p, 3, "initiator", usage))
+	if (!PARSER_NEW_DECLARATION(p, "initiator", usage, 3, sc->initiators, sc->n_initiators))
 		return;
-	parser_no_more_words(p, 3, usage);
-	const char *name = p->words[0];
-	PARSER_CHECK_NEW_NAME(p, "initiator", name, sc->initiators, sc->n_initiators);
 	init.kind = initiator_kind_find(p->words[1]);
 	if (!init.kind)
-		parser_unknown(p, "initiator kind", p->words[1],
-			       initiator_kind_choices(choices, sizeof(choices)));
+		parser_unknown_kind(p, "initiator kind", p->words[1], initiator_kind_choices);
 	check_selector(p, p->words[2], &init.selector);
 
 	if (!parser_room_for_one_more(p, sc->n_initiators, SCENARIO_MAX_INITIATORS, "initiators"))
 		return;
-	parser_name_declaration(init.name, name);
+	parser_name_declaration(init.name, p->words[0]);
 	sc->initiators[sc->n_initiators++] = init;
 }

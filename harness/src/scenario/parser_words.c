@@ -62,11 +62,18 @@ bool parser_check_name(struct parser *p, const char *what, const char *name)
 	return true;
 }
 
-void parser_check_new_name(struct parser *p, const char *what, const char *name,
-			   const char *first_name, const int *first_line, size_t stride, size_t n)
+bool parser_new_declaration(struct parser *p, const char *what, const char *usage, size_t takes,
+			    const char *first_name, const int *first_line, size_t stride, size_t n)
 {
+	const char *name;
+
+	if (!parser_has_words(p, 3, what, usage))
+		return false;
+	if (takes)
+		parser_no_more_words(p, takes, usage);
+	name = p->words[0];
 	if (!parser_check_name(p, what, name))
-		return;
+		return true;
 	for (size_t i = 0; i < n; i++) {
 		const char *other = first_name + i * stride;
 		const int *line = (const int *)((const char *)first_line + i * stride);
@@ -75,6 +82,7 @@ void parser_check_new_name(struct parser *p, const char *what, const char *name,
 			ERROR(p, "duplicate %s name '%s' (the first is at line %d)", what, name,
 			      *line);
 	}
+	return true;
 }
 
 bool parser_room_for_one_more(struct parser *p, size_t n, size_t max, const char *what)
@@ -103,6 +111,14 @@ bool parser_unknown(struct parser *p, const char *what, const char *word, const 
 {
 	ERROR(p, "unknown %s '%s' (expected %s)", what, word, choices);
 	return false;
+}
+
+bool parser_unknown_kind(struct parser *p, const char *what, const char *word,
+			 const char *(*choices)(char *buf, size_t size))
+{
+	char buf[128];
+
+	return parser_unknown(p, what, word, choices(buf, sizeof(buf)));
 }
 
 /* Words of fixed-arity lines beyond what the line takes. */

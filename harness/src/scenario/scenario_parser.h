@@ -43,19 +43,24 @@ bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
 bool parser_has_words(struct parser *p, size_t needs, const char *what, const char *usage);
 /* "unknown WHAT 'WORD' (expected CHOICES)"; false. */
 bool parser_unknown(struct parser *p, const char *what, const char *word, const char *choices);
+/* The same for a kind of scenario/kinds.h, CHOICES one of its *_kind_choices(). */
+bool parser_unknown_kind(struct parser *p, const char *what, const char *word,
+			 const char *(*choices)(char *buf, size_t size));
 
 /* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
 bool parser_check_name(struct parser *p, const char *what, const char *name);
 
 /*
- * A WHAT line declaring NAME: a good name, not one of the N declared
+ * The start of a line declaring `WHAT NAME KIND ...` (USAGE): at least
+ * three words (false if not: nothing more can be read), no more than
+ * TAKES (0: any), and NAME well formed and not one of the N declared
  * before it (DECLS, an array of structs with name and line members).
  */
-#define PARSER_CHECK_NEW_NAME(p, what, name, decls, n)					\
-	parser_check_new_name(p, what, name, (decls)[0].name, &(decls)[0].line,	\
-			      sizeof((decls)[0]), n)
-void parser_check_new_name(struct parser *p, const char *what, const char *name,
-			   const char *first_name, const int *first_line, size_t stride, size_t n);
+#define PARSER_NEW_DECLARATION(p, what, usage, takes, decls, n)			\
+	parser_new_declaration(p, what, usage, takes, (decls)[0].name, &(decls)[0].line, \
+			       sizeof((decls)[0]), n)
+bool parser_new_declaration(struct parser *p, const char *what, const char *usage, size_t takes,
+			    const char *first_name, const int *first_line, size_t stride, size_t n);
 /* Whether N declarations (of at most MAX) leave room for one more; else "too many WHAT". */
 bool parser_room_for_one_more(struct parser *p, size_t n, size_t max, const char *what);
 /* A declaration's NAME, kept when it fits: a bad one was reported and stays empty. */

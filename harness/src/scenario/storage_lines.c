@@ -57,10 +57,8 @@ void parse_storage(struct parser *p)
 	struct scenario_storage st = { .line = p->line };
 	char why[160];
 
-	if (!parser_has_words(p, 3, "storage", STORAGE_USAGE))
+	if (!PARSER_NEW_DECLARATION(p, "storage", STORAGE_USAGE, 0, sc->storages, sc->n_storages))
 		return;
-	const char *name = p->words[0];
-	PARSER_CHECK_NEW_NAME(p, "storage", name, sc->storages, sc->n_storages);
 	if (strcmp(p->words[1], "nvme") != 0)
 		parser_unknown(p, "storage kind", p->words[1], "nvme");
 	if (!storage_controller_ok(p->words[2], why, sizeof(why)))
@@ -72,6 +70,6 @@ void parse_storage(struct parser *p)
 	if (!parser_room_for_one_more(p, sc->n_storages, SCENARIO_MAX_STORAGES, "storage lines"))
 		return;
 	/* A bad line is still recorded so steps naming it report nothing more. */
-	parser_name_declaration(st.name, name);
+	parser_name_declaration(st.name, p->words[0]);
 	sc->storages[sc->n_storages++] = st;
 }

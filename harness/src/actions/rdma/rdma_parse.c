@@ -26,8 +26,6 @@ static const char rdma_key_list[] =
 static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, const char *provider,
 				   const char *method)
 {
-	char choices[128];
-
 	if (r->memory == RDMA_MEMORY_HOST) {
 		if (provider || method) {
 			ERROR(p, "memory=host takes no %s (only memory=dmabuf exports a provider's chunk)",
@@ -43,8 +41,8 @@ static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, cons
 	}
 	r->method = export_method_kind_find(method);
 	if (!r->method)
-		return parser_unknown(p, "dma-buf export method", method,
-				      export_method_kind_choices(choices, sizeof(choices)));
+		return parser_unknown_kind(p, "dma-buf export method", method,
+					   export_method_kind_choices);
 	return true;
 }
 

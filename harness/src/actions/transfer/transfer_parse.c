@@ -46,7 +46,6 @@ bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 	const char *v[TRANSFER_KEYS];
 	bool ok = parser_read_keys(p, words, n, transfer_key_list, TRANSFER_KEYS, "transfer steps",
 				   v);
-	char choices[128];
 
 	t->provider = t->initiator = SCENARIO_NO_INDEX;
 	t->map_repeat = SCENARIO_DEFAULT_MAP_REPEAT;
@@ -56,13 +55,12 @@ bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 	if (v[TK_METHOD] && dma_buf) {
 		t->export_method = export_method_kind_find(v[TK_METHOD]);
 		if (!t->export_method)
-			ok = parser_unknown(p, "dma-buf export method", v[TK_METHOD],
-					    export_method_kind_choices(choices, sizeof(choices)));
+			ok = parser_unknown_kind(p, "dma-buf export method", v[TK_METHOD],
+						 export_method_kind_choices);
 	} else if (v[TK_METHOD]) {
 		t->method = method_kind_find(v[TK_METHOD]);
 		if (!t->method)
-			ok = parser_unknown(p, "method", v[TK_METHOD],
-					    method_kind_choices(choices, sizeof(choices)));
+			ok = parser_unknown_kind(p, "method", v[TK_METHOD], method_kind_choices);
 	}
 	if (v[TK_SIZE])
 		ok &= parser_read_size(p, "size", v[TK_SIZE], &t->size);
