@@ -6,6 +6,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/numparse.h"
+
+bool comma_list_size(const char *item, uint64_t *size, const char *holds, uint64_t align,
+		     const char *why_aligned, uint64_t max, char *why, size_t why_size)
+{
+	char shown[SIZE_TEXT_MAX];
+
+	if (!parse_size(item, size) || *size == 0) {
+		snprintf(why, why_size, "bad size '%s' in sizes (expected a comma-separated list "
+			 "of %s with an optional K, M or G suffix, e.g. 4K,64K,1M)", item, holds);
+		return false;
+	}
+	if (align && *size % align) {
+		format_size(align, shown, sizeof(shown));
+		snprintf(why, why_size, "size %s in sizes is not a multiple of %s (%s)", item, shown,
+			 why_aligned);
+		return false;
+	}
+	if (*size > max) {
+		format_size(max, shown, sizeof(shown));
+		snprintf(why, why_size, "size %s in sizes is larger than %s", item, shown);
+		return false;
+	}
+	return true;
+}
+
 size_t comma_list_count(const char *text)
 {
 	size_t n = 1;

@@ -28,6 +28,14 @@ struct comma_list_result {
 	uint64_t value;		/* its value, for TOO_MANY and REPEATED */
 };
 
+/*
+ * An item of a sizes= list: a size > 0 (HOLDS says of what, for the
+ * error), a multiple of ALIGN unless it is 0 (WHY_ALIGNED says why), at
+ * most MAX.
+ */
+bool comma_list_size(const char *item, uint64_t *size, const char *holds, uint64_t align,
+		     const char *why_aligned, uint64_t max, char *why, size_t why_size);
+
 /* How many items TEXT has: "4K,,1M" has three (strtok_r would hide the empty one). */
 size_t comma_list_count(const char *text);
 

@@ -24,19 +24,8 @@ bool rdma_device_name_ok(const char *name)
 
 static bool read_message_size(const char *item, uint64_t *size, char *why, size_t why_size)
 {
-	char shown[SIZE_TEXT_MAX];
-
-	if (!parse_size(item, size) || *size == 0) {
-		snprintf(why, why_size, "bad size '%s' in sizes (expected a comma-separated list "
-			 "of sizes > 0 with an optional K, M or G suffix, e.g. 4K,64K,1M)", item);
-		return false;
-	}
-	if (*size > RDMA_MAX_MESSAGE) {
-		format_size(RDMA_MAX_MESSAGE, shown, sizeof(shown));
-		snprintf(why, why_size, "size %s in sizes is larger than %s", item, shown);
-		return false;
-	}
-	return true;
+	return comma_list_size(item, size, "sizes > 0", 0, NULL, RDMA_MAX_MESSAGE, why,
+			       why_size);
 }
 
 bool rdma_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why, size_t why_size)

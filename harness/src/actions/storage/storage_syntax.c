@@ -93,24 +93,8 @@ bool storage_controller_ok(const char *text, char *why, size_t why_size)
 
 static bool read_block_size(const char *item, uint64_t *size, char *why, size_t why_size)
 {
-	char shown[SIZE_TEXT_MAX];
-
-	if (!parse_size(item, size) || *size == 0) {
-		snprintf(why, why_size, "bad size '%s' in sizes (expected a comma-separated list "
-			 "of block sizes with an optional K, M or G suffix, e.g. 4K,64K,1M)", item);
-		return false;
-	}
-	if (*size % STORAGE_ALIGN) {
-		snprintf(why, why_size, "size %s in sizes is not a multiple of 4K (O_DIRECT and "
-			 "p2pmem work in pages)", item);
-		return false;
-	}
-	if (*size > STORAGE_MAX_BLOCK) {
-		format_size(STORAGE_MAX_BLOCK, shown, sizeof(shown));
-		snprintf(why, why_size, "size %s in sizes is larger than %s", item, shown);
-		return false;
-	}
-	return true;
+	return comma_list_size(item, size, "block sizes", STORAGE_ALIGN,
+			       "O_DIRECT and p2pmem work in pages", STORAGE_MAX_BLOCK, why, why_size);
 }
 
 bool storage_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why,
