@@ -183,3 +183,35 @@ void parse_initiator(struct parser *p)
 	parser_name_declaration(init.name, p->words[0]);
 	sc->initiators[sc->n_initiators++] = init;
 }
+
+/* The first of N declarations, STRIDE bytes apart, whose name is NAME. */
+static size_t first_declared(const char *first_name, size_t stride, size_t n, const char *name)
+{
+	for (size_t i = 0; name[0] && i < n; i++)
+		if (strcmp(first_name + i * stride, name) == 0)
+			return i;
+	return SCENARIO_NO_INDEX;
+}
+
+/* Later duplicates were reported where they are declared. */
+size_t parser_find_provider(struct parser *p, const char *name)
+{
+	const struct scenario *sc = p->sc;
+	size_t i = first_declared(sc->providers[0].name, sizeof(sc->providers[0]), sc->n_providers,
+				  name);
+
+	if (name[0] && i == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown provider '%s' (declare it with a provider line)", name);
+	return i;
+}
+
+size_t parser_find_initiator(struct parser *p, const char *name)
+{
+	const struct scenario *sc = p->sc;
+	size_t i = first_declared(sc->initiators[0].name, sizeof(sc->initiators[0]),
+				  sc->n_initiators, name);
+
+	if (name[0] && i == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)", name);
+	return i;
+}

@@ -94,6 +94,12 @@ void parse_nodes(struct parser *p);
 void parse_require(struct parser *p);
 void parse_provider(struct parser *p);
 void parse_initiator(struct parser *p);
+/*
+ * End of file: the provider or initiator a step names (the first so
+ * declared), or SCENARIO_NO_INDEX, after an error unless NAME is empty.
+ */
+size_t parser_find_provider(struct parser *p, const char *name);
+size_t parser_find_initiator(struct parser *p, const char *name);
 /* An expect line, about the step above it (expect.c). */
 void parse_expect(struct parser *p);
 /* End of file: `expect oracle` steps on host-readable providers, not written over (expect.c). */

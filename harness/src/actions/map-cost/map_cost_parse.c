@@ -168,17 +168,11 @@ static size_t resolve_provider(struct parser *p, const struct map_cost_params *m
 void map_cost_check_refs(struct parser *p, struct scenario_step *step,
 			 const struct pending_step *pending)
 {
-	struct scenario *sc = p->sc;
 	struct map_cost_params *m = &step->map_cost;
 
 	if (pending->provider[0])
 		m->provider = resolve_provider(p, m, "provider", pending->provider, true);
 	if (pending->ram[0])
 		m->ram = resolve_provider(p, m, "ram", pending->ram, false);
-	for (size_t k = sc->n_initiators; pending->initiator[0] && k-- > 0;)
-		if (strcmp(sc->initiators[k].name, pending->initiator) == 0)
-			m->initiator = k;
-	if (pending->initiator[0] && m->initiator == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
-		      pending->initiator);
+	m->initiator = parser_find_initiator(p, pending->initiator);
 }

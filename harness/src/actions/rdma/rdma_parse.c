@@ -98,15 +98,9 @@ void rdma_check_refs(struct parser *p, struct scenario_step *step,
 	struct rdma_params *r = &step->rdma;
 	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
-	if (!pending->provider[0])
+	r->provider = parser_find_provider(p, pending->provider);
+	if (r->provider == SCENARIO_NO_INDEX)
 		return;
-	for (size_t i = sc->n_providers; i-- > 0;)
-		if (strcmp(sc->providers[i].name, pending->provider) == 0)
-			r->provider = i;
-	if (r->provider == SCENARIO_NO_INDEX) {
-		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
-		return;
-	}
 	const struct scenario_provider *prov = &sc->providers[r->provider];
 	if (prov->kind && !prov->kind->peer)
 		ERROR(p, "memory=dmabuf exports peer memory, but provider '%s' is system RAM",

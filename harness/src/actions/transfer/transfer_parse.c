@@ -98,18 +98,8 @@ void transfer_check_refs(struct parser *p, struct scenario_step *step,
 	struct transfer_params *t = &step->transfer;
 	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
-	/* The first declaration counts; later duplicates were reported where they are. */
-	for (size_t i = sc->n_providers; i-- > 0;)
-		if (pending->provider[0] && strcmp(sc->providers[i].name, pending->provider) == 0)
-			t->provider = i;
-	for (size_t i = sc->n_initiators; i-- > 0;)
-		if (pending->initiator[0] && strcmp(sc->initiators[i].name, pending->initiator) == 0)
-			t->initiator = i;
-	if (pending->provider[0] && t->provider == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
-	if (pending->initiator[0] && t->initiator == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
-		      pending->initiator);
+	t->provider = parser_find_provider(p, pending->provider);
+	t->initiator = parser_find_initiator(p, pending->initiator);
 
 	if (t->provider != SCENARIO_NO_INDEX && t->size) {
 		const struct scenario_provider *prov = &sc->providers[t->provider];
