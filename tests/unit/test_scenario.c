@@ -28,6 +28,27 @@
 #define STEP_WITH(keys) "step s transfer provider=cmb initiator=edu " keys "\n"
 #define GOOD_KEYS "method=mmio size=64K piece=4K seed=1"
 
+/* A malformed text and exactly the errors it gives, in order. */
+struct error_case {
+	const char *text;
+	const char *const *errors;
+};
+
+/* Error cases are data: each is one cmocka test named test_NAME, run by test_error_case. */
+#define ERROR_CASE(name, text, ...)						\
+	static const struct error_case name##_case = {				\
+		text, (const char *const[]){ __VA_ARGS__, NULL }		\
+	}
+#define ERROR_TEST(name)							\
+	{ "test_" #name, test_error_case, NULL, NULL, (void *)&name##_case }
+
+static void test_error_case(void **state)
+{
+	const struct error_case *c = *state;
+
+	assert_errors(c->text, c->errors);
+}
+
 static void test_example_file_parses_into_model(void **state)
 {
 	struct scenario sc;
@@ -166,104 +187,74 @@ static void test_numbers_and_sizes(void **state)
 	assert_string_equal(buf, "18014398509481980K");
 }
 
-static void test_unknown_keyword(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expectt verified\n",
-		      "bad:5: unknown keyword 'expectt' (expected describe, config, nodes, require, "
-		      "provider, initiator, storage, step, expect or allow-dmesg)");
-}
+ERROR_CASE(unknown_keyword,
+	HEAD STEP_WITH(GOOD_KEYS) "expectt verified\n",
+	"bad:5: unknown keyword 'expectt' (expected describe, config, nodes, require, "
+	"provider, initiator, storage, step, expect or allow-dmesg)");
 
-static void test_missing_describe(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS("# no description\n"
-		      "provider cmb nvme-cmb id=1b36:0010 size=1M\n"
-		      "initiator edu edu id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
-		      "bad:4: missing 'describe' line (one sentence saying what the scenario shows)");
-}
+ERROR_CASE(missing_describe,
+	"# no description\n"
+	"provider cmb nvme-cmb id=1b36:0010 size=1M\n"
+	"initiator edu edu id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
+	"bad:4: missing 'describe' line (one sentence saying what the scenario shows)");
 
-static void test_duplicate_describe(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "describe another sentence\n",
-		      "bad:5: duplicate 'describe' (the first is at line 1)");
-}
+ERROR_CASE(duplicate_describe,
+	HEAD STEP_WITH(GOOD_KEYS) "describe another sentence\n",
+	"bad:5: duplicate 'describe' (the first is at line 1)");
 
-static void test_bad_name(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD "step Mmio_1 transfer provider=cmb initiator=edu " GOOD_KEYS "\n",
-		      "bad:4: bad step name 'Mmio_1' (expected [a-z0-9][a-z0-9-]*)");
-}
+ERROR_CASE(bad_name,
+	HEAD "step Mmio_1 transfer provider=cmb initiator=edu " GOOD_KEYS "\n",
+	"bad:4: bad step name 'Mmio_1' (expected [a-z0-9][a-z0-9-]*)");
 
-static void test_duplicate_names(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) STEP_WITH(GOOD_KEYS)
-		      "provider cmb nvme-cmb id=1b36:0010 size=1M\n",
-		      "bad:5: duplicate step name 's' (the first is at line 4)",
-		      "bad:6: duplicate provider name 'cmb' (the first is at line 2)");
-}
+ERROR_CASE(duplicate_names,
+	HEAD STEP_WITH(GOOD_KEYS) STEP_WITH(GOOD_KEYS)
+	"provider cmb nvme-cmb id=1b36:0010 size=1M\n",
+	"bad:5: duplicate step name 's' (the first is at line 4)",
+	"bad:6: duplicate provider name 'cmb' (the first is at line 2)");
 
-static void test_unknown_kinds(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS("describe kinds\n"
-		      "provider cmb nvme id=1b36:0010 size=1M\n"
-		      "initiator edu mlx5 id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
-		      "bad:2: unknown provider kind 'nvme' (expected nvme-cmb, bar or ram)",
-		      "bad:3: unknown initiator kind 'mlx5' (expected edu)");
-}
+ERROR_CASE(unknown_kinds,
+	"describe kinds\n"
+	"provider cmb nvme id=1b36:0010 size=1M\n"
+	"initiator edu mlx5 id=1234:11e8\n" STEP_WITH(GOOD_KEYS),
+	"bad:2: unknown provider kind 'nvme' (expected nvme-cmb, bar or ram)",
+	"bad:3: unknown initiator kind 'mlx5' (expected edu)");
 
-static void test_bad_selectors(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS("describe selectors\n"
-		      "provider cmb nvme-cmb id=1b36:zz size=1M\n"
-		      "initiator edu edu 1234:11e8\n"
-		      "initiator edu2 edu slot=0:1f.9\n"
-		      "initiator edu3 edu id=\n" STEP_WITH(GOOD_KEYS),
-		      "bad:2: bad selector 'id=1b36:zz' (libpci: Invalid device ID; expected "
-		      "id=VENDOR:DEVICE or slot=[[DOMAIN:]BUS:]DEV.FN)",
-		      "bad:3: bad selector '1234:11e8' (expected id=VENDOR:DEVICE or "
-		      "slot=[[DOMAIN:]BUS:]DEV.FN)",
-		      "bad:4: bad selector 'slot=0:1f.9' (libpci: Invalid function number; "
-		      "expected id=VENDOR:DEVICE or slot=[[DOMAIN:]BUS:]DEV.FN)",
-		      "bad:5: bad selector 'id=' (expected id=VENDOR:DEVICE or "
-		      "slot=[[DOMAIN:]BUS:]DEV.FN)");
-}
+ERROR_CASE(bad_selectors,
+	"describe selectors\n"
+	"provider cmb nvme-cmb id=1b36:zz size=1M\n"
+	"initiator edu edu 1234:11e8\n"
+	"initiator edu2 edu slot=0:1f.9\n"
+	"initiator edu3 edu id=\n" STEP_WITH(GOOD_KEYS),
+	"bad:2: bad selector 'id=1b36:zz' (libpci: Invalid device ID; expected "
+	"id=VENDOR:DEVICE or slot=[[DOMAIN:]BUS:]DEV.FN)",
+	"bad:3: bad selector '1234:11e8' (expected id=VENDOR:DEVICE or "
+	"slot=[[DOMAIN:]BUS:]DEV.FN)",
+	"bad:4: bad selector 'slot=0:1f.9' (libpci: Invalid function number; "
+	"expected id=VENDOR:DEVICE or slot=[[DOMAIN:]BUS:]DEV.FN)",
+	"bad:5: bad selector 'id=' (expected id=VENDOR:DEVICE or "
+	"slot=[[DOMAIN:]BUS:]DEV.FN)");
 
-static void test_missing_and_unknown_keys(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K seed=1 colour=blue")
-		      "provider p2 nvme-cmb id=1b36:0010\n",
-		      "bad:4: unknown key 'colour' (expected provider, initiator, method, size, "
-		      "piece, seed, offset, map-repeat, warmup or vlab-bus-addr)",
-		      "bad:4: missing key 'piece=' (required by transfer steps)",
-		      "bad:5: missing key 'size=' (required by provider lines)");
-}
+ERROR_CASE(missing_and_unknown_keys,
+	HEAD STEP_WITH("method=mmio size=64K seed=1 colour=blue")
+	"provider p2 nvme-cmb id=1b36:0010\n",
+	"bad:4: unknown key 'colour' (expected provider, initiator, method, size, "
+	"piece, seed, offset, map-repeat, warmup or vlab-bus-addr)",
+	"bad:4: missing key 'piece=' (required by transfer steps)",
+	"bad:5: missing key 'size=' (required by provider lines)");
 
-static void test_bad_numbers_and_sizes(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64k piece=4K seed=0xzz map-repeat=-1"),
-		      "bad:4: bad size '64k' for size (expected a number > 0 with an optional K, "
-		      "M or G suffix)",
-		      "bad:4: bad number '0xzz' for seed (expected decimal or 0x hex)",
-		      "bad:4: bad number '-1' for map-repeat (expected decimal or 0x hex)");
-}
+ERROR_CASE(bad_numbers_and_sizes,
+	HEAD STEP_WITH("method=mmio size=64k piece=4K seed=0xzz map-repeat=-1"),
+	"bad:4: bad size '64k' for size (expected a number > 0 with an optional K, "
+	"M or G suffix)",
+	"bad:4: bad number '0xzz' for seed (expected decimal or 0x hex)",
+	"bad:4: bad number '-1' for map-repeat (expected decimal or 0x hex)");
 
-static void test_piece_rules(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH("method=mmio size=64K piece=3000 seed=1")
-		      "step t transfer provider=cmb initiator=edu method=mmio size=64K piece=8K "
-		      "seed=1\n",
-		      "bad:4: piece 3000 does not divide size 64K",
-		      "bad:5: piece 8K is larger than the edu initiator's window (4K)");
-}
+ERROR_CASE(piece_rules,
+	HEAD STEP_WITH("method=mmio size=64K piece=3000 seed=1")
+	"step t transfer provider=cmb initiator=edu method=mmio size=64K piece=8K "
+	"seed=1\n",
+	"bad:4: piece 3000 does not divide size 64K",
+	"bad:5: piece 8K is larger than the edu initiator's window (4K)");
 
 /* vlab-bus-addr: skip (the default) or run, which hands a bus address out anyway. */
 static void test_vlab_bus_addr(void **state)
@@ -293,90 +284,66 @@ static void test_size_larger_than_provider(void **state)
 		      "'cmb' (size=1M)");
 }
 
-static void test_unknown_references(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD "step s transfer provider=cmc initiator=edu0 " GOOD_KEYS "\n",
-		      "bad:4: unknown provider 'cmc' (declare it with a provider line)",
-		      "bad:4: unknown initiator 'edu0' (declare it with an initiator line)");
-}
+ERROR_CASE(unknown_references,
+	HEAD "step s transfer provider=cmc initiator=edu0 " GOOD_KEYS "\n",
+	"bad:4: unknown provider 'cmc' (declare it with a provider line)",
+	"bad:4: unknown initiator 'edu0' (declare it with an initiator line)");
 
-static void test_unknown_method_and_action(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
-		      "step t copy provider=cmb\n",
-		      "bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page, page, "
-		      "iova-link, mmio-host, resource-host or iova-link-host)",
-		      "bad:5: unknown step action 'copy' (expected transfer, rdma, dmabuf, fio, nvme-copy or map-cost)");
-}
+ERROR_CASE(unknown_method_and_action,
+	HEAD STEP_WITH("method=mmo size=64K piece=4K seed=1")
+	"step t copy provider=cmb\n",
+	"bad:4: unknown method 'mmo' (expected mmio, resource, p2p-page, page, "
+	"iova-link, mmio-host, resource-host or iova-link-host)",
+	"bad:5: unknown step action 'copy' (expected transfer, rdma, dmabuf, fio, nvme-copy or map-cost)");
 
-static void test_expect_before_any_step(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD "expect verified\n" STEP_WITH(GOOD_KEYS),
-		      "bad:4: 'expect' before any step (an expectation belongs to the step above "
-		      "it)");
-}
+ERROR_CASE(expect_before_any_step,
+	HEAD "expect verified\n" STEP_WITH(GOOD_KEYS),
+	"bad:4: 'expect' before any step (an expectation belongs to the step above "
+	"it)");
 
-static void test_bad_expectations(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "expect fast\n"
-		      "expect dma-address phys\n"
-		      "expect pattern\n"
-		      "expect verified yes\n"
-		      "expect pattern 0x1g\n"
-		      "expect dma-address iova\n"
-		      "expect dma-address bar\n",
-		      "bad:5: unknown expectation 'fast' (expected verified, pattern SEED, "
-		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle or methods-agree [within=N%])",
-		      "bad:6: bad value 'phys' for 'expect dma-address' (expected bar, iova, ram or "
-		      "bounced)",
-		      "bad:7: 'expect pattern' needs a SEED (decimal or 0x hex)",
-		      "bad:8: 'expect verified' takes no value, got 'yes'",
-		      "bad:9: bad number '0x1g' for expect pattern (expected decimal or 0x hex)",
-		      "bad:11: duplicate 'expect dma-address' for step 's' (the first is at line "
-		      "10)");
-}
+ERROR_CASE(bad_expectations,
+	HEAD STEP_WITH(GOOD_KEYS) "expect fast\n"
+	"expect dma-address phys\n"
+	"expect pattern\n"
+	"expect verified yes\n"
+	"expect pattern 0x1g\n"
+	"expect dma-address iova\n"
+	"expect dma-address bar\n",
+	"bad:5: unknown expectation 'fast' (expected verified, pattern SEED, "
+	"dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle or methods-agree [within=N%])",
+	"bad:6: bad value 'phys' for 'expect dma-address' (expected bar, iova, ram or "
+	"bounced)",
+	"bad:7: 'expect pattern' needs a SEED (decimal or 0x hex)",
+	"bad:8: 'expect verified' takes no value, got 'yes'",
+	"bad:9: bad number '0x1g' for expect pattern (expected decimal or 0x hex)",
+	"bad:11: duplicate 'expect dma-address' for step 's' (the first is at line "
+	"10)");
 
-static void test_invalid_regex(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "allow-dmesg DMAR: (fault\n",
-		      "bad:5: invalid allow-dmesg regex 'DMAR: (fault' (Unmatched ( or \\()");
-}
+ERROR_CASE(invalid_regex,
+	HEAD STEP_WITH(GOOD_KEYS) "allow-dmesg DMAR: (fault\n",
+	"bad:5: invalid allow-dmesg regex 'DMAR: (fault' (Unmatched ( or \\()");
 
-static void test_bad_require(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "require kernel 6.x\n"
-		      "require kernel\n"
-		      "require memory 4G\n",
-		      "bad:5: bad kernel version '6.x' (expected MAJOR.MINOR or MAJOR.MINOR.PATCH, "
-		      "e.g. 6.18)",
-		      "bad:6: 'require kernel' needs a VERSION (e.g. 6.18)",
-		      "bad:7: unknown requirement 'memory' (expected require kernel VERSION)");
-}
+ERROR_CASE(bad_require,
+	HEAD STEP_WITH(GOOD_KEYS) "require kernel 6.x\n"
+	"require kernel\n"
+	"require memory 4G\n",
+	"bad:5: bad kernel version '6.x' (expected MAJOR.MINOR or MAJOR.MINOR.PATCH, "
+	"e.g. 6.18)",
+	"bad:6: 'require kernel' needs a VERSION (e.g. 6.18)",
+	"bad:7: unknown requirement 'memory' (expected require kernel VERSION)");
 
-static void test_no_steps(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD "\n# the end\n",
-		      "bad:5: no steps (a scenario needs at least one 'step' line)");
-}
+ERROR_CASE(no_steps,
+	HEAD "\n# the end\n",
+	"bad:5: no steps (a scenario needs at least one 'step' line)");
 
-static void test_provider_size_rules(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD STEP_WITH(GOOD_KEYS) "provider a nvme-cmb id=1b36:0010 size=6000\n"
-		      "provider b nvme-cmb id=1b36:0010 size=1G\n"
-		      "provider c nvme-cmb id=1b36:0010 size=1M size=2M\n",
-		      "bad:5: provider size 6000 is not a multiple of 4K (peer memory comes in "
-		      "pages)",
-		      "bad:6: provider size 1G is larger than the module lends for nvme-cmb (256M)",
-		      "bad:7: duplicate key 'size'");
-}
+ERROR_CASE(provider_size_rules,
+	HEAD STEP_WITH(GOOD_KEYS) "provider a nvme-cmb id=1b36:0010 size=6000\n"
+	"provider b nvme-cmb id=1b36:0010 size=1G\n"
+	"provider c nvme-cmb id=1b36:0010 size=1M size=2M\n",
+	"bad:5: provider size 6000 is not a multiple of 4K (peer memory comes in "
+	"pages)",
+	"bad:6: provider size 1G is larger than the module lends for nvme-cmb (256M)",
+	"bad:7: duplicate key 'size'");
 
 /* dmabuf steps: transfer keys, but the method is how the chunk is exported. */
 static void test_dmabuf_steps(void **state)
@@ -402,21 +369,18 @@ static void test_dmabuf_steps(void **state)
 }
 
 /* RAM: no selector, its own size limit, and only the page method. */
-static void test_ram_provider_rules(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS(HEAD "provider buf ram size=1M\n"
-		      "provider big ram size=8M\n"
-		      "provider sel ram id=8086:1234 size=1M\n"
-		      "step a transfer provider=buf initiator=edu method=mmio size=64K piece=4K seed=1\n"
-		      "step b transfer provider=cmb initiator=edu method=page size=64K piece=4K seed=1\n"
-		      "step c transfer provider=buf initiator=edu method=page size=64K piece=4K seed=1\n",
-		      "bad:5: provider size 8M is larger than the module lends for ram (4M)",
-		      "bad:6: provider kind ram is system RAM and takes no SELECTOR, got 'id=8086:1234'",
-		      "bad:7: method mmio maps peer memory, but provider 'buf' is system RAM (use page)",
-		      "bad:8: method page maps system RAM, but provider 'cmb' is peer memory (use mmio, "
-		      "resource or p2p-page)");
-}
+ERROR_CASE(ram_provider_rules,
+	HEAD "provider buf ram size=1M\n"
+	"provider big ram size=8M\n"
+	"provider sel ram id=8086:1234 size=1M\n"
+	"step a transfer provider=buf initiator=edu method=mmio size=64K piece=4K seed=1\n"
+	"step b transfer provider=cmb initiator=edu method=page size=64K piece=4K seed=1\n"
+	"step c transfer provider=buf initiator=edu method=page size=64K piece=4K seed=1\n",
+	"bad:5: provider size 8M is larger than the module lends for ram (4M)",
+	"bad:6: provider kind ram is system RAM and takes no SELECTOR, got 'id=8086:1234'",
+	"bad:7: method mmio maps peer memory, but provider 'buf' is system RAM (use page)",
+	"bad:8: method page maps system RAM, but provider 'cmb' is peer memory (use mmio, "
+	"resource or p2p-page)");
 
 /* map-type, refused, config, and what contradicts what. */
 static void test_topology_expectations(void **state)
@@ -489,21 +453,18 @@ static void test_nodes(void **state)
 		      "bad:8: bad node count 'two' (expected 1, or 2: a server and a client guest)");
 }
 
-static void test_all_errors_collected_in_line_order(void **state)
-{
-	(void)state;
-	ASSERT_ERRORS("step s transfer provider=nope initiator=edu " GOOD_KEYS "\n"
-		      "bogus\n"
-		      "initiator edu edu id=1234:11e8\n"
-		      "expect whatever\n",
-		      "bad:1: unknown provider 'nope' (declare it with a provider line)",
-		      "bad:2: unknown keyword 'bogus' (expected describe, config, nodes, require, "
-		      "provider, initiator, storage, step, expect or allow-dmesg)",
-		      "bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
-		      "dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle or methods-agree [within=N%])",
-		      "bad:4: missing 'describe' line (one sentence saying what the scenario "
-		      "shows)");
-}
+ERROR_CASE(all_errors_collected_in_line_order,
+	"step s transfer provider=nope initiator=edu " GOOD_KEYS "\n"
+	"bogus\n"
+	"initiator edu edu id=1234:11e8\n"
+	"expect whatever\n",
+	"bad:1: unknown provider 'nope' (declare it with a provider line)",
+	"bad:2: unknown keyword 'bogus' (expected describe, config, nodes, require, "
+	"provider, initiator, storage, step, expect or allow-dmesg)",
+	"bad:4: unknown expectation 'whatever' (expected verified, pattern SEED, "
+	"dma-address bar|iova|ram|bounced, map-type TYPE, refused, oracle or methods-agree [within=N%])",
+	"bad:4: missing 'describe' line (one sentence saying what the scenario "
+	"shows)");
 
 static void test_unreadable_file(void **state)
 {
@@ -520,29 +481,29 @@ UNIT_TEST_MAIN("scenario",
 	cmocka_unit_test(test_example_file_parses_into_model),
 	cmocka_unit_test(test_optional_forms_parse),
 	cmocka_unit_test(test_numbers_and_sizes),
-	cmocka_unit_test(test_unknown_keyword),
-	cmocka_unit_test(test_missing_describe),
-	cmocka_unit_test(test_duplicate_describe),
-	cmocka_unit_test(test_bad_name),
-	cmocka_unit_test(test_duplicate_names),
-	cmocka_unit_test(test_unknown_kinds),
-	cmocka_unit_test(test_bad_selectors),
-	cmocka_unit_test(test_missing_and_unknown_keys),
-	cmocka_unit_test(test_bad_numbers_and_sizes),
-	cmocka_unit_test(test_piece_rules),
+	ERROR_TEST(unknown_keyword),
+	ERROR_TEST(missing_describe),
+	ERROR_TEST(duplicate_describe),
+	ERROR_TEST(bad_name),
+	ERROR_TEST(duplicate_names),
+	ERROR_TEST(unknown_kinds),
+	ERROR_TEST(bad_selectors),
+	ERROR_TEST(missing_and_unknown_keys),
+	ERROR_TEST(bad_numbers_and_sizes),
+	ERROR_TEST(piece_rules),
 	cmocka_unit_test(test_vlab_bus_addr),
 	cmocka_unit_test(test_size_larger_than_provider),
-	cmocka_unit_test(test_unknown_references),
-	cmocka_unit_test(test_unknown_method_and_action),
-	cmocka_unit_test(test_expect_before_any_step),
-	cmocka_unit_test(test_bad_expectations),
-	cmocka_unit_test(test_invalid_regex),
-	cmocka_unit_test(test_bad_require),
-	cmocka_unit_test(test_no_steps),
-	cmocka_unit_test(test_provider_size_rules),
-	cmocka_unit_test(test_ram_provider_rules),
+	ERROR_TEST(unknown_references),
+	ERROR_TEST(unknown_method_and_action),
+	ERROR_TEST(expect_before_any_step),
+	ERROR_TEST(bad_expectations),
+	ERROR_TEST(invalid_regex),
+	ERROR_TEST(bad_require),
+	ERROR_TEST(no_steps),
+	ERROR_TEST(provider_size_rules),
+	ERROR_TEST(ram_provider_rules),
 	cmocka_unit_test(test_dmabuf_steps),
 	cmocka_unit_test(test_topology_expectations),
 	cmocka_unit_test(test_nodes),
-	cmocka_unit_test(test_all_errors_collected_in_line_order),
+	ERROR_TEST(all_errors_collected_in_line_order),
 	cmocka_unit_test(test_unreadable_file));

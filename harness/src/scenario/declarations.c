@@ -9,7 +9,6 @@
 
 #include "scenario/scenario_parser.h"
 #include "uapi/p2prig.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 static void check_selector(struct parser *p, const char *text, struct selector *out)
@@ -117,27 +116,14 @@ void parse_require(struct parser *p)
 void parse_provider(struct parser *p)
 {
 	static const char usage[] = "provider NAME KIND SELECTOR size=SIZE (RAM: provider NAME ram size=SIZE)";
-	static const struct key_spec keys[] = { { "size", true } };
 	struct scenario *sc = p->sc;
 	struct scenario_provider prov = { .line = p->line };
 
-	if (p->n_words < 3) {
-		ERROR(p, "incomplete provider line (expected %s)", usage);
+	if (!PARSER_NEW_DECLARATION(p, "provider", usage, 0, sc->providers, sc->n_providers))
 		return;
-	}
-	const char *name = p->words[0];
-	if (parser_check_name(p, "provider", name)) {
-		for (size_t i = 0; i < sc->n_providers; i++)
-			if (strcmp(sc->providers[i].name, name) == 0)
-				ERROR(p, "duplicate provider name '%s' (the first is at line %d)",
-				      name, sc->providers[i].line);
-	}
 	prov.kind = provider_kind_find(p->words[1]);
-	if (!prov.kind) {
-		char choices[128];
-		ERROR(p, "unknown provider kind '%s' (expected %s)", p->words[1],
-		      provider_kind_choices(choices, sizeof(choices)));
-	}
+	if (!prov.kind)
+		parser_unknown_kind(p, "provider kind", p->words[1], provider_kind_choices);
 	/* System RAM has no device to select. */
 	size_t keys_at = 3;
 	if (prov.kind && !prov.kind->peer) {
@@ -153,9 +139,9 @@ void parse_provider(struct parser *p)
 	}
 	uint64_t max_size = prov.kind ? prov.kind->max_size : P2PRIG_MAX_CHUNK_SIZE;
 
-	const char *values[ARRAY_SIZE(keys)];
-	if (parser_read_keys(p, p->words + keys_at, p->n_words - keys_at, keys, ARRAY_SIZE(keys),
-		      "provider lines", values) &&
+	const char *values[1];
+	if (parser_read_keys(p, p->words + keys_at, p->n_words - keys_at, "size", 1,
+			     "provider lines", values) &&
 	    parser_read_size(p, "size", values[0], &prov.size)) {
 		char limit[SIZE_TEXT_MAX], size[SIZE_TEXT_MAX];
 		format_size(max_size, limit, sizeof(limit));
@@ -172,13 +158,10 @@ void parse_provider(struct parser *p)
 		}
 	}
 
-	if (sc->n_providers == SCENARIO_MAX_PROVIDERS) {
-		ERROR(p, "too many providers (at most %d)", SCENARIO_MAX_PROVIDERS);
+	if (!parser_room_for_one_more(p, sc->n_providers, SCENARIO_MAX_PROVIDERS, "providers"))
 		return;
-	}
 	/* A bad provider is still recorded so steps naming it report nothing more. */
-	if (strlen(name) < SCENARIO_NAME_MAX)
-		snprintf(prov.name, sizeof(prov.name), "%s", name);
+	parser_name_declaration(prov.name, p->words[0]);
 	sc->providers[sc->n_providers++] = prov;
 }
 
@@ -188,31 +171,47 @@ void parse_initiator(struct parser *p)
 	struct scenario *sc = p->sc;
 	struct scenario_initiator init = { .line = p->line };
 
-	if (p->n_words < 3) {
-		ERROR(p, "incomplete initiator line (expected %s)", usage);
+	if (!PARSER_NEW_DECLARATION(p, "initiator", usage, 3, sc->initiators, sc->n_initiators))
 		return;
-	}
-	parser_no_more_words(p, 3, usage);
-	const char *name = p->words[0];
-	if (parser_check_name(p, "initiator", name)) {
-		for (size_t i = 0; i < sc->n_initiators; i++)
-			if (strcmp(sc->initiators[i].name, name) == 0)
-				ERROR(p, "duplicate initiator name '%s' (the first is at line %d)",
-				      name, sc->initiators[i].line);
-	}
 	init.kind = initiator_kind_find(p->words[1]);
-	if (!init.kind) {
-		char choices[128];
-		ERROR(p, "unknown initiator kind '%s' (expected %s)", p->words[1],
-		      initiator_kind_choices(choices, sizeof(choices)));
-	}
+	if (!init.kind)
+		parser_unknown_kind(p, "initiator kind", p->words[1], initiator_kind_choices);
 	check_selector(p, p->words[2], &init.selector);
 
-	if (sc->n_initiators == SCENARIO_MAX_INITIATORS) {
-		ERROR(p, "too many initiators (at most %d)", SCENARIO_MAX_INITIATORS);
+	if (!parser_room_for_one_more(p, sc->n_initiators, SCENARIO_MAX_INITIATORS, "initiators"))
 		return;
-	}
-	if (strlen(name) < SCENARIO_NAME_MAX)
-		snprintf(init.name, sizeof(init.name), "%s", name);
+	parser_name_declaration(init.name, p->words[0]);
 	sc->initiators[sc->n_initiators++] = init;
+}
+
+/* The first of N declarations, STRIDE bytes apart, whose name is NAME. */
+static size_t first_declared(const char *first_name, size_t stride, size_t n, const char *name)
+{
+	for (size_t i = 0; name[0] && i < n; i++)
+		if (strcmp(first_name + i * stride, name) == 0)
+			return i;
+	return SCENARIO_NO_INDEX;
+}
+
+/* Later duplicates were reported where they are declared. */
+size_t parser_find_provider(struct parser *p, const char *name)
+{
+	const struct scenario *sc = p->sc;
+	size_t i = first_declared(sc->providers[0].name, sizeof(sc->providers[0]), sc->n_providers,
+				  name);
+
+	if (name[0] && i == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown provider '%s' (declare it with a provider line)", name);
+	return i;
+}
+
+size_t parser_find_initiator(struct parser *p, const char *name)
+{
+	const struct scenario *sc = p->sc;
+	size_t i = first_declared(sc->initiators[0].name, sizeof(sc->initiators[0]),
+				  sc->n_initiators, name);
+
+	if (name[0] && i == SCENARIO_NO_INDEX)
+		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)", name);
+	return i;
 }

@@ -18,29 +18,12 @@
 	"or methods-agree [within=N%%]"
 #define MAP_TYPE_CHOICES "BUS_ADDR, THRU_HOST_BRIDGE, NOT_SUPPORTED or predicted"
 
-static const char *const expect_dma_names[] = {
-	[EXPECT_DMA_BAR] = "bar",
-	[EXPECT_DMA_IOVA] = "iova",
-	[EXPECT_DMA_RAM] = "ram",
-	[EXPECT_DMA_BOUNCED] = "bounced",
-};
-
-static const char *const expect_map_type_names[] = {
-	[EXPECT_MAP_PREDICTED] = "predicted",
-	[EXPECT_MAP_NOT_SUPPORTED] = "NOT_SUPPORTED",
-	[EXPECT_MAP_BUS_ADDR] = "BUS_ADDR",
-	[EXPECT_MAP_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE",
-};
-
-const char *expect_dma_name(enum expect_dma dma)
-{
-	return name_of(expect_dma_names, ARRAY_SIZE(expect_dma_names), dma, "?");
-}
-
-const char *expect_map_type_name(enum expect_map_type type)
-{
-	return name_of(expect_map_type_names, ARRAY_SIZE(expect_map_type_names), type, "?");
-}
+NAMED_ENUM_NAMES(expect_dma, enum expect_dma, [EXPECT_DMA_BAR] = "bar",
+		 [EXPECT_DMA_IOVA] = "iova", [EXPECT_DMA_RAM] = "ram",
+		 [EXPECT_DMA_BOUNCED] = "bounced")
+NAMED_ENUM_NAMES(expect_map_type, enum expect_map_type, [EXPECT_MAP_PREDICTED] = "predicted",
+		 [EXPECT_MAP_NOT_SUPPORTED] = "NOT_SUPPORTED", [EXPECT_MAP_BUS_ADDR] = "BUS_ADDR",
+		 [EXPECT_MAP_THRU_HOST_BRIDGE] = "THRU_HOST_BRIDGE")
 
 /*
  * `expect WHAT VALUE` where VALUE is one of NAMES and the line's last word:
@@ -65,34 +48,57 @@ static bool expect_about_data(enum expect_what what)
 	       what == EXPECT_ORACLE;
 }
 
-/* verified, refused and oracle: the expectations that are one bare word. */
-static bool bare_expectation(const char *what, const char *const *names, enum expect_what *out)
-{
-	static const enum expect_what bare[] = { EXPECT_VERIFIED, EXPECT_REFUSED, EXPECT_ORACLE };
+NAMED_ENUM(expect_what, enum expect_what, [EXPECT_VERIFIED] = "verified",
+	   [EXPECT_PATTERN] = "pattern", [EXPECT_DMA_ADDRESS] = "dma-address",
+	   [EXPECT_MAP_TYPE] = "map-type", [EXPECT_REFUSED] = "refused", [EXPECT_ORACLE] = "oracle",
+	   [EXPECT_METHODS_AGREE] = "methods-agree")
 
-	for (size_t i = 0; i < ARRAY_SIZE(bare); i++) {
-		if (strcmp(what, names[bare[i]]) == 0) {
-			*out = bare[i];
-			return true;
+/* The VALUE word of `expect WHAT [VALUE]` into E, by what E expects; false after an error. */
+static bool read_expect_value(struct parser *p, const char *what, const char *value,
+			      struct scenario_expect *e)
+{
+	size_t found;
+
+	switch (e->what) {
+	case EXPECT_PATTERN:
+		if (!value) {
+			ERROR(p, "'expect pattern' needs a SEED (decimal or 0x hex)");
+			return false;
 		}
+		return parser_no_more_words(p, 2, "expect pattern SEED") &&
+		       parser_read_number(p, "expect pattern", value, &e->seed);
+	case EXPECT_DMA_ADDRESS:
+		if (!read_named_value(p, what, value, expect_dma_names,
+				      ARRAY_SIZE(expect_dma_names), "bar, iova, ram or bounced",
+				      "expect dma-address bar|iova|ram|bounced", &found))
+			return false;
+		e->dma = (enum expect_dma)found;
+		return true;
+	case EXPECT_MAP_TYPE:
+		if (!read_named_value(p, what, value, expect_map_type_names,
+				      ARRAY_SIZE(expect_map_type_names), MAP_TYPE_CHOICES,
+				      "expect map-type TYPE", &found))
+			return false;
+		e->map_type = (enum expect_map_type)found;
+		return true;
+	case EXPECT_METHODS_AGREE:
+		e->within_percent = SCENARIO_DEFAULT_AGREE_PERCENT;
+		return parser_no_more_words(p, 2, "expect methods-agree [within=N%]") &&
+		       (!value || parse_agree_within(p, value, &e->within_percent));
+	default:
+		/* verified, refused and oracle: one bare word. */
+		if (value) {
+			ERROR(p, "'expect %s' takes no value, got '%s'", what, value);
+			return false;
+		}
+		return true;
 	}
-	return false;
 }
 
 void parse_expect(struct parser *p)
 {
-	size_t found;
 	struct scenario *sc = p->sc;
 	struct scenario_expect e = { .line = p->line };
-	static const char *const names[] = {
-		[EXPECT_VERIFIED] = "verified",
-		[EXPECT_PATTERN] = "pattern",
-		[EXPECT_DMA_ADDRESS] = "dma-address",
-		[EXPECT_MAP_TYPE] = "map-type",
-		[EXPECT_REFUSED] = "refused",
-		[EXPECT_ORACLE] = "oracle",
-		[EXPECT_METHODS_AGREE] = "methods-agree",
-	};
 
 	if (sc->n_steps == 0) {
 		ERROR(p, "'expect' before any step (an expectation belongs to the step above it)");
@@ -105,44 +111,12 @@ void parse_expect(struct parser *p)
 	}
 	const char *what = p->words[0];
 	const char *value = p->n_words > 1 ? p->words[1] : NULL;
-	if (bare_expectation(what, names, &e.what)) {
-		if (value) {
-			ERROR(p, "'expect %s' takes no value, got '%s'", what, value);
-			return;
-		}
-	} else if (strcmp(what, "pattern") == 0) {
-		e.what = EXPECT_PATTERN;
-		if (!value) {
-			ERROR(p, "'expect pattern' needs a SEED (decimal or 0x hex)");
-			return;
-		}
-		if (!parser_no_more_words(p, 2, "expect pattern SEED") ||
-		    !parser_read_number(p, "expect pattern", value, &e.seed))
-			return;
-	} else if (strcmp(what, "dma-address") == 0) {
-		e.what = EXPECT_DMA_ADDRESS;
-		if (!read_named_value(p, what, value, expect_dma_names, ARRAY_SIZE(expect_dma_names),
-				      "bar, iova, ram or bounced", "expect dma-address bar|iova|ram|bounced",
-				      &found))
-			return;
-		e.dma = (enum expect_dma)found;
-	} else if (strcmp(what, "map-type") == 0) {
-		e.what = EXPECT_MAP_TYPE;
-		if (!read_named_value(p, what, value, expect_map_type_names,
-				      ARRAY_SIZE(expect_map_type_names), MAP_TYPE_CHOICES,
-				      "expect map-type TYPE", &found))
-			return;
-		e.map_type = (enum expect_map_type)found;
-	} else if (strcmp(what, "methods-agree") == 0) {
-		e.what = EXPECT_METHODS_AGREE;
-		e.within_percent = SCENARIO_DEFAULT_AGREE_PERCENT;
-		if (!parser_no_more_words(p, 2, "expect methods-agree [within=N%]") ||
-		    (value && !parse_agree_within(p, value, &e.within_percent)))
-			return;
-	} else {
+	if (!expect_what_parse(what, &e.what)) {
 		ERROR(p, "unknown expectation '%s' (expected " EXPECT_CHOICES ")", what);
 		return;
 	}
+	if (!read_expect_value(p, what, value, &e))
+		return;
 	/* Which expectations apply is the action's to say. */
 	const struct step_action_ops *ops = step_action_of(step);
 	if (e.what == EXPECT_METHODS_AGREE && ops && !ops->compares_methods) {
@@ -150,12 +124,12 @@ void parse_expect(struct parser *p)
 		      "map and unmap timings), not to %s steps", step->action_name);
 		return;
 	}
-	if (ops && ops->check_expect && !ops->check_expect(p, step, &e, names[e.what]))
+	if (ops && ops->check_expect && !ops->check_expect(p, step, &e, expect_what_name(e.what)))
 		return;
 	const struct scenario_expect *before = scenario_step_expect(step, e.what);
 	if (before) {
 		ERROR(p, "duplicate 'expect %s' for step '%s' (the first is at line %d)",
-		      names[e.what], step->name, before->line);
+		      expect_what_name(e.what), step->name, before->line);
 		return;
 	}
 	/* A refused mapping moves nothing, so nothing about data can be expected. */
@@ -166,7 +140,8 @@ void parse_expect(struct parser *p)
 		if ((e.what == EXPECT_REFUSED && other_data) ||
 		    (about_data && other == EXPECT_REFUSED)) {
 			ERROR(p, "'expect %s' contradicts 'expect %s' at line %d (a refused mapping moves no data)",
-			      names[e.what], names[other], step->expects[i].line);
+			      expect_what_name(e.what), expect_what_name(other),
+			      step->expects[i].line);
 			return;
 		}
 	}

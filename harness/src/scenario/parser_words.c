@@ -62,6 +62,65 @@ bool parser_check_name(struct parser *p, const char *what, const char *name)
 	return true;
 }
 
+bool parser_new_declaration(struct parser *p, const char *what, const char *usage, size_t takes,
+			    const char *first_name, const int *first_line, size_t stride, size_t n)
+{
+	const char *name;
+
+	if (!parser_has_words(p, 3, what, usage))
+		return false;
+	if (takes)
+		parser_no_more_words(p, takes, usage);
+	name = p->words[0];
+	if (!parser_check_name(p, what, name))
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		const char *other = first_name + i * stride;
+		const int *line = (const int *)((const char *)first_line + i * stride);
+
+		if (strcmp(other, name) == 0)
+			ERROR(p, "duplicate %s name '%s' (the first is at line %d)", what, name,
+			      *line);
+	}
+	return true;
+}
+
+bool parser_room_for_one_more(struct parser *p, size_t n, size_t max, const char *what)
+{
+	if (n < max)
+		return true;
+	ERROR(p, "too many %s (at most %zu)", what, max);
+	return false;
+}
+
+void parser_name_declaration(char into[SCENARIO_NAME_MAX], const char *name)
+{
+	if (strlen(name) < SCENARIO_NAME_MAX)
+		snprintf(into, SCENARIO_NAME_MAX, "%s", name);
+}
+
+bool parser_has_words(struct parser *p, size_t needs, const char *what, const char *usage)
+{
+	if (p->n_words >= needs)
+		return true;
+	ERROR(p, "incomplete %s line (expected %s)", what, usage);
+	return false;
+}
+
+bool parser_unknown(struct parser *p, const char *what, const char *word, const char *choices)
+{
+	ERROR(p, "unknown %s '%s' (expected %s)", what, word, choices);
+	return false;
+}
+
+bool parser_unknown_kind(struct parser *p, const char *what, const char *word,
+			 const char *(*choices)(char *buf, size_t size))
+{
+	char buf[128];
+
+	return parser_unknown(p, what, word, choices(buf, sizeof(buf)));
+}
+
 /* Words of fixed-arity lines beyond what the line takes. */
 bool parser_no_more_words(struct parser *p, size_t takes, const char *usage)
 {
@@ -71,11 +130,45 @@ bool parser_no_more_words(struct parser *p, size_t takes, const char *usage)
 	return false;
 }
 
-bool parser_read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
+/* The longest key name and the most keys a line takes. */
+#define KEY_NAME_MAX 32
+#define KEYS_MAX 16
+
+struct key_spec {
+	char name[KEY_NAME_MAX];
+	bool required;
+};
+
+/* The keys of a usage list, "a b [c]"; aborts unless there are N_KEYS (a bug, not input). */
+static void split_key_list(const char *list, struct key_spec *keys, size_t n_keys)
+{
+	size_t count = 0;
+
+	for (const char *s = list + strspn(list, " "); *s; s += strspn(s, " ")) {
+		size_t len = strcspn(s, " ");
+		bool optional = s[0] == '[' && s[len - 1] == ']';
+
+		if (count == KEYS_MAX || len - 2 * optional >= KEY_NAME_MAX)
+			abort();
+		snprintf(keys[count].name, KEY_NAME_MAX, "%.*s", (int)(len - 2 * optional),
+			 s + optional);
+		keys[count++].required = !optional;
+		s += len;
+	}
+	if (count != n_keys) {
+		fprintf(stderr, "p2prig: key list '%s' has %zu keys, not %zu\n", list, count,
+			n_keys);
+		abort();
+	}
+}
+
+bool parser_read_keys(struct parser *p, char **words, size_t n, const char *key_list,
 		      size_t n_keys, const char *needed_by, const char **values)
 {
+	struct key_spec keys[KEYS_MAX];
 	bool ok = true;
 
+	split_key_list(key_list, keys, n_keys);
 	for (size_t k = 0; k < n_keys; k++)
 		values[k] = NULL;
 	for (size_t w = 0; w < n; w++) {
@@ -110,6 +203,12 @@ bool parser_read_keys(struct parser *p, char **words, size_t n, const struct key
 		}
 	}
 	return ok;
+}
+
+void parser_keep_name(char into[SCENARIO_NAME_MAX], const char *value)
+{
+	if (value)
+		snprintf(into, SCENARIO_NAME_MAX, "%s", value);
 }
 
 bool parser_read_size(struct parser *p, const char *key, const char *text, uint64_t *out)
@@ -154,5 +253,16 @@ bool parser_read_bounded(struct parser *p, const char *key, const char *text, ui
 		      min, max);
 		return false;
 	}
+	return true;
+}
+
+bool parser_read_count(struct parser *p, const char *key, const char *text, uint32_t min,
+		       uint32_t max, uint32_t *out)
+{
+	uint64_t n;
+
+	if (!parser_read_bounded(p, key, text, min, max, &n))
+		return false;
+	*out = (uint32_t)n;
 	return true;
 }

@@ -110,6 +110,8 @@ struct scenario_expect {
 	int line;
 };
 
+const char *expect_what_name(enum expect_what what);
+bool expect_what_parse(const char *text, enum expect_what *out);
 const char *expect_dma_name(enum expect_dma dma);
 const char *expect_map_type_name(enum expect_map_type type);
 

@@ -39,20 +39,43 @@ void scenario_error_at(struct scenario *sc, int line, const char *fmt, ...);
 /* Words of fixed-arity lines beyond the TAKES the line takes; reports them. */
 bool parser_no_more_words(struct parser *p, size_t takes, const char *usage);
 
+/* A WHAT line needs NEEDS words after its keyword; else "incomplete WHAT line". */
+bool parser_has_words(struct parser *p, size_t needs, const char *what, const char *usage);
+/* "unknown WHAT 'WORD' (expected CHOICES)"; false. */
+bool parser_unknown(struct parser *p, const char *what, const char *word, const char *choices);
+/* The same for a kind of scenario/kinds.h, CHOICES one of its *_kind_choices(). */
+bool parser_unknown_kind(struct parser *p, const char *what, const char *word,
+			 const char *(*choices)(char *buf, size_t size));
+
 /* NAME is [a-z0-9][a-z0-9-]*; what says which kind of line names it. */
 bool parser_check_name(struct parser *p, const char *what, const char *name);
 
 /*
- * key=value words, validated against a list of known keys. values[i] is
- * the value of keys[i], or NULL when absent. Returns false on any error.
+ * The start of a line declaring `WHAT NAME KIND ...` (USAGE): at least
+ * three words (false if not: nothing more can be read), no more than
+ * TAKES (0: any), and NAME well formed and not one of the N declared
+ * before it (DECLS, an array of structs with name and line members).
  */
-struct key_spec {
-	const char *name;
-	bool required;
-};
+#define PARSER_NEW_DECLARATION(p, what, usage, takes, decls, n)			\
+	parser_new_declaration(p, what, usage, takes, (decls)[0].name, &(decls)[0].line, \
+			       sizeof((decls)[0]), n)
+bool parser_new_declaration(struct parser *p, const char *what, const char *usage, size_t takes,
+			    const char *first_name, const int *first_line, size_t stride, size_t n);
+/* Whether N declarations (of at most MAX) leave room for one more; else "too many WHAT". */
+bool parser_room_for_one_more(struct parser *p, size_t n, size_t max, const char *what);
+/* A declaration's NAME, kept when it fits: a bad one was reported and stays empty. */
+void parser_name_declaration(char into[SCENARIO_NAME_MAX], const char *name);
 
-bool parser_read_keys(struct parser *p, char **words, size_t n, const struct key_spec *keys,
+/*
+ * key=value words, validated against KEY_LIST: the keys as the line's usage
+ * lists them, a bracketed one optional ("storage buffer [engine]").
+ * values[i] is the value of the i-th key, or NULL when absent; N_KEYS is
+ * how many keys KEY_LIST names. Returns false on any error.
+ */
+bool parser_read_keys(struct parser *p, char **words, size_t n, const char *key_list,
 		      size_t n_keys, const char *needed_by, const char **values);
+/* A name a step line gives (VALUE, or nothing when NULL), kept to be resolved at the end. */
+void parser_keep_name(char into[SCENARIO_NAME_MAX], const char *value);
 bool parser_read_size(struct parser *p, const char *key, const char *text, uint64_t *out);
 /* Where a region starts: 0 or more, a multiple of 4K. */
 bool parser_read_offset(struct parser *p, const char *text, uint64_t *out);
@@ -60,6 +83,9 @@ bool parser_read_number(struct parser *p, const char *key, const char *text, uin
 /* A number in [MIN, MAX] for KEY; *OUT holds what was read even when it is out of range. */
 bool parser_read_bounded(struct parser *p, const char *key, const char *text, uint64_t min,
 			 uint64_t max, uint64_t *out);
+/* The same into a 32-bit count, set only when the number is in range. */
+bool parser_read_count(struct parser *p, const char *key, const char *text, uint32_t min,
+		       uint32_t max, uint32_t *out);
 
 /* The lines other than step lines, each read on its own (declarations.c). */
 void parse_describe(struct parser *p);
@@ -68,6 +94,12 @@ void parse_nodes(struct parser *p);
 void parse_require(struct parser *p);
 void parse_provider(struct parser *p);
 void parse_initiator(struct parser *p);
+/*
+ * End of file: the provider or initiator a step names (the first so
+ * declared), or SCENARIO_NO_INDEX, after an error unless NAME is empty.
+ */
+size_t parser_find_provider(struct parser *p, const char *name);
+size_t parser_find_initiator(struct parser *p, const char *name);
 /* An expect line, about the step above it (expect.c). */
 void parse_expect(struct parser *p);
 /* End of file: `expect oracle` steps on host-readable providers, not written over (expect.c). */

@@ -14,20 +14,16 @@
 
 #define STORAGE_USAGE "storage NAME nvme CONTROLLER nsid=N [offset=O] [size=S] [scratch]"
 
-enum storage_key { SK_NSID, SK_OFFSET, SK_SIZE };
+enum storage_key { SK_NSID, SK_OFFSET, SK_SIZE, STORAGE_KEYS };
 
-static const struct key_spec storage_keys[] = {
-	[SK_NSID] = { "nsid", true },
-	[SK_OFFSET] = { "offset", false },
-	[SK_SIZE] = { "size", false },
-};
+static const char storage_key_list[] = "nsid [offset] [size]";
 
 /* The words after NAME KIND CONTROLLER: key=value, and the bare word scratch. */
 static void read_storage_words(struct parser *p, struct scenario_storage *st)
 {
 	char *keys[32];
 	size_t n = 0;
-	const char *v[ARRAY_SIZE(storage_keys)];
+	const char *v[STORAGE_KEYS];
 
 	for (size_t w = 3; w < p->n_words && n < ARRAY_SIZE(keys); w++) {
 		if (strcmp(p->words[w], "scratch") != 0)
@@ -37,7 +33,7 @@ static void read_storage_words(struct parser *p, struct scenario_storage *st)
 		else
 			st->scratch = true;
 	}
-	if (!parser_read_keys(p, keys, n, storage_keys, ARRAY_SIZE(storage_keys), "storage lines", v))
+	if (!parser_read_keys(p, keys, n, storage_key_list, STORAGE_KEYS, "storage lines", v))
 		return;
 	uint64_t nsid;
 	if (parser_read_number(p, "nsid", v[SK_NSID], &nsid)) {
@@ -61,31 +57,19 @@ void parse_storage(struct parser *p)
 	struct scenario_storage st = { .line = p->line };
 	char why[160];
 
-	if (p->n_words < 3) {
-		ERROR(p, "incomplete storage line (expected " STORAGE_USAGE ")");
+	if (!PARSER_NEW_DECLARATION(p, "storage", STORAGE_USAGE, 0, sc->storages, sc->n_storages))
 		return;
-	}
-	const char *name = p->words[0];
-	if (parser_check_name(p, "storage", name)) {
-		for (size_t i = 0; i < sc->n_storages; i++)
-			if (strcmp(sc->storages[i].name, name) == 0)
-				ERROR(p, "duplicate storage name '%s' (the first is at line %d)", name,
-				      sc->storages[i].line);
-	}
 	if (strcmp(p->words[1], "nvme") != 0)
-		ERROR(p, "unknown storage kind '%s' (expected nvme)", p->words[1]);
+		parser_unknown(p, "storage kind", p->words[1], "nvme");
 	if (!storage_controller_ok(p->words[2], why, sizeof(why)))
 		ERROR(p, "%s", why);
 	else
 		snprintf(st.controller, sizeof(st.controller), "%s", p->words[2]);
 	read_storage_words(p, &st);
 
-	if (sc->n_storages == SCENARIO_MAX_STORAGES) {
-		ERROR(p, "too many storage lines (at most %d)", SCENARIO_MAX_STORAGES);
+	if (!parser_room_for_one_more(p, sc->n_storages, SCENARIO_MAX_STORAGES, "storage lines"))
 		return;
-	}
 	/* A bad line is still recorded so steps naming it report nothing more. */
-	if (strlen(name) < SCENARIO_NAME_MAX)
-		snprintf(st.name, sizeof(st.name), "%s", name);
+	parser_name_declaration(st.name, p->words[0]);
 	sc->storages[sc->n_storages++] = st;
 }

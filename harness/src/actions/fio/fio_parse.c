@@ -6,48 +6,34 @@
 
 #include "actions/fio/fio.h"
 #include "actions/storage/storage_parse.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 /* Keys of `step NAME fio ...`, in the order the README lists them. */
 enum fio_key { FK_STORAGE, FK_BUFFER, FK_SIZES, FK_IODEPTHS, FK_SIZE, FK_ENGINE, FK_RW, FK_OFFSET,
-	       FK_TIMEOUT };
+	       FK_TIMEOUT, FIO_KEYS };
 
-static const struct key_spec fio_keys[] = {
-	[FK_STORAGE] = { "storage", true },
-	[FK_BUFFER] = { "buffer", true },
-	[FK_SIZES] = { "sizes", true },
-	[FK_IODEPTHS] = { "iodepths", true },
-	[FK_SIZE] = { "size", true },
-	[FK_ENGINE] = { "engine", false },
-	[FK_RW] = { "rw", false },
-	[FK_OFFSET] = { "offset", false },
-	[FK_TIMEOUT] = { "timeout", false },
-};
+static const char fio_key_list[] =
+	"storage buffer sizes iodepths size [engine] [rw] [offset] [timeout]";
 
 bool fio_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 		    struct pending_step *pending)
 {
 	struct fio_params *f = &step->fio;
-	const char *v[ARRAY_SIZE(fio_keys)];
-	bool ok = parser_read_keys(p, words, n, fio_keys, ARRAY_SIZE(fio_keys), "fio steps", v);
+	const char *v[FIO_KEYS];
+	bool ok = parser_read_keys(p, words, n, fio_key_list, FIO_KEYS, "fio steps", v);
 
 	f->storage = f->buffer = SCENARIO_NO_INDEX;
 	f->engine = FIO_ENGINE_LIBAIO;
 	f->rw = FIO_RW_WRITE_READ;
-	storage_keep_name(pending->storage, v[FK_STORAGE]);
-	storage_keep_name(pending->provider, v[FK_BUFFER]);
+	parser_keep_name(pending->storage, v[FK_STORAGE]);
+	parser_keep_name(pending->provider, v[FK_BUFFER]);
 	ok &= storage_read_matrix(p, v[FK_SIZES], v[FK_IODEPTHS], &f->matrix);
 	if (v[FK_SIZE])
 		ok &= storage_read_io_size(p, v[FK_SIZE], &f->matrix, UINT64_MAX, &f->size);
-	if (v[FK_ENGINE] && !fio_engine_parse(v[FK_ENGINE], &f->engine)) {
-		ERROR(p, "unknown fio engine '%s' (expected libaio or io_uring)", v[FK_ENGINE]);
-		ok = false;
-	}
-	if (v[FK_RW] && !fio_rw_parse(v[FK_RW], &f->rw)) {
-		ERROR(p, "unknown rw '%s' (expected write-read or read)", v[FK_RW]);
-		ok = false;
-	}
+	if (v[FK_ENGINE] && !fio_engine_parse(v[FK_ENGINE], &f->engine))
+		ok = parser_unknown(p, "fio engine", v[FK_ENGINE], "libaio or io_uring");
+	if (v[FK_RW] && !fio_rw_parse(v[FK_RW], &f->rw))
+		ok = parser_unknown(p, "rw", v[FK_RW], "write-read or read");
 	if (v[FK_OFFSET])
 		ok &= parser_read_offset(p, v[FK_OFFSET], &f->offset);
 	if (v[FK_TIMEOUT]) {

@@ -14,38 +14,23 @@
 #include "actions/map-cost/map_cost.h"
 #include "scenario/scenario_parser.h"
 #include "uapi/p2prig.h"
-#include "util/array_size.h"
 
 
 enum map_cost_key {
 	MK_PROVIDER, MK_RAM, MK_INITIATOR, MK_METHODS, MK_GRANULES, MK_THREADS, MK_ITERATIONS,
-	MK_SECONDS, MK_DIR, MK_REPEATS, MK_KBENCH, MK_KBENCH_SECONDS
-};
+	MK_SECONDS, MK_DIR, MK_REPEATS, MK_KBENCH, MK_KBENCH_SECONDS, MAP_COST_KEYS };
 
-static const struct key_spec map_cost_keys[] = {
-	[MK_PROVIDER] = { "provider", false },
-	[MK_RAM] = { "ram", false },
-	[MK_INITIATOR] = { "initiator", true },
-	[MK_METHODS] = { "methods", true },
-	[MK_GRANULES] = { "granules", true },
-	[MK_THREADS] = { "threads", false },
-	[MK_ITERATIONS] = { "iterations", false },
-	[MK_SECONDS] = { "seconds", false },
-	[MK_DIR] = { "dir", false },
-	[MK_REPEATS] = { "repeats", false },
-	[MK_KBENCH] = { "kernel-bench", false },
-	[MK_KBENCH_SECONDS] = { "kernel-bench-seconds", false },
-};
+static const char map_cost_key_list[] =
+	"[provider] [ram] initiator methods granules [threads] [iterations] [seconds] [dir] "
+	"[repeats] [kernel-bench] [kernel-bench-seconds]";
 
 static bool read_counts(struct parser *p, const char *const *v, struct map_cost_params *m)
 {
-	uint64_t n = 1;
 	bool ok = true;
 
-	if (v[MK_THREADS]) {
-		ok &= parser_read_bounded(p, "threads", v[MK_THREADS], 1, MAP_COST_MAX_THREADS, &n);
-		m->threads = (uint32_t)n;
-	}
+	if (v[MK_THREADS])
+		ok &= parser_read_count(p, "threads", v[MK_THREADS], 1, MAP_COST_MAX_THREADS,
+					&m->threads);
 	if (v[MK_ITERATIONS] && v[MK_SECONDS]) {
 		ERROR(p, "iterations= and seconds= exclude each other (a run is counted or timed)");
 		ok = false;
@@ -54,21 +39,18 @@ static bool read_counts(struct parser *p, const char *const *v, struct map_cost_
 				   &m->iterations);
 	} else if (v[MK_SECONDS]) {
 		m->iterations = 0;
-		ok &= parser_read_bounded(p, "seconds", v[MK_SECONDS], 1, MAP_COST_MAX_SECONDS, &n);
-		m->seconds = (uint32_t)n;
+		ok &= parser_read_count(p, "seconds", v[MK_SECONDS], 1, MAP_COST_MAX_SECONDS,
+					&m->seconds);
 	}
-	if (v[MK_REPEATS]) {
-		ok &= parser_read_bounded(p, "repeats", v[MK_REPEATS], MAP_COST_MIN_REPEATS,
-				   MAP_COST_MAX_REPEATS, &n);
-		m->repeats = (uint32_t)n;
-	}
+	if (v[MK_REPEATS])
+		ok &= parser_read_count(p, "repeats", v[MK_REPEATS], MAP_COST_MIN_REPEATS,
+					MAP_COST_MAX_REPEATS, &m->repeats);
 	return ok;
 }
 
 /* The kernel's own benchmark beside the ram method: which, for how long, compared with what. */
 static bool read_kernel_bench(struct parser *p, const char *const *v, struct map_cost_params *m)
 {
-	uint64_t n;
 	bool ok = true;
 
 	m->kernel_bench_seconds = MAP_COST_KBENCH_DEFAULT_SECONDS;
@@ -90,11 +72,9 @@ static bool read_kernel_bench(struct parser *p, const char *const *v, struct map
 		      MAP_COST_KBENCH_PROGRAM);
 		ok = false;
 	}
-	if (v[MK_KBENCH_SECONDS]) {
-		ok &= parser_read_bounded(p, "kernel-bench-seconds", v[MK_KBENCH_SECONDS], 1,
-				   MAP_COST_KBENCH_MAX_SECONDS, &n);
-		m->kernel_bench_seconds = (uint32_t)n;
-	}
+	if (v[MK_KBENCH_SECONDS])
+		ok &= parser_read_count(p, "kernel-bench-seconds", v[MK_KBENCH_SECONDS], 1,
+					MAP_COST_KBENCH_MAX_SECONDS, &m->kernel_bench_seconds);
 	m->kernel_bench = ok;
 	return ok;
 }
@@ -103,9 +83,9 @@ bool map_cost_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 			 struct pending_step *pending)
 {
 	struct map_cost_params *m = &step->map_cost;
-	const char *v[ARRAY_SIZE(map_cost_keys)];
-	bool ok = parser_read_keys(p, words, n, map_cost_keys, ARRAY_SIZE(map_cost_keys),
-				   "map-cost steps", v);
+	const char *v[MAP_COST_KEYS];
+	bool ok = parser_read_keys(p, words, n, map_cost_key_list, MAP_COST_KEYS, "map-cost steps",
+				   v);
 	char why[256];
 
 	m->provider = m->ram = m->initiator = SCENARIO_NO_INDEX;
@@ -113,12 +93,9 @@ bool map_cost_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 	m->iterations = MAP_COST_DEFAULT_ITERATIONS;
 	m->dir = P2PRIG_DIR_BIDIRECTIONAL;
 	m->repeats = MAP_COST_DEFAULT_REPEATS;
-	if (v[MK_PROVIDER])
-		snprintf(pending->provider, sizeof(pending->provider), "%s", v[MK_PROVIDER]);
-	if (v[MK_RAM])
-		snprintf(pending->ram, sizeof(pending->ram), "%s", v[MK_RAM]);
-	if (v[MK_INITIATOR])
-		snprintf(pending->initiator, sizeof(pending->initiator), "%s", v[MK_INITIATOR]);
+	parser_keep_name(pending->provider, v[MK_PROVIDER]);
+	parser_keep_name(pending->ram, v[MK_RAM]);
+	parser_keep_name(pending->initiator, v[MK_INITIATOR]);
 	if (v[MK_METHODS] &&
 	    !map_cost_methods_parse(v[MK_METHODS], m->methods, &m->n_methods, why, sizeof(why))) {
 		ERROR(p, "%s", why);
@@ -129,11 +106,8 @@ bool map_cost_parse_keys(struct parser *p, char **words, size_t n, struct scenar
 		ERROR(p, "%s", why);
 		ok = false;
 	}
-	if (v[MK_DIR] && !map_cost_dir_parse(v[MK_DIR], &m->dir)) {
-		ERROR(p, "unknown dir '%s' (expected bidirectional, to-device or from-device)",
-		      v[MK_DIR]);
-		ok = false;
-	}
+	if (v[MK_DIR] && !map_cost_dir_parse(v[MK_DIR], &m->dir))
+		ok = parser_unknown(p, "dir", v[MK_DIR], "bidirectional, to-device or from-device");
 	ok &= read_counts(p, v, m);
 	ok &= read_kernel_bench(p, v, m);
 
@@ -194,17 +168,11 @@ static size_t resolve_provider(struct parser *p, const struct map_cost_params *m
 void map_cost_check_refs(struct parser *p, struct scenario_step *step,
 			 const struct pending_step *pending)
 {
-	struct scenario *sc = p->sc;
 	struct map_cost_params *m = &step->map_cost;
 
 	if (pending->provider[0])
 		m->provider = resolve_provider(p, m, "provider", pending->provider, true);
 	if (pending->ram[0])
 		m->ram = resolve_provider(p, m, "ram", pending->ram, false);
-	for (size_t k = sc->n_initiators; pending->initiator[0] && k-- > 0;)
-		if (strcmp(sc->initiators[k].name, pending->initiator) == 0)
-			m->initiator = k;
-	if (pending->initiator[0] && m->initiator == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
-		      pending->initiator);
+	m->initiator = parser_find_initiator(p, pending->initiator);
 }

@@ -3,11 +3,10 @@
 #include "actions/map-cost/map_cost_syntax.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/kinds.h"
-#include "util/array_size.h"
+#include "util/comma_list.h"
 #include "util/names.h"
 #include "util/numparse.h"
 #include "uapi/p2prig.h"
@@ -47,112 +46,65 @@ bool map_cost_has_method(const struct map_cost_params *m, enum map_cost_method m
 	return false;
 }
 
-/* Splits text at commas into a copy; the words point into *copy. */
-static size_t split_commas(const char *text, char **copy, char **words, size_t max)
+static bool read_method(const char *item, uint64_t *value, char *why, size_t why_size)
 {
-	size_t n = 0;
+	enum map_cost_method m;
 
-	*copy = strdup(text);
-	if (!*copy)
-		abort();
-	for (char *w = *copy, *comma; w && n <= max; w = comma ? comma + 1 : NULL) {
-		comma = strchr(w, ',');
-		if (comma)
-			*comma = '\0';
-		if (n < max)
-			words[n] = w;
-		n++;
+	if (!map_cost_method_parse(item, &m)) {
+		snprintf(why, why_size, "unknown map-cost method '%s' (expected mmio, resource, "
+			 "iova-link, p2p-page, ram, mmio-host, resource-host or iova-link-host)",
+			 item);
+		return false;
 	}
-	return n;
+	*value = m;
+	return true;
 }
 
 bool map_cost_methods_parse(const char *text, enum map_cost_method *out, size_t *n, char *why,
 			    size_t why_size)
 {
-	char *copy, *words[MAP_COST_METHODS];
-	size_t count = split_commas(text, &copy, words, MAP_COST_METHODS);
-	bool ok = true;
+	uint64_t read[MAP_COST_METHODS];
+	struct comma_list_result r;
 
 	*n = 0;
-	if (count > MAP_COST_METHODS) {
+	if (comma_list_count(text) > MAP_COST_METHODS) {
 		snprintf(why, why_size, "too many methods in '%s' (each of the %d at most once)",
 			 text, MAP_COST_METHODS);
-		ok = false;
+		return false;
 	}
-	for (size_t i = 0; ok && i < count; i++) {
-		enum map_cost_method m;
+	comma_list_read(text, read_method, read, MAP_COST_METHODS, n, why, why_size, &r);
+	for (size_t i = 0; i < *n; i++)
+		out[i] = (enum map_cost_method)read[i];
+	if (r.fault == COMMA_LIST_REPEATED)
+		snprintf(why, why_size, "method %s is listed twice", r.item);
+	return r.fault == COMMA_LIST_OK;
+}
 
-		if (!map_cost_method_parse(words[i], &m)) {
-			snprintf(why, why_size, "unknown map-cost method '%s' (expected mmio, resource, "
-				 "iova-link, p2p-page, ram, mmio-host, resource-host or "
-				 "iova-link-host)", words[i]);
-			ok = false;
-			break;
-		}
-		for (size_t j = 0; j < *n; j++) {
-			if (out[j] == m) {
-				snprintf(why, why_size, "method %s is listed twice", words[i]);
-				ok = false;
-			}
-		}
-		out[(*n)++] = m;
-	}
-	free(copy);
-	return ok;
+static bool read_granule(const char *item, uint64_t *g, char *why, size_t why_size)
+{
+	if (parse_size(item, g) && *g >= MAP_COST_MIN_GRANULE && *g <= MAP_COST_MAX_GRANULE &&
+	    *g % MAP_COST_MIN_GRANULE == 0)
+		return true;
+	snprintf(why, why_size, "bad granule '%s' (expected a multiple of 4K from 4K to 2M)", item);
+	return false;
 }
 
 bool map_cost_granules_parse(const char *text, uint64_t *out, size_t *n, char *why,
 			     size_t why_size)
 {
-	char *copy, *words[MAP_COST_MAX_GRANULES];
-	size_t count = split_commas(text, &copy, words, MAP_COST_MAX_GRANULES);
-	bool ok = true;
+	struct comma_list_result r;
 
 	*n = 0;
-	if (count > MAP_COST_MAX_GRANULES) {
+	if (comma_list_count(text) > MAP_COST_MAX_GRANULES) {
 		snprintf(why, why_size, "too many granules in '%s' (at most %d)", text,
 			 MAP_COST_MAX_GRANULES);
-		ok = false;
-	}
-	for (size_t i = 0; ok && i < count; i++) {
-		uint64_t g;
-
-		if (!parse_size(words[i], &g) || g < MAP_COST_MIN_GRANULE ||
-		    g > MAP_COST_MAX_GRANULE || g % MAP_COST_MIN_GRANULE) {
-			snprintf(why, why_size, "bad granule '%s' (expected a multiple of 4K from 4K "
-				 "to 2M)", words[i]);
-			ok = false;
-			break;
-		}
-		for (size_t j = 0; j < *n; j++) {
-			if (out[j] == g) {
-				snprintf(why, why_size, "granule %s is listed twice", words[i]);
-				ok = false;
-			}
-		}
-		out[(*n)++] = g;
-	}
-	free(copy);
-	return ok;
-}
-
-static const char *const dir_names[] = {
-	[P2PRIG_DIR_BIDIRECTIONAL] = "bidirectional",
-	[P2PRIG_DIR_TO_DEVICE] = "to-device",
-	[P2PRIG_DIR_FROM_DEVICE] = "from-device",
-};
-
-bool map_cost_dir_parse(const char *text, uint32_t *out)
-{
-	size_t i;
-
-	if (!name_find(text, dir_names, ARRAY_SIZE(dir_names), &i))
 		return false;
-	*out = (uint32_t)i;
-	return true;
+	}
+	comma_list_read(text, read_granule, out, MAP_COST_MAX_GRANULES, n, why, why_size, &r);
+	if (r.fault == COMMA_LIST_REPEATED)
+		snprintf(why, why_size, "granule %s is listed twice", r.item);
+	return r.fault == COMMA_LIST_OK;
 }
 
-const char *map_cost_dir_name(uint32_t dir)
-{
-	return name_of(dir_names, ARRAY_SIZE(dir_names), dir, "?");
-}
+NAMED_ENUM(map_cost_dir, uint32_t, [P2PRIG_DIR_BIDIRECTIONAL] = "bidirectional",
+	   [P2PRIG_DIR_TO_DEVICE] = "to-device", [P2PRIG_DIR_FROM_DEVICE] = "from-device")

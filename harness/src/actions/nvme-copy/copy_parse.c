@@ -6,35 +6,26 @@
 
 #include "actions/nvme-copy/nvme_copy.h"
 #include "actions/storage/storage_parse.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 /* Keys of `step NAME nvme-copy ...`, in the order the README lists them. */
-enum copy_key { CK_FROM, CK_TO, CK_BUFFER, CK_SIZE, CK_SIZES, CK_IODEPTHS, CK_OFFSET, CK_SEED };
-
-static const struct key_spec copy_keys[] = {
-	[CK_FROM] = { "from", true },
-	[CK_TO] = { "to", true },
-	[CK_BUFFER] = { "buffer", true },
-	[CK_SIZE] = { "size", true },
-	[CK_SIZES] = { "sizes", true },
-	[CK_IODEPTHS] = { "iodepths", true },
-	[CK_OFFSET] = { "offset", false },
-	[CK_SEED] = { "seed", false },
+enum copy_key {
+	CK_FROM, CK_TO, CK_BUFFER, CK_SIZE, CK_SIZES, CK_IODEPTHS, CK_OFFSET, CK_SEED, COPY_KEYS
 };
+
+static const char copy_key_list[] = "from to buffer size sizes iodepths [offset] [seed]";
 
 bool copy_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 		     struct pending_step *pending)
 {
 	struct copy_params *c = &step->copy;
-	const char *v[ARRAY_SIZE(copy_keys)];
-	bool ok = parser_read_keys(p, words, n, copy_keys, ARRAY_SIZE(copy_keys), "nvme-copy steps",
-				   v);
+	const char *v[COPY_KEYS];
+	bool ok = parser_read_keys(p, words, n, copy_key_list, COPY_KEYS, "nvme-copy steps", v);
 
 	c->from = c->to = c->buffer = SCENARIO_NO_INDEX;
-	storage_keep_name(pending->storage, v[CK_FROM]);
-	storage_keep_name(pending->to, v[CK_TO]);
-	storage_keep_name(pending->provider, v[CK_BUFFER]);
+	parser_keep_name(pending->storage, v[CK_FROM]);
+	parser_keep_name(pending->to, v[CK_TO]);
+	parser_keep_name(pending->provider, v[CK_BUFFER]);
 	ok &= storage_read_matrix(p, v[CK_SIZES], v[CK_IODEPTHS], &c->matrix);
 	if (v[CK_SIZE])
 		ok &= storage_read_io_size(p, v[CK_SIZE], &c->matrix, STORAGE_MAX_COPY_SIZE, &c->size);

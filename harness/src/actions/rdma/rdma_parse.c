@@ -12,45 +12,20 @@
 #include <string.h>
 
 #include "scenario/scenario_parser.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 /* Keys of `step NAME rdma ...`, in the order the README lists them. */
 enum rdma_key {
 	RK_DEVICE, RK_OP, RK_MEMORY, RK_PROVIDER, RK_METHOD, RK_SIZES, RK_ITERATIONS, RK_SEED,
-	RK_TX_DEPTH
-};
+	RK_TX_DEPTH, RDMA_KEYS };
 
-static const struct key_spec rdma_keys[] = {
-	[RK_DEVICE] = { "device", true },
-	[RK_OP] = { "op", true },
-	[RK_MEMORY] = { "memory", true },
-	[RK_PROVIDER] = { "provider", false },
-	[RK_METHOD] = { "method", false },
-	[RK_SIZES] = { "sizes", true },
-	[RK_ITERATIONS] = { "iterations", true },
-	[RK_SEED] = { "seed", true },
-	[RK_TX_DEPTH] = { "tx-depth", false },
-};
-
-/* A count in [1, max] for KEY. */
-static bool read_count(struct parser *p, const char *key, const char *text, uint32_t max,
-		       uint32_t *out)
-{
-	uint64_t n;
-
-	if (!parser_read_bounded(p, key, text, 1, max, &n))
-		return false;
-	*out = (uint32_t)n;
-	return true;
-}
+static const char rdma_key_list[] =
+	"device op memory [provider] [method] sizes iterations seed [tx-depth]";
 
 /* memory=dmabuf needs provider= and method=; memory=host takes neither. */
 static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, const char *provider,
 				   const char *method)
 {
-	char choices[128];
-
 	if (r->memory == RDMA_MEMORY_HOST) {
 		if (provider || method) {
 			ERROR(p, "memory=host takes no %s (only memory=dmabuf exports a provider's chunk)",
@@ -65,11 +40,9 @@ static bool check_rdma_memory_keys(struct parser *p, struct rdma_params *r, cons
 		return false;
 	}
 	r->method = export_method_kind_find(method);
-	if (!r->method) {
-		ERROR(p, "unknown dma-buf export method '%s' (expected %s)", method,
-		      export_method_kind_choices(choices, sizeof(choices)));
-		return false;
-	}
+	if (!r->method)
+		return parser_unknown_kind(p, "dma-buf export method", method,
+					   export_method_kind_choices);
 	return true;
 }
 
@@ -77,8 +50,8 @@ bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_s
 		     struct pending_step *pending)
 {
 	struct rdma_params *r = &step->rdma;
-	const char *v[ARRAY_SIZE(rdma_keys)];
-	bool ok = parser_read_keys(p, words, n, rdma_keys, ARRAY_SIZE(rdma_keys), "rdma steps", v);
+	const char *v[RDMA_KEYS];
+	bool ok = parser_read_keys(p, words, n, rdma_key_list, RDMA_KEYS, "rdma steps", v);
 	char why[256];
 
 	r->provider = SCENARIO_NO_INDEX;
@@ -93,31 +66,27 @@ bool rdma_parse_keys(struct parser *p, char **words, size_t n, struct scenario_s
 			ok = false;
 		}
 	}
-	if (v[RK_OP] && !rdma_op_parse(v[RK_OP], &r->op)) {
-		ERROR(p, "unknown rdma op '%s' (expected write or read)", v[RK_OP]);
-		ok = false;
-	}
+	if (v[RK_OP] && !rdma_op_parse(v[RK_OP], &r->op))
+		ok = parser_unknown(p, "rdma op", v[RK_OP], "write or read");
 	if (v[RK_MEMORY]) {
-		if (!rdma_memory_parse(v[RK_MEMORY], &r->memory)) {
-			ERROR(p, "unknown rdma memory '%s' (expected host or dmabuf)", v[RK_MEMORY]);
-			ok = false;
-		} else {
+		if (!rdma_memory_parse(v[RK_MEMORY], &r->memory))
+			ok = parser_unknown(p, "rdma memory", v[RK_MEMORY], "host or dmabuf");
+		else
 			ok &= check_rdma_memory_keys(p, r, v[RK_PROVIDER], v[RK_METHOD]);
-		}
 	}
-	if (v[RK_PROVIDER])
-		snprintf(pending->provider, sizeof(pending->provider), "%s", v[RK_PROVIDER]);
+	parser_keep_name(pending->provider, v[RK_PROVIDER]);
 	if (v[RK_SIZES] && !rdma_sizes_parse(v[RK_SIZES], r->sizes, &r->n_sizes, why, sizeof(why))) {
 		ERROR(p, "%s", why);
 		ok = false;
 	}
 	if (v[RK_ITERATIONS])
-		ok &= read_count(p, "iterations", v[RK_ITERATIONS], RDMA_MAX_ITERATIONS,
-				 &r->iterations);
+		ok &= parser_read_count(p, "iterations", v[RK_ITERATIONS], 1, RDMA_MAX_ITERATIONS,
+					&r->iterations);
 	if (v[RK_SEED])
 		ok &= parser_read_number(p, "seed", v[RK_SEED], &r->seed);
 	if (v[RK_TX_DEPTH])
-		ok &= read_count(p, "tx-depth", v[RK_TX_DEPTH], RDMA_MAX_TX_DEPTH, &r->tx_depth);
+		ok &= parser_read_count(p, "tx-depth", v[RK_TX_DEPTH], 1, RDMA_MAX_TX_DEPTH,
+					&r->tx_depth);
 	return ok;
 }
 
@@ -129,15 +98,9 @@ void rdma_check_refs(struct parser *p, struct scenario_step *step,
 	struct rdma_params *r = &step->rdma;
 	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
-	if (!pending->provider[0])
+	r->provider = parser_find_provider(p, pending->provider);
+	if (r->provider == SCENARIO_NO_INDEX)
 		return;
-	for (size_t i = sc->n_providers; i-- > 0;)
-		if (strcmp(sc->providers[i].name, pending->provider) == 0)
-			r->provider = i;
-	if (r->provider == SCENARIO_NO_INDEX) {
-		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
-		return;
-	}
 	const struct scenario_provider *prov = &sc->providers[r->provider];
 	if (prov->kind && !prov->kind->peer)
 		ERROR(p, "memory=dmabuf exports peer memory, but provider '%s' is system RAM",

@@ -3,52 +3,15 @@
 #include "actions/rdma/rdma_syntax.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "util/comma_list.h"
 #include "util/numparse.h"
-#include "util/array_size.h"
 #include "util/names.h"
 
-static const char *const op_names[] = {
-	[RDMA_OP_WRITE] = "write",
-	[RDMA_OP_READ] = "read",
-};
-
-static const char *const memory_names[] = {
-	[RDMA_MEMORY_HOST] = "host",
-	[RDMA_MEMORY_DMABUF] = "dmabuf",
-};
-
-const char *rdma_op_name(enum rdma_op op)
-{
-	return name_of(op_names, ARRAY_SIZE(op_names), op, "?");
-}
-
-const char *rdma_memory_name(enum rdma_memory memory)
-{
-	return name_of(memory_names, ARRAY_SIZE(memory_names), memory, "?");
-}
-
-bool rdma_op_parse(const char *text, enum rdma_op *out)
-{
-	size_t i;
-
-	if (!name_find(text, op_names, ARRAY_SIZE(op_names), &i))
-		return false;
-	*out = (enum rdma_op)i;
-	return true;
-}
-
-bool rdma_memory_parse(const char *text, enum rdma_memory *out)
-{
-	size_t i;
-
-	if (!name_find(text, memory_names, ARRAY_SIZE(memory_names), &i))
-		return false;
-	*out = (enum rdma_memory)i;
-	return true;
-}
+NAMED_ENUM(rdma_op, enum rdma_op, [RDMA_OP_WRITE] = "write", [RDMA_OP_READ] = "read")
+NAMED_ENUM(rdma_memory, enum rdma_memory,
+	   [RDMA_MEMORY_HOST] = "host", [RDMA_MEMORY_DMABUF] = "dmabuf")
 
 bool rdma_device_name_ok(const char *name)
 {
@@ -59,46 +22,26 @@ bool rdma_device_name_ok(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
 }
 
+static bool read_message_size(const char *item, uint64_t *size, char *why, size_t why_size)
+{
+	return comma_list_size(item, size, "sizes > 0", 0, NULL, RDMA_MAX_MESSAGE, why,
+			       why_size);
+}
+
 bool rdma_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why, size_t why_size)
 {
-	char *copy = strdup(text);
-	bool ok = true;
+	struct comma_list_result r;
+	char shown[SIZE_TEXT_MAX];
 
-	if (!copy)
-		abort();
-	*n = 0;
-	/* strtok_r would hide an empty item ("4K,,1M"), so split by hand. */
-	for (char *item = copy, *next; ok && item; item = next) {
-		uint64_t size;
-		char shown[SIZE_TEXT_MAX];
-
-		next = strchr(item, ',');
-		if (next)
-			*next++ = '\0';
-		if (!parse_size(item, &size) || size == 0) {
-			snprintf(why, why_size, "bad size '%s' in sizes (expected a comma-separated list "
-				 "of sizes > 0 with an optional K, M or G suffix, e.g. 4K,64K,1M)", item);
-			ok = false;
-		} else if (size > RDMA_MAX_MESSAGE) {
-			format_size(RDMA_MAX_MESSAGE, shown, sizeof(shown));
-			snprintf(why, why_size, "size %s in sizes is larger than %s", item, shown);
-			ok = false;
-		} else if (*n == RDMA_MAX_SIZES) {
-			snprintf(why, why_size, "too many sizes (at most %d)", RDMA_MAX_SIZES);
-			ok = false;
-		} else {
-			for (size_t i = 0; i < *n; i++) {
-				if (sizes[i] == size) {
-					format_size(size, shown, sizeof(shown));
-					snprintf(why, why_size, "size %s appears twice in sizes", shown);
-					ok = false;
-				}
-			}
-			sizes[(*n)++] = size;
-		}
+	comma_list_read(text, read_message_size, sizes, RDMA_MAX_SIZES, n, why, why_size, &r);
+	if (r.fault == COMMA_LIST_TOO_MANY) {
+		snprintf(why, why_size, "too many sizes (at most %d)", RDMA_MAX_SIZES);
+	} else if (r.fault == COMMA_LIST_REPEATED) {
+		/* As the size reads, whichever way it was written: 4096 and 4K are one. */
+		format_size(r.value, shown, sizeof(shown));
+		snprintf(why, why_size, "size %s appears twice in sizes", shown);
 	}
-	free(copy);
-	return ok;
+	return r.fault == COMMA_LIST_OK;
 }
 
 uint64_t rdma_params_max_size(const struct rdma_params *r)

@@ -16,12 +16,6 @@
 /* buffer=ram: the plain RAM buffer, no provider needed. */
 #define RAM_BUFFER "ram"
 
-void storage_keep_name(char *into, const char *value)
-{
-	if (value)
-		snprintf(into, SCENARIO_NAME_MAX, "%s", value);
-}
-
 /* sizes= and iodepths=, and size= a multiple of every block size. */
 bool storage_read_matrix(struct parser *p, const char *sizes, const char *iodepths,
 			 struct io_matrix *m)

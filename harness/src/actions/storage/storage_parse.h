@@ -13,8 +13,6 @@
 
 #include "scenario/scenario_parser.h"
 
-/* A name the line gave, kept for the end of the file (NULL: none). */
-void storage_keep_name(char *into, const char *value);
 /* sizes= and iodepths=. */
 bool storage_read_matrix(struct parser *p, const char *sizes, const char *iodepths,
 			 struct io_matrix *m);

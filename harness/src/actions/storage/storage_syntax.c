@@ -8,49 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/array_size.h"
+#include "util/comma_list.h"
 #include "util/names.h"
 #include "util/numparse.h"
 
-static const char *const engine_names[] = {
-	[FIO_ENGINE_LIBAIO] = "libaio",
-	[FIO_ENGINE_IO_URING] = "io_uring",
-};
-
-static const char *const rw_names[] = {
-	[FIO_RW_WRITE_READ] = "write-read",
-	[FIO_RW_READ] = "read",
-};
-
-const char *fio_engine_name(enum fio_engine engine)
-{
-	return name_of(engine_names, ARRAY_SIZE(engine_names), engine, "?");
-}
-
-bool fio_engine_parse(const char *text, enum fio_engine *out)
-{
-	size_t i;
-
-	if (!name_find(text, engine_names, ARRAY_SIZE(engine_names), &i))
-		return false;
-	*out = (enum fio_engine)i;
-	return true;
-}
-
-const char *fio_rw_name(enum fio_rw rw)
-{
-	return name_of(rw_names, ARRAY_SIZE(rw_names), rw, "?");
-}
-
-bool fio_rw_parse(const char *text, enum fio_rw *out)
-{
-	size_t i;
-
-	if (!name_find(text, rw_names, ARRAY_SIZE(rw_names), &i))
-		return false;
-	*out = (enum fio_rw)i;
-	return true;
-}
+NAMED_ENUM(fio_engine, enum fio_engine,
+	   [FIO_ENGINE_LIBAIO] = "libaio", [FIO_ENGINE_IO_URING] = "io_uring")
+NAMED_ENUM(fio_rw, enum fio_rw, [FIO_RW_WRITE_READ] = "write-read", [FIO_RW_READ] = "read")
 
 static bool all_of(const char *s, int (*is)(int))
 {
@@ -127,93 +91,48 @@ bool storage_controller_ok(const char *text, char *why, size_t why_size)
 	return false;
 }
 
-/* Splits "a,b,c" by hand: strtok_r would hide an empty item ("4K,,1M"). */
-static char *next_item(char **at)
+static bool read_block_size(const char *item, uint64_t *size, char *why, size_t why_size)
 {
-	char *item = *at, *comma;
-
-	if (!item)
-		return NULL;
-	comma = strchr(item, ',');
-	if (comma)
-		*comma++ = '\0';
-	*at = comma;
-	return item;
+	return comma_list_size(item, size, "block sizes", STORAGE_ALIGN,
+			       "O_DIRECT and p2pmem work in pages", STORAGE_MAX_BLOCK, why, why_size);
 }
 
 bool storage_sizes_parse(const char *text, uint64_t *sizes, size_t *n, char *why,
 			 size_t why_size)
 {
-	char *copy = strdup(text), *at = copy, *item;
-	bool ok = true;
-	char shown[SIZE_TEXT_MAX];
+	struct comma_list_result r;
 
-	if (!copy)
-		abort();
-	*n = 0;
-	while (ok && (item = next_item(&at))) {
-		uint64_t size;
+	comma_list_read(text, read_block_size, sizes, STORAGE_MAX_SIZES, n, why, why_size, &r);
+	if (r.fault == COMMA_LIST_TOO_MANY)
+		snprintf(why, why_size, "too many sizes (at most %d)", STORAGE_MAX_SIZES);
+	else if (r.fault == COMMA_LIST_REPEATED)
+		snprintf(why, why_size, "size %s appears twice in sizes", r.item);
+	return r.fault == COMMA_LIST_OK;
+}
 
-		if (!parse_size(item, &size) || size == 0) {
-			snprintf(why, why_size, "bad size '%s' in sizes (expected a comma-separated list "
-				 "of block sizes with an optional K, M or G suffix, e.g. 4K,64K,1M)", item);
-			ok = false;
-		} else if (size % STORAGE_ALIGN) {
-			snprintf(why, why_size, "size %s in sizes is not a multiple of 4K (O_DIRECT and "
-				 "p2pmem work in pages)", item);
-			ok = false;
-		} else if (size > STORAGE_MAX_BLOCK) {
-			format_size(STORAGE_MAX_BLOCK, shown, sizeof(shown));
-			snprintf(why, why_size, "size %s in sizes is larger than %s", item, shown);
-			ok = false;
-		} else if (*n == STORAGE_MAX_SIZES) {
-			snprintf(why, why_size, "too many sizes (at most %d)", STORAGE_MAX_SIZES);
-			ok = false;
-		} else {
-			for (size_t i = 0; ok && i < *n; i++) {
-				if (sizes[i] == size) {
-					snprintf(why, why_size, "size %s appears twice in sizes", item);
-					ok = false;
-				}
-			}
-			sizes[(*n)++] = size;
-		}
-	}
-	free(copy);
-	return ok;
+static bool read_iodepth(const char *item, uint64_t *depth, char *why, size_t why_size)
+{
+	if (parse_number(item, depth) && *depth > 0 && *depth <= STORAGE_MAX_IODEPTH)
+		return true;
+	snprintf(why, why_size, "bad iodepth '%s' in iodepths (expected a comma-separated "
+		 "list of numbers from 1 to %d, e.g. 1,16)", item, STORAGE_MAX_IODEPTH);
+	return false;
 }
 
 bool storage_iodepths_parse(const char *text, uint32_t *depths, size_t *n, char *why,
 			    size_t why_size)
 {
-	char *copy = strdup(text), *at = copy, *item;
-	bool ok = true;
+	uint64_t read[STORAGE_MAX_IODEPTHS];
+	struct comma_list_result r;
 
-	if (!copy)
-		abort();
-	*n = 0;
-	while (ok && (item = next_item(&at))) {
-		uint64_t depth;
-
-		if (!parse_number(item, &depth) || depth == 0 || depth > STORAGE_MAX_IODEPTH) {
-			snprintf(why, why_size, "bad iodepth '%s' in iodepths (expected a comma-separated "
-				 "list of numbers from 1 to %d, e.g. 1,16)", item, STORAGE_MAX_IODEPTH);
-			ok = false;
-		} else if (*n == STORAGE_MAX_IODEPTHS) {
-			snprintf(why, why_size, "too many iodepths (at most %d)", STORAGE_MAX_IODEPTHS);
-			ok = false;
-		} else {
-			for (size_t i = 0; ok && i < *n; i++) {
-				if (depths[i] == depth) {
-					snprintf(why, why_size, "iodepth %s appears twice in iodepths", item);
-					ok = false;
-				}
-			}
-			depths[(*n)++] = (uint32_t)depth;
-		}
-	}
-	free(copy);
-	return ok;
+	comma_list_read(text, read_iodepth, read, STORAGE_MAX_IODEPTHS, n, why, why_size, &r);
+	for (size_t i = 0; i < *n; i++)
+		depths[i] = (uint32_t)read[i];
+	if (r.fault == COMMA_LIST_TOO_MANY)
+		snprintf(why, why_size, "too many iodepths (at most %d)", STORAGE_MAX_IODEPTHS);
+	else if (r.fault == COMMA_LIST_REPEATED)
+		snprintf(why, why_size, "iodepth %s appears twice in iodepths", r.item);
+	return r.fault == COMMA_LIST_OK;
 }
 
 size_t io_matrix_count(const struct io_matrix *m)

@@ -12,27 +12,15 @@
 #include <string.h>
 
 #include "scenario/scenario_parser.h"
-#include "util/array_size.h"
 #include "util/numparse.h"
 
 /* Keys of `step NAME transfer ...`, in the order the README lists them. */
 enum transfer_key {
 	TK_PROVIDER, TK_INITIATOR, TK_METHOD, TK_SIZE, TK_PIECE, TK_SEED, TK_OFFSET, TK_REPEAT,
-	TK_WARMUP, TK_VLAB_BUS_ADDR
-};
+	TK_WARMUP, TK_VLAB_BUS_ADDR, TRANSFER_KEYS };
 
-static const struct key_spec transfer_keys[] = {
-	[TK_PROVIDER] = { "provider", true },
-	[TK_INITIATOR] = { "initiator", true },
-	[TK_METHOD] = { "method", true },
-	[TK_SIZE] = { "size", true },
-	[TK_PIECE] = { "piece", true },
-	[TK_SEED] = { "seed", true },
-	[TK_OFFSET] = { "offset", false },
-	[TK_REPEAT] = { "map-repeat", false },
-	[TK_WARMUP] = { "warmup", false },
-	[TK_VLAB_BUS_ADDR] = { "vlab-bus-addr", false },
-};
+static const char transfer_key_list[] =
+	"provider initiator method size piece seed [offset] [map-repeat] [warmup] [vlab-bus-addr]";
 
 /* A count of map/unmap pairs for KEY, 0 to max. */
 static bool read_pairs(struct parser *p, const char *key, const char *text, uint32_t max,
@@ -50,41 +38,29 @@ static bool read_pairs(struct parser *p, const char *key, const char *text, uint
 	return true;
 }
 
-/* An error naming the unknown WHAT and the CHOICES there are; false. */
-static bool unknown_method(struct parser *p, const char *what, const char *name,
-			   const char *choices)
-{
-	ERROR(p, "unknown %s '%s' (expected %s)", what, name, choices);
-	return false;
-}
-
 /* Reads what the line alone can tell; references are checked at the end. */
 bool transfer_parse_keys(struct parser *p, char **words, size_t n, struct scenario_step *step,
 			 struct pending_step *pending, bool dma_buf)
 {
 	struct transfer_params *t = &step->transfer;
-	const char *v[ARRAY_SIZE(transfer_keys)];
-	bool ok = parser_read_keys(p, words, n, transfer_keys, ARRAY_SIZE(transfer_keys),
-			    "transfer steps", v);
-	char choices[128];
+	const char *v[TRANSFER_KEYS];
+	bool ok = parser_read_keys(p, words, n, transfer_key_list, TRANSFER_KEYS, "transfer steps",
+				   v);
 
 	t->provider = t->initiator = SCENARIO_NO_INDEX;
 	t->map_repeat = SCENARIO_DEFAULT_MAP_REPEAT;
 	t->warmup = SCENARIO_DEFAULT_WARMUP;
-	if (v[TK_PROVIDER])
-		snprintf(pending->provider, sizeof(pending->provider), "%s", v[TK_PROVIDER]);
-	if (v[TK_INITIATOR])
-		snprintf(pending->initiator, sizeof(pending->initiator), "%s", v[TK_INITIATOR]);
+	parser_keep_name(pending->provider, v[TK_PROVIDER]);
+	parser_keep_name(pending->initiator, v[TK_INITIATOR]);
 	if (v[TK_METHOD] && dma_buf) {
 		t->export_method = export_method_kind_find(v[TK_METHOD]);
 		if (!t->export_method)
-			ok = unknown_method(p, "dma-buf export method", v[TK_METHOD],
-					    export_method_kind_choices(choices, sizeof(choices)));
+			ok = parser_unknown_kind(p, "dma-buf export method", v[TK_METHOD],
+						 export_method_kind_choices);
 	} else if (v[TK_METHOD]) {
 		t->method = method_kind_find(v[TK_METHOD]);
 		if (!t->method)
-			ok = unknown_method(p, "method", v[TK_METHOD],
-					    method_kind_choices(choices, sizeof(choices)));
+			ok = parser_unknown_kind(p, "method", v[TK_METHOD], method_kind_choices);
 	}
 	if (v[TK_SIZE])
 		ok &= parser_read_size(p, "size", v[TK_SIZE], &t->size);
@@ -122,18 +98,8 @@ void transfer_check_refs(struct parser *p, struct scenario_step *step,
 	struct transfer_params *t = &step->transfer;
 	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX];
 
-	/* The first declaration counts; later duplicates were reported where they are. */
-	for (size_t i = sc->n_providers; i-- > 0;)
-		if (pending->provider[0] && strcmp(sc->providers[i].name, pending->provider) == 0)
-			t->provider = i;
-	for (size_t i = sc->n_initiators; i-- > 0;)
-		if (pending->initiator[0] && strcmp(sc->initiators[i].name, pending->initiator) == 0)
-			t->initiator = i;
-	if (pending->provider[0] && t->provider == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown provider '%s' (declare it with a provider line)", pending->provider);
-	if (pending->initiator[0] && t->initiator == SCENARIO_NO_INDEX)
-		ERROR(p, "unknown initiator '%s' (declare it with an initiator line)",
-		      pending->initiator);
+	t->provider = parser_find_provider(p, pending->provider);
+	t->initiator = parser_find_initiator(p, pending->initiator);
 
 	if (t->provider != SCENARIO_NO_INDEX && t->size) {
 		const struct scenario_provider *prov = &sc->providers[t->provider];
