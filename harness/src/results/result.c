@@ -109,6 +109,17 @@ int run_report_exit_code(const struct run_report *r)
 	return 0;
 }
 
+void health_report_free(struct health_report *h)
+{
+	for (size_t i = 0; i < h->n_findings; i++) {
+		free(h->findings[i].step);
+		free(h->findings[i].line);
+	}
+	free(h->findings);
+	h->findings = NULL;
+	h->n_findings = 0;
+}
+
 void run_report_free(struct run_report *r)
 {
 	for (size_t i = 0; i < r->n_steps; i++) {
@@ -117,11 +128,7 @@ void run_report_free(struct run_report *r)
 		storage_io_report_free(r->steps[i].storage_io);
 		map_cost_report_free(r->steps[i].map_cost);
 	}
-	for (size_t i = 0; i < r->health.n_findings; i++) {
-		free(r->health.findings[i].step);
-		free(r->health.findings[i].line);
-	}
-	free(r->health.findings);
+	health_report_free(&r->health);
 	free(r->steps);
 	free(r->scenario);
 	free(r->description);
