@@ -12,16 +12,13 @@
 #include "util/array_size.h"
 #include "util/json_write.h"
 #include "util/names.h"
+#include "util/zalloc.h"
 #include "scenario/kinds.h"
 #include "actions/map-cost/map_cost_kbench.h"
 
 struct map_cost_report *map_cost_report_new(void)
 {
-	struct map_cost_report *r = calloc(1, sizeof(*r));
-
-	if (!r)
-		abort();
-	return r;
+	return zalloc_or_abort(sizeof(struct map_cost_report));
 }
 
 void map_cost_report_free(struct map_cost_report *r)

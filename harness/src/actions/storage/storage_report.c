@@ -9,16 +9,13 @@
 #include <json.h>
 
 #include "util/json_write.h"
+#include "util/zalloc.h"
 
 #define MIB (1024.0 * 1024.0)
 
 struct storage_io_report *storage_io_report_new(void)
 {
-	struct storage_io_report *r = calloc(1, sizeof(*r));
-
-	if (!r)
-		abort();
-	return r;
+	return zalloc_or_abort(sizeof(struct storage_io_report));
 }
 
 void storage_io_report_free(struct storage_io_report *r)
