@@ -207,8 +207,9 @@ static json_object *direction_json(const struct direction_report *d)
 	return o;
 }
 
-static json_object *expectation_json(const struct expectation_report *e)
+static json_object *expectation_json(const void *item)
 {
+	const struct expectation_report *e = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "expect", json_object_new_string(e->expect));
@@ -270,8 +271,33 @@ static json_object *cold_json(const struct cold_timings *c)
 	return o;
 }
 
-static json_object *step_json(const struct step_report *s)
+/* A list of text lines as an array of strings. */
+static json_object *lines_json(const struct strlist *l)
 {
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_object_array_add(a, json_object_new_string(l->items[i]));
+	return a;
+}
+
+/* What an exporter and an importer did with a step's dma-buf, counted. */
+static json_object *dmabuf_json(const struct step_report *s)
+{
+	const struct jw_count_field calls[] = {
+		{ "exports", s->dmabuf.exports }, { "attaches", s->dmabuf.attaches },
+		{ "detaches", s->dmabuf.detaches }, { "maps", s->dmabuf.maps },
+		{ "unmaps", s->dmabuf.unmaps },
+	};
+	json_object *o = jw_add_counts(json_object_new_object(), calls, ARRAY_SIZE(calls));
+
+	jw_add(o, "balanced", json_object_new_boolean(s->dmabuf.balanced));
+	return o;
+}
+
+static json_object *step_json(const void *item)
+{
+	const struct step_report *s = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "name", json_object_new_string(s->name));
@@ -300,16 +326,8 @@ static json_object *step_json(const struct step_report *s)
 	jw_add(o, "dma_bounced",
 	       s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_BOUNCED) : NULL);
 	jw_add(o, "refused", json_object_new_boolean(s->refused));
-	if (s->dmabuf.used) {
-		json_object *d = json_object_new_object();
-		jw_add(d, "exports", jw_count(s->dmabuf.exports));
-		jw_add(d, "attaches", jw_count(s->dmabuf.attaches));
-		jw_add(d, "detaches", jw_count(s->dmabuf.detaches));
-		jw_add(d, "maps", jw_count(s->dmabuf.maps));
-		jw_add(d, "unmaps", jw_count(s->dmabuf.unmaps));
-		jw_add(d, "balanced", json_object_new_boolean(s->dmabuf.balanced));
-		jw_add(o, "dmabuf", d);
-	}
+	if (s->dmabuf.used)
+		jw_add(o, "dmabuf", dmabuf_json(s));
 	jw_add(o, "refused_error",
 	       s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
 	jw_add(o, "bytes", jw_count(s->bytes));
@@ -337,20 +355,19 @@ static json_object *step_json(const struct step_report *s)
 	if (s->trace.used || s->trace.note[0])
 		jw_add(o, "trace", step_trace_json(&s->trace));
 
-	json_object *e = json_object_new_array();
-	for (size_t i = 0; i < s->n_expectations; i++)
-		json_object_array_add(e, expectation_json(&s->expectations[i]));
-	jw_add(o, "expectations", e);
+	jw_add(o, "expectations", JW_ARRAY(s->expectations, s->n_expectations, expectation_json));
+	jw_add(o, "health", lines_json(&s->health));
+	jw_add(o, "notes", lines_json(&s->notes));
+	return o;
+}
 
-	json_object *h = json_object_new_array();
-	for (size_t i = 0; i < s->health.n; i++)
-		json_object_array_add(h, json_object_new_string(s->health.items[i]));
-	jw_add(o, "health", h);
+static json_object *finding_json(const void *item)
+{
+	const struct health_finding *f = item;
+	json_object *o = json_object_new_object();
 
-	json_object *notes = json_object_new_array();
-	for (size_t i = 0; i < s->notes.n; i++)
-		json_object_array_add(notes, json_object_new_string(s->notes.items[i]));
-	jw_add(o, "notes", notes);
+	jw_add(o, "step", jw_text(f->step));
+	jw_add(o, "line", json_object_new_string(f->line));
 	return o;
 }
 
@@ -362,14 +379,7 @@ static json_object *health_json(const struct run_report *r)
 	jw_add(o, "clean", json_object_new_boolean(run_report_health_clean(r)));
 	jw_add(o, "watched", json_object_new_boolean(h->watched));
 	jw_add(o, "reason", h->watched ? NULL : jw_text(h->why));
-	json_object *f = json_object_new_array();
-	for (size_t i = 0; i < h->n_findings; i++) {
-		json_object *one = json_object_new_object();
-		jw_add(one, "step", jw_text(h->findings[i].step));
-		jw_add(one, "line", json_object_new_string(h->findings[i].line));
-		json_object_array_add(f, one);
-	}
-	jw_add(o, "findings", f);
+	jw_add(o, "findings", JW_ARRAY(h->findings, h->n_findings, finding_json));
 	return o;
 }
 
@@ -399,19 +409,15 @@ static json_object *report_json(const struct run_report *r)
 	jw_add(o, "complete", json_object_new_boolean(r->complete));
 	jw_add(o, "error", jw_text(r->error));
 
-	json_object *steps = json_object_new_array();
-	for (size_t i = 0; i < r->n_steps; i++)
-		json_object_array_add(steps, step_json(&r->steps[i]));
-	jw_add(o, "steps", steps);
+	jw_add(o, "steps", JW_ARRAY(r->steps, r->n_steps, step_json));
 	jw_add(o, "health", health_json(r));
 	jw_add(o, "doctor", r->doctor ? json_object_get(r->doctor) : NULL);
 
 	struct run_counts c = run_report_counts(r);
-	json_object *summary = json_object_new_object();
-	jw_add(summary, "passed", jw_count(c.passed));
-	jw_add(summary, "failed", jw_count(c.failed));
-	jw_add(summary, "skipped", jw_count(c.skipped));
-	jw_add(o, "summary", summary);
+	const struct jw_count_field summary[] = {
+		{ "passed", c.passed }, { "failed", c.failed }, { "skipped", c.skipped },
+	};
+	jw_add(o, "summary", jw_add_counts(json_object_new_object(), summary, ARRAY_SIZE(summary)));
 	return o;
 }
 

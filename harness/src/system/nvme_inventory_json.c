@@ -7,6 +7,7 @@
 
 #include <json.h>
 
+#include "util/array_size.h"
 #include "util/json_write.h"
 
 /* Registers as "0x..." text: CAP does not fit a JSON number exactly everywhere. */
@@ -64,16 +65,17 @@ static json_object *pmr_json(const struct nvme_pmr_info *pmr)
 	return o;
 }
 
-static json_object *ns_json(const struct nvme_ns_info *ns)
+static json_object *ns_json(const void *item)
 {
+	const struct nvme_ns_info *ns = item;
+	const struct jw_count_field sizes[] = {
+		{ "nsid", ns->nsid }, { "size_bytes", ns->size_bytes }, { "lba_bytes", ns->lba_bytes },
+	};
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(ns->name));
 	json_object_object_add(o, "dev", json_object_new_string(ns->dev_path));
-	json_object_object_add(o, "nsid", json_object_new_int64(ns->nsid));
-	json_object_object_add(o, "size_bytes", jw_count(ns->size_bytes));
-	json_object_object_add(o, "lba_bytes", json_object_new_int64(ns->lba_bytes));
-	return o;
+	return jw_add_counts(o, sizes, ARRAY_SIZE(sizes));
 }
 
 static json_object *registers_json(const struct nvme_ctrl_info *c)
@@ -87,10 +89,10 @@ static json_object *registers_json(const struct nvme_ctrl_info *c)
 	return o;
 }
 
-static json_object *ctrl_json(const struct nvme_ctrl_info *c)
+static json_object *ctrl_json(const void *item)
 {
+	const struct nvme_ctrl_info *c = item;
 	json_object *o = json_object_new_object();
-	json_object *namespaces = json_object_new_array();
 
 	json_object_object_add(o, "name", json_object_new_string(c->name));
 	json_object_object_add(o, "transport", jw_text(c->transport));
@@ -108,19 +110,14 @@ static json_object *ctrl_json(const struct nvme_ctrl_info *c)
 	/* null: not known (registers unread and no sysfs attribute). */
 	json_object_object_add(o, "cmb", c->cmb_source[0] ? cmb_json(&c->cmb) : NULL);
 	json_object_object_add(o, "pmr", c->regs_read ? pmr_json(&c->pmr) : NULL);
-	for (size_t i = 0; i < c->n_ns; i++)
-		json_object_array_add(namespaces, ns_json(&c->ns[i]));
-	json_object_object_add(o, "namespaces", namespaces);
+	json_object_object_add(o, "namespaces", JW_ARRAY(c->ns, c->n_ns, ns_json));
 	return o;
 }
 
 struct json_object *nvme_inventory_json(const struct nvme_inventory *inv)
 {
 	json_object *o = json_object_new_object();
-	json_object *ctrls = json_object_new_array();
 
-	for (size_t i = 0; i < inv->n_ctrls; i++)
-		json_object_array_add(ctrls, ctrl_json(&inv->ctrls[i]));
-	json_object_object_add(o, "controllers", ctrls);
+	json_object_object_add(o, "controllers", JW_ARRAY(inv->ctrls, inv->n_ctrls, ctrl_json));
 	return o;
 }

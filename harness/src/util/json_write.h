@@ -8,6 +8,7 @@
 #ifndef P2PRIG_JSON_WRITE_H
 #define P2PRIG_JSON_WRITE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <json.h>
@@ -22,6 +23,25 @@ json_object *jw_count(uint64_t v);
 json_object *jw_hex(uint64_t v);
 /* V printed with PLACES decimals: 1234.5 rather than 1234.4999999999998. */
 json_object *jw_decimal(double v, int places);
+
+/* One named figure of an object: KEY and the count written under it. */
+struct jw_count_field {
+	const char *key;
+	uint64_t value;
+};
+
+/* OBJ[KEY] = VALUE, as jw_count(), for each of the N FIELDS; returns OBJ. */
+json_object *jw_add_counts(json_object *obj, const struct jw_count_field *fields, size_t n);
+
+/*
+ * An array of ONE(item) for each of the N items of SIZE bytes at ITEMS:
+ * a list of a report's sizes, jobs or steps, one object each.
+ */
+json_object *jw_array(const void *items, size_t n, size_t size,
+		      json_object *(*one)(const void *item));
+/* jw_array() over the N elements of the array ITEMS points to. */
+#define JW_ARRAY(items, n, one) jw_array((items), (n), sizeof(*(items)), (one))
+
 /*
  * O, pretty-printed, to PATH, or to stdout when PATH is "-". Returns 0, or
  * 1 after saying on stderr "p2prig COMMAND: cannot write PATH: why".

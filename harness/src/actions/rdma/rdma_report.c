@@ -20,8 +20,9 @@ double rdma_mib_to_gbit(double mib_per_s)
 	return mib_per_s * MIB * 8.0 / 1e9;
 }
 
-static json_object *size_json(const struct rdma_size_report *s)
+static json_object *size_json(const void *item)
 {
+	const struct rdma_size_report *s = item;
 	json_object *o = json_object_new_object();
 	double peak_gbit = rdma_mib_to_gbit(s->bw_peak_mibps);
 	double avg_gbit = rdma_mib_to_gbit(s->bw_avg_mibps);
@@ -64,10 +65,7 @@ json_object *rdma_report_json(const struct rdma_report *r)
 	jw_add(o, "path_mtu", r->opened ? jw_count(r->path_mtu) : NULL);
 	jw_add(o, "tx_depth", jw_count(r->tx_depth));
 	jw_add(o, "timeout_ms", jw_count(r->timeout_ms));
-	json_object *sizes = json_object_new_array();
-	for (size_t i = 0; i < r->n_sizes; i++)
-		json_object_array_add(sizes, size_json(&r->sizes[i]));
-	jw_add(o, "sizes", sizes);
+	jw_add(o, "sizes", JW_ARRAY(r->sizes, r->n_sizes, size_json));
 	return o;
 }
 
