@@ -72,9 +72,8 @@ static json_object *acs_json(const struct doctor_acs *acs)
 	return o;
 }
 
-static json_object *host_json(const void *item)
+static json_object *host_json(const struct doctor_host_bridge *h)
 {
-	const struct doctor_host_bridge *h = item;
 	json_object *o = json_object_new_object();
 	char id[16];
 
@@ -283,7 +282,7 @@ static json_object *system_json(const struct doctor_system *s)
 	json_object_object_add(o, "gates", gates_json(s));
 	json_object_object_add(o, "cpu", cpu_json(&s->cpu));
 	json_object_object_add(o, "iommu", iommu_json(s));
-	json_object_object_add(o, "host_bridges", JW_ARRAY(s->hosts, s->n_hosts, host_json));
+	JW_ADD_ARRAY(o, "host_bridges", s->hosts, s->n_hosts, host_json);
 	return o;
 }
 

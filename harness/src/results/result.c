@@ -207,9 +207,8 @@ static json_object *direction_json(const struct direction_report *d)
 	return o;
 }
 
-static json_object *expectation_json(const void *item)
+static json_object *expectation_json(const struct expectation_report *e)
 {
-	const struct expectation_report *e = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "expect", json_object_new_string(e->expect));
@@ -295,9 +294,8 @@ static json_object *dmabuf_json(const struct step_report *s)
 	return o;
 }
 
-static json_object *step_json(const void *item)
+static json_object *step_json(const struct step_report *s)
 {
-	const struct step_report *s = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "name", json_object_new_string(s->name));
@@ -355,15 +353,14 @@ static json_object *step_json(const void *item)
 	if (s->trace.used || s->trace.note[0])
 		jw_add(o, "trace", step_trace_json(&s->trace));
 
-	jw_add(o, "expectations", JW_ARRAY(s->expectations, s->n_expectations, expectation_json));
+	JW_ADD_ARRAY(o, "expectations", s->expectations, s->n_expectations, expectation_json);
 	jw_add(o, "health", lines_json(&s->health));
 	jw_add(o, "notes", lines_json(&s->notes));
 	return o;
 }
 
-static json_object *finding_json(const void *item)
+static json_object *finding_json(const struct health_finding *f)
 {
-	const struct health_finding *f = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "step", jw_text(f->step));
@@ -379,7 +376,7 @@ static json_object *health_json(const struct run_report *r)
 	jw_add(o, "clean", json_object_new_boolean(run_report_health_clean(r)));
 	jw_add(o, "watched", json_object_new_boolean(h->watched));
 	jw_add(o, "reason", h->watched ? NULL : jw_text(h->why));
-	jw_add(o, "findings", JW_ARRAY(h->findings, h->n_findings, finding_json));
+	JW_ADD_ARRAY(o, "findings", h->findings, h->n_findings, finding_json);
 	return o;
 }
 
@@ -388,16 +385,14 @@ static json_object *report_json(const struct run_report *r)
 	json_object *o = json_object_new_object();
 	char when[32];
 
+	const struct jw_text_field run[] = {
+		{ "scenario", r->scenario }, { "description", r->description }, { "file", r->file },
+		{ "rig", r->rig }, { "topology", r->topology }, { "config", r->config },
+		{ "node", r->node }, { "peer", r->peer }, { "kernel", r->kernel },
+	};
+
 	jw_add(o, "format", json_object_new_int(RESULT_FORMAT));
-	jw_add(o, "scenario", jw_text(r->scenario));
-	jw_add(o, "description", jw_text(r->description));
-	jw_add(o, "file", jw_text(r->file));
-	jw_add(o, "rig", jw_text(r->rig));
-	jw_add(o, "topology", jw_text(r->topology));
-	jw_add(o, "config", jw_text(r->config));
-	jw_add(o, "node", jw_text(r->node));
-	jw_add(o, "peer", jw_text(r->peer));
-	jw_add(o, "kernel", jw_text(r->kernel));
+	jw_add_texts(o, run, ARRAY_SIZE(run));
 	result_format_time(r->started, when, sizeof(when));
 	jw_add(o, "started", json_object_new_string(when));
 	if (r->finished) {
@@ -409,7 +404,7 @@ static json_object *report_json(const struct run_report *r)
 	jw_add(o, "complete", json_object_new_boolean(r->complete));
 	jw_add(o, "error", jw_text(r->error));
 
-	jw_add(o, "steps", JW_ARRAY(r->steps, r->n_steps, step_json));
+	JW_ADD_ARRAY(o, "steps", r->steps, r->n_steps, step_json);
 	jw_add(o, "health", health_json(r));
 	jw_add(o, "doctor", r->doctor ? json_object_get(r->doctor) : NULL);
 

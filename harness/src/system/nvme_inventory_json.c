@@ -65,9 +65,8 @@ static json_object *pmr_json(const struct nvme_pmr_info *pmr)
 	return o;
 }
 
-static json_object *ns_json(const void *item)
+static json_object *ns_json(const struct nvme_ns_info *ns)
 {
-	const struct nvme_ns_info *ns = item;
 	const struct jw_count_field sizes[] = {
 		{ "nsid", ns->nsid }, { "size_bytes", ns->size_bytes }, { "lba_bytes", ns->lba_bytes },
 	};
@@ -89,17 +88,16 @@ static json_object *registers_json(const struct nvme_ctrl_info *c)
 	return o;
 }
 
-static json_object *ctrl_json(const void *item)
+static json_object *ctrl_json(const struct nvme_ctrl_info *c)
 {
-	const struct nvme_ctrl_info *c = item;
+	const struct jw_text_field identity[] = {
+		{ "transport", c->transport }, { "address", c->address }, { "serial", c->serial },
+		{ "model", c->model }, { "firmware", c->firmware },
+	};
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(c->name));
-	json_object_object_add(o, "transport", jw_text(c->transport));
-	json_object_object_add(o, "address", jw_text(c->address));
-	json_object_object_add(o, "serial", jw_text(c->serial));
-	json_object_object_add(o, "model", jw_text(c->model));
-	json_object_object_add(o, "firmware", jw_text(c->firmware));
+	jw_add_texts(o, identity, ARRAY_SIZE(identity));
 	add_bool(o, "identified", c->identified);
 	json_object_object_add(o, "identify_error",
 			       jw_text(c->identified ? NULL : c->identify_error));
@@ -110,7 +108,7 @@ static json_object *ctrl_json(const void *item)
 	/* null: not known (registers unread and no sysfs attribute). */
 	json_object_object_add(o, "cmb", c->cmb_source[0] ? cmb_json(&c->cmb) : NULL);
 	json_object_object_add(o, "pmr", c->regs_read ? pmr_json(&c->pmr) : NULL);
-	json_object_object_add(o, "namespaces", JW_ARRAY(c->ns, c->n_ns, ns_json));
+	JW_ADD_ARRAY(o, "namespaces", c->ns, c->n_ns, ns_json);
 	return o;
 }
 
@@ -118,6 +116,6 @@ struct json_object *nvme_inventory_json(const struct nvme_inventory *inv)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "controllers", JW_ARRAY(inv->ctrls, inv->n_ctrls, ctrl_json));
+	JW_ADD_ARRAY(o, "controllers", inv->ctrls, inv->n_ctrls, ctrl_json);
 	return o;
 }

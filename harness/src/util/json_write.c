@@ -45,14 +45,11 @@ json_object *jw_add_counts(json_object *obj, const struct jw_count_field *fields
 	return obj;
 }
 
-json_object *jw_array(const void *items, size_t n, size_t size,
-		      json_object *(*one)(const void *item))
+json_object *jw_add_texts(json_object *obj, const struct jw_text_field *fields, size_t n)
 {
-	json_object *a = json_object_new_array();
-
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(a, one((const char *)items + i * size));
-	return a;
+		jw_add(obj, fields[i].key, jw_text(fields[i].value));
+	return obj;
 }
 
 int jw_write_out(json_object *o, const char *path, const char *command)

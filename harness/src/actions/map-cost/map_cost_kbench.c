@@ -345,9 +345,8 @@ void kbench_compare(struct map_cost_kbench *k, const struct map_cost_report *r)
 	}
 }
 
-static json_object *run_json(const void *item)
+static json_object *run_json(const struct kbench_run *run)
 {
-	const struct kbench_run *run = item;
 	const struct jw_count_field figures[] = {
 		{ "map_mean_ns", run->map_mean_ns }, { "map_stddev_ns", run->map_stddev_ns },
 		{ "unmap_mean_ns", run->unmap_mean_ns }, { "unmap_stddev_ns", run->unmap_stddev_ns },
@@ -374,7 +373,7 @@ static json_object *granule_json(const struct kbench_granule *g, uint64_t page_s
 
 	jw_add(o, "granule_bytes", jw_count(g->granule));
 	jw_add(o, "pages", jw_count(g->granule / page_size));
-	jw_add(o, "runs", JW_ARRAY(g->runs, g->n_runs, run_json));
+	JW_ADD_ARRAY(o, "runs", g->runs, g->n_runs, run_json);
 	jw_add(o, "map", side_json(&g->map));
 	jw_add(o, "unmap", side_json(&g->unmap));
 	jw_add(o, "note", jw_text(g->note));

@@ -98,9 +98,8 @@ static json_object *figures_json(const struct bench_figures *f)
 	return jw_add_counts(json_object_new_object(), figures, ARRAY_SIZE(figures));
 }
 
-static json_object *repeat_json(const void *item)
+static json_object *repeat_json(const struct bench_repeat *r)
 {
-	const struct bench_repeat *r = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "map", figures_json(&r->map));
@@ -136,9 +135,8 @@ static json_object *trace_json(const struct map_cost_trace *t)
 	return o;
 }
 
-static json_object *entry_json(const void *item)
+static json_object *entry_json(const struct map_cost_entry *e)
 {
-	const struct map_cost_entry *e = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "method", jw_text(map_cost_method_info(e->method)->name));
@@ -149,7 +147,7 @@ static json_object *entry_json(const void *item)
 	jw_add(o, "reason", e->reason[0] ? jw_text(e->reason) : NULL);
 	jw_add(o, "map", map_cost_figure_json(&e->map));
 	jw_add(o, "unmap", map_cost_figure_json(&e->unmap));
-	jw_add(o, "repeats", JW_ARRAY(e->repeats, e->n_repeats, repeat_json));
+	JW_ADD_ARRAY(o, "repeats", e->repeats, e->n_repeats, repeat_json);
 	jw_add(o, "trace", trace_json(&e->trace));
 	return o;
 }
@@ -179,7 +177,7 @@ json_object *map_cost_json(const struct map_cost_report *r)
 	jw_add(trace, "note", r->trace_note[0] ? jw_text(r->trace_note) : NULL);
 	jw_add(o, "trace", trace);
 
-	jw_add(o, "entries", JW_ARRAY(r->entries, r->n_entries, entry_json));
+	JW_ADD_ARRAY(o, "entries", r->entries, r->n_entries, entry_json);
 	if (r->kbench)
 		jw_add(o, "kernel_bench", kbench_json(r->kbench));
 	return o;

@@ -123,9 +123,8 @@ json_object *storage_fio_json(const struct storage_io_report *r)
 	return o;
 }
 
-static json_object *combo_json(const void *item)
+static json_object *combo_json(const struct copy_combo_report *c)
 {
-	const struct copy_combo_report *c = item;
 	const struct jw_count_field figures[] = {
 		{ "bs", c->bs }, { "iodepth", c->iodepth }, { "from_offset", c->from_offset },
 		{ "to_offset", c->to_offset }, { "bytes", c->bytes },
@@ -147,9 +146,8 @@ static json_object *combo_json(const void *item)
 	return o;
 }
 
-static json_object *region_json(const void *item)
+static json_object *region_json(const struct bar_region *r)
 {
-	const struct bar_region *r = item;
 	json_object *o = json_object_new_object();
 
 	jw_add(o, "bar_offset", jw_hex(r->bar_offset));
@@ -164,7 +162,7 @@ static json_object *regions_json(const struct copy_report *c)
 
 	jw_add(o, "bar", json_object_new_int(c->bar));
 	jw_add(o, "bar_start", jw_hex(c->bar_start));
-	jw_add(o, "regions", JW_ARRAY(c->regions, c->n_regions, region_json));
+	JW_ADD_ARRAY(o, "regions", c->regions, c->n_regions, region_json);
 	return o;
 }
 
@@ -179,7 +177,7 @@ json_object *storage_copy_json(const struct storage_io_report *r)
 	jw_add(o, "buffer", buffer_json(&r->buffer));
 	jw_add(o, "size", jw_count(c->size));
 	jw_add(o, "seed", c->has_seed ? jw_hex(c->seed) : NULL);
-	jw_add(o, "combinations", JW_ARRAY(c->combos, c->n_combos, combo_json));
+	JW_ADD_ARRAY(o, "combinations", c->combos, c->n_combos, combo_json);
 	jw_add(o, "bar_regions", c->regions_known ? regions_json(c) : NULL);
 	jw_add(o, "bar_regions_reason", c->regions_known ? NULL : jw_text(c->regions_why));
 	return o;
