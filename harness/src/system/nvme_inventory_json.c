@@ -67,14 +67,14 @@ static json_object *pmr_json(const struct nvme_pmr_info *pmr)
 
 static json_object *ns_json(const struct nvme_ns_info *ns)
 {
-	const struct jw_count_field sizes[] = {
+	const struct jw_count_field numbers[] = {
 		{ "nsid", ns->nsid }, { "size_bytes", ns->size_bytes }, { "lba_bytes", ns->lba_bytes },
 	};
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(ns->name));
 	json_object_object_add(o, "dev", json_object_new_string(ns->dev_path));
-	return jw_add_counts(o, sizes, ARRAY_SIZE(sizes));
+	return jw_add_counts(o, numbers, ARRAY_SIZE(numbers));
 }
 
 static json_object *registers_json(const struct nvme_ctrl_info *c)

@@ -104,15 +104,17 @@ json_object *storage_fio_json(const struct storage_io_report *r)
 {
 	const struct fio_report *f = &r->fio;
 	const char *engine = f->fallback ? "p2prig-loop" : fio_engine_name(f->requested);
+	/* What the fio that ran says of itself, and where its own report is. */
+	const struct jw_text_field fio[] = {
+		{ "fio_version", f->version }, { "command", f->command }, { "fio_json", f->json_file },
+	};
 	json_object *o = json_object_new_object();
 	json_object *jobs = json_object_new_array();
 
 	jw_add(o, "engine", json_object_new_string(engine));
 	jw_add(o, "requested_engine", json_object_new_string(fio_engine_name(f->requested)));
 	jw_add(o, "fallback_reason", f->fallback ? jw_text(f->fallback_reason) : NULL);
-	jw_add(o, "fio_version", jw_text(f->version));
-	jw_add(o, "command", jw_text(f->command));
-	jw_add(o, "fio_json", jw_text(f->json_file));
+	jw_add_texts(o, fio, ARRAY_SIZE(fio));
 	jw_add(o, "rw", json_object_new_string(fio_rw_name(f->rw)));
 	jw_add(o, "size", jw_count(f->size));
 	jw_add(o, "storage", storage_ref_json(&r->storage));
