@@ -68,7 +68,8 @@ static json_object *pmr_json(const struct nvme_pmr_info *pmr)
 static json_object *ns_json(const struct nvme_ns_info *ns)
 {
 	const struct jw_count_field numbers[] = {
-		{ "nsid", ns->nsid }, { "size_bytes", ns->size_bytes }, { "lba_bytes", ns->lba_bytes },
+		{ "nsid", ns->nsid }, { "size_bytes", ns->size_bytes },
+		{ "lba_bytes", ns->lba_bytes },
 	};
 	json_object *o = json_object_new_object();
 

@@ -12,7 +12,8 @@
 
 /*
  * ITEM (a json_object *) set to each element of the array LIST in turn, a
- * null element as NULL; no turn at all when LIST is not an array.
+ * null element as NULL; no turn at all when LIST is not an array. LIST is
+ * read on every turn: give a variable, not a call.
  */
 #define json_array_for_each(item, list)						\
 	for (size_t item##_at = 0;						\

@@ -46,6 +46,7 @@ json_object *jw_add_texts(json_object *obj, const struct jw_text_field *fields, 
 /*
  * OBJ[KEY] = [ ONE(&ITEMS[0]), ..., ONE(&ITEMS[N - 1]) ]: a report's list
  * (its sizes, steps, controllers), one object each, ONE keeping its type.
+ * ITEMS and N are read on every turn: give fields, not calls.
  */
 #define JW_ADD_ARRAY(obj, key, items, n, one)					\
 	do {									\

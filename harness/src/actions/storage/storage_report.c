@@ -106,7 +106,8 @@ json_object *storage_fio_json(const struct storage_io_report *r)
 	const char *engine = f->fallback ? "p2prig-loop" : fio_engine_name(f->requested);
 	/* What the fio that ran says of itself, and where its own report is. */
 	const struct jw_text_field fio[] = {
-		{ "fio_version", f->version }, { "command", f->command }, { "fio_json", f->json_file },
+		{ "fio_version", f->version }, { "command", f->command },
+		{ "fio_json", f->json_file },
 	};
 	json_object *o = json_object_new_object();
 	json_object *jobs = json_object_new_array();
