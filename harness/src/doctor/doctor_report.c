@@ -276,16 +276,13 @@ static json_object *iommu_json(const struct doctor_system *s)
 static json_object *system_json(const struct doctor_system *s)
 {
 	json_object *o = json_object_new_object();
-	json_object *hosts = json_object_new_array();
 
 	json_object_object_add(o, "kernel_release", jw_text(s->release));
 	json_object_object_add(o, "machine", jw_text(s->machine));
 	json_object_object_add(o, "gates", gates_json(s));
 	json_object_object_add(o, "cpu", cpu_json(&s->cpu));
 	json_object_object_add(o, "iommu", iommu_json(s));
-	for (size_t i = 0; i < s->n_hosts; i++)
-		json_object_array_add(hosts, host_json(&s->hosts[i]));
-	json_object_object_add(o, "host_bridges", hosts);
+	JW_ADD_ARRAY(o, "host_bridges", s->hosts, s->n_hosts, host_json);
 	return o;
 }
 

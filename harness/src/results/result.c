@@ -109,6 +109,17 @@ int run_report_exit_code(const struct run_report *r)
 	return 0;
 }
 
+void health_report_free(struct health_report *h)
+{
+	for (size_t i = 0; i < h->n_findings; i++) {
+		free(h->findings[i].step);
+		free(h->findings[i].line);
+	}
+	free(h->findings);
+	h->findings = NULL;
+	h->n_findings = 0;
+}
+
 void run_report_free(struct run_report *r)
 {
 	for (size_t i = 0; i < r->n_steps; i++) {
@@ -117,11 +128,7 @@ void run_report_free(struct run_report *r)
 		storage_io_report_free(r->steps[i].storage_io);
 		map_cost_report_free(r->steps[i].map_cost);
 	}
-	for (size_t i = 0; i < r->health.n_findings; i++) {
-		free(r->health.findings[i].step);
-		free(r->health.findings[i].line);
-	}
-	free(r->health.findings);
+	health_report_free(&r->health);
 	free(r->steps);
 	free(r->scenario);
 	free(r->description);
@@ -263,6 +270,30 @@ static json_object *cold_json(const struct cold_timings *c)
 	return o;
 }
 
+/* A list of text lines as an array of strings. */
+static json_object *lines_json(const struct strlist *l)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_object_array_add(a, json_object_new_string(l->items[i]));
+	return a;
+}
+
+/* What an exporter and an importer did with a step's dma-buf, counted. */
+static json_object *dmabuf_json(const struct step_report *s)
+{
+	const struct jw_count_field calls[] = {
+		{ "exports", s->dmabuf.exports }, { "attaches", s->dmabuf.attaches },
+		{ "detaches", s->dmabuf.detaches }, { "maps", s->dmabuf.maps },
+		{ "unmaps", s->dmabuf.unmaps },
+	};
+	json_object *o = jw_add_counts(json_object_new_object(), calls, ARRAY_SIZE(calls));
+
+	jw_add(o, "balanced", json_object_new_boolean(s->dmabuf.balanced));
+	return o;
+}
+
 static json_object *step_json(const struct step_report *s)
 {
 	json_object *o = json_object_new_object();
@@ -293,16 +324,8 @@ static json_object *step_json(const struct step_report *s)
 	jw_add(o, "dma_bounced",
 	       s->mapped ? json_object_new_boolean(s->dma_flags & P2PRIG_MAP_F_BOUNCED) : NULL);
 	jw_add(o, "refused", json_object_new_boolean(s->refused));
-	if (s->dmabuf.used) {
-		json_object *d = json_object_new_object();
-		jw_add(d, "exports", jw_count(s->dmabuf.exports));
-		jw_add(d, "attaches", jw_count(s->dmabuf.attaches));
-		jw_add(d, "detaches", jw_count(s->dmabuf.detaches));
-		jw_add(d, "maps", jw_count(s->dmabuf.maps));
-		jw_add(d, "unmaps", jw_count(s->dmabuf.unmaps));
-		jw_add(d, "balanced", json_object_new_boolean(s->dmabuf.balanced));
-		jw_add(o, "dmabuf", d);
-	}
+	if (s->dmabuf.used)
+		jw_add(o, "dmabuf", dmabuf_json(s));
 	jw_add(o, "refused_error",
 	       s->refused ? json_object_new_string(strerror(s->refused_errno)) : NULL);
 	jw_add(o, "bytes", jw_count(s->bytes));
@@ -330,20 +353,18 @@ static json_object *step_json(const struct step_report *s)
 	if (s->trace.used || s->trace.note[0])
 		jw_add(o, "trace", step_trace_json(&s->trace));
 
-	json_object *e = json_object_new_array();
-	for (size_t i = 0; i < s->n_expectations; i++)
-		json_object_array_add(e, expectation_json(&s->expectations[i]));
-	jw_add(o, "expectations", e);
+	JW_ADD_ARRAY(o, "expectations", s->expectations, s->n_expectations, expectation_json);
+	jw_add(o, "health", lines_json(&s->health));
+	jw_add(o, "notes", lines_json(&s->notes));
+	return o;
+}
 
-	json_object *h = json_object_new_array();
-	for (size_t i = 0; i < s->health.n; i++)
-		json_object_array_add(h, json_object_new_string(s->health.items[i]));
-	jw_add(o, "health", h);
+static json_object *finding_json(const struct health_finding *f)
+{
+	json_object *o = json_object_new_object();
 
-	json_object *notes = json_object_new_array();
-	for (size_t i = 0; i < s->notes.n; i++)
-		json_object_array_add(notes, json_object_new_string(s->notes.items[i]));
-	jw_add(o, "notes", notes);
+	jw_add(o, "step", jw_text(f->step));
+	jw_add(o, "line", json_object_new_string(f->line));
 	return o;
 }
 
@@ -355,14 +376,7 @@ static json_object *health_json(const struct run_report *r)
 	jw_add(o, "clean", json_object_new_boolean(run_report_health_clean(r)));
 	jw_add(o, "watched", json_object_new_boolean(h->watched));
 	jw_add(o, "reason", h->watched ? NULL : jw_text(h->why));
-	json_object *f = json_object_new_array();
-	for (size_t i = 0; i < h->n_findings; i++) {
-		json_object *one = json_object_new_object();
-		jw_add(one, "step", jw_text(h->findings[i].step));
-		jw_add(one, "line", json_object_new_string(h->findings[i].line));
-		json_object_array_add(f, one);
-	}
-	jw_add(o, "findings", f);
+	JW_ADD_ARRAY(o, "findings", h->findings, h->n_findings, finding_json);
 	return o;
 }
 
@@ -371,16 +385,14 @@ static json_object *report_json(const struct run_report *r)
 	json_object *o = json_object_new_object();
 	char when[32];
 
+	const struct jw_text_field run[] = {
+		{ "scenario", r->scenario }, { "description", r->description }, { "file", r->file },
+		{ "rig", r->rig }, { "topology", r->topology }, { "config", r->config },
+		{ "node", r->node }, { "peer", r->peer }, { "kernel", r->kernel },
+	};
+
 	jw_add(o, "format", json_object_new_int(RESULT_FORMAT));
-	jw_add(o, "scenario", jw_text(r->scenario));
-	jw_add(o, "description", jw_text(r->description));
-	jw_add(o, "file", jw_text(r->file));
-	jw_add(o, "rig", jw_text(r->rig));
-	jw_add(o, "topology", jw_text(r->topology));
-	jw_add(o, "config", jw_text(r->config));
-	jw_add(o, "node", jw_text(r->node));
-	jw_add(o, "peer", jw_text(r->peer));
-	jw_add(o, "kernel", jw_text(r->kernel));
+	jw_add_texts(o, run, ARRAY_SIZE(run));
 	result_format_time(r->started, when, sizeof(when));
 	jw_add(o, "started", json_object_new_string(when));
 	if (r->finished) {
@@ -392,19 +404,15 @@ static json_object *report_json(const struct run_report *r)
 	jw_add(o, "complete", json_object_new_boolean(r->complete));
 	jw_add(o, "error", jw_text(r->error));
 
-	json_object *steps = json_object_new_array();
-	for (size_t i = 0; i < r->n_steps; i++)
-		json_object_array_add(steps, step_json(&r->steps[i]));
-	jw_add(o, "steps", steps);
+	JW_ADD_ARRAY(o, "steps", r->steps, r->n_steps, step_json);
 	jw_add(o, "health", health_json(r));
 	jw_add(o, "doctor", r->doctor ? json_object_get(r->doctor) : NULL);
 
 	struct run_counts c = run_report_counts(r);
-	json_object *summary = json_object_new_object();
-	jw_add(summary, "passed", jw_count(c.passed));
-	jw_add(summary, "failed", jw_count(c.failed));
-	jw_add(summary, "skipped", jw_count(c.skipped));
-	jw_add(o, "summary", summary);
+	const struct jw_count_field summary[] = {
+		{ "passed", c.passed }, { "failed", c.failed }, { "skipped", c.skipped },
+	};
+	jw_add(o, "summary", jw_add_counts(json_object_new_object(), summary, ARRAY_SIZE(summary)));
 	return o;
 }
 

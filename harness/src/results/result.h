@@ -206,6 +206,8 @@ bool run_report_health_clean(const struct run_report *r);
 /* kselftest style: 0 all passed, 1 anything failed, 4 everything skipped. */
 int run_report_exit_code(const struct run_report *r);
 void run_report_free(struct run_report *r);
+/* The findings and their text; H is left with none. */
+void health_report_free(struct health_report *h);
 
 /* A timing summary as result.json writes them: n, min, mean, stddev, max, p50, p99. */
 struct json_object *result_stats_json(const struct stats_summary *s);

@@ -306,11 +306,7 @@ void result_view_free(struct result_view *v)
 		strlist_free(&v->checks[i].details);
 		free(v->checks[i].test);
 	}
-	for (size_t i = 0; i < v->health.n_findings; i++) {
-		free(v->health.findings[i].step);
-		free(v->health.findings[i].line);
-	}
-	free(v->health.findings);
+	health_report_free(&v->health);
 	free(v->steps);
 	free(v->checks);
 	if (v->root)

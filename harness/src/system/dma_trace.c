@@ -9,6 +9,7 @@
 
 #include <json.h>
 
+#include "util/array_size.h"
 #include "util/json_write.h"
 
 struct dma_trace_pending {
@@ -165,12 +166,12 @@ bool dma_trace_check_pairs(const struct dma_trace_tally *t, enum dma_trace_attrs
 
 void dma_trace_tally_json(struct json_object *o, const struct dma_trace_tally *t)
 {
-	jw_add(o, "maps", jw_count(t->maps));
-	jw_add(o, "unmaps", jw_count(t->unmaps));
-	jw_add(o, "mmio_maps", jw_count(t->mmio_maps));
-	jw_add(o, "mmio_unmaps", jw_count(t->mmio_unmaps));
-	jw_add(o, "sg_maps", jw_count(t->sg_maps));
-	jw_add(o, "unmatched_unmaps", jw_count(t->unmatched_unmaps));
-	jw_add(o, "mismatched", jw_count(t->mismatched));
-	jw_add(o, "outstanding", jw_count(t->outstanding));
+	const struct jw_count_field tally[] = {
+		{ "maps", t->maps }, { "unmaps", t->unmaps }, { "mmio_maps", t->mmio_maps },
+		{ "mmio_unmaps", t->mmio_unmaps }, { "sg_maps", t->sg_maps },
+		{ "unmatched_unmaps", t->unmatched_unmaps }, { "mismatched", t->mismatched },
+		{ "outstanding", t->outstanding },
+	};
+
+	jw_add_counts(o, tally, ARRAY_SIZE(tally));
 }

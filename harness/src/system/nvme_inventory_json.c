@@ -7,6 +7,7 @@
 
 #include <json.h>
 
+#include "util/array_size.h"
 #include "util/json_write.h"
 
 /* Registers as "0x..." text: CAP does not fit a JSON number exactly everywhere. */
@@ -66,14 +67,15 @@ static json_object *pmr_json(const struct nvme_pmr_info *pmr)
 
 static json_object *ns_json(const struct nvme_ns_info *ns)
 {
+	const struct jw_count_field numbers[] = {
+		{ "nsid", ns->nsid }, { "size_bytes", ns->size_bytes },
+		{ "lba_bytes", ns->lba_bytes },
+	};
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(ns->name));
 	json_object_object_add(o, "dev", json_object_new_string(ns->dev_path));
-	json_object_object_add(o, "nsid", json_object_new_int64(ns->nsid));
-	json_object_object_add(o, "size_bytes", jw_count(ns->size_bytes));
-	json_object_object_add(o, "lba_bytes", json_object_new_int64(ns->lba_bytes));
-	return o;
+	return jw_add_counts(o, numbers, ARRAY_SIZE(numbers));
 }
 
 static json_object *registers_json(const struct nvme_ctrl_info *c)
@@ -89,15 +91,14 @@ static json_object *registers_json(const struct nvme_ctrl_info *c)
 
 static json_object *ctrl_json(const struct nvme_ctrl_info *c)
 {
+	const struct jw_text_field identity[] = {
+		{ "transport", c->transport }, { "address", c->address }, { "serial", c->serial },
+		{ "model", c->model }, { "firmware", c->firmware },
+	};
 	json_object *o = json_object_new_object();
-	json_object *namespaces = json_object_new_array();
 
 	json_object_object_add(o, "name", json_object_new_string(c->name));
-	json_object_object_add(o, "transport", jw_text(c->transport));
-	json_object_object_add(o, "address", jw_text(c->address));
-	json_object_object_add(o, "serial", jw_text(c->serial));
-	json_object_object_add(o, "model", jw_text(c->model));
-	json_object_object_add(o, "firmware", jw_text(c->firmware));
+	jw_add_texts(o, identity, ARRAY_SIZE(identity));
 	add_bool(o, "identified", c->identified);
 	json_object_object_add(o, "identify_error",
 			       jw_text(c->identified ? NULL : c->identify_error));
@@ -108,19 +109,14 @@ static json_object *ctrl_json(const struct nvme_ctrl_info *c)
 	/* null: not known (registers unread and no sysfs attribute). */
 	json_object_object_add(o, "cmb", c->cmb_source[0] ? cmb_json(&c->cmb) : NULL);
 	json_object_object_add(o, "pmr", c->regs_read ? pmr_json(&c->pmr) : NULL);
-	for (size_t i = 0; i < c->n_ns; i++)
-		json_object_array_add(namespaces, ns_json(&c->ns[i]));
-	json_object_object_add(o, "namespaces", namespaces);
+	JW_ADD_ARRAY(o, "namespaces", c->ns, c->n_ns, ns_json);
 	return o;
 }
 
 struct json_object *nvme_inventory_json(const struct nvme_inventory *inv)
 {
 	json_object *o = json_object_new_object();
-	json_object *ctrls = json_object_new_array();
 
-	for (size_t i = 0; i < inv->n_ctrls; i++)
-		json_object_array_add(ctrls, ctrl_json(&inv->ctrls[i]));
-	json_object_object_add(o, "controllers", ctrls);
+	JW_ADD_ARRAY(o, "controllers", inv->ctrls, inv->n_ctrls, ctrl_json);
 	return o;
 }

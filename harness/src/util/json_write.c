@@ -38,6 +38,20 @@ json_object *jw_decimal(double v, int places)
 	return json_object_new_double_s(v, buf);
 }
 
+json_object *jw_add_counts(json_object *obj, const struct jw_count_field *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		jw_add(obj, fields[i].key, jw_count(fields[i].value));
+	return obj;
+}
+
+json_object *jw_add_texts(json_object *obj, const struct jw_text_field *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		jw_add(obj, fields[i].key, jw_text(fields[i].value));
+	return obj;
+}
+
 int jw_write_out(json_object *o, const char *path, const char *command)
 {
 	int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE;

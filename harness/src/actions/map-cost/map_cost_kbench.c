@@ -15,6 +15,7 @@
 
 #include <json.h>
 
+#include "util/array_size.h"
 #include "util/json_write.h"
 #include "util/numparse.h"
 
@@ -346,13 +347,12 @@ void kbench_compare(struct map_cost_kbench *k, const struct map_cost_report *r)
 
 static json_object *run_json(const struct kbench_run *run)
 {
-	json_object *o = json_object_new_object();
+	const struct jw_count_field figures[] = {
+		{ "map_mean_ns", run->map_mean_ns }, { "map_stddev_ns", run->map_stddev_ns },
+		{ "unmap_mean_ns", run->unmap_mean_ns }, { "unmap_stddev_ns", run->unmap_stddev_ns },
+	};
 
-	jw_add(o, "map_mean_ns", jw_count(run->map_mean_ns));
-	jw_add(o, "map_stddev_ns", jw_count(run->map_stddev_ns));
-	jw_add(o, "unmap_mean_ns", jw_count(run->unmap_mean_ns));
-	jw_add(o, "unmap_stddev_ns", jw_count(run->unmap_stddev_ns));
-	return o;
+	return jw_add_counts(json_object_new_object(), figures, ARRAY_SIZE(figures));
 }
 
 static json_object *side_json(const struct kbench_side *s)
@@ -370,13 +370,10 @@ static json_object *side_json(const struct kbench_side *s)
 static json_object *granule_json(const struct kbench_granule *g, uint64_t page_size)
 {
 	json_object *o = json_object_new_object();
-	json_object *runs = json_object_new_array();
 
 	jw_add(o, "granule_bytes", jw_count(g->granule));
 	jw_add(o, "pages", jw_count(g->granule / page_size));
-	for (size_t i = 0; i < g->n_runs; i++)
-		json_object_array_add(runs, run_json(&g->runs[i]));
-	jw_add(o, "runs", runs);
+	JW_ADD_ARRAY(o, "runs", g->runs, g->n_runs, run_json);
 	jw_add(o, "map", side_json(&g->map));
 	jw_add(o, "unmap", side_json(&g->unmap));
 	jw_add(o, "note", jw_text(g->note));

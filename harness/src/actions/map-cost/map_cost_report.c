@@ -12,16 +12,13 @@
 #include "util/array_size.h"
 #include "util/json_write.h"
 #include "util/names.h"
+#include "util/zalloc.h"
 #include "scenario/kinds.h"
 #include "actions/map-cost/map_cost_kbench.h"
 
 struct map_cost_report *map_cost_report_new(void)
 {
-	struct map_cost_report *r = calloc(1, sizeof(*r));
-
-	if (!r)
-		abort();
-	return r;
+	return zalloc_or_abort(sizeof(struct map_cost_report));
 }
 
 void map_cost_report_free(struct map_cost_report *r)
@@ -92,16 +89,13 @@ static const char *expect_attrs_name(enum dma_trace_attrs a)
 
 static json_object *figures_json(const struct bench_figures *f)
 {
-	json_object *o = json_object_new_object();
+	const struct jw_count_field figures[] = {
+		{ "n", f->n }, { "min_ns", f->min_ns }, { "mean_ns", f->mean_ns },
+		{ "stddev_ns", f->stddev_ns }, { "p50_ns", f->p50_ns }, { "p99_ns", f->p99_ns },
+		{ "max_ns", f->max_ns },
+	};
 
-	jw_add(o, "n", jw_count(f->n));
-	jw_add(o, "min_ns", jw_count(f->min_ns));
-	jw_add(o, "mean_ns", jw_count(f->mean_ns));
-	jw_add(o, "stddev_ns", jw_count(f->stddev_ns));
-	jw_add(o, "p50_ns", jw_count(f->p50_ns));
-	jw_add(o, "p99_ns", jw_count(f->p99_ns));
-	jw_add(o, "max_ns", jw_count(f->max_ns));
-	return o;
+	return jw_add_counts(json_object_new_object(), figures, ARRAY_SIZE(figures));
 }
 
 static json_object *repeat_json(const struct bench_repeat *r)
@@ -144,7 +138,6 @@ static json_object *trace_json(const struct map_cost_trace *t)
 static json_object *entry_json(const struct map_cost_entry *e)
 {
 	json_object *o = json_object_new_object();
-	json_object *repeats = json_object_new_array();
 
 	jw_add(o, "method", jw_text(map_cost_method_info(e->method)->name));
 	jw_add(o, "granule_bytes", jw_count(e->granule));
@@ -154,9 +147,7 @@ static json_object *entry_json(const struct map_cost_entry *e)
 	jw_add(o, "reason", e->reason[0] ? jw_text(e->reason) : NULL);
 	jw_add(o, "map", map_cost_figure_json(&e->map));
 	jw_add(o, "unmap", map_cost_figure_json(&e->unmap));
-	for (size_t i = 0; i < e->n_repeats; i++)
-		json_object_array_add(repeats, repeat_json(&e->repeats[i]));
-	jw_add(o, "repeats", repeats);
+	JW_ADD_ARRAY(o, "repeats", e->repeats, e->n_repeats, repeat_json);
 	jw_add(o, "trace", trace_json(&e->trace));
 	return o;
 }
@@ -166,7 +157,6 @@ json_object *map_cost_json(const struct map_cost_report *r)
 	const struct map_cost_params *m = &r->params;
 	json_object *o = json_object_new_object();
 	json_object *trace = json_object_new_object();
-	json_object *entries = json_object_new_array();
 
 	jw_add(o, "provider", r->provider[0] ? jw_text(r->provider) : NULL);
 	jw_add(o, "ram", r->ram[0] ? jw_text(r->ram) : NULL);
@@ -187,9 +177,7 @@ json_object *map_cost_json(const struct map_cost_report *r)
 	jw_add(trace, "note", r->trace_note[0] ? jw_text(r->trace_note) : NULL);
 	jw_add(o, "trace", trace);
 
-	for (size_t i = 0; i < r->n_entries; i++)
-		json_object_array_add(entries, entry_json(&r->entries[i]));
-	jw_add(o, "entries", entries);
+	JW_ADD_ARRAY(o, "entries", r->entries, r->n_entries, entry_json);
 	if (r->kbench)
 		jw_add(o, "kernel_bench", kbench_json(r->kbench));
 	return o;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/json_each.h"
 #include "util/json_read.h"
 #include "util/numparse.h"
 
@@ -100,8 +101,7 @@ static void print_kbench_granule(json_object *g)
 /* The kernel's dma_map_benchmark beside the ram method, or why it is not there. */
 static void print_kbench(json_object *k)
 {
-	json_object *granules = json_field(k, "granules");
-	size_t n = json_length(granules);
+	json_object *granules = json_field(k, "granules"), *g;
 	const char *result = json_text(k, "result", "?");
 
 	if (strcmp(result, "measured") != 0) {
@@ -121,24 +121,22 @@ static void print_kbench(json_object *k)
 	       json_text(k, "compared_with", "?"));
 	printf("  %7s  %16s  %16s  %15s  %16s  %16s  %15s\n", "GRANULE", "OURS MAP", "KERNEL MAP",
 	       "MAP RATIO", "OURS UNMAP", "KERNEL UNMAP", "UNMAP RATIO");
-	for (size_t i = 0; i < n; i++)
-		print_kbench_granule(json_object_array_get_idx(granules, i));
+	json_array_for_each(g, granules)
+		print_kbench_granule(g);
 	printf("  what differs: %s\n", json_text(k, "differs", "?"));
 }
 
 void map_cost_summarise(json_object *steps)
 {
-	size_t n = json_length(steps);
+	json_object *s, *e;
 
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
+	json_array_for_each(s, steps) {
 		json_object *mc = json_field(s, "map_cost");
 		json_object *entries = json_field(mc, "entries");
 		json_object *trace = json_field(mc, "trace");
-		size_t n_entries = json_length(entries);
 		double limit = json_number(mc, "cv_limit_percent");
 
-		if (!mc || n_entries == 0)
+		if (!mc || json_length(entries) == 0)
 			continue;
 		printf("%s: map-cost for %s (%s), %" PRId64 " thread(s), %" PRId64 " repeats, "
 		       "figures in ns (mean ± stddev of the repeat means)\n", json_text(s, "name", "?"),
@@ -150,8 +148,8 @@ void map_cost_summarise(json_object *steps)
 		       json_text(trace, "note", ""));
 		printf("  %-9s %7s  %22s  %22s  %-7s  %s\n", "METHOD", "GRANULE", "MAP ns",
 		       "UNMAP ns", "TRACE", "NOTE");
-		for (size_t k = 0; k < n_entries; k++)
-			print_entry(json_object_array_get_idx(entries, k), limit);
+		json_array_for_each(e, entries)
+			print_entry(e, limit);
 		if (json_field(mc, "kernel_bench"))
 			print_kbench(json_field(mc, "kernel_bench"));
 	}

@@ -7,6 +7,7 @@
 
 #include <json.h>
 
+#include "util/array_size.h"
 #include "util/json_write.h"
 
 #define MIB 1048576.0
@@ -47,13 +48,12 @@ static json_object *size_json(const struct rdma_size_report *s)
 
 json_object *rdma_report_json(const struct rdma_report *r)
 {
-	json_object *o = json_object_new_object();
+	const struct jw_text_field step[] = {
+		{ "device", r->device }, { "op", r->op }, { "memory", r->memory },
+		{ "provider", r->provider }, { "method", r->method },
+	};
+	json_object *o = jw_add_texts(json_object_new_object(), step, ARRAY_SIZE(step));
 
-	jw_add(o, "device", jw_text(r->device));
-	jw_add(o, "op", jw_text(r->op));
-	jw_add(o, "memory", jw_text(r->memory));
-	jw_add(o, "provider", jw_text(r->provider));
-	jw_add(o, "method", jw_text(r->method));
 	jw_add(o, "port", r->opened ? json_object_new_int(r->port) : NULL);
 	jw_add(o, "link_layer", r->opened ? jw_text(r->link_layer) : NULL);
 	jw_add(o, "gid_index",
@@ -64,10 +64,7 @@ json_object *rdma_report_json(const struct rdma_report *r)
 	jw_add(o, "path_mtu", r->opened ? jw_count(r->path_mtu) : NULL);
 	jw_add(o, "tx_depth", jw_count(r->tx_depth));
 	jw_add(o, "timeout_ms", jw_count(r->timeout_ms));
-	json_object *sizes = json_object_new_array();
-	for (size_t i = 0; i < r->n_sizes; i++)
-		json_object_array_add(sizes, size_json(&r->sizes[i]));
-	jw_add(o, "sizes", sizes);
+	JW_ADD_ARRAY(o, "sizes", r->sizes, r->n_sizes, size_json);
 	return o;
 }
 

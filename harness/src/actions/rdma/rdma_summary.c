@@ -6,22 +6,20 @@
 #include <stdio.h>
 
 #include "actions/rdma/rdma_report.h"
+#include "util/json_each.h"
 #include "util/json_read.h"
 
 /* Each rdma step that measured something, in ib_write_bw's columns. */
 void rdma_summarise(json_object *steps)
 {
-	size_t n = json_length(steps);
+	json_object *s, *z;
 
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
+	json_array_for_each(s, steps) {
 		json_object *rdma = json_field(s, "rdma");
 		json_object *sizes = json_field(rdma, "sizes");
-		size_t n_sizes = json_length(sizes);
 		bool header = false;
 
-		for (size_t k = 0; k < n_sizes; k++) {
-			json_object *z = json_object_array_get_idx(sizes, k);
+		json_array_for_each(z, sizes) {
 			json_object *lat = json_field(z, "latency_ns");
 
 			if (!json_has_number(z, "bw_avg_mibps"))

@@ -8,17 +8,15 @@
 
 #include <json.h>
 
+#include "util/array_size.h"
 #include "util/json_write.h"
+#include "util/zalloc.h"
 
 #define MIB (1024.0 * 1024.0)
 
 struct storage_io_report *storage_io_report_new(void)
 {
-	struct storage_io_report *r = calloc(1, sizeof(*r));
-
-	if (!r)
-		abort();
-	return r;
+	return zalloc_or_abort(sizeof(struct storage_io_report));
 }
 
 void storage_io_report_free(struct storage_io_report *r)
@@ -106,15 +104,18 @@ json_object *storage_fio_json(const struct storage_io_report *r)
 {
 	const struct fio_report *f = &r->fio;
 	const char *engine = f->fallback ? "p2prig-loop" : fio_engine_name(f->requested);
+	/* What the fio that ran says of itself, and where its own report is. */
+	const struct jw_text_field fio[] = {
+		{ "fio_version", f->version }, { "command", f->command },
+		{ "fio_json", f->json_file },
+	};
 	json_object *o = json_object_new_object();
 	json_object *jobs = json_object_new_array();
 
 	jw_add(o, "engine", json_object_new_string(engine));
 	jw_add(o, "requested_engine", json_object_new_string(fio_engine_name(f->requested)));
 	jw_add(o, "fallback_reason", f->fallback ? jw_text(f->fallback_reason) : NULL);
-	jw_add(o, "fio_version", jw_text(f->version));
-	jw_add(o, "command", jw_text(f->command));
-	jw_add(o, "fio_json", jw_text(f->json_file));
+	jw_add_texts(o, fio, ARRAY_SIZE(fio));
 	jw_add(o, "rw", json_object_new_string(fio_rw_name(f->rw)));
 	jw_add(o, "size", jw_count(f->size));
 	jw_add(o, "storage", storage_ref_json(&r->storage));
@@ -127,13 +128,12 @@ json_object *storage_fio_json(const struct storage_io_report *r)
 
 static json_object *combo_json(const struct copy_combo_report *c)
 {
-	json_object *o = json_object_new_object();
+	const struct jw_count_field figures[] = {
+		{ "bs", c->bs }, { "iodepth", c->iodepth }, { "from_offset", c->from_offset },
+		{ "to_offset", c->to_offset }, { "bytes", c->bytes },
+	};
+	json_object *o = jw_add_counts(json_object_new_object(), figures, ARRAY_SIZE(figures));
 
-	jw_add(o, "bs", jw_count(c->bs));
-	jw_add(o, "iodepth", jw_count(c->iodepth));
-	jw_add(o, "from_offset", jw_count(c->from_offset));
-	jw_add(o, "to_offset", jw_count(c->to_offset));
-	jw_add(o, "bytes", jw_count(c->bytes));
 	jw_add(o, "elapsed_ns", c->copied ? jw_count(c->elapsed_ns) : NULL);
 	jw_add(o, "mibps",
 	       c->copied ? jw_decimal(storage_mibps(c->bytes, c->elapsed_ns), 1) : NULL);
@@ -149,21 +149,23 @@ static json_object *combo_json(const struct copy_combo_report *c)
 	return o;
 }
 
+static json_object *region_json(const struct bar_region *r)
+{
+	json_object *o = json_object_new_object();
+
+	jw_add(o, "bar_offset", jw_hex(r->bar_offset));
+	jw_add(o, "from_offset", jw_count(r->from_offset));
+	jw_add(o, "bytes", jw_count(r->bytes));
+	return o;
+}
+
 static json_object *regions_json(const struct copy_report *c)
 {
 	json_object *o = json_object_new_object();
-	json_object *list = json_object_new_array();
 
 	jw_add(o, "bar", json_object_new_int(c->bar));
 	jw_add(o, "bar_start", jw_hex(c->bar_start));
-	for (size_t i = 0; i < c->n_regions; i++) {
-		json_object *one = json_object_new_object();
-		jw_add(one, "bar_offset", jw_hex(c->regions[i].bar_offset));
-		jw_add(one, "from_offset", jw_count(c->regions[i].from_offset));
-		jw_add(one, "bytes", jw_count(c->regions[i].bytes));
-		json_object_array_add(list, one);
-	}
-	jw_add(o, "regions", list);
+	JW_ADD_ARRAY(o, "regions", c->regions, c->n_regions, region_json);
 	return o;
 }
 
@@ -171,7 +173,6 @@ json_object *storage_copy_json(const struct storage_io_report *r)
 {
 	const struct copy_report *c = &r->copy;
 	json_object *o = json_object_new_object();
-	json_object *combos = json_object_new_array();
 
 	jw_add(o, "engine", json_object_new_string("p2prig-loop"));
 	jw_add(o, "from", storage_ref_json(&r->storage));
@@ -179,9 +180,7 @@ json_object *storage_copy_json(const struct storage_io_report *r)
 	jw_add(o, "buffer", buffer_json(&r->buffer));
 	jw_add(o, "size", jw_count(c->size));
 	jw_add(o, "seed", c->has_seed ? jw_hex(c->seed) : NULL);
-	for (size_t i = 0; i < c->n_combos; i++)
-		json_object_array_add(combos, combo_json(&c->combos[i]));
-	jw_add(o, "combinations", combos);
+	JW_ADD_ARRAY(o, "combinations", c->combos, c->n_combos, combo_json);
 	jw_add(o, "bar_regions", c->regions_known ? regions_json(c) : NULL);
 	jw_add(o, "bar_regions_reason", c->regions_known ? NULL : jw_text(c->regions_why));
 	return o;

@@ -5,28 +5,25 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "util/json_each.h"
 #include "util/json_read.h"
 #include "util/numparse.h"
 
 /* fio and nvme-copy steps: a line per job or combination, bs, qd and MiB/s. */
 void storage_summarise(json_object *steps)
 {
-	size_t n = json_length(steps);
+	json_object *s, *r;
 
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
+	json_array_for_each(s, steps) {
 		json_object *fio = json_field(s, "fio"), *copy = json_field(s, "copy");
 		json_object *io = fio ? fio : copy;
 		json_object *rows = json_field(io, fio ? "jobs" : "combinations");
-		size_t n_rows = json_length(rows);
-
-		if (!n_rows)
+		if (!json_length(rows))
 			continue;
 		printf("%s: %s %s, buffer %s (%s)\n", json_text(s, "name", "?"), fio ? "fio" : "nvme-copy",
 		       json_text(io, "engine", "?"), json_text(json_field(io, "buffer"), "name", "?"),
 		       json_text(json_field(io, "buffer"), "kind", "?"));
-		for (size_t k = 0; k < n_rows; k++) {
-			json_object *r = json_object_array_get_idx(rows, k);
+		json_array_for_each(r, rows) {
 			const char *rate = fio ? "bw_mibps" : "mibps";
 			char bs[SIZE_TEXT_MAX];
 

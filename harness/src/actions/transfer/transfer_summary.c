@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/json_each.h"
 #include "util/json_read.h"
 
 /*
@@ -15,17 +16,16 @@
  */
 void transfer_summarise(json_object *steps)
 {
-	size_t n = json_length(steps);
+	json_object *s;
 	bool header = false;
 	int w = 4;
 
-	for (size_t i = 0; i < n; i++) {
-		int len = (int)strlen(json_text(json_object_array_get_idx(steps, i), "name", "?"));
+	json_array_for_each(s, steps) {
+		int len = (int)strlen(json_text(s, "name", "?"));
 		if (len > w)
 			w = len;
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
+	json_array_for_each(s, steps) {
 		json_object *t = json_field(s, "timings"), *cold = json_field(t, "cold");
 		static const char *const calls[] = { "map", "unmap" };
 
