@@ -418,12 +418,25 @@ rig_check_combinations() {
 		rig_error_at "$src" "a kernel built from a local tree needs its path (CONFIG_VLAB_KERNEL_TREE)" \
 			VLAB_KERNEL_FROM_TREE
 	fi
+	rig_check_tree "$src"
 	# swiotlb=force acts in dma-direct; a translating IOMMU maps through
 	# dma-iommu instead, so the run would claim a bounce test it never made.
 	if [[ $RIG_VLAB_SWIOTLB_FORCE == y && $RIG_VLAB_IOMMU == translated ]]; then
 		rig_error_at "$src" "swiotlb=force has no effect under a translating IOMMU (DMA goes through dma-iommu, not dma-direct): choose the IOMMU off (CONFIG_VLAB_IOMMU_OFF=y) or passthrough (CONFIG_VLAB_IOMMU_PT=y)" \
 			VLAB_SWIOTLB_FORCE
 	fi
+}
+
+# rig_check_tree SOURCE: CONFIG_VLAB_TREE, checked by the host's runner
+# (harness/src/topology/) when it is built and knows trees; each error at
+# the line that set the tree (or chose the topology). Before the first
+# build, boot.sh's check before QEMU starts is the one that catches it.
+rig_check_tree() {
+	local src=$1 runner=$P2PRIG_TOP/build/host/p2prig line
+	[[ -x $runner ]] && "$runner" topology-tree --help >/dev/null 2>&1 || return 0
+	while IFS= read -r line; do
+		rig_error_at "$src" "${line#tree: }" VLAB_TREE VLAB_TOPOLOGY_TREE VLAB_NVME_COUNT
+	done < <("$runner" topology-tree check "$RIG_VLAB_TREE" --nvme-count "$RIG_VLAB_NVME_COUNT" 2>&1 >/dev/null)
 }
 
 # rig_config_resolve SOURCE OUT: check SOURCE as written, resolve it with
@@ -482,7 +495,8 @@ rig_topology_text() {
 	devices+=", edu, ivshmem ($RIG_VLAB_IVSHMEM_MB MiB)"
 	case $RIG_VLAB_TOPOLOGY in
 	switch) devices="root port > switch: $devices" ;;
-	*) devices="root ports: $devices" ;;
+	root-ports) devices="root ports: $devices" ;;
+	*) devices="tree $RIG_VLAB_TREE (CMB $RIG_VLAB_CMB_MB MiB, ivshmem $RIG_VLAB_IVSHMEM_MB MiB)" ;;
 	esac
 	local clock=""
 	[[ $RIG_VLAB_HOST_CLOCK != y ]] || clock="; host clock"
