@@ -86,7 +86,8 @@ int cmd_topology_tree(int argc, char **argv)
 		return 2;
 	}
 	what = argv[1];
-	if (strcmp(what, "check") && strcmp(what, "qemu") && strcmp(what, "show") && strcmp(what, "paths")) {
+	if (strcmp(what, "check") && strcmp(what, "qemu") && strcmp(what, "show") &&
+	    strcmp(what, "paths")) {
 		fputs(usage, stderr);
 		return 2;
 	}

@@ -52,7 +52,7 @@ static void check_place(struct tree *tree, int i)
 	if (tree_kinds[node->kind].leaf) {
 		if (children)
 			tree_error(tree, node->column, "%s is a device: it holds nothing", word(tree, i));
-		else if (up == TREE_KINDS || up == TREE_EXPANDER)
+		else if (up == TREE_KINDS)	/* in a pxb: the pxb's own check says it */
 			tree_error(tree, node->column, "%s needs a port: write rp(%s)", word(tree, i),
 				   word(tree, i));
 		return;

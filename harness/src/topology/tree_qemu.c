@@ -76,14 +76,16 @@ static void print_backends(const struct tree *tree, const struct tree_qemu_confi
 		const struct tree_node *node = &tree->nodes[i];
 
 		if (node->kind == TREE_IVSHMEM)
-			arg(out, "-object", "memory-backend-file,id=ivmem,share=on,mem-path=%s/ivshmem,size=%uM",
-			    s, config->ivshmem_mb);
+			arg(out, "-object",
+			    "memory-backend-file,id=ivmem,share=on,mem-path=%s/ivshmem,size=%uM", s,
+			    config->ivshmem_mb);
 		if (node->kind == TREE_VIRTIO_NET)
 			arg(out, "-netdev", "user,id=vnet%d-net", node->index);
 	}
 }
 
-static void print_node(const struct tree *tree, int i, const struct tree_qemu_config *config, FILE *out)
+static void print_node(const struct tree *tree, int i, const struct tree_qemu_config *config,
+		       FILE *out)
 {
 	const struct tree_node *node = &tree->nodes[i];
 	char bus[32];
