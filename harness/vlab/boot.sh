@@ -186,14 +186,22 @@ vlab_qemu_cmd() {
 	virtio-iommu) printf '%s\n' -device virtio-iommu-pci,bus=pcie.0 ;;
 	esac
 	vlab_pcie_devices "$scratch"
-	printf '%s\n' -netdev user,id=net0 -device "virtio-net-pci,netdev=net0,mac=$VLAB_USER_NET_MAC"
+	# The NICs on q35's own bus, named: left to choose, QEMU may take an
+	# expander's (pxb-pcie), where only bridges fit.
+	printf '%s\n' -netdev user,id=net0 -device "virtio-net-pci,netdev=net0,mac=$VLAB_USER_NET_MAC,bus=pcie.0"
 	# The link between the two guests of a two-node run (vlab_boot_pair).
 	[[ -z ${VLAB_LINK:-} ]] || printf '%s\n' -netdev "socket,id=net1,$VLAB_LINK" \
-		-device "virtio-net-pci,netdev=net1,mac=${VLAB_LINK_MAC:?}"
-	printf '%s\n' \
-		-virtfs "local,path=$BUILDROOT,mount_tag=buildroot,readonly=on,$share" \
-		-virtfs "local,path=$P2PRIG_TOP,mount_tag=rig,readonly=on,$share" \
-		-virtfs "local,path=$results,mount_tag=results,$share"
+		-device "virtio-net-pci,netdev=net1,mac=${VLAB_LINK_MAC:?},bus=pcie.0"
+	vlab_share buildroot "$BUILDROOT" "readonly=on,$share"
+	vlab_share rig "$P2PRIG_TOP" "readonly=on,$share"
+	vlab_share results "$results" "$share"
+}
+
+# vlab_share TAG PATH OPTIONS: a 9p share as QEMU arguments, what -virtfs
+# spells in one, in two: -virtfs cannot name the share device's bus, and
+# left to choose, QEMU may take an expander's, which holds only bridges.
+vlab_share() {
+	printf '%s\n' -fsdev "local,id=$1,path=$2,$3" -device "virtio-9p-pci,fsdev=$1,mount_tag=$1,bus=pcie.0"
 }
 
 # Show the guest's progress lines live until process $2 (QEMU's watchdog)
