@@ -14,7 +14,6 @@ tap_plan 16
 
 host_config=$TOP/tests/vlab/topology/tree-nested-pxb.config
 tree=$(sed -n 's/^CONFIG_VLAB_TREE="\(.*\)"$/\1/p' "$host_config")
-want=$("$TOP/build/host/p2prig" topology-tree paths "$tree" | sort)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # The same rig, QEMU from the build root.
@@ -26,6 +25,8 @@ for config in "$host_config" "$buildroot_config"; do
 	[[ $config != "$buildroot_config" ]] || qemu="build root"
 	run_guest_script tests/vlab/topology/tree-guest.sh "$config" tree "tree script ($qemu QEMU)"
 	got=$(cat "$GUEST_DIR/tree.paths")
+	# The front door has built the host's runner by now.
+	want=$("$TOP/build/host/p2prig" topology-tree paths "$tree" | sort)
 	sed 's/^/# bridge: /' "$GUEST_DIR/bridges.txt"
 	tap_is "$qemu QEMU: every device of $tree, by its path from its host bridge" "$got" "$want"
 	tap_is "... four devices under test" "${GUEST_CODE[devices]-}" 4
