@@ -3,25 +3,16 @@
  * The tree as QEMU arguments, one word a line, the way boot.sh wrote
  * them before there was a tree: the disks and ivshmem's memory first,
  * then the ports and devices depth first, each NVMe namespace right
- * after its controller (QEMU wants the bus before what sits on it).
+ * after its controller (QEMU wants the bus before what sits on it). Each
+ * option and its value is a line of its own: boot.sh reads them as words.
  */
-#include <stdarg.h>
-
 #include "topology/tree.h"
 
-static void arg(FILE *out, const char *option, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void arg(FILE *out, const char *option, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(out, "%s\n", option);
-	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
-	va_end(ap);
-	fputc('\n', out);
-}
+/* Each option on its line, its value on the next. */
+#define DEVICE "-device\n"
+#define DRIVE "-drive\n"
+#define OBJECT "-object\n"
+#define NETDEV "-netdev\n"
 
 /* The position of node i among its siblings: a switch's port number. */
 static int position(const struct tree *tree, int i)
@@ -66,64 +57,63 @@ static void print_backends(const struct tree *tree, const struct tree_qemu_confi
 		const struct tree_node *node = &tree->nodes[i];
 
 		if (node->kind == TREE_NVME_CMB)
-			arg(out, "-drive", "file=%s/nvme0n1.img,if=none,id=nvm0n1,format=raw", s);
+			fprintf(out, DRIVE "file=%s/nvme0n1.img,if=none,id=nvm0n1,format=raw\n", s);
 		if (node->kind == TREE_NVME)
 			for (unsigned int n = 1; n <= config->nvme_namespaces; n++)
-				arg(out, "-drive", "file=%s/nvme%dn%u.img,if=none,id=nvm%dn%u,format=raw", s,
-				    node->index, n, node->index, n);
+				fprintf(out, DRIVE "file=%s/nvme%dn%u.img,if=none,id=nvm%dn%u,format=raw\n",
+					s, node->index, n, node->index, n);
 	}
 	for (int i = 0; i < tree->n; i++) {
 		const struct tree_node *node = &tree->nodes[i];
 
 		if (node->kind == TREE_IVSHMEM)
-			arg(out, "-object",
-			    "memory-backend-file,id=ivmem,share=on,mem-path=%s/ivshmem,size=%uM", s,
-			    config->ivshmem_mb);
+			fprintf(out, OBJECT "memory-backend-file,id=ivmem,share=on,mem-path=%s/ivshmem,size=%uM\n",
+				s, config->ivshmem_mb);
 		if (node->kind == TREE_VIRTIO_NET)
-			arg(out, "-netdev", "user,id=vnet%d-net", node->index);
+			fprintf(out, NETDEV "user,id=vnet%d-net\n", node->index);
 	}
 }
 
 static void print_node(const struct tree *tree, int i, const struct tree_qemu_config *config,
-		       FILE *out)
+			   FILE *out)
 {
 	const struct tree_node *node = &tree->nodes[i];
 	char bus[32];
 
 	bus_of(tree, i, bus, sizeof(bus));
 	if (node->parent != TREE_NONE && tree->nodes[node->parent].kind == TREE_SWITCH)
-		arg(out, "-device", "xio3130-downstream,id=%s,bus=sw%d,chassis=%d,slot=0", bus,
-		    tree->nodes[node->parent].index, node->chassis);
+		fprintf(out, DEVICE "xio3130-downstream,id=%s,bus=sw%d,chassis=%d,slot=0\n", bus,
+			tree->nodes[node->parent].index, node->chassis);
 	switch (node->kind) {
 	case TREE_ROOT_PORT:
-		arg(out, "-device", "pcie-root-port,id=rp%d,chassis=%d,slot=1,bus=%s%s", node->index,
-		    node->chassis, bus, node->acs_off ? ",disable-acs=on" : "");
+		fprintf(out, DEVICE "pcie-root-port,id=rp%d,chassis=%d,slot=1,bus=%s%s\n", node->index,
+			node->chassis, bus, node->acs_off ? ",disable-acs=on" : "");
 		break;
 	case TREE_SWITCH:
-		arg(out, "-device", "x3130-upstream,id=sw%d,bus=%s", node->index, bus);
+		fprintf(out, DEVICE "x3130-upstream,id=sw%d,bus=%s\n", node->index, bus);
 		break;
 	case TREE_EXPANDER:
-		arg(out, "-device", "pxb-pcie,id=pxb%d,bus_nr=%d,bus=%s", node->index, node->bus_nr, bus);
+		fprintf(out, DEVICE "pxb-pcie,id=pxb%d,bus_nr=%d,bus=%s\n", node->index, node->bus_nr, bus);
 		break;
 	case TREE_NVME_CMB:
-		arg(out, "-device", "nvme,id=nvme-cmb,serial=p2prig0,drive=nvm0n1,cmb_size_mb=%u,bus=%s",
-		    config->cmb_mb, bus);
+		fprintf(out, DEVICE "nvme,id=nvme-cmb,serial=p2prig0,drive=nvm0n1,cmb_size_mb=%u,bus=%s\n",
+			config->cmb_mb, bus);
 		break;
 	case TREE_NVME:
-		arg(out, "-device", "nvme,id=nvme%d,serial=p2prig%d,bus=%s", node->index, node->index, bus);
+		fprintf(out, DEVICE "nvme,id=nvme%d,serial=p2prig%d,bus=%s\n", node->index, node->index, bus);
 		for (unsigned int n = 1; n <= config->nvme_namespaces; n++)
-			arg(out, "-device", "nvme-ns,drive=nvm%dn%u,bus=nvme%d,nsid=%u", node->index, n,
-			    node->index, n);
+			fprintf(out, DEVICE "nvme-ns,drive=nvm%dn%u,bus=nvme%d,nsid=%u\n", node->index, n,
+				node->index, n);
 		break;
 	case TREE_EDU:
-		arg(out, "-device", "edu,id=edu%d,dma_mask=0xffffffffffffffff,bus=%s", node->index, bus);
+		fprintf(out, DEVICE "edu,id=edu%d,dma_mask=0xffffffffffffffff,bus=%s\n", node->index, bus);
 		break;
 	case TREE_IVSHMEM:
-		arg(out, "-device", "ivshmem-plain,id=ivshmem%d,memdev=ivmem,bus=%s", node->index, bus);
+		fprintf(out, DEVICE "ivshmem-plain,id=ivshmem%d,memdev=ivmem,bus=%s\n", node->index, bus);
 		break;
 	case TREE_VIRTIO_NET:
-		arg(out, "-device", "virtio-net-pci,id=vnet%d,netdev=vnet%d-net,bus=%s", node->index,
-		    node->index, bus);
+		fprintf(out, DEVICE "virtio-net-pci,id=vnet%d,netdev=vnet%d-net,bus=%s\n", node->index,
+			node->index, bus);
 		break;
 	default:
 		break;
