@@ -255,6 +255,9 @@ vlab_host_agent() {
 # each with SCRATCH and RESULTS (the host oracle: run-scenario.sh).
 vlab_boot() {
 	local uname=$1 results=$2 try scratch rc qemu agent t0
+	# The tree is checked first, where a bad one can stop the boot (the
+	# QEMU command is read from a pipe below, its errors would be lost).
+	vlab_pcie_devices /nonexistent >/dev/null || die "CONFIG_VLAB_TREE: not a tree QEMU can be given (above)"
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
 	local i n
 	truncate -s "${RIG_VLAB_NVME_DISK_MB}M" "$scratch/nvme0n1.img"
@@ -270,9 +273,6 @@ vlab_boot() {
 	local -a cmd
 	vlab_watchdog "$uname"
 	phase_begin initramfs
-	# The tree is checked here, where a bad one can stop the boot (the
-	# command below is read from a pipe, its errors would be lost).
-	vlab_pcie_devices "$scratch" >/dev/null || die "CONFIG_VLAB_TREE: not a tree QEMU can be given (above)"
 	mapfile -t cmd < <(vlab_qemu_cmd "$uname" "$results" "$scratch")
 	phase_end
 	[[ ${#cmd[@]} -gt 10 ]] || die "could not assemble the QEMU command"
