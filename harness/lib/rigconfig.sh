@@ -125,6 +125,7 @@ rig_config_file() {
 # shellcheck disable=SC2034 # read by the callers
 rig_config_select() {
 	local cmdline=$1 scenario=${2:-} line=""
+	RIG_SCENARIO_FILE=$scenario # rig_check_tree holds the tree to its devices
 	if [[ -n $scenario && -r $scenario ]]; then
 		line=$(awk '$1 == "config" { print NR, $2; exit }' "$scenario")
 	fi
@@ -431,12 +432,20 @@ rig_check_combinations() {
 # (harness/src/topology/) when it is built and knows trees; each error at
 # the line that set the tree (or chose the topology). Before the first
 # build, boot.sh's check before QEMU starts is the one that catches it.
+# Then the run's scenario (rig_config_select's), if any: each provider or
+# initiator line whose kind is a device of the tree's grammar (nvme-cmb,
+# edu) needs one in the tree, or it is an error at that line.
 rig_check_tree() {
-	local src=$1 runner=$P2PRIG_TOP/build/host/p2prig line
+	local src=$1 runner=$P2PRIG_TOP/build/host/p2prig line lineno role kind scenario=${RIG_SCENARIO_FILE:-}
 	[[ -x $runner ]] && "$runner" topology-tree --help >/dev/null 2>&1 || return 0
 	while IFS= read -r line; do
 		rig_error_at "$src" "${line#tree: }" VLAB_TREE VLAB_TOPOLOGY_TREE VLAB_NVME_COUNT
 	done < <("$runner" topology-tree check "$RIG_VLAB_TREE" --nvme-count "$RIG_VLAB_NVME_COUNT" 2>&1 >/dev/null)
+	[[ -n $scenario && -r $scenario && ${#RIG_ERRORS[@]} -eq 0 ]] || return 0
+	while read -r lineno role kind; do
+		"$runner" topology-tree check "$RIG_VLAB_TREE" --needs "$kind" >/dev/null 2>&1 ||
+			RIG_ERRORS+=("$(rig_path_shown "$scenario"):$lineno: the $role needs $kind, which the rig's tree lacks (${RIG_CONFIG_NAME:-the rig}: CONFIG_VLAB_TREE=$RIG_VLAB_TREE)")
+	done < <(awk '($1 == "provider" || $1 == "initiator") && ($3 == "nvme-cmb" || $3 == "edu") { print NR, $1, $3 }' "$scenario")
 }
 
 # rig_config_resolve SOURCE OUT: check SOURCE as written, resolve it with

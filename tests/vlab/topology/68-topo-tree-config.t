@@ -39,7 +39,7 @@ pxb-in-a-port|CONFIG_VLAB_TREE="rp(nvme-cmb) rp(pxb(rp(edu)))"\n|3: CONFIG_VLAB_
 nvme-count|CONFIG_VLAB_TREE="rp(nvme-cmb) rp(edu)"\nCONFIG_VLAB_NVME_COUNT=2\n|3: CONFIG_VLAB_TREE=.*: the tree has 1 NVMe controllers \(nvme-cmb and nvme\), CONFIG_VLAB_NVME_COUNT says 2$
 CASES
 
-tap_plan $((${#want_tree[@]} + 2 * ${#bad_names[@]}))
+tap_plan $((${#want_tree[@]} + 2 * ${#bad_names[@]} + 2))
 
 for name in $(printf '%s\n' "${!want_tree[@]}" | sort); do
 	rig_config_resolve "$TOP/configs/${name}_defconfig" /dev/null 2>"$work/errors" || true
@@ -53,6 +53,13 @@ for tool in make cc gcc qemu-system-x86_64 mmdebstrap debootstrap; do
 	printf '#!/bin/sh\necho "%s $*" >>"%s/called"\nexit 1\n' "$tool" "$work" >"$work/stand-ins/$tool"
 	chmod +x "$work/stand-ins/$tool"
 done
+# untouched NAME OUTPUT: the result "NAME: before anything built, fetched or booted".
+untouched() {
+	# shellcheck disable=SC2016 # the inner script expands its arguments
+	tap_ok "$1: before anything built, fetched or booted" \
+		bash -c '[[ ! -e $1/called && ! -e $1/no-cache ]] && ! grep -q "boot:" <<<"$2" && [[ -z $(ls -A "$1/results") ]]' \
+		_ "$work" "$2"
+}
 for i in "${!bad_names[@]}"; do
 	name=${bad_names[i]}
 	file=$work/bad-${name}_defconfig
@@ -65,9 +72,20 @@ for i in "${!bad_names[@]}"; do
 		grep -qE "^${file//./\\.}:${bad_wants[i]}" <<<"$out"; then
 		printf '#   | %s\n' "${out//$'\n'/$'\n'#   | }"
 	fi
-	# shellcheck disable=SC2016 # the inner script expands its arguments
-	tap_ok "$name: before anything built, fetched or booted" \
-		bash -c '[[ ! -e $1/called && ! -e $1/no-cache ]] && ! grep -q "boot:" <<<"$2" && [[ -z $(ls -A "$1/results") ]]' \
-		_ "$work" "$out"
+	untouched "$name" "$out"
 done
+
+# A good tree the scenario cannot run on: topo-switch-pt's initiator is edu.
+file=$work/no-edu_defconfig
+# shellcheck disable=SC2059 # $head carries \n on purpose
+printf "${head}CONFIG_VLAB_TREE=\"rp(nvme-cmb) rp(ivshmem)\"\n" >"$file"
+rc=0
+out=$(PATH=$work/stand-ins:$PATH P2PRIG_CACHE=$work/no-cache P2PRIG_RESULTS=$work/results \
+	"$TOP/harness/run-scenario.sh" topo-switch-pt --config "$file" 2>&1) || rc=$?
+line=$(awk '$1 == "initiator" { print NR; exit }' "$TOP/scenarios/topo-switch-pt")
+if ! tap_ok "a tree without edu: refused (exit $rc) at the scenario's initiator line" \
+	grep -qxF "scenarios/topo-switch-pt:$line: the initiator needs edu, which the rig's tree lacks (no-edu: CONFIG_VLAB_TREE=rp(nvme-cmb) rp(ivshmem))" <<<"$out"; then
+	printf '#   | %s\n' "${out//$'\n'/$'\n'#   | }"
+fi
+untouched "no-edu" "$out"
 tap_done
