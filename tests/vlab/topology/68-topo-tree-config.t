@@ -3,18 +3,19 @@
 # resolves to the tree boot.sh built for it before there was a tree (the
 # switch and root-port choices are instances of it), and a bad tree is
 # refused through the front door at the config's file:line with the
-# tree's column and a reason, before anything is built, fetched or booted.
+# tree's column and a reason, as is a tree without a device the
+# scenario's provider or initiator needs, at the scenario's line: before
+# anything is built, fetched or booted.
 set -euo pipefail
-# shellcheck source=tests/lib/tap.sh
-source "$(dirname "$0")/../../lib/tap.sh"
-TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+# TOP, TAP and a KCONFIG_CONFIG that is never the developer's .config.
+# shellcheck source=tests/lib/vlab.sh
+source "$(dirname "$0")/../../lib/vlab.sh"
 command -v kconfig-conf >/dev/null || tap_skip_all "kconfig-conf not installed (harness/setup-host.sh installs kconfig-frontends)"
 "$TOP/build/host/p2prig" topology-tree --help >/dev/null 2>&1 ||
 	tap_skip_all "no host runner with topology-tree in build/host (make runner)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export KCONFIG_CONFIG=$work/no-such-.config
 # shellcheck source=harness/lib/rigconfig.sh
 source "$TOP/harness/lib/rigconfig.sh"
 
