@@ -125,6 +125,7 @@ rig_config_file() {
 # shellcheck disable=SC2034 # read by the callers
 rig_config_select() {
 	local cmdline=$1 scenario=${2:-} line=""
+	RIG_SCENARIO_FILE=$scenario # rig_check_tree holds the tree to its devices
 	if [[ -n $scenario && -r $scenario ]]; then
 		line=$(awk '$1 == "config" { print NR, $2; exit }' "$scenario")
 	fi
@@ -418,12 +419,33 @@ rig_check_combinations() {
 		rig_error_at "$src" "a kernel built from a local tree needs its path (CONFIG_VLAB_KERNEL_TREE)" \
 			VLAB_KERNEL_FROM_TREE
 	fi
+	rig_check_tree "$src"
 	# swiotlb=force acts in dma-direct; a translating IOMMU maps through
 	# dma-iommu instead, so the run would claim a bounce test it never made.
 	if [[ $RIG_VLAB_SWIOTLB_FORCE == y && $RIG_VLAB_IOMMU == translated ]]; then
 		rig_error_at "$src" "swiotlb=force has no effect under a translating IOMMU (DMA goes through dma-iommu, not dma-direct): choose the IOMMU off (CONFIG_VLAB_IOMMU_OFF=y) or passthrough (CONFIG_VLAB_IOMMU_PT=y)" \
 			VLAB_SWIOTLB_FORCE
 	fi
+}
+
+# rig_check_tree SOURCE: CONFIG_VLAB_TREE, checked by the host's runner
+# (harness/src/topology/) when it is built and knows trees; each error at
+# the line that set the tree (or chose the topology). Before the first
+# build, boot.sh's check before QEMU starts is the one that catches it.
+# Then the run's scenario (rig_config_select's), if any: each provider or
+# initiator line whose kind is a device of the tree's grammar (nvme-cmb,
+# edu) needs one in the tree, or it is an error at that line.
+rig_check_tree() {
+	local src=$1 runner=$P2PRIG_TOP/build/host/p2prig line lineno role kind scenario=${RIG_SCENARIO_FILE:-}
+	[[ -x $runner ]] && "$runner" topology-tree --help >/dev/null 2>&1 || return 0
+	while IFS= read -r line; do
+		rig_error_at "$src" "${line#tree: }" VLAB_TREE VLAB_TOPOLOGY_TREE VLAB_NVME_COUNT
+	done < <("$runner" topology-tree check "$RIG_VLAB_TREE" --nvme-count "$RIG_VLAB_NVME_COUNT" 2>&1 >/dev/null)
+	[[ -n $scenario && -r $scenario && ${#RIG_ERRORS[@]} -eq 0 ]] || return 0
+	while read -r lineno role kind; do
+		"$runner" topology-tree check "$RIG_VLAB_TREE" --needs "$kind" >/dev/null 2>&1 ||
+			RIG_ERRORS+=("$(rig_path_shown "$scenario"):$lineno: the $role needs $kind, which the rig's tree lacks (${RIG_CONFIG_NAME:-the rig}: CONFIG_VLAB_TREE=$RIG_VLAB_TREE)")
+	done < <(awk '($1 == "provider" || $1 == "initiator") && ($3 == "nvme-cmb" || $3 == "edu") { print NR, $1, $3 }' "$scenario")
 }
 
 # rig_config_resolve SOURCE OUT: check SOURCE as written, resolve it with
@@ -482,7 +504,8 @@ rig_topology_text() {
 	devices+=", edu, ivshmem ($RIG_VLAB_IVSHMEM_MB MiB)"
 	case $RIG_VLAB_TOPOLOGY in
 	switch) devices="root port > switch: $devices" ;;
-	*) devices="root ports: $devices" ;;
+	root-ports) devices="root ports: $devices" ;;
+	*) devices="tree $RIG_VLAB_TREE (CMB $RIG_VLAB_CMB_MB MiB, ivshmem $RIG_VLAB_IVSHMEM_MB MiB)" ;;
 	esac
 	local clock=""
 	[[ $RIG_VLAB_HOST_CLOCK != y ]] || clock="; host clock"

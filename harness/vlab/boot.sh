@@ -122,59 +122,15 @@ vlab_guest_cmdline() {
 	printf '%s\n' "$append"
 }
 
-# vlab_nvme_namespaces DEVICE: the nvme-ns devices of a plain NVMe controller
-# (DEVICE as vlab_pcie_devices writes it); nothing for other devices.
-vlab_nvme_namespaces() {
-	[[ $1 =~ ^nvme,id=nvme([0-9]+), ]] || return 0
-	local i=${BASH_REMATCH[1]} n
-	for ((n = 1; n <= RIG_VLAB_NVME_NAMESPACES; n++)); do
-		printf "%s\n" -device "nvme-ns,drive=nvm${i}n$n,bus=nvme$i,nsid=$n"
-	done
-}
-
 # vlab_pcie_devices SCRATCH: the devices under test and the ports that hold
-# them, as QEMU arguments one a line: the NVMe controller(s), edu and
-# ivshmem, each on a switch downstream port or on a root port of its own.
+# them, as QEMU arguments one a line: CONFIG_VLAB_TREE as the host's runner
+# spells it (harness/src/topology/), the NVMe disks and ivshmem's file in
+# SCRATCH. The ids are what a hot-unplug names on the QEMU monitor
+# (nvme-cmb, edu0, ivshmem0); the serials what scenarios name (p2prigN).
 vlab_pcie_devices() {
-	local scratch=$1 i port n
-	local -a devices=()
-	# The first controller has the CMB, the peer memory, and one namespace.
-	# Its id (never nvmeN: vlab_nvme_namespaces keys on those) is what a
-	# hot-unplug names on the QEMU monitor, as are edu0 and ivshmem0.
-	devices+=("nvme,id=nvme-cmb,serial=p2prig0,drive=nvm0n1,cmb_size_mb=$RIG_VLAB_CMB_MB")
-	printf "%s\n" -drive "file=$scratch/nvme0n1.img,if=none,id=nvm0n1,format=raw"
-	# The others are plain storage; their namespaces are nvme-ns devices,
-	# which must follow their controller on the command line.
-	for ((i = 1; i < RIG_VLAB_NVME_COUNT; i++)); do
-		devices+=("nvme,id=nvme$i,serial=p2prig$i")
-		for ((n = 1; n <= RIG_VLAB_NVME_NAMESPACES; n++)); do
-			printf "%s\n" -drive "file=$scratch/nvme${i}n$n.img,if=none,id=nvm${i}n$n,format=raw"
-		done
-	done
-	devices+=("edu,id=edu0,dma_mask=0xffffffffffffffff" "ivshmem-plain,id=ivshmem0,memdev=ivmem")
-	printf '%s\n' -object "memory-backend-file,id=ivmem,share=on,mem-path=$scratch/ivshmem,size=${RIG_VLAB_IVSHMEM_MB}M"
-
-	case $RIG_VLAB_TOPOLOGY in
-	switch)
-		printf '%s\n' -device pcie-root-port,id=rp0,chassis=1,slot=1,bus=pcie.0 \
-			-device x3130-upstream,id=sw0,bus=rp0
-		for i in "${!devices[@]}"; do
-			port=sw0p$i
-			printf '%s\n' -device "xio3130-downstream,id=$port,bus=sw0,chassis=$((i + 2)),slot=0" \
-				-device "${devices[i]},bus=$port"
-			vlab_nvme_namespaces "${devices[i]}"
-		done
-		;;
-	root-ports)
-		for i in "${!devices[@]}"; do
-			port=rp$i
-			printf '%s\n' -device "pcie-root-port,id=$port,chassis=$((i + 1)),slot=1,bus=pcie.0" \
-				-device "${devices[i]},bus=$port"
-			vlab_nvme_namespaces "${devices[i]}"
-		done
-		;;
-	*) die "unknown topology '$RIG_VLAB_TOPOLOGY'" ;;
-	esac
+	"$P2PRIG_TOP/build/host/p2prig" topology-tree qemu "$RIG_VLAB_TREE" --at CONFIG_VLAB_TREE \
+		--nvme-count "$RIG_VLAB_NVME_COUNT" --namespaces "$RIG_VLAB_NVME_NAMESPACES" \
+		--cmb-mb "$RIG_VLAB_CMB_MB" --ivshmem-mb "$RIG_VLAB_IVSHMEM_MB" --scratch "$1"
 }
 
 # vlab_qemu_binary: the words that start QEMU, as CONFIG_VLAB_QEMU chooses:
@@ -230,14 +186,22 @@ vlab_qemu_cmd() {
 	virtio-iommu) printf '%s\n' -device virtio-iommu-pci,bus=pcie.0 ;;
 	esac
 	vlab_pcie_devices "$scratch"
-	printf '%s\n' -netdev user,id=net0 -device "virtio-net-pci,netdev=net0,mac=$VLAB_USER_NET_MAC"
+	# The NICs on q35's own bus, named: left to choose, QEMU may take an
+	# expander's (pxb-pcie), where only bridges fit.
+	printf '%s\n' -netdev user,id=net0 -device "virtio-net-pci,netdev=net0,mac=$VLAB_USER_NET_MAC,bus=pcie.0"
 	# The link between the two guests of a two-node run (vlab_boot_pair).
 	[[ -z ${VLAB_LINK:-} ]] || printf '%s\n' -netdev "socket,id=net1,$VLAB_LINK" \
-		-device "virtio-net-pci,netdev=net1,mac=${VLAB_LINK_MAC:?}"
-	printf '%s\n' \
-		-virtfs "local,path=$BUILDROOT,mount_tag=buildroot,readonly=on,$share" \
-		-virtfs "local,path=$P2PRIG_TOP,mount_tag=rig,readonly=on,$share" \
-		-virtfs "local,path=$results,mount_tag=results,$share"
+		-device "virtio-net-pci,netdev=net1,mac=${VLAB_LINK_MAC:?},bus=pcie.0"
+	vlab_share buildroot "$BUILDROOT" "readonly=on,$share"
+	vlab_share rig "$P2PRIG_TOP" "readonly=on,$share"
+	vlab_share results "$results" "$share"
+}
+
+# vlab_share TAG PATH OPTIONS: a 9p share as QEMU arguments, what -virtfs
+# spells in one, in two: -virtfs cannot name the share device's bus, and
+# left to choose, QEMU may take an expander's, which holds only bridges.
+vlab_share() {
+	printf '%s\n' -fsdev "local,id=$1,path=$2,$3" -device "virtio-9p-pci,fsdev=$1,mount_tag=$1,bus=pcie.0"
 }
 
 # Show the guest's progress lines live until process $2 (QEMU's watchdog)
@@ -291,6 +255,9 @@ vlab_host_agent() {
 # each with SCRATCH and RESULTS (the host oracle: run-scenario.sh).
 vlab_boot() {
 	local uname=$1 results=$2 try scratch rc qemu agent t0
+	# The tree is checked first, where a bad one can stop the boot (the
+	# QEMU command is read from a pipe below, its errors would be lost).
+	vlab_pcie_devices /nonexistent >/dev/null || die "CONFIG_VLAB_TREE: not a tree QEMU can be given (above)"
 	scratch=$(mktemp -d /dev/shm/p2prig-vlab.XXXXXX)
 	local i n
 	truncate -s "${RIG_VLAB_NVME_DISK_MB}M" "$scratch/nvme0n1.img"

@@ -39,6 +39,10 @@ static const struct command {
 	  cmd_junit },
 	{ "kmsg", "--next | --since SEQ [--path FILE]",
 	  "the kernel log by sequence number: the next one, or the records from SEQ", cmd_kmsg },
+	{ "topology-tree",
+	  "check|qemu|show|paths TREE [--at FILE:LINE] [--nvme-count N] [--needs DEVICE,...]\n"
+	  "         [--scratch DIR] [--cmb-mb N] [--ivshmem-mb N] [--namespaces N]",
+	  "a virtual-lab PCIe tree checked; its QEMU arguments, picture or paths", cmd_topology_tree },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
