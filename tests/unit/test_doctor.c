@@ -709,9 +709,9 @@ static int fake_port_type(const char *word)
 		const char *word;
 		int type;
 	} types[] = {
-		{ "host", DOCTOR_PORT_NONE },		{ "rp", PCI_EXP_TYPE_ROOT_PORT },
-		{ "usp", PCI_EXP_TYPE_UPSTREAM },	{ "dsp", PCI_EXP_TYPE_DOWNSTREAM },
-		{ "ep", PCI_EXP_TYPE_ENDPOINT },
+		{ "host", DOCTOR_PORT_NONE },		{ "pci", DOCTOR_PORT_NONE },
+		{ "rp", PCI_EXP_TYPE_ROOT_PORT },	{ "usp", PCI_EXP_TYPE_UPSTREAM },
+		{ "dsp", PCI_EXP_TYPE_DOWNSTREAM },	{ "ep", PCI_EXP_TYPE_ENDPOINT },
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -802,8 +802,9 @@ static void add_function(struct fake_tree *t, const char *line)
 	mkdir_parents(f->dir);
 	write_hex(f->dir, "vendor", vendor, 4);
 	write_hex(f->dir, "device", device, 4);
-	write_hex(f->dir, "class", port == DOCTOR_PORT_NONE ? 0x060000 :
-				   port == PCI_EXP_TYPE_ENDPOINT ? 0x000000 : 0x060400, 6);
+	write_hex(f->dir, "class", strcmp(type, "host") == 0 ? 0x060000 :
+				   port == DOCTOR_PORT_NONE || port == PCI_EXP_TYPE_ENDPOINT ?
+				   0x00ff00 : 0x060400, 6);
 	write_config(f->dir, vendor, device, port, acs);
 	if (group[0])
 		write_iommu_group(t, f->dir, group);
