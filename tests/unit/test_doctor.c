@@ -1001,7 +1001,6 @@ static void test_tree_case(void **state)
 
 	o = doctor_json(NULL, &pair);
 	j = get(get(o, "pair"), "explanation");
-	print_message("%s\n", json_object_get_string(j));
 	ASSERT_CONTAINS(json_object_get_string(j), c->explained,
 			doctor_map_type_name(c->map_type));
 	assert_string_equal(json_object_get_string(get(get(o, "pair"), "map_type")),
@@ -1068,7 +1067,6 @@ static void test_tree_report(void **state)
 	assert_non_null(f);
 	doctor_print(f, NULL, &pair);
 	fclose(f);
-	print_message("%s", text);
 	ASSERT_CONTAINS(text, "why, port by port:\n         0000:0e:00.0 1b36:0010 endpoint, provider",
 			"\n      -> 0000:0b:01.0 104c:8233 switch downstream port (ACS ctrl SV,RR,CR,UF: "
 			"redirects)\n",
