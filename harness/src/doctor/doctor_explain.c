@@ -151,10 +151,12 @@ static void step_text(const struct doctor_pair *p, const struct doctor_step *s, 
 }
 
 /* Functions above the common upstream whose redirection a reader may suspect. */
-static void explain_above_common(const struct doctor_pair *p, char *buf, size_t size)
+static void explain_above_common(const struct doctor_pair *p, bool one_line, char *buf,
+				 size_t size)
 {
 	const struct doctor_model *m = &p->model;
-	const char *sep = "; not on the path (above the common upstream): ";
+	const char *sep = one_line ? "; not on the path (above the common upstream): " :
+				     "\n         not on the path (above the common upstream): ";
 
 	for (size_t i = (size_t)p->prediction.common_provider + 1; i < m->n_provider; i++) {
 		const struct doctor_node *n = &m->provider[i];
@@ -197,7 +199,7 @@ void doctor_explain(const struct doctor_pair *p, bool one_line, char *buf, size_
 		step_text(p, &host, buf, size);
 	}
 	if (d->common_provider >= 0)
-		explain_above_common(p, buf, size);
+		explain_above_common(p, one_line, buf, size);
 	/* The report prints the reason on a row of its own. */
 	doctor_appendf(buf, size, "%s=> %s, distance %d%s%s", one_line ? " " : "\n      ",
 		       doctor_map_type_name(d->map_type), d->distance, one_line ? ": " : "",
