@@ -10,7 +10,9 @@
  *     sysfs into a struct doctor_model, then doctor_predict() on it;
  *   - doctor_predict(): the pure decision, the kernel's rules on the model
  *     (drivers/pci/p2pdma.c as of 7.3.4). No I/O: unit tests drive it.
- * doctor_json() and doctor_print() render the result.
+ * doctor_json() and doctor_print() render the result, with the prediction
+ * explained along the path, port by port (JSON: pair.explanation, and a
+ * verdict per pair.path step).
  *
  * Callers that only want the prediction for result.json:
  *

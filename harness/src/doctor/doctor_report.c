@@ -6,44 +6,6 @@
 #include "doctor/doctor_internal.h"
 #include "util/json_write.h"
 
-/* One row of the path: a function, or the host bridge the traffic crosses. */
-struct path_step {
-	const char *role;
-	const struct doctor_node *node;
-	const struct doctor_host_bridge *host;
-};
-
-#define PATH_MAX_STEPS (2 * DOCTOR_CHAIN_MAX + 2)
-
-static const char *provider_role(const struct doctor_pair *p, size_t i)
-{
-	if ((int)i == p->prediction.common_provider)
-		return i == 0 && p->prediction.distance == 0 ? "both" : "common";
-	return i == 0 ? "provider" : "up";
-}
-
-/* Provider up to the common upstream (or its root bus), then down to the initiator. */
-static size_t build_path(const struct doctor_pair *p, struct path_step *steps)
-{
-	const struct doctor_model *m = &p->model;
-	int common = p->prediction.common_provider;
-	size_t top = common >= 0 ? (size_t)common + 1 : m->n_provider;
-	size_t down = common >= 0 ? (size_t)p->prediction.common_initiator : m->n_initiator;
-	size_t n = 0;
-
-	for (size_t i = 0; i < top; i++)
-		steps[n++] = (struct path_step){ provider_role(p, i), &m->provider[i], NULL };
-	if (common < 0) {
-		steps[n++] = (struct path_step){ "host-bridge", NULL, &m->provider_host };
-		if (strcmp(m->provider_host.name, m->initiator_host.name) != 0)
-			steps[n++] = (struct path_step){ "host-bridge", NULL, &m->initiator_host };
-	}
-	while (down-- > 0)
-		steps[n++] = (struct path_step){ down == 0 ? "initiator" : "down",
-						 &m->initiator[down], NULL };
-	return n;
-}
-
 static void id_text(uint16_t vendor, uint16_t device, char *buf, size_t size)
 {
 	snprintf(buf, size, "%04x:%04x", vendor, device);
@@ -128,21 +90,27 @@ static json_object *endpoint_json(const struct doctor_node *n, const struct doct
 	return o;
 }
 
+/* Each step with what the kernel makes of it: "verdict", and whether its ACS counts. */
 static json_object *path_json(const struct doctor_pair *p)
 {
-	struct path_step steps[PATH_MAX_STEPS];
-	size_t n = build_path(p, steps);
+	struct doctor_step steps[DOCTOR_PATH_MAX_STEPS];
+	size_t n = doctor_path_steps(p, steps);
 	json_object *a = json_object_new_array();
+	char verdict[DOCTOR_TEXT_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *o;
 
 		if (steps[i].node) {
 			o = node_json(steps[i].role, steps[i].node);
+			json_object_object_add(o, "acs_checked",
+					       json_object_new_boolean(steps[i].acs_checked));
 		} else {
 			o = host_json(steps[i].host);
 			json_object_object_add(o, "role", json_object_new_string(steps[i].role));
 		}
+		doctor_step_verdict(p, &steps[i], verdict, sizeof(verdict));
+		json_object_object_add(o, "verdict", json_object_new_string(verdict));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -199,6 +167,15 @@ static void add_prediction(json_object *o, const struct doctor_pair *p)
 	json_object_object_add(o, "vlab_note", jw_text(p->vlab_note));
 }
 
+/* The prediction along the path in one line, port by port. */
+static json_object *explanation_json(const struct doctor_pair *p)
+{
+	static char text[DOCTOR_EXPLAIN_MAX];
+
+	doctor_explain(p, true, text, sizeof(text));
+	return json_object_new_string(text);
+}
+
 static json_object *pair_json(const struct doctor_pair *p)
 {
 	json_object *o = json_object_new_object();
@@ -209,6 +186,7 @@ static json_object *pair_json(const struct doctor_pair *p)
 			       endpoint_json(&p->model.initiator[0], &p->initiator));
 	json_object_object_add(o, "path", path_json(p));
 	add_prediction(o, p);
+	json_object_object_add(o, "explanation", explanation_json(p));
 	return o;
 }
 
@@ -401,7 +379,7 @@ static void print_endpoint(FILE *to, const char *key, const struct doctor_node *
 
 #define PATH_FORMAT "  %-11s %-13s %-10s %-16s %-21s %-12s %-5s %-5s %s\n"
 
-static void print_step(FILE *to, const struct path_step *st)
+static void print_step(FILE *to, const struct doctor_step *st)
 {
 	const struct doctor_node *n = st->node;
 	char id[16], cap[40] = "-", on[40] = "-", group[12] = "-";
@@ -432,7 +410,7 @@ static void print_step(FILE *to, const struct path_step *st)
 		redir, group, n->iommu_domain[0] ? n->iommu_domain : "-");
 }
 
-static bool any_unread(const struct path_step *steps, size_t n)
+static bool any_unread(const struct doctor_step *steps, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (steps[i].node && !steps[i].node->acs.known)
@@ -442,8 +420,8 @@ static bool any_unread(const struct path_step *steps, size_t n)
 
 static void print_path(FILE *to, const struct doctor_pair *p)
 {
-	struct path_step steps[PATH_MAX_STEPS];
-	size_t n = build_path(p, steps);
+	struct doctor_step steps[DOCTOR_PATH_MAX_STEPS];
+	size_t n = doctor_path_steps(p, steps);
 
 	fprintf(to, "\n  path, provider to initiator "
 		"(ACS: SV TB RR CR UF EC DT; redir: RR, CR or EC on)\n");
@@ -476,6 +454,15 @@ static void print_routes(FILE *to, const struct doctor_prediction *d)
 		    d->host_route_text);
 }
 
+/* The kernel's walk, one function or host bridge a line. */
+static void print_explanation(FILE *to, const struct doctor_pair *p)
+{
+	static char text[DOCTOR_EXPLAIN_MAX];
+
+	doctor_explain(p, false, text, sizeof(text));
+	fprintf(to, "  why, port by port:\n         %s\n", text);
+}
+
 static void print_pair(FILE *to, const struct doctor_pair *p)
 {
 	const struct doctor_prediction *d = &p->prediction;
@@ -499,6 +486,7 @@ static void print_pair(FILE *to, const struct doctor_pair *p)
 	    d->whitelist_text[0] ? ": " : "", d->whitelist_text);
 	row(to, "predicted map type", "%s", doctor_map_type_name(d->map_type));
 	row(to, "reason", "%s", d->reason);
+	print_explanation(to, p);
 	print_routes(to, d);
 	if (p->vlab_bus_addr_faults)
 		row(to, "virtual lab: bus address faults", "%s", p->vlab_note);

@@ -58,9 +58,25 @@ static void read_acs(struct pci_dev *d, struct doctor_acs *acs)
 	acs->ctrl = pci_read_word(d, cap->addr + PCI_ACS_CTRL);
 }
 
-void doctor_iommu_group(struct pci_dev *dev, int *group, char *type, size_t size)
+/*
+ * The sysfs root libpci reads (its sysfs.path less "/bus/pci"), so that the
+ * doctor's own reads follow a fake tree given to libpci.
+ */
+static void sysfs_root(struct pci_access *pacc, char *buf, size_t size)
 {
-	char path[96];
+	static const char bus_pci[] = "/bus/pci";
+	const char *path = pci_get_param(pacc, "sysfs.path");
+	size_t len = path ? strlen(path) : 0;
+
+	if (len > sizeof(bus_pci) - 1 && strcmp(path + len - (sizeof(bus_pci) - 1), bus_pci) == 0)
+		snprintf(buf, size, "%.*s", (int)(len - (sizeof(bus_pci) - 1)), path);
+	else
+		snprintf(buf, size, "/sys");
+}
+
+static void iommu_group(struct pci_dev *dev, int *group, char *type, size_t size)
+{
+	char root[256], path[320];
 	const char *name;
 
 	*group = -1;
@@ -70,7 +86,8 @@ void doctor_iommu_group(struct pci_dev *dev, int *group, char *type, size_t size
 	if (!name)
 		return;
 	*group = atoi(name);
-	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type", *group);
+	sysfs_root(dev->access, root, sizeof(root));
+	snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d/type", root, *group);
 	read_sysfs_line(path, type, size);
 }
 
@@ -81,7 +98,7 @@ static void scan_node(struct pci_dev *d, struct doctor_node *n)
 	selector_address_text(d, n->bdf, sizeof(n->bdf));
 	n->vendor = d->vendor_id;
 	n->device = d->device_id;
-	doctor_iommu_group(d, &n->iommu_group, n->iommu_domain, sizeof(n->iommu_domain));
+	iommu_group(d, &n->iommu_group, n->iommu_domain, sizeof(n->iommu_domain));
 	if (!capabilities_readable(d)) {
 		n->port_type = DOCTOR_PORT_UNKNOWN;
 		return;
@@ -141,7 +158,7 @@ void doctor_host_bridge_scan(struct pci_access *pacc, int domain, int bus,
 
 static long long read_sysfs_number(const char *dir, const char *name)
 {
-	char path[160], value[32];
+	char path[400], value[32];
 	char *end;
 	long long n;
 
@@ -154,7 +171,7 @@ static long long read_sysfs_number(const char *dir, const char *name)
 static void scan_endpoint(struct pci_dev *d, const char *bdf, struct doctor_endpoint *e)
 {
 	const char *driver;
-	char dir[96];
+	char root[256], dir[320];
 
 	memset(e, 0, sizeof(*e));
 	pci_fill_info(d, PCI_FILL_DRIVER);
@@ -162,7 +179,8 @@ static void scan_endpoint(struct pci_dev *d, const char *bdf, struct doctor_endp
 	if (driver)
 		snprintf(e->driver, sizeof(e->driver), "%s", driver);
 
-	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/p2pmem", bdf);
+	sysfs_root(d->access, root, sizeof(root));
+	snprintf(dir, sizeof(dir), "%s/bus/pci/devices/%s/p2pmem", root, bdf);
 	e->p2pmem = access(dir, F_OK) == 0;
 	e->p2pmem_size = read_sysfs_number(dir, "size");
 	e->p2pmem_available = read_sysfs_number(dir, "available");
@@ -180,6 +198,13 @@ static void host_of_chain(struct pci_access *pacc, struct pci_dev *d,
 int doctor_pair(struct pci_access *pacc, struct pci_dev *provider, struct pci_dev *initiator,
 		struct doctor_pair *out)
 {
+	return doctor_pair_with_cpu(pacc, provider, initiator, NULL, out);
+}
+
+int doctor_pair_with_cpu(struct pci_access *pacc, struct pci_dev *provider,
+			 struct pci_dev *initiator, const struct doctor_cpu *cpu,
+			 struct doctor_pair *out)
+{
 	struct doctor_model *m;
 	int rc;
 
@@ -194,7 +219,10 @@ int doctor_pair(struct pci_access *pacc, struct pci_dev *provider, struct pci_de
 		return rc;
 	host_of_chain(pacc, provider, &m->provider_host);
 	host_of_chain(pacc, initiator, &m->initiator_host);
-	doctor_cpu_scan(&m->cpu);
+	if (cpu)
+		m->cpu = *cpu;
+	else
+		doctor_cpu_scan(&m->cpu);
 
 	scan_endpoint(provider, m->provider[0].bdf, &out->provider);
 	scan_endpoint(initiator, m->initiator[0].bdf, &out->initiator);
