@@ -9,7 +9,7 @@
 # checks in the run's own doctor record that the device at that slot has
 # the path the tree says, so a wrong bus guess cannot pass as a row.
 #
-#   harness/topology-matrix.sh [--list FILE] [--out DIR]
+#   harness/topology-matrix.sh [--list FILE] [--out DIR] [--methods "M M..."]
 #
 # Prints one table (a row per edu x method: tree, path kind, IOMMU, CPU,
 # predicted and kernel's map type, where the DMA address pointed, the bytes
@@ -27,13 +27,18 @@ source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=harness/lib/runsets.sh
 source "$P2PRIG_TOP/harness/lib/runsets.sh"
 
-usage="usage: $0 [--list FILE] [--out DIR]"
+usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"]"
 list=$P2PRIG_TOP/configs/topology-matrix
 out=""
+# The methods each pair is moved by (--methods): the kernel's rule for the
+# pair's map type (mmio, resource, p2p-page) and through the host bridge on
+# purpose (mmio-host, resource-host).
+methods="mmio resource p2p-page mmio-host resource-host"
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--list) list=${2:?$usage} && shift ;;
 	--out) out=${2:?$usage} && shift ;;
+	--methods) methods=${2:?$usage} && shift ;;
 	*) echo "$usage" >&2 && exit 2 ;;
 	esac
 	shift
@@ -45,10 +50,6 @@ out=$(realpath "$out")
 runner=$P2PRIG_TOP/build/host/p2prig
 [[ -x $runner ]] || make -s -C "$P2PRIG_TOP" runner >/dev/null
 
-# The methods each pair is moved by: the kernel's rule for the pair's map
-# type (mmio, resource, p2p-page) and through the host bridge on purpose
-# (mmio-host, resource-host).
-methods="mmio resource p2p-page mmio-host resource-host"
 
 declare -A iommu_option=([off]=IOMMU_OFF [passthrough]=IOMMU_PT [translated]=IOMMU_TRANSLATED)
 declare -A cpu_option=([max]=CPU_MAX [intel]=CPU_INTEL [epyc]=CPU_EPYC)
