@@ -10,6 +10,7 @@
 # the path the tree says, so a wrong bus guess cannot pass as a row.
 #
 #   harness/topology-matrix.sh [--list FILE] [--out DIR] [--methods "M M..."]
+#   harness/topology-matrix.sh --from DIR     judge a kept matrix's runs again
 #
 # Prints one table (a row per edu x method: tree, path kind, IOMMU, CPU,
 # predicted and kernel's map type, where the DMA address pointed, the bytes
@@ -27,9 +28,9 @@ source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=harness/lib/runsets.sh
 source "$P2PRIG_TOP/harness/lib/runsets.sh"
 
-usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"]"
+usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"] | --from DIR"
 list=$P2PRIG_TOP/configs/topology-matrix
-out=""
+out="" from=""
 # The methods each pair is moved by (--methods): the kernel's rule for the
 # pair's map type (mmio, resource, p2p-page) and through the host bridge on
 # purpose (mmio-host, resource-host).
@@ -39,14 +40,12 @@ while [[ $# -gt 0 ]]; do
 	--list) list=${2:?$usage} && shift ;;
 	--out) out=${2:?$usage} && shift ;;
 	--methods) methods=${2:?$usage} && shift ;;
+	--from) from=${2:?$usage} && shift ;;
 	*) echo "$usage" >&2 && exit 2 ;;
 	esac
 	shift
 done
 command -v jq >/dev/null || die "topology-matrix: jq is missing (harness/setup-host.sh installs it)"
-[[ -n $out ]] || out=$(results_root)/topology-matrix/$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$out"
-out=$(realpath "$out")
 runner=$P2PRIG_TOP/build/host/p2prig
 [[ -x $runner ]] || make -s -C "$P2PRIG_TOP" runner >/dev/null
 
@@ -121,6 +120,35 @@ boot_rows() {
 	done <<<"$pairs"
 }
 
+# write_matrix SECONDS: matrix.json from the boots and rows so far, then
+# the table; false when a row failed.
+write_matrix() {
+	jq -n --slurpfile boots "$out/boots.jsonl" --slurpfile rows "$out/rows.jsonl" \
+		--argjson seconds "$1" --arg list "$list" \
+		'{format: "p2prig-topology-matrix-1", list: $list, seconds: $seconds, boots: $boots, rows: $rows,
+		  ok: ($rows | length > 0 and all(.ok))}' >"$out/matrix.json"
+	"$P2PRIG_TOP/harness/topology-matrix-table.sh" "$out/matrix.json" | tee "$out/matrix.txt"
+	echo "results: $out"
+	[[ $(jq -r .ok "$out/matrix.json") == true ]]
+}
+
+if [[ -n $from ]]; then
+	out=$(realpath "$from")
+	[[ -s $out/boots.jsonl ]] || die "$from: no boots.jsonl, not a topology matrix"
+	list=$(jq -r .list "$out/matrix.json" 2>/dev/null || echo "?")
+	: >"$out/rows.jsonl"
+	while IFS=$'\t' read -r name iommu cpu tree result boot_methods; do
+		methods=$boot_methods
+		pairs=$("$runner" topology-tree show "$tree" | awk -f "$P2PRIG_TOP/harness/lib/topology-pairs.awk")
+		boot_rows "$name" "$iommu" "$cpu" "$pairs" "${result:-/dev/null}" >>"$out/rows.jsonl"
+	done < <(jq -r --arg methods "$methods" '[.name, .iommu, .cpu, .tree, .result_json // "", .methods // $methods] | @tsv' "$out/boots.jsonl")
+	write_matrix "$(jq -s 'map(.seconds) | add' "$out/boots.jsonl")"
+	exit
+fi
+
+[[ -n $out ]] || out=$(results_root)/topology-matrix/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$out"
+out=$(realpath "$out")
 boots=$(read_list "$list") || exit 2
 started=$SECONDS
 : >"$out/rows.jsonl"
@@ -135,25 +163,17 @@ while IFS=$'\t' read -r name iommu cpu tree; do
 	seconds=$((SECONDS - boot_start))
 	run=$(find "$out/$name" -mindepth 1 -maxdepth 1 -type d | head -n 1)
 	result=${run:+$run/result.json}
-	if [[ -s $result ]]; then
-		boot_rows "$name" "$iommu" "$cpu" "$pairs" "$result" >>"$out/rows.jsonl"
-	else
+	if [[ ! -s $result ]]; then
 		tail -n 20 "$out/$name/run.log" >&2
 		result=""
-		# The boot's rows, with nothing measured: each fails the matrix.
-		boot_rows "$name" "$iommu" "$cpu" "$pairs" /dev/null >>"$out/rows.jsonl"
 	fi
+	# A boot without result.json still gets its rows, with nothing measured:
+	# each fails the matrix.
+	boot_rows "$name" "$iommu" "$cpu" "$pairs" "${result:-/dev/null}" >>"$out/rows.jsonl"
 	jq -cn --arg name "$name" --arg iommu "$iommu" --arg cpu "$cpu" --arg tree "$tree" \
-		--argjson seconds "$seconds" --argjson exit "$rc" --arg result "$result" \
-		'{name: $name, tree: $tree, iommu: $iommu, cpu: $cpu, seconds: $seconds,
+		--argjson seconds "$seconds" --argjson exit "$rc" --arg result "$result" --arg methods "$methods" \
+		'{name: $name, tree: $tree, iommu: $iommu, cpu: $cpu, methods: $methods, seconds: $seconds,
 		  run_exit: $exit, result_json: (if $result == "" then null else $result end)}' >>"$out/boots.jsonl"
 	log "topology-matrix: $name took ${seconds}s (run exit $rc)"
 done <<<"$boots"
-
-jq -n --slurpfile boots "$out/boots.jsonl" --slurpfile rows "$out/rows.jsonl" \
-	--argjson seconds $((SECONDS - started)) --arg list "$list" \
-	'{format: "p2prig-topology-matrix-1", list: $list, seconds: $seconds, boots: $boots, rows: $rows,
-	  ok: ($rows | length > 0 and all(.ok))}' >"$out/matrix.json"
-"$P2PRIG_TOP/harness/topology-matrix-table.sh" "$out/matrix.json" | tee "$out/matrix.txt"
-echo "results: $out"
-[[ $(jq -r .ok "$out/matrix.json") == true ]]
+write_matrix $((SECONDS - started))

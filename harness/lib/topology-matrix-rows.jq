@@ -1,8 +1,14 @@
 # The rows of one topology-matrix boot for one edu (harness/topology-matrix.sh):
 # run with -n, the boot's result.json as input (none when the boot wrote
 # none), and the edu's tree facts as --arg. One object per method.
+# The runner records a refusal as such only for a step that expects one
+# (`expect refused`); a generated step does not know its pair's decision
+# beforehand, so its refusal is the map failing with EREMOTEIO, which is
+# how the kernel's p2pdma refuses a NOT_SUPPORTED pair.
+def refused:
+	.refused or ((.reason // "") | test("MAP failed: Remote I/O error$"));
 def where:
-	if .refused then "refused" elif .dma_address == null then "-"
+	if refused then "refused" elif .dma_address == null then "-"
 	elif .dma_in_bar then "bar" elif (.dma_direct | not) then "iova"
 	elif .dma_bounced then "bounced" else "ram" end;
 # A node of the doctor's path as topology-pairs.awk writes the tree's:
@@ -13,7 +19,7 @@ def node_text:
 def moved:
 	if . == null then "no such step in result.json"
 	elif .verified then "\(.bytes) bytes verified both ways"
-	elif .refused then "refused: \(.refused_error // "no address")"
+	elif refused then "refused: \(.refused_error // "EREMOTEIO")"
 	elif .result == "skip" then "skipped: \(.reason)"
 	else "failed: \(.reason // "no reason given")" end;
 def problems($bdf; $expected; $seen):
@@ -22,7 +28,7 @@ def problems($bdf; $expected; $seen):
 		(if .initiator.pci != $bdf then "the initiator was \(.initiator.pci), not \($bdf)" else empty end),
 		(if $seen != $expected then "the device's path is not the tree's" else empty end),
 		(if ((.to_peer.mismatched_bytes // 0) + (.from_peer.mismatched_bytes // 0)) > 0 then "wrong bytes moved" else empty end),
-		(if .map_type == "NOT_SUPPORTED" and (.refused | not) then "mapped although p2pdma said NOT_SUPPORTED" else empty end),
+		(if .map_type == "NOT_SUPPORTED" and (refused | not) then "mapped although p2pdma said NOT_SUPPORTED" else empty end),
 		(if .map_type != "NOT_SUPPORTED" and (.verified | not) and .result != "skip" then "no bytes moved: \(moved)" else empty end)
 	  end ];
 
