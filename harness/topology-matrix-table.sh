@@ -24,6 +24,7 @@ jq -r '(["TREE", "PATH", "DEPTH", "RP_ACS", "IOMMU", "CPU", "METHOD", "PREDICTED
 echo
 jq -r '"boots (depth: switches above the CMB / above the edu; RP_ACS: the root ports'"'"' ACS, provider/edu, when the path crosses them):",
 	(.boots[] | "  \(.name): \(.tree); IOMMU \(.iommu), CPU \(.cpu): \(.seconds) s, run exit \(.run_exit)"),
+	"(run exit: the runner'"'"'s own verdict on the generated steps, which carry no expectations: to it a refusal is a failed step; the rows judge)",
 	"\(.rows | length) rows in \(.boots | length) boots, \(.seconds) s; prediction == kernel in \([.rows[] | select(.predicted_map_type != null and .predicted_map_type == .map_type)] | length) rows",
 	(.rows[] | select(.ok | not) | "FAIL \(.boot):\(.edu) \(.method): \(.problems | join("; "))"),
 	(if .ok then "matrix: every row as predicted" else "matrix: FAILED" end)' "$matrix"
