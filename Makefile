@@ -108,6 +108,10 @@ bench-rdma: ## figures: the runner's RDMA WRITE bandwidth vs ib_write_bw on rxe 
 matrix: ## one scenario on several guest kernels, a table method x kernel (scenario=NAME kernels="7.3.4 6.12.117"; default: every pinned kernel)
 	@harness/matrix.sh '$(or $(scenario),map-cost)' $(if $(kernels),--kernels '$(kernels)')
 
+.PHONY: topology-matrix
+topology-matrix: runner ## nightly class: the doctor's prediction against p2pdma on every tree of configs/topology-matrix (list=FILE methods="mmio p2p-page"), one table
+	@harness/topology-matrix.sh $(if $(list),--list '$(list)') $(if $(methods),--methods '$(methods)')
+
 .PHONY: report
 report: ## results/report/index.html: verdict, steps, charts (gnuplot SVG) and an index of every run kept
 	@harness/setup-host.sh
