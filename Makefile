@@ -152,10 +152,9 @@ bug: ## one entry of the bug corpus (id=NAME)
 	@harness/bugs.sh '$(or $(id),$(error id=NAME needed, one of: $(patsubst bugs/%/bug,%,$(wildcard bugs/*/bug))))'
 
 .PHONY: test-debug test-bare
-test-debug: unit-tests ## the kernel under test's nightly: every kmod program and scenario on the debug kernel, tests/nightly on the built ones, the bug corpus
-	@P2PRIG_DEBUG_KMOD_TESTS="kmod-uapi kmod-dmabuf kmod-bar kmod-faults kmod-bench kmod-fuzz kmod-locks" P2PRIG_TEST_FULL=1 \
-		prove --timer tests/vlab/kmod/47-kernel-from-source.t tests/vlab/kmod/48-kmod-debug-kernel.t \
-		tests/vlab/scenario/57-debug-checkers.t tests/nightly/*.t
+test-debug: unit-tests ## the kernel under test's nightly: tests/nightly (kernels built from source and patch series, every kmod program and the dma-debug trigger on the debug kernel), every scenario on it, the bug corpus
+	@prove --timer tests/nightly/*.t
+
 	@rc=0; while read -r scenario kernel; do \
 		harness/run-scenario.sh "$$scenario" --kernel "$${kernel#kernel=}" </dev/null || rc=1; \
 	done < <(grep -v '^#' configs/nightly-debug); \

@@ -12,7 +12,7 @@
 # kernel under test"); later runs take it from the cache.
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
-source "$(dirname "$0")/../../lib/vlab.sh"
+source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 
 tap_plan 16

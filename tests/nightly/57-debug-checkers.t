@@ -8,11 +8,11 @@
 # same scenario without the knob passes, its debug-checkers check clean.
 #
 # The first run on a machine builds the kernel (minutes, as for
-# tests/vlab/kmod/47); later runs take it from the cache. P2PRIG_TEST_DEBUG_KERNEL
+# tests/nightly/47); later runs take it from the cache. P2PRIG_TEST_DEBUG_KERNEL
 # names another kernel spec with dma-debug and kmemleak.
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
-source "$(dirname "$0")/../../lib/vlab.sh"
+source "$(dirname "$0")/../lib/vlab.sh"
 vlab_requires
 [[ -r $TOP/configs/kernel/debug.config && -r $TOP/harness/vlab/kbuild.sh ]] ||
 	tap_skip_all "this checkout cannot build the debug kernel (configs/kernel/debug.config, harness/vlab/kbuild.sh)"
@@ -36,10 +36,7 @@ check() { jq_result ".host.checks[] | select(.name == \"debug-checkers\") | .$1"
 # env KEY: the guest's checkers.env value of KEY.
 env_of() { sed -n "s/^$1=//p" "$RUN_DIR/checkers.env"; }
 
-# The wrong direction is the same check's other half: the nightly's
-# make test-debug runs it (P2PRIG_TEST_FULL=1), make test one guest less.
-full=${P2PRIG_TEST_FULL:-0}
-tap_plan $((15 + (full == 1 ? 4 : 0)))
+tap_plan 19
 
 # 1. One unmap one byte short.
 P2PRIG_KMOD_PARAMS=inject_dma_debug=size RUN_KERNEL=$spec run_scenario "$scenario"
@@ -63,18 +60,16 @@ tap_is "size: the mapping was released all the same: no pending mapping at unbin
 tap_is "size: kmemleak scanned after the unload" "$(env_of KMEMLEAK_SCAN)" "done"
 tap_ok "size: KTAP fails the host's debug-checkers check" grep -qE '^not ok [0-9]+ host-debug-checkers' "$RUN_DIR/ktap.txt"
 
-# 2. One unmap in another direction.
-if [[ $full == 1 ]]; then
-	P2PRIG_KMOD_PARAMS=inject_dma_debug=dir RUN_KERNEL=$spec run_scenario "$scenario"
-	tap_is "dir: the run fails (exit 1), the guest finished" "$RUN_RC $(cat "$RUN_DIR/outcome")" "1 done"
-	tap_ok "dir: the terminal quotes dma-debug's report: wrong direction, both named" \
-		grep -qE '^  \| \[dma-debug\] DMA-API: p2prig_edu .*different direction .*\[mapped with DMA_[A-Z_]+\] \[unmapped with DMA_[A-Z_]+\]' \
-		"$RUN_LOG"
-	tap_is "dir: the debug-checkers check failed, naming dma-debug" \
-		"$(check result) $(check reason)" "fail dma-debug: 1 error during the run"
-	tap_is "dir: released and unloaded all the same" \
-		"$(grep -c 'has pending DMA allocations' "$RUN_DIR/dmesg.txt") $(grep -c 'rmmod p2prig failed' "$RUN_DIR/serial.log")" "0 0"
-fi
+# 2. One unmap in another direction: the same check's other half.
+P2PRIG_KMOD_PARAMS=inject_dma_debug=dir RUN_KERNEL=$spec run_scenario "$scenario"
+tap_is "dir: the run fails (exit 1), the guest finished" "$RUN_RC $(cat "$RUN_DIR/outcome")" "1 done"
+tap_ok "dir: the terminal quotes dma-debug's report: wrong direction, both named" \
+	grep -qE '^  \| \[dma-debug\] DMA-API: p2prig_edu .*different direction .*\[mapped with DMA_[A-Z_]+\] \[unmapped with DMA_[A-Z_]+\]' \
+	"$RUN_LOG"
+tap_is "dir: the debug-checkers check failed, naming dma-debug" \
+	"$(check result) $(check reason)" "fail dma-debug: 1 error during the run"
+tap_is "dir: released and unloaded all the same" \
+	"$(grep -c 'has pending DMA allocations' "$RUN_DIR/dmesg.txt") $(grep -c 'rmmod p2prig failed' "$RUN_DIR/serial.log")" "0 0"
 
 # 3. Without the knob: nothing to report.
 RUN_KERNEL=$spec run_scenario "$scenario"
