@@ -51,17 +51,22 @@ static void folder_of(const char *path, int levels, char *out, size_t size)
 /* TEXT, then LINES one a line, cut to the schema's limit on a character's boundary. */
 static void add_excerpt(json_object *t, const char *text, const struct strlist *lines)
 {
-	size_t cap = KCIDB_LOG_EXCERPT_MAX + 1, n = 0;
-	char *buf = calloc(1, cap);
+	size_t len = text && text[0] ? strlen(text) + 1 : 0, n = 0;
+	char *buf;
 
+	for (size_t i = 0; lines && i < lines->n; i++)
+		len += strlen(lines->items[i]) + 1;
+	buf = malloc(len + 1);
 	if (!buf)
 		abort();
 	if (text && text[0])
-		n += (size_t)snprintf(buf, cap, "%s\n", text);
-	for (size_t i = 0; lines && i < lines->n && n < cap - 1; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%s\n", lines->items[i]);
-	if (n > cap - 1) {
-		n = cap - 1;
+		n += (size_t)sprintf(buf, "%s\n", text);
+	for (size_t i = 0; lines && i < lines->n; i++)
+		n += (size_t)sprintf(buf + n, "%s\n", lines->items[i]);
+	buf[n] = '\0';
+	if (n > KCIDB_LOG_EXCERPT_MAX) {
+		/* Cut before the character that would cross the limit. */
+		n = KCIDB_LOG_EXCERPT_MAX;
 		while (n && ((unsigned char)buf[n] & 0xc0) == 0x80)
 			n--;
 		buf[n] = '\0';
