@@ -342,6 +342,10 @@ static void test_debian_kernel(void **state)
 	/* result.json's started and finished: 17:23:07 to 17:30:04. */
 	assert_string_equal(json_text(run, "start_time", ""), "2026-12-07T17:23:07Z");
 	assert_int_equal(json_object_get_int(json_field(run, "duration")), 417);
+	/* A skipped run says which of its tests were skipped. */
+	assert_string_equal(json_text(test_at(doc, "p2prig.gpu-bar"), "status", ""), "SKIP");
+	assert_string_equal(misc_text(test_at(doc, "p2prig.gpu-bar"), "reason"),
+			    "skipped: write-dmabuf, host-debug-checkers");
 	json_object_put(doc);
 }
 

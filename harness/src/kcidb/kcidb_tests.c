@@ -150,6 +150,22 @@ const char *kcidb_run_status(const struct result_view *v)
 	return "PASS";
 }
 
+/* A skipped run's reason: "skipped: STEP, STEP" (its skipped steps and checks). */
+static void skipped_steps(const struct result_view *v, char *reason, size_t size)
+{
+	size_t n = (size_t)snprintf(reason, size, "skipped:");
+
+	for (size_t i = 0; i < v->n_steps && n < size; i++)
+		if (v->steps[i].verdict == VERDICT_SKIP)
+			n += (size_t)snprintf(reason + n, size - n, " %s,", v->steps[i].name);
+	for (size_t i = 0; i < v->n_checks && n < size; i++)
+		if (v->checks[i].verdict == VERDICT_SKIP)
+			n += (size_t)snprintf(reason + n, size - n, " %s%s,",
+					      RESULT_HOST_TEST_PREFIX, v->checks[i].name);
+	if (n < size && reason[n - 1] == ',')
+		reason[n - 1] = '\0';
+}
+
 /* The run as a whole: kcidb_run_status(), why it did not finish, how long it took. */
 static void run_test(const struct run_tests *r)
 {
@@ -163,6 +179,8 @@ static void run_test(const struct run_tests *r)
 	if (!v->complete)
 		snprintf(reason, sizeof(reason), "run incomplete: %s",
 			 result_view_incomplete_why(v));
+	else if (strcmp(kcidb_run_status(v), "SKIP") == 0)
+		skipped_steps(v, reason, sizeof(reason));
 	if (v->error)
 		strlist_add(&lines, v->error);
 	t = new_test(r, NULL, NULL, kcidb_run_status(v), reason);
