@@ -12,7 +12,8 @@
 #            socat for the host agent
 #   test     (default; "all" is the same) make test: run, plus the unit
 #            tests' cmocka, prove, shellcheck, the report's gnuplot, the
-#            browser test's Chromium and xmllint
+#            browser test's Chromium and xmllint, and python3-jsonschema,
+#            which validates p2prig kcidb's output against KCIDB's schema
 #   lab      a lab machine (rig=host): config, the runner's build, fio, kmod
 #            (the running kernel's headers are checked when the module builds)
 #
@@ -35,6 +36,8 @@ RUN_PACKAGES=("${CACHE_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
 	qemu-system-x86 busybox-static cpio xz-utils zstd socat)
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck
 	gnuplot-nox chromium chromium-driver libxml2-utils)
+# tests/host/44-kcidb.t: JSON Schema draft-07, run by Debian's /usr/bin/python3.
+TEST_PACKAGES+=(python3-jsonschema)
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
 
 # Commands the scripts call by a name other than their package's.

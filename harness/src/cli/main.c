@@ -37,6 +37,8 @@ static const struct command {
 	{ "ktap", "RESULT_JSON", "KTAP version 1 for a run, from its result.json alone", cmd_ktap },
 	{ "junit", "RESULT_JSON...", "one JUnit XML document, a testsuite per result.json",
 	  cmd_junit },
+	{ "kcidb", "PATH... [--origin NAME] [--lab NAME]",
+	  "KCIDB (KernelCI) JSON for runs and nights: checkouts, builds, tests", cmd_kcidb },
 	{ "kmsg", "--next | --since SEQ [--path FILE]",
 	  "the kernel log by sequence number: the next one, or the records from SEQ", cmd_kmsg },
 	{ "topology-tree",
