@@ -5,14 +5,15 @@
 # file:line before anything boots; and the judging of a kept matrix
 # (--from) on a hand-written result.json: a prediction that differs from
 # the kernel's decision, or an edu away from its tree position, fails the
-# matrix with exit 1 and says so on the row.
+# matrix with exit 1 and says so on the row; a refusal is read from the
+# step's refused field (an old kept matrix's from its reason's text).
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
 source "$(dirname "$0")/../../lib/vlab.sh"
 runner=$TOP/build/host/p2prig
 "$runner" topology-tree --help >/dev/null 2>&1 ||
 	tap_skip_all "no host runner with topology-tree in build/host (make runner)"
-tap_plan 12
+tap_plan 15
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -68,6 +69,15 @@ judge() {
 }
 tap_is "as recorded: every row holds, a refusal of a NOT_SUPPORTED pair included" "$(judge .)" \
 	"0 matrix: every row as predicted"
+# The refusal is read from the step's refused, not from its reason's text.
+tap_is "a refusal recorded whatever the reason says" \
+	"$(judge '.steps[1].reason = "something else"')" "0 matrix: every row as predicted"
+tap_is "a kept matrix from before the runner recorded refusals: the reason's text" \
+	"$(judge '.steps[1] |= (.refused = false | .refused_error = null | .reason = "method mmio: MAP failed: Remote I/O error")')" \
+	"0 matrix: every row as predicted"
+tap_is "a NOT_SUPPORTED pair's map not refused fails the matrix" \
+	"$(judge '.steps[1] |= (.refused = false | .refused_error = null | .reason = "method mmio: MAP failed: Input/output error")')" \
+	"1 FAIL hand:edu1 mmio: mapped although p2pdma said NOT_SUPPORTED|matrix: FAILED"
 tap_is "a prediction other than the kernel's decision fails the matrix" \
 	"$(judge '(.steps[1].predicted_map_type) = "THRU_HOST_BRIDGE"')" \
 	"1 FAIL hand:edu1 mmio: prediction THRU_HOST_BRIDGE != kernel NOT_SUPPORTED|matrix: FAILED"
