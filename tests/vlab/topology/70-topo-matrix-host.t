@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make topology-matrix on the host, no guest: where each edu of the
 # nightly list's trees sits (its slot, path kind, depths, root ports'
-# ACS: harness/lib/topology-pairs.awk); a bad list line refused at its
+# ACS: harness/lib/topology-pairs.awk); the list's every line good, each
+# tree under every IOMMU x CPU model; a bad list line refused at its
 # file:line before anything boots; and the judging of a kept matrix
 # (--from) on a hand-written result.json: a prediction that differs from
 # the kernel's decision, or an edu away from its tree position, fails the
@@ -13,7 +14,7 @@ source "$(dirname "$0")/../../lib/vlab.sh"
 runner=$TOP/build/host/p2prig
 "$runner" topology-tree --help >/dev/null 2>&1 ||
 	tap_skip_all "no host runner with topology-tree in build/host (make runner)"
-tap_plan 15
+tap_plan 16
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -38,7 +39,20 @@ tap_is "expander: q35's root port numbered first, whatever the tree's order" "$(
 	"edu0 0000:06:00.0 same-switch 1/1 -
 edu1 0000:08:00.0 host-bridges 1/0 on/on
 edu2 0000:01:00.0 host-bridges 1/0 on/off"
-tap_is "the nightly list has 13 boots" "$(grep -cv '^\(#\|$\)' "$TOP/configs/topology-matrix")" 13
+# The whole list as the matrix reads it (--check: every line checked, nothing booted).
+rc=0
+boots=$("$TOP/harness/topology-matrix.sh" --check 2>"$work/log") || rc=$?
+sed 's/^/# /' "$work/log" >&2
+tap_is "the nightly list: every line good, 27 boots" "$rc $(grep -c . <<<"$boots")" "0 27"
+# KIND BOOTS IOMMUxCPU TREES per kind of tree (the name's first word).
+tap_is "each kind of tree once under each IOMMU x CPU, the same tree in each" \
+	"$(awk -F'\t' '{ split($1, w, "-"); k = w[1]; n[k]++
+		if (!((k, $2, $3) in c)) { c[k, $2, $3]; combos[k]++ }
+		if (!((k, $4) in t)) { t[k, $4]; trees[k]++ } }
+		END { for (k in n) print k, n[k], combos[k], trees[k] }' <<<"$boots" | sort)" \
+	"deep 9 9 1
+expander 9 9 1
+wide 9 9 1"
 
 # Bad lines: the line, then the message wanted (a regex), before any boot.
 while IFS='|' read -r line want; do
