@@ -11,6 +11,7 @@
 #
 #   harness/topology-matrix.sh [--list FILE] [--out DIR] [--methods "M M..."]
 #   harness/topology-matrix.sh --from DIR     judge a kept matrix's runs again
+#   harness/topology-matrix.sh [--list FILE] --check   check the list, boot nothing
 #
 # Prints one table (a row per edu x method: tree, path kind, IOMMU, CPU,
 # predicted and kernel's map type, where the DMA address pointed, the bytes
@@ -21,16 +22,17 @@
 # Exit 0 when every row's prediction equals the kernel's decision, every
 # row's device is where the tree puts it, and no row moved wrong bytes or
 # got a mapping p2pdma's decision does not allow; 1 otherwise; 2 when the
-# list is wrong (nothing boots then).
+# list is wrong (nothing boots then). --check prints the list's boots, one
+# "NAME<TAB>IOMMU<TAB>CPU<TAB>TREE" line each, once every line is checked.
 set -euo pipefail
 # shellcheck source=harness/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=harness/lib/runsets.sh
 source "$P2PRIG_TOP/harness/lib/runsets.sh"
 
-usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"] | --from DIR"
+usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"] | --from DIR | [--list FILE] --check"
 list=$P2PRIG_TOP/configs/topology-matrix
-out="" from=""
+out="" from="" check=n
 # The methods each pair is moved by (--methods): the kernel's rule for the
 # pair's map type (mmio, resource, p2p-page) and through the host bridge on
 # purpose (mmio-host, resource-host).
@@ -41,6 +43,7 @@ while [[ $# -gt 0 ]]; do
 	--out) out=${2:?$usage} && shift ;;
 	--methods) methods=${2:?$usage} && shift ;;
 	--from) from=${2:?$usage} && shift ;;
+	--check) check=y ;;
 	*) echo "$usage" >&2 && exit 2 ;;
 	esac
 	shift
@@ -146,6 +149,10 @@ if [[ -n $from ]]; then
 	exit
 fi
 
+if [[ $check == y ]]; then
+	read_list "$list"
+	exit
+fi
 [[ -n $out ]] || out=$(results_root)/topology-matrix/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
 out=$(realpath "$out")

@@ -432,20 +432,71 @@ rig_check_combinations() {
 # (harness/src/topology/) when it is built and knows trees; each error at
 # the line that set the tree (or chose the topology). Before the first
 # build, boot.sh's check before QEMU starts is the one that catches it.
-# Then the run's scenario (rig_config_select's), if any: each provider or
-# initiator line whose kind is a device of the tree's grammar (nvme-cmb,
-# edu) needs one in the tree, or it is an error at that line.
+# Then the run's scenario (rig_config_select's), if any: rig_check_needs.
 rig_check_tree() {
-	local src=$1 runner=$P2PRIG_TOP/build/host/p2prig line lineno role kind scenario=${RIG_SCENARIO_FILE:-}
+	local src=$1 runner=$P2PRIG_TOP/build/host/p2prig line scenario=${RIG_SCENARIO_FILE:-}
 	[[ -x $runner ]] && "$runner" topology-tree --help >/dev/null 2>&1 || return 0
 	while IFS= read -r line; do
 		rig_error_at "$src" "${line#tree: }" VLAB_TREE VLAB_TOPOLOGY_TREE VLAB_NVME_COUNT
 	done < <("$runner" topology-tree check "$RIG_VLAB_TREE" --nvme-count "$RIG_VLAB_NVME_COUNT" 2>&1 >/dev/null)
 	[[ -n $scenario && -r $scenario && ${#RIG_ERRORS[@]} -eq 0 ]] || return 0
-	while read -r lineno role kind; do
+	rig_check_needs "$scenario" "$runner"
+}
+
+# rig_check_needs SCENARIO RUNNER: what the scenario's lines need of the
+# (good) tree, each lack an error at the line. A provider or initiator
+# whose kind is a device of the tree's grammar (nvme-cmb, edu) needs one;
+# a bar provider needs ivshmem, the virtual lab's only device with a BAR
+# p2prig_bar takes. A storage line naming a controller by serial needs
+# that controller: the tree's NVMe controllers are serials p2prig0 (the
+# nvme-cmb, one namespace) to p2prigN-1 (the plain nvme, each with
+# CONFIG_VLAB_NVME_NAMESPACES), so the serial's index must be below the
+# tree's count and nsid within its namespaces. (A slot= or name= selector
+# depends on bus numbers or probe order: the run resolves those.)
+rig_check_needs() {
+	local scenario=$1 runner=$2 lineno role kind what name serial nsid shown index word
+	local controllers=0 have namespaces rig="${RIG_CONFIG_NAME:-the rig}: CONFIG_VLAB_TREE=$RIG_VLAB_TREE"
+	local -a words
+	shown=$(rig_path_shown "$scenario")
+	while read -r lineno role kind what; do
 		"$runner" topology-tree check "$RIG_VLAB_TREE" --needs "$kind" >/dev/null 2>&1 ||
-			RIG_ERRORS+=("$(rig_path_shown "$scenario"):$lineno: the $role needs $kind, which the rig's tree lacks (${RIG_CONFIG_NAME:-the rig}: CONFIG_VLAB_TREE=$RIG_VLAB_TREE)")
-	done < <(awk '($1 == "provider" || $1 == "initiator") && ($3 == "nvme-cmb" || $3 == "edu") { print NR, $1, $3 }' "$scenario")
+			RIG_ERRORS+=("$shown:$lineno: the $role needs $kind${what:+ $what}, which the rig's tree lacks ($rig)")
+	done < <(awk '($1 == "provider" || $1 == "initiator") && ($3 == "nvme-cmb" || $3 == "edu") { print NR, $1, $3 }
+		$1 == "provider" && $3 == "bar" { print NR, $1, "ivshmem", "(the virtual lab\047s bar provider)" }' "$scenario")
+	read -ra words <<<"${RIG_VLAB_TREE//[^a-z-]/ }"
+	for word in "${words[@]}"; do
+		if [[ $word == nvme || $word == nvme-cmb ]]; then controllers=$((controllers + 1)); fi
+	done
+	local given="its $controllers NVMe controllers (nvme-cmb and nvme) are serials p2prig0 to p2prig$((controllers - 1))"
+	((controllers != 1)) || given="its one NVMe controller (the nvme-cmb) is serial p2prig0"
+	while read -r lineno name serial nsid; do
+		[[ $serial != - ]] || continue
+		if [[ ! $serial =~ ^p2prig(0|[1-9][0-9]{0,2})$ ]]; then
+			RIG_ERRORS+=("$shown:$lineno: storage $name names serial=$serial, which the virtual lab never gives: $given ($rig)")
+			continue
+		fi
+		index=${BASH_REMATCH[1]}
+		if ((index >= controllers)); then
+			RIG_ERRORS+=("$shown:$lineno: storage $name names serial=$serial, which the rig's tree cannot give: $given ($rig)")
+			continue
+		fi
+		if ((index == 0)); then
+			have=1 namespaces="one namespace (the CMB controller's)"
+		else
+			have=$RIG_VLAB_NVME_NAMESPACES
+			namespaces="$have namespace$( ((have == 1)) || echo s) (CONFIG_VLAB_NVME_NAMESPACES=$have)"
+		fi
+		if [[ $nsid =~ ^[0-9]+$ ]] && ((10#$nsid > have)); then
+			RIG_ERRORS+=("$shown:$lineno: storage $name names nsid=$nsid of serial=$serial, which has $namespaces ($rig)")
+		fi
+	done < <(awk '$1 == "storage" {
+			serial = "-"; nsid = "-"
+			for (i = 4; i <= NF && $i !~ /^#/; i++) {
+				if ($i ~ /^serial=/) serial = substr($i, 8)
+				if ($i ~ /^nsid=/) nsid = substr($i, 6)
+			}
+			print NR, $2, serial, nsid
+		}' "$scenario")
 }
 
 # rig_config_resolve SOURCE OUT: check SOURCE as written, resolve it with

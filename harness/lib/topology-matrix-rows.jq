@@ -1,10 +1,12 @@
 # The rows of one topology-matrix boot for one edu (harness/topology-matrix.sh):
 # run with -n, the boot's result.json as input (none when the boot wrote
 # none), and the edu's tree facts as --arg. One object per method.
-# The runner records a refusal as such only for a step that expects one
-# (`expect refused`); a generated step does not know its pair's decision
-# beforehand, so its refusal is the map failing with EREMOTEIO, which is
-# how the kernel's p2pdma refuses a NOT_SUPPORTED pair.
+# The runner records every refusal of the map (the kernel's p2pdma said
+# NOT_SUPPORTED: EREMOTEIO) as refused and refused_error, whether the step
+# expected it or not; a generated step does not know its pair's decision
+# beforehand, and the matrix judges the refusal against that decision. A
+# matrix kept before the runner did (--from an old folder) says so only in
+# an unexpected refusal's reason.
 def refused:
 	.refused or ((.reason // "") | test("MAP failed: Remote I/O error$"));
 def where:

@@ -46,7 +46,7 @@ three-nodes|${head3}nodes 3\n$step\n|4: bad node count '3' \(expected 1, or 2
 bad-regex|${head3}allow-dmesg foo(\n$step\n|4: invalid allow-dmesg regex 'foo\('
 rdma-unknown-op|${head3}step r rdma device=rxe0 op=frob memory=host sizes=4K iterations=1 seed=1\n|4: unknown rdma op 'frob' \(expected write or read\)
 map-cost-bad-granule|${head3}step c map-cost provider=cmb initiator=edu methods=mmio granules=5K repeats=5 iterations=10\n|4: bad granule '5K' \(expected a multiple of 4K from 4K to 2M\)
-write-to-non-scratch|${head3}storage disk nvme serial=p2prig1 nsid=1\nstep f fio storage=disk buffer=cmb rw=write-read sizes=4K iodepths=1 size=1M\n|5: step 'f' writes to storage 'disk' .*not marked scratch
+write-to-non-scratch|${head3}storage disk nvme serial=p2prig0 nsid=1\nstep f fio storage=disk buffer=cmb rw=write-read sizes=4K iodepths=1 size=1M\n|5: step 'f' writes to storage 'disk' .*not marked scratch
 unknown-config|${head3}config no-such-rig\n$step\n|4: .*no-such-rig
 CASES
 

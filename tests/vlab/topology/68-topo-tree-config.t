@@ -4,8 +4,10 @@
 # switch and root-port choices are instances of it), and a bad tree is
 # refused through the front door at the config's file:line with the
 # tree's column and a reason, as is a tree without a device the
-# scenario's provider or initiator needs, at the scenario's line: before
-# anything is built, fetched or booted.
+# scenario's provider or initiator needs (a bar provider: ivshmem), or
+# without the NVMe controller (by serial) and namespace a storage line
+# names, at the scenario's line: before anything is built, fetched or
+# booted.
 set -euo pipefail
 # TOP, TAP and a KCONFIG_CONFIG that is never the developer's .config.
 # shellcheck source=tests/lib/vlab.sh
@@ -40,7 +42,18 @@ pxb-in-a-port|CONFIG_VLAB_TREE="rp(nvme-cmb) rp(pxb(rp(edu)))"\n|3: CONFIG_VLAB_
 nvme-count|CONFIG_VLAB_TREE="rp(nvme-cmb) rp(edu)"\nCONFIG_VLAB_NVME_COUNT=2\n|3: CONFIG_VLAB_TREE=.*: the tree has 1 NVMe controllers \(nvme-cmb and nvme\), CONFIG_VLAB_NVME_COUNT says 2$
 CASES
 
-tap_plan $((${#want_tree[@]} + 2 * ${#bad_names[@]} + 2))
+# Good trees a scenario cannot run on: name|scenario (a name, or a file of
+# $work)|the config after $head (a printf format)|the errors, one a line,
+# "L:" for the scenario's line L (a printf format).
+needs_cases=$(cat <<'CASES'
+no-serial|nvme-p2p-copy|CONFIG_VLAB_TREE="rp(sw(nvme-cmb, edu, ivshmem))"\n|30: storage src names serial=p2prig1, which the rig's tree cannot give: its one NVMe controller (the nvme-cmb) is serial p2prig0 (no-serial: CONFIG_VLAB_TREE=rp(sw(nvme-cmb, edu, ivshmem)))\n31: storage dst names serial=p2prig1, which the rig's tree cannot give: its one NVMe controller (the nvme-cmb) is serial p2prig0 (no-serial: CONFIG_VLAB_TREE=rp(sw(nvme-cmb, edu, ivshmem)))
+one-namespace|nvme-p2p-copy|CONFIG_VLAB_TREE="rp(sw(nvme-cmb, nvme, edu))"\nCONFIG_VLAB_NVME_COUNT=2\n|31: storage dst names nsid=2 of serial=p2prig1, which has 1 namespace (CONFIG_VLAB_NVME_NAMESPACES=1) (one-namespace: CONFIG_VLAB_TREE=rp(sw(nvme-cmb, nvme, edu)))
+no-ivshmem|gpu-bar|CONFIG_VLAB_TREE="rp(nvme-cmb) rp(edu)"\n|27: the provider needs ivshmem (the virtual lab's bar provider), which the rig's tree lacks (no-ivshmem: CONFIG_VLAB_TREE=rp(nvme-cmb) rp(edu))
+odd-storage|odd-storage|CONFIG_VLAB_TREE="rp(sw(nvme-cmb, nvme, edu))"\nCONFIG_VLAB_NVME_COUNT=2\nCONFIG_VLAB_NVME_NAMESPACES=2\n|2: storage cmbns names nsid=2 of serial=p2prig0, which has one namespace (the CMB controller's) (odd-storage: CONFIG_VLAB_TREE=rp(sw(nvme-cmb, nvme, edu)))\n3: storage other names serial=WD-123, which the virtual lab never gives: its 2 NVMe controllers (nvme-cmb and nvme) are serials p2prig0 to p2prig1 (odd-storage: CONFIG_VLAB_TREE=rp(sw(nvme-cmb, nvme, edu)))
+CASES
+)
+
+tap_plan $((${#want_tree[@]} + 2 * ${#bad_names[@]} + 2 + 2 * $(wc -l <<<"$needs_cases") + 1))
 
 for name in $(printf '%s\n' "${!want_tree[@]}" | sort); do
 	rig_config_resolve "$TOP/configs/${name}_defconfig" /dev/null 2>"$work/errors" || true
@@ -89,4 +102,39 @@ if ! tap_ok "a tree without edu: refused (exit $rc) at the scenario's initiator 
 	printf '#   | %s\n' "${out//$'\n'/$'\n'#   | }"
 fi
 untouched "no-edu" "$out"
+
+# A scenario of its own: storage on the CMB controller's missing second
+# namespace, and on a serial no virtual-lab controller has.
+printf '%s\n' 'provider   cmb    nvme-cmb  id=1b36:0010  size=1M' \
+	'storage    cmbns  nvme  serial=p2prig0  nsid=2  scratch  # the CMB controller has one' \
+	'storage    other  nvme  serial=WD-123  nsid=1  scratch' >"$work/odd-storage"
+while IFS='|' read -r name scenario text want; do
+	file=$work/${name}_defconfig
+	# shellcheck disable=SC2059 # the texts carry \n on purpose
+	printf "$head$text" >"$file"
+	shown=scenarios/$scenario
+	[[ ! -f $work/$scenario ]] || shown=$work/$scenario scenario=$work/$scenario
+	rc=0
+	out=$(PATH=$work/stand-ins:$PATH P2PRIG_CACHE=$work/no-cache P2PRIG_RESULTS=$work/results \
+		"$TOP/harness/run-scenario.sh" "$scenario" --config "$file" 2>&1) || rc=$?
+	# shellcheck disable=SC2059 # the wanted lines carry \n on purpose
+	if ! tap_is "$name: refused (exit $rc) at the scenario's lines, every error and no other" \
+		"$(grep -E "^${shown//./\\.}:" <<<"$out" || echo "none at $shown")" "$(printf "$want" | sed "s|^|$shown:|")"; then
+		printf '#   | %s\n' "${out//$'\n'/$'\n'#   | }"
+	fi
+	untouched "$name" "$out"
+done <<<"$needs_cases"
+
+# Each scenario of scenarios/ on the rig its config line names (the
+# default for none): nothing it needs is missing.
+for scenario in "$TOP"/scenarios/*; do
+	[[ $(basename "$scenario") != README.md ]] || continue
+	RIG_ERRORS=()
+	RIG_CONFIG_NAME=$(awk '$1 == "config" { print $2; exit }' "$scenario")
+	if rig_config_resolve "$TOP/configs/${RIG_CONFIG_NAME:-$RIG_DEFAULT_CONFIG}_defconfig" /dev/null 2>"$work/errors"; then
+		rig_check_needs "$scenario" "$TOP/build/host/p2prig"
+	fi
+	printf '%s %s\n' "$(basename "$scenario")" "${RIG_ERRORS[*]}$(cat "$work/errors")"
+done >"$work/needs"
+tap_is "every scenario's needs met by its own rig's tree" "$(grep -v '^[a-z0-9-]* $' "$work/needs" || echo none)" none
 tap_done

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # make topology-matrix on the host, no guest: where each edu of the
 # nightly list's trees sits (its slot, path kind, depths, root ports'
-# ACS: harness/lib/topology-pairs.awk); a bad list line refused at its
+# ACS: harness/lib/topology-pairs.awk); the list's every line good, each
+# tree under every IOMMU x CPU model; a bad list line refused at its
 # file:line before anything boots; and the judging of a kept matrix
 # (--from) on a hand-written result.json: a prediction that differs from
 # the kernel's decision, or an edu away from its tree position, fails the
-# matrix with exit 1 and says so on the row.
+# matrix with exit 1 and says so on the row; a refusal is read from the
+# step's refused field (an old kept matrix's from its reason's text).
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
 source "$(dirname "$0")/../../lib/vlab.sh"
 runner=$TOP/build/host/p2prig
 "$runner" topology-tree --help >/dev/null 2>&1 ||
 	tap_skip_all "no host runner with topology-tree in build/host (make runner)"
-tap_plan 12
+tap_plan 16
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -37,7 +39,20 @@ tap_is "expander: q35's root port numbered first, whatever the tree's order" "$(
 	"edu0 0000:06:00.0 same-switch 1/1 -
 edu1 0000:08:00.0 host-bridges 1/0 on/on
 edu2 0000:01:00.0 host-bridges 1/0 on/off"
-tap_is "the nightly list has 13 boots" "$(grep -cv '^\(#\|$\)' "$TOP/configs/topology-matrix")" 13
+# The whole list as the matrix reads it (--check: every line checked, nothing booted).
+rc=0
+boots=$("$TOP/harness/topology-matrix.sh" --check 2>"$work/log") || rc=$?
+sed 's/^/# /' "$work/log" >&2
+tap_is "the nightly list: every line good, 27 boots" "$rc $(grep -c . <<<"$boots")" "0 27"
+# KIND BOOTS IOMMUxCPU TREES per kind of tree (the name's first word).
+tap_is "each kind of tree once under each IOMMU x CPU, the same tree in each" \
+	"$(awk -F'\t' '{ split($1, w, "-"); k = w[1]; n[k]++
+		if (!((k, $2, $3) in c)) { c[k, $2, $3]; combos[k]++ }
+		if (!((k, $4) in t)) { t[k, $4]; trees[k]++ } }
+		END { for (k in n) print k, n[k], combos[k], trees[k] }' <<<"$boots" | sort)" \
+	"deep 9 9 1
+expander 9 9 1
+wide 9 9 1"
 
 # Bad lines: the line, then the message wanted (a regex), before any boot.
 while IFS='|' read -r line want; do
@@ -68,6 +83,15 @@ judge() {
 }
 tap_is "as recorded: every row holds, a refusal of a NOT_SUPPORTED pair included" "$(judge .)" \
 	"0 matrix: every row as predicted"
+# The refusal is read from the step's refused, not from its reason's text.
+tap_is "a refusal recorded whatever the reason says" \
+	"$(judge '.steps[1].reason = "something else"')" "0 matrix: every row as predicted"
+tap_is "a kept matrix from before the runner recorded refusals: the reason's text" \
+	"$(judge '.steps[1] |= (.refused = false | .refused_error = null | .reason = "method mmio: MAP failed: Remote I/O error")')" \
+	"0 matrix: every row as predicted"
+tap_is "a NOT_SUPPORTED pair's map not refused fails the matrix" \
+	"$(judge '.steps[1] |= (.refused = false | .refused_error = null | .reason = "method mmio: MAP failed: Input/output error")')" \
+	"1 FAIL hand:edu1 mmio: mapped although p2pdma said NOT_SUPPORTED|matrix: FAILED"
 tap_is "a prediction other than the kernel's decision fails the matrix" \
 	"$(judge '(.steps[1].predicted_map_type) = "THRU_HOST_BRIDGE"')" \
 	"1 FAIL hand:edu1 mmio: prediction THRU_HOST_BRIDGE != kernel NOT_SUPPORTED|matrix: FAILED"

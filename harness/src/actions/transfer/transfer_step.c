@@ -17,7 +17,6 @@
  */
 #include "actions/transfer/transfer_run.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "actions/action.h"
+#include "actions/transfer/transfer_refusal.h"
 #include "util/numparse.h"
 #include "util/pattern.h"
 #include "util/stats.h"
@@ -236,13 +236,6 @@ static bool vlab_bus_addr_would_fault(const struct transfer_run *tr)
 	       !(flags & P2PRIG_MAP_F_DIRECT);
 }
 
-/* Whether a MAP error is the refusal this step expects. */
-static bool refusal_expected(struct transfer_run *tr, int rc)
-{
-	return (rc == -EREMOTEIO || rc == -EIO) &&
-	       scenario_step_expect(tr->step, EXPECT_REFUSED) != NULL;
-}
-
 /* Moves the bytes both ways on one mapping; false when an ioctl failed. */
 static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_size)
 {
@@ -253,15 +246,14 @@ static bool move_bytes(struct transfer_run *tr, char *progress, size_t progress_
 	if (!probe_pair(tr, progress, progress_size))
 		return false;
 	rc = transfer_map_region(tr, &m);
-	if (rc && refusal_expected(tr, rc)) {
-		out->refused = true;
-		out->refused_errno = -rc;
-		step_progress(progress, progress_size, "map refused: %s", strerror(-rc));
-		return true;
-	}
 	if (rc) {
-		step_ioctl_failed(out, rc, tr->who_method, "MAP");
-		return false;
+		bool expected = scenario_step_expect(tr->step, EXPECT_REFUSED) != NULL;
+		bool go_on = transfer_map_failed(out, rc, expected, tr->who_method);
+
+		if (out->refused)
+			step_progress(progress, progress_size, "map refused: %s%s", strerror(-rc),
+				      expected ? "" : " (not expected)");
+		return go_on;
 	}
 	out->mapped = true;
 	out->cold.own_map_ns = m.map_ns;
