@@ -21,7 +21,7 @@ check() {
 	shift
 	rc=0
 	out=$(harness/nightly.sh --list "$work/list" "$@" 2>&1) || rc=$?
-	sed 's/^/# /' <<<"$out"
+	printf '%s\n' "$out" | sed 's/^/# /'
 }
 
 check 'nvme-cmb kernel=6.12\n# the matrix, two methods\ntopology-matrix list=configs/topology-matrix methods=mmio,p2p-page\n' --check
