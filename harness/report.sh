@@ -55,7 +55,11 @@ index_runs() {
 	)
 }
 index=$(index_runs | jq -s .)
-[[ $(jq length <<<"$index") -gt 0 ]] || die "no runs under $root: nothing to report"
+# The newest night that ran the topology matrix (nightly.sh's
+# NIGHT/topology-matrix/): a night of only the matrix has no run.
+matrix_night=
+while IFS= read -r n; do [[ ! -d $n/topology-matrix ]] || matrix_night=$n; done < <(nights)
+[[ $(jq length <<<"$index") -gt 0 || -n $matrix_night ]] || die "no runs under $root: nothing to report"
 printf '%s\n' "$index" >"$out/index.json"
 
 q() { jq -r -L "$P2PRIG_TOP/harness/lib" "include \"report\"; $1" <<<"$index"; }
@@ -172,11 +176,8 @@ if [[ -n $night && -s $night/compare.json ]]; then
 		  noise: map(select(.verdict == "noise")) | length, rel: $rel }' "$night/compare.json")
 fi
 
-# The newest night that ran the topology matrix (nightly.sh's
-# NIGHT/topology-matrix/), and the summary the verdict shows when it is
-# the newest night's.
-matrix_night=
-while IFS= read -r n; do [[ ! -d $n/topology-matrix ]] || matrix_night=$n; done < <(nights)
+# The matrix's exit code, and the summary the verdict shows when it is the
+# newest night's.
 matrix_exit=null
 if [[ -n $matrix_night && -s $matrix_night/night.json ]]; then
 	matrix_exit=$(jq '.topology_matrix.exit_code // null' "$matrix_night/night.json") ||
@@ -230,7 +231,7 @@ mapfile -t scenarios < <(q 'map(.scenario) | unique | .[]')
 		.badge.fail { background: #c5221f; }
 		svg.chart { display: block; max-width: 100%; height: auto; margin: .5em 0; }
 		table.matrix-grid td.row.pass { background: #f3faf5; } table.matrix-grid td.row.fail { background: #fce8e6; }
-		table.matrix-grid td { font-size: 12px; }
+		table.matrix-grid td { font-size: 12px; } table.boots td:first-child { white-space: nowrap; }
 		small { color: #666; }
 		</style></head><body>
 		<h1>p2prig report</h1>
