@@ -16,7 +16,7 @@ source tests/lib/tap.sh
 
 command -v gnuplot >/dev/null || tap_skip_all "gnuplot not installed (harness/setup-host.sh installs gnuplot-nox)"
 [[ -x build/host/p2prig ]] || tap_skip_all "no host runner in build/host (make runner): the matrix's judge needs its topology-tree"
-tap_plan 17
+tap_plan 18
 
 runs=tests/host/data/runs
 data=tests/host/data/night-matrix
@@ -115,4 +115,14 @@ tap_ok "... and in the failed rows, with the judge's reason" \
 	grep -q '<li>wide-pt-epyc:edu1 mmio: prediction NOT_SUPPORTED != kernel BUS_ADDR</li>' <<<"$section"
 tap_ok "the verdict: fail, naming the matrix's mismatch" \
 	grep -q 'data-verdict="fail"><h2>Verdict: FAIL</h2>.*Topology matrix</a>: <span class="badge fail">fail</span> 28 rows, 1 failed, 1 mismatches.' "$html"
+
+# A results folder whose only night ran only the matrix (nightly=FILE with
+# a topology-matrix line alone): still a report, with the matrix in it.
+export P2PRIG_RESULTS=$work/only
+kept_matrix "$P2PRIG_RESULTS/nights/20261104T010000Z"
+rrc=0
+harness/report.sh >"$work/report.log" 2>&1 || rrc=$?
+sed 's/^/# /' "$work/report.log"
+tap_is "a night of only the matrix, no run anywhere: make report exits 0 and draws it" \
+	"$rrc $(grep -c 'data-verdict="pass" data-rows="28" data-mismatches="0"' "$P2PRIG_RESULTS/report/index.html")" "0 1"
 tap_done
