@@ -5,8 +5,10 @@
 # per scenario its steps with the reasons of skips and failures, charts
 # drawn by gnuplot as inline SVG — bandwidth by message size per method,
 # map/unmap cost per method per kernel, the key figures night by night —
-# and links to the raw files, then an index of all runs by scenario, config
-# and kernel. One self-contained file: no script, no network, opens from
+# and links to the raw files, then the newest night's topology matrix (a
+# row per edu, a column per method: lib/report-matrix.jq) with its counts
+# and a link to its matrix.txt, then an index of all runs by scenario,
+# config and kernel. One self-contained file: no script, no network, opens from
 # the file system.
 #
 #   harness/report.sh [--out DIR]
@@ -53,7 +55,11 @@ index_runs() {
 	)
 }
 index=$(index_runs | jq -s .)
-[[ $(jq length <<<"$index") -gt 0 ]] || die "no runs under $root: nothing to report"
+# The newest night that ran the topology matrix (nightly.sh's
+# NIGHT/topology-matrix/): a night of only the matrix has no run.
+matrix_night=
+while IFS= read -r n; do [[ ! -d $n/topology-matrix ]] || matrix_night=$n; done < <(nights)
+[[ $(jq length <<<"$index") -gt 0 || -n $matrix_night ]] || die "no runs under $root: nothing to report"
 printf '%s\n' "$index" >"$out/index.json"
 
 q() { jq -r -L "$P2PRIG_TOP/harness/lib" "include \"report\"; $1" <<<"$index"; }
@@ -170,6 +176,41 @@ if [[ -n $night && -s $night/compare.json ]]; then
 		  noise: map(select(.verdict == "noise")) | length, rel: $rel }' "$night/compare.json")
 fi
 
+# The matrix's exit code, and the summary the verdict shows when it is the
+# newest night's.
+matrix_exit=null
+if [[ -n $matrix_night && -s $matrix_night/night.json ]]; then
+	matrix_exit=$(jq '.topology_matrix.exit_code // null' "$matrix_night/night.json") ||
+		die "$matrix_night/night.json: jq cannot read it"
+fi
+matrix=null
+if [[ -n $matrix_night && $matrix_night == "$night" ]]; then
+	if [[ -s $night/topology-matrix/matrix.json ]]; then
+		matrix=$(jq -c -L "$P2PRIG_TOP/harness/lib" --argjson exit "$matrix_exit" 'include "night-matrix";
+			matrix_counts | { verdict: (if .ok and ($exit // 0) == 0 then "pass" else "fail" end),
+			rows, failed, mismatches }' "$night/topology-matrix/matrix.json") ||
+			die "$night/topology-matrix/matrix.json: jq cannot read it"
+	else
+		matrix='{"verdict": "fail"}'
+	fi
+fi
+
+# matrix_section: the HTML of that night's matrix (lib/report-matrix.jq),
+# or why there is none to draw.
+matrix_section() {
+	local dir=$matrix_night/topology-matrix rel
+	[[ -n $matrix_night ]] || return 0
+	rel=$(realpath -m --relative-to="$out" "$dir")
+	if [[ ! -s $dir/matrix.json ]]; then
+		echo "<section id=\"topology-matrix\" class=\"matrix\" data-verdict=\"fail\"><h2>Topology matrix</h2>"
+		echo "<p><span class=\"badge fail\">fail</span> Night ${matrix_night##*/}: the matrix wrote no matrix.json (topology-matrix exit $matrix_exit); its boots&apos; logs are in <a href=\"$rel\">its folder</a>.</p></section>"
+		return 0
+	fi
+	jq -r -L "$P2PRIG_TOP/harness/lib" --arg night "${matrix_night##*/}" --arg abs "$(realpath "$dir")" \
+		--arg rel "$rel" --argjson exit "$matrix_exit" 'include "report-matrix"; matrix_section' "$dir/matrix.json" ||
+		die "$dir/matrix.json: the matrix section could not be drawn"
+}
+
 chart_failed=0
 mapfile -t scenarios < <(q 'map(.scenario) | unique | .[]')
 {
@@ -189,12 +230,14 @@ mapfile -t scenarios < <(q 'map(.scenario) | unique | .[]')
 		.badge.pass { background: #188038; } .badge.skip { background: #b06000; }
 		.badge.fail { background: #c5221f; }
 		svg.chart { display: block; max-width: 100%; height: auto; margin: .5em 0; }
+		table.matrix-grid td.row.pass { background: #f3faf5; } table.matrix-grid td.row.fail { background: #fce8e6; }
+		table.matrix-grid td { font-size: 12px; } table.boots td:first-child { white-space: nowrap; }
 		small { color: #666; }
 		</style></head><body>
 		<h1>p2prig report</h1>
 		<p><small>Built $(date -u +%FT%TZ) from $(jq length <<<"$index") runs under ${root/#"$P2PRIG_TOP"\//}/. Figures from the virtual lab are TCG figures: comparable between runs of one rig, not hardware figures.</small></p>
 	EOF
-	q "verdict_section($compare)"
+	q "verdict_section($compare; $matrix)"
 	for scenario in "${scenarios[@]}"; do
 		echo "<section class=\"scenario\" id=\"scenario-$scenario\"><h2>$scenario</h2>"
 		q "steps_table(\"$scenario\")"
@@ -207,7 +250,9 @@ mapfile -t scenarios < <(q 'map(.scenario) | unique | .[]')
 	cost_chart map || chart_failed=1
 	cost_chart unmap || chart_failed=1
 	kbench_table
-	echo '</section><section id="index"><h2>All runs</h2>'
+	echo '</section>'
+	matrix_section
+	echo '<section id="index"><h2>All runs</h2>'
 	q history_table
 	echo '</section></body></html>'
 } >"$out/index.html.tmp"

@@ -22,10 +22,12 @@ def latest_runs:
 	| if $night then map(select(.night == $night))
 	  else group_by(.scenario) | map(max_by(.started)) end;
 
-def verdict_section($compare):
+# $matrix: the newest night's topology matrix ({verdict, rows, failed,
+# mismatches}), or null when that night ran none.
+def verdict_section($compare; $matrix):
 	latest_runs as $runs
 	| ($runs | map(verdict_of)) as $v
-	| (if ($v | index("fail")) or ($compare.regressions // 0) > 0 then "fail"
+	| (if ($v | index("fail")) or ($compare.regressions // 0) > 0 or $matrix.verdict == "fail" then "fail"
 	   elif ($v | index("skip")) then "skip" else "pass" end) as $overall
 	| "<section id=\"verdict\" class=\"verdict \($overall)\" data-verdict=\"\($overall)\">"
 	+ "<h2>Verdict: \($overall | ascii_upcase)</h2><p>"
@@ -35,6 +37,8 @@ def verdict_section($compare):
 	+ "\($v | map(select(. == "fail")) | length) failed. "
 	+ (if $compare == null then "No baseline to compare with."
 	   else "Against the baseline: \($compare.regressions) regressions, \($compare.improvements) improvements, \($compare.noise) within noise (<a href=\"\($compare.rel)\">compare.txt</a>)." end)
+	+ (if $matrix == null then ""
+	   else " <a href=\"#topology-matrix\">Topology matrix</a>: \(badge($matrix.verdict)) \($matrix.rows // 0) rows, \($matrix.failed // 0) failed, \($matrix.mismatches // 0) mismatches." end)
 	+ "</p><table class=\"runs\"><tr><th>scenario</th><th>verdict</th><th>passed</th><th>skipped</th><th>failed</th><th>kernel</th></tr>"
 	+ ($runs | sort_by(.scenario) | map(
 		"<tr><td><a href=\"#scenario-\(.scenario | @html)\">\(.scenario | @html)</a></td><td>\(badge(verdict_of))</td>"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # make nightly in the virtual lab, twice, as a lab's nightly job would run
 # it: each night leaves KTAP and JUnit per run; the first becomes the
-# baseline; the second, an honest repeat, compares as noise; a copy of it
-# doctored 20 % slower is caught by make compare; the report built from
-# the nights renders in headless Chromium with its verdict and charts.
+# baseline; the second, an honest repeat, compares as noise and also runs
+# a topology matrix of one boot inside the night; a copy of it doctored
+# 20 % slower is caught by make compare; the report built from the nights
+# renders in headless Chromium with its verdict, charts and the matrix.
+# The lists are tests/vlab/data/nightly-ci{,-matrix}, not configs/nightly:
+# its full matrix takes half an hour.
 set -euo pipefail
 # shellcheck source=tests/lib/vlab.sh
 source "$(dirname "$0")/../../lib/vlab.sh"
@@ -17,13 +20,15 @@ source "$TOP/tests/lib/report-check.sh"
 vlab_requires
 command -v gnuplot >/dev/null || tap_skip_all "gnuplot not installed (harness/setup-host.sh installs gnuplot-nox)"
 wd_available || tap_skip_all "chromium or chromium-driver not installed (harness/setup-host.sh installs them)"
-tap_plan 24
+tap_plan 31
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/p2prig-nightly.XXXXXX")
 trap wd_stop EXIT
 export P2PRIG_RESULTS=$work/results
 echo "# results: $P2PRIG_RESULTS"
-scenarios=$(grep -cvE '^[[:space:]]*(#|$)' "$TOP/configs/nightly")
+list1=tests/vlab/data/nightly-ci
+list2=tests/vlab/data/nightly-ci-matrix
+scenarios=$(grep -cvE '^[[:space:]]*(#|$)' "$TOP/$list1")
 
 # make_in_top TARGET [VAR=VALUE...]: sets MAKE_RC; the output is kept in $work.
 make_in_top() {
@@ -32,11 +37,11 @@ make_in_top() {
 	sed 's/^/# /' "$work/$1.log"
 }
 
-make_in_top nightly
+make_in_top nightly nightly="$list1"
 tap_is "night 1: make nightly exits 0 (every scenario passed or skipped with its reason)" "$MAKE_RC" 0
 night1=$(find "$P2PRIG_RESULTS/nights" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
 mapfile -t runs < <(find "$night1" -mindepth 2 -maxdepth 2 -name result.json | sort)
-tap_is "night 1 holds a run per scenario of configs/nightly" "${#runs[@]}" "$scenarios"
+tap_is "night 1 holds a run per scenario of $list1" "${#runs[@]}" "$scenarios"
 tap_is "night.json: exit 0, no baseline compared" \
 	"$(jq -r '"\(.exit_code) \(.compare_exit_code) \(.runs | length)"' "$night1/night.json")" "0 null $scenarios"
 
@@ -66,9 +71,15 @@ tap_is "make baseline exits 0" "$MAKE_RC" 0
 tap_is "the baseline holds night 1's runs" \
 	"$(find "$P2PRIG_RESULTS/baseline" -mindepth 2 -maxdepth 2 -name result.json | wc -l)" "$scenarios"
 
-make_in_top nightly
-tap_is "night 2 (an honest repeat): make nightly exits 0" "$MAKE_RC" 0
+make_in_top nightly nightly="$list2"
+tap_is "night 2 (an honest repeat, and a matrix): make nightly exits 0" "$MAKE_RC" 0
 night2=$(find "$P2PRIG_RESULTS/nights" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
+tap_is "night 2 holds a run per scenario; the matrix's boot is no run of the night's" \
+	"$(find "$night2" -mindepth 2 -maxdepth 2 -name result.json | wc -l) $(find "$night2/topology-matrix" -mindepth 3 -maxdepth 3 -name result.json | wc -l)" "$scenarios 1"
+tap_is "night.json: the matrix's exit 0, its folder, 2 rows: 1 verified, 1 refused, no mismatch" \
+	"$(jq -c '.topology_matrix | [.exit_code, .folder, .counts.rows, .counts.verified, .counts.refused, .counts.mismatches, .counts.failed]' "$night2/night.json")" \
+	'[0,"topology-matrix",2,1,1,0,0]'
+tap_ok "... its table: every row as predicted" grep -q '^matrix: every row as predicted$' "$night2/topology-matrix/matrix.txt"
 tap_ok "night 2 compared itself with the baseline" test -s "$night2/compare.json"
 tap_is "night.json: compare exit 0" "$(jq .compare_exit_code "$night2/night.json")" 0
 
@@ -77,12 +88,12 @@ tap_is "make compare (baseline vs last night): exit 0" "$MAKE_RC" 0
 tap_ok "... its verdict: pass" grep -q '^verdict: pass' "$work/compare.log"
 tap_is "... no regression among the judged figures" \
 	"$(jq '[.[] | select(.verdict == "regression")] | length' "$night2/compare.json")" 0
-tap_ok "... virtual-time figures were judged (map-cost, nvme-cmb, gpu-bar, rdma-dmabuf)" \
+tap_ok "... virtual-time figures were judged (map-cost's 30, rdma-dmabuf's 12)" \
 	test "$(jq '[.[] | select(.verdict == "noise" or .verdict == "improvement")] | length' "$night2/compare.json")" -ge 40
 
 # The seeded regression: night 2's runs, every time 20 % longer.
-for dir in "$night2"/*/; do
-	dir=${dir%/}
+for f in "$night2"/*/result.json; do
+	dir=$(dirname "$f")
 	doctor_run "$dir" "$work/doctored/${dir##*/}" 1.2
 done
 make_in_top compare base=baseline new="$work/doctored"
@@ -112,5 +123,13 @@ for chart in bandwidth-nvme-p2p-copy bandwidth-rdma-dmabuf history-map-cost cost
 	tap_ok "chart $chart drawn" report_chart_drawn "$facts" "$chart"
 done
 tap_ok "the history charts span 2 nights" grep -q 'map-cost: key figures by night (2 nights)' "$html"
+section=$(sed -n '/<section id="topology-matrix"/,/<\/section>/p' "$html")
+tap_ok "the report draws night 2's matrix: 2 rows, no mismatch, pass" \
+	grep -q 'data-verdict="pass" data-rows="2" data-mismatches="0" data-failed="0"' <<<"$section"
+tap_ok "... edu0 beside the CMB: BUS_ADDR, its bytes verified" \
+	grep -qE '<td>edu0</td><td>same-switch</td>.*>BUS_ADDR &middot; bar<br><small>[0-9]+ bytes verified both ways' <<<"$section"
+tap_ok "... edu1 across root ports: NOT_SUPPORTED, refused" \
+	grep -qE '<td>edu1</td><td>root-ports</td>.*>NOT_SUPPORTED &middot; refused<br><small>refused: ' <<<"$section"
+tap_ok "... linking its matrix.txt" test -f "$P2PRIG_RESULTS/report/$(grep -oE 'href="[^"]*/matrix\.txt"' <<<"$section" | sed 's/^href="//; s/"$//')"
 echo "# screenshot: $P2PRIG_RESULTS/report/screenshot.png ($(png_size "$P2PRIG_RESULTS/report/screenshot.png"))"
 tap_done
