@@ -10,7 +10,9 @@
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 devices=/sys/bus/pci/devices
-leaf_ids=" 1b36:0010 1234:11e8 1af4:1110 "
+# virtio-net behind a port is virtio 1.0 only (1af4:1041); the rig's own
+# NIC and 9p shares on pcie.0 are transitional (1af4:1000, 1af4:1009).
+leaf_ids=" 1b36:0010 1234:11e8 1af4:1110 1af4:1041 "
 
 pci_id() {
 	local d=$devices/$1
