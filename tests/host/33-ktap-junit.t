@@ -7,31 +7,9 @@
 set -euo pipefail
 # shellcheck source=tests/lib/tap.sh
 source "$(dirname "$0")/../lib/tap.sh"
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-P2PRIG=${P2PRIG_BUILD:-$TOP/build/host}/p2prig
+# shellcheck source=tests/lib/runner.sh
+source "$(dirname "$0")/../lib/runner.sh"
 DATA=$TOP/tests/unit/data
-
-# tap_skip DESCRIPTION REASON: a check this host cannot make, and why.
-tap_skip() {
-	TAP_N=$((TAP_N + 1))
-	echo "ok $TAP_N - $1 # SKIP $2"
-}
-
-# This file's plan is printed last.
-if [[ ! -x $P2PRIG ]]; then
-	echo "Bail out! $P2PRIG is not built (make runner)"
-	exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# run NAME ARGS...: p2prig's stdout, stderr and exit code into $tmp/NAME.{out,err,rc}.
-run() {
-	local name=$1 code=0
-	shift
-	"$P2PRIG" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || code=$?
-	echo "$code" >"$tmp/$name.rc"
-}
 
 run ktap-map-cost ktap "$DATA/result-map-cost-6.12.117.json"
 tap_is "ktap: exit 0" "$(cat "$tmp/ktap-map-cost.rc")" 0

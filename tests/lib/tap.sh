@@ -39,4 +39,10 @@ tap_skip_all() {
 	exit 0
 }
 
+# tap_skip DESCRIPTION REASON: one check this host cannot make, and why.
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N - $1 # SKIP $2"
+}
+
 tap_done() { [[ $TAP_FAILED -eq 0 ]]; }
