@@ -8,6 +8,7 @@
 #   lava/lava.sh run JOB [OUTDIR]     run JOB on the virtual-lab device; exit 0
 #                                     only if it finished and no case failed
 #   lava/lava.sh verdict OUTDIR       read lava-run's result lines again
+#   lava/lava.sh device OUTDIR        the virtual-lab device, OUTDIR/device.yaml
 #
 # run takes KEY=VALUE after OUTDIR for the template (scenario=, config=);
 # P2PRIG_LAVA_TIMEOUT (s, default 2400) bounds lava-run from outside:
@@ -26,7 +27,9 @@ source "$(dirname "$0")/../harness/lib/rigconfig.sh"
 LAVA_SUITE=bookworm
 # lava-dispatcher and what its qemu boot and overlay need: QEMU itself, and
 # libguestfs's appliance, which is made from a kernel in the root's /boot.
-LAVA_PACKAGES=(lava-dispatcher qemu-system-x86 linux-image-amd64 git python3-jinja2 python3-yaml)
+# tftpd-hpa and telnet: lava-run --validate of a lab job looks for the TFTP
+# server and for the console connection's command (a lab dispatcher has both).
+LAVA_PACKAGES=(lava-dispatcher qemu-system-x86 linux-image-amd64 git python3-jinja2 python3-yaml tftpd-hpa telnet)
 LAVA_ROOT=$P2PRIG_CACHE/lava-$LAVA_SUITE
 
 lava_recipe() {
@@ -96,6 +99,10 @@ lava_in_root() {
 		mount --bind "$buildroot" "$root$srv/buildroot"
 		mount -o remount,bind,ro "$root$srv/buildroot"
 		mount --bind "$work" "$root$srv/work"
+		# The dispatcher'"'"'s scratch (per job id, cleaned at the end) is the
+		# run'"'"'s own: two jobs at once must not share it.
+		mkdir -p "$work/dispatcher-tmp" "$root/var/lib/lava/dispatcher/tmp"
+		mount --bind "$work/dispatcher-tmp" "$root/var/lib/lava/dispatcher/tmp"
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 			LANG=C.UTF-8 LIBGUESTFS_BACKEND_SETTINGS=force_tcg "$@"
 	' _ "$LAVA_ROOT" "$LAVA_SRV" "$P2PRIG_TOP" "$BUILDROOT" "$work" "$@"
@@ -211,9 +218,10 @@ lava_prepare() {
 	log "lava: job $(basename "$template") for kernel $LAVA_UNAME, checkout ${rev:0:12}, in $work"
 }
 
-# lava_validate JOB_TEMPLATE...: each template rendered (lab templates with
-# placeholder URLs), then LAVA's job schema and, for the virtual-lab
-# device, lava-run --validate.
+# lava_validate JOB_TEMPLATE...: each template rendered, then LAVA's job
+# schema and lava-run --validate: a virtual-lab job on the virtual-lab
+# device, prepared as for a run; a lab job with stand-in files for its
+# images on the example lab host (lava/devices/lab-host.jinja2.example).
 lava_validate() {
 	local template work rc=0 name
 	lava_root
@@ -221,27 +229,39 @@ lava_validate() {
 		name=$(basename "$template" .yaml.jinja2)
 		work=$(mktemp -d "${TMPDIR:-/var/tmp}/p2prig-lava-validate.XXXXXX")
 		cp "$template" "$work/job.yaml.jinja2"
-		if [[ $name == vlab* ]]; then
+		# A job for the virtual-lab device (device type qemu), or for a lab host.
+		if grep -qx 'device_type: qemu' "$template"; then
 			if lava_prepare "$work" "$template" scenario=nvme-cmb config=lab-vlab-guest >"$work/prepare.log" 2>&1 &&
 				lava_helper "$work" schema "$LAVA_SRV/work/job.yaml" &&
 				lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
 					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml" >"$work/validate.log" 2>&1; then
 				log "lava: $name: schema and lava-run --validate: valid"
 			else
-				warn "$name: not valid; $work/prepare.log, $work/validate.log:"
+				warn "$template: not valid; $work/prepare.log, $work/validate.log:"
 				tail -n 20 "$work/prepare.log" "$work/validate.log" >&2 2>/dev/null
 				rc=1
 				continue
 			fi
 		else
+			# A lab job: its images as stand-in files, validated against the
+			# example lab host's dictionary.
+			touch "$work"/{bzImage,modules.tar.xz,initrd.cpio.gz,rootfs.tar.xz}
+			mkdir -p "$work/dict"
+			cp "$P2PRIG_TOP/lava/devices/lab-host.jinja2.example" "$work/dict/lab-host.jinja2"
 			if lava_helper "$work" job "$LAVA_SRV/work/job.yaml.jinja2" "$LAVA_SRV/work/job.yaml" \
-				device_type=x86 kernel_url=https://lab.invalid/bzImage \
-				modules_url=https://lab.invalid/modules.tar.xz ramdisk_url=https://lab.invalid/initrd.cpio.gz \
-				nfsrootfs_url=https://lab.invalid/rootfs.tar.xz repository=https://lab.invalid/p2prig.git \
-				revision=main config=my-lab-rig && lava_helper "$work" schema "$LAVA_SRV/work/job.yaml"; then
-				log "lava: $name: schema: valid"
+				device_type=x86 kernel_url="file://$LAVA_SRV/work/bzImage" \
+				modules_url="file://$LAVA_SRV/work/modules.tar.xz" ramdisk_url="file://$LAVA_SRV/work/initrd.cpio.gz" \
+				nfsrootfs_url="file://$LAVA_SRV/work/rootfs.tar.xz" repository=https://lab.invalid/p2prig.git \
+				revision=main config=my-lab-rig &&
+				lava_helper "$work" schema "$LAVA_SRV/work/job.yaml" &&
+				lava_helper "$work" device "$LAVA_SRV/work/dict/lab-host.jinja2" /etc/lava-device-types \
+					"$LAVA_SRV/work/device.yaml" &&
+				lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
+					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml" >"$work/validate.log" 2>&1; then
+				log "lava: $name: schema and lava-run --validate (example lab host): valid"
 			else
-				warn "$name: not a valid LAVA job (above)"
+				warn "$template: not valid; $work/validate.log:"
+				grep -E '"lvl": "(error|exception)"|Error' "$work/validate.log" | tail -n 10 >&2
 				rc=1
 				continue
 			fi
@@ -300,14 +320,22 @@ lava_run() {
 main() {
 	local cmd=${1:-}
 	shift || true
+	# What the LAVA root is made and run with: mmdebstrap, busybox, git.
+	[[ $cmd == in-root || $cmd == verdict ]] || "$P2PRIG_TOP/harness/setup-host.sh" --for run >&2
 	case $cmd in
 	root) lava_root ;;
 	validate) lava_validate "$@" ;;
 	run) lava_run "${1:?usage: lava/lava.sh run TEMPLATE [OUTDIR] [KEY=VALUE...]}" \
 		"${2:-$(mktemp -d "${TMPDIR:-/var/tmp}/p2prig-lava.XXXXXX")}" "${@:3}" ;;
 	in-root) lava_in_root "$@" ;;
+	device)
+		lava_root
+		mkdir -p "${1:?usage: lava/lava.sh device OUTDIR}"
+		lava_device "$(realpath "$1")"
+		;;
 	verdict) lava_verdict "${1:?usage: lava/lava.sh verdict OUTDIR}" ;;
 	*) die "usage: lava/lava.sh root | validate JOB... | run JOB [OUTDIR] | verdict OUTDIR" ;;
 	esac
 }
-main "$@"
+# On one line: bash reads a script as it runs, and this one may be edited meanwhile.
+main "$@"; exit
