@@ -79,7 +79,9 @@ LAVA_SRV=/srv/p2prig
 # lava_in_root WORK CMD...: CMD in the LAVA root, in a mount namespace of
 # its own (nothing stays mounted), with this checkout (read-only), the
 # build root (read-only) and WORK under $LAVA_SRV. libguestfs must not try
-# this machine's /dev/kvm, which it cannot use: it hangs there.
+# this machine's /dev/kvm, which it cannot use: it hangs there. It execs:
+# a caller that goes on runs it in a subshell, and the outer timeout's
+# child is unshare itself, so when the timeout returns nothing is left.
 lava_in_root() {
 	local work=$1
 	shift
@@ -87,7 +89,7 @@ lava_in_root() {
 	# A PID namespace too: when lava-run ends or is killed, QEMU and
 	# libguestfs's appliance end with it.
 	# shellcheck disable=SC2016 # the inner script expands its own arguments
-	unshare --mount --pid --fork --kill-child --propagation private bash -euo pipefail -c '
+	exec unshare --mount --pid --fork --kill-child --propagation private bash -euo pipefail -c '
 		root=$1 srv=$2 top=$3 buildroot=$4 work=$5
 		shift 5
 		mount -t proc proc "$root/proc"
@@ -110,7 +112,7 @@ lava_in_root() {
 lava_helper() {
 	local work=$1
 	shift
-	lava_in_root "$work" python3 "$LAVA_SRV/rig/lava/lava-helper.py" "$@"
+	(lava_in_root "$work" python3 "$LAVA_SRV/rig/lava/lava-helper.py" "$@")
 }
 
 # The modules the LAVA device's init loads: 9p for the build root, and
@@ -157,7 +159,10 @@ lava_initramfs() {
 # Prints the commit.
 lava_repo() {
 	local work=$1 rev
-	rev=$(git -C "$P2PRIG_TOP" stash create)
+	if ! rev=$(git -C "$P2PRIG_TOP" stash create 2>"$work/stash.err"); then
+		warn "git stash create: $(head -n 1 "$work/stash.err"); the job clones HEAD, without this checkout's changes"
+		rev=""
+	fi
 	rev=${rev:-$(git -C "$P2PRIG_TOP" rev-parse HEAD)}
 	git init -q --bare "$work/rig.git"
 	git -C "$P2PRIG_TOP" push -q "$work/rig.git" "$rev:refs/heads/lava"
@@ -233,8 +238,8 @@ lava_validate() {
 		if grep -qx 'device_type: qemu' "$template"; then
 			if lava_prepare "$work" "$template" scenario=nvme-cmb config=lab-vlab-guest >"$work/prepare.log" 2>&1 &&
 				lava_helper "$work" schema "$LAVA_SRV/work/job.yaml" &&
-				lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
-					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml" >"$work/validate.log" 2>&1; then
+				(lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
+					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml") >"$work/validate.log" 2>&1; then
 				log "lava: $name: schema and lava-run --validate: valid"
 			else
 				warn "$template: not valid; $work/prepare.log, $work/validate.log:"
@@ -256,8 +261,8 @@ lava_validate() {
 				lava_helper "$work" schema "$LAVA_SRV/work/job.yaml" &&
 				lava_helper "$work" device "$LAVA_SRV/work/dict/lab-host.jinja2" /etc/lava-device-types \
 					"$LAVA_SRV/work/device.yaml" &&
-				lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
-					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml" >"$work/validate.log" 2>&1; then
+				(lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
+					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml") >"$work/validate.log" 2>&1; then
 				log "lava: $name: schema and lava-run --validate (example lab host): valid"
 			else
 				warn "$template: not valid; $work/validate.log:"
@@ -285,7 +290,10 @@ lava_verdict() {
 	failed=$(awk '$1 != "lava" && $3 != "pass" && $3 != "skip" { print $1 "/" $2 }' "$results" | paste -sd' ')
 	job=$(awk '$1 == "lava" && $2 == "job" { print $3 }' "$results" | tail -n 1)
 	cases=$(awk '$1 != "lava"' "$results" | wc -l)
-	if [[ $job != pass ]]; then
+	if grep -q '^lava: lava-run stopped by the outer timeout' "$out/lava-run.log"; then
+		echo "verdict: fail (the job did not finish: $(grep -o 'stopped by the outer timeout.*' "$out/lava-run.log" | tail -n 1); $out/lava-run.log)"
+		return 1
+	elif [[ $job != pass ]]; then
 		echo "verdict: fail (the job did not finish: LAVA's job result ${job:-missing}; $out/lava-run.log)"
 		return 1
 	elif ((cases == 0)); then
