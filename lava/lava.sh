@@ -29,11 +29,13 @@ LAVA_SUITE=bookworm
 # libguestfs's appliance, which is made from a kernel in the root's /boot.
 # tftpd-hpa and telnet: lava-run --validate of a lab job looks for the TFTP
 # server and for the console connection's command (a lab dispatcher has both).
-LAVA_PACKAGES=(lava-dispatcher qemu-system-x86 linux-image-amd64 git python3-jinja2 python3-yaml tftpd-hpa telnet)
+# j2cli renders the device dictionary and the job templates (Jinja2, as
+# lava-server does); yq reads lava-run's result lines.
+LAVA_PACKAGES=(lava-dispatcher qemu-system-x86 linux-image-amd64 git j2cli yq tftpd-hpa telnet)
 LAVA_ROOT=$P2PRIG_CACHE/lava-$LAVA_SUITE
 
 lava_recipe() {
-	printf 'suite=%s\npackages=%s\nrecipe=1 mmdebstrap lava-server device-types\n' \
+	printf 'suite=%s\npackages=%s\nrecipe=2 mmdebstrap lava-server device-types\n' \
 		"$LAVA_SUITE" "${LAVA_PACKAGES[*]}"
 }
 
@@ -109,10 +111,53 @@ lava_in_root() {
 			LANG=C.UTF-8 LIBGUESTFS_BACKEND_SETTINGS=force_tcg "$@"
 	' _ "$LAVA_ROOT" "$LAVA_SRV" "$P2PRIG_TOP" "$BUILDROOT" "$work" "$@"
 }
-lava_helper() {
-	local work=$1
-	shift
-	(lava_in_root "$work" python3 "$LAVA_SRV/rig/lava/lava-helper.py" "$@")
+
+# lava_j2 WORK TEMPLATE OUT [j2 OPTION...]: TEMPLATE (a path in the root)
+# rendered by j2cli into OUT (on this side). j2's loader opens what a
+# template extends relative to its working directory: lava-server's
+# device-type templates. Variables: KEY=VALUE lines on stdin (--format=env).
+lava_j2() {
+	local work=$1 template=$2 out=$3
+	shift 3
+	if ! (lava_in_root "$work" env -C /etc/lava-device-types j2 "$@" --format=env "$template" -) >"$out.tmp"; then
+		warn "$(basename "$template"): j2 could not render it (above)"
+		return 1
+	fi
+	mv "$out.tmp" "$out"
+}
+
+# lava_schema WORK KIND FILE...: LAVA's own checker of jobs (strict) or of
+# rendered devices; its report on stderr.
+lava_schema() {
+	local work=$1 kind=$2
+	shift 2
+	case $kind in
+	job) set -- job --strict "$@" ;;
+	device) set -- device --no-render "$@" ;;
+	esac
+	(lava_in_root "$work" python3 /usr/share/lava-common/lava-schema.py "$@") >&2
+}
+
+# lava_job_file WORK TEMPLATE KEY=VALUE...: WORK/job.yaml from TEMPLATE,
+# checked by LAVA's job schema.
+lava_job_file() {
+	local work=$1 template=$2
+	shift 2
+	[[ $template -ef $work/job.yaml.jinja2 ]] || cp "$template" "$work/job.yaml.jinja2"
+	printf '%s\n' "$@" | lava_j2 "$work" "$LAVA_SRV/work/job.yaml.jinja2" "$work/job.yaml" ||
+		return 1
+	lava_schema "$work" job "$LAVA_SRV/work/job.yaml" ||
+		{ warn "$template: not a valid LAVA job (LAVA's schema, above)"; return 1; }
+}
+
+# lava_device_file WORK DICT: WORK/device.yaml from the device dictionary
+# WORK/dict/DICT, checked by LAVA's device schema. The device-type
+# templates leave some of their variables undefined on purpose: --undefined.
+lava_device_file() {
+	local work=$1 dict=$2
+	lava_j2 "$work" "$LAVA_SRV/work/dict/$dict" "$work/device.yaml" --undefined </dev/null || return 1
+	lava_schema "$work" device "$LAVA_SRV/work/device.yaml" ||
+		{ warn "$dict: not a valid LAVA device (LAVA's schema, above)"; return 1; }
 }
 
 # The modules the LAVA device's init loads: 9p for the build root, and
@@ -181,8 +226,7 @@ lava_device() {
 		-e "s|^{% set p2prig_scratch = .*|{% set p2prig_scratch = '$LAVA_SRV/work/scratch' %}|" \
 		-e "s|^{% set p2prig_results = .*|{% set p2prig_results = '$LAVA_SRV/work/results' %}|" \
 		"$P2PRIG_TOP/lava/devices/p2prig-vlab.jinja2" >"$work/dict/p2prig-vlab.jinja2"
-	lava_helper "$work" device "$LAVA_SRV/work/dict/p2prig-vlab.jinja2" /etc/lava-device-types \
-		"$LAVA_SRV/work/device.yaml"
+	lava_device_file "$work" p2prig-vlab.jinja2
 }
 
 # lava_kernel: the virtual lab's kernel (the default config's) in the
@@ -214,12 +258,11 @@ lava_prepare() {
 	initrd=$(lava_initramfs "$LAVA_UNAME")
 	cp "$initrd" "$work/initrd.cpio.gz"
 	rev=$(lava_repo "$work")
-	lava_device "$work"
-	cp "$template" "$work/job.yaml.jinja2"
-	lava_helper "$work" job "$LAVA_SRV/work/job.yaml.jinja2" "$LAVA_SRV/work/job.yaml" \
+	lava_device "$work" || return 1
+	lava_job_file "$work" "$template" \
 		"kernel_url=file://$LAVA_SRV/buildroot$LAVA_KERNEL" \
 		"initrd_url=file://$LAVA_SRV/work/initrd.cpio.gz" \
-		"repository=$LAVA_SRV/work/rig.git" "revision=$rev" "uname=$LAVA_UNAME" "$@"
+		"repository=$LAVA_SRV/work/rig.git" "revision=$rev" "uname=$LAVA_UNAME" "$@" || return 1
 	log "lava: job $(basename "$template") for kernel $LAVA_UNAME, checkout ${rev:0:12}, in $work"
 }
 
@@ -237,7 +280,6 @@ lava_validate() {
 		# A job for the virtual-lab device (device type qemu), or for a lab host.
 		if grep -qx 'device_type: qemu' "$template"; then
 			if lava_prepare "$work" "$template" scenario=nvme-cmb config=lab-vlab-guest >"$work/prepare.log" 2>&1 &&
-				lava_helper "$work" schema "$LAVA_SRV/work/job.yaml" &&
 				(lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
 					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml") >"$work/validate.log" 2>&1; then
 				log "lava: $name: schema and lava-run --validate: valid"
@@ -253,14 +295,12 @@ lava_validate() {
 			touch "$work"/{bzImage,modules.tar.xz,initrd.cpio.gz,rootfs.tar.xz}
 			mkdir -p "$work/dict"
 			cp "$P2PRIG_TOP/lava/devices/lab-host.jinja2.example" "$work/dict/lab-host.jinja2"
-			if lava_helper "$work" job "$LAVA_SRV/work/job.yaml.jinja2" "$LAVA_SRV/work/job.yaml" \
+			if lava_job_file "$work" "$template" \
 				device_type=x86 kernel_url="file://$LAVA_SRV/work/bzImage" \
 				modules_url="file://$LAVA_SRV/work/modules.tar.xz" ramdisk_url="file://$LAVA_SRV/work/initrd.cpio.gz" \
 				nfsrootfs_url="file://$LAVA_SRV/work/rootfs.tar.xz" repository=https://lab.invalid/p2prig.git \
 				revision=main config=my-lab-rig &&
-				lava_helper "$work" schema "$LAVA_SRV/work/job.yaml" &&
-				lava_helper "$work" device "$LAVA_SRV/work/dict/lab-host.jinja2" /etc/lava-device-types \
-					"$LAVA_SRV/work/device.yaml" &&
+				lava_device_file "$work" lab-host.jinja2 &&
 				(lava_in_root "$work" lava-run --validate --job-id 1 --output-dir "$LAVA_SRV/work/out" \
 					--device "$LAVA_SRV/work/device.yaml" "$LAVA_SRV/work/job.yaml") >"$work/validate.log" 2>&1; then
 				log "lava: $name: schema and lava-run --validate (example lab host): valid"
@@ -283,7 +323,13 @@ lava_validate() {
 lava_verdict() {
 	local out=$1 results failed job cases
 	[[ -r $out/lava-run.log ]] || die "no lava-run.log in $out"
-	lava_helper "$out" results "$LAVA_SRV/work/lava-run.log" >"$out/results.txt"
+	# One JSON object a line, but for YAML's non-specific tag ("! \"299\"")
+	# on some values: each whole result line as a YAML document for yq.
+	# A line lava-run did not finish writing is left out. A case in a test
+	# set (lava/lab-test.sh with several scenarios): DEFINITION/SET.
+	grep -E '^\{.*"lvl": "results".*\}$' "$out/lava-run.log" | sed 's/^/--- /' |
+		(lava_in_root "$out" yq -r '.msg | "\(.definition // "?")\(if .set then "/" + .set else "" end) \(.case // "?") \(.result // "?")"') \
+		>"$out/results.txt" || die "yq could not read the result lines of $out/lava-run.log"
 	results=$out/results.txt
 	awk '$1 != "lava" { printf "  %-4s %s/%s\n", $3, $1, $2 }' "$results"
 	grep -o 'p2prig-lava: skip .*' "$out/lava-run.log" | sed 's/\\n.*//; s/^/  /' | sort -u || true

@@ -61,9 +61,9 @@ intel-iommu) want=$'-device intel-iommu,intremap=on\n' ;;
 esac
 want+=$("$TOP/build/host/p2prig" topology-tree qemu "${rig[0]}" --nvme-count "${rig[1]}" --namespaces "${rig[2]}" \
 	--cmb-mb "${rig[3]}" --ivshmem-mb "${rig[4]}" --scratch /srv/p2prig/work/scratch | paste -d' ' - -)
-got=$(python3 -c 'import sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-print("\n".join(d["actions"]["boot"]["methods"]["qemu"]["parameters"]["extra"]))' "$work/device/device.yaml" |
+# The device's QEMU arguments as LAVA reads them: yq in the LAVA root.
+got=$("$LAVA" in-root "$work/device" yq -r '.actions.boot.methods.qemu.parameters.extra[]' \
+	/srv/p2prig/work/device.yaml |
 	grep -E '^-(drive|object|device) ' | grep -vE 'virtio-9p')
 tap_is "... its PCIe devices are the default config's tree (${rig[0]}), behind ${rig[5]}" \
 	"$got" "$want"
