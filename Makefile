@@ -130,7 +130,7 @@ nightly: runner ## run the nightly scenarios (configs/nightly, or nightly=FILE),
 	@harness/nightly.sh $(if $(nightly),--list '$(nightly)') $(if $(keep),--keep '$(keep)')
 
 .PHONY: lava lava-validate
-lava: ## a scenario as a LAVA job: Debian's lava-dispatcher (lava-run) on the virtual-lab device, verdict from its test cases (scenario=nvme-cmb)
+lava: ## a scenario as a LAVA job: Debian's lava-dispatcher (lava-run) on the virtual-lab device, verdict from its test cases (scenario=nvme-cmb; several, space-separated, share one guest)
 	@lava/lava.sh run lava/jobs/vlab.yaml.jinja2 "$(or $(out),results/lava/$(shell date -u +%Y%m%dT%H%M%SZ))" \
 		scenario='$(or $(scenario),nvme-cmb)' config=lab-vlab-guest
 
