@@ -14,8 +14,8 @@
 # P2PRIG_LAVA_TIMEOUT (s, default 2400) bounds lava-run from outside:
 # LAVA's own timeouts do not interrupt a hung libguestfs.
 #
-# A job here is a template (lava/jobs/*.yaml.in) made concrete by
-# lava_job_render: the virtual lab's kernel and initramfs as its deploy
+# A job here is a template (lava/jobs/*.yaml.jinja2) made concrete by
+# lava_job_file (j2): the virtual lab's kernel and initramfs as its deploy
 # images. The dispatcher gives no exit code for a failed test case (the
 # job still "passes"); the verdict comes from its result lines.
 set -euo pipefail
