@@ -129,6 +129,14 @@ baseline: ## promote a run or run set to results/baseline (from=RUN|DIR|last-nig
 nightly: runner ## run the nightly scenarios (configs/nightly, or nightly=FILE), compare with the baseline, keep the newest keep=N nights, build the report
 	@harness/nightly.sh $(if $(nightly),--list '$(nightly)') $(if $(keep),--keep '$(keep)')
 
+.PHONY: lava lava-validate
+lava: ## a scenario as a LAVA job: Debian's lava-dispatcher (lava-run) on the virtual-lab device, verdict from its test cases (scenario=nvme-cmb; several, space-separated, share one guest)
+	@lava/lava.sh run lava/jobs/vlab.yaml.jinja2 "$(or $(out),results/lava/$(shell date -u +%Y%m%dT%H%M%SZ))" \
+		scenario='$(or $(scenario),nvme-cmb)' config=lab-vlab-guest
+
+lava-validate: ## check every LAVA job template (LAVA's schema, lava-run --validate) and the virtual-lab device
+	@lava/lava.sh validate lava/jobs/*.yaml.jinja2
+
 .PHONY: prune-nights
 prune-nights: ## remove all but the newest nights under results/nights (keep=N; default P2PRIG_NIGHTS_KEEP, else 60)
 	@harness/prune-nights.sh $(if $(keep),--keep '$(keep)')
@@ -136,7 +144,7 @@ prune-nights: ## remove all but the newest nights under results/nights (keep=N; 
 # The virtual lab's test folders in the order make test runs them: prove -r
 # sorts the files inside each folder given, not the folders given. A folder
 # of .t files missing here stops make test rather than go unrun.
-VLAB_TEST_DIRS := $(addprefix tests/vlab/,kmod scenario topology rdma storage ops)
+VLAB_TEST_DIRS := $(addprefix tests/vlab/,kmod scenario topology rdma storage ops lava)
 vlab_dirs_unlisted = $(filter-out $(VLAB_TEST_DIRS),$(patsubst %/,%,$(sort $(dir $(wildcard tests/vlab/*/*.t)))))
 
 .PHONY: test
