@@ -36,7 +36,7 @@ RUN_PACKAGES=("${CACHE_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}"
 	qemu-system-x86 busybox-static cpio xz-utils zstd socat)
 TEST_PACKAGES=("${RUN_PACKAGES[@]}" libcmocka-dev perl shellcheck
 	gnuplot-nox chromium chromium-driver libxml2-utils)
-# tests/host/44-kcidb.t: JSON Schema draft-07, run by Debian's /usr/bin/python3.
+# tests/host/44-kcidb.t: JSON Schema draft-07, by python3-jsonschema's jsonschema command.
 TEST_PACKAGES+=(python3-jsonschema)
 LAB_PACKAGES=("${CONFIG_PACKAGES[@]}" "${RUNNER_PACKAGES[@]}" kmod fio pciutils)
 
