@@ -19,8 +19,8 @@
 # images. The dispatcher gives no exit code for a failed test case (the
 # job still "passes"); the verdict comes from its result lines.
 set -euo pipefail
-# shellcheck source=harness/vlab/cache.sh
-source "$(dirname "$0")/../harness/vlab/cache.sh"
+# shellcheck source=harness/vlab/initramfs.sh
+source "$(dirname "$0")/../harness/vlab/initramfs.sh"
 # shellcheck source=harness/lib/rigconfig.sh
 source "$(dirname "$0")/../harness/lib/rigconfig.sh"
 
@@ -165,37 +165,9 @@ lava_device_file() {
 LAVA_INITRAMFS_MODULES=(virtio_iommu 9pnet_virtio 9p virtio_blk ext4)
 
 # lava_initramfs UNAME: print the path of lava/vlab-init's initramfs for
-# that kernel, cached by the hash of what goes in.
+# that kernel (the virtual lab's recipe, with this init and these modules).
 lava_initramfs() {
-	local uname=$1 busybox=/bin/busybox init=$P2PRIG_TOP/lava/vlab-init shown deps key out tmp ko m
-	[[ -x $busybox ]] || die "$busybox missing (apt-get install busybox-static)"
-	shown=$(for m in "${LAVA_INITRAMFS_MODULES[@]}"; do
-		chroot "$BUILDROOT" modprobe -S "$uname" --show-depends "$m" ||
-			die "modprobe finds no $m for $uname, as a module or built in"
-	done)
-	deps=$(awk '$1 == "insmod" && !seen[$2]++ { print $2 }' <<<"$shown")
-	key=$({
-		printf '%s\n' "$uname" "$deps"
-		sha256sum "$busybox" "$init"
-	} | sha256sum | cut -c1-16)
-	out=$P2PRIG_CACHE/initramfs/lava-$uname-$key.cpio.gz
-	if [[ ! -s $out ]]; then
-		tmp=$(mktemp -d)
-		mkdir -p "$tmp"/{bin,proc,sys,dev,newroot,modules}
-		cp "$busybox" "$tmp/bin/busybox"
-		install -m 0755 "$init" "$tmp/init"
-		: >"$tmp/modules/order"
-		while read -r ko; do
-			[[ -n $ko ]] || continue
-			xz -dc "$BUILDROOT$ko" >"$tmp/modules/$(basename "$ko" .xz)"
-			basename "$ko" .xz >>"$tmp/modules/order"
-		done <<<"$deps"
-		mkdir -p "${out%/*}"
-		(cd "$tmp" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.tmp"
-		mv "$out.tmp" "$out"
-		rm -rf "$tmp"
-	fi
-	printf '%s\n' "$out"
+	initramfs_for "$1" "$P2PRIG_TOP/lava/vlab-init" lava- "${LAVA_INITRAMFS_MODULES[@]}"
 }
 
 # lava_repo WORK: this checkout as a repository LAVA can clone, WORK/rig.git,

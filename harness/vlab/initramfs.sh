@@ -14,11 +14,20 @@ INITRAMFS_MODULES=(virtio_iommu 9pnet_virtio 9p)
 
 # ensure_initramfs UNAME: print the path of the initramfs for that kernel.
 ensure_initramfs() {
-	local uname=$1 busybox=/bin/busybox init="$P2PRIG_TOP/harness/vlab/guest-init"
+	initramfs_for "$1" "$P2PRIG_TOP/harness/vlab/guest-init" "" "${INITRAMFS_MODULES[@]}"
+}
+
+# initramfs_for UNAME INIT PREFIX MODULE...: print the path of an initramfs
+# for that kernel holding busybox, INIT as /init and MODULE... with what
+# they depend on (modules/order: the order to load them), named PREFIX
+# UNAME-KEY under the cache; the LAVA device's init uses it too.
+initramfs_for() {
+	local uname=$1 init=$2 prefix=$3 busybox=/bin/busybox
+	shift 3
 	[[ -x $busybox ]] || die "$busybox missing (apt-get install busybox-static)"
-	local deps key out shown
+	local deps key out shown m
 	# A kernel the rig builds has them built in: an initramfs without modules.
-	shown=$(for m in "${INITRAMFS_MODULES[@]}"; do
+	shown=$(for m in "$@"; do
 		chroot "$BUILDROOT" modprobe -S "$uname" --show-depends "$m" ||
 			die "modprobe finds no ${m} for $uname, as a module or built in"
 	done)
@@ -28,7 +37,7 @@ ensure_initramfs() {
 		sha256sum "$busybox" "$init"
 		cat "$BUILDROOT/.p2prig-kernel-$uname"
 	} | sha256sum | cut -c1-16)
-	out="$P2PRIG_CACHE/initramfs/$uname-$key.cpio.gz"
+	out="$P2PRIG_CACHE/initramfs/$prefix$uname-$key.cpio.gz"
 	if [[ -s $out ]]; then
 		printf '%s\n' "$out"
 		return
