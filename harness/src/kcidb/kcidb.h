@@ -72,9 +72,13 @@ void kcidb_id(char *id, size_t size, const char *origin, const char *kind, const
  */
 void kcidb_path_add(char *path, size_t size, const char *name);
 
-/* TEXT is a UTC time as result.json writes them, 2026-12-07T01:39:28Z; its seconds in *T. */
-bool kcidb_time_parse(const char *text, int64_t *t);
-bool kcidb_time_ok(const char *text);
+/* KCIDB's date-time fields take only result.json's own UTC times. */
+static inline bool kcidb_time_ok(const char *text)
+{
+	time_t t;
+
+	return result_time_parse(text, &t);
+}
 
 /* An empty document: the version, and checkouts, builds and tests empty. */
 json_object *kcidb_document(void);

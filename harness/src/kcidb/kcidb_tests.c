@@ -173,7 +173,7 @@ static void run_test(const struct run_tests *r)
 	const char *verdict = json_text(v->host, "verdict", NULL);
 	char reason[512] = "";
 	struct strlist lines = { 0 };
-	int64_t t0, t1;
+	time_t t0, t1;
 	json_object *t;
 
 	if (!v->complete)
@@ -191,7 +191,7 @@ static void run_test(const struct run_tests *r)
 	if (json_has_number(v->host, "exit_code"))
 		add_misc(t, "exit_code", json_object_new_int64(
 				 json_object_get_int64(json_field(v->host, "exit_code"))));
-	if (kcidb_time_parse(v->started, &t0) && kcidb_time_parse(v->finished, &t1) && t1 >= t0)
+	if (result_time_parse(v->started, &t0) && result_time_parse(v->finished, &t1) && t1 >= t0)
 		json_object_object_add(t, "duration", json_object_new_int64(t1 - t0));
 }
 

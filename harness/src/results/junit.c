@@ -297,17 +297,6 @@ static int suite_body(struct suite *s, const struct result_view *v)
 	return fclose(s->f) ? -1 : 0;
 }
 
-static bool parse_utc(const char *text, time_t *out)
-{
-	struct tm tm = { 0 };
-	const char *end = text ? strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-
-	if (!end || *end)
-		return false;
-	*out = timegm(&tm);
-	return true;
-}
-
 static void counts_attributes(FILE *out, const struct junit_counts *c)
 {
 	fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"", c->tests,
@@ -320,11 +309,11 @@ static void time_attributes(FILE *out, const struct result_view *v)
 	time_t started, finished;
 	char when[32];
 
-	if (!parse_utc(v->started, &started))
+	if (!result_time_parse(v->started, &started))
 		return;
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime(&started));
 	attribute(out, "timestamp", when);
-	if (parse_utc(v->finished, &finished) && finished >= started)
+	if (result_time_parse(v->finished, &finished) && finished >= started)
 		fprintf(out, " time=\"%lld\"", (long long)(finished - started));
 }
 

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <json.h>
 
@@ -64,6 +65,12 @@ void result_view_free(struct result_view *v);
 
 /* How many tests the run has: its steps, kernel-health and one per host check. */
 size_t result_view_tests(const struct result_view *v);
+
+/*
+ * TEXT is a UTC time as result.json writes them, 2026-12-07T01:39:28Z,
+ * exactly: its seconds since the epoch in *T. JUnit and KCIDB take no other.
+ */
+bool result_time_parse(const char *text, time_t *t);
 
 /* Why the run is incomplete: how the guest ended (panic, hang...), else "runner did not finish". */
 const char *result_view_incomplete_why(const struct result_view *v);
