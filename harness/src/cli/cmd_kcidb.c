@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "kcidb/kcidb.h"
 #include "results/result_view.h"
+#include "util/array_size.h"
 #include "util/json_read.h"
 #include "util/strlist.h"
 
@@ -55,7 +56,7 @@ static size_t add_run(struct input *in, const char *dir, const char *night)
 	char path[PATH_MAX_TEXT];
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (!is_file(path))
 			continue;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kcidb/kcidb.h"
+#include "util/array_size.h"
 #include "util/json_read.h"
 
 #define BANNER_MAX 1024
@@ -98,7 +99,7 @@ static const char *architecture(const struct result_view *v, const char *release
 		return "arm64";
 	if (machine && strcmp(machine, "x86_64") == 0)
 		return "x86_64";
-	for (size_t i = 0; i < sizeof(debian) / sizeof(debian[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(debian); i++) {
 		size_t n = strlen(debian[i].suffix);
 
 		if (len > n && strcmp(release + len - n, debian[i].suffix) == 0)
