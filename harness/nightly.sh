@@ -71,14 +71,14 @@ matrix_line() {
 	if [[ ! -f $mlist || ! -r $mlist ]]; then
 		echo "$at: no topology matrix list \"${mlist#"$P2PRIG_TOP"/}\" (a file under the rig's top folder, or an absolute path)" >&2
 		bad=1
-	# Its trees are checked now, not when the night reaches the matrix
-	# after its scenarios: the matrix's own FILE:LINE errors, then where
-	# the night named the list.
-	elif ! "$P2PRIG_TOP/harness/topology-matrix.sh" --list "$mlist" --check >/dev/null; then
-		echo "$at: the topology matrix list \"${mlist#"$P2PRIG_TOP"/}\" is wrong (above)" >&2
+	# Its trees and methods are checked now, not when the night reaches the
+	# matrix after its scenarios: the matrix's own errors, then where the
+	# night named it.
+	elif ! "$P2PRIG_TOP/harness/topology-matrix.sh" --list "$mlist" \
+		${methods:+--methods "${methods//,/ }"} --check >/dev/null; then
+		echo "$at: the topology matrix of \"${mlist#"$P2PRIG_TOP"/}\"${methods:+ with methods=$methods} is wrong (above)" >&2
 		bad=1
 	fi
-
 	printf 'matrix\x1f%s\x1f%s\x1f\n' "$mlist" "${methods//,/ }"
 	return "$bad"
 }

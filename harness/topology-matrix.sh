@@ -11,7 +11,7 @@
 #
 #   harness/topology-matrix.sh [--list FILE] [--out DIR] [--methods "M M..."]
 #   harness/topology-matrix.sh --from DIR     judge a kept matrix's runs again
-#   harness/topology-matrix.sh [--list FILE] --check   check the list, boot nothing
+#   harness/topology-matrix.sh [--list FILE] [--methods "M M..."] --check   check, boot nothing
 #
 # Prints one table (a row per edu x method: tree, path kind, IOMMU, CPU,
 # predicted and kernel's map type, where the DMA address pointed, the bytes
@@ -30,7 +30,7 @@ source "$(dirname "$0")/lib/common.sh"
 # shellcheck source=harness/lib/runsets.sh
 source "$P2PRIG_TOP/harness/lib/runsets.sh"
 
-usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"] | --from DIR | [--list FILE] --check"
+usage="usage: $0 [--list FILE] [--out DIR] [--methods \"METHOD...\"] | --from DIR | [--list FILE] [--methods \"METHOD...\"] --check"
 list=$P2PRIG_TOP/configs/topology-matrix
 out="" from="" check=n
 # The methods each pair is moved by (--methods): the kernel's rule for the
@@ -149,21 +149,45 @@ if [[ -n $from ]]; then
 	exit
 fi
 
+# boot_pairs TREE: the tree's edus and the slots the CMB pairs with.
+boot_pairs() {
+	"$runner" topology-tree show "$1" | awk -f "$P2PRIG_TOP/harness/lib/topology-pairs.awk"
+}
+
+# write_boots BOOTS: every boot's config and scenario under $out, each
+# scenario checked by the runner before the first boot (the first wrong one
+# stops it): a method --methods names wrongly is found here, not after an
+# hour of boots.
+write_boots() {
+	local name iommu cpu tree
+	while IFS=$'\t' read -r name iommu cpu tree; do
+		write_boot "$name" "$iommu" "$cpu" "$tree" "$(boot_pairs "$tree")"
+		"$runner" check "$out/$name/topo-matrix-$name" ||
+			{ echo "topology-matrix: $name's generated scenario is wrong (above), with --methods \"$methods\"" >&2 && return 2; }
+	done <<<"$1"
+}
+
+
 if [[ $check == y ]]; then
-	read_list "$list"
+	boots=$(read_list "$list") || exit 2
+	out=$(mktemp -d)
+	trap 'rm -rf "$out"' EXIT
+	write_boots "$boots" || exit 2
+	printf '%s\n' "$boots"
 	exit
 fi
 [[ -n $out ]] || out=$(results_root)/topology-matrix/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
 out=$(realpath "$out")
 boots=$(read_list "$list") || exit 2
+write_boots "$boots" || exit 2
 started=$SECONDS
 : >"$out/rows.jsonl"
 : >"$out/boots.jsonl"
 while IFS=$'\t' read -r name iommu cpu tree; do
-	pairs=$("$runner" topology-tree show "$tree" | awk -f "$P2PRIG_TOP/harness/lib/topology-pairs.awk")
-	write_boot "$name" "$iommu" "$cpu" "$tree" "$pairs"
-	log "topology-matrix: $name ($iommu, $cpu): $tree"
+	pairs=$(boot_pairs "$tree")
+	log "topology-matrix
+: $name ($iommu, $cpu): $tree"
 	boot_start=$SECONDS rc=0
 	P2PRIG_RESULTS=$out/$name "$P2PRIG_TOP/harness/run-scenario.sh" "$out/$name/topo-matrix-$name" \
 		--config "$out/$name/rig.defconfig" </dev/null >"$out/$name/run.log" 2>&1 || rc=$?

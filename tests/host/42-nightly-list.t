@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The nightly list's topology-matrix line, checked on the host: a good list
 # (and configs/nightly itself) passes `harness/nightly.sh --check`, which
-# runs nothing; a wrong word, a bad methods=, a list file that is not there,
-# a matrix list with a bad tree and a second matrix line are each named at
-# FILE:LINE with exit 2 before anything runs, with --check and without it.
+# runs nothing; a wrong word, a bad methods= or an unknown method, a list
+# file that is not there, a matrix list with a bad tree and a second matrix
+# line are each named at FILE:LINE with exit 2 before anything runs, with
+# --check and without it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/lib/tap.sh
 source tests/lib/tap.sh
-tap_plan 10
+tap_plan 11
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -48,6 +49,7 @@ topology-matrix list=configs/topology-matrix colour=red|2|expected list=FILE or 
 topology-matrix list=configs/no-such-list|2|no topology matrix list "configs/no-such-list" \(a file under the rig's top folder, or an absolute path\)$
 topology-matrix methods=mmio;p2p-page|2|expected methods=METHOD,METHOD\.\.\. \(e\.g\. methods=mmio,p2p-page\), got "methods=mmio;p2p-page"$
 topology-matrix\ntopology-matrix|3|a second topology-matrix line \(line 2 has one; a night has one matrix folder\)$
+topology-matrix methods=mmio,bogus|2|the topology matrix of "configs/topology-matrix" with methods=mmio,bogus is wrong \(above\)$
 CASES
 
 # A matrix list whose tree is wrong: its own line named, then the night's,
@@ -57,7 +59,7 @@ check "map-cost\ntopology-matrix list=$work/matrix-list\n" --check
 tap_is "a matrix list with an unknown device: exit 2" "$rc" 2
 # shellcheck disable=SC2016 # the inner script expands its arguments
 tap_ok "... named at the matrix list's line, then at the night's" \
-	bash -c '[[ $(grep -c "^$1:1: .*gpu" <<<"$3") == 1 && $(grep -c "^$2:2: the topology matrix list \"$1\" is wrong (above)$" <<<"$3") == 1 ]]' \
+	bash -c '[[ $(grep -c "^$1:1: .*gpu" <<<"$3") == 1 && $(grep -c "^$2:2: the topology matrix of \"$1\" is wrong (above)$" <<<"$3") == 1 ]]' \
 	_ "$work/matrix-list" "$work/list" "$out"
 
 # Without --check: the same refusal, and nothing made under the results folder.
