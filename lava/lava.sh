@@ -43,7 +43,7 @@ lava_recipe() {
 # from its package, unpacked beside the dispatcher, not installed: the
 # server (Django, PostgreSQL) is not needed to render a dictionary.
 lava_root() {
-	local want have t0 tmp=$LAVA_ROOT.tmp mirror incl
+	local want have t0 tmp=$LAVA_ROOT.tmp
 	want=$(lava_recipe | sha256sum | cut -d' ' -f1)
 	have=$(cat "$LAVA_ROOT/.p2prig-recipe" 2>/dev/null || true)
 	if [[ $have == "$want" && -x $LAVA_ROOT/usr/bin/lava-run ]]; then
@@ -53,23 +53,14 @@ lava_root() {
 	[[ $(id -u) -eq 0 ]] || die "the LAVA root is made as root (mmdebstrap --mode=root, chroot)"
 	command -v mmdebstrap >/dev/null || die "mmdebstrap not installed (harness/setup-host.sh --for lava)"
 	t0=$(now_s)
-	mirror=$(debian_mirror)
-	incl=$(IFS=,; printf '%s' "${LAVA_PACKAGES[*]}")
-	rm -rf --one-file-system "$tmp"
 	log "lava root: mmdebstrap $LAVA_SUITE (${LAVA_PACKAGES[*]} and what they need)"
 	# No initramfs for the root's kernel: libguestfs makes its own appliance
 	# from the kernel and its modules, and mkinitramfs costs a minute.
 	# shellcheck disable=SC2016 # the hooks' $1 is mmdebstrap's root
-	if ! mmdebstrap --mode=root --variant=minbase --dpkgopt=force-unsafe-io --include="$incl" \
+	cache_mmdebstrap "$LAVA_SUITE" "$tmp" "$P2PRIG_CACHE/lava-mmdebstrap.log" "${LAVA_PACKAGES[@]}" -- \
 		--essential-hook='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs && ln -s /bin/true "$1/usr/sbin/update-initramfs"' \
-		--customize-hook='chroot "$1" sh -c "cd /tmp && apt-get download -q lava-server && dpkg-deb -x lava-server_*.deb /tmp/ls && mv \"\$(dirname \"\$(find /tmp/ls -name qemu.jinja2 | head -n 1)\")\" /etc/lava-device-types && rm -rf /tmp/ls lava-server_*.deb"' \
-		"$LAVA_SUITE" "$tmp" \
-		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $LAVA_SUITE main" \
-		>"$P2PRIG_CACHE/lava-mmdebstrap.log" 2>&1; then
-		tail -n 20 "$P2PRIG_CACHE/lava-mmdebstrap.log" >&2
-		rm -rf --one-file-system "$tmp"
-		die "mmdebstrap failed; full log: $P2PRIG_CACHE/lava-mmdebstrap.log"
-	fi
+		--customize-hook='chroot "$1" sh -c "cd /tmp && apt-get download -q lava-server && dpkg-deb -x lava-server_*.deb /tmp/ls && mv \"\$(dirname \"\$(find /tmp/ls -name qemu.jinja2 | head -n 1)\")\" /etc/lava-device-types && rm -rf /tmp/ls lava-server_*.deb"'
+
 	printf '%s\n' "$want" >"$tmp/.p2prig-recipe"
 	rm -rf --one-file-system "$LAVA_ROOT"
 	mv "$tmp" "$LAVA_ROOT"

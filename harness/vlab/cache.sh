@@ -46,6 +46,30 @@ cache_lock() {
 	flock "$1" "$P2PRIG_LOCK_FD"
 }
 
+# cache_mmdebstrap SUITE TMP LOG PACKAGE... [-- MMDEBSTRAP_OPTION...]: a
+# minbase SUITE root in TMP (made anew) from this machine's Debian archive
+# with PACKAGE... and what they need, mmdebstrap's output in LOG; dies,
+# leaving no TMP, when mmdebstrap fails. The build root and the LAVA root.
+cache_mmdebstrap() {
+	local suite=$1 tmp=$2 logfile=$3 mirror incl
+	shift 3
+	local packages=()
+	while [[ $# -gt 0 && $1 != -- ]]; do packages+=("$1") && shift; done
+	[[ $# -eq 0 ]] || shift
+	mirror=$(debian_mirror)
+	incl=$(IFS=,; printf '%s' "${packages[*]}")
+	rm -rf --one-file-system "$tmp"
+	# unsafe-io: the root is thrown away whole if anything fails.
+	if ! mmdebstrap --mode=root --variant=minbase --dpkgopt=force-unsafe-io --include="$incl" "$@" \
+		"$suite" "$tmp" \
+		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+		>"$logfile" 2>&1; then
+		tail -n 20 "$logfile" >&2
+		rm -rf --one-file-system "$tmp"
+		die "mmdebstrap failed; full log: $logfile"
+	fi
+}
+
 buildroot_recipe() {
 	printf 'suite=%s\nmirror-independent\npackages=%s\nrecipe=3 mmdebstrap\n' \
 		"$BUILDROOT_SUITE" "${BUILDROOT_PACKAGES[*]}"
@@ -69,21 +93,10 @@ ensure_buildroot() {
 		return
 	fi
 	[[ -z $have ]] || log "build root: recipe changed (${have:0:12} -> ${want:0:12}), rebuilding"
-	local t0 tmp="$BUILDROOT.tmp" mirror incl
+	local t0 tmp="$BUILDROOT.tmp"
 	t0=$(now_s)
-	mirror=$(debian_mirror)
-	rm -rf --one-file-system "$tmp"
 	log "build root: mmdebstrap $BUILDROOT_SUITE (${#BUILDROOT_PACKAGES[@]} packages and what they need)"
-	incl=$(IFS=,; printf '%s' "${BUILDROOT_PACKAGES[*]}")
-	# unsafe-io: the root is thrown away whole if anything fails.
-	if ! mmdebstrap --mode=root --variant=minbase --dpkgopt=force-unsafe-io --include="$incl" \
-		"$BUILDROOT_SUITE" "$tmp" \
-		"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $BUILDROOT_SUITE main" \
-		>"$P2PRIG_CACHE/mmdebstrap.log" 2>&1; then
-		tail -n 20 "$P2PRIG_CACHE/mmdebstrap.log" >&2
-		rm -rf --one-file-system "$tmp"
-		die "mmdebstrap failed; full log: $P2PRIG_CACHE/mmdebstrap.log"
-	fi
+	cache_mmdebstrap "$BUILDROOT_SUITE" "$tmp" "$P2PRIG_CACHE/mmdebstrap.log" "${BUILDROOT_PACKAGES[@]}"
 	# Mount points the guest needs inside its read-only root.
 	mkdir -p "$tmp/rig" "$tmp/results"
 	printf '%s\n' "$want" >"$tmp/.p2prig-recipe"
