@@ -51,7 +51,7 @@ lava_root() {
 		return
 	fi
 	[[ $(id -u) -eq 0 ]] || die "the LAVA root is made as root (mmdebstrap --mode=root, chroot)"
-	command -v mmdebstrap >/dev/null || die "mmdebstrap not installed (harness/setup-host.sh --for lava)"
+	command -v mmdebstrap >/dev/null || die "mmdebstrap not installed (harness/setup-host.sh --for run)"
 	t0=$(now_s)
 	log "lava root: mmdebstrap $LAVA_SUITE (${LAVA_PACKAGES[*]} and what they need)"
 	# No initramfs for the root's kernel: libguestfs makes its own appliance
